@@ -1,0 +1,90 @@
+# ipcscope -- make · make run · make test · make bench · make clean
+CC       ?= gcc
+PORT     ?= 8080
+OPT      ?= -O2
+CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP
+LDLIBS   := -lmicrohttpd -lcjson -lrt -lm -pthread
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
+LIBSRC   := $(filter-out server/main.c,$(SRC))
+STATIC   := $(sort $(wildcard static/*))
+UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ      := $(SRC:%.c=obj/%.o) obj/static_data.o
+LIBOBJ   := $(LIBSRC:%.c=obj/%.o) obj/static_data.o
+AOBJ     := $(SRC:%.c=obj-asan/%.o) obj-asan/static_data.o
+ALIBOBJ  := $(LIBSRC:%.c=obj-asan/%.o) obj-asan/static_data.o
+UNITBIN  := $(UNITSRC:tests/unit/%.c=bin/tests/%)
+AUNITBIN := $(UNITSRC:tests/unit/%.c=bin/tests-asan/%)
+
+.PHONY: all run test bench clean deps deps-test deps-bench web
+all: bin/ipcscope
+
+deps: obj/.deps-build
+obj/.deps-build: scripts/deps.sh
+	@mkdir -p obj && scripts/deps.sh build && touch $@
+obj/.deps-test: scripts/deps.sh
+	@mkdir -p obj && scripts/deps.sh test && touch $@
+obj/.deps-bench: scripts/deps.sh
+	@mkdir -p obj && scripts/deps.sh bench && touch $@
+
+# web/node_modules comes from the committed lock file; chart.js is vendored
+# into static/ so the binary serves it with no network at run time.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+static/chart.umd.js: web/node_modules/.installed
+	cp web/node_modules/chart.js/dist/chart.umd.js $@
+web: static/chart.umd.js
+
+bin/ipcscope: $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/ipcscope-asan: $(AOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+obj/%.o: %.c | obj/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+obj-asan/%.o: %.c | obj/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+bin/embed: scripts/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+obj/static_data.c: bin/embed static/chart.umd.js $(STATIC)
+	@mkdir -p $(@D)
+	bin/embed static $(sort $(STATIC) static/chart.umd.js) > $@.tmp && mv $@.tmp $@
+obj/static_data.o: obj/static_data.c
+	$(CC) -std=c11 -O2 -c -o $@ $<
+obj-asan/static_data.o: obj/static_data.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -c -o $@ $<
+
+bin/tests/%: tests/unit/%.c $(LIBOBJ) | obj/.deps-test
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+bin/tests-asan/%: tests/unit/%.c $(ALIBOBJ) | obj/.deps-test
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+run: bin/ipcscope
+	bin/ipcscope serve --port $(PORT)
+
+test: obj/.deps-test bin/ipcscope bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) web
+	tests/run.sh
+
+bench: obj/.deps-bench bin/ipcscope
+	bench/run.sh
+
+clean:
+	rm -rf bin obj obj-asan tests/out static/chart.umd.js
+
+-include $(OBJ:.o=.d) $(AOBJ:.o=.d)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# deps.sh -- installs the Debian packages ipcscope needs that are missing.
+# usage: scripts/deps.sh build|test|bench
+set -euo pipefail
+
+build_pkgs=(libmicrohttpd-dev libcjson-dev pkg-config)
+test_pkgs=(libcmocka-dev chromium procps iproute2)
+bench_pkgs=(linux-perf sockperf iperf3 wrk)
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+build) ;;
+test) want+=("${test_pkgs[@]}") ;;
+bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+SUDO=
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,86 @@
+/* params.h -- the one strict parser for run parameters, shared by CLI and HTTP */
+#ifndef IPCSCOPE_PARAMS_H
+#define IPCSCOPE_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../workers/mech.h"
+
+#define PARAMS_MAX_MECHS 32
+#define PARAMS_MAX_SIZES 32
+#define PARAMS_SIZE_MAX ((uint64_t)64 << 20)
+#define PARAMS_COUNT_MAX 1000000000ULL
+#define PARAMS_LAT_COUNT_MAX 10000000ULL   /* every RTT is kept in memory */
+#define PARAMS_DURATION_MAX 60.0
+#define PARAMS_REPS_MAX 100
+#define PARAMS_DEFAULT_DURATION 0.25       /* seconds per rep when no count */
+
+enum pin_kind { PIN_SPLIT, PIN_SAME, PIN_NONE, PIN_CPUS };
+enum out_format { FMT_TEXT, FMT_JSON, FMT_NDJSON, FMT_CSV };
+
+/* Which command a parameter set is for: decides what is allowed. */
+enum params_cmd { CMD_BENCH, CMD_COMPARE, CMD_SWEEP, CMD_DEMO };
+
+/* Bit per parameter, to detect duplicates and to know what was given. */
+enum param_id {
+	P_MODE, P_SIZE, P_COUNT, P_DURATION, P_WARMUP, P_REPS, P_PIN, P_SYNC,
+	P_VERIFY, P_FORMAT, P_MECHANISMS, P_SIZES, P_BASELINE, P_RUN_ID,
+	P__COUNT
+};
+
+struct bench_params {
+	enum params_cmd cmd;
+	unsigned seen;                 /* 1u << enum param_id */
+	enum bench_mode mode;
+	uint64_t size;
+	uint64_t count;                /* 0: use duration */
+	double duration;               /* seconds; used when count == 0 */
+	uint64_t warmup;               /* valid when seen & P_WARMUP */
+	unsigned reps;
+	enum pin_kind pin;
+	int pin_cpu[2];
+	enum shm_sync sync;
+	bool verify;
+	enum out_format format;
+	int nmechs;
+	char mechs[PARAMS_MAX_MECHS][MECH_NAME_MAX];
+	int nsizes;
+	uint64_t sizes[PARAMS_MAX_SIZES];
+	char baseline[MECH_NAME_MAX];
+	char run_id[32];
+};
+
+struct param_error {
+	char param[32];                /* offending parameter name, or "" */
+	char message[256];             /* lowercase, names param and range */
+};
+
+/* params_init: defaults of API.md §3 for cmd */
+void params_init(struct bench_params *p, enum params_cmd cmd);
+
+/* params_set: parse one name=value; 0, or -1 with *err filled
+   (unknown, duplicated, empty, malformed, out of range, not allowed
+   for this command, or "format" when http is true) */
+int params_set(struct bench_params *p, const char *name, const char *value,
+	       bool http, struct param_error *err);
+
+/* params_finish: cross-parameter checks and mechanism limits once all
+   params are set (count vs duration, sync only for shm, sizes within
+   each mechanism's limits, pin CPUs exist); 0 or -1 with *err */
+int params_finish(struct bench_params *p, struct param_error *err);
+
+/* params_parse_size: "64", "4K", "1M" (powers of 1024) into *out;
+   0 or -1 for junk, overflow, or a value outside 1..64M */
+int params_parse_size(const char *s, uint64_t *out);
+
+/* params_name: the public name of a param id */
+const char *params_name(enum param_id id);
+
+/* params_effective_size: p->size, or the mechanism's fixed size when the
+   user did not choose one and the mechanism cannot take the default */
+uint64_t params_effective_size(const struct bench_params *p,
+			       const struct mech_ops *ops);
+
+#endif

@@ -1,0 +1,60 @@
+/* harness.h -- one rep of one mechanism: fork, pin, warm up, time, verify */
+#ifndef IPCSCOPE_HARNESS_H
+#define IPCSCOPE_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mech.h"
+#include "stats.h"
+
+struct bench_params;
+
+struct worker_usage {
+	double user_s, sys_s, util_pct;
+	long vol_cs, invol_cs;
+	int cpu;                       /* CPU the worker ran on at the end */
+};
+
+struct rep_result {
+	int rep;                       /* 1-based */
+	uint64_t count;                /* messages (latency: round trips) */
+	uint64_t size;
+	double elapsed_s;
+	double msgs_per_s, bytes_per_s;
+	bool has_latency;
+	struct lat_summary lat;        /* one-way = RTT/2, ns */
+	struct lat_summary rtt;
+	struct histogram hist;         /* of one-way latency */
+	struct worker_usage sender, receiver;
+	bool verified;
+	uint64_t lost, duplicated, reordered, corrupted;
+	uint64_t errors;
+	struct mech_granted granted[MECH_MAX_GRANTED];
+	int ngranted;
+};
+
+/* Called from the waiting parent every ~250 ms with the fraction done. */
+typedef void (*harness_progress_fn)(void *ctx, double done);
+
+struct rep_spec {
+	const struct mech_ops *ops;
+	const struct bench_params *params;
+	uint64_t size;                 /* effective size for this rep */
+	int rep;
+	const char *tmpdir;
+	harness_progress_fn progress;
+	void *progress_ctx;
+	double deadline_s;             /* wall-time cap for the rep */
+};
+
+/* harness_run_rep: runs one rep; 0 with *out filled, or -1 with a
+   lowercase message in err (and *code set to a short error code) */
+int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
+		    char *err, size_t errlen, const char **code);
+
+/* harness_stop: asks the running rep to stop (signal-safe); the rep ends
+   with an error "interrupted" */
+void harness_stop(void);
+
+#endif

@@ -1,0 +1,114 @@
+/* mech.h -- the interface every IPC mechanism implements (one file each in workers/mech/) */
+#ifndef IPCSCOPE_MECH_H
+#define IPCSCOPE_MECH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum mech_family {
+	FAM_SHARED_MEMORY,
+	FAM_KERNEL_STREAM,
+	FAM_KERNEL_MESSAGE,
+	FAM_NOTIFICATION,
+	FAM_BASELINE,
+};
+
+enum mech_role { ROLE_SENDER, ROLE_RECEIVER };
+
+enum bench_mode { MODE_THROUGHPUT, MODE_LATENCY };
+
+enum shm_sync { SYNC_SPIN, SYNC_SEM, SYNC_MUTEX, SYNC_FUTEX };
+
+#define MECH_MAX_GRANTED 8
+#define MECH_NAME_MAX 64
+
+/* One "what the kernel actually gave" fact, reported in the start line. */
+struct mech_granted {
+	const char *key;   /* static string, e.g. "pipe_buffer_bytes" */
+	long long value;
+};
+
+struct mech_ops;
+
+/*
+ * One instance of a mechanism for one rep. The harness fills the first
+ * block, create() may record granted settings, and priv is the backend's.
+ * After fork each worker holds its own copy of this struct.
+ */
+struct mech {
+	const struct mech_ops *ops;
+	size_t msg_size;           /* bytes per message, within ops limits */
+	enum bench_mode mode;      /* latency mode needs both directions */
+	enum shm_sync sync;        /* shm only */
+	enum mech_role role;       /* set by the harness before open() */
+	int timeout_ms;            /* recv waits at most this long where the
+				      kernel offers a timeout; -ETIMEDOUT */
+	pid_t peer_pid;            /* the other worker; set before open() */
+	const char *tmpdir;        /* private run directory (fifo, mmap file,
+				      socket files); removed by the harness */
+	const char *tag;           /* unique per rep: "ipcscope-<pid>-<rep>",
+				      prefix for every kernel object name */
+	struct mech_granted granted[MECH_MAX_GRANTED];
+	int ngranted;
+	void *priv;                /* backend state, NULL until create() */
+};
+
+/*
+ * Limits of a mechanism on this machine: min/max message size in bytes
+ * and why (a sentence naming the limit, e.g. the sysctl it comes from).
+ */
+struct mech_limits {
+	size_t min_size;
+	size_t max_size;
+	char why[160];
+};
+
+struct mech_ops {
+	/* catalogue */
+	const char *name;         /* "pipe", "unix", "shm-ring", ... */
+	const char *summary;      /* one sentence a student understands */
+	enum mech_family family;
+	const char *copies;       /* payload copies per message, explained:
+				     "2: user->kernel, kernel->user" */
+	const char *cleanup;      /* kernel object made and how it goes away */
+	int threads;              /* 1: both roles run as threads of one process */
+
+	/* fill *lim for this machine; NULL means 1..64M */
+	void (*limits)(struct mech_limits *lim);
+
+	/* parent, before fork: 0 or -errno; may add m->granted entries */
+	int  (*create)(struct mech *m);
+	/* each worker after fork: keep own end, close the other; 0 or -errno */
+	int  (*open)(struct mech *m, enum mech_role role);
+	/* one whole message of m->msg_size bytes to the peer: 0 or -errno */
+	int  (*send)(struct mech *m, const void *buf, size_t len);
+	/* one whole message from the peer into buf: 0, -EPIPE when the peer
+	   is gone, -ETIMEDOUT after m->timeout_ms where supported, or -errno */
+	int  (*recv)(struct mech *m, void *buf, size_t len);
+	/* worker, own end */
+	void (*close)(struct mech *m);
+	/* parent, after both workers are reaped: release and unlink all;
+	   must be safe after a partial or failed create() */
+	void (*destroy)(struct mech *m);
+};
+
+/* mech_granted_add: records one granted setting; silently ignores overflow
+   of MECH_MAX_GRANTED (a programming error caught by the registry test). */
+void mech_granted_add(struct mech *m, const char *key, long long value);
+
+/* mech_find: the mechanism called name, or NULL */
+const struct mech_ops *mech_find(const char *name);
+
+/* mech_all: NULL-terminated registry in catalogue order */
+extern const struct mech_ops *const mech_registry[];
+
+/* mech_limits_of: limits of ops on this machine (defaults when no hook) */
+void mech_limits_of(const struct mech_ops *ops, struct mech_limits *lim);
+
+const char *mech_family_name(enum mech_family f);
+const char *shm_sync_name(enum shm_sync s);
+
+#define MECH_SIZE_MAX_DEFAULT ((size_t)64 << 20)
+
+#endif
