@@ -1,0 +1,31 @@
+# lib.sh -- TAP helpers and leftover checks for integration tests (sourced)
+# IPCSCOPE is the binary under test; ASAN=1 when it is the sanitizer build.
+: "${IPCSCOPE:?IPCSCOPE must name the ipcscope binary}"
+tap_n=0
+tap_failed=0
+
+# ok COND_EXIT_STATUS DESCRIPTION
+tap() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# leftovers: prints any kernel object or process ipcscope left behind
+leftovers() {
+	ls /dev/shm 2>/dev/null | grep -i ipcscope
+	ls /dev/mqueue 2>/dev/null | grep -i ipcscope
+	ls -d "${TMPDIR:-/tmp}"/ipcscope-* 2>/dev/null
+	ipcs -q 2>/dev/null | awk 'NR>3 && $1 ~ /^0x/ && $2 != "" {print "sysv-mq " $2}'
+	pgrep -f "$IPCSCOPE (bench|compare|sweep|demo)" 2>/dev/null | grep -v "^$$\$"
+	return 0
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
