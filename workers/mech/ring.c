@@ -1,0 +1,129 @@
+/* ring.c -- setup and slow paths of the SPSC ring shared by shm-ring and threads */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ring.h"
+
+size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes)
+{
+	size_t slot, n = 2;
+
+	if (msg_size == 0 || msg_size > SIZE_MAX / 4)
+		return 0;
+	slot = (msg_size + RING_LINE - 1) & ~(size_t)(RING_LINE - 1);
+	while (n * 2 * slot <= RING_TARGET_BYTES)
+		n *= 2;
+	if (slot > (SIZE_MAX - sizeof(struct ring_ctl)) / n)
+		return 0;
+	*nslots = n;
+	*slot_bytes = slot;
+	return sizeof(struct ring_ctl) + n * slot;
+}
+
+void ring_init(void *mem, uint64_t nslots, size_t slot_bytes)
+{
+	struct ring_ctl *ctl = mem;
+
+	atomic_init(&ctl->head, 0);
+	atomic_init(&ctl->tail, 0);
+	ctl->nslots = nslots;
+	ctl->slot_bytes = slot_bytes;
+}
+
+void ring_attach(struct ring_end *e, void *mem, int timeout_ms)
+{
+	struct ring_ctl *ctl = mem;
+
+	e->ctl = ctl;
+	e->slots = (char *)mem + sizeof(*ctl);
+	e->nslots = ctl->nslots;
+	e->mask = ctl->nslots - 1;
+	e->slot_bytes = ctl->slot_bytes;
+	e->pos = 0;
+	e->peer = 0;
+	e->timeout_ms = timeout_ms;
+}
+
+int ring_wait_room(struct ring_end *e)
+{
+	struct spin_wait w;
+	int rc;
+
+	spin_start(&w, e->timeout_ms);
+	for (;;) {
+		e->peer = atomic_load_explicit(&e->ctl->tail, memory_order_acquire);
+		if (e->pos - e->peer < e->nslots)
+			return 0;
+		if ((rc = spin_once(&w)))
+			return rc;
+	}
+}
+
+int ring_wait_data(struct ring_end *e)
+{
+	struct spin_wait w;
+	int rc;
+
+	spin_start(&w, e->timeout_ms);
+	for (;;) {
+		e->peer = atomic_load_explicit(&e->ctl->head, memory_order_acquire);
+		if (e->peer != e->pos)
+			return 0;
+		if ((rc = spin_once(&w)))
+			return rc;
+	}
+}
+
+struct ring_pair *ring_pair_new(const struct mech *m)
+{
+	struct ring_pair *rp;
+	size_t bytes;
+	uint64_t nslots;
+	size_t slot_bytes;
+
+	bytes = ring_plan(m->msg_size, &nslots, &slot_bytes);
+	if (!bytes)
+		return NULL;
+	rp = aligned_alloc(RING_PAD, sizeof(*rp));
+	if (!rp)
+		return NULL;
+	memset(rp, 0, sizeof(*rp));
+	rp->nrings = m->mode == MODE_LATENCY ? 2 : 1;
+	rp->ring_bytes = bytes;
+	rp->map_bytes = bytes * (size_t)rp->nrings;
+	rp->nslots = nslots;
+	rp->slot_bytes = slot_bytes;
+	rp->msg_size = m->msg_size;
+	return rp;
+}
+
+void ring_pair_init(struct ring_pair *rp, void *mem, struct mech *m)
+{
+	rp->mem = mem;
+	for (int i = 0; i < rp->nrings; i++)
+		ring_init((char *)mem + (size_t)i * rp->ring_bytes, rp->nslots,
+			  rp->slot_bytes);
+	mech_granted_add(m, "ring_slots", (long long)rp->nslots);
+	mech_granted_add(m, "slot_bytes", (long long)rp->slot_bytes);
+}
+
+int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
+{
+	struct ring_port *p = &rp->port[role == ROLE_RECEIVER];
+	char *fwd = rp->mem;
+	char *back = rp->nrings > 1 ? fwd + rp->ring_bytes : NULL;
+
+	if (!fwd)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	if (role == ROLE_SENDER) {
+		ring_attach(&p->tx, fwd, timeout_ms);
+		if (back)
+			ring_attach(&p->rx, back, timeout_ms);
+	} else {
+		ring_attach(&p->rx, fwd, timeout_ms);
+		if (back)
+			ring_attach(&p->tx, back, timeout_ms);
+	}
+	return 0;
+}

@@ -1,0 +1,158 @@
+/* ring.h -- single-producer single-consumer ring of fixed-size slots over any memory region */
+#ifndef IPCSCOPE_RING_H
+#define IPCSCOPE_RING_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../mech.h"
+#include "spin.h"
+
+/*
+ * Each index gets two cache lines to itself: the producer writes head on
+ * every message, the consumer writes tail, and neither may drag the other's
+ * line along (adjacent-line prefetchers move lines in pairs).
+ */
+#define RING_LINE 64
+#define RING_PAD (2 * RING_LINE)
+#define RING_TARGET_BYTES ((size_t)2 << 20)   /* ring payload ~2 MiB */
+
+/* The shared part, at the start of the region; the slots follow it. */
+struct ring_ctl {
+	alignas(RING_PAD) _Atomic uint64_t head;  /* messages published so far */
+	char pad_head[RING_PAD - sizeof(uint64_t)];
+	alignas(RING_PAD) _Atomic uint64_t tail;  /* messages consumed so far */
+	char pad_tail[RING_PAD - sizeof(uint64_t)];
+	alignas(RING_PAD) uint64_t nslots;        /* read-only after ring_init */
+	uint64_t slot_bytes;
+	char pad_const[RING_PAD - 2 * sizeof(uint64_t)];
+};
+
+_Static_assert(offsetof(struct ring_ctl, head) == 0, "head first");
+_Static_assert(offsetof(struct ring_ctl, tail) == RING_PAD, "tail on its own lines");
+_Static_assert(offsetof(struct ring_ctl, nslots) == 2 * RING_PAD, "constants apart");
+_Static_assert(sizeof(struct ring_ctl) == 3 * RING_PAD, "slots start line-aligned");
+
+/* One side's private view of a ring. Each side keeps its own index and a
+   cached copy of the other's, and reads the shared one only when the cache
+   says the ring is full (producer) or empty (consumer). */
+struct ring_end {
+	struct ring_ctl *ctl;
+	char *slots;
+	uint64_t mask;         /* nslots - 1, nslots a power of two */
+	uint64_t nslots;
+	size_t slot_bytes;
+	uint64_t pos;          /* producer: head; consumer: tail */
+	uint64_t peer;         /* cached tail (producer) or head (consumer) */
+	int timeout_ms;
+};
+
+/* ring_plan: slot size (msg_size rounded up to RING_LINE) and a power-of-two
+   slot count giving about RING_TARGET_BYTES, at least 2; returns the bytes
+   one ring needs (header included), or 0 on overflow */
+size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes);
+
+/* ring_init: lays an empty ring over mem (RING_PAD-aligned, ring_plan bytes) */
+void ring_init(void *mem, uint64_t nslots, size_t slot_bytes);
+
+/* ring_attach: fills *e to use the ring at mem; timeout_ms <= 0 waits forever */
+void ring_attach(struct ring_end *e, void *mem, int timeout_ms);
+
+/* ring_wait_room / ring_wait_data: the slow paths of push and pop;
+   0 once there is room / data, or -ETIMEDOUT */
+int ring_wait_room(struct ring_end *e);
+int ring_wait_data(struct ring_end *e);
+
+static inline char *ring_slot(const struct ring_end *e)
+{
+	return e->slots + (e->pos & e->mask) * e->slot_bytes;
+}
+
+/* ring_push: copies len (<= slot_bytes) bytes into the next slot, waiting
+   for room; 0 or -ETIMEDOUT */
+static inline int ring_push(struct ring_end *e, const void *buf, size_t len)
+{
+	if (__builtin_expect(e->pos - e->peer == e->nslots, 0)) {
+		int rc = ring_wait_room(e);
+		if (rc)
+			return rc;
+	}
+	memcpy(ring_slot(e), buf, len);
+	atomic_store_explicit(&e->ctl->head, ++e->pos, memory_order_release);
+	return 0;
+}
+
+/* ring_pop: copies the oldest message (len bytes) out, waiting for one;
+   0 or -ETIMEDOUT */
+static inline int ring_pop(struct ring_end *e, void *buf, size_t len)
+{
+	if (__builtin_expect(e->pos == e->peer, 0)) {
+		int rc = ring_wait_data(e);
+		if (rc)
+			return rc;
+	}
+	memcpy(buf, ring_slot(e), len);
+	atomic_store_explicit(&e->ctl->tail, ++e->pos, memory_order_release);
+	return 0;
+}
+
+/*
+ * Two rings, one per direction, for a mechanism: the forward ring carries
+ * sender -> receiver, the backward one (latency mode only) the echo. The
+ * ends are indexed by role and padded, so two threads sharing this struct
+ * do not share a cache line either.
+ */
+struct ring_port {
+	alignas(RING_PAD) struct ring_end tx;
+	struct ring_end rx;
+};
+
+struct ring_pair {
+	struct ring_port port[2];  /* [ROLE_SENDER], [ROLE_RECEIVER] */
+	void *mem;                 /* both rings, forward first */
+	size_t ring_bytes;         /* one ring */
+	size_t map_bytes;          /* all of mem */
+	int nrings;                /* 1 (throughput) or 2 (latency) */
+	uint64_t nslots;
+	size_t slot_bytes;
+	size_t msg_size;
+};
+
+/* ring_pair_new: allocates an aligned ring_pair and plans its rings for m
+   (one ring in throughput mode, two in latency mode); NULL on overflow or
+   out of memory */
+struct ring_pair *ring_pair_new(const struct mech *m);
+
+/* ring_pair_init: lays the rings over mem (map_bytes long) and records
+   ring_slots and slot_bytes in m->granted */
+void ring_pair_init(struct ring_pair *rp, void *mem, struct mech *m);
+
+/* ring_pair_open: attaches the role's ends; 0 or -EINVAL before init */
+int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms);
+
+/* ring_pair_send / ring_pair_recv: one message on the role's direction;
+   0, -EMSGSIZE or -ETIMEDOUT */
+static inline int ring_pair_send(struct ring_pair *rp, enum mech_role role,
+				 const void *buf, size_t len)
+{
+	struct ring_end *e = &rp->port[role].tx;
+
+	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
+		return e->ctl ? -EMSGSIZE : -EINVAL;
+	return ring_push(e, buf, len);
+}
+
+static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
+				 void *buf, size_t len)
+{
+	struct ring_end *e = &rp->port[role].rx;
+
+	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
+		return e->ctl ? -EMSGSIZE : -EINVAL;
+	return ring_pop(e, buf, len);
+}
+
+#endif
