@@ -1,0 +1,105 @@
+/* ref.h -- the few helpers the reference loops share: clock, pinning, arguments, shared memory */
+#ifndef IPCSCOPE_REF_H
+#define IPCSCOPE_REF_H
+
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The reference loops are deliberately plain: no timeouts, no verification,
+   no statistics beyond what the report needs. Any failure ends the program
+   with exit status 1 and a message on stderr. */
+
+static inline void ref_die(const char *what)
+{
+	fprintf(stderr, "ref: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* ref_now_ns: CLOCK_MONOTONIC in nanoseconds, the clock ipcscope uses too */
+static inline uint64_t ref_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ref_pin: binds the calling process to one CPU; cpu < 0 leaves it free */
+static inline void ref_pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		ref_die("sched_setaffinity");
+}
+
+/* ref_num: a decimal number with an optional K or M suffix (powers of 1024) */
+static inline uint64_t ref_num(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (end == s || *end) {
+		fprintf(stderr, "ref: bad number '%s'\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+/* ref_shared: zeroed memory that stays shared between parent and children
+   across fork */
+static inline void *ref_shared(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		ref_die("mmap");
+	return p;
+}
+
+/* ref_reap: waits for both children; exits 1 unless both exited 0 */
+static inline void ref_reap(pid_t a, pid_t b)
+{
+	int sa = 0, sb = 0;
+
+	if (waitpid(a, &sa, 0) < 0 || waitpid(b, &sb, 0) < 0)
+		ref_die("waitpid");
+	if (!WIFEXITED(sa) || WEXITSTATUS(sa) || !WIFEXITED(sb) || WEXITSTATUS(sb)) {
+		fprintf(stderr, "ref: a worker failed\n");
+		exit(1);
+	}
+}
+
+static inline int ref_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ref_pct: the p-th percentile (0..100) of n sorted values, nearest rank */
+static inline uint64_t ref_pct(const uint64_t *v, uint64_t n, double p)
+{
+	uint64_t i = (uint64_t)(p / 100.0 * (double)n);
+
+	return v[i >= n ? n - 1 : i];
+}
+
+#endif

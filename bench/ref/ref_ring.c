@@ -1,0 +1,117 @@
+/* ref_ring.c -- reference SPSC ring in shared memory between two forked processes, one-way stream */
+#include <stdalign.h>
+#include <stdatomic.h>
+
+#include "ref.h"
+
+/*
+ * usage: ref_ring SIZE COUNT WARMUP CPU_SEND CPU_RECV
+ * Prints one JSON line. The ring holds about 2 MiB of slots (slot = SIZE
+ * rounded up to 64 bytes, at least 2 slots), the same footprint ipcscope's
+ * shm-ring plans, so both stream through the same amount of cache.
+ */
+
+#define LINE 128           /* two cache lines: adjacent-line prefetch */
+#define RING_BYTES ((size_t)2 << 20)
+
+struct ctl {
+	alignas(LINE) _Atomic uint64_t head;
+	alignas(LINE) _Atomic uint64_t tail;
+	alignas(LINE) _Atomic int ack;      /* receiver done with warm-up */
+	uint64_t t0, t1;
+};
+
+struct ring {
+	struct ctl *ctl;
+	char *slots;
+	uint64_t nslots, slot;
+};
+
+static inline void relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+static void sender(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
+{
+	char *buf = malloc(size);
+	uint64_t head = 0, tail = 0;
+
+	if (!buf)
+		ref_die("malloc");
+	memset(buf, 0x5a, size);
+	for (uint64_t i = 0; i < warm + n; i++) {
+		if (i == warm) {
+			while (!atomic_load_explicit(&r->ctl->ack, memory_order_acquire))
+				relax();
+			r->ctl->t0 = ref_now_ns();
+		}
+		if (head - tail == r->nslots)
+			while ((tail = atomic_load_explicit(&r->ctl->tail, memory_order_acquire)) + r->nslots == head)
+				relax();
+		memcpy(r->slots + (head & (r->nslots - 1)) * r->slot, buf, size);
+		atomic_store_explicit(&r->ctl->head, ++head, memory_order_release);
+	}
+	free(buf);
+}
+
+static void receiver(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
+{
+	char *buf = malloc(size);
+	uint64_t tail = 0, head = 0;
+
+	if (!buf)
+		ref_die("malloc");
+	for (uint64_t i = 0; i < warm + n; i++) {
+		if (i == warm)
+			atomic_store_explicit(&r->ctl->ack, 1, memory_order_release);
+		if (tail == head)
+			while ((head = atomic_load_explicit(&r->ctl->head, memory_order_acquire)) == tail)
+				relax();
+		memcpy(buf, r->slots + (tail & (r->nslots - 1)) * r->slot, size);
+		__asm__ __volatile__("" : : "r"(buf) : "memory");
+		atomic_store_explicit(&r->ctl->tail, ++tail, memory_order_release);
+	}
+	r->ctl->t1 = ref_now_ns();
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	struct ring r;
+	uint64_t size, n, warm, slots = 2;
+	pid_t ps, pr;
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: ref_ring SIZE COUNT WARMUP CPU_SEND CPU_RECV\n");
+		return 2;
+	}
+	size = ref_num(argv[1]);
+	n = ref_num(argv[2]);
+	warm = ref_num(argv[3]);
+	r.slot = (size + 63) & ~(uint64_t)63;
+	while (slots * 2 * r.slot <= RING_BYTES)
+		slots *= 2;
+	r.nslots = slots;
+	r.ctl = ref_shared(sizeof(struct ctl) + slots * r.slot);
+	r.slots = (char *)r.ctl + sizeof(struct ctl);
+	if ((pr = fork()) == 0) {
+		ref_pin(atoi(argv[5]));
+		receiver(&r, size, n, warm);
+		_exit(0);
+	}
+	if ((ps = fork()) == 0) {
+		ref_pin(atoi(argv[4]));
+		sender(&r, size, n, warm);
+		_exit(0);
+	}
+	if (pr < 0 || ps < 0)
+		ref_die("fork");
+	ref_reap(ps, pr);
+	double s = (double)(r.ctl->t1 - r.ctl->t0) / 1e9;
+	printf("{\"ref\":\"ring\",\"size\":%llu,\"count\":%llu,\"slots\":%llu,\"elapsed_s\":%.6f,"
+	       "\"msgs_per_s\":%.1f,\"bytes_per_s\":%.1f}\n",
+	       (unsigned long long)size, (unsigned long long)n, (unsigned long long)slots,
+	       s, (double)n / s, (double)n * (double)size / s);
+	return 0;
+}
