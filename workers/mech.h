@@ -101,7 +101,7 @@ void mech_granted_add(struct mech *m, const char *key, long long value);
 const struct mech_ops *mech_find(const char *name);
 
 /* mech_all: NULL-terminated registry in catalogue order */
-extern const struct mech_ops *const mech_registry[];
+extern const struct mech_ops *mech_registry[];
 
 /* mech_limits_of: limits of ops on this machine (defaults when no hook) */
 void mech_limits_of(const struct mech_ops *ops, struct mech_limits *lim);

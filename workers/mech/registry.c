@@ -18,11 +18,11 @@ static const struct mech_ops *const all[] = {
 	&mech_sysvmq, &mech_eventfd, &mech_signal, &mech_threads,
 };
 
-const struct mech_ops *const mech_registry[sizeof(all) / sizeof(all[0]) + 1];
+const struct mech_ops *mech_registry[sizeof(all) / sizeof(all[0]) + 1];
 
 __attribute__((constructor)) static void registry_init(void)
 {
-	const struct mech_ops **r = (const struct mech_ops **)mech_registry;
+	const struct mech_ops **r = mech_registry;
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
