@@ -53,6 +53,8 @@ struct bench_params {
 };
 
 struct param_error {
+	char code[24];                 /* "bad_param", or "size_limit" when a
+					  size exceeds a mechanism's limit */
 	char param[32];                /* offending parameter name, or "" */
 	char message[256];             /* lowercase, names param and range */
 };
@@ -82,5 +84,10 @@ const char *params_name(enum param_id id);
    user did not choose one and the mechanism cannot take the default */
 uint64_t params_effective_size(const struct bench_params *p,
 			       const struct mech_ops *ops);
+
+/* params_check_size: size fits ops on this machine; 0, or -1 with *err
+   naming param and the mechanism's limit */
+int params_check_size(const struct mech_ops *ops, uint64_t size, const char *param,
+		      struct param_error *err);
 
 #endif

@@ -1,0 +1,621 @@
+/* cli.c -- bench, compare, sweep, list and sysinfo from the command line */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "params.h"
+#include "../workers/cleanup.h"
+#include "../workers/harness.h"
+#include "../workers/report.h"
+#include "../workers/sysinfo.h"
+
+#define REP_DEADLINE_S 120.0
+
+/* One mechanism at one size: reps of it make a job. */
+struct job {
+	const struct mech_ops *ops;
+	uint64_t size;
+	struct rep_result *res;
+	int nres;
+};
+
+struct run {
+	struct bench_params p;
+	struct report out;
+	const char *id;
+	struct job *jobs;
+	int njobs;
+	double t0;
+	int done_reps, total_reps;
+	const struct job *cur;
+	int cur_rep;
+	char tmpdir[512];
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	harness_stop();
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static const char *cmd_name(enum params_cmd c)
+{
+	return c == CMD_COMPARE ? "compare" : c == CMD_SWEEP ? "sweep" :
+	       c == CMD_DEMO ? "demo" : "bench";
+}
+
+/* --- usage ------------------------------------------------------------ */
+
+static void usage(FILE *f, enum params_cmd cmd)
+{
+	const char *synopsis =
+		cmd == CMD_COMPARE ? "compare [MECH,...] [params]   (default: every mechanism)" :
+		cmd == CMD_SWEEP ? "sweep MECHANISM --sizes 64,4K,64K,1M [params]" :
+		"bench MECHANISM [params]";
+
+	fprintf(f,
+		"usage: ipcscope %s\n\n"
+		"params (also accepted as --name=value):\n"
+		"  --mode throughput|latency  one-way stream, or ping-pong timing every round trip (throughput)\n"
+		"  --size N[K|M]              bytes per message, 1..64M (64, or the mechanism's fixed size)\n"
+		"  --count N                  messages (latency: round trips) per rep, 1..1000000000\n"
+		"  --duration S               seconds per rep instead of count, 0.01..60 (%.2f when no count)\n"
+		"  --warmup N                 messages sent before timing (1%% of count, >= 100; 1000 with duration)\n"
+		"  --reps N                   repetitions, 1..100 (5)\n"
+		"  --pin split|same|none|A,B  where sender and receiver run (split: two cores)\n"
+		"  --sync spin|sem|mutex|futex  shm only: how the slot is handed over (spin)\n"
+		"  --verify 0|1               check sequence numbers and payload bytes (1)\n"
+		"  --format text|json|ndjson|csv  output (text)\n"
+		"%s"
+		"\nexit status: 0 ok, 1 the run failed, 2 usage error\n",
+		synopsis, PARAMS_DEFAULT_DURATION,
+		cmd == CMD_COMPARE ? "  --mechanisms A,B,...       same as the positional list\n"
+				     "  --baseline MECH            compare against MECH instead of the best\n" :
+		cmd == CMD_SWEEP ? "  --sizes LIST               message sizes, comma-separated\n" : "");
+}
+
+/* parse_args: --name value / --name=value into p; positional is the
+   mechanism (bench, sweep) or the list (compare); 0, 1 for --help, -1 */
+static int parse_args(struct bench_params *p, int argc, char **argv,
+		      struct param_error *err)
+{
+	int positional = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val;
+		char name[40];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (strncmp(a, "--", 2) != 0) {
+			if (positional++) {
+				snprintf(err->code, sizeof(err->code), "bad_param");
+				snprintf(err->param, sizeof(err->param), "mechanism");
+				snprintf(err->message, sizeof(err->message),
+					 "unexpected argument '%.64s'", a);
+				return -1;
+			}
+			if (p->cmd == CMD_COMPARE) {
+				if (params_set(p, "mechanisms", a, false, err) < 0)
+					return -1;
+				continue;
+			}
+			if (!mech_find(a)) {
+				snprintf(err->code, sizeof(err->code), "unknown_mechanism");
+				snprintf(err->param, sizeof(err->param), "mechanism");
+				snprintf(err->message, sizeof(err->message),
+					 "unknown mechanism '%.64s' (see 'ipcscope list')", a);
+				return -1;
+			}
+			snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", a);
+			p->nmechs = 1;
+			continue;
+		}
+		a += 2;
+		if ((val = strchr(a, '='))) {
+			snprintf(name, sizeof(name), "%.*s", (int)(val - a), a);
+			val++;
+		} else {
+			snprintf(name, sizeof(name), "%s", a);
+			val = i + 1 < argc ? argv[++i] : "";
+		}
+		if (params_set(p, name, val, false, err) < 0)
+			return -1;
+	}
+	if (p->cmd != CMD_COMPARE && p->nmechs == 0) {
+		snprintf(err->code, sizeof(err->code), "bad_param");
+		snprintf(err->param, sizeof(err->param), "mechanism");
+		snprintf(err->message, sizeof(err->message),
+			 "which mechanism? (see 'ipcscope list')");
+		return -1;
+	}
+	return params_finish(p, err);
+}
+
+/* --- jobs -------------------------------------------------------------- */
+
+static int add_job(struct run *r, const struct mech_ops *ops, uint64_t size)
+{
+	struct job *j = &r->jobs[r->njobs++];
+
+	j->ops = ops;
+	j->size = size;
+	j->res = calloc(r->p.reps, sizeof(*j->res));
+	return j->res ? 0 : -1;
+}
+
+/* plan: the jobs of the run; mechanisms that cannot carry the size are
+   left out of an implicit "every mechanism" compare and listed in skipped */
+static int plan(struct run *r, cJSON *skipped)
+{
+	struct bench_params *p = &r->p;
+	int max = p->cmd == CMD_SWEEP ? p->nsizes : PARAMS_MAX_MECHS;
+
+	r->jobs = calloc((size_t)max + 1, sizeof(*r->jobs));
+	if (!r->jobs)
+		return -1;
+	if (p->cmd == CMD_SWEEP) {
+		for (int i = 0; i < p->nsizes; i++)
+			if (add_job(r, mech_find(p->mechs[0]), p->sizes[i]) < 0)
+				return -1;
+	} else if (p->nmechs) {
+		for (int i = 0; i < p->nmechs; i++) {
+			const struct mech_ops *ops = mech_find(p->mechs[i]);
+			if (add_job(r, ops, params_effective_size(p, ops)) < 0)
+				return -1;
+		}
+	} else {
+		for (int i = 0; mech_registry[i] && r->njobs < max; i++) {
+			const struct mech_ops *ops = mech_registry[i];
+			uint64_t size = params_effective_size(p, ops);
+			struct param_error e;
+
+			if (params_check_size(ops, size, "size", &e) < 0) {
+				cJSON *s = cJSON_CreateObject();
+				cJSON_AddStringToObject(s, "mechanism", ops->name);
+				cJSON_AddStringToObject(s, "reason", e.message);
+				cJSON_AddItemToArray(skipped, s);
+				continue;
+			}
+			if (add_job(r, ops, size) < 0)
+				return -1;
+		}
+	}
+	r->total_reps = r->njobs * (int)p->reps;
+	return 0;
+}
+
+/* probe_granted: what the kernel gives each mechanism, by a create and
+   destroy outside any timing */
+static cJSON *probe_granted(struct run *r)
+{
+	cJSON *all = cJSON_CreateObject();
+
+	for (int i = 0; i < r->njobs; i++) {
+		struct mech m = { 0 };
+		cJSON *g;
+
+		if (cJSON_GetObjectItemCaseSensitive(all, r->jobs[i].ops->name))
+			continue;
+		m.ops = r->jobs[i].ops;
+		m.msg_size = r->jobs[i].size;
+		m.mode = r->p.mode;
+		m.sync = r->p.sync;
+		m.timeout_ms = 200;
+		m.tmpdir = r->tmpdir;
+		m.tag = "ipcscope-probe";
+		{
+			char tag[64];
+			snprintf(tag, sizeof(tag), "ipcscope-%d-probe", (int)getpid());
+			m.tag = tag;
+			g = cJSON_AddObjectToObject(all, m.ops->name);
+			if (m.ops->create(&m) == 0)
+				for (int k = 0; k < m.ngranted; k++)
+					cJSON_AddNumberToObject(g, m.granted[k].key,
+								(double)m.granted[k].value);
+			m.ops->destroy(&m);
+		}
+	}
+	return all;
+}
+
+static void emit_start(struct run *r, cJSON *skipped)
+{
+	cJSON *l = report_line("start", r->id), *a;
+	char what[160];
+
+	if (r->p.cmd == CMD_COMPARE) {
+		snprintf(what, sizeof(what), "compare");
+		a = cJSON_AddArrayToObject(l, "mechanisms");
+		for (int i = 0; i < r->njobs; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(r->jobs[i].ops->name));
+	} else {
+		snprintf(what, sizeof(what), "%s %s", cmd_name(r->p.cmd), r->p.mechs[0]);
+		cJSON_AddStringToObject(l, "mechanism", r->p.mechs[0]);
+	}
+	cJSON_AddStringToObject(l, "what", what);
+	cJSON_AddStringToObject(l, "command", cmd_name(r->p.cmd));
+	cJSON_AddItemToObject(l, "params", report_params_json(&r->p));
+	cJSON_AddItemToObject(l, "system", sysinfo_json());
+	cJSON_AddItemToObject(l, "granted", probe_granted(r));
+	if (cJSON_GetArraySize(skipped))
+		cJSON_AddItemToObject(l, "skipped", skipped);
+	else
+		cJSON_Delete(skipped);
+	report_emit(&r->out, l);
+}
+
+static void emit_progress(void *ctx, double rep_done)
+{
+	struct run *r = ctx;
+	cJSON *l = report_line("progress", r->id);
+
+	cJSON_AddStringToObject(l, "mechanism", r->cur->ops->name);
+	cJSON_AddNumberToObject(l, "size", (double)r->cur->size);
+	cJSON_AddNumberToObject(l, "rep", r->cur_rep);
+	cJSON_AddNumberToObject(l, "reps", r->p.reps);
+	cJSON_AddNumberToObject(l, "rep_done", rep_done);
+	cJSON_AddNumberToObject(l, "done", (r->done_reps + rep_done) / r->total_reps);
+	report_emit(&r->out, l);
+}
+
+static void emit_error(struct run *r, const char *code, const char *msg, const struct job *j,
+		       int rep)
+{
+	cJSON *l = report_line("error", r->id);
+
+	cJSON_AddStringToObject(l, "code", code);
+	cJSON_AddStringToObject(l, "message", msg);
+	if (j) {
+		cJSON_AddStringToObject(l, "mechanism", j->ops->name);
+		cJSON_AddNumberToObject(l, "size", (double)j->size);
+	}
+	if (rep)
+		cJSON_AddNumberToObject(l, "rep", rep);
+	report_emit(&r->out, l);
+}
+
+static void emit_end(struct run *r, const char *status)
+{
+	cJSON *l = report_line("end", r->id);
+
+	cJSON_AddStringToObject(l, "status", status);
+	cJSON_AddNumberToObject(l, "elapsed_s", now_s() - r->t0);
+	report_emit(&r->out, l);
+}
+
+/* run_job: every rep of one job; 0, -1 failed, -2 cancelled */
+static int run_job(struct run *r, struct job *j)
+{
+	for (unsigned rep = 1; rep <= r->p.reps; rep++) {
+		struct rep_spec spec = {
+			.ops = j->ops, .params = &r->p, .size = j->size, .rep = (int)rep,
+			.tmpdir = r->tmpdir, .progress = emit_progress, .progress_ctx = r,
+			.deadline_s = r->p.count ? REP_DEADLINE_S : r->p.duration * 3 + 30,
+		};
+		char err[256];
+		const char *code;
+
+		r->cur = j;
+		r->cur_rep = (int)rep;
+		emit_progress(r, 0);
+		if (harness_run_rep(&spec, &j->res[j->nres], err, sizeof(err), &code) < 0) {
+			emit_error(r, code, err, j, (int)rep);
+			return strcmp(code, "cancelled") == 0 ? -2 : -1;
+		}
+		j->res[j->nres].rep = (int)rep;
+		report_emit(&r->out, report_result_json(r->id, j->ops->name, (int)r->p.reps,
+							 &j->res[j->nres]));
+		j->nres++;
+		r->done_reps++;
+	}
+	report_emit(&r->out, report_summary_json(r->id, j->ops->name, j->res, j->nres));
+	return 0;
+}
+
+/* --- comparison ----------------------------------------------------------- */
+
+static void job_spread(const struct job *j, int sweep, struct spread *s, int *higher)
+{
+	double x[PARAMS_REPS_MAX];
+
+	for (int i = 0; i < j->nres; i++)
+		x[i] = sweep ? j->res[i].bytes_per_s : report_figure(&j->res[i], higher);
+	if (sweep)
+		*higher = 1;
+	stats_spread(x, j->nres, s);
+}
+
+static void emit_comparison(struct run *r)
+{
+	int sweep = r->p.cmd == CMD_SWEEP, higher = 1, base = -1, n = 0;
+	struct spread s[PARAMS_MAX_MECHS > PARAMS_MAX_SIZES ? PARAMS_MAX_MECHS : PARAMS_MAX_SIZES];
+	cJSON *l, *rows;
+
+	for (int i = 0; i < r->njobs; i++) {
+		if (!r->jobs[i].nres)
+			continue;
+		n++;
+		job_spread(&r->jobs[i], sweep, &s[i], &higher);
+		if (r->p.baseline[0] ? !strcmp(r->jobs[i].ops->name, r->p.baseline) :
+		    (base < 0 || (higher ? s[i].median > s[base].median : s[i].median < s[base].median)))
+			base = i;
+	}
+	if (n < 2 || base < 0)
+		return;
+	l = report_line("comparison", r->id);
+	cJSON_AddStringToObject(l, "baseline", r->jobs[base].ops->name);
+	cJSON_AddNumberToObject(l, "baseline_size", (double)r->jobs[base].size);
+	cJSON_AddStringToObject(l, "metric", sweep ? "bytes_per_s" :
+				r->p.mode == MODE_LATENCY ? "latency_p50_ns" : "msgs_per_s");
+	cJSON_AddBoolToObject(l, "higher_is_better", higher);
+	rows = cJSON_AddArrayToObject(l, "rows");
+	for (int i = 0; i < r->njobs; i++) {
+		double ratio, lo, hi;
+		int sig;
+		cJSON *row;
+
+		if (!r->jobs[i].nres)
+			continue;
+		stats_ratio_ci(&s[i], &s[base], &ratio, &lo, &hi, &sig);
+		row = cJSON_CreateObject();
+		cJSON_AddStringToObject(row, "mechanism", r->jobs[i].ops->name);
+		cJSON_AddNumberToObject(row, "size", (double)r->jobs[i].size);
+		cJSON_AddNumberToObject(row, "median", s[i].median);
+		cJSON_AddNumberToObject(row, "rel_spread", s[i].rel_spread);
+		cJSON_AddNumberToObject(row, "ratio", ratio);
+		if (isfinite(lo) && isfinite(hi)) {
+			cJSON_AddNumberToObject(row, "ci_low", lo);
+			cJSON_AddNumberToObject(row, "ci_high", hi);
+		} else {
+			cJSON_AddNullToObject(row, "ci_low");
+			cJSON_AddNullToObject(row, "ci_high");
+		}
+		cJSON_AddBoolToObject(row, "significant", sig);
+		cJSON_AddItemToArray(rows, row);
+	}
+	report_emit(&r->out, l);
+}
+
+/* --- the run ---------------------------------------------------------------- */
+
+static enum report_format fmt_of(enum out_format f)
+{
+	return f == FMT_JSON ? REPORT_JSON : f == FMT_NDJSON ? REPORT_NDJSON :
+	       f == FMT_CSV ? REPORT_CSV : REPORT_TEXT;
+}
+
+/* usage_error: reports a bad param in the chosen format; exit status 2 */
+static int usage_error(struct run *r, const struct param_error *err)
+{
+	fprintf(stderr, "ipcscope: %s\n", err->message);
+	if (r->p.format == FMT_NDJSON || r->p.format == FMT_JSON) {
+		cJSON *l = report_line("error", r->id);
+		cJSON_AddStringToObject(l, "code", err->code[0] ? err->code : "bad_param");
+		cJSON_AddStringToObject(l, "message", err->message);
+		cJSON_AddStringToObject(l, "param", err->param);
+		report_emit(&r->out, l);
+		emit_end(r, "error");
+	}
+	return 2;
+}
+
+static void run_free(struct run *r)
+{
+	for (int i = 0; r->jobs && i < r->njobs; i++)
+		free(r->jobs[i].res);
+	free(r->jobs);
+	if (r->tmpdir[0])
+		cleanup_tmpdir_remove(r->tmpdir);
+	report_close(&r->out);
+}
+
+int cli_run_main(int argc, char **argv)
+{
+	static char default_id[32];
+	enum params_cmd cmd = !strcmp(argv[0], "compare") ? CMD_COMPARE :
+			      !strcmp(argv[0], "sweep") ? CMD_SWEEP : CMD_BENCH;
+	struct run r = { 0 };
+	struct param_error err = { 0 };
+	const char *status = "ok";
+	int rc, failed = 0;
+	cJSON *skipped;
+
+	r.t0 = now_s();
+	params_init(&r.p, cmd);
+	rc = parse_args(&r.p, argc, argv, &err);
+	snprintf(default_id, sizeof(default_id), "cli-%d", (int)getpid());
+	r.id = r.p.run_id[0] ? r.p.run_id : default_id;
+	report_open(&r.out, fmt_of(r.p.format), stdout);
+	if (rc == 1) {
+		usage(stdout, cmd);
+		report_close(&r.out);
+		return 0;
+	}
+	if (rc < 0) {
+		rc = usage_error(&r, &err);
+		report_close(&r.out);
+		return rc;
+	}
+	install_signals();
+	cleanup_sweep_stale();
+	skipped = cJSON_CreateArray();
+	if (cleanup_tmpdir_make(r.tmpdir, sizeof(r.tmpdir)) < 0 || plan(&r, skipped) < 0) {
+		r.tmpdir[0] = r.tmpdir[0] == '/' ? r.tmpdir[0] : '\0';
+		cJSON_Delete(skipped);
+		emit_error(&r, "setup_failed", "cannot set up the run: out of memory or no temp dir", NULL, 0);
+		emit_end(&r, "error");
+		run_free(&r);
+		return 1;
+	}
+	emit_start(&r, skipped);
+	for (int i = 0; i < r.njobs; i++) {
+		int jr = run_job(&r, &r.jobs[i]);
+		if (jr == -2) {
+			status = "cancelled";
+			break;
+		}
+		if (jr < 0)
+			failed = 1;
+		if (jr < 0 && cmd == CMD_BENCH)
+			break;
+	}
+	if (strcmp(status, "cancelled") != 0) {
+		emit_comparison(&r);
+		if (failed)
+			status = "error";
+	}
+	emit_end(&r, status);
+	run_free(&r);
+	return strcmp(status, "ok") == 0 ? 0 : 1;
+}
+
+/* --- list and sysinfo ----------------------------------------------------------- */
+
+cJSON *cli_catalogue_json(void)
+{
+	cJSON *all = cJSON_CreateArray();
+
+	for (int i = 0; mech_registry[i]; i++) {
+		const struct mech_ops *ops = mech_registry[i];
+		struct mech_limits lim;
+		cJSON *o = cJSON_CreateObject(), *x;
+
+		mech_limits_of(ops, &lim);
+		cJSON_AddStringToObject(o, "name", ops->name);
+		cJSON_AddStringToObject(o, "family", mech_family_name(ops->family));
+		cJSON_AddStringToObject(o, "summary", ops->summary);
+		x = cJSON_AddArrayToObject(o, "modes");
+		cJSON_AddItemToArray(x, cJSON_CreateString("throughput"));
+		cJSON_AddItemToArray(x, cJSON_CreateString("latency"));
+		x = cJSON_AddObjectToObject(o, "sizes");
+		cJSON_AddNumberToObject(x, "min", (double)lim.min_size);
+		cJSON_AddNumberToObject(x, "max", (double)lim.max_size);
+		cJSON_AddStringToObject(x, "why", lim.why);
+		x = cJSON_AddObjectToObject(o, "options");
+		if (!strcmp(ops->name, "shm")) {
+			cJSON *s = cJSON_AddArrayToObject(x, "sync");
+			for (int k = SYNC_SPIN; k <= SYNC_FUTEX; k++)
+				cJSON_AddItemToArray(s, cJSON_CreateString(shm_sync_name(k)));
+		}
+		cJSON_AddStringToObject(o, "copies", ops->copies ? ops->copies : "");
+		cJSON_AddStringToObject(o, "cleanup", ops->cleanup ? ops->cleanup : "");
+		cJSON_AddItemToArray(all, o);
+	}
+	return all;
+}
+
+cJSON *cli_sysinfo_json(void)
+{
+	return sysinfo_json();
+}
+
+/* format_arg: "json" when argv asks --format json; -1 on a bad argument */
+static int json_wanted(int argc, char **argv, const char *cmd)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: ipcscope %s [--format text|json]\n", cmd);
+			return 2;
+		}
+		if ((!strcmp(argv[i], "--format") && i + 1 < argc) || !strncmp(argv[i], "--format=", 9)) {
+			const char *v = argv[i][8] == '=' ? argv[i] + 9 : argv[++i];
+			if (!strcmp(v, "json"))
+				return 1;
+			if (!strcmp(v, "text"))
+				continue;
+			fprintf(stderr, "ipcscope: bad value '%s' for format: expected text or json\n", v);
+			return -1;
+		}
+		fprintf(stderr, "ipcscope: unknown argument '%s' for %s\n", argv[i], cmd);
+		return -1;
+	}
+	return 0;
+}
+
+static int print_json(cJSON *o)
+{
+	char *s = cJSON_Print(o);
+
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	cJSON_Delete(o);
+	return s ? 0 : 1;
+}
+
+int cli_list_main(int argc, char **argv)
+{
+	int j = json_wanted(argc, argv, "list");
+
+	if (j < 0 || j == 2)
+		return j < 0 ? 2 : 0;
+	if (j)
+		return print_json(cli_catalogue_json());
+	for (int i = 0; mech_registry[i]; i++) {
+		const struct mech_ops *ops = mech_registry[i];
+		struct mech_limits lim;
+
+		mech_limits_of(ops, &lim);
+		printf("%-11s %-15s %s\n", ops->name, mech_family_name(ops->family), ops->summary);
+		printf("%-11s %-15s sizes %zu..%zu bytes; copies %s\n", "", "", lim.min_size,
+		       lim.max_size, ops->copies ? ops->copies : "?");
+	}
+	return 0;
+}
+
+static void print_flat(const cJSON *o, const char *prefix)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, o) {
+		if (cJSON_IsObject(it)) {
+			print_flat(it, it->string);
+		} else if (cJSON_IsString(it)) {
+			printf("%s%s%-24s %s\n", prefix, *prefix ? "." : "", it->string, it->valuestring);
+		} else if (cJSON_IsNumber(it)) {
+			printf("%s%s%-24s %.0f\n", prefix, *prefix ? "." : "", it->string, it->valuedouble);
+		}
+	}
+}
+
+int cli_sysinfo_main(int argc, char **argv)
+{
+	int j = json_wanted(argc, argv, "sysinfo");
+	cJSON *o;
+
+	if (j < 0 || j == 2)
+		return j < 0 ? 2 : 0;
+	if (j)
+		return print_json(cli_sysinfo_json());
+	o = cli_sysinfo_json();
+	print_flat(o, "");
+	cJSON_Delete(o);
+	return 0;
+}
