@@ -1,0 +1,147 @@
+/* tcp.c -- loopback TCP on 127.0.0.1, one connection made before fork, TCP_NODELAY */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../mech.h"
+#include "io.h"
+
+struct tcp_priv {
+	int sv[2];   /* [0] the sender's end (client), [1] the receiver's (accepted) */
+	int fd;      /* this worker's end */
+};
+
+/* tcp_listener: a socket listening on 127.0.0.1 at a kernel-chosen port,
+   whose address goes to *addr; the fd or -errno */
+static int tcp_listener(struct sockaddr_in *addr)
+{
+	socklen_t alen = sizeof(*addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	addr->sin_family = AF_INET;
+	addr->sin_port = 0;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
+	    listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &alen) < 0)
+		goto fail;
+	return fd;
+fail:
+	err = -errno;
+	close(fd);
+	return err;
+}
+
+/* tcp_connect_pair: connects sv[0] to the listener and accepts sv[1] */
+static int tcp_connect_pair(int sv[2], int lfd, const struct sockaddr_in *addr)
+{
+	sv[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sv[0] < 0)
+		return -errno;
+	/* on loopback the handshake completes in the kernel, before accept() */
+	if (connect(sv[0], (const struct sockaddr *)addr, sizeof(*addr)) < 0)
+		return -errno;
+	sv[1] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (sv[1] < 0)
+		return -errno;
+	return 0;
+}
+
+/* tcp_tune: Nagle off (each message leaves at once) and receive/send timeouts */
+static int tcp_tune(int fd, int timeout_ms)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		return -errno;
+	return io_set_timeouts(fd, timeout_ms);
+}
+
+static int tcp_create(struct mech *m)
+{
+	struct tcp_priv *p = calloc(1, sizeof(*p));
+	struct sockaddr_in addr = { 0 };
+	int lfd, ret;
+
+	if (!p)
+		return -ENOMEM;
+	p->sv[0] = p->sv[1] = p->fd = -1;
+	m->priv = p;
+	lfd = tcp_listener(&addr);
+	if (lfd < 0)
+		return lfd;
+	ret = tcp_connect_pair(p->sv, lfd, &addr);
+	close(lfd);   /* one connection is all a rep needs: no port stays open */
+	for (int i = 0; ret == 0 && i < 2; i++)
+		ret = tcp_tune(p->sv[i], m->timeout_ms);
+	if (ret < 0)
+		return ret;
+	mech_granted_add(m, "port", ntohs(addr.sin_port));
+	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
+	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+	return 0;
+}
+
+static int tcp_open(struct mech *m, enum mech_role role)
+{
+	struct tcp_priv *p = m->priv;
+	int mine = role == ROLE_SENDER ? 0 : 1;
+
+	p->fd = p->sv[mine];
+	p->sv[mine] = -1;
+	io_close(&p->sv[1 - mine]);
+	return 0;
+}
+
+static int tcp_send(struct mech *m, const void *buf, size_t len)
+{
+	return io_send_all(((struct tcp_priv *)m->priv)->fd, buf, len);
+}
+
+static int tcp_recv(struct mech *m, void *buf, size_t len)
+{
+	return io_read_all(((struct tcp_priv *)m->priv)->fd, buf, len);
+}
+
+static void tcp_close(struct mech *m)
+{
+	io_close(&((struct tcp_priv *)m->priv)->fd);
+}
+
+static void tcp_destroy(struct mech *m)
+{
+	struct tcp_priv *p = m->priv;
+
+	if (!p)
+		return;
+	io_close(&p->sv[0]);
+	io_close(&p->sv[1]);
+	io_close(&p->fd);
+	free(p);
+	m->priv = NULL;
+}
+
+const struct mech_ops mech_tcp = {
+	.name = "tcp",
+	.summary = "A TCP connection to 127.0.0.1: bytes go through the whole "
+		   "TCP/IP stack like network traffic, but never leave the machine.",
+	.family = FAM_KERNEL_STREAM,
+	.copies = "2: sender buffer into kernel socket buffers, kernel buffers to "
+		  "receiver buffer (loopback hands the segments over in memory)",
+	.cleanup = "one 127.0.0.1 connection made before fork (the listener is "
+		   "closed at once); closing both ends ends it, at most a "
+		   "TIME_WAIT entry the kernel expires by itself",
+	.create = tcp_create,
+	.open = tcp_open,
+	.send = tcp_send,
+	.recv = tcp_recv,
+	.close = tcp_close,
+	.destroy = tcp_destroy,
+};

@@ -1,0 +1,182 @@
+/* udp.c -- loopback UDP: two sockets on 127.0.0.1 connected to each other; loss is reported */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../mech.h"
+#include "io.h"
+
+/* 65535 (IPv4 total length) - 20 (IPv4 header) - 8 (UDP header) */
+#define UDP_MAX_PAYLOAD 65507
+/* how long a send keeps retrying while the kernel is out of buffers */
+#define UDP_RETRY_MS 200
+
+struct udp_priv {
+	int sv[2];   /* [0] the sender's socket, [1] the receiver's */
+	int fd;      /* this worker's socket */
+};
+
+static void udp_limits(struct mech_limits *lim)
+{
+	lim->min_size = 1;
+	lim->max_size = UDP_MAX_PAYLOAD;
+	strcpy(lim->why, "one IPv4 UDP datagram: 65535 bytes minus the 20-byte IP "
+	       "and 8-byte UDP headers");
+}
+
+/* udp_bind: a UDP socket bound to 127.0.0.1 at a kernel-chosen port, with
+   its address in *addr; the fd or -errno */
+static int udp_bind(struct sockaddr_in *addr)
+{
+	socklen_t alen = sizeof(*addr);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	addr->sin_family = AF_INET;
+	addr->sin_port = 0;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &alen) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* udp_pair: two bound sockets, each connect()ed to the other so it only
+   talks to (and only hears from) its peer */
+static int udp_pair(int sv[2], int timeout_ms)
+{
+	struct sockaddr_in a[2] = { 0 };
+	int ret;
+
+	for (int i = 0; i < 2; i++) {
+		sv[i] = udp_bind(&a[i]);
+		if (sv[i] < 0) {
+			ret = sv[i];
+			sv[i] = -1;
+			return ret;
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		if (connect(sv[i], (struct sockaddr *)&a[1 - i], sizeof(a[0])) < 0)
+			return -errno;
+		io_sockbuf_grow(sv[i]);
+		/* a lost datagram must end a receive, not hang it; sends are
+		   not timed: they only wait for the sender's own buffer */
+		ret = io_set_timeout(sv[i], SO_RCVTIMEO, timeout_ms);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int udp_create(struct mech *m)
+{
+	struct udp_priv *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	p->sv[0] = p->sv[1] = p->fd = -1;
+	m->priv = p;
+	ret = udp_pair(p->sv, m->timeout_ms);
+	if (ret < 0)
+		return ret;
+	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
+	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+	return m->msg_size > UDP_MAX_PAYLOAD ? -EMSGSIZE : 0;
+}
+
+static int udp_open(struct mech *m, enum mech_role role)
+{
+	struct udp_priv *p = m->priv;
+	int mine = role == ROLE_SENDER ? 0 : 1;
+
+	p->fd = p->sv[mine];
+	p->sv[mine] = -1;
+	io_close(&p->sv[1 - mine]);
+	return 0;
+}
+
+/* udp_pause: sleeps us microseconds */
+static void udp_pause(long us)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = us * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A full receive buffer drops the datagram silently (the receiver counts
+ * it lost); only a shortage of kernel buffers on the sending side comes
+ * back as ENOBUFS/EAGAIN, and that passes, so retry for a little while.
+ */
+static int udp_send(struct mech *m, const void *buf, size_t len)
+{
+	int fd = ((struct udp_priv *)m->priv)->fd;
+	long waited_us = 0, step_us = 10;
+	int ret;
+
+	for (;;) {
+		ret = io_send_msg(fd, buf, len);
+		if (ret != -ENOBUFS && ret != -ETIMEDOUT)
+			return ret;
+		if (waited_us >= UDP_RETRY_MS * 1000L)
+			return -ENOBUFS;
+		udp_pause(step_us);
+		waited_us += step_us;
+		if (step_us < 1000)
+			step_us *= 2;
+	}
+}
+
+/* one whole datagram of len bytes, -ETIMEDOUT when none came in time */
+static int udp_recv(struct mech *m, void *buf, size_t len)
+{
+	return io_recv_msg(((struct udp_priv *)m->priv)->fd, buf, len);
+}
+
+static void udp_close(struct mech *m)
+{
+	io_close(&((struct udp_priv *)m->priv)->fd);
+}
+
+static void udp_destroy(struct mech *m)
+{
+	struct udp_priv *p = m->priv;
+
+	if (!p)
+		return;
+	io_close(&p->sv[0]);
+	io_close(&p->sv[1]);
+	io_close(&p->fd);
+	free(p);
+	m->priv = NULL;
+}
+
+const struct mech_ops mech_udp = {
+	.name = "udp",
+	.summary = "UDP datagrams to 127.0.0.1: each message travels alone with no "
+		   "delivery guarantee, so a busy receiver can lose some.",
+	.family = FAM_KERNEL_MESSAGE,
+	.copies = "2: sender buffer into one kernel packet, packet to receiver "
+		  "buffer (loopback hands the packet over in memory)",
+	.cleanup = "two 127.0.0.1 UDP sockets made before fork; closing them frees "
+		   "the ports, nothing named can be left",
+	.limits = udp_limits,
+	.create = udp_create,
+	.open = udp_open,
+	.send = udp_send,
+	.recv = udp_recv,
+	.close = udp_close,
+	.destroy = udp_destroy,
+};
