@@ -1,5 +1,4 @@
 /* pipe.c -- anonymous pipes: one per direction */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
