@@ -316,7 +316,7 @@ static void text_result(struct report *r, const cJSON *l)
 
 static void text_summary(struct report *r, const cJSON *l)
 {
-	char a[32], b[32], c[32], sz[32];
+	char a[32], b[32], c[32], d[32], sz[32];
 	const char *key = r->latency ? "latency_p50_ns" : "msgs_per_s";
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(l, key);
 
@@ -331,7 +331,7 @@ static void text_summary(struct report *r, const cJSON *l)
 			str(l, "mechanism"), sz, human(num(f, "median"), "", a, sizeof(a)),
 			human(num(l, "bytes_per_s.median"), "B/s", c, sizeof(c)),
 			human(num(f, "min"), "", b, sizeof(b)),
-			human(num(f, "max"), "", sz, sizeof(sz)),
+			human(num(f, "max"), "", d, sizeof(d)),
 			100 * num(f, "rel_spread"), (int)num(l, "reps"));
 }
 
