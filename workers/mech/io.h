@@ -30,7 +30,9 @@ static inline int io_write_all(int fd, const void *buf, size_t len)
 }
 
 /* io_read_all: reads exactly len bytes; 0, -EPIPE at end of file,
-   -ETIMEDOUT when a receive timeout expired, or -errno */
+   -ETIMEDOUT when a receive timeout expired before the message began, or
+   -errno. Once part of a message is in, it waits for the rest: giving up
+   there would leave the stream in the middle of a message. */
 static inline int io_read_all(int fd, void *buf, size_t len)
 {
 	char *p = buf;
@@ -42,8 +44,11 @@ static inline int io_read_all(int fd, void *buf, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				if (p != (char *)buf)
+					continue;
 				return -ETIMEDOUT;
+			}
 			if (errno == ECONNRESET)
 				return -EPIPE;
 			return -errno;
@@ -120,7 +125,9 @@ static inline int io_recv_msg(int fd, void *buf, size_t len)
 }
 
 /* io_set_timeout: sets SO_RCVTIMEO or SO_SNDTIMEO (opt) to ms milliseconds
-   (nothing when ms <= 0); 0 or -errno */
+   (nothing when ms <= 0); 0 or -errno. Receives get m->timeout_ms; sends
+   are left untimed, since a send that gave up halfway would break the
+   stream, and the harness ends a rep whose peer is gone. */
 static inline int io_set_timeout(int fd, int opt, int ms)
 {
 	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
@@ -128,15 +135,6 @@ static inline int io_set_timeout(int fd, int opt, int ms)
 	if (ms <= 0)
 		return 0;
 	return setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv)) < 0 ? -errno : 0;
-}
-
-/* io_set_timeouts: both receive and send timeouts of ms milliseconds, so a
-   socket call never waits forever; 0 or -errno */
-static inline int io_set_timeouts(int fd, int ms)
-{
-	int ret = io_set_timeout(fd, SO_RCVTIMEO, ms);
-
-	return ret < 0 ? ret : io_set_timeout(fd, SO_SNDTIMEO, ms);
 }
 
 /* io_sockbuf: the granted size of SO_SNDBUF or SO_RCVBUF (opt), or -errno */

@@ -54,14 +54,14 @@ static int tcp_connect_pair(int sv[2], int lfd, const struct sockaddr_in *addr)
 	return 0;
 }
 
-/* tcp_tune: Nagle off (each message leaves at once) and receive/send timeouts */
+/* tcp_tune: Nagle off (each message leaves at once) and a receive timeout */
 static int tcp_tune(int fd, int timeout_ms)
 {
 	int one = 1;
 
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
 		return -errno;
-	return io_set_timeouts(fd, timeout_ms);
+	return io_set_timeout(fd, SO_RCVTIMEO, timeout_ms);
 }
 
 static int tcp_create(struct mech *m)

@@ -24,7 +24,7 @@ static int unix_create(struct mech *m)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p->sv) < 0)
 		return -errno;
 	for (int i = 0; i < 2; i++) {
-		ret = io_set_timeouts(p->sv[i], m->timeout_ms);
+		ret = io_set_timeout(p->sv[i], SO_RCVTIMEO, m->timeout_ms);
 		if (ret < 0)
 			return ret;
 	}

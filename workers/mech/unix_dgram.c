@@ -61,7 +61,7 @@ static int udg_create(struct mech *m)
 		return -errno;
 	for (int i = 0; i < 2; i++) {
 		io_sockbuf_grow(p->sv[i]);
-		ret = io_set_timeouts(p->sv[i], m->timeout_ms);
+		ret = io_set_timeout(p->sv[i], SO_RCVTIMEO, m->timeout_ms);
 		if (ret < 0)
 			return ret;
 	}
