@@ -117,13 +117,13 @@ int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));
 	if (role == ROLE_SENDER) {
-		ring_attach(&p->tx, fwd, timeout_ms);
+		ring_attach(&p->tx, fwd, spin_send_timeout(timeout_ms));
 		if (back)
 			ring_attach(&p->rx, back, timeout_ms);
 	} else {
 		ring_attach(&p->rx, fwd, timeout_ms);
 		if (back)
-			ring_attach(&p->tx, back, timeout_ms);
+			ring_attach(&p->tx, back, spin_send_timeout(timeout_ms));
 	}
 	return 0;
 }

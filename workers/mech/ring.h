@@ -18,7 +18,9 @@
  */
 #define RING_LINE 64
 #define RING_PAD (2 * RING_LINE)
+#ifndef RING_TARGET_BYTES
 #define RING_TARGET_BYTES ((size_t)2 << 20)   /* ring payload ~2 MiB */
+#endif
 
 /* The shared part, at the start of the region; the slots follow it. */
 struct ring_ctl {
@@ -130,7 +132,8 @@ struct ring_pair *ring_pair_new(const struct mech *m);
    ring_slots and slot_bytes in m->granted */
 void ring_pair_init(struct ring_pair *rp, void *mem, struct mech *m);
 
-/* ring_pair_open: attaches the role's ends; 0 or -EINVAL before init */
+/* ring_pair_open: attaches the role's ends; a receive waits at most
+   timeout_ms, a send spin_send_timeout(timeout_ms); 0 or -EINVAL before init */
 int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms);
 
 /* ring_pair_send / ring_pair_recv: one message on the role's direction;

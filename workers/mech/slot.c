@@ -326,6 +326,7 @@ int slot_send(struct mech *m, const void *buf, size_t len)
 {
 	struct slot_map *sm = m->priv;
 	struct slot_ctl *c = sm->tx;
+	int tmo = spin_send_timeout(sm->timeout_ms);
 
 	if (!c)
 		return -EINVAL;
@@ -333,13 +334,13 @@ int slot_send(struct mech *m, const void *buf, size_t len)
 		return -EMSGSIZE;
 	switch (sm->sync) {
 	case SYNC_SPIN:
-		return slot_spin_put(c, buf, len, sm->timeout_ms);
+		return slot_spin_put(c, buf, len, tmo);
 	case SYNC_SEM:
-		return slot_sem_put(c, buf, len, sm->timeout_ms);
+		return slot_sem_put(c, buf, len, tmo);
 	case SYNC_MUTEX:
-		return slot_mutex_xfer(c, slot_payload(c), buf, len, 0, sm->timeout_ms);
+		return slot_mutex_xfer(c, slot_payload(c), buf, len, 0, tmo);
 	case SYNC_FUTEX:
-		return slot_futex_put(c, buf, len, sm->timeout_ms);
+		return slot_futex_put(c, buf, len, tmo);
 	}
 	return -EINVAL;
 }

@@ -15,6 +15,19 @@
    peer pinned to the same core gets to run instead of waiting a time slice. */
 #define SPIN_YIELD_AFTER_NS 200000ull
 
+/* A sender waits this many times longer than a receiver before giving up:
+   a full ring or slot only means a slow peer, and the harness kills a dead
+   one; the bound is a safety net, not a protocol step. */
+#define SPIN_SEND_TIMEOUT_FACTOR 20
+
+/* spin_send_timeout: the send-side bound for a receive timeout (<= 0: none) */
+static inline int spin_send_timeout(int recv_timeout_ms)
+{
+	if (recv_timeout_ms <= 0 || recv_timeout_ms > 100000)
+		return recv_timeout_ms <= 0 ? 0 : 2000000;
+	return recv_timeout_ms * SPIN_SEND_TIMEOUT_FACTOR;
+}
+
 struct spin_wait {
 	uint32_t spins;
 	int timeout_ms;      /* <= 0: wait forever */

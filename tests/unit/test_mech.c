@@ -1,0 +1,614 @@
+/* test_mech.c -- walks the whole mechanism registry: sizes x modes, checksummed messages, nothing left behind */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../workers/mech.h"
+
+#define N_MSGS 200
+#define N_MSGS_BIG 8             /* messages of 64 KiB and more */
+#define BIG_SIZE ((size_t)64 << 10)
+#define WORKER_TIMEOUT_MS 5000   /* m->timeout_ms for lossless mechanisms */
+#define LOSSY_TIMEOUT_MS 300     /* a lost last message ends the wait sooner */
+#define CASE_DEADLINE_S 20       /* then both workers are killed */
+
+/* worker exit codes */
+enum {
+	WK_OK, WK_OPEN = 10, WK_SEND, WK_RECV, WK_SEQ, WK_CORRUPT, WK_ECHO, WK_NOMEM,
+	WK_LOST_ALL,
+};
+
+static const size_t test_sizes[] = { 1, 64, 4096, (size_t)1 << 20 };
+
+static const char *const expected_names[] = {
+	"shm", "shm-ring", "mmap", "pipe", "fifo", "unix", "unix-dgram", "tcp",
+	"udp", "mq", "sysv-mq", "eventfd", "signal", "threads",
+};
+
+static char test_root[256];      /* private temp dir of this test run */
+static int case_no;
+
+/* One transfer case: what the workers need to know. */
+struct xfer {
+	const struct mech_ops *ops;
+	size_t size;
+	enum bench_mode mode;
+	enum shm_sync sync;
+	int nmsgs;
+	int lossy;                   /* may drop messages (udp), never corrupt */
+};
+
+/* ---- message contents: seq, checksum, pseudo-random bytes from seq ---- */
+
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+/* msg_fill: the one valid content of message seq of len bytes */
+static void msg_fill(unsigned char *p, size_t len, uint64_t seq)
+{
+	uint64_t x = seq * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
+
+	for (size_t i = 0; i < len; i += 8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(p + i, &x, len - i < 8 ? len - i : 8);
+	}
+	if (len >= 8)
+		memcpy(p, &seq, 8);
+	if (len >= 16) {
+		uint64_t sum = fnv1a(p + 16, len - 16);
+		memcpy(p + 8, &sum, 8);
+	}
+}
+
+/* msg_check: WK_OK if p is message seq; WK_SEQ if it carries another
+   sequence number (*got set), WK_CORRUPT if its bytes are wrong */
+static int msg_check(const unsigned char *p, unsigned char *scratch,
+		     size_t len, uint64_t seq, uint64_t *got)
+{
+	*got = seq;
+	if (len >= 8) {
+		memcpy(got, p, 8);
+		if (*got != seq)
+			return WK_SEQ;
+	}
+	if (len >= 16) {
+		uint64_t sum;
+		memcpy(&sum, p + 8, 8);
+		if (sum != fnv1a(p + 16, len - 16))
+			return WK_CORRUPT;
+	}
+	msg_fill(scratch, len, seq);
+	if (memcmp(p, scratch, len) != 0)
+		return len >= 8 ? WK_CORRUPT : WK_SEQ;
+	return WK_OK;
+}
+
+/* ---- the two workers ---- */
+
+static int worker_sender(struct mech *m, const struct xfer *x,
+			 unsigned char *buf, unsigned char *scratch)
+{
+	for (int i = 0; i < x->nmsgs; i++) {
+		uint64_t got;
+		int rc;
+
+		msg_fill(buf, x->size, (uint64_t)i);
+		if ((rc = m->ops->send(m, buf, x->size))) {
+			fprintf(stderr, "# %s: send %d: %s\n", x->ops->name, i, strerror(-rc));
+			return WK_SEND;
+		}
+		if (x->mode != MODE_LATENCY)
+			continue;
+		if ((rc = m->ops->recv(m, buf, x->size))) {
+			fprintf(stderr, "# %s: echo recv %d: %s\n", x->ops->name, i, strerror(-rc));
+			return WK_RECV;
+		}
+		if (msg_check(buf, scratch, x->size, (uint64_t)i, &got) != WK_OK) {
+			fprintf(stderr, "# %s: echo %d came back wrong\n", x->ops->name, i);
+			return WK_ECHO;
+		}
+	}
+	return WK_OK;
+}
+
+/* receiver_accept: checks message *next; for a lossy mechanism a later
+   intact message is accepted (a gap, never going back) */
+static int receiver_accept(const struct xfer *x, unsigned char *buf,
+			   unsigned char *scratch, int *next)
+{
+	uint64_t got;
+	int rc = msg_check(buf, scratch, x->size, (uint64_t)*next, &got);
+
+	if (rc == WK_SEQ && x->lossy && got > (uint64_t)*next &&
+	    got < (uint64_t)x->nmsgs &&
+	    msg_check(buf, scratch, x->size, got, &got) == WK_OK) {
+		*next = (int)got;
+		rc = WK_OK;
+	}
+	if (rc == WK_SEQ)
+		fprintf(stderr, "# %s: got seq %llu, want %d\n", x->ops->name,
+			(unsigned long long)got, *next);
+	if (rc == WK_CORRUPT)
+		fprintf(stderr, "# %s: message %d corrupted\n", x->ops->name, *next);
+	return rc;
+}
+
+static int worker_receiver(struct mech *m, const struct xfer *x,
+			   unsigned char *buf, unsigned char *scratch)
+{
+	int got_any = 0;
+
+	for (int i = 0; i < x->nmsgs; i++) {
+		int rc = m->ops->recv(m, buf, x->size);
+
+		if (rc == -ETIMEDOUT && x->lossy)
+			return got_any ? WK_OK : WK_LOST_ALL;
+		if (rc) {
+			fprintf(stderr, "# %s: recv %d: %s\n", x->ops->name, i, strerror(-rc));
+			return WK_RECV;
+		}
+		if ((rc = receiver_accept(x, buf, scratch, &i)))
+			return rc;
+		got_any = 1;
+		if (x->mode == MODE_LATENCY && (rc = m->ops->send(m, buf, x->size))) {
+			fprintf(stderr, "# %s: echo send %d: %s\n", x->ops->name, i, strerror(-rc));
+			return WK_SEND;
+		}
+	}
+	return WK_OK;
+}
+
+/* worker_run: one role from open to close; a WK_ code */
+static int worker_run(struct mech *m, const struct xfer *x, enum mech_role role)
+{
+	unsigned char *buf = malloc(x->size), *scratch = malloc(x->size);
+	int rc;
+
+	if (!buf || !scratch) {
+		rc = WK_NOMEM;
+		goto out;
+	}
+	rc = role == ROLE_SENDER ? worker_sender(m, x, buf, scratch)
+				 : worker_receiver(m, x, buf, scratch);
+out:
+	free(buf);
+	free(scratch);
+	return rc;
+}
+
+/* ---- two processes: receiver first, then the sender, then "go" ---- */
+
+static int read_full(int fd, void *p, size_t n, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (n) {
+		ssize_t r;
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			return -1;
+		r = read(fd, p, n);
+		if (r <= 0)
+			return -1;
+		p = (char *)p + r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+struct sync_pipes {
+	int ready[2], go[2], pid[2];
+};
+
+/* child_main: a forked worker; tells the parent whether open() worked,
+   waits for "go", runs, exits with a WK_ code */
+static void child_main(struct mech *m, const struct xfer *x, enum mech_role role,
+		       struct sync_pipes *sp)
+{
+	char ok, go;
+	int rc;
+
+	close(sp->ready[0]);
+	close(sp->go[1]);
+	close(sp->pid[1]);
+	if (role == ROLE_RECEIVER &&
+	    read_full(sp->pid[0], &m->peer_pid, sizeof(m->peer_pid), 10000) < 0)
+		_exit(WK_OPEN);
+	close(sp->pid[0]);
+	m->role = role;
+	rc = m->ops->open(m, role);
+	if (rc)
+		fprintf(stderr, "# %s: open: %s\n", x->ops->name, strerror(-rc));
+	ok = rc ? 1 : 0;
+	if (write(sp->ready[1], &ok, 1) != 1 || rc)
+		_exit(WK_OPEN);
+	if (read_full(sp->go[0], &go, 1, 10000) < 0)
+		_exit(WK_OPEN);
+	rc = worker_run(m, x, role);
+	if (m->ops->close)
+		m->ops->close(m);
+	_exit(rc);
+}
+
+/* reap_both: waits for both workers, killing them at the deadline;
+   fills status[] with the exit codes (-1: killed or crashed) */
+static void reap_both(pid_t pids[2], int status[2])
+{
+	time_t deadline = time(NULL) + CASE_DEADLINE_S;
+	int left = (pids[0] > 0) + (pids[1] > 0);
+
+	status[0] = status[1] = -1;
+	while (left) {
+		for (int i = 0; i < 2; i++) {
+			int st;
+			if (pids[i] <= 0 || waitpid(pids[i], &st, WNOHANG) != pids[i])
+				continue;
+			status[i] = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+			pids[i] = 0;
+			left--;
+		}
+		if (left && time(NULL) > deadline)
+			for (int i = 0; i < 2; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGKILL);
+		if (left)
+			usleep(1000);
+	}
+}
+
+static void close_pipes(struct sync_pipes *sp)
+{
+	int *fds = (int *)sp;
+
+	for (size_t i = 0; i < sizeof(*sp) / sizeof(int); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* run_processes: the case over two forked workers; status[0] sender,
+   status[1] receiver */
+static void run_processes(struct mech *m, const struct xfer *x, int status[2])
+{
+	struct sync_pipes sp;
+	pid_t pids[2] = { -1, -1 };
+	char ready[2] = { 1, 1 }, go[2] = { 'g', 'g' };
+
+	memset(&sp, 0xff, sizeof(sp));
+	assert_int_equal(pipe(sp.ready), 0);
+	assert_int_equal(pipe(sp.go), 0);
+	assert_int_equal(pipe(sp.pid), 0);
+	fflush(NULL);
+	pids[1] = fork();
+	if (pids[1] == 0)
+		child_main(m, x, ROLE_RECEIVER, &sp);
+	if (pids[1] > 0) {
+		m->peer_pid = pids[1];
+		pids[0] = fork();
+		if (pids[0] == 0)
+			child_main(m, x, ROLE_SENDER, &sp);
+	}
+	/* keep only the parent's ends, so a worker that dies early shows as EOF */
+	close(sp.ready[1]);
+	close(sp.go[0]);
+	close(sp.pid[0]);
+	sp.ready[1] = sp.go[0] = sp.pid[0] = -1;
+	if (pids[0] > 0 && write(sp.pid[1], &pids[0], sizeof(pids[0])) < 0)
+		kill(pids[0], SIGKILL);
+	if (read_full(sp.ready[0], ready, 2, 10000) == 0 && !ready[0] && !ready[1])
+		if (write(sp.go[1], go, 2) != 2)
+			perror("go");
+	close_pipes(&sp);   /* a worker still waiting for "go" gives up */
+	reap_both(pids, status);
+}
+
+/* ---- two threads of this process, for .threads mechanisms ---- */
+
+struct thread_arg {
+	struct mech m;               /* own copy, priv shared */
+	const struct xfer *x;
+	enum mech_role role;
+	int status;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_arg *a = p;
+	int rc;
+
+	a->m.role = a->role;
+	rc = a->m.ops->open(&a->m, a->role);
+	if (rc) {
+		fprintf(stderr, "# %s: open: %s\n", a->x->ops->name, strerror(-rc));
+		a->status = WK_OPEN;
+		return NULL;
+	}
+	a->status = worker_run(&a->m, a->x, a->role);
+	if (a->m.ops->close)
+		a->m.ops->close(&a->m);
+	return NULL;
+}
+
+static void run_threads(struct mech *m, const struct xfer *x, int status[2])
+{
+	struct thread_arg a[2];
+	pthread_t t[2];
+	struct timespec dl;
+
+	for (int i = 0; i < 2; i++) {
+		a[i].m = *m;
+		a[i].x = x;
+		a[i].role = i == 0 ? ROLE_SENDER : ROLE_RECEIVER;
+		a[i].status = -1;
+	}
+	assert_int_equal(pthread_create(&t[1], NULL, thread_main, &a[1]), 0);
+	assert_int_equal(pthread_create(&t[0], NULL, thread_main, &a[0]), 0);
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += CASE_DEADLINE_S;
+	for (int i = 0; i < 2; i++) {
+		/* a thread stuck past the deadline cannot be killed: fail loudly */
+		if (pthread_timedjoin_np(t[i], NULL, &dl) != 0)
+			fail_msg("%s: a worker thread is stuck", x->ops->name);
+		status[i] = a[i].status;
+	}
+}
+
+/* ---- leftovers ---- */
+
+/* count_prefixed: entries of dir whose name starts with prefix (all if "") */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* ---- one case ---- */
+
+static int is_lossy(const struct mech_ops *ops)
+{
+	return strcmp(ops->name, "udp") == 0;   /* API.md: reports lost */
+}
+
+static void run_case(const struct mech_ops *ops, size_t size,
+		     enum bench_mode mode, enum shm_sync sync)
+{
+	struct xfer x = { ops, size, mode, sync, size >= BIG_SIZE ? N_MSGS_BIG : N_MSGS,
+			  is_lossy(ops) };
+	char tag[MECH_NAME_MAX], dir[512];
+	struct mech m;
+	int status[2], rc, left_shm, left_mq, left_dir;
+	struct timespec t0, t1;
+
+	snprintf(tag, sizeof(tag), "ipcscope-%d-%d", (int)getpid(), ++case_no);
+	snprintf(dir, sizeof(dir), "%s/%d", test_root, case_no);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	memset(&m, 0, sizeof(m));
+	m.ops = ops;
+	m.msg_size = size;
+	m.mode = mode;
+	m.sync = sync;
+	m.timeout_ms = x.lossy ? LOSSY_TIMEOUT_MS : WORKER_TIMEOUT_MS;
+	m.tmpdir = dir;
+	m.tag = tag;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = ops->create(&m);
+	if (rc == 0) {
+		if (ops->threads)
+			run_threads(&m, &x, status);
+		else
+			run_processes(&m, &x, status);
+	}
+	ops->destroy(&m);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	left_shm = count_prefixed("/dev/shm", tag);
+	left_mq = count_prefixed("/dev/mqueue", tag);
+	left_dir = count_prefixed(dir, "");
+	if (left_dir == 0)
+		rmdir(dir);
+	print_message("# %-10s %-10s size %-7zu sync %-5s: create %d, sender %d, "
+		      "receiver %d, %.0f ms\n", ops->name,
+		      mode == MODE_LATENCY ? "latency" : "throughput", size,
+		      shm_sync_name(sync), rc, rc ? 0 : status[0], rc ? 0 : status[1],
+		      (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	if (rc)
+		fail_msg("%s: create failed: %s", ops->name, strerror(-rc));
+	assert_true(m.ngranted < MECH_MAX_GRANTED);  /* never silently full */
+	assert_int_equal(status[0], WK_OK);
+	assert_int_equal(status[1], WK_OK);
+	assert_int_equal(left_shm, 0);
+	assert_int_equal(left_mq, 0);
+	assert_int_equal(left_dir, 0);
+}
+
+static int has_sync_option(const struct mech_ops *ops)
+{
+	return strcmp(ops->name, "shm") == 0 || strcmp(ops->name, "mmap") == 0;
+}
+
+/* test_transfer: every size within the mechanism's limits (or its only
+   size), both modes, and every sync for shm and mmap */
+static void test_transfer(void **state)
+{
+	const struct mech_ops *ops = *state;
+	struct mech_limits lim;
+	int nsync = has_sync_option(ops) ? 4 : 1, ran = 0;
+
+	mech_limits_of(ops, &lim);
+	for (size_t i = 0; i <= sizeof(test_sizes) / sizeof(test_sizes[0]); i++) {
+		size_t size = i < sizeof(test_sizes) / sizeof(test_sizes[0])
+				      ? test_sizes[i] : lim.max_size;
+		if (size < lim.min_size || size > lim.max_size || (ran && i == 4))
+			continue;
+		for (int mode = MODE_THROUGHPUT; mode <= MODE_LATENCY; mode++)
+			for (int s = 0; s < nsync; s++)
+				run_case(ops, size, mode, s);
+		ran = 1;
+	}
+	assert_true(ran);
+}
+
+/* ---- catalogue and registry ---- */
+
+static void test_catalogue(void **state)
+{
+	const struct mech_ops *ops = *state;
+	struct mech m;
+
+	assert_non_null(ops->name);
+	assert_ptr_equal(mech_find(ops->name), ops);
+	assert_non_null(ops->summary);
+	assert_true(strlen(ops->summary) > 20);
+	assert_non_null(ops->copies);
+	assert_true(strlen(ops->copies) > 0);
+	assert_non_null(ops->cleanup);
+	assert_true(strlen(ops->cleanup) > 0);
+	assert_string_not_equal(mech_family_name(ops->family), "unknown");
+	assert_non_null(ops->create);
+	assert_non_null(ops->open);
+	assert_non_null(ops->send);
+	assert_non_null(ops->recv);
+	assert_non_null(ops->destroy);
+	/* destroy before any create (priv still NULL) must be harmless */
+	memset(&m, 0, sizeof(m));
+	m.ops = ops;
+	ops->destroy(&m);
+}
+
+static void test_registry_complete(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(expected_names) / sizeof(expected_names[0]); i++) {
+		if (!mech_find(expected_names[i]))
+			print_message("# missing mechanism: %s\n", expected_names[i]);
+		else
+			n++;
+	}
+	assert_int_equal(n, sizeof(expected_names) / sizeof(expected_names[0]));
+	for (n = 0; mech_registry[n]; n++)
+		;
+	assert_int_equal(n, sizeof(expected_names) / sizeof(expected_names[0]));
+}
+
+/* ---- timeouts of the shared-memory family: a wait never spins forever ---- */
+
+static void check_recv_times_out(const char *name, enum shm_sync sync)
+{
+	const struct mech_ops *ops = mech_find(name);
+	char tag[MECH_NAME_MAX], buf[64];
+	struct mech m;
+	struct timespec t0, t1;
+
+	if (!ops) {
+		print_message("# %s not built, skipped\n", name);
+		return;
+	}
+	snprintf(tag, sizeof(tag), "ipcscope-%d-%d", (int)getpid(), ++case_no);
+	memset(&m, 0, sizeof(m));
+	m.ops = ops;
+	m.msg_size = sizeof(buf);
+	m.mode = MODE_LATENCY;
+	m.sync = sync;
+	m.timeout_ms = 10;   /* a send waits SPIN_SEND_TIMEOUT_FACTOR times longer */
+	m.tmpdir = test_root;
+	m.tag = tag;
+	assert_int_equal(ops->create(&m), 0);
+	m.role = ROLE_RECEIVER;
+	assert_int_equal(ops->open(&m, ROLE_RECEIVER), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(ops->recv(&m, buf, sizeof(buf)), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* the receiver may send its one echo slot, the next one must wait */
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(ops->send(&m, buf, sizeof(buf)), 0);
+	if (strcmp(name, "shm") == 0 || strcmp(name, "mmap") == 0)
+		assert_int_equal(ops->send(&m, buf, sizeof(buf)), -ETIMEDOUT);
+	if (ops->close)
+		ops->close(&m);
+	ops->destroy(&m);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+	assert_int_equal(count_prefixed("/dev/shm", tag), 0);
+	assert_int_equal(count_prefixed(test_root, ""), 0);
+}
+
+static void test_shared_memory_timeouts(void **state)
+{
+	(void)state;
+	for (int s = SYNC_SPIN; s <= SYNC_FUTEX; s++) {
+		check_recv_times_out("shm", s);
+		check_recv_times_out("mmap", s);
+	}
+	check_recv_times_out("shm-ring", SYNC_SPIN);
+	check_recv_times_out("threads", SYNC_SPIN);
+}
+
+/* ---- setup ---- */
+
+static int root_setup(void **state)
+{
+	const char *t = getenv("TMPDIR");
+
+	(void)state;
+	snprintf(test_root, sizeof(test_root), "%s/ipcscope-test-XXXXXX",
+		 t && *t ? t : "/tmp");
+	return mkdtemp(test_root) ? 0 : -1;
+}
+
+static int root_teardown(void **state)
+{
+	(void)state;
+	return rmdir(test_root) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	static struct CMUnitTest tests[3 + 2 * 32];
+	static char names[2 * 32][MECH_NAME_MAX + 16];
+	int n = 0, k = 0;
+
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_registry_complete);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_timeouts);
+	for (int i = 0; mech_registry[i] && k < 2 * 32; i++) {
+		snprintf(names[k], sizeof(names[k]), "catalogue_%s", mech_registry[i]->name);
+		tests[n++] = (struct CMUnitTest){ names[k++], test_catalogue, NULL, NULL,
+						  (void *)mech_registry[i] };
+		snprintf(names[k], sizeof(names[k]), "transfer_%s", mech_registry[i]->name);
+		tests[n++] = (struct CMUnitTest){ names[k++], test_transfer, NULL, NULL,
+						  (void *)mech_registry[i] };
+	}
+	return _cmocka_run_group_tests("mech", tests, (size_t)n, root_setup,
+				       root_teardown);
+}
