@@ -1,0 +1,10 @@
+/* http.h -- `ipcscope serve`: the REST + NDJSON API over libmicrohttpd */
+#ifndef IPCSCOPE_HTTP_H
+#define IPCSCOPE_HTTP_H
+
+/* serve_main: `ipcscope serve [options]`, argv[0] being "serve"; serves
+   until SIGINT/SIGTERM, then stops every run; 0 on a clean stop, 1 when
+   the server cannot start, 2 on a usage error */
+int serve_main(int argc, char **argv);
+
+#endif

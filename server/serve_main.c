@@ -1,0 +1,210 @@
+/* serve_main.c -- `ipcscope serve`: options, catalogues, signals and a clean stop */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "cli.h"
+#include "http.h"
+#include "runs.h"
+#include "serve.h"
+#include "static.h"
+
+struct serve_catalog serve_cat;
+static cJSON *demos;
+
+/* The demo table's catalogue (workers/demos), when it is linked in; until
+   then /api/demos is an empty list and every /api/demos/{name} is 404. */
+extern cJSON *cli_demos_json(void) __attribute__((weak));
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ipcscope serve [options]\n\n"
+		"  --port N              TCP port, 0 picks a free one (default 8080)\n"
+		"  --bind ADDR           numeric address to listen on (default 127.0.0.1)\n"
+		"  --static-dir DIR      serve the page's files from DIR (development)\n"
+		"  --results-dir DIR     NDJSON of past runs (default ./results)\n"
+		"  --max-run-seconds N   wall-time limit of one run (default 120)\n"
+		"  --queue N             runs that may wait behind the running one (default 8)\n"
+		"  --help                this text\n\n"
+		"Runs execute one at a time; a client that disconnects cancels its run.\n"
+		"Stop with SIGINT or SIGTERM: running runs are stopped and cleaned up.\n");
+}
+
+static int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		goto bad;
+	v = strtol(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		goto bad;
+	*out = (int)v;
+	return 0;
+bad:
+	fprintf(stderr, "ipcscope serve: bad value '%s' for --%s: expected %ld..%ld\n",
+		s ? s : "", opt, lo, hi);
+	return -1;
+}
+
+static bool loopback(const char *addr)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* parse_options: 0 to serve, 1 after --help, -1 on a usage error */
+static int parse_options(int argc, char **argv, struct serve_config *c)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "static-dir", required_argument, NULL, 's' },
+		{ "results-dir", required_argument, NULL, 'r' },
+		{ "max-run-seconds", required_argument, NULL, 'm' },
+		{ "queue", required_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int o, bad = 0;
+
+	optind = 1;
+	opterr = 1;
+	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': bad |= parse_int("port", optarg, 0, 65535, &c->port); break;
+		case 'b': c->bind = optarg; break;
+		case 's': c->static_dir = optarg; break;
+		case 'r': c->results_dir = optarg; break;
+		case 'm': bad |= parse_int("max-run-seconds", optarg, 1, 86400, &c->max_run_seconds); break;
+		case 'q': bad |= parse_int("queue", optarg, 0, 256, &c->queue_max); break;
+		case 'h': usage(stdout); return 1;
+		default: bad = -1; break;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "ipcscope serve: unexpected argument '%s'\n", argv[optind]);
+		bad = -1;
+	}
+	if (bad) {
+		usage(stderr);
+		return -1;
+	}
+	c->public_bind = !loopback(c->bind);
+	return 0;
+}
+
+/* render: the catalogue as JSON text for the life of the server */
+static const char *render(cJSON *o, const char *fallback)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+
+	return s ? s : fallback;
+}
+
+static void load_catalogs(void)
+{
+	cJSON *m = cli_catalogue_json(), *s = cli_sysinfo_json();
+
+	serve_cat.mechanisms = render(m, "[]");
+	serve_cat.system = render(s, "{}");
+	cJSON_Delete(m);
+	cJSON_Delete(s);
+	demos = cli_demos_json ? cli_demos_json() : NULL;
+	if (!cJSON_IsArray(demos)) {
+		cJSON_Delete(demos);
+		demos = cJSON_CreateArray();
+	}
+	serve_cat.demos = render(demos, "[]");
+}
+
+bool serve_demo_known(const char *name)
+{
+	cJSON *d;
+
+	if (!name || !demos)
+		return false;
+	cJSON_ArrayForEach(d, demos) {
+		cJSON *n = cJSON_GetObjectItemCaseSensitive(d, "name");
+		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* serve_loop: serves until SIGINT/SIGTERM; the signals are blocked in
+   every thread and taken here, so the stop runs in plain code */
+static int serve_loop(const struct serve_config *c, const sigset_t *stop)
+{
+	struct MHD_Daemon *d;
+	struct runs_config rc = {
+		.results_dir = c->results_dir, .max_run_seconds = c->max_run_seconds,
+		.queue_max = c->queue_max, .grace_ms = 400,
+	};
+	char err[512];
+	int port, sig = 0;
+
+	if (runs_init(&rc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcscope serve: %s\n", err);
+		runs_shutdown();
+		return 1;
+	}
+	d = http_start(c, &port, err, sizeof(err));
+	if (!d) {
+		fprintf(stderr, "ipcscope serve: %s\n", err);
+		runs_shutdown();
+		return 1;
+	}
+	printf("ipcscope: serving on http://%s%s%s:%d/\n", strchr(c->bind, ':') ? "[" : "",
+	       c->bind, strchr(c->bind, ':') ? "]" : "", port);
+	fflush(stdout);
+	sigwait(stop, &sig);
+	fprintf(stderr, "ipcscope: %s: stopping runs and exiting\n", strsignal(sig));
+	runs_shutdown();
+	MHD_stop_daemon(d);
+	return 0;
+}
+
+int serve_main(int argc, char **argv)
+{
+	struct serve_config c = {
+		.bind = "127.0.0.1", .port = 8080, .results_dir = "results",
+		.max_run_seconds = 120, .queue_max = 8,
+	};
+	sigset_t stop;
+	int rc = parse_options(argc, argv, &c);
+
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (c.public_bind)
+		fprintf(stderr, "ipcscope serve: warning: %s is not a loopback address; anyone "
+			"who can reach it can start benchmarks on this machine\n", c.bind);
+	if (static_init(c.static_dir) < 0) {
+		fprintf(stderr, "ipcscope serve: --static-dir '%s' is not a readable directory\n",
+			c.static_dir);
+		return 2;
+	}
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* workers orphaned by a killed run come to us, and we reap them */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	load_catalogs();
+	return serve_loop(&c, &stop);
+}
