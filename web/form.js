@@ -1,0 +1,197 @@
+// form.js -- reads, checks and shares the run parameters (same names as the API)
+'use strict';
+
+const SIZE_MAX = 64 * 1048576;
+const COUNT_MAX = 1e9;
+const LAT_COUNT_MAX = 1e7;
+
+// parseSize: "64", "4K", "1M" (powers of 1024) to bytes, or NaN
+export function parseSize(s) {
+  const m = /^(\d{1,20})([KkMm]?)$/.exec(s);
+  if (!m) return NaN;
+  const mul = { '': 1, k: 1024, m: 1048576 }[m[2].toLowerCase()];
+  return Number(m[1]) * mul;
+}
+
+// readForm: the form's values as strings, plus the chosen mechanisms
+export function readForm(form) {
+  const f = form.elements;
+  return {
+    mechanisms: [...form.querySelectorAll('input[name="mech"]:checked')].map((c) => c.value),
+    mode: f.mode.value,
+    size: f.size.value.trim(),
+    sizes: f.sizes.value.replace(/\s+/g, ''),
+    amount: form.querySelector('input[name="amount"]:checked').value,
+    count: f.count.value.trim(),
+    duration: f.duration.value.trim(),
+    reps: f.reps.value.trim(),
+    warmup: f.warmup.value.trim(),
+    pin: f.pin.value.trim(),
+    sync: f.sync.value,
+    verify: f.verify.checked,
+  };
+}
+
+// writeForm: puts params (as found in a URL) back into the form
+export function writeForm(form, p) {
+  const f = form.elements;
+  if (p.mechanisms) {
+    const want = new Set(p.mechanisms.split(',').filter(Boolean));
+    form.querySelectorAll('input[name="mech"]').forEach((c) => { c.checked = want.has(c.value); });
+  }
+  for (const k of ['mode', 'size', 'sizes', 'reps', 'warmup', 'pin', 'sync']) {
+    if (p[k] !== undefined) f[k].value = p[k];
+  }
+  let amount = 'auto';
+  if (p.count !== undefined) { f.count.value = p.count; amount = 'count'; }
+  if (p.duration !== undefined) { f.duration.value = p.duration; amount = 'duration'; }
+  form.querySelector(`input[name="amount"][value="${amount}"]`).checked = true;
+  if (p.verify !== undefined) f.verify.checked = p.verify !== '0';
+  syncAmount(form);
+}
+
+// syncAmount: enables only the count or duration field that is chosen
+export function syncAmount(form) {
+  const amount = form.querySelector('input[name="amount"]:checked').value;
+  form.elements.count.disabled = amount !== 'count';
+  form.elements.duration.disabled = amount !== 'duration';
+}
+
+function checkInt(v, lo, hi) {
+  return /^\d{1,12}$/.test(v) && Number(v) >= lo && Number(v) <= hi;
+}
+
+// checkSizeFor: message for a size outside what the chosen mechanisms carry
+function checkSizeFor(bytes, p, catalogue) {
+  for (const name of p.mechanisms) {
+    const lim = catalogue.get(name) && catalogue.get(name).sizes;
+    if (lim && (bytes < lim.min || bytes > lim.max)) {
+      return `${bytes} bytes is outside what ${name} can carry: ${lim.min}..${lim.max} bytes` +
+        (lim.why ? ` (${lim.why})` : '');
+    }
+  }
+  return '';
+}
+
+function checkSizes(p, catalogue, view, errs) {
+  if (view === 'sweep') {
+    const items = p.sizes.split(',');
+    if (!p.sizes || items.some((s) => !(parseSize(s) >= 1 && parseSize(s) <= SIZE_MAX))) {
+      errs.push({ field: 'sizes', message: 'sizes: expected a comma-separated list, each 1..64M (suffix K or M)' });
+      return;
+    }
+    if (new Set(items.map(parseSize)).size !== items.length) errs.push({ field: 'sizes', message: 'sizes: a size is listed twice' });
+    for (const s of items) {
+      const why = checkSizeFor(parseSize(s), p, catalogue);
+      if (why) { errs.push({ field: 'sizes', message: `sizes: ${why}` }); return; }
+    }
+  } else if (p.size !== '') {
+    const b = parseSize(p.size);
+    if (!(b >= 1 && b <= SIZE_MAX)) errs.push({ field: 'size', message: `size: '${p.size}' is not 1..64M bytes (a number, optionally with suffix K or M)` });
+    else {
+      const why = checkSizeFor(b, p, catalogue);
+      if (why) errs.push({ field: 'size', message: `size: ${why}` });
+    }
+  }
+}
+
+function checkAmount(p, errs) {
+  if (p.amount === 'count') {
+    const max = p.mode === 'latency' ? LAT_COUNT_MAX : COUNT_MAX;
+    if (!checkInt(p.count, 1, max)) errs.push({ field: 'count', message: `count: expected a whole number in 1..${max}` + (p.mode === 'latency' ? ' in latency mode' : '') });
+  } else if (p.amount === 'duration') {
+    const ok = /^(\d{1,6}(\.\d{0,6})?|\.\d{1,6})$/.test(p.duration) && Number(p.duration) >= 0.01 && Number(p.duration) <= 60;
+    if (!ok) errs.push({ field: 'duration', message: 'duration: expected seconds per rep in 0.01..60' });
+  }
+}
+
+function checkPin(p, ncpu, errs) {
+  if (['split', 'same', 'none'].includes(p.pin)) return;
+  const m = /^(\d{1,4}),(\d{1,4})$/.exec(p.pin);
+  const max = ncpu > 0 ? ncpu - 1 : 4095;
+  if (!m || Number(m[1]) > max || Number(m[2]) > max) {
+    errs.push({ field: 'pin', message: `pin: expected split, same, none or two CPUs A,B in 0..${max}` });
+  }
+}
+
+// validate: list of {field, message} for what the server would refuse
+export function validate(p, view, catalogue, ncpu) {
+  const errs = [];
+  if (view !== 'demos') {
+    if (!p.mechanisms.length) errs.push({ field: 'mech', message: 'choose at least one mechanism' });
+    const unknown = p.mechanisms.filter((m) => !catalogue.has(m));
+    if (unknown.length) errs.push({ field: 'mech', message: `unknown mechanism ${unknown.join(', ')}` });
+  }
+  checkSizes(p, catalogue, view, errs);
+  checkAmount(p, errs);
+  if (!checkInt(p.reps, 1, 100)) errs.push({ field: 'reps', message: 'reps: expected 1..100' });
+  if (p.warmup !== '' && !checkInt(p.warmup, 0, COUNT_MAX)) errs.push({ field: 'warmup', message: `warmup: expected 0..${COUNT_MAX} or empty` });
+  checkPin(p, ncpu, errs);
+  if (p.sync && !p.mechanisms.includes('shm')) errs.push({ field: 'sync', message: 'sync applies to the shm mechanism only: select shm or set sync to default' });
+  return errs;
+}
+
+// queryParams: the API params of p as [name, value] pairs (view decides size/sizes)
+export function queryParams(p, view) {
+  const q = [];
+  if (p.mode !== 'throughput') q.push(['mode', p.mode]);
+  if (view === 'sweep') q.push(['sizes', p.sizes]);
+  else if (p.size !== '') q.push(['size', p.size]);
+  if (p.amount === 'count') q.push(['count', p.count]);
+  if (p.amount === 'duration') q.push(['duration', p.duration]);
+  q.push(['reps', p.reps]);
+  if (p.warmup !== '') q.push(['warmup', p.warmup]);
+  if (p.pin !== 'split') q.push(['pin', p.pin]);
+  if (p.sync) q.push(['sync', p.sync]);
+  if (!p.verify) q.push(['verify', '0']);
+  return q;
+}
+
+function qs(pairs) {
+  return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/gi, ',')}`).join('&');
+}
+
+// apiUrls: the request(s) a view makes for p: one for run, one per mechanism for sweep
+export function apiUrls(p, view) {
+  const q = queryParams(p, view);
+  if (view === 'sweep') return p.mechanisms.map((m) => `/api/sweep/${encodeURIComponent(m)}?${qs(q)}`);
+  if (p.mechanisms.length === 1) return [`/api/bench/${encodeURIComponent(p.mechanisms[0])}?${qs(q)}`];
+  return [`/api/compare?${qs([['mechanisms', p.mechanisms.join(',')], ...q])}`];
+}
+
+// shellQuote: a word safe to paste into a POSIX shell
+function shellQuote(s) {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+// cliCommand: the ipcscope command line that runs the same thing
+export function cliCommand(p, view) {
+  const flags = queryParams(p, view).map(([k, v]) => `--${k} ${shellQuote(v)}`).join(' ');
+  const tail = flags ? ` ${flags}` : '';
+  if (view === 'sweep') return p.mechanisms.map((m) => `ipcscope sweep ${shellQuote(m)}${tail}`).join(' && ');
+  if (p.mechanisms.length === 1) return `ipcscope bench ${shellQuote(p.mechanisms[0])}${tail}`;
+  return `ipcscope compare ${shellQuote(p.mechanisms.join(','))}${tail}`;
+}
+
+// curlCommand: curl line(s) streaming the same run from this server
+export function curlCommand(p, view, origin) {
+  return apiUrls(p, view).map((u) => `curl -N ${shellQuote(origin + u)}`).join(' && ');
+}
+
+// shareHash: the URL fragment that restores the form (and names the view)
+export function shareHash(p, view, runId) {
+  const pairs = [['view', view], ['mechanisms', p.mechanisms.join(',')], ...queryParams(p, view)];
+  if (view === 'sweep' && p.size !== '') pairs.push(['size', p.size]);
+  if (view !== 'sweep' && p.sizes) pairs.push(['sizes', p.sizes]);
+  if (runId) pairs.push(['run', runId]);
+  return '#' + qs(pairs);
+}
+
+// parseShare: params from location.search and location.hash (hash wins)
+export function parseShare(loc) {
+  const out = {};
+  for (const src of [loc.search.replace(/^\?/, ''), loc.hash.replace(/^#/, '')]) {
+    for (const [k, v] of new URLSearchParams(src)) out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+// model.js -- collects the NDJSON lines of one run into per-mechanism figures
+'use strict';
+
+export const PERCENTILES = ['p50', 'p90', 'p99', 'p999'];
+
+// median of a non-empty array of numbers
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+// spreadOf: {median,min,max,n} of numbers, or null when there are none
+export function spreadOf(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!v.length) return null;
+  return { median: median(v), min: Math.min(...v), max: Math.max(...v), n: v.length };
+}
+
+// resultFigure: one figure of a result line by summary-style key
+export function resultFigure(r, key) {
+  if (key in r && typeof r[key] === 'number') return r[key];
+  const m = /^latency_(p\d+|min|max|mean)_ns$/.exec(key);
+  if (m && r.latency_ns) return r.latency_ns[m[1]];
+  return undefined;
+}
+
+// cpuPct: share of one core a worker spent in user or sys during a rep
+export function cpuPct(r, who, kind) {
+  const w = r.cpu && r.cpu[who];
+  if (!w || !(r.elapsed_s > 0)) return undefined;
+  const s = w[kind + '_s'];
+  return typeof s === 'number' ? (100 * s) / r.elapsed_s : undefined;
+}
+
+// One run's lines, grouped so that charts can ask for figures at any time.
+export class RunModel {
+  constructor(kind = 'run') {
+    this.kind = kind;            // run | sweep | demo | replay
+    this.lines = [];             // raw NDJSON text, for export
+    this.runIds = [];
+    this.order = [];             // mechanisms (or demo variants) in arrival order
+    this.mechs = new Map();
+    this.comparisons = [];
+    this.errors = [];
+    this.lesson = '';
+    this.status = 'running';
+    this.elapsed = null;
+    this.queued = null;
+    this.mode = 'throughput';
+    this.lastLineAt = 0;
+  }
+
+  // entry: the record of one mechanism, created on first sight
+  entry(name) {
+    const key = name || '(run)';
+    if (!this.mechs.has(key)) {
+      this.mechs.set(key, { name: key, start: null, progress: null, results: [], summaries: [] });
+      this.order.push(key);
+    }
+    return this.mechs.get(key);
+  }
+
+  // add: takes one parsed line (and its text); returns the line's type
+  add(obj, text) {
+    this.lines.push(text === undefined ? JSON.stringify(obj) : text);
+    this.lastLineAt = Date.now();
+    const t = obj.type;
+    if (obj.run && !this.runIds.includes(obj.run)) this.runIds.push(obj.run);
+    const handler = this['on_' + t];
+    if (handler) handler.call(this, obj);
+    if (typeof obj.lesson === 'string' && obj.lesson) this.lesson = obj.lesson;
+    return t;
+  }
+
+  on_queued(o) { this.queued = o.position; }
+
+  on_start(o) {
+    this.queued = null;
+    if (o.params && o.params.mode) this.mode = o.params.mode;
+    if (o.mechanism || o.label || o.variant) this.entry(labelOf(o)).start = o;
+  }
+
+  on_progress(o) { this.entry(labelOf(o)).progress = { rep: o.rep, reps: o.reps, done: o.done, size: o.size }; }
+
+  on_result(o) {
+    const e = this.entry(labelOf(o));
+    e.results.push(o);
+    e.progress = { rep: o.rep, reps: o.reps || (e.progress && e.progress.reps), done: 1, size: o.size };
+    if (o.latency_ns) this.mode = 'latency';
+  }
+
+  on_summary(o) { this.entry(labelOf(o)).summaries.push(o); }
+
+  on_comparison(o) { this.comparisons.push(o); }
+
+  on_error(o) { this.errors.push(o.message || o.code || 'error'); }
+
+  on_lesson(o) { this.lesson = o.text || o.lesson || ''; }
+
+  on_end(o) {
+    this.status = o.status || 'ok';
+    this.elapsed = o.elapsed_s;
+  }
+
+  // sizes: every message size seen in results or summaries, ascending
+  sizes() {
+    const set = new Set();
+    for (const e of this.mechs.values()) {
+      for (const r of e.results) if (r.size) set.add(r.size);
+      for (const s of e.summaries) if (s.size) set.add(s.size);
+    }
+    return [...set].sort((a, b) => a - b);
+  }
+
+  // figure: {median,min,max} of key for mechanism name (at size, if given):
+  // the summary's when it has arrived, else computed from the reps so far
+  figure(name, key, size) {
+    const e = this.mechs.get(name);
+    if (!e) return null;
+    const sameSize = (x) => size === undefined || x.size === undefined || x.size === size;
+    const sum = e.summaries.filter(sameSize).reverse().find((s) => s[key] && typeof s[key] === 'object');
+    if (sum) {
+      const f = sum[key];
+      return { median: f.median, min: f.min, max: f.max, n: sum.reps, final: true };
+    }
+    const got = spreadOf(e.results.filter(sameSize).map((r) => resultFigure(r, key)));
+    return got && { ...got, final: false };
+  }
+
+  // cpu: median share of a core (user or sys) for who=sender|receiver
+  cpu(name, who, kind) {
+    const e = this.mechs.get(name);
+    if (!e) return null;
+    const s = spreadOf(e.results.map((r) => cpuPct(r, who, kind)));
+    return s ? s.median : null;
+  }
+
+  // lastHistogram: the latest result of name that carries a histogram
+  lastHistogram(name) {
+    const e = this.mechs.get(name);
+    if (!e) return null;
+    for (let i = e.results.length - 1; i >= 0; i--) {
+      const h = e.results[i].histogram;
+      if (h && Array.isArray(h.edges_ns) && Array.isArray(h.counts)) return { rep: e.results[i].rep, ...h };
+    }
+    return null;
+  }
+
+  // progressOf: fraction 0..1 of name's run done, and a label
+  progressOf(name) {
+    const e = this.mechs.get(name);
+    const p = e && e.progress;
+    if (!p || !p.reps) return { frac: 0, label: 'waiting' };
+    const done = Math.min(1, Math.max(0, p.done || 0));
+    const frac = p.done >= 1 ? p.rep / p.reps : (p.rep - 1 + done) / p.reps;
+    const sz = p.size ? ` · ${p.size} B` : '';
+    const label = e.summaries.length && frac >= 1 ? `done: ${p.reps} reps${sz}` : `rep ${p.rep}/${p.reps}${sz}`;
+    return { frac: Math.min(1, frac), label };
+  }
+
+  hasLatency() {
+    for (const e of this.mechs.values()) if (e.results.some((r) => r.latency_ns)) return true;
+    return false;
+  }
+}
+
+// labelOf: what a result/summary line is about (demos may use label or variant)
+export function labelOf(o) {
+  return o.label || o.variant || o.mechanism || '(run)';
+}
