@@ -8,7 +8,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
 LIBSRC   := $(filter-out server/main.c,$(SRC))
-STATIC   := $(sort $(wildcard static/*))
+WEBCOPY  := $(patsubst web/%,static/%,$(wildcard web/*.html web/*.js web/*.css))
+STATIC   := $(sort $(wildcard static/*) $(WEBCOPY))
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 
 OBJ      := $(SRC:%.c=obj/%.o) obj/static_data.o
@@ -35,8 +36,13 @@ web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 static/chart.umd.js: web/node_modules/.installed
+	@mkdir -p $(@D)
 	cp web/node_modules/chart.js/dist/chart.umd.js $@
-web: static/chart.umd.js
+# the page's source is web/; static/ holds generated copies (not committed)
+static/%: web/%
+	@mkdir -p $(@D)
+	cp $< $@
+web: static/chart.umd.js $(WEBCOPY)
 
 bin/ipcscope: $(OBJ)
 	@mkdir -p $(@D)
@@ -85,6 +91,6 @@ bench: obj/.deps-bench bin/ipcscope
 	bench/run.sh
 
 clean:
-	rm -rf bin obj obj-asan tests/out static/chart.umd.js
+	rm -rf bin obj obj-asan tests/out static/chart.umd.js $(WEBCOPY)
 
 -include $(OBJ:.o=.d) $(AOBJ:.o=.d)
