@@ -1,55 +1,26 @@
 /* shm.c -- POSIX shared memory (shm_open + mmap): one slot per direction, handed over */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "../mech.h"
+#include "shmap.h"
 #include "slot.h"
 
-/* shm_map_fresh: maps bytes of a new POSIX shm object and unlinks its name
-   at once: the name exists only for these few calls, so /dev/shm is empty
-   again before any worker starts, whatever happens to it later */
-static int shm_map_fresh(const char *tag, size_t bytes, void **out)
-{
-	char name[MECH_NAME_MAX + 16];
-	void *mem;
-	int fd, rc = 0;
-
-	snprintf(name, sizeof(name), "/%s-shm", tag);
-	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	shm_unlink(name);
-	if (ftruncate(fd, (off_t)bytes) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	/* reserve the pages now: ENOSPC here instead of SIGBUS mid-run */
-	rc = -posix_fallocate(fd, 0, (off_t)bytes);
-	if (rc)
-		goto out;
-	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (mem == MAP_FAILED)
-		rc = -errno;
-	else
-		*out = mem;
-out:
-	close(fd);
-	return rc;
-}
-
-static int shm_mech_create(struct mech *m)
+static int posixshm_create(struct mech *m)
 {
 	struct slot_map *sm = slot_map_new(m);
+	char name[MECH_NAME_MAX + 16];
 	void *mem = NULL;
 	int rc;
 
 	if (!sm)
 		return -ENOMEM;
 	m->priv = sm;
-	rc = shm_map_fresh(m->tag, sm->map_bytes, &mem);
+	/* the name exists only inside shmap_posix: /dev/shm is clean again
+	   before any worker starts, whatever happens to it later */
+	if (snprintf(name, sizeof(name), "/%s-shm", m->tag) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
+	rc = shmap_posix(name, sm->map_bytes, &mem);
 	if (rc)
 		return rc;
 	rc = slot_map_init(sm, mem, m);
@@ -59,7 +30,7 @@ static int shm_mech_create(struct mech *m)
 	return 0;
 }
 
-static void shm_mech_destroy(struct mech *m)
+static void posixshm_destroy(struct mech *m)
 {
 	slot_map_free(m->priv);
 	m->priv = NULL;
@@ -78,10 +49,10 @@ const struct mech_ops mech_shm = {
 		   "the workers start, so the memory vanishes with the last "
 		   "mapping even if every process is killed; semaphores or "
 		   "mutexes inside it are destroyed by the parent",
-	.create = shm_mech_create,
+	.create = posixshm_create,
 	.open = slot_open,
 	.send = slot_send,
 	.recv = slot_recv,
 	.close = slot_close,
-	.destroy = shm_mech_destroy,
+	.destroy = posixshm_destroy,
 };

@@ -1,56 +1,28 @@
 /* shm_ring.c -- lock-free single-producer single-consumer ring in POSIX shared memory */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "../mech.h"
 #include "ring.h"
-
-/* shmring_map: a fresh shared mapping of bytes from a POSIX shm object that
-   is unlinked again at once: the name lives only for these few calls, so
-   nothing is left in /dev/shm whatever happens to the processes later */
-static int shmring_map(const char *tag, size_t bytes, void **out)
-{
-	char name[MECH_NAME_MAX + 16];
-	void *mem = MAP_FAILED;
-	int fd, rc = 0;
-
-	snprintf(name, sizeof(name), "/%s-ring", tag);
-	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	shm_unlink(name);
-	if (ftruncate(fd, (off_t)bytes) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	/* reserve the pages now: ENOSPC here instead of SIGBUS mid-run */
-	rc = -posix_fallocate(fd, 0, (off_t)bytes);
-	if (rc)
-		goto out;
-	mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (mem == MAP_FAILED)
-		rc = -errno;
-	else
-		*out = mem;
-out:
-	close(fd);
-	return rc;
-}
+#include "shmap.h"
 
 static int shmring_create(struct mech *m)
 {
 	struct ring_pair *rp = ring_pair_new(m);
+	char name[MECH_NAME_MAX + 16];
 	void *mem = NULL;
 	int rc;
 
 	if (!rp)
 		return -ENOMEM;
 	m->priv = rp;
-	rc = shmring_map(m->tag, rp->map_bytes, &mem);
+	/* the name exists only inside shmap_posix: /dev/shm is clean again
+	   before any worker starts, whatever happens to it later */
+	if (snprintf(name, sizeof(name), "/%s-ring", m->tag) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
+	rc = shmap_posix(name, rp->map_bytes, &mem);
 	if (rc)
 		return rc;
 	ring_pair_init(rp, mem, m);
