@@ -1,0 +1,273 @@
+// report.mjs -- turns make bench's raw outputs into the ratio table (stdout) and bench/results/latest.json
+// usage: node bench/report.mjs RAW_DIR OUT_JSON
+// Exit status: 1 when a row that was run has no numbers (a tool or ipcscope
+// failed); missed targets are reported but only fail with BENCH_STRICT=1.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const [rawDir, outJson] = process.argv.slice(2);
+
+// --- parsers: file text -> array of numbers ---------------------------------
+
+const lines = (t) => t.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+const dig = (o, p) => p.split('.').reduce((v, k) => (v == null ? undefined : v[k]), o);
+
+// ipcscope --format ndjson: the figure from every result line
+const ipc = (field) => (t) =>
+  lines(t).filter((m) => m.type === 'result').map((m) => {
+    const v = dig(m, field);
+    if (v === undefined && field.startsWith('rtt_ns.')) return 2 * dig(m, field.replace('rtt_ns', 'latency_ns'));
+    return v;
+  });
+const ref = (field) => (t) => lines(t).map((m) => m[field]);
+const num = (re, scale = 1) => (t) => [...t.matchAll(re)].map((m) => Number(m[1]) * scale);
+// sockperf prints one-way latency (RTT / 2) in usec, with colour codes
+const sockperf = (pct) => (t) => num(new RegExp(`percentile ${pct} =\\s*([\\d.]+)`, 'g'), 1000)(t.replace(/\x1b\[[0-9;]*m/g, ''));
+const perfPipe = num(/([\d.]+)\s+usecs\/op/g, 1000);
+const iperf3 = (t) => [JSON.parse(t).end.sum_received.bits_per_second / 8];
+const wrk = num(/Requests\/sec:\s+([\d.]+)/g);
+const startMs = (t) => lines(t).map((m) => m.start_ms);
+const plain = (t) => [Number(t.trim())];
+
+// --- the rows ----------------------------------------------------------------
+// kind: thr (ratio >= 0.90), lat (ratio <= 1.10), ceil (ratio >= 0.50),
+// info (no target), max / min (absolute value against `target`).
+
+const THR = { op: '>=', target: 0.9 };
+const LAT = { op: '<=', target: 1.1 };
+const CEIL = { op: '>=', target: 0.5, kind: 'ceil' };
+
+const ROWS = [
+  { group: 'pipe_rtt', id: 'pipe_rtt_same_perf', label: 'pipe RTT mean, pin=same / perf sched pipe', unit: 'ns', ...LAT,
+    ipc: ['pipe_rtt_same.ipc', ipc('rtt_ns.mean')], ref: ['pipe_rtt_same.perf', perfPipe],
+    refName: 'taskset -c 0 perf bench sched pipe -l 5000 (usecs/op = one round trip, mean)' },
+  { group: 'pipe_rtt', id: 'pipe_rtt_same_ref', label: 'pipe RTT p50, pin=same / ref loop', unit: 'ns', ...LAT,
+    ipc: ['pipe_rtt_same.ipc', ipc('rtt_ns.p50')], ref: ['pipe_rtt_same.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_stream pipe rtt 4 B, both on CPU 0' },
+  { group: 'pipe_rtt', id: 'pipe_rtt_split_perf', label: 'pipe RTT mean, pin=split / perf sched pipe', unit: 'ns', ...LAT,
+    ipc: ['pipe_rtt_split.ipc', ipc('rtt_ns.mean')], ref: ['pipe_rtt_split.perf', perfPipe],
+    refName: 'taskset -c 0,1 perf bench sched pipe -l 5000 (perf cannot pin each side; the scheduler places them)' },
+  { group: 'pipe_rtt', id: 'pipe_rtt_split_ref', label: 'pipe RTT p50, pin=split / ref loop', unit: 'ns', ...LAT,
+    ipc: ['pipe_rtt_split.ipc', ipc('rtt_ns.p50')], ref: ['pipe_rtt_split.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_stream pipe rtt 4 B, CPUs 0 and 1' },
+  { group: 'sock_rtt', id: 'tcp_lat_p50_sockperf', label: 'tcp latency p50 (RTT/2), 64 B / sockperf', unit: 'ns', ...LAT,
+    ipc: ['tcp_rtt.ipc', ipc('latency_ns.p50')], ref: ['tcp_rtt.sockperf', sockperf('50.000')],
+    refName: 'sockperf ping-pong --tcp -m 64 -t 2 (server CPU 1, client CPU 0)' },
+  { group: 'sock_rtt', id: 'tcp_lat_p99_sockperf', label: 'tcp latency p99 (RTT/2), 64 B / sockperf', unit: 'ns', ...LAT,
+    ipc: ['tcp_rtt.ipc', ipc('latency_ns.p99')], ref: ['tcp_rtt.sockperf', sockperf('99.000')],
+    refName: 'sockperf ping-pong --tcp -m 64 -t 2' },
+  { group: 'sock_rtt', id: 'tcp_rtt_p50_ref', label: 'tcp RTT p50, 64 B / ref loop', unit: 'ns', ...LAT,
+    ipc: ['tcp_rtt.ipc', ipc('rtt_ns.p50')], ref: ['tcp_rtt.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_stream tcp rtt 64 B' },
+  { group: 'sock_rtt', id: 'tcp_rtt_p99_ref', label: 'tcp RTT p99, 64 B / ref loop', unit: 'ns', ...LAT,
+    ipc: ['tcp_rtt.ipc', ipc('rtt_ns.p99')], ref: ['tcp_rtt.ref', ref('rtt_p99_ns')],
+    refName: 'bench/ref/ref_stream tcp rtt 64 B' },
+  { group: 'sock_rtt', id: 'unix_lat_sockperf', label: 'unix latency p50/p99 / sockperf', unit: 'ns', op: 'n/a',
+    ipc: ['unix_rtt.ipc', ipc('latency_ns.p50')], ref: null,
+    refName: 'not measurable: Debian\'s sockperf 3.7 has no AF_UNIX support (added upstream after 3.7); the ref loop rows below stand in' },
+  { group: 'sock_rtt', id: 'unix_rtt_p50_ref', label: 'unix RTT p50, 64 B / ref loop', unit: 'ns', ...LAT,
+    ipc: ['unix_rtt.ipc', ipc('rtt_ns.p50')], ref: ['unix_rtt.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_stream unix rtt 64 B (socketpair)' },
+  { group: 'sock_rtt', id: 'unix_rtt_p99_ref', label: 'unix RTT p99, 64 B / ref loop', unit: 'ns', ...LAT,
+    ipc: ['unix_rtt.ipc', ipc('rtt_ns.p99')], ref: ['unix_rtt.ref', ref('rtt_p99_ns')],
+    refName: 'bench/ref/ref_stream unix rtt 64 B (socketpair)' },
+  { group: 'iperf', id: 'tcp_64k_iperf3', label: 'tcp stream 64 KiB / iperf3', unit: 'B/s', ...THR,
+    ipc: ['tcp_64k.ipc', ipc('bytes_per_s')], ref: ['tcp_64k.iperf3', iperf3],
+    refName: 'iperf3 -l 64K -N -A 0,1 -t 1 (sum_received)' },
+  ...[64, 4096, 1048576].flatMap((s) => [
+    { group: 'ring', id: `ring_${s}_ref`, label: `shm-ring ${sz(s)} verify=0 / ref ring`, unit: s === 64 ? 'msg/s' : 'B/s', ...THR,
+      ipc: [`ring_${s}.ipc`, ipc(s === 64 ? 'msgs_per_s' : 'bytes_per_s')],
+      ref: [`ring_${s}.ref`, ref(s === 64 ? 'msgs_per_s' : 'bytes_per_s')], refName: `bench/ref/ref_ring ${s}` },
+    { group: 'ring', id: `ring_${s}_verify`, label: `shm-ring ${sz(s)} verify=1 / ref ring`, unit: s === 64 ? 'msg/s' : 'B/s', op: 'info',
+      ipc: [`ring_${s}_v.ipc`, ipc(s === 64 ? 'msgs_per_s' : 'bytes_per_s')],
+      ref: [`ring_${s}.ref`, ref(s === 64 ? 'msgs_per_s' : 'bytes_per_s')],
+      refName: `bench/ref/ref_ring ${s} (does not verify: the gap is the cost of checking every byte)` },
+  ]),
+  { group: 'spin', id: 'shm_spin_p50', label: 'shm spin RTT p50, 64 B / ref ping-pong', unit: 'ns', ...LAT,
+    ipc: ['shm_spin.ipc', ipc('rtt_ns.p50')], ref: ['shm_spin.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_pingpong 64 (each round trip timed, as ipcscope does)' },
+  { group: 'spin', id: 'shm_spin_mean', label: 'shm spin RTT mean / untimed ping-pong', unit: 'ns', ...LAT,
+    ipc: ['shm_spin.ipc', ipc('rtt_ns.mean')], ref: ['shm_spin.ref', ref('rtt_mean_ns')],
+    refName: 'bench/ref/ref_pingpong 64, untimed pass (the gap includes two clock reads per round trip)' },
+  ...['pipe', 'unix', 'tcp'].flatMap((m) => [64, 4096].map((s) => ({
+    group: 'stream', id: `${m}_${s}_ref`, label: `${m} stream ${sz(s)} / ref loop`, unit: 'msg/s', ...THR,
+    ipc: [`${m}_${s}.ipc`, ipc('msgs_per_s')], ref: [`${m}_${s}.ref`, ref('msgs_per_s')],
+    refName: `bench/ref/ref_stream ${m} thr ${s}` }))),
+  ...[4096, 1048576].map((s) => ({
+    group: 'memcpy', needs: 'ring', id: `ring_${s}_memcpy`, label: `shm-ring ${sz(s)} / memcpy ceiling`, unit: 'B/s', ...CEIL,
+    ipc: [`ring_${s}.ipc`, ipc('bytes_per_s')], ref: [`memcpy_${s}.ref`, ref('ring_bytes_per_s')],
+    refName: `bench/ref/ref_memcpy ${s}: one core copying into a 2 MiB ring-sized region` })),
+  ...[4096, 1048576].map((s) => ({
+    group: 'memcpy', needs: 'ring', id: `refring_${s}_memcpy`, label: `(ref ring ${sz(s)} / memcpy ceiling)`, unit: 'B/s', op: 'info',
+    ipcName: 'ref ring', ipc: [`ring_${s}.ref`, ref('bytes_per_s')], ref: [`memcpy_${s}.ref`, ref('ring_bytes_per_s')],
+    refName: 'the plain ring against the same ceiling: what crossing cores costs with no harness at all' })),
+  { group: 'api', id: 'api_start_ms', label: 'GET /api/bench/pipe -> start line', unit: 'ms', op: '<=', target: 5, abs: true,
+    ipc: ['api_start.ipc', startMs], ref: null, refName: '20 requests, count=1000 reps=1, after one warm-up request' },
+  { group: 'api', id: 'api_wrk_idle', label: '/api/mechanisms req/s, wrk -t1 -c8 -d3s', unit: 'req/s', op: '>=', target: 1000, abs: true,
+    ipc: ['api_wrk.ipc', wrk], ref: null, refName: 'server idle' },
+  { group: 'api', id: 'api_wrk_load', label: '/api/mechanisms req/s while a run streams', unit: 'req/s', op: '>=', target: 1000, abs: true,
+    ipc: ['api_wrk_load.ipc', wrk], ref: null, refName: 'a pipe run (duration=1, reps=4) streaming meanwhile' },
+  { group: 'headline', id: 'headline_wall', label: 'compare shm,pipe,unix,tcp 100000 x 64 B', unit: 's', op: '<=', target: 2, abs: true,
+    ipc: ['headline.ipc', plain], ref: null, refName: 'ipcscope compare shm,pipe,unix,tcp --count 100000 --size 64 --reps 1, wall time end to end' },
+];
+
+function sz(s) {
+  return s >= 1 << 20 ? `${s >> 20} MiB` : s >= 1024 ? `${s >> 10} KiB` : `${s} B`;
+}
+
+// --- statistics --------------------------------------------------------------
+
+function stats(values) {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (!v.length) return null;
+  const s = [...v].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const stddev = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, v.length - 1));
+  return { n: v.length, median, min: s[0], max: s[s.length - 1], mean, stddev,
+    rel_spread: median ? (s[s.length - 1] - s[0]) / median : 0, values: v };
+}
+
+function load(spec) {
+  if (!spec) return null;
+  const [key, parse] = spec;
+  const re = new RegExp(`^${key.replace(/\./g, '\\.')}\\.(\\d+)$`);
+  const files = fs.readdirSync(rawDir).filter((f) => re.test(f))
+    .sort((a, b) => Number(a.match(re)[1]) - Number(b.match(re)[1]));
+  const values = [];
+  for (const f of files) {
+    try {
+      values.push(...parse(fs.readFileSync(path.join(rawDir, f), 'utf8')));
+    } catch { /* an unparsable output counts as no value */ }
+  }
+  return stats(values);
+}
+
+function verdict(row, a, b, ratio) {
+  if (!a || (row.ref && !b)) return 'ERROR';
+  if (row.op === 'info' || row.op === 'n/a') return row.op === 'n/a' ? 'n/a' : 'info';
+  const x = row.abs ? a.median : ratio;
+  if (!(row.op === '>=' ? x >= row.target : x <= row.target)) return 'FAIL';
+  // A harness cannot beat the plain loop by a wide margin: if it seems to,
+  // the two measured different things (or the machine changed in between).
+  const odd = !row.abs && row.kind !== 'ceil' && (row.op === '>=' ? x > 1.5 : x < 1 / 1.5);
+  return odd ? 'PASS*' : 'PASS';
+}
+
+function evaluate(row) {
+  const a = load(row.ipc);
+  const b = row.ref ? load(row.ref) : null;
+  const ratio = a && b ? a.median / b.median : null;
+  let pairs = null;
+  if (a && b && a.n === b.n && a.n > 1) {
+    const r = a.values.map((x, i) => x / b.values[i]).sort((p, q) => p - q);
+    pairs = { min: r[0], max: r[r.length - 1] };
+  }
+  if (row.op === 'n/a') return { ...row, ipcscope: a, reference: null, ratio: null, pairs, verdict: 'n/a' };
+  return { ...row, ipcscope: a, reference: b, ratio, pairs, verdict: verdict(row, a, b, ratio) };
+}
+
+// --- formatting --------------------------------------------------------------
+
+function fmt(v, unit) {
+  if (v == null || !Number.isFinite(v)) return '-';
+  switch (unit) {
+    case 'ns': return v >= 1e6 ? `${(v / 1e6).toFixed(2)} ms` : v >= 1e4 ? `${(v / 1e3).toFixed(1)} us` : v >= 1e3 ? `${(v / 1e3).toFixed(2)} us` : `${v.toFixed(0)} ns`;
+    case 'B/s': return v >= 1e9 ? `${(v / 1e9).toFixed(2)} GB/s` : `${(v / 1e6).toFixed(0)} MB/s`;
+    case 'msg/s': return v >= 1e6 ? `${(v / 1e6).toFixed(2)} M/s` : `${(v / 1e3).toFixed(0)} k/s`;
+    case 'req/s': return `${v.toFixed(0)} req/s`;
+    case 'ms': return `${v.toFixed(2)} ms`;
+    case 's': return `${v.toFixed(2)} s`;
+    default: return String(v);
+  }
+}
+
+const cell = (s, unit) => (s ? `${fmt(s.median, unit)} ±${(50 * s.rel_spread).toFixed(0)}%` : '-');
+const pad = (s, w) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
+
+function targetText(r) {
+  if (r.op === 'info' || r.op === 'n/a') return '';
+  return r.abs ? `${r.op === '<=' ? '<' : '>'}${fmt(r.target, r.unit)}` : `${r.op === '<=' ? '<=' : '>='}${r.target.toFixed(2)}`;
+}
+
+function table(rows) {
+  const head = ['figure', 'ipcscope', 'reference', 'ratio', 'pairs', 'target', 'verdict'];
+  const body = rows.map((r) => [
+    r.label, cell(r.ipcscope, r.unit), r.ref ? cell(r.reference, r.unit) : '',
+    r.ratio != null ? r.ratio.toFixed(2) : '',
+    r.pairs ? `${r.pairs.min.toFixed(2)}-${r.pairs.max.toFixed(2)}` : '',
+    targetText(r), r.verdict]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (c) => c.map((x, i) => pad(x, w[i])).join('  ').trimEnd();
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line)].join('\n');
+}
+
+// --- machine and tools -------------------------------------------------------
+
+function readOr(file, dflt = '') {
+  try { return fs.readFileSync(file, 'utf8').trim(); } catch { return dflt; }
+}
+
+function machine() {
+  const cpu = os.cpus();
+  return {
+    cpu: cpu[0] ? cpu[0].model.trim() : 'unknown',
+    cores: cpu.length,
+    kernel: `${os.type()} ${os.release()}`,
+    clocksource: readOr('/sys/devices/system/clocksource/clocksource0/current_clocksource'),
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    virtualized: /hypervisor/.test(readOr('/proc/cpuinfo')),
+    load_avg_at_end: os.loadavg().map((x) => +x.toFixed(2)),
+  };
+}
+
+const NOTES = [
+  'ratio = ipcscope median / reference median; "pairs" = lowest and highest ratio of the interleaved repetitions (rep i of ipcscope against rep i of the reference, run right after it).',
+  '"±x%" = half the min-max range over the repetitions, relative to the median.',
+  'Speed rows run ipcscope with --verify 0, as the reference loops check nothing; the shm-ring verify=1 rows show what checking every sequence number and payload byte costs.',
+  'ipcscope pins sender to CPU 0 and receiver to CPU 1 (pin=split); the reference loops use the same CPUs via sched_setaffinity, sockperf and iperf3 via taskset / -A.',
+  'perf bench sched pipe writes a 4-byte int each way and prints usecs/op for one full round trip (mean over -l loops), so the row compares ipcscope\'s 4-byte RTT mean; perf has no per-process pinning, so for pin=split it runs under taskset -c 0,1 and the scheduler places its two processes.',
+  'sockperf frames every message with its own header inside the -m 64 bytes, the server answers from an epoll loop (one extra syscall per message), and it reports one-way latency as RTT/2, as ipcscope does; its warm-up (400 ms) is excluded from its statistics.',
+  'iperf3 sends 64 KiB writes and reads with the same block size; it leaves socket buffers to the kernel\'s autotuning (as ipcscope does), runs one connection for 1 s of wall time (ipcscope: 20 000 messages) and sets TCP_NODELAY with -N to match ipcscope.',
+  'The memcpy ceiling is one core copying SIZE bytes from a hot buffer into a 2 MiB region (the ring\'s footprint); a ring moves every byte across cores, so the plain reference ring is shown against the same ceiling.',
+  'PASS* = within target but better than the reference by more than a factor 1.5: the two sides did not measure the same thing, or the machine changed between them; read the figures, not the verdict.',
+  'Latency rows where both sides time every round trip compare like with like; the untimed ping-pong row shows the cost of the two clock reads per round trip on this clock source.',
+];
+
+// --- main --------------------------------------------------------------------
+
+const ran = new Set(readOr(path.join(rawDir, 'groups.txt')).split('\n').filter(Boolean));
+const tools = Object.fromEntries(readOr(path.join(rawDir, 'tools.tsv')).split('\n').filter(Boolean).map((l) => l.split('\t')));
+const rows = ROWS.filter((r) => ran.has(r.group) && (!r.needs || ran.has(r.needs))).map(evaluate);
+const count = (v) => rows.filter((r) => r.verdict.replace('*', '') === v).length;
+const doc = {
+  date: new Date().toISOString(),
+  machine: machine(),
+  tools,
+  reps: Number(tools.reps || 0),
+  bench_wall_s: Number(tools.wall_s || 0),
+  rows: rows.map((r) => ({
+    id: r.id, group: r.group, figure: r.label, unit: r.unit, reference: r.refName,
+    ipcscope: r.ipcscope, reference_stats: r.reference, ratio: r.ratio, pair_ratio_range: r.pairs,
+    target: r.op === 'info' || r.op === 'n/a' ? null : { op: r.op, value: r.target, on: r.abs ? 'value' : 'ratio' },
+    verdict: r.verdict,
+  })),
+  totals: { pass: count('PASS'), fail: count('FAIL'), error: count('ERROR'), info: count('info') + count('n/a') },
+  notes: NOTES,
+};
+
+fs.writeFileSync(outJson, JSON.stringify(doc, null, 1) + '\n');
+const m = doc.machine;
+console.log(`ipcscope make bench -- ${doc.date}`);
+console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.kernel}, clocksource ${m.clocksource}${m.virtualized ? ', virtual machine' : ''}`);
+console.log(`${doc.reps} interleaved repetitions per figure; load average at the end ${m.load_avg_at_end.join(' ')}\n`);
+console.log(table(rows));
+console.log('\nreferences:');
+for (const r of rows) console.log(`  ${r.label}: ${r.refName}`);
+console.log('\nnotes:');
+for (const n of NOTES) console.log(`  - ${n}`);
+console.log(`\n${doc.totals.pass} PASS, ${doc.totals.fail} FAIL, ${doc.totals.error} ERROR, ${doc.totals.info} info; bench took ${doc.bench_wall_s} s; JSON in ${outJson}`);
+if (doc.totals.error) process.exit(1);
+if (process.env.BENCH_STRICT === '1' && doc.totals.fail) process.exit(1);

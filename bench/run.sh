@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# run.sh -- make bench: ipcscope measured side by side with reference tools and plain loops, then the report
+#
+# Every comparison is interleaved: each repetition runs one ipcscope rep and
+# then the reference right after it, so drift on a shared machine hits both
+# sides alike. Raw outputs go to a private temp dir; bench/report.mjs turns
+# them into the table on stdout and bench/results/latest.json.
+#
+# Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
+# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy api headline),
+# BENCH_STRICT=1 to exit non-zero when a row misses its target.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+REPS=${BENCH_REPS:-5}
+ONLY=${BENCH_ONLY:-}
+IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
+REF=bin/bench
+# The Makefile's CFLAGS, minus its dependency-file flags.
+REF_CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy api headline"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
+RAW=$TMP/raw
+mkdir -p "$RAW"
+BG=()
+
+# Every exit path: stop what this script started (by pid), remove the temp dir.
+cleanup() {
+	local p
+	for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${BG[@]}"; do wait "$p" 2>/dev/null; done
+	BG=()
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# stop_bg PID: ends one background process started here and forgets it
+stop_bg() {
+	local p keep=()
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	for p in "${BG[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	BG=("${keep[@]}")
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on right now
+free_port() {
+	node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# ipc KEY N ARGS...: one ipcscope rep (speed settings given by the caller)
+ipc() {
+	local key=$1 n=$2
+	shift 2
+	"$IPC" bench "$@" --reps 1 --format ndjson >"$RAW/$key.ipc.$n" 2>"$RAW/$key.ipc.$n.err" ||
+		log "ipcscope bench $* failed: $(head -c 300 "$RAW/$key.ipc.$n.err")"
+}
+
+# tool KEY.SIDE N CMD...: one run of a reference, its stdout kept raw
+tool() {
+	local name=$1 n=$2
+	shift 2
+	"$@" >"$RAW/$name.$n" 2>"$RAW/$name.$n.err" ||
+		log "reference '$*' failed: $(head -c 300 "$RAW/$name.$n.err")"
+}
+
+build_refs() {
+	local src out
+	mkdir -p "$REF"
+	for src in bench/ref/*.c; do
+		out=$REF/$(basename "$src" .c)
+		if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ bench/ref/ref.h -nt "$out" ]; then
+			gcc $REF_CFLAGS -o "$out" "$src" || return 1
+		fi
+	done
+}
+
+# --- the groups, in the order of the table ---------------------------------
+
+# Pipe round trip: 4-byte messages like perf's sched-pipe (one int per
+# write). perf cannot pin its two processes apart, so "split" gives it
+# both CPUs and lets the scheduler place them.
+g_pipe_rtt() {
+	local i n=5000
+	for i in $(seq "$REPS"); do
+		ipc pipe_rtt_same "$i" pipe --mode latency --size 4 --count $n --warmup 100 --pin same --verify 0
+		tool pipe_rtt_same.perf "$i" taskset -c 0 perf bench sched pipe -l $n
+		tool pipe_rtt_same.ref "$i" $REF/ref_stream pipe rtt 4 $n 100 0 0
+		ipc pipe_rtt_split "$i" pipe --mode latency --size 4 --count $n --warmup 100 --pin split --verify 0
+		tool pipe_rtt_split.perf "$i" taskset -c 0,1 perf bench sched pipe -l $n
+		tool pipe_rtt_split.ref "$i" $REF/ref_stream pipe rtt 4 $n 100 0 1
+	done
+}
+
+# Unix and tcp round trips, 64 B. sockperf server on CPU 1, client on CPU 0.
+g_sock_rtt() {
+	local i port pid n=5000
+	port=$(free_port)
+	taskset -c 1 sockperf server --tcp -i 127.0.0.1 -p "$port" >"$TMP/sockperf-server.log" 2>&1 &
+	pid=$!
+	BG+=("$pid")
+	sleep 0.5
+	for i in $(seq "$REPS"); do
+		ipc tcp_rtt "$i" tcp --mode latency --size 64 --count $n --warmup 200 --pin split --verify 0
+		tool tcp_rtt.sockperf "$i" taskset -c 0 sockperf ping-pong --tcp -i 127.0.0.1 -p "$port" -m 64 -t 2
+		tool tcp_rtt.ref "$i" $REF/ref_stream tcp rtt 64 $n 200 0 1
+		ipc unix_rtt "$i" unix --mode latency --size 64 --count $n --warmup 200 --pin split --verify 0
+		tool unix_rtt.ref "$i" $REF/ref_stream unix rtt 64 $n 200 0 1
+	done
+	stop_bg "$pid"
+}
+
+# TCP stream of 64 KiB writes against iperf3 -l 64K with TCP_NODELAY (-N),
+# client on CPU 0 and server on CPU 1 (-A 0,1).
+g_iperf() {
+	local i port pid
+	port=$(free_port)
+	iperf3 -s -B 127.0.0.1 -p "$port" >"$TMP/iperf3-server.log" 2>&1 &
+	pid=$!
+	BG+=("$pid")
+	sleep 0.5
+	for i in $(seq "$REPS"); do
+		ipc tcp_64k "$i" tcp --size 64K --count 20000 --warmup 200 --pin split --verify 0
+		tool tcp_64k.iperf3 "$i" iperf3 -c 127.0.0.1 -p "$port" -l 64K -N -A 0,1 -t 1 -J
+	done
+	stop_bg "$pid"
+}
+
+# shm-ring streams against the plain ring; verify=1 shown beside verify=0.
+g_ring() {
+	local i size n
+	for i in $(seq "$REPS"); do
+		for size in 64 4096 1048576; do
+			case $size in 64) n=5000000 ;; 4096) n=500000 ;; *) n=3000 ;; esac
+			ipc ring_$size "$i" shm-ring --size "$size" --count $n --warmup $((n / 100 + 100)) --pin split --verify 0
+			tool ring_$size.ref "$i" $REF/ref_ring "$size" $n $((n / 100 + 100)) 0 1
+			ipc ring_${size}_v "$i" shm-ring --size "$size" --count $n --warmup $((n / 100 + 100)) --pin split --verify 1
+		done
+	done
+}
+
+# shm (spin handoff) round trip against the cache-line ping-pong.
+g_spin() {
+	local i n=200000
+	for i in $(seq "$REPS"); do
+		ipc shm_spin "$i" shm --sync spin --mode latency --size 64 --count $n --warmup 2000 --pin split --verify 0
+		tool shm_spin.ref "$i" $REF/ref_pingpong 64 $n 2000 0 1
+	done
+}
+
+# Kernel streams at 64 B and 4 KiB against plain write/read loops.
+g_stream() {
+	local i mech size n=50000
+	for i in $(seq "$REPS"); do
+		for mech in pipe unix tcp; do
+			for size in 64 4096; do
+				ipc ${mech}_$size "$i" $mech --size $size --count $n --warmup 600 --pin split --verify 0
+				tool ${mech}_$size.ref "$i" $REF/ref_stream $mech thr $size $n 600 0 1
+			done
+		done
+	done
+}
+
+g_memcpy() {
+	local i
+	for i in $(seq "$REPS"); do
+		tool memcpy_4096.ref "$i" $REF/ref_memcpy 4096 2000000 0
+		tool memcpy_1048576.ref "$i" $REF/ref_memcpy 1048576 4000 0
+	done
+}
+
+# start_server: ipcscope serve on a free port; sets BASE and SERVER_PID
+start_server() {
+	local t
+	"$IPC" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+	SERVER_PID=$!
+	BG+=("$SERVER_PID")
+	for t in $(seq 100); do
+		BASE=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/serve.out" | head -1)
+		[ -n "$BASE" ] && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	log "ipcscope serve did not start: $(head -c 300 "$TMP/serve.err")"
+	return 1
+}
+
+# The HTTP face: request-to-start latency, then /api/mechanisms under wrk,
+# idle and while a run streams.
+g_api() {
+	local i load
+	start_server || return 0
+	tool api_start.ipc 1 node bench/http.mjs "$BASE" 20
+	for i in $(seq 3); do
+		tool api_wrk.ipc "$i" wrk -t1 -c8 -d3s "$BASE/api/mechanisms"
+	done
+	for i in $(seq 3); do
+		curl -sN "$BASE/api/bench/pipe?duration=1&reps=4" >/dev/null 2>&1 &
+		load=$!
+		BG+=("$load")
+		sleep 0.3
+		tool api_wrk_load.ipc "$i" wrk -t1 -c8 -d3s "$BASE/api/mechanisms"
+		stop_bg "$load"
+	done
+	stop_bg "$SERVER_PID"
+}
+
+# The headline: four mechanisms, 100 000 x 64 B each, exactly as a user
+# types it, timed end to end (process start to exit).
+g_headline() {
+	local i t0 t1
+	for i in $(seq 3); do
+		t0=$(date +%s%N)
+		"$IPC" compare shm,pipe,unix,tcp --count 100000 --size 64 --reps 1 >"$RAW/headline.out.$i" 2>&1 ||
+			{ log "headline compare failed: $(tail -c 300 "$RAW/headline.out.$i")"; continue; }
+		t1=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000))e-6" >"$RAW/headline.ipc.$i"
+	done
+}
+
+record_tools() {
+	{
+		echo "perf	$(perf --version 2>&1 | head -1)"
+		echo "sockperf	$(sockperf --version 2>&1 | head -1)"
+		echo "iperf3	$(iperf3 --version 2>&1 | head -1)"
+		echo "wrk	$(wrk -v 2>&1 | head -1)"
+		echo "node	$(node --version 2>&1)"
+		echo "gcc	$(gcc --version 2>&1 | head -1)"
+		echo "ipcscope	$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- server workers 2>/dev/null || echo '+uncommitted')"
+	} >"$RAW/tools.tsv"
+}
+
+main() {
+	local g t0
+	[ -x "$IPC" ] || { log "$IPC is missing: run make"; exit 1; }
+	[ "$(nproc)" -ge 2 ] || { log "needs at least 2 CPUs for pin=split"; exit 1; }
+	build_refs || { log "building the reference loops failed"; exit 1; }
+	record_tools
+	t0=$(date +%s)
+	for g in $GROUPS_ALL; do
+		if [ -n "$ONLY" ] && [[ " $ONLY " != *" $g "* ]]; then
+			continue
+		fi
+		log "$g ..."
+		"g_$g"
+		echo "$g" >>"$RAW/groups.txt"
+	done
+	echo "reps	$REPS" >>"$RAW/tools.tsv"
+	echo "wall_s	$(($(date +%s) - t0))" >>"$RAW/tools.tsv"
+	mkdir -p bench/results
+	node bench/report.mjs "$RAW" bench/results/latest.json
+}
+
+main "$@"
