@@ -9,11 +9,11 @@
 
 /* Spins between two looks at the clock: the clock is read rarely so that a
    wait that ends within microseconds costs nothing but pause instructions. */
-#define SPIN_CHECK_EVERY 1024u
+#define SPIN_CHECK_EVERY 256u
 
 /* After this long without progress the waiter also yields the CPU, so a
    peer pinned to the same core gets to run instead of waiting a time slice. */
-#define SPIN_YIELD_AFTER_NS 200000ull
+#define SPIN_YIELD_AFTER_NS 20000ull
 
 /* A sender waits this many times longer than a receiver before giving up:
    a full ring or slot only means a slow peer, and the harness kills a dead
