@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -488,21 +489,19 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, enum route rt, const c
 	}
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload, size_t *upload_size, void **con_cls)
+/* checked: the request line and headers passed the checks; answering in
+   the first call would make MHD close a keep-alive connection */
+static int checked;
+
+/* check: answers the request when its Host, URL or method is refused */
+static enum MHD_Result check(struct MHD_Connection *c, const char *url, const char *method,
+			     bool *answered)
 {
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	enum route rt;
 	bool streams;
 
-	(void)cls;
-	(void)version;
-	(void)upload;
-	if (*con_cls) {            /* a body after the answer: ignore it */
-		*upload_size = 0;
-		return MHD_YES;
-	}
+	*answered = true;
 	if (!host_allowed(host))
 		return answer_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host_not_allowed", NULL,
 				    NULL, NULL, "host '%.100s' is not allowed: use localhost "
@@ -518,7 +517,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
 				    "Allow", streams ? "GET" : "GET, HEAD",
 				    "method %.20s is not allowed here", method);
-	return dispatch(c, rt, url, con_cls);
+	*answered = false;
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **con_cls)
+{
+	enum MHD_Result ret;
+	bool answered;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	if (*con_cls == NULL) {
+		ret = check(c, url, method, &answered);
+		if (!answered)
+			*con_cls = &checked;
+		return ret;
+	}
+	if (*con_cls != &checked || *upload_size) {
+		*upload_size = 0;  /* a body: not for us */
+		return MHD_YES;
+	}
+	*con_cls = NULL;
+	return dispatch(c, route_of(url), url, con_cls);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -528,7 +552,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	(void)cls;
 	(void)c;
-	if (!q)
+	if (!q || *con_cls == (void *)&checked)
 		return;
 	if (q->owner && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
 		runs_cancel(q->run);
@@ -538,6 +562,23 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- the daemon --------------------------------------------------------- */
+
+/* on_connection: small answers go out in two writes (head, body); without
+   TCP_NODELAY the second waits for the client's delayed ACK (~40 ms) */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *ci;
+	int one = 1;
+
+	(void)cls;
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci)
+		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
 
 static int bind_addr(const char *bind, int port, struct sockaddr_storage *ss, bool *v6)
 {
@@ -589,6 +630,7 @@ struct MHD_Daemon *http_start(const struct serve_config *config, int *port,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not an address "
