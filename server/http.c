@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,12 +283,44 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	}
 }
 
+/* Streams still being sent, so a stopping server can let their end lines out. */
+static pthread_mutex_t streams_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t streams_cv = PTHREAD_COND_INITIALIZER;
+static int streams_open;
+
+static void streams_add(int d)
+{
+	pthread_mutex_lock(&streams_mu);
+	streams_open += d;
+	pthread_cond_broadcast(&streams_cv);
+	pthread_mutex_unlock(&streams_mu);
+}
+
+void http_drain(int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&streams_mu);
+	while (streams_open > 0)
+		if (pthread_cond_timedwait(&streams_cv, &streams_mu, &ts) != 0)
+			break;
+	pthread_mutex_unlock(&streams_mu);
+}
+
 static void stream_free(void *cls)
 {
 	struct stream *s = cls;
 
 	runs_unref(s->run);
 	free(s);
+	streams_add(-1);
 }
 
 /* answer_stream: the NDJSON of run r, live; takes over the reference r */
@@ -311,6 +344,7 @@ static enum MHD_Result answer_stream(struct MHD_Connection *c, struct run *r, bo
 						 stream_read, s, stream_free);
 	if (!resp)
 		goto fail;
+	streams_add(1);
 	q->run = r;
 	q->owner = owner;
 	runs_ref(r);               /* the request's own, dropped in on_completed */

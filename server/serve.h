@@ -34,4 +34,7 @@ struct MHD_Daemon;
 struct MHD_Daemon *http_start(const struct serve_config *cfg, int *port,
 			      char *err, size_t errlen);
 
+/* http_drain: waits until every NDJSON stream has been sent, at most ms */
+void http_drain(int ms);
+
 #endif

@@ -175,6 +175,7 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	sigwait(stop, &sig);
 	fprintf(stderr, "ipcscope: %s: stopping runs and exiting\n", strsignal(sig));
 	runs_shutdown();
+	http_drain(2000);          /* let the end lines of stopped runs out */
 	MHD_stop_daemon(d);
 	return 0;
 }
