@@ -84,8 +84,8 @@ build_refs() {
 # --- the groups, in the order of the table ---------------------------------
 
 # Pipe round trip: 4-byte messages like perf's sched-pipe (one int per
-# write). perf cannot pin its two processes apart, so "split" gives it
-# both CPUs and lets the scheduler place them.
+# write). perf cannot pin its two processes apart: it runs on CPUs 0,1
+# and the scheduler places them, which ipcscope's pin=none matches.
 g_pipe_rtt() {
 	local i n=5000
 	for i in $(seq "$REPS"); do
@@ -93,6 +93,7 @@ g_pipe_rtt() {
 		tool pipe_rtt_same.perf "$i" taskset -c 0 perf bench sched pipe -l $n
 		tool pipe_rtt_same.ref "$i" $REF/ref_stream pipe rtt 4 $n 100 0 0
 		ipc pipe_rtt_split "$i" pipe --mode latency --size 4 --count $n --warmup 100 --pin split --verify 0
+		ipc pipe_rtt_none "$i" pipe --mode latency --size 4 --count $n --warmup 100 --pin none --verify 0
 		tool pipe_rtt_split.perf "$i" taskset -c 0,1 perf bench sched pipe -l $n
 		tool pipe_rtt_split.ref "$i" $REF/ref_stream pipe rtt 4 $n 100 0 1
 	done
@@ -178,7 +179,7 @@ g_memcpy() {
 # start_server: ipcscope serve on a free port; sets BASE and SERVER_PID
 start_server() {
 	local t
-	"$IPC" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+	"$IPC" serve --port 0 --results-dir "$TMP/runs" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 	SERVER_PID=$!
 	BG+=("$SERVER_PID")
 	for t in $(seq 100); do
@@ -237,7 +238,7 @@ record_tools() {
 }
 
 main() {
-	local g t0
+	local g t0 t1
 	[ -x "$IPC" ] || { log "$IPC is missing: run make"; exit 1; }
 	[ "$(nproc)" -ge 2 ] || { log "needs at least 2 CPUs for pin=split"; exit 1; }
 	build_refs || { log "building the reference loops failed"; exit 1; }
@@ -248,8 +249,10 @@ main() {
 			continue
 		fi
 		log "$g ..."
+		t1=$(date +%s)
 		"g_$g"
 		echo "$g" >>"$RAW/groups.txt"
+		log "$g took $(($(date +%s) - t1)) s"
 	done
 	echo "reps	$REPS" >>"$RAW/tools.tsv"
 	echo "wall_s	$(($(date +%s) - t0))" >>"$RAW/tools.tsv"
