@@ -597,6 +597,20 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- the daemon --------------------------------------------------------- */
 
+/* http_log: MHD's own messages, marked as the server's; a client that
+   hangs up mid-stream is routine here (it cancels its run), not an error */
+static void http_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (strstr(msg, "application error generating response"))
+		return;
+	fprintf(stderr, "ipcscope: http: %s%s", msg,
+		msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
+}
+
 /* on_connection: small answers go out in two writes (head, body); without
    TCP_NODELAY the second waits for the client's delayed ACK (~40 ms) */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -665,6 +679,7 @@ struct MHD_Daemon *http_start(const struct serve_config *config, int *port,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+			     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not an address "

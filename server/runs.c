@@ -822,6 +822,8 @@ ssize_t runs_read(struct run *r, size_t off, char *buf, size_t max, int wait_ms)
 
 static const char *state_name(const struct run *r)
 {
+	if (r->ended)              /* known from the end line, even while reaping */
+		return r->status[0] ? r->status : "unknown";
 	if (r->state == RUN_QUEUED)
 		return "queued";
 	if (r->state == RUN_RUNNING)
@@ -843,7 +845,7 @@ char *runs_list_json(void)
 		for (int q = 0; q < g.nqueue; q++)
 			if (g.queue[q] == r)
 				cJSON_AddNumberToObject(o, "position", q + 1);
-		if (r->state == RUN_DONE)
+		if (r->ended)
 			cJSON_AddNumberToObject(o, "elapsed_s", r->elapsed_s);
 		else
 			cJSON_AddNullToObject(o, "elapsed_s");
@@ -999,7 +1001,8 @@ static int scan_results(unsigned long **nums)
 		(*nums)[n++] = v;
 	}
 	closedir(d);
-	qsort(*nums, (size_t)n, sizeof(**nums), cmp_ulong);
+	if (n > 1)
+		qsort(*nums, (size_t)n, sizeof(**nums), cmp_ulong);
 	return n;
 }
 
