@@ -1,8 +1,10 @@
 // http.mjs -- time from GET /api/bench/pipe to the stream's start line (and to its end line)
-// usage: node bench/http.mjs BASE_URL N  -- prints one JSON line per measured request
+// usage: node bench/http.mjs BASE_URL N IPCSCOPE -- one JSON line per measured request, with the
+// process-start floor beside it: spawning /bin/true and `IPCSCOPE --help` (the server spawns a run the same way)
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 
-const [base, nArg] = process.argv.slice(2);
+const [base, nArg, bin] = process.argv.slice(2);
 const n = Number(nArg || 20);
 const path = '/api/bench/pipe?count=1000&reps=1';
 
@@ -11,9 +13,10 @@ const path = '/api/bench/pipe?count=1000&reps=1';
 function timeRun() {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const out = { start_ms: null, end_ms: null, status: null };
+    const out = { headers_ms: null, start_ms: null, end_ms: null, status: null };
     const req = http.get(base + path, { agent: false }, (res) => {
       let buf = '';
+      out.headers_ms = performance.now() - t0;
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
         buf += chunk;
@@ -38,8 +41,17 @@ function timeRun() {
   });
 }
 
+// spawnMs: wall time to start a program and see it exit
+function spawnMs(cmd, args) {
+  const t0 = performance.now();
+  spawnSync(cmd, args, { stdio: 'ignore' });
+  return performance.now() - t0;
+}
+
 await timeRun(); // warm-up: first spawn, page cache, connection setup
 for (let i = 0; i < n; i++) {
   const r = await timeRun();
+  r.spawn_true_ms = spawnMs('/bin/true', []);
+  if (bin) r.spawn_ipcscope_ms = spawnMs(bin, ['--help']);
   console.log(JSON.stringify(r));
 }

@@ -27,7 +27,7 @@ const sockperf = (pct) => (t) => num(new RegExp(`percentile ${pct} =\\s*([\\d.]+
 const perfPipe = num(/([\d.]+)\s+usecs\/op/g, 1000);
 const iperf3 = (t) => [JSON.parse(t).end.sum_received.bits_per_second / 8];
 const wrk = num(/Requests\/sec:\s+([\d.]+)/g);
-const startMs = (t) => lines(t).map((m) => m.start_ms);
+const jfield = (f) => (t) => lines(t).map((m) => m[f]);
 const plain = (t) => [Number(t.trim())];
 
 // --- the rows ----------------------------------------------------------------
@@ -106,7 +106,13 @@ const ROWS = [
     ipcName: 'ref ring', ipc: [`ring_${s}.ref`, ref('bytes_per_s')], ref: [`memcpy_${s}.ref`, ref('ring_bytes_per_s')],
     refName: 'the plain ring against the same ceiling: what crossing cores costs with no harness at all' })),
   { group: 'api', id: 'api_start_ms', label: 'GET /api/bench/pipe -> start line', unit: 'ms', op: '<=', target: 5, abs: true,
-    ipc: ['api_start.ipc', startMs], ref: null, refName: '20 requests, count=1000 reps=1, after one warm-up request' },
+    ipc: ['api_start.ipc', jfield('start_ms')], ref: null, refName: '20 requests, count=1000 reps=1, after one warm-up request' },
+  { group: 'api', id: 'api_start_floor', label: '(start line / spawn of ipcscope --help)', unit: 'ms', op: 'info',
+    ipc: ['api_start.ipc', jfield('start_ms')], ref: ['api_start.ipc', jfield('spawn_ipcscope_ms')],
+    refName: 'node spawnSync of `ipcscope --help` to its exit, between the requests: the floor for any run, which is a spawned ipcscope process' },
+  { group: 'api', id: 'api_spawn_true', label: '(spawn of ipcscope --help / spawn of /bin/true)', unit: 'ms', op: 'info',
+    ipc: ['api_start.ipc', jfield('spawn_ipcscope_ms')], ref: ['api_start.ipc', jfield('spawn_true_ms')],
+    refName: 'what loading ipcscope and its libraries adds to a bare fork+exec on this machine' },
   { group: 'api', id: 'api_wrk_idle', label: '/api/mechanisms req/s, wrk -t1 -c8 -d3s', unit: 'req/s', op: '>=', target: 1000, abs: true,
     ipc: ['api_wrk.ipc', wrk], ref: null, refName: 'server idle' },
   { group: 'api', id: 'api_wrk_load', label: '/api/mechanisms req/s while a run streams', unit: 'req/s', op: '>=', target: 1000, abs: true,

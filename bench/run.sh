@@ -197,7 +197,7 @@ start_server() {
 g_api() {
 	local i load
 	start_server || return 0
-	tool api_start.ipc 1 node bench/http.mjs "$BASE" 20
+	tool api_start.ipc 1 node bench/http.mjs "$BASE" 20 "$IPC"
 	for i in $(seq 3); do
 		tool api_wrk.ipc "$i" wrk -t1 -c8 -d3s "$BASE/api/mechanisms"
 	done
