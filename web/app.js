@@ -66,10 +66,20 @@ function showFieldErrors(errs) {
 // ---------------------------------------------------------------- machine and catalogue
 
 const SYSTEM_KEYS = [
-  ['cpu_model', 'CPU'], ['model', 'CPU'], ['cores', 'cores'], ['cpus', 'CPUs'], ['online_cpus', 'CPUs'],
-  ['kernel', 'kernel'], ['clock_source', 'clock'], ['clocksource', 'clock'],
-  ['pipe_max_size', 'pipe-max-size'], ['mqueue_msgsize_max', 'mq msgsize_max'], ['hostname', 'host'],
+  ['cpu_model', 'CPU'], ['cores', 'cores'], ['arch', 'arch'], ['kernel', 'kernel'], ['clock_source', 'clock'],
+  ['memory_bytes', 'memory'], ['limits.pipe_max_size', 'pipe-max-size'], ['limits.mqueue_msgsize_max', 'mq msgsize_max'],
+  ['limits.mqueue_msg_max', 'mq msg_max'], ['limits.sysv_msgmax', 'SysV msgmax'],
 ];
+
+function lookup(obj, path) {
+  return path.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), obj);
+}
+
+function systemValue(key, v) {
+  if (key === 'memory_bytes' && typeof v === 'number') return `${(v / 2 ** 30).toFixed(1)} GiB`;
+  if (/size|msgmax/.test(key) && typeof v === 'number') return fmtBytes(v);
+  return String(v);
+}
 
 function cpuCount(sys) {
   for (const k of ['cores', 'cpus', 'online_cpus', 'ncpu', 'nproc']) {
@@ -81,12 +91,10 @@ function cpuCount(sys) {
 function renderSystem(sys) {
   const box = $('#system');
   const parts = [];
-  const seen = new Set();
   for (const [k, label] of SYSTEM_KEYS) {
-    const v = sys[k];
-    if (v === undefined || v === null || typeof v === 'object' || seen.has(label)) continue;
-    seen.add(label);
-    parts.push(`<span><b>${esc(label)}</b> ${esc(String(v))}</span>`);
+    const v = lookup(sys, k);
+    if (v === undefined || v === null || typeof v === 'object') continue;
+    parts.push(`<span><b>${esc(label)}</b> ${esc(systemValue(k, v))}</span>`);
   }
   box.innerHTML = parts.length ? parts.join('') : '<span>machine info: (none reported)</span>';
   box.title = JSON.stringify(sys, null, 1);
@@ -201,6 +209,10 @@ function renderProgress(box, models) {
   const rows = [];
   for (const model of models) {
     if (model.queued) rows.push(`<div class="queued">waiting in the server's queue, position ${esc(model.queued)}</div>`);
+    if (model.runDone !== null && model.order.length > 1) {
+      rows.push(`<div class="prow whole"><span class="pname">whole run</span><progress max="1" value="${model.runDone.toFixed(3)}"></progress>` +
+        `<span class="plabel">${Math.round(100 * model.runDone)} %</span></div>`);
+    }
     for (const name of model.order) {
       const p = model.progressOf(name);
       rows.push(`<div class="prow"><span class="pname">${esc(name)}</span>` +
@@ -551,12 +563,17 @@ function runId(r) {
 }
 
 function runDescription(r) {
-  const what = r.kind || r.command || r.type || '';
-  let mechs = r.mechanisms || r.mechanism || r.demo || r.name || '';
+  if (r.request) return decodeURIComponent(String(r.request).replace(/^\/api\//, ''));
+  const what = r.kind || r.command || '';
+  let mechs = r.mechanisms || r.mechanism || r.target || '';
   if (Array.isArray(mechs)) mechs = mechs.join(',');
-  const params = r.params && typeof r.params === 'object'
-    ? Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ') : (r.query || r.params || '');
-  return [what, mechs, params].filter(Boolean).join(' ');
+  return [what, mechs].filter(Boolean).join(' ');
+}
+
+function runWhen(r) {
+  const t = r.created_at || r.started_at || r.started;
+  if (typeof t === 'number') return new Date(t * 1000).toLocaleString();
+  return t ? String(t) : '';
 }
 
 async function loadRuns() {
@@ -574,7 +591,7 @@ async function loadRuns() {
   }
   box.innerHTML = '<table><thead><tr><th>run</th><th>what</th><th>status</th><th>when</th><th></th></tr></thead><tbody>' +
     runs.map((r) => `<tr><td>${esc(runId(r))}</td><td>${esc(runDescription(r))}</td><td>${esc(r.status || '')}</td>` +
-      `<td>${esc(r.started || r.started_at || r.time || '')}</td>` +
+      `<td>${esc(runWhen(r))}</td>` +
       `<td><button type="button" class="open-run" data-id="${esc(runId(r))}">open</button></td></tr>`).join('') +
     '</tbody></table>';
   $$('.open-run', box).forEach((b) => b.addEventListener('click', () => openRun(b.dataset.id)));
@@ -653,6 +670,7 @@ function wire() {
   $('#copy-cli').addEventListener('click', () => copyCommand('cli'));
   $$('[data-export]').forEach((b) => b.addEventListener('click', () => onExport(b.dataset.export)));
   $('#refresh-runs').addEventListener('click', loadRuns);
+  window.addEventListener('hashchange', restoreFromUrl);
   $('#prev-chart').addEventListener('click', () => showChart(state.chartIndex - 1));
   $('#next-chart').addEventListener('click', () => showChart(state.chartIndex + 1));
   document.addEventListener('keydown', (e) => {

@@ -52,7 +52,11 @@ const whiskerPlugin = {
       const meta = chart.getDatasetMeta(i);
       if (!ds.whiskers || meta.hidden) return;
       const y = chart.scales[meta.yAxisID];
+      const area = chart.chartArea;
       ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
       ctx.strokeStyle = chart.options.whiskerColour || '#222';
       ctx.lineWidth = 1.5;
       meta.data.forEach((el, j) => {
@@ -168,6 +172,14 @@ export function cpuData(model) {
   return out;
 }
 
+// fitWhiskers: widens the y axis so every whisker stays inside the plot
+function fitWhiskers(chart, whiskers) {
+  const ends = whiskers.filter(Boolean).flat().filter((v) => Number.isFinite(v) && v > 0);
+  const y = chart.options.scales.y;
+  y.suggestedMax = ends.length ? Math.max(...ends) * 1.05 : undefined;
+  y.suggestedMin = ends.length && y.type === 'logarithmic' ? Math.min(...ends) / 1.5 : undefined;
+}
+
 // The four charts of the run view.
 export class RunCharts {
   constructor(canvases, opts) {
@@ -182,7 +194,7 @@ export class RunCharts {
     const m = METRICS[this.opts.metric];
     this.charts.throughput = makeChart(this.canvases.throughput, {
       type: 'bar',
-      data: { labels: [], datasets: [{ label: `${m.title} (median, whiskers: min–max over reps)`, data: [], whiskers: [], backgroundColor: [] }] },
+      data: { labels: [], datasets: [{ label: `${m.title}: median, whiskers min–max over reps`, data: [], whiskers: [], backgroundColor: [] }] },
       options: baseOptions(th, `Throughput — ${m.title}`, m.title, this.opts.log, m.fmt),
     });
     this.charts.latency = makeChart(this.canvases.latency, {
@@ -223,6 +235,7 @@ export class RunCharts {
     ds.data = d.values;
     ds.whiskers = d.whiskers;
     ds.backgroundColor = d.labels.map(colourFor);
+    fitWhiskers(c, d.whiskers);
     c.update('none');
   }
 
@@ -314,6 +327,7 @@ export class SweepChart {
       backgroundColor: colourFor(s.name),
       pointRadius: 4,
     }));
+    fitWhiskers(this.chart, series.flatMap((s) => s.points.map((p) => p.w)));
     this.chart.update('none');
   }
 
@@ -360,7 +374,7 @@ export class DemoChart {
     const figs = model.order.map((n) => (key ? model.figure(n, key) : null));
     c.data.labels = model.order;
     const ds = c.data.datasets[0];
-    ds.label = key ? `${key} (median, whiskers: min–max)` : 'waiting for figures';
+    ds.label = key ? `${key}: median, whiskers min–max` : 'waiting for figures';
     ds.data = figs.map((f) => (f ? f.median : null));
     ds.whiskers = figs.map((f) => (f ? [f.min, f.max] : null));
     ds.backgroundColor = model.order.map(colourFor);
@@ -368,6 +382,7 @@ export class DemoChart {
     c.options.scales.y.ticks.callback = (v) => fmt(v);
     c.options.scales.y.title.text = key || '';
     c.options.plugins.title.text = title;
+    fitWhiskers(c, ds.whiskers);
     c.update('none');
   }
 

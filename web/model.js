@@ -49,6 +49,7 @@ export class RunModel {
     this.queued = null;
     this.mode = 'throughput';
     this.lastLineAt = 0;
+    this.runDone = null;         // fraction of the whole run, when the server says
   }
 
   // entry: the record of one mechanism, created on first sight
@@ -78,10 +79,17 @@ export class RunModel {
   on_start(o) {
     this.queued = null;
     if (o.params && o.params.mode) this.mode = o.params.mode;
+    if (Array.isArray(o.mechanisms)) o.mechanisms.forEach((m) => { this.entry(m).start = o; });
     if (o.mechanism || o.label || o.variant) this.entry(labelOf(o)).start = o;
   }
 
-  on_progress(o) { this.entry(labelOf(o)).progress = { rep: o.rep, reps: o.reps, done: o.done, size: o.size }; }
+  // progress lines carry the rep's fraction in rep_done (and the whole
+  // run's in done); older lines have only done, meaning the rep's
+  on_progress(o) {
+    const repDone = typeof o.rep_done === 'number' ? o.rep_done : o.done;
+    this.entry(labelOf(o)).progress = { rep: o.rep, reps: o.reps, done: repDone, size: o.size };
+    if (typeof o.rep_done === 'number' && typeof o.done === 'number') this.runDone = o.done;
+  }
 
   on_result(o) {
     const e = this.entry(labelOf(o));
@@ -99,6 +107,7 @@ export class RunModel {
   on_lesson(o) { this.lesson = o.text || o.lesson || ''; }
 
   on_end(o) {
+    this.runDone = 1;
     this.status = o.status || 'ok';
     this.elapsed = o.elapsed_s;
   }
