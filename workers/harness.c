@@ -847,7 +847,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	const struct bench_params *p = spec->params;
 	struct rep_state st = { 0 };
 	char tag[64];
-	int rc = -1, workers = spec->ops->threads ? 1 : 2;
+	int rc = -1;
 	uint64_t t0, warm;
 	sigset_t chld, oldmask;
 
@@ -889,7 +889,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	if ((rc = spawn_workers(&st, spec, err, errlen)) < 0)
 		goto reap;
 	t0 = now_ns();
-	barrier(&st, workers);
+	barrier(&st, 2);   /* one byte per role, whether process or thread */
 	rc = wait_workers(&st, spec, t0, err, errlen, code);
 reap:
 	kill_workers(&st, SIGKILL);
