@@ -202,7 +202,8 @@ g_api() {
 		tool api_wrk.ipc "$i" wrk -t1 -c8 -d3s "$BASE/api/mechanisms"
 	done
 	for i in $(seq 3); do
-		curl -sN "$BASE/api/bench/pipe?duration=1&reps=4" >/dev/null 2>&1 &
+		node -e 'require("http").get(process.argv[1], (r) => r.resume())' \
+			"$BASE/api/bench/pipe?duration=1&reps=4" >/dev/null 2>&1 &
 		load=$!
 		BG+=("$load")
 		sleep 0.3
