@@ -7,6 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 const [rawDir, outJson] = process.argv.slice(2);
+if (rawDir === '--markdown') {
+  markdown(JSON.parse(fs.readFileSync(outJson, 'utf8')));
+  process.exit(0);
+}
 
 // --- parsers: file text -> array of numbers ---------------------------------
 
@@ -193,7 +197,9 @@ function fmt(v, unit) {
   }
 }
 
-const cell = (s, unit) => (s ? `${fmt(s.median, unit)} ±${(50 * s.rel_spread).toFixed(0)}%` : '-');
+function cell(s, unit) {
+  return s ? `${fmt(s.median, unit)} ±${(50 * s.rel_spread).toFixed(0)}%` : '-';
+}
 const pad = (s, w) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
 
 function targetText(r) {
@@ -211,6 +217,19 @@ function table(rows) {
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (c) => c.map((x, i) => pad(x, w[i])).join('  ').trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line)].join('\n');
+}
+
+// markdown: the table of a saved latest.json, for the README
+function markdown(doc) {
+  const m = doc.machine;
+  console.log(`Run of ${doc.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.kernel}, clocksource ${m.clocksource}${m.virtualized ? ' (virtual machine)' : ''}; ${doc.reps} interleaved repetitions per figure, median ±half the min-max range; load average at the end ${m.load_avg_at_end.join(' ')}.\n`);
+  console.log('| figure | ipcscope | reference | ratio | pairs | target | verdict |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of doc.rows) {
+    const t = r.target ? `${r.target.op} ${r.target.on === 'value' ? fmt(r.target.value, r.unit) : r.target.value.toFixed(2)}` : '';
+    const p = r.pair_ratio_range ? `${r.pair_ratio_range.min.toFixed(2)}–${r.pair_ratio_range.max.toFixed(2)}` : '';
+    console.log(`| ${r.figure} | ${cell(r.ipcscope, r.unit)} | ${r.reference_stats ? cell(r.reference_stats, r.unit) : ''} | ${r.ratio != null ? r.ratio.toFixed(2) : ''} | ${p} | ${t} | ${r.verdict} |`);
+  }
 }
 
 // --- machine and tools -------------------------------------------------------
