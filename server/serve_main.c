@@ -67,6 +67,13 @@ static bool loopback(const char *addr)
 	return inet_pton(AF_INET6, addr, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
+static bool numeric_addr(const char *addr)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, addr, a) == 1 || inet_pton(AF_INET6, addr, a) == 1;
+}
+
 /* parse_options: 0 to serve, 1 after --help, -1 on a usage error */
 static int parse_options(int argc, char **argv, struct serve_config *c)
 {
@@ -98,6 +105,11 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ipcscope serve: unexpected argument '%s'\n", argv[optind]);
+		bad = -1;
+	}
+	if (!bad && !numeric_addr(c->bind)) {
+		fprintf(stderr, "ipcscope serve: bad value '%s' for --bind: expected a numeric "
+			"IPv4 or IPv6 address\n", c->bind);
 		bad = -1;
 	}
 	if (bad) {

@@ -1,7 +1,10 @@
 // routes.test.mjs -- every route's status, Content-Type and JSON shape, static
 // files with ETag, and a catalogue of hostile requests answered with the right status
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import {
+  BIN,
   done, get, killAll, note, ok, rawGet, raw, startServer, stopServer, tmpdir, tryJson,
 } from './lib.mjs';
 
@@ -138,6 +141,40 @@ async function hostileRequests(srv) {
   ok(Array.isArray(runs) && runs.length === 0, 'none of the refused requests started a run', runs);
 }
 
+// staticDir: --static-dir serves the table's names from disk, nothing else
+async function staticDir(results) {
+  const dir = tmpdir('static');
+  fs.writeFileSync(path.join(dir, 'index.html'), '<html><body>from disk v1</body></html>');
+  fs.writeFileSync(path.join(dir, 'secret.txt'), 'not in the table');
+  const srv = await startServer(['--results-dir', results, '--static-dir', dir]);
+  try {
+    const a = await get(srv, '/');
+    ok(a.status === 200 && /from disk v1/.test(a.body), '--static-dir serves index.html from disk', a.body.slice(0, 80));
+    fs.writeFileSync(path.join(dir, 'index.html'), '<html><body>from disk v2</body></html>');
+    const b = await get(srv, '/', { headers: { 'If-None-Match': a.headers.get('etag') || '"x"' } });
+    ok(b.status === 200 && /v2/.test(b.body) && b.headers.get('etag') !== a.headers.get('etag'),
+      'an edited file is served again with a new ETag', [b.status, b.headers.get('etag')]);
+    const c = await get(srv, '/secret.txt');
+    ok(c.status === 404, 'a file on disk but not in the table is 404', c.status);
+    const d = await get(srv, '/chart.umd.js');
+    ok(d.status === 404, 'a table file missing from --static-dir is 404', d.status);
+  } finally {
+    await stopServer(srv);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function options() {
+  const run = (args) => spawnSync(BIN, ['serve', ...args], { encoding: 'utf8', timeout: 10000 });
+  const h = run(['--help']);
+  ok(h.status === 0 && /--max-run-seconds/.test(h.stdout), 'serve --help prints the options and exits 0', h.status);
+  for (const args of [['--port', 'abc'], ['--port', '70000'], ['--queue', '-1'], ['--max-run-seconds', '0'],
+    ['--bogus'], ['--static-dir', '/nonexistent-ipcscope-dir'], ['--bind', 'not-an-address', '--port', '0']]) {
+    const r = run(args);
+    ok(r.status === 2, `serve ${args.join(' ')} is refused`, [r.status, r.stderr]);
+  }
+}
+
 async function main() {
   const results = tmpdir('routes');
   let srv;
@@ -149,6 +186,8 @@ async function main() {
     await hostileRequests(srv);
     const st = await stopServer(srv);
     ok(st && st.code === 0, 'SIGTERM stops the server with status 0', st);
+    await staticDir(results);
+    options();
   } catch (e) {
     ok(false, 'routes suite ran to the end', String(e.stack || e));
     if (srv) note(srv.stderr);
