@@ -241,6 +241,9 @@ record_tools() {
 main() {
 	local g t0 t1
 	[ -x "$IPC" ] || { log "$IPC is missing: run make"; exit 1; }
+	# Measure a private copy, so a rebuild during the run cannot swap it.
+	cp "$IPC" "$TMP/ipcscope" || exit 1
+	IPC=$TMP/ipcscope
 	[ "$(nproc)" -ge 2 ] || { log "needs at least 2 CPUs for pin=split"; exit 1; }
 	build_refs || { log "building the reference loops failed"; exit 1; }
 	record_tools
