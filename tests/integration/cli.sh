@@ -1,0 +1,433 @@
+#!/usr/bin/env bash
+# cli.sh -- the ipcscope CLI end to end: catalogue, every mechanism verified,
+# limits and bad params, compare/sweep, signals, a killed worker, no leftovers
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/clitest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+asan=${ASAN:-0}
+
+# Objects someone else left before this suite started are not ours to judge.
+baseline=$(leftovers | sort)
+
+# new_leftovers: what ipcscope left since the suite started
+new_leftovers() {
+	comm -13 <(echo "$baseline") <(leftovers | sort) | grep -v '^$'
+}
+
+# check_clean DESC: nothing new is left behind (cleanup may take a moment)
+check_clean() {
+	local left i
+	for i in $(seq 40); do
+		left=$(new_leftovers)
+		[ -z "$left" ] && break
+		sleep 0.05
+	done
+	[ -n "$left" ] && echo "# left behind: $(echo "$left" | tr '\n' ' ')"
+	tap "$([ -z "$left" ]; echo $?)" "$1"
+}
+
+# The checker: reads "desc<TAB>kind<TAB>file<TAB>rc" lines, checks each
+# output file against API.md §2/§5, prints "ok<TAB>desc" or
+# "fail<TAB>desc<TAB>why" per line.
+cat >"$work/check.js" <<'EOF'
+const fs = require('fs');
+const num = (v) => typeof v === 'number' && Number.isFinite(v);
+function lines(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const out = [];
+  for (const l of text.split('\n')) {
+    if (l.trim() === '') continue;
+    out.push(JSON.parse(l));
+  }
+  return out;
+}
+function need(cond, why) { if (!cond) throw new Error(why); }
+function fields(o, keys, where) {
+  for (const k of keys) need(o && o[k] !== undefined, `${where} lacks ${k}`);
+}
+function stream(ls, wantStatus, startFields = ['mechanism', 'params', 'system', 'granted']) {
+  need(ls.length >= 2, 'fewer than two lines');
+  need(ls[0].type === 'start', `first line is ${ls[0].type}, not start`);
+  const ends = ls.filter((l) => l.type === 'end');
+  need(ends.length === 1, `${ends.length} end lines`);
+  need(ls[ls.length - 1].type === 'end', 'end is not the last line');
+  need(ends[0].status === wantStatus, `end status ${ends[0].status}, expected ${wantStatus}`);
+  need(num(ends[0].elapsed_s), 'end lacks elapsed_s');
+  const run = ls[0].run;
+  need(typeof run === 'string' && run.length > 0, 'start lacks run');
+  for (const l of ls) need(l.run === run, `a ${l.type} line carries run ${l.run}`);
+  fields(ls[0], startFields, 'start');
+}
+function result(r, mode, size, count) {
+  fields(r, ['mechanism', 'rep', 'reps', 'size', 'count', 'elapsed_s', 'msgs_per_s',
+             'bytes_per_s', 'cpu', 'ctx_switches', 'verified', 'lost', 'duplicated',
+             'reordered', 'corrupted', 'errors'], 'result');
+  need(r.size === size, `result size ${r.size}, expected ${size}`);
+  need(r.count === count, `result count ${r.count}, expected ${count}`);
+  need(r.verified === true, 'not verified');
+  for (const k of ['lost', 'duplicated', 'reordered', 'corrupted', 'errors'])
+    need(r[k] === 0, `${k} = ${r[k]}`);
+  need(num(r.elapsed_s) && r.elapsed_s > 0, 'elapsed_s not positive');
+  need(num(r.msgs_per_s) && r.msgs_per_s > 0, 'msgs_per_s not positive');
+  need(Math.abs(r.bytes_per_s - r.msgs_per_s * size) <= 1e-6 * r.bytes_per_s + 1,
+       'bytes_per_s is not msgs_per_s * size');
+  for (const w of ['sender', 'receiver']) {
+    fields(r.cpu[w], ['user_s', 'sys_s', 'util_pct'], `cpu.${w}`);
+    fields(r.ctx_switches[w], ['voluntary', 'involuntary'], `ctx_switches.${w}`);
+  }
+  if (mode !== 'latency') return;
+  const p = ['min', 'p50', 'p90', 'p99', 'p999', 'max'];
+  fields(r.latency_ns, p.concat(['mean']), 'latency_ns');
+  fields(r.rtt_ns, p, 'rtt_ns');
+  for (let i = 1; i < p.length; i++)
+    need(r.latency_ns[p[i - 1]] <= r.latency_ns[p[i]], `latency ${p[i - 1]} > ${p[i]}`);
+  need(Math.abs(r.rtt_ns.p50 - 2 * r.latency_ns.p50) <= 1, 'one-way p50 is not rtt/2');
+  fields(r.histogram, ['edges_ns', 'counts'], 'histogram');
+  const h = r.histogram;
+  need(h.edges_ns.length === h.counts.length + 1, 'histogram edges do not bound the counts');
+  for (let i = 1; i < h.edges_ns.length; i++)
+    need(h.edges_ns[i - 1] < h.edges_ns[i], 'histogram edges do not increase');
+  need(h.counts.reduce((a, b) => a + b, 0) === count, 'histogram counts do not add up to count');
+}
+function bench(ls, mode, size, count) {
+  stream(ls, 'ok');
+  const rs = ls.filter((l) => l.type === 'result');
+  need(rs.length === 1, `${rs.length} result lines for one rep`);
+  result(rs[0], mode, size, count);
+  need(ls.filter((l) => l.type === 'summary').length === 1, 'no summary line');
+  need(!ls.some((l) => l.type === 'error'), 'an error line');
+}
+const checks = {
+  // catalogue: every field of API.md §2 for every mechanism
+  list(file) {
+    const cat = JSON.parse(fs.readFileSync(file, 'utf8'));
+    need(Array.isArray(cat), 'not an array');
+    const names = ['shm', 'shm-ring', 'mmap', 'pipe', 'fifo', 'unix', 'unix-dgram', 'tcp',
+                   'udp', 'mq', 'sysv-mq', 'eventfd', 'signal', 'threads'];
+    const fams = ['shared-memory', 'kernel-stream', 'kernel-message', 'notification', 'baseline'];
+    for (const n of names) need(cat.some((m) => m.name === n), `${n} missing`);
+    for (const m of cat) {
+      fields(m, ['name', 'family', 'summary', 'modes', 'sizes', 'options', 'copies', 'cleanup'], m.name);
+      need(fams.includes(m.family), `${m.name}: family ${m.family}`);
+      need(typeof m.summary === 'string' && m.summary.length > 10, `${m.name}: summary`);
+      need(Array.isArray(m.modes) && m.modes.length > 0, `${m.name}: modes`);
+      need(num(m.sizes.min) && num(m.sizes.max) && m.sizes.min <= m.sizes.max, `${m.name}: sizes`);
+    }
+    const shm = cat.find((m) => m.name === 'shm');
+    need(JSON.stringify(shm.options).includes('futex'), 'shm options lack the sync kinds');
+  },
+  bench(file, arg) {
+    const [mode, size, count] = arg.split(',');
+    bench(lines(file), mode, Number(size), Number(count));
+  },
+  compare(file, arg) {
+    const ls = lines(file);
+    stream(ls, 'ok', ['params', 'system']);
+    const cs = ls.filter((l) => l.type === 'comparison');
+    need(cs.length === 1, `${cs.length} comparison lines`);
+    need(Array.isArray(cs[0].rows), 'comparison without rows');
+    need(cs[0].rows.length === Number(arg), `${cs[0].rows.length} rows, expected ${arg}`);
+    for (const r of cs[0].rows) need(num(r.ratio), 'a row without a numeric ratio');
+    need(ls.indexOf(cs[0]) === ls.length - 2, 'comparison is not right before end');
+    need(!ls.some((l) => l.type === 'result' && l.verified !== true), 'a result not verified');
+  },
+  sweep(file, arg) {
+    const ls = lines(file);
+    stream(ls, 'ok', ['params', 'system']);
+    const sizes = ls.filter((l) => l.type === 'result').map((l) => l.size);
+    need(JSON.stringify(sizes) === JSON.stringify(arg.split(',').map(Number)),
+         `result sizes ${sizes}`);
+    need(ls.some((l) => l.type === 'comparison'), 'no comparison line');
+  },
+  // a run stopped by a signal: still exactly one end, last
+  stopped(file, arg) {
+    const ls = lines(file);
+    stream(ls, arg);
+  },
+  // a worker killed: an error line and an end with status error
+  killed(file) {
+    const ls = lines(file);
+    stream(ls, 'error');
+    need(ls.some((l) => l.type === 'error' && l.message), 'no error line with a message');
+  },
+  sysinfo(file) {
+    const s = JSON.parse(fs.readFileSync(file, 'utf8'));
+    need(num(s.cores) && s.cores >= 1, 'no cores');
+  },
+};
+const input = fs.readFileSync(0, 'utf8').split('\n').filter((l) => l);
+for (const l of input) {
+  const [desc, kind, file, rc, arg] = l.split('\t');
+  try {
+    if (rc !== '0' && kind !== 'stopped' && kind !== 'killed') {
+      let why = '';
+      try { why = lines(file).filter((x) => x.type === 'error').map((x) => x.message).join('; '); }
+      catch (e) { why = 'unparsable output'; }
+      need(false, `exit status ${rc} ${why}`);
+    }
+    checks[kind](file, arg);
+    console.log(`ok\t${desc}`);
+  } catch (e) {
+    console.log(`fail\t${desc}\t${e.message}`);
+  }
+}
+EOF
+
+jobs_file=$work/jobs
+: >"$jobs_file"
+job_n=0
+
+# run_json DESC KIND ARG CMD...: runs one CLI command, queues its output for
+# the checker
+run_json() {
+	local desc=$1 kind=$2 arg=$3 out rc
+	shift 3
+	job_n=$((job_n + 1))
+	out=$work/out.$job_n
+	timeout -k 5 20 "$IPCSCOPE" "$@" >"$out" 2>"$out.err"
+	rc=$?
+	printf '%s\t%s\t%s\t%s\t%s\n' "$desc" "$kind" "$out" "$rc" "$arg" >>"$jobs_file"
+}
+
+# flush_checks: runs the checker over the queued outputs, one TAP line each
+flush_checks() {
+	local verdict desc why
+	while IFS=$'\t' read -r verdict desc why; do
+		[ "$verdict" = ok ] || echo "# $desc: $why"
+		tap "$([ "$verdict" = ok ]; echo $?)" "$desc"
+	done < <(node "$work/check.js" <"$jobs_file")
+	: >"$jobs_file"
+}
+
+# --- catalogue, sysinfo, help -----------------------------------------------
+"$IPCSCOPE" list >"$work/list.txt" 2>&1
+tap "$([ $? -eq 0 ] && grep -q shm-ring "$work/list.txt" && grep -q sysv-mq "$work/list.txt"; echo $?)" \
+	"list prints the catalogue"
+run_json "list --format json carries every field of API.md §2" list "" list --format json
+run_json "sysinfo --format json" sysinfo "" sysinfo --format json
+flush_checks
+
+for cmd in bench compare sweep list sysinfo; do
+	"$IPCSCOPE" $cmd --help >"$work/help" 2>&1
+	rc=$?
+	tap "$([ $rc -eq 0 ] && [ -s "$work/help" ]; echo $?)" "$cmd --help exits 0 with text (got $rc)"
+done
+
+# limits: "name min max" per mechanism, from the catalogue itself
+node -e '
+for (const m of JSON.parse(require("fs").readFileSync(0, "utf8")))
+  console.log(m.name, m.sizes.min, m.sizes.max, m.modes.join(","));
+' <"$work/out.1" >"$work/limits"
+
+# --- every mechanism, sizes 1 64 4K 1M where allowed, both modes, verified --
+count=200
+sizes="1 64 4096 1048576"
+syncs_extra="sem mutex futex"
+if [ "$asan" = 1 ]; then
+	# the sanitizer build is slower; the same paths at fewer sizes
+	sizes="1 4096 1048576"
+	syncs_extra="futex"
+fi
+while read -r name min max modes; do
+	ran=0
+	for size in $sizes; do
+		[ "$size" -lt "$min" ] || [ "$size" -gt "$max" ] && continue
+		for mode in throughput latency; do
+			[[ ",$modes," == *",$mode,"* ]] || continue
+			run_json "$name $mode size $size verified" bench "$mode,$size,$count" \
+				bench "$name" --mode "$mode" --size "$size" --verify 1 --reps 1 \
+				--count "$count" --format ndjson
+			ran=1
+		done
+	done
+	if [ $ran = 0 ]; then
+		# fixed-size notification mechanisms: their one size, by default
+		for mode in throughput latency; do
+			run_json "$name $mode default size ($min) verified" bench "$mode,$min,$count" \
+				bench "$name" --mode "$mode" --verify 1 --reps 1 --count "$count" \
+				--format ndjson
+		done
+	fi
+	if [ "$name" = shm ]; then
+		for sync in $syncs_extra; do
+			for mode in throughput latency; do
+				run_json "shm sync $sync $mode size 4096 verified" bench "$mode,4096,$count" \
+					bench shm --sync "$sync" --mode "$mode" --size 4K --verify 1 \
+					--reps 1 --count "$count" --format ndjson
+			done
+		done
+	fi
+	flush_checks
+done <"$work/limits"
+check_clean "no leftovers after every mechanism ran"
+
+# --- sizes above a mechanism's limit: exit 2, the limit named ----------------
+# over_limit MECH SIZE: exit 2 and a message naming the mechanism's maximum
+over_limit() {
+	local name=$1 size=$2 max rc
+	max=$(awk -v n="$name" '$1 == n {print $3}' "$work/limits")
+	"$IPCSCOPE" bench "$name" --size "$size" --reps 1 --count 10 >"$work/ol" 2>&1
+	rc=$?
+	tap "$([ $rc -eq 2 ] && grep -q "$max" "$work/ol" && grep -q "size" "$work/ol"; echo $?)" \
+		"$name --size $size exits 2 naming the limit $max (got $rc)"
+	[ $rc -eq 2 ] || head -3 "$work/ol" | sed 's/^/# /'
+}
+mq_max=$(awk '$1 == "mq" {print $3}' "$work/limits")
+over_limit mq $((mq_max + 1))
+over_limit mq 1M
+over_limit sysv-mq 1M
+over_limit udp 1M
+over_limit eventfd 64
+over_limit signal 64
+over_limit eventfd 1
+"$IPCSCOPE" bench mq --size $((mq_max + 1)) --format ndjson >"$work/oln" 2>/dev/null
+rc=$?
+tap "$([ $rc -eq 2 ] && { [ ! -s "$work/oln" ] || [ "$(tail -n 1 "$work/oln" | grep -c '"type":"end"')" = 1 ]; }; echo $?)" \
+	"an ndjson usage error is either silent on stdout or ends with an end line"
+
+# --- bad params: exit 2, a message naming the param -------------------------
+# bad PARAM ARGS...: exit 2 and PARAM named in the output
+bad() {
+	local param=$1 rc
+	shift
+	"$IPCSCOPE" "$@" >"$work/bad" 2>&1
+	rc=$?
+	tap "$([ $rc -eq 2 ] && grep -q -- "$param" "$work/bad"; echo $?)" \
+		"'$*' exits 2 naming $param (got $rc)"
+	[ $rc -eq 2 ] && grep -q -- "$param" "$work/bad" || head -3 "$work/bad" | sed 's/^/# /'
+}
+bad size bench pipe --size 0
+bad size bench pipe --size 1e9
+bad size bench pipe --size 65M
+bad size bench pipe --size 4KB
+bad size bench pipe --size 1.5K
+bad size bench pipe --size 99999999999999999999
+bad size bench pipe --size -4
+bad size bench pipe --size ""
+bad size bench pipe --size 64 --size 4K
+bad reps bench pipe --reps 0
+bad reps bench pipe --reps 101
+bad count bench pipe --count -1
+bad count bench pipe --count 0
+bad count bench pipe --count 99999999999999999999
+bad duration bench pipe --duration 0
+bad duration bench pipe --duration 1e9
+bad duration bench pipe --count 100 --duration 1
+bad pin bench pipe --pin 7,9
+bad pin bench pipe --pin sideways
+bad mode bench pipe --mode foo
+bad sync bench pipe --sync sem
+bad sync bench shm --sync foo
+bad verify bench pipe --verify 2
+bad format bench pipe --format xml
+bad bogus bench pipe --bogus 1
+bad sizes sweep pipe
+bad sizes sweep pipe --sizes 64,,4K
+bad nope bench nope
+bad nope compare pipe,nope
+"$IPCSCOPE" bench >"$work/bad" 2>&1
+tap "$([ $? -eq 2 ]; echo $?)" "bench without a mechanism exits 2"
+"$IPCSCOPE" frobnicate >"$work/bad" 2>&1
+tap "$([ $? -eq 2 ]; echo $?)" "an unknown command exits 2"
+check_clean "no leftovers after the usage errors"
+
+# --- compare and sweep -----------------------------------------------------
+"$IPCSCOPE" compare pipe,unix --reps 2 --count 200 >"$work/cmp" 2>&1
+rc=$?
+tap "$([ $rc -eq 0 ] && grep -qi comparison "$work/cmp" && grep -q unix "$work/cmp"; echo $?)" \
+	"compare pipe,unix prints a comparison (got $rc)"
+run_json "compare pipe,unix --format ndjson ends with one comparison" compare 2 \
+	compare pipe,unix --reps 2 --count 200 --format ndjson
+run_json "sweep shm-ring --sizes 64,4K" sweep "64,4096" \
+	sweep shm-ring --sizes 64,4K --reps 1 --count 200 --format ndjson
+flush_checks
+
+# --- SIGINT and SIGTERM end a running bench within a second ------------------
+# wait_start FILE: until the run has printed its start line (max 5 s)
+wait_start() {
+	local i
+	for i in $(seq 100); do
+		grep -q '"type":"start"' "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_gone PID MS: until PID exits, at most MS milliseconds; 0 if it did
+wait_gone() {
+	local pid=$1 deadline=$(($(date +%s%N) / 1000000 + $2))
+	while kill -0 "$pid" 2>/dev/null; do
+		[ $(($(date +%s%N) / 1000000)) -gt $deadline ] && return 1
+		sleep 0.02
+	done
+	return 0
+}
+
+# reap PID: kill what is left of a run that did not stop by itself
+reap() {
+	local kids
+	kids=$(pgrep -P "$1")
+	kill -9 "$1" $kids 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+for sig in INT TERM; do
+	out=$work/sig.$sig
+	"$IPCSCOPE" bench pipe --duration 5 --reps 1 --format ndjson >"$out" 2>"$out.err" &
+	pid=$!
+	wait_start "$out"
+	sleep 0.3
+	kill -$sig $pid
+	if wait_gone $pid 1000; then
+		wait $pid
+		rc=$?
+		tap 0 "SIG$sig ends a running bench within a second"
+	else
+		rc=timeout
+		reap $pid
+		tap 1 "SIG$sig ends a running bench within a second"
+	fi
+	tap "$([ "$rc" != 0 ] && [ "$rc" != timeout ]; echo $?)" "SIG$sig: a cancelled run does not exit 0 (got $rc)"
+	printf '%s\t%s\t%s\t%s\t%s\n' "SIG$sig: one end line, last, status cancelled" stopped \
+		"$out" "$rc" cancelled >>"$jobs_file"
+	flush_checks
+	check_clean "SIG$sig: nothing left behind"
+done
+
+# --- SIGKILL of one worker: the run reports an error and cleans up ----------
+kill_mechs="pipe fifo mq sysv-mq shm shm-ring unix"
+[ "$asan" = 1 ] && kill_mechs="fifo sysv-mq shm"
+for name in $kill_mechs; do
+	out=$work/kill.$name
+	"$IPCSCOPE" bench "$name" --duration 5 --reps 1 --format ndjson >"$out" 2>"$out.err" &
+	pid=$!
+	wait_start "$out"
+	sleep 0.3
+	victim=$(pgrep -P $pid | head -n 1)
+	if [ -z "$victim" ]; then
+		tap 1 "$name: a worker to kill"
+		reap $pid
+		continue
+	fi
+	kill -9 "$victim"
+	if wait_gone $pid 3000; then
+		wait $pid
+		rc=$?
+		tap "$([ $rc -eq 1 ]; echo $?)" "$name: SIGKILL of a worker fails the run with exit 1 (got $rc)"
+	else
+		rc=timeout
+		reap $pid
+		tap 1 "$name: SIGKILL of a worker ends the run within 3 s"
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$name: killed worker gives an error line and end status error" \
+		killed "$out" "$rc" "" >>"$jobs_file"
+	flush_checks
+	check_clean "$name: nothing left behind after a worker was killed"
+done
+
+check_clean "no ipcscope leftovers at the end"
+tap_done
