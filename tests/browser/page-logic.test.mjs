@@ -1,0 +1,169 @@
+// page-logic.test.mjs -- the page's form checks agree with ipcscope's own parser,
+// and its run model reads every kind of NDJSON line (demo lessons included).
+// Runs in node, no browser. Prints TAP.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = process.env.IPCSCOPE || path.join(top, 'bin/ipcscope');
+
+// the page's modules are plain browser ES modules: load them as such
+async function pageModule(name) {
+  const src = fs.readFileSync(path.join(top, 'web', name), 'utf8');
+  return import(`data:text/javascript;base64,${Buffer.from(src).toString('base64')}`);
+}
+const form = await pageModule('form.js');
+const model = await pageModule('model.js');
+
+let n = 0;
+let failed = 0;
+function ok(cond, name, detail) {
+  n += 1;
+  if (cond) console.log(`ok ${n} - ${name}`);
+  else {
+    failed += 1;
+    console.log(`not ok ${n} - ${name}`);
+    if (detail !== undefined) console.log(`# ${String(detail).split('\n').join('\n# ')}`);
+  }
+}
+
+const catalogue = new Map([
+  ['pipe', { name: 'pipe', sizes: { min: 1, max: 67108864 } }],
+  ['shm', { name: 'shm', sizes: { min: 1, max: 67108864 } }],
+  ['eventfd', { name: 'eventfd', sizes: { min: 8, max: 8, why: 'fixed 8-byte counter' } }],
+]);
+const ncpu = (() => {
+  const r = spawnSync('nproc', [], { encoding: 'utf8' });
+  return Number(r.stdout.trim()) || 1;
+})();
+
+function params(over) {
+  return { mechanisms: ['pipe'], mode: 'throughput', size: '', sizes: '', amount: 'auto', count: '', duration: '',
+    reps: '5', warmup: '', pin: 'split', sync: '', verify: true, ...over };
+}
+
+// serverAccepts: does `ipcscope bench` take --name value? A second,
+// always-conflicting pair (count with duration) makes every accepted value
+// fail later in the cross-checks, so nothing is ever run.
+function serverAccepts(name, value) {
+  const poison = { count: ['--duration', '1'], duration: ['--count', '5'] }[name] || ['--count', '5', '--duration', '1'];
+  const r = spawnSync(BIN, ['bench', 'pipe', `--${name}`, value, ...poison], { encoding: 'utf8', timeout: 10000 });
+  const text = `${r.stdout}${r.stderr}`;
+  if (r.status !== 2) return { verdict: null, text: `exit ${r.status}: ${text}` };
+  return { verdict: /either count or duration/.test(text), text };
+}
+
+const CASES = {
+  size: ['64', '4K', '4k', '1M', '64M', '1', '0', '65M', '67108865', '1e3', '-1', '4KB', '1.5K', 'K', '0x40', '99999999999999999999'],
+  count: ['1', '1000000000', '0', '1000000001', '10.5', 'abc', '-3', '1e6'],
+  duration: ['0.01', '60', '2', '0.5', '0.009', '60.1', '1e1', '-1', 'abc', '0'],
+  reps: ['1', '100', '0', '101', '2x', '-1'],
+  warmup: ['0', '1000000000', '1000000001', '-5', 'x'],
+  pin: ['split', 'same', 'none', '0,0', `0,${ncpu - 1}`, `0,${ncpu}`, '7,9999', '0,', 'a,b', '0,1,2', ',', 'SPLIT'],
+};
+
+function pageAccepts(name, value) {
+  const over = { [name]: value };
+  if (name === 'count') over.amount = 'count';
+  if (name === 'duration') over.amount = 'duration';
+  const errs = form.validate(params(over), 'run', catalogue, ncpu);
+  return errs.filter((e) => e.field === name).length === 0;
+}
+
+function parity() {
+  for (const [name, values] of Object.entries(CASES)) {
+    const bad = [];
+    for (const v of values) {
+      const server = serverAccepts(name, v);
+      const page = pageAccepts(name, v);
+      if (server.verdict === null || server.verdict !== page) bad.push(`${v}: page ${page}, ipcscope ${server.verdict} (${server.text.trim().slice(0, 160)})`);
+    }
+    ok(bad.length === 0, `the form accepts exactly the ${name} values ipcscope accepts (${values.length} cases)`, bad.join('\n'));
+  }
+}
+
+function crossChecks() {
+  const lat = form.validate(params({ mode: 'latency', amount: 'count', count: '10000001' }), 'run', catalogue, ncpu);
+  ok(lat.some((e) => e.field === 'count'), 'latency mode refuses more than 10000000 round trips', JSON.stringify(lat));
+  const ev = form.validate(params({ mechanisms: ['pipe', 'eventfd'], size: '64' }), 'run', catalogue, ncpu);
+  ok(ev.some((e) => e.field === 'size' && /eventfd/.test(e.message) && /8-byte/.test(e.message)), "a size outside a mechanism's limit names the mechanism and why", JSON.stringify(ev));
+  const evDefault = form.validate(params({ mechanisms: ['eventfd'] }), 'run', catalogue, ncpu);
+  ok(evDefault.length === 0, 'no size given: the server picks the mechanism default', JSON.stringify(evDefault));
+  const sync = form.validate(params({ sync: 'sem' }), 'run', catalogue, ncpu);
+  ok(sync.some((e) => e.field === 'sync'), 'sync without shm is refused', JSON.stringify(sync));
+  const none = form.validate(params({ mechanisms: [] }), 'run', catalogue, ncpu);
+  ok(none.some((e) => e.field === 'mech'), 'no mechanism chosen is refused', JSON.stringify(none));
+  const sw = form.validate(params({ sizes: '64,4K,64' }), 'sweep', catalogue, ncpu);
+  ok(sw.some((e) => e.field === 'sizes'), 'a sweep with a repeated size is refused', JSON.stringify(sw));
+}
+
+function commands() {
+  const p = params({ mechanisms: ['shm', 'pipe'], mode: 'latency', size: '4K', amount: 'count', count: '2000', reps: '2', sync: 'sem', verify: false });
+  ok(form.cliCommand(p, 'run') === 'ipcscope compare shm,pipe --mode latency --size 4K --count 2000 --reps 2 --sync sem --verify 0',
+    'CLI command for a compare', form.cliCommand(p, 'run'));
+  ok(form.apiUrls(p, 'run')[0] === '/api/compare?mechanisms=shm,pipe&mode=latency&size=4K&count=2000&reps=2&sync=sem&verify=0',
+    'API url for a compare', form.apiUrls(p, 'run')[0]);
+  const one = params({ pin: '0,1' });
+  ok(form.apiUrls(one, 'run')[0] === '/api/bench/pipe?reps=5&pin=0,1' && form.cliCommand(one, 'run') === 'ipcscope bench pipe --reps 5 --pin 0,1',
+    'one mechanism uses bench', `${form.apiUrls(one, 'run')[0]} / ${form.cliCommand(one, 'run')}`);
+  const sw = params({ mechanisms: ['shm', 'pipe'], sizes: '64,4K' });
+  ok(form.apiUrls(sw, 'sweep').join(' ') === '/api/sweep/shm?sizes=64,4K&reps=5 /api/sweep/pipe?sizes=64,4K&reps=5',
+    'a sweep is one request per mechanism', form.apiUrls(sw, 'sweep').join(' '));
+  const hash = form.shareHash(p, 'run', 'r7');
+  const back = form.parseShare({ search: '', hash });
+  ok(back.mechanisms === 'shm,pipe' && back.count === '2000' && back.size === '4K' && back.verify === '0' && back.run === 'r7' && back.view === 'run',
+    'the share hash round-trips the params', hash);
+  const q = form.curlCommand(p, 'run', 'http://127.0.0.1:8080');
+  ok(q.startsWith("curl -N 'http://127.0.0.1:8080/api/compare?") && q.endsWith("'"), 'curl command is quoted for the shell', q);
+}
+
+function runModel() {
+  const m = new model.RunModel('run');
+  const lines = [
+    { type: 'queued', run: 'r1', position: 2 },
+    { type: 'start', run: 'r1', mechanisms: ['shm', 'pipe'], params: { mode: 'throughput' } },
+    { type: 'progress', run: 'r1', mechanism: 'shm', rep: 1, reps: 2, rep_done: 0.5, done: 0.25 },
+    { type: 'heartbeat' },
+    { type: 'result', run: 'r1', mechanism: 'shm', rep: 1, reps: 2, size: 64, msgs_per_s: 10, bytes_per_s: 640, elapsed_s: 1, cpu: { sender: { user_s: 0.5, sys_s: 0.25 }, receiver: { user_s: 0.1, sys_s: 0.2 } } },
+  ];
+  for (const l of lines) m.add(l);
+  ok(m.order.join() === 'shm,pipe' && m.queued === null && m.runIds.join() === 'r1', 'start line names the mechanisms in order and ends the queue wait');
+  const f = m.figure('shm', 'msgs_per_s');
+  ok(f && f.median === 10 && !f.final && m.cpu('shm', 'sender', 'user') === 50, 'before the summary the figure comes from the reps', JSON.stringify(f));
+  m.add({ type: 'result', run: 'r1', mechanism: 'shm', rep: 2, reps: 2, size: 64, msgs_per_s: 30, bytes_per_s: 1920, elapsed_s: 1 });
+  ok(m.figure('shm', 'msgs_per_s').median === 20, 'median over reps so far');
+  m.add({ type: 'summary', run: 'r1', mechanism: 'shm', size: 64, reps: 2, msgs_per_s: { median: 21, min: 10, max: 30 } });
+  const s = m.figure('shm', 'msgs_per_s');
+  ok(s.median === 21 && s.min === 10 && s.max === 30 && s.final, 'the summary wins once it arrives', JSON.stringify(s));
+  ok(m.progressOf('shm').frac === 1 && m.progressOf('pipe').frac === 0, 'progress per mechanism', JSON.stringify([m.progressOf('shm'), m.progressOf('pipe')]));
+  m.add({ type: 'error', run: 'r1', code: 'x', message: 'pipe broke' });
+  m.add({ type: 'end', run: 'r1', status: 'error', elapsed_s: 2 });
+  ok(m.status === 'error' && m.errors[0] === 'pipe broke' && m.lines.length === 9, 'error and end lines are kept', JSON.stringify(m.errors));
+
+  const d = new model.RunModel('demo');
+  d.add({ type: 'start', run: 'r2', demo: 'sync-tax' });
+  d.add({ type: 'summary', run: 'r2', mechanism: 'shm', label: 'shm sync=mutex', msgs_per_s: { median: 5, min: 4, max: 6 } });
+  d.add({ type: 'summary', run: 'r2', mechanism: 'shm', label: 'shm sync=spin', msgs_per_s: { median: 50, min: 40, max: 60 } });
+  d.add({ type: 'lesson', run: 'r2', text: 'On this machine the mutex handoff was 10x slower.' });
+  ok(d.order.join('|') === 'shm sync=mutex|shm sync=spin' && d.lesson.startsWith('On this machine'), 'demo variants by label, and the lesson line', d.order.join('|'));
+  const d2 = new model.RunModel('demo');
+  d2.add({ type: 'summary', run: 'r3', mechanism: 'pipe', msgs_per_s: { median: 1, min: 1, max: 1 }, lesson: 'a lesson inside the summary' });
+  ok(d2.lesson === 'a lesson inside the summary', 'a lesson carried by a summary is shown too');
+
+  const sw = new model.RunModel('sweep');
+  for (const size of [4096, 64]) sw.add({ type: 'summary', mechanism: 'pipe', size, msgs_per_s: { median: size, min: size, max: size } });
+  ok(sw.sizes().join() === '64,4096' && sw.figure('pipe', 'msgs_per_s', 4096).median === 4096, 'sweep figures per size');
+}
+
+try {
+  parity();
+  crossChecks();
+  commands();
+  runModel();
+} catch (e) {
+  ok(false, 'page logic tests ran to the end', e.stack || e);
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
