@@ -1,4 +1,4 @@
-/* eventfd.c -- two eventfd counters: one 8-byte value per message, handed over one at a time */
+/* eventfd.c -- eventfd counters: one 8-byte value per message, each into an empty counter */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -17,22 +17,31 @@
  * message"; the kernel caps it at 2^64 - 2, so payloads up to 2^64 - 3
  * fit, far beyond any sequence number).
  *
- * throughput: fwd carries messages, back carries credits: the receiver
- *             writes 1 to back after each read, and the sender takes that
- *             credit before its next write.
- * latency:    fwd carries messages, back carries the echoes; an echo
- *             proves the counter was read, so no credits are sent.
+ * throughput: a ring of EVFD_RING counters; message i goes into ring[i %
+ *             EVFD_RING], so up to EVFD_RING messages are in flight. The
+ *             receiver adds the number it consumed to back (credits, which
+ *             may add up: they are counts), every EVFD_CREDIT_BATCH
+ *             messages; the sender reuses a counter only once the credits
+ *             say the message in it was taken.
+ * latency:    ring[0] carries the pings, back carries the echoes; an echo
+ *             proves the ping was read, so no credits are sent.
  * Which one a rep uses never changes, so a credit cannot pass for an echo.
  */
 #define EVFD_SIZE 8
 #define EVFD_MAX_VALUE (UINT64_MAX - 2)
+#define EVFD_RING 32
+#define EVFD_CREDIT_BATCH (EVFD_RING / 4)
 
 struct evfd_priv {
-	int fwd;           /* sender -> receiver messages */
-	int back;          /* credits (throughput) or echoes (latency) */
+	int ring[EVFD_RING];   /* sender -> receiver messages */
+	int nring;             /* counters made: EVFD_RING, or 1 for latency */
+	int back;              /* credits (throughput) or echoes (latency) */
 	enum mech_role role;
-	int outstanding;   /* sent, and no credit or echo seen yet */
-	int owed_echo;     /* latency receiver: got one, not yet echoed */
+	uint64_t sent, got;    /* messages this worker sent / received */
+	uint64_t credited;     /* sender: messages the receiver confirmed */
+	uint64_t uncredited;   /* receiver: consumed, not yet credited */
+	int outstanding;       /* latency sender: pinged, echo not taken */
+	int owed_echo;         /* latency receiver: got one, not yet echoed */
 };
 
 static void evfd_limits(struct mech_limits *lim)
@@ -48,16 +57,22 @@ static int evfd_create(struct mech *m)
 
 	if (!p)
 		return -ENOMEM;
-	p->fwd = p->back = -1;
+	for (int i = 0; i < EVFD_RING; i++)
+		p->ring[i] = -1;
+	p->back = -1;
 	m->priv = p;
 	if (m->msg_size != EVFD_SIZE)
 		return -EMSGSIZE;
-	p->fwd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (p->fwd < 0)
-		return -errno;
+	p->nring = m->mode == MODE_LATENCY ? 1 : EVFD_RING;
+	for (int i = 0; i < p->nring; i++) {
+		p->ring[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (p->ring[i] < 0)
+			return -errno;
+	}
 	p->back = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (p->back < 0)
 		return -errno;
+	mech_granted_add(m, "eventfd_ring", p->nring);
 	return 0;
 }
 
@@ -66,8 +81,8 @@ static int evfd_open(struct mech *m, enum mech_role role)
 	struct evfd_priv *p = m->priv;
 
 	p->role = role;
-	p->outstanding = 0;
-	p->owed_echo = 0;
+	p->sent = p->got = p->credited = p->uncredited = 0;
+	p->outstanding = p->owed_echo = 0;
 	return 0;
 }
 
@@ -92,7 +107,7 @@ static int evfd_take(int fd, int timeout_ms, uint64_t *val)
 	}
 }
 
-/* evfd_put: adds val to an (empty) counter; 0 or -errno */
+/* evfd_put: adds val to a counter; 0 or -errno */
 static int evfd_put(int fd, uint64_t val)
 {
 	ssize_t n;
@@ -113,56 +128,91 @@ static uint64_t evfd_encode(const void *buf)
 	return v <= EVFD_MAX_VALUE ? v + 1 : 0;
 }
 
-static int evfd_send(struct mech *m, const void *buf, size_t len)
+/* throughput sender: waits (untimed: the harness ends a rep whose peer is
+   gone) until the counter message p->sent will use has been read */
+static int evfd_stream_send(struct evfd_priv *p, uint64_t v)
 {
-	struct evfd_priv *p = m->priv;
-	uint64_t v = len == EVFD_SIZE ? evfd_encode(buf) : 0, credit;
+	uint64_t credit;
 	int ret;
 
-	if (!v)
-		return len == EVFD_SIZE ? -ERANGE : -EMSGSIZE;
-	if (p->role == ROLE_RECEIVER) {
-		/* only the echo of a message just received may go back */
-		if (m->mode != MODE_LATENCY || !p->owed_echo)
-			return -EPROTO;
-		p->owed_echo = 0;
-		return evfd_put(p->back, v);
-	}
-	if (p->outstanding) {
-		/* throughput: wait for the credit. latency: this ping's echo
-		   timed out and the harness counted it lost; it still has to
-		   come out of the counter, or the next echo would add to it.
-		   Untimed: the harness ends a rep whose peer is gone. */
+	while (p->sent - p->credited >= EVFD_RING) {
 		ret = evfd_take(p->back, 0, &credit);
+		if (ret < 0)
+			return ret;
+		p->credited += credit;
+	}
+	ret = evfd_put(p->ring[p->sent % EVFD_RING], v);
+	if (ret == 0)
+		p->sent++;
+	return ret;
+}
+
+/* latency sender: a ping whose echo timed out (the harness counted it
+   lost) still has its echo coming, which must leave the counter first or
+   the next echo would add to it */
+static int evfd_ping(struct evfd_priv *p, uint64_t v)
+{
+	uint64_t late;
+	int ret;
+
+	if (p->outstanding) {
+		ret = evfd_take(p->back, 0, &late);
 		if (ret < 0)
 			return ret;
 	}
 	p->outstanding = 1;
-	return evfd_put(p->fwd, v);
+	return evfd_put(p->ring[0], v);
+}
+
+static int evfd_send(struct mech *m, const void *buf, size_t len)
+{
+	struct evfd_priv *p = m->priv;
+	uint64_t v = len == EVFD_SIZE ? evfd_encode(buf) : 0;
+
+	if (!v)
+		return len == EVFD_SIZE ? -ERANGE : -EMSGSIZE;
+	if (p->role == ROLE_SENDER)
+		return m->mode == MODE_LATENCY ? evfd_ping(p, v) : evfd_stream_send(p, v);
+	/* the receiver only ever sends the echo of what it just received */
+	if (m->mode != MODE_LATENCY || !p->owed_echo)
+		return -EPROTO;
+	p->owed_echo = 0;
+	return evfd_put(p->back, v);
+}
+
+/* evfd_recv_fd: where this worker's next message comes from, or -1 when
+   nothing can come (a throughput sender; a sender with no ping out) */
+static int evfd_recv_fd(const struct mech *m, const struct evfd_priv *p)
+{
+	if (p->role == ROLE_RECEIVER)
+		return m->mode == MODE_LATENCY ? p->ring[0] : p->ring[p->got % EVFD_RING];
+	return m->mode == MODE_LATENCY && p->outstanding ? p->back : -1;
 }
 
 static int evfd_recv(struct mech *m, void *buf, size_t len)
 {
 	struct evfd_priv *p = m->priv;
-	int snd = p->role == ROLE_SENDER;
+	int fd = evfd_recv_fd(m, p), ret;
 	uint64_t v;
-	int ret;
 
 	if (len != EVFD_SIZE)
 		return -EMSGSIZE;
-	if (snd && (m->mode != MODE_LATENCY || !p->outstanding))
-		return -EPROTO;   /* nothing can come back on this side */
-	ret = evfd_take(snd ? p->back : p->fwd, m->timeout_ms, &v);
+	if (fd < 0)
+		return -EPROTO;
+	ret = evfd_take(fd, m->timeout_ms, &v);
 	if (ret < 0)
 		return ret;
 	v--;
 	memcpy(buf, &v, sizeof(v));
-	if (snd)
+	p->got++;
+	if (p->role == ROLE_SENDER)
 		p->outstanding = 0;
 	else if (m->mode == MODE_LATENCY)
 		p->owed_echo = 1;
-	else
-		return evfd_put(p->back, 1);   /* credit: the counter is empty */
+	else if (++p->uncredited == EVFD_CREDIT_BATCH) {
+		p->uncredited = 0;
+		return evfd_put(p->back, EVFD_CREDIT_BATCH);
+	}
 	return 0;
 }
 
@@ -170,7 +220,8 @@ static void evfd_close(struct mech *m)
 {
 	struct evfd_priv *p = m->priv;
 
-	io_close(&p->fwd);
+	for (int i = 0; i < EVFD_RING; i++)
+		io_close(&p->ring[i]);
 	io_close(&p->back);
 }
 
@@ -186,14 +237,16 @@ static void evfd_destroy(struct mech *m)
 const struct mech_ops mech_eventfd = {
 	.name = "eventfd",
 	.summary = "An eventfd, a kernel counter behind a file descriptor made for "
-		   "wake-ups: each message is one 8-byte value, and the writer waits "
-		   "until the reader has taken it so values never add up.",
+		   "wake-ups: each message is one 8-byte value written into an empty "
+		   "counter, so values never add up.",
 	.family = FAM_NOTIFICATION,
-	.copies = "2 of 8 bytes: into the kernel counter and out again; a counter "
-		  "holds one value, so throughput mode adds an 8-byte credit back "
-		  "per message and latency mode uses the echo as that credit",
-	.cleanup = "two eventfd descriptors made before fork, closed by each "
-		   "worker and the parent; nothing named can be left",
+	.copies = "2 of 8 bytes: into the kernel counter and out again; since a "
+		  "counter holds one value, throughput mode cycles through a ring of "
+		  "32 counters with credits sent back every 8 messages, and latency "
+		  "mode uses the echo as the credit",
+	.cleanup = "eventfd descriptors (33 in throughput mode, 2 in latency) made "
+		   "before fork, closed by each worker and the parent; nothing named "
+		   "can be left",
 	.limits = evfd_limits,
 	.create = evfd_create,
 	.open = evfd_open,
