@@ -98,7 +98,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		case 's': c->static_dir = optarg; break;
 		case 'r': c->results_dir = optarg; break;
 		case 'm': bad |= parse_int("max-run-seconds", optarg, 1, 86400, &c->max_run_seconds); break;
-		case 'q': bad |= parse_int("queue", optarg, 0, 256, &c->queue_max); break;
+		case 'q': bad |= parse_int("queue", optarg, 0, 64, &c->queue_max); break;
 		case 'h': usage(stdout); return 1;
 		default: bad = -1; break;
 		}
