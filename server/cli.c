@@ -595,13 +595,15 @@ static void print_flat(const cJSON *o, const char *prefix)
 	const cJSON *it;
 
 	cJSON_ArrayForEach(it, o) {
-		if (cJSON_IsObject(it)) {
-			print_flat(it, it->string);
-		} else if (cJSON_IsString(it)) {
-			printf("%s%s%-24s %s\n", prefix, *prefix ? "." : "", it->string, it->valuestring);
-		} else if (cJSON_IsNumber(it)) {
-			printf("%s%s%-24s %.0f\n", prefix, *prefix ? "." : "", it->string, it->valuedouble);
-		}
+		char key[96];
+
+		snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", it->string);
+		if (cJSON_IsObject(it))
+			print_flat(it, key);
+		else if (cJSON_IsString(it))
+			printf("%-32s %s\n", key, it->valuestring);
+		else if (cJSON_IsNumber(it))
+			printf("%-32s %.0f\n", key, it->valuedouble);
 	}
 }
 
