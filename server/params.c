@@ -180,7 +180,8 @@ static int set_mechs(struct bench_params *p, const char *v, struct param_error *
 				    "(see 'ipcscope list')", name);
 		for (int i = 0; i < p->nmechs; i++)
 			if (strcmp(p->mechs[i], name) == 0)
-				return fail(err, "mechanisms", "mechanism '%s' is listed twice", name);
+				return fail(err, "mechanisms", "mechanism '%s' is listed twice in "
+					    "mechanisms", name);
 		if (p->nmechs == PARAMS_MAX_MECHS)
 			return fail(err, "mechanisms", "too many mechanisms: at most %d",
 				    PARAMS_MAX_MECHS);
@@ -256,8 +257,9 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		p->mode = (enum bench_mode)k;
 		return 0;
 	case P_SIZE:
-		if (params_parse_size(v, &p->size) < 0)
+		if (params_parse_size(v, &u) < 0)
 			return fail(err, "size", "bad value '%s' for size: expected " SIZE_RANGE, v);
+		p->size = u;
 		return 0;
 	case P_COUNT:
 		if (parse_u64(v, &u) < 0 || u < 1 || u > PARAMS_COUNT_MAX)
@@ -265,12 +267,14 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 				    "number of messages in 1..%llu", v, PARAMS_COUNT_MAX);
 		p->count = u;
 		return 0;
-	case P_DURATION:
-		if (parse_seconds(v, &p->duration) < 0 || p->duration < 0.01 ||
-		    p->duration > PARAMS_DURATION_MAX)
+	case P_DURATION: {
+		double d;
+		if (parse_seconds(v, &d) < 0 || d < 0.01 || d > PARAMS_DURATION_MAX)
 			return fail(err, "duration", "bad value '%s' for duration: expected "
 				    "seconds per rep in 0.01..%g", v, PARAMS_DURATION_MAX);
+		p->duration = d;
 		return 0;
+	}
 	case P_WARMUP:
 		if (parse_u64(v, &u) < 0 || u > PARAMS_COUNT_MAX)
 			return fail(err, "warmup", "bad value '%s' for warmup: expected a whole "
