@@ -113,10 +113,7 @@ static bool ip_literal(const char *h)
 	return inet_pton(AF_INET6, v6, a) == 1;
 }
 
-/* host_allowed: the Host header names this machine by loopback name or
-   address (any port), so a DNS-rebinding page cannot reach the API; a
-   public --bind also admits IP literals, which cannot be rebound */
-static bool host_allowed(const char *host)
+bool http_host_allowed(const char *host, bool public_bind)
 {
 	char h[300];
 	char *colon;
@@ -135,7 +132,7 @@ static bool host_allowed(const char *host)
 	}
 	if (!strcmp(h, "localhost") || !strcmp(h, "127.0.0.1") || !strcmp(h, "[::1]"))
 		return true;
-	return cfg->public_bind && ip_literal(h);
+	return public_bind && ip_literal(h);
 }
 
 static bool cross_site(struct MHD_Connection *c)
@@ -536,7 +533,7 @@ static enum MHD_Result check(struct MHD_Connection *c, const char *url, const ch
 	bool streams;
 
 	*answered = true;
-	if (!host_allowed(host))
+	if (!http_host_allowed(host, cfg->public_bind))
 		return answer_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host_not_allowed", NULL,
 				    NULL, NULL, "host '%.100s' is not allowed: use localhost "
 				    "or 127.0.0.1", host ? host : "");

@@ -34,6 +34,12 @@ struct MHD_Daemon;
 struct MHD_Daemon *http_start(const struct serve_config *cfg, int *port,
 			      char *err, size_t errlen);
 
+/* http_host_allowed: host (a Host header) names this machine by a loopback
+   name or address, with or without a port, so a DNS-rebinding page cannot
+   reach the API; public_bind (a non-loopback --bind) also admits IP
+   literals, which cannot be rebound */
+bool http_host_allowed(const char *host, bool public_bind);
+
 /* http_drain: waits until every NDJSON stream has been sent, at most ms */
 void http_drain(int ms);
 
