@@ -388,8 +388,13 @@ static enum MHD_Result start_run(struct MHD_Connection *c, const char *url, enum
 	args[n++] = cmd_names[cmd];
 	if (cmd != CMD_COMPARE)
 		args[n++] = target;
-	for (int i = 0; i < q->nargs; i++)
+	else
+		target = "all";    /* unless mechanisms= names them, below */
+	for (int i = 0; i < q->nargs; i++) {
 		args[n++] = q->args[i];
+		if (cmd == CMD_COMPARE && i % 2 && !strcmp(q->args[i - 1], "--mechanisms"))
+			target = q->args[i];
+	}
 	snprintf(request, sizeof(request), "%s", url);
 	for (int i = 0; i + 1 < q->nargs; i += 2)
 		snprintf(request + strlen(request), sizeof(request) - strlen(request), "%c%s=%s",
