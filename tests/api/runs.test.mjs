@@ -18,6 +18,7 @@ function runGroup(srv) {
 }
 
 async function streaming(srv) {
+  await get(srv, '/api/health'); // the first fetch of a node process is slow
   const s = await stream(srv, '/api/bench/pipe?duration=1&reps=2');
   ok(s.status === 200 && ndjson(s), 'a bench run is 200 application/x-ndjson', [s.status, s.error]);
   const id = s.headers?.get('x-run-id');
@@ -42,6 +43,9 @@ async function streaming(srv) {
   const entry = list?.find((r) => r.id === id);
   ok(entry && entry.status === 'ok' && entry.target === 'pipe' && entry.kind === 'bench',
     '/api/runs lists the run with its status', entry);
+  const quick = [];
+  for (let i = 0; i < 3; i++) quick.push((await stream(srv, '/api/bench/pipe?count=200&reps=1')).times[0]);
+  note(`request to start line, small runs: ${quick.map((t) => t.toFixed(1)).join(', ')} ms`);
   return id;
 }
 
@@ -136,6 +140,28 @@ async function cancelling(srv) {
     'the next run starts at once after a cancel', types(next));
 }
 
+// crashed: the run process dies by SIGKILL mid-run; the server ends the
+// stream itself and kills the orphaned workers
+async function crashed(srv) {
+  let pgid = 0;
+  let pids = [];
+  const s = await stream(srv, '/api/bench/pipe?duration=2&reps=3', {
+    onLine: (l) => {
+      if (l.type === 'progress' && !pgid) {
+        pgid = runGroup(srv);
+        pids = inGroup(pgid);
+        if (pgid) process.kill(pgid, 'SIGKILL');
+      }
+    },
+  });
+  const err = s.lines.find((l) => l.type === 'error');
+  ok(pgid > 0 && err?.code === 'run_failed' && /signal 9/.test(err.message),
+    'a run process killed by SIGKILL gives an error line naming the signal', err);
+  ok(oneEndLast(s.lines) && s.lines.at(-1).status === 'error', 'and one end line, last, status error', s.lines.at(-1));
+  const gone = await waitFor(() => pids.every((p) => !procs().some((q) => q.pid === p)), 2000);
+  ok(gone, 'its orphaned workers are killed and reaped', pids);
+}
+
 async function shutdown(srv) {
   let pgid = 0;
   let pids = [];
@@ -227,6 +253,7 @@ async function main() {
     await queueing(srv);
     await compareAndSweep(srv);
     await cancelling(srv);
+    await crashed(srv);
     await shutdown(srv);
     await restart(results, [id]);
     await timeouts(results2);
