@@ -22,7 +22,7 @@
 #include "../server/params.h"
 
 #define NPATTERNS 2
-#define RECV_TIMEOUT_MS 200
+#define RECV_TIMEOUT_MS 500   /* long enough that only a lost datagram trips it */
 #define PROGRESS_EVERY 1024
 
 /* What each worker hands back to the parent through shared memory. */
