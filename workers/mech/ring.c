@@ -115,6 +115,7 @@ int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
 
 	if (!fwd)
 		return -EINVAL;
+	timeout_ms = spin_recv_timeout(timeout_ms, rp->msg_size);
 	memset(p, 0, sizeof(*p));
 	if (role == ROLE_SENDER) {
 		ring_attach(&p->tx, fwd, spin_send_timeout(timeout_ms));

@@ -133,7 +133,8 @@ struct ring_pair *ring_pair_new(const struct mech *m);
 void ring_pair_init(struct ring_pair *rp, void *mem, struct mech *m);
 
 /* ring_pair_open: attaches the role's ends; a receive waits at most
-   timeout_ms, a send spin_send_timeout(timeout_ms); 0 or -EINVAL before init */
+   spin_recv_timeout(timeout_ms, msg_size) and a send spin_send_timeout()
+   of that; 0 or -EINVAL before init */
 int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms);
 
 /* ring_pair_send / ring_pair_recv: one message on the role's direction;

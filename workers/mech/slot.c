@@ -314,7 +314,7 @@ int slot_open(struct mech *m, enum mech_role role)
 	if (!sm || !sm->mem)
 		return -EINVAL;
 	m->role = role;
-	sm->timeout_ms = m->timeout_ms;
+	sm->timeout_ms = spin_recv_timeout(m->timeout_ms, sm->msg_size);
 	fwd = slot_dir(sm, 0);
 	back = sm->ndirs > 1 ? slot_dir(sm, 1) : NULL;
 	sm->tx = role == ROLE_SENDER ? fwd : back;

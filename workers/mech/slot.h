@@ -45,7 +45,7 @@ struct slot_map {
 	int ndirs;                 /* 1 (throughput) or 2 (latency) */
 	int ninit;                 /* directions whose sync objects exist */
 	enum shm_sync sync;
-	int timeout_ms;
+	int timeout_ms;            /* receive bound, scaled by message size */
 	struct slot_ctl *tx, *rx;  /* this worker's directions, after open */
 };
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -14,6 +15,22 @@
 /* After this long without progress the waiter also yields the CPU, so a
    peer pinned to the same core gets to run instead of waiting a time slice. */
 #define SPIN_YIELD_AFTER_NS 20000ull
+
+/* A message appears in shared memory all at once, when the sender has
+   copied all of it, while a stream receiver sees its first bytes early: a
+   receive therefore waits this much longer per MiB of message. */
+#define SPIN_RECV_MS_PER_MIB 50
+
+/* spin_recv_timeout: the receive bound for messages of msg_size bytes
+   given the harness's timeout_ms (<= 0: none) */
+static inline int spin_recv_timeout(int timeout_ms, size_t msg_size)
+{
+	size_t extra = (msg_size >> 20) * SPIN_RECV_MS_PER_MIB;
+
+	if (timeout_ms <= 0)
+		return 0;
+	return extra > 100000 ? timeout_ms + 100000 : timeout_ms + (int)extra;
+}
 
 /* A sender waits this many times longer than a receiver before giving up:
    a full ring or slot only means a slow peer, and the harness kills a dead
