@@ -17,6 +17,11 @@ const TOTAL_LIMIT_MS = 150000;
 
 let n = 0;
 let failures = 0;
+let t0 = Date.now();
+function step(name) {
+  console.log(`# ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = Date.now();
+}
 function ok(cond, name, detail) {
   n += 1;
   if (cond) console.log(`ok ${n} - ${name}`);
@@ -34,7 +39,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function startServer(resultsDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ['serve', '--port', '0', '--results-dir', resultsDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, ['serve', '--port', '0', '--results-dir', resultsDir, '--queue', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const timer = setTimeout(() => reject(new Error(`server did not announce its port: ${text}`)), 10000);
     const onData = (d) => {
@@ -304,6 +309,52 @@ async function badParams(page, base, consoleErrors) {
   consoleErrors.length = before;
 }
 
+// openStream: starts a run from node and returns its first line and an abort
+async function openStream(base, urlPath) {
+  const ac = new AbortController();
+  const res = await fetch(base + urlPath, { signal: ac.signal });
+  const reader = res.body.getReader();
+  let text = '';
+  while (!text.includes('\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString();
+  }
+  return { first: JSON.parse(text.split('\n')[0]), abort: () => ac.abort(), reader };
+}
+
+async function queueAndFull(page, base, consoleErrors) {
+  const long = '/api/bench/pipe?duration=1&reps=10';
+  const a = await openStream(base, long);
+  const b = await openStream(base, long);
+  ok(a.first.type === 'start' && b.first.type === 'queued', 'setup: one run going, one waiting (queue of 1)', `${a.first.type} ${b.first.type}`);
+  const before = consoleErrors.length;
+  try {
+    await load(page, `${base}/#view=run&mechanisms=pipe&count=1000&reps=1`);
+    await page.click('#run');
+    await waitRunDone(page, 'run', 10000);
+    const full = await page.textContent('#messages');
+    ok(/queue is full/.test(full), 'a full queue (429) is shown as a message', full);
+    b.abort();
+    await sleep(300);
+    await page.click('#run');
+    await page.waitForFunction(() => /queue/.test(document.querySelector('#progress').textContent), null, { timeout: 10000 });
+    const waiting = await page.textContent('#progress');
+    ok(/position 1/.test(waiting), 'a queued run says where it waits', waiting);
+    await page.screenshot({ path: path.join(OUT, 'queued-1280.png') });
+    a.abort();
+    await waitRunDone(page, 'run', 20000);
+    const st = await page.evaluate(() => window.ipcscope.state.run.status);
+    ok(st === 'ok', 'the queued run goes ahead once the one before it is cancelled', st);
+  } finally {
+    a.abort();
+    b.abort();
+  }
+  const extra = consoleErrors.slice(before).filter((e) => !/status of 429/.test(e));
+  ok(extra.length === 0, 'no other console error around the queue', extra.join('\n'));
+  consoleErrors.length = before;
+}
+
 async function pastRuns(page, base, ids, summaries) {
   await load(page, `${base}/#view=runs`);
   await page.waitForSelector(`.open-run[data-id="${ids[0]}"]`, { timeout: 5000 });
@@ -341,13 +392,17 @@ async function demosView(page, base) {
   await page.screenshot({ path: path.join(OUT, 'demos.png') });
 }
 
-async function layouts(browserCtx, base, consoleErrors) {
+async function layouts(browserCtx, base, runId, consoleErrors) {
   const phone = await browserCtx.newPage();
   phone.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   await phone.setViewportSize({ width: 390, height: 844 });
-  await load(phone, `${base}/#view=run&mechanisms=shm-ring,pipe&mode=latency&count=2000&reps=2`);
-  await phone.click('#run');
-  await waitRunDone(phone);
+  // a shared link to a past run reopens it with its charts
+  await load(phone, `${base}/#view=run&run=${runId}`);
+  await phone.waitForFunction((id) => {
+    const r = window.ipcscope.state.run;
+    return r && r.runIds[0] === id && r.status === 'ok' && window.ipcscope.charts.run.charts.latency.data.labels.length === 2;
+  }, runId, { timeout: 10000 });
+  ok(true, `a link with run=${runId} reopens that run`);
   const fit = await phone.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth,
     charts: [...document.querySelectorAll('#charts canvas')].map((c) => c.getBoundingClientRect().width) }));
   ok(fit.sw <= fit.w && fit.charts.every((w) => w > 300 && w <= fit.w), 'phone width: no sideways scrolling, charts fill the width', JSON.stringify(fit));
@@ -415,22 +470,33 @@ async function main() {
     ok(/CPU/.test(first.system) && /kernel/.test(first.system) && /clock/.test(first.system) && /cores/.test(first.system),
       'machine info shows CPU, cores, kernel and clock source', first.system);
     await page.screenshot({ path: path.join(OUT, 'start-1280.png') });
+    step('start');
 
     const thr = await compareRun(page, base, 'throughput', consoleErrors);
+    step('compareRun');
     await page.screenshot({ path: path.join(OUT, 'compare-throughput-1280.png') });
     const lat = await compareRun(page, base, 'latency', consoleErrors);
+    step('latency compare');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(OUT, 'compare-latency-1280.png') });
     await page.screenshot({ path: path.join(OUT, 'compare-latency-full.png'), fullPage: true });
     await exportsAndShare(page);
+    step('exportsAndShare');
     await stopCancels(page, base);
+    step('stopCancels');
     await badParams(page, base, consoleErrors);
+    step('badParams');
+    await queueAndFull(page, base, consoleErrors);
+    step('queueAndFull');
     await pastRuns(page, base, thr.ids, thr.summaries);
+    step('pastRuns');
     await sweepView(page, base);
+    step('sweepView');
     await demosView(page, base);
-    await layouts(ctx, base, consoleErrors);
+    step('demosView');
+    await layouts(ctx, base, lat.ids[0], consoleErrors);
+    step('layouts');
     ok(consoleErrors.length === 0, 'no console error on any page', consoleErrors.join('\n'));
-    void lat;
   } catch (e) {
     ok(false, 'browser tests ran to the end', e.stack || e);
   } finally {
