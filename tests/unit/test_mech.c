@@ -7,12 +7,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -575,6 +577,54 @@ static void test_shared_memory_timeouts(void **state)
 	check_recv_times_out("threads", SYNC_SPIN);
 }
 
+/* ---- a create that fails half-way is undone by destroy ---- */
+
+/* check_create_fails: create() of name with tmpdir dir must fail with want,
+   and destroy() afterwards must be harmless */
+static void check_create_fails(const char *name, const char *tag, const char *dir,
+			       int want)
+{
+	const struct mech_ops *ops = mech_find(name);
+	struct mech m;
+
+	if (!ops)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.ops = ops;
+	m.msg_size = 64;
+	m.mode = MODE_LATENCY;
+	m.sync = SYNC_SEM;
+	m.timeout_ms = 100;
+	m.tmpdir = dir;
+	m.tag = tag;
+	assert_int_equal(ops->create(&m), want);
+	ops->destroy(&m);
+	assert_null(m.priv);
+}
+
+static void test_shared_memory_failed_create(void **state)
+{
+	char tag[MECH_NAME_MAX], name[MECH_NAME_MAX + 16];
+	const char *suffix[] = { "shm", "ring" }, *mech[] = { "shm", "shm-ring" };
+	char missing[300];
+	int fd;
+
+	(void)state;
+	snprintf(tag, sizeof(tag), "ipcscope-%d-%d", (int)getpid(), ++case_no);
+	for (int i = 0; i < 2; i++) {
+		/* someone else's object under our name: refuse it, leave it alone */
+		snprintf(name, sizeof(name), "/%s-%s", tag, suffix[i]);
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+		check_create_fails(mech[i], tag, test_root, -EEXIST);
+		assert_int_equal(count_prefixed("/dev/shm", tag), 1);
+		assert_int_equal(shm_unlink(name), 0);
+	}
+	snprintf(missing, sizeof(missing), "%s/missing", test_root);
+	check_create_fails("mmap", tag, missing, -ENOENT);
+}
+
 /* ---- setup ---- */
 
 static int root_setup(void **state)
@@ -595,12 +645,13 @@ static int root_teardown(void **state)
 
 int main(void)
 {
-	static struct CMUnitTest tests[3 + 2 * 32];
+	static struct CMUnitTest tests[4 + 2 * 32];
 	static char names[2 * 32][MECH_NAME_MAX + 16];
 	int n = 0, k = 0;
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_registry_complete);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_timeouts);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_failed_create);
 	for (int i = 0; mech_registry[i] && k < 2 * 32; i++) {
 		snprintf(names[k], sizeof(names[k]), "catalogue_%s", mech_registry[i]->name);
 		tests[n++] = (struct CMUnitTest){ names[k++], test_catalogue, NULL, NULL,
