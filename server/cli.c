@@ -12,16 +12,19 @@
 
 #include "params.h"
 #include "../workers/cleanup.h"
+#include "../workers/demos/demo.h"
 #include "../workers/harness.h"
 #include "../workers/report.h"
 #include "../workers/sysinfo.h"
 
 #define REP_DEADLINE_S 120.0
 
-/* One mechanism at one size: reps of it make a job. */
+/* One mechanism at one size with its params: reps of it make a job. */
 struct job {
 	const struct mech_ops *ops;
 	uint64_t size;
+	struct bench_params p;
+	char label[64];            /* demos: what the class sees; else "" */
 	struct rep_result *res;
 	int nres;
 };
@@ -36,6 +39,7 @@ struct run {
 	int done_reps, total_reps;
 	const struct job *cur;
 	int cur_rep;
+	const struct demo *demo;
 	char tmpdir[512];
 };
 
@@ -148,7 +152,7 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 		if (params_set(p, name, val, false, err) < 0)
 			return -1;
 	}
-	if (p->cmd != CMD_COMPARE && p->nmechs == 0) {
+	if (p->cmd != CMD_COMPARE && p->cmd != CMD_DEMO && p->nmechs == 0) {
 		snprintf(err->code, sizeof(err->code), "bad_param");
 		snprintf(err->param, sizeof(err->param), "mechanism");
 		snprintf(err->message, sizeof(err->message),
@@ -160,14 +164,67 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 
 /* --- jobs -------------------------------------------------------------- */
 
-static int add_job(struct run *r, const struct mech_ops *ops, uint64_t size)
+static struct job *add_job(struct run *r, const struct mech_ops *ops, uint64_t size)
 {
 	struct job *j = &r->jobs[r->njobs++];
 
 	j->ops = ops;
 	j->size = size;
+	j->p = r->p;
 	j->res = calloc(r->p.reps, sizeof(*j->res));
-	return j->res ? 0 : -1;
+	return j->res ? j : NULL;
+}
+
+/* apply_args: sets each "name=value" of args on p; with override, a value
+   the user gave is replaced, else it is kept; 0 or -1 with *err */
+static int apply_args(struct bench_params *p, const char *args, int override,
+		      struct param_error *err)
+{
+	char buf[256], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", args);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+		int id = -1;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		for (int k = 0; k < P__COUNT; k++)
+			if (!strcmp(params_name((enum param_id)k), tok))
+				id = k;
+		if (id < 0)
+			continue;
+		if (p->seen & (1u << id)) {
+			if (!override)
+				continue;
+			p->seen &= ~(1u << id);
+		}
+		if (params_set(p, tok, eq + 1, false, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* plan_demo: one job per demo entry, each its own params */
+static int plan_demo(struct run *r, struct param_error *err)
+{
+	for (int i = 0; i < r->demo->njobs; i++) {
+		const struct demo_job *dj = &r->demo->jobs[i];
+		const struct mech_ops *ops = mech_find(dj->mech);
+		struct job *j;
+
+		if (!ops || !(j = add_job(r, ops, 0)))
+			return -1;
+		snprintf(j->label, sizeof(j->label), "%s", dj->label);
+		j->p.cmd = CMD_BENCH;
+		j->p.nmechs = 1;
+		snprintf(j->p.mechs[0], sizeof(j->p.mechs[0]), "%s", dj->mech);
+		if (apply_args(&j->p, dj->args, 1, err) < 0 || params_finish(&j->p, err) < 0)
+			return -1;
+		j->size = params_effective_size(&j->p, ops);
+	}
+	return 0;
 }
 
 /* plan: the jobs of the run; mechanisms that cannot carry the size are
@@ -175,19 +232,23 @@ static int add_job(struct run *r, const struct mech_ops *ops, uint64_t size)
 static int plan(struct run *r, cJSON *skipped)
 {
 	struct bench_params *p = &r->p;
-	int max = p->cmd == CMD_SWEEP ? p->nsizes : PARAMS_MAX_MECHS;
+	int max = r->demo ? DEMO_MAX_JOBS : p->cmd == CMD_SWEEP ? p->nsizes : PARAMS_MAX_MECHS;
 
 	r->jobs = calloc((size_t)max + 1, sizeof(*r->jobs));
 	if (!r->jobs)
 		return -1;
-	if (p->cmd == CMD_SWEEP) {
+	if (r->demo) {
+		struct param_error e;
+		if (plan_demo(r, &e) < 0)
+			return -1;
+	} else if (p->cmd == CMD_SWEEP) {
 		for (int i = 0; i < p->nsizes; i++)
-			if (add_job(r, mech_find(p->mechs[0]), p->sizes[i]) < 0)
+			if (!add_job(r, mech_find(p->mechs[0]), p->sizes[i]))
 				return -1;
 	} else if (p->nmechs) {
 		for (int i = 0; i < p->nmechs; i++) {
 			const struct mech_ops *ops = mech_find(p->mechs[i]);
-			if (add_job(r, ops, params_effective_size(p, ops)) < 0)
+			if (!add_job(r, ops, params_effective_size(p, ops)))
 				return -1;
 		}
 	} else {
@@ -203,7 +264,7 @@ static int plan(struct run *r, cJSON *skipped)
 				cJSON_AddItemToArray(skipped, s);
 				continue;
 			}
-			if (add_job(r, ops, size) < 0)
+			if (!add_job(r, ops, size))
 				return -1;
 		}
 	}
@@ -225,8 +286,8 @@ static cJSON *probe_granted(struct run *r)
 			continue;
 		m.ops = r->jobs[i].ops;
 		m.msg_size = r->jobs[i].size;
-		m.mode = r->p.mode;
-		m.sync = r->p.sync;
+		m.mode = r->jobs[i].p.mode;
+		m.sync = r->jobs[i].p.sync;
 		m.timeout_ms = 200;
 		m.tmpdir = r->tmpdir;
 		m.tag = "ipcscope-probe";
@@ -250,7 +311,21 @@ static void emit_start(struct run *r, cJSON *skipped)
 	cJSON *l = report_line("start", r->id), *a;
 	char what[160];
 
-	if (r->p.cmd == CMD_COMPARE) {
+	if (r->demo) {
+		snprintf(what, sizeof(what), "demo %s", r->demo->name);
+		cJSON_AddStringToObject(l, "demo", r->demo->name);
+		cJSON_AddStringToObject(l, "title", r->demo->title);
+		cJSON_AddStringToObject(l, "claim", r->demo->claim);
+		cJSON_AddStringToObject(l, "method", r->demo->method);
+		a = cJSON_AddArrayToObject(l, "jobs");
+		for (int i = 0; i < r->njobs; i++) {
+			cJSON *jo = cJSON_CreateObject();
+			cJSON_AddStringToObject(jo, "label", r->jobs[i].label);
+			cJSON_AddStringToObject(jo, "mechanism", r->jobs[i].ops->name);
+			cJSON_AddItemToObject(jo, "params", report_params_json(&r->jobs[i].p));
+			cJSON_AddItemToArray(a, jo);
+		}
+	} else if (r->p.cmd == CMD_COMPARE) {
 		snprintf(what, sizeof(what), "compare");
 		a = cJSON_AddArrayToObject(l, "mechanisms");
 		for (int i = 0; i < r->njobs; i++)
@@ -277,6 +352,8 @@ static void emit_progress(void *ctx, double rep_done)
 	cJSON *l = report_line("progress", r->id);
 
 	cJSON_AddStringToObject(l, "mechanism", r->cur->ops->name);
+	if (r->cur->label[0])
+		cJSON_AddStringToObject(l, "label", r->cur->label);
 	cJSON_AddNumberToObject(l, "size", (double)r->cur->size);
 	cJSON_AddNumberToObject(l, "rep", r->cur_rep);
 	cJSON_AddNumberToObject(l, "reps", r->p.reps);
@@ -294,6 +371,8 @@ static void emit_error(struct run *r, const char *code, const char *msg, const s
 	cJSON_AddStringToObject(l, "message", msg);
 	if (j) {
 		cJSON_AddStringToObject(l, "mechanism", j->ops->name);
+		if (j->label[0])
+			cJSON_AddStringToObject(l, "label", j->label);
 		cJSON_AddNumberToObject(l, "size", (double)j->size);
 	}
 	if (rep)
@@ -310,14 +389,22 @@ static void emit_end(struct run *r, const char *status)
 	report_emit(&r->out, l);
 }
 
+/* labelled: line with the job's label added when it has one */
+static cJSON *labelled(cJSON *line, const struct job *j)
+{
+	if (j->label[0])
+		cJSON_AddStringToObject(line, "label", j->label);
+	return line;
+}
+
 /* run_job: every rep of one job; 0, -1 failed, -2 cancelled */
 static int run_job(struct run *r, struct job *j)
 {
-	for (unsigned rep = 1; rep <= r->p.reps; rep++) {
+	for (unsigned rep = 1; rep <= j->p.reps; rep++) {
 		struct rep_spec spec = {
-			.ops = j->ops, .params = &r->p, .size = j->size, .rep = (int)rep,
+			.ops = j->ops, .params = &j->p, .size = j->size, .rep = (int)rep,
 			.tmpdir = r->tmpdir, .progress = emit_progress, .progress_ctx = r,
-			.deadline_s = r->p.count ? REP_DEADLINE_S : r->p.duration * 3 + 30,
+			.deadline_s = j->p.count ? REP_DEADLINE_S : j->p.duration * 3 + 30,
 		};
 		char err[256];
 		const char *code;
@@ -330,31 +417,53 @@ static int run_job(struct run *r, struct job *j)
 			return strcmp(code, "cancelled") == 0 ? -2 : -1;
 		}
 		j->res[j->nres].rep = (int)rep;
-		report_emit(&r->out, report_result_json(r->id, j->ops->name, (int)r->p.reps,
-							 &j->res[j->nres]));
+		report_emit(&r->out, labelled(report_result_json(r->id, j->ops->name,
+				(int)j->p.reps, &j->res[j->nres]), j));
 		j->nres++;
 		r->done_reps++;
 	}
-	report_emit(&r->out, report_summary_json(r->id, j->ops->name, j->res, j->nres));
+	report_emit(&r->out, labelled(report_summary_json(r->id, j->ops->name, j->res,
+							  j->nres), j));
 	return 0;
 }
 
 /* --- comparison ----------------------------------------------------------- */
 
-static void job_spread(const struct job *j, int sweep, struct spread *s, int *higher)
+/* metric_of: the figure a run is compared by */
+static const char *metric_of(const struct run *r)
+{
+	if (r->demo)
+		return r->demo->metric;
+	if (r->p.cmd == CMD_SWEEP)
+		return "bytes_per_s";
+	return r->p.mode == MODE_LATENCY ? "latency_p50_ns" : "msgs_per_s";
+}
+
+static double figure(const struct rep_result *res, const char *metric)
+{
+	if (!strcmp(metric, "bytes_per_s"))
+		return res->bytes_per_s;
+	if (!strcmp(metric, "elapsed_s"))
+		return res->elapsed_s;
+	if (!strcmp(metric, "latency_p50_ns"))
+		return res->lat.p50;
+	return res->msgs_per_s;
+}
+
+static void job_spread(const struct job *j, const char *metric, struct spread *s)
 {
 	double x[PARAMS_REPS_MAX];
 
 	for (int i = 0; i < j->nres; i++)
-		x[i] = sweep ? j->res[i].bytes_per_s : report_figure(&j->res[i], higher);
-	if (sweep)
-		*higher = 1;
+		x[i] = figure(&j->res[i], metric);
 	stats_spread(x, j->nres, s);
 }
 
 static void emit_comparison(struct run *r)
 {
-	int sweep = r->p.cmd == CMD_SWEEP, higher = 1, base = -1, n = 0;
+	const char *metric = metric_of(r);
+	int higher = !!strcmp(metric, "latency_p50_ns") && !!strcmp(metric, "elapsed_s");
+	int base = -1, n = 0;
 	struct spread s[PARAMS_MAX_MECHS > PARAMS_MAX_SIZES ? PARAMS_MAX_MECHS : PARAMS_MAX_SIZES];
 	cJSON *l, *rows;
 
@@ -362,7 +471,7 @@ static void emit_comparison(struct run *r)
 		if (!r->jobs[i].nres)
 			continue;
 		n++;
-		job_spread(&r->jobs[i], sweep, &s[i], &higher);
+		job_spread(&r->jobs[i], metric, &s[i]);
 		if (r->p.baseline[0] ? !strcmp(r->jobs[i].ops->name, r->p.baseline) :
 		    (base < 0 || (higher ? s[i].median > s[base].median : s[i].median < s[base].median)))
 			base = i;
@@ -372,8 +481,9 @@ static void emit_comparison(struct run *r)
 	l = report_line("comparison", r->id);
 	cJSON_AddStringToObject(l, "baseline", r->jobs[base].ops->name);
 	cJSON_AddNumberToObject(l, "baseline_size", (double)r->jobs[base].size);
-	cJSON_AddStringToObject(l, "metric", sweep ? "bytes_per_s" :
-				r->p.mode == MODE_LATENCY ? "latency_p50_ns" : "msgs_per_s");
+	if (r->jobs[base].label[0])
+		cJSON_AddStringToObject(l, "baseline_label", r->jobs[base].label);
+	cJSON_AddStringToObject(l, "metric", metric);
 	cJSON_AddBoolToObject(l, "higher_is_better", higher);
 	rows = cJSON_AddArrayToObject(l, "rows");
 	for (int i = 0; i < r->njobs; i++) {
@@ -384,7 +494,7 @@ static void emit_comparison(struct run *r)
 		if (!r->jobs[i].nres)
 			continue;
 		stats_ratio_ci(&s[i], &s[base], &ratio, &lo, &hi, &sig);
-		row = cJSON_CreateObject();
+		row = labelled(cJSON_CreateObject(), &r->jobs[i]);
 		cJSON_AddStringToObject(row, "mechanism", r->jobs[i].ops->name);
 		cJSON_AddNumberToObject(row, "size", (double)r->jobs[i].size);
 		cJSON_AddNumberToObject(row, "median", s[i].median);
@@ -401,6 +511,85 @@ static void emit_comparison(struct run *r)
 		cJSON_AddItemToArray(rows, row);
 	}
 	report_emit(&r->out, l);
+}
+
+/* emit_lesson: the demo's lesson, computed from what its jobs measured */
+static void emit_lesson(struct run *r)
+{
+	struct demo_outcome o[DEMO_MAX_JOBS];
+	const char *metric = metric_of(r);
+	char text[1024];
+	cJSON *l;
+
+	for (int i = 0; i < r->njobs; i++) {
+		const struct job *j = &r->jobs[i];
+		double wall[PARAMS_REPS_MAX], cpu[PARAMS_REPS_MAX];
+		struct spread w, c;
+
+		memset(&o[i], 0, sizeof(o[i]));
+		o[i].label = j->label;
+		o[i].mech = j->ops->name;
+		o[i].ok = j->nres > 0;
+		if (!o[i].ok)
+			continue;
+		job_spread(j, metric, &o[i].fig);
+		for (int k = 0; k < j->nres; k++) {
+			wall[k] = j->res[k].elapsed_s;
+			cpu[k] = j->res[k].sender.util_pct + j->res[k].receiver.util_pct;
+		}
+		stats_spread(wall, j->nres, &w);
+		stats_spread(cpu, j->nres, &c);
+		o[i].wall_s = w.median;
+		o[i].cpu_pct = c.median;
+	}
+	r->demo->lesson(o, r->njobs, text, sizeof(text));
+	l = report_line("lesson", r->id);
+	cJSON_AddStringToObject(l, "demo", r->demo->name);
+	cJSON_AddStringToObject(l, "claim", r->demo->claim);
+	cJSON_AddStringToObject(l, "text", text);
+	report_emit(&r->out, l);
+}
+
+cJSON *cli_demos_json(void)
+{
+	cJSON *all = cJSON_CreateArray();
+
+	for (int i = 0; demo_registry[i]; i++) {
+		const struct demo *d = demo_registry[i];
+		cJSON *o = cJSON_CreateObject(), *jobs;
+
+		cJSON_AddStringToObject(o, "name", d->name);
+		cJSON_AddStringToObject(o, "title", d->title);
+		cJSON_AddStringToObject(o, "claim", d->claim);
+		cJSON_AddStringToObject(o, "method", d->method);
+		cJSON_AddStringToObject(o, "metric", d->metric);
+		cJSON_AddStringToObject(o, "defaults", d->defaults);
+		jobs = cJSON_AddArrayToObject(o, "jobs");
+		for (int k = 0; k < d->njobs; k++) {
+			cJSON *j = cJSON_CreateObject();
+			cJSON_AddStringToObject(j, "label", d->jobs[k].label);
+			cJSON_AddStringToObject(j, "mechanism", d->jobs[k].mech);
+			cJSON_AddStringToObject(j, "params", d->jobs[k].args);
+			cJSON_AddItemToArray(jobs, j);
+		}
+		cJSON_AddItemToArray(all, o);
+	}
+	return all;
+}
+
+/* demo_usage: the list of demos; exit status 0, or 2 after a bad call */
+static int demo_usage(int bad)
+{
+	FILE *f = bad ? stderr : stdout;
+
+	fprintf(f, "usage: ipcscope demo NAME [--reps N] [--count N | --duration S] [params]\n\n"
+		"Each demo puts a claim about IPC to the test on this machine and ends with a\n"
+		"lesson computed from what it measured. The demos:\n\n");
+	for (int i = 0; demo_registry[i]; i++)
+		fprintf(f, "  %-22s %s\n  %-22s defaults: %s\n", demo_registry[i]->name,
+			demo_registry[i]->claim, "", demo_registry[i]->defaults);
+	fprintf(f, "\nA demo's own settings (for example pin=same in placement) win over params.\n");
+	return bad ? 2 : 0;
 }
 
 /* --- the run ---------------------------------------------------------------- */
@@ -440,7 +629,8 @@ int cli_run_main(int argc, char **argv)
 {
 	static char default_id[32];
 	enum params_cmd cmd = !strcmp(argv[0], "compare") ? CMD_COMPARE :
-			      !strcmp(argv[0], "sweep") ? CMD_SWEEP : CMD_BENCH;
+			      !strcmp(argv[0], "sweep") ? CMD_SWEEP :
+			      !strcmp(argv[0], "demo") ? CMD_DEMO : CMD_BENCH;
 	struct run r = { 0 };
 	struct param_error err = { 0 };
 	const char *status = "ok";
@@ -449,7 +639,20 @@ int cli_run_main(int argc, char **argv)
 
 	r.t0 = now_s();
 	params_init(&r.p, cmd);
+	if (cmd == CMD_DEMO) {
+		if (argc < 2 || !strncmp(argv[1], "-", 1))
+			return demo_usage(argc > 1 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"));
+		if (!(r.demo = demo_find(argv[1]))) {
+			fprintf(stderr, "ipcscope: unknown demo '%s' (see 'ipcscope demo --help')\n",
+				argv[1]);
+			return 2;
+		}
+		argc--;
+		argv++;
+	}
 	rc = parse_args(&r.p, argc, argv, &err);
+	if (rc == 0 && r.demo && apply_args(&r.p, r.demo->defaults, 0, &err) < 0)
+		rc = -1;
 	snprintf(default_id, sizeof(default_id), "cli-%d", (int)getpid());
 	r.id = r.p.run_id[0] ? r.p.run_id : default_id;
 	report_open(&r.out, fmt_of(r.p.format), stdout);
@@ -488,6 +691,8 @@ int cli_run_main(int argc, char **argv)
 	}
 	if (strcmp(status, "cancelled") != 0) {
 		emit_comparison(&r);
+		if (r.demo)
+			emit_lesson(&r);
 		if (failed)
 			status = "error";
 	}

@@ -26,7 +26,8 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
-	if (!strcmp(cmd, "bench") || !strcmp(cmd, "compare") || !strcmp(cmd, "sweep"))
+	if (!strcmp(cmd, "bench") || !strcmp(cmd, "compare") || !strcmp(cmd, "sweep") ||
+	    !strcmp(cmd, "demo"))
 		return cli_run_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cli_list_main(argc - 1, argv + 1);
@@ -34,10 +35,6 @@ int main(int argc, char **argv)
 		return cli_sysinfo_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return serve_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "demo")) {
-		fprintf(stderr, "ipcscope: no demos are built in yet\n");
-		return 2;
-	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
 		printf("ipcscope " IPCSCOPE_VERSION "\n");
 		return 0;

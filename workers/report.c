@@ -240,6 +240,14 @@ static const char *str(const cJSON *o, const char *key)
 	return s ? s : "";
 }
 
+/* name_of: a line's label (demos) or its mechanism */
+static const char *name_of(const cJSON *l)
+{
+	const char *label = str(l, "label");
+
+	return *label ? label : str(l, "mechanism");
+}
+
 /* human: v with an SI prefix into buf */
 static const char *human(double v, const char *unit, char *buf, size_t len)
 {
@@ -251,6 +259,20 @@ static const char *human(double v, const char *unit, char *buf, size_t len)
 		i++;
 	}
 	snprintf(buf, len, "%.3g %s%s", v, pre[i], unit);
+	return buf;
+}
+
+/* human_size: bytes in binary units, as sizes are given ("4 KiB") */
+static const char *human_size(double v, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB" };
+	int i = 0;
+
+	while (v >= 1024 && i < 3 && (uint64_t)v % 1024 == 0) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%.0f %s", v, units[i]);
 	return buf;
 }
 
@@ -275,11 +297,11 @@ static void text_start(struct report *r, const cJSON *line)
 		str(line, "what"), str(p, "mode"), str(p, "pin"), (int)num(p, "reps"),
 		str(sys, "cpu_model"), (int)num(sys, "cores"), str(sys, "kernel"));
 	if (r->latency)
-		fprintf(r->out, "%-11s %8s %4s %10s %11s %11s %11s %11s %8s %8s %s\n",
+		fprintf(r->out, "%-15s %8s %4s %10s %11s %11s %11s %11s %8s %8s %s\n",
 			"mechanism", "size", "rep", "count", "round trips/s", "one-way p50",
 			"p99", "p999", "cpu snd", "cpu rcv", "check");
 	else
-		fprintf(r->out, "%-11s %8s %4s %10s %11s %11s %8s %8s %s\n",
+		fprintf(r->out, "%-15s %8s %4s %10s %11s %11s %8s %8s %s\n",
 			"mechanism", "size", "rep", "count", "msgs/s", "bytes/s",
 			"cpu snd", "cpu rcv", "check");
 }
@@ -290,7 +312,7 @@ static void text_result(struct report *r, const cJSON *l)
 	int verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "verified"));
 	char check[64];
 
-	human(num(l, "size"), "B", sz, sizeof(sz));
+	human_size(num(l, "size"), sz, sizeof(sz));
 	if (verified)
 		snprintf(check, sizeof(check), "verified");
 	else if (num(l, "lost") + num(l, "corrupted") + num(l, "reordered") + num(l, "duplicated") > 0)
@@ -299,16 +321,16 @@ static void text_result(struct report *r, const cJSON *l)
 	else
 		snprintf(check, sizeof(check), "not checked");
 	if (r->latency)
-		fprintf(r->out, "%-11s %8s %4d %10.0f %11s %11s %11s %11s %7.0f%% %7.0f%% %s\n",
-			str(l, "mechanism"), sz, (int)num(l, "rep"), num(l, "count"),
+		fprintf(r->out, "%-15s %8s %4d %10.0f %11s %11s %11s %11s %7.0f%% %7.0f%% %s\n",
+			name_of(l), sz, (int)num(l, "rep"), num(l, "count"),
 			human(num(l, "msgs_per_s"), "", a, sizeof(a)),
 			human_ns(num(l, "latency_ns.p50"), b, sizeof(b)),
 			human_ns(num(l, "latency_ns.p99"), c, sizeof(c)),
 			human_ns(num(l, "latency_ns.p999"), d, sizeof(d)),
 			num(l, "cpu.sender.util_pct"), num(l, "cpu.receiver.util_pct"), check);
 	else
-		fprintf(r->out, "%-11s %8s %4d %10.0f %11s %11s %7.0f%% %7.0f%% %s\n",
-			str(l, "mechanism"), sz, (int)num(l, "rep"), num(l, "count"),
+		fprintf(r->out, "%-15s %8s %4d %10.0f %11s %11s %7.0f%% %7.0f%% %s\n",
+			name_of(l), sz, (int)num(l, "rep"), num(l, "count"),
 			human(num(l, "msgs_per_s"), "", a, sizeof(a)),
 			human(num(l, "bytes_per_s"), "B/s", b, sizeof(b)),
 			num(l, "cpu.sender.util_pct"), num(l, "cpu.receiver.util_pct"), check);
@@ -320,15 +342,15 @@ static void text_summary(struct report *r, const cJSON *l)
 	const char *key = r->latency ? "latency_p50_ns" : "msgs_per_s";
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(l, key);
 
-	human(num(l, "size"), "B", sz, sizeof(sz));
+	human_size(num(l, "size"), sz, sizeof(sz));
 	if (r->latency)
-		fprintf(r->out, "%-11s %8s  median one-way p50 %s (min %s, max %s), spread %.1f%% over %d reps\n",
-			str(l, "mechanism"), sz, human_ns(num(f, "median"), a, sizeof(a)),
+		fprintf(r->out, "%-15s %8s  median one-way p50 %s (min %s, max %s), spread %.1f%% over %d reps\n",
+			name_of(l), sz, human_ns(num(f, "median"), a, sizeof(a)),
 			human_ns(num(f, "min"), b, sizeof(b)), human_ns(num(f, "max"), c, sizeof(c)),
 			100 * num(f, "rel_spread"), (int)num(l, "reps"));
 	else
-		fprintf(r->out, "%-11s %8s  median %s msgs/s, %s (min %s, max %s msgs/s), spread %.1f%% over %d reps\n",
-			str(l, "mechanism"), sz, human(num(f, "median"), "", a, sizeof(a)),
+		fprintf(r->out, "%-15s %8s  median %s msgs/s, %s (min %s, max %s msgs/s), spread %.1f%% over %d reps\n",
+			name_of(l), sz, human(num(f, "median"), "", a, sizeof(a)),
 			human(num(l, "bytes_per_s.median"), "B/s", c, sizeof(c)),
 			human(num(f, "min"), "", b, sizeof(b)),
 			human(num(f, "max"), "", d, sizeof(d)),
@@ -341,14 +363,15 @@ static void text_comparison(struct report *r, const cJSON *l)
 	char sz[32];
 
 	fprintf(r->out, "\ncomparison by %s against %s (95%% confidence interval over reps):\n",
-		str(l, "metric"), str(l, "baseline"));
+		str(l, "metric"), *str(l, "baseline_label") ? str(l, "baseline_label") :
+		str(l, "baseline"));
 	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(l, "rows")) {
 		char ci[48] = "no interval: one rep";
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(row, "ci_high")))
 			snprintf(ci, sizeof(ci), "[%.3g .. %.3g]", num(row, "ci_low"),
 				 num(row, "ci_high"));
-		human(num(row, "size"), "B", sz, sizeof(sz));
-		fprintf(r->out, "  %-11s %8s  x%-8.3g %-22s %s\n", str(row, "mechanism"), sz,
+		human_size(num(row, "size"), sz, sizeof(sz));
+		fprintf(r->out, "  %-15s %8s  x%-8.3g %-22s %s\n", name_of(row), sz,
 			num(row, "ratio"), ci,
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "significant")) ?
 			"differs beyond the noise" : "within the noise");
