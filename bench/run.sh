@@ -138,7 +138,7 @@ g_ring() {
 	local i size n
 	for i in $(seq "$REPS"); do
 		for size in 64 4096 1048576; do
-			case $size in 64) n=5000000 ;; 4096) n=500000 ;; *) n=3000 ;; esac
+			case $size in 64) n=2000000 ;; 4096) n=200000 ;; *) n=1500 ;; esac
 			ipc ring_$size "$i" shm-ring --size "$size" --count $n --warmup $((n / 100 + 100)) --pin split --verify 0
 			tool ring_$size.ref "$i" $REF/ref_ring "$size" $n $((n / 100 + 100)) 0 1
 			ipc ring_${size}_v "$i" shm-ring --size "$size" --count $n --warmup $((n / 100 + 100)) --pin split --verify 1
@@ -148,10 +148,10 @@ g_ring() {
 
 # shm (spin handoff) round trip against the cache-line ping-pong.
 g_spin() {
-	local i n=200000
+	local i n=100000
 	for i in $(seq "$REPS"); do
-		ipc shm_spin "$i" shm --sync spin --mode latency --size 64 --count $n --warmup 2000 --pin split --verify 0
-		tool shm_spin.ref "$i" $REF/ref_pingpong 64 $n 2000 0 1
+		ipc shm_spin "$i" shm --sync spin --mode latency --size 64 --count $n --warmup 1000 --pin split --verify 0
+		tool shm_spin.ref "$i" $REF/ref_pingpong 64 $n 1000 0 1
 	done
 }
 
