@@ -225,7 +225,7 @@ function renderProgress(box, models) {
 function statusText(model, what) {
   if (!model) return '';
   const id = model.runIds.length ? ` ${model.runIds.join(', ')}` : '';
-  if (model.status === 'running') return `${what}${id}: running…`;
+  if (model.status === 'running') return `${what}${id}: ${model.queued ? 'waiting for the run ahead of it' : 'running…'}`;
   const t = model.elapsed !== null && model.elapsed !== undefined ? ` in ${Number(model.elapsed).toFixed(2)} s` : '';
   return `${what}${id}: ${model.status}${t}`;
 }
@@ -315,7 +315,8 @@ function setBusy(busy) {
   state.busy = busy;
   $('#run').disabled = busy;
   $('#stop').disabled = !busy;
-  $$('.demo-run').forEach((b) => { b.disabled = busy; });
+  $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy; });
+  $('#demo-stop').disabled = !busy;
   $$('[data-export]').forEach((b) => { b.disabled = busy || !exportModels().length; });
 }
 
@@ -545,6 +546,7 @@ async function runDemo(info) {
   state.demoInfo = info;
   state.demo = new RunModel('demo');
   $('#demo-stage').hidden = false;
+  $('#demo-list').hidden = true;
   $('#demo-title').textContent = info.title || info.name;
   $('#demo-claim').textContent = info.claim || '';
   state.abort = new AbortController();
@@ -670,6 +672,13 @@ function wire() {
   $('#copy-cli').addEventListener('click', () => copyCommand('cli'));
   $$('[data-export]').forEach((b) => b.addEventListener('click', () => onExport(b.dataset.export)));
   $('#refresh-runs').addEventListener('click', loadRuns);
+  $('#demo-stop').addEventListener('click', onStop);
+  $('#demo-again').addEventListener('click', () => { if (state.demoInfo) runDemo(state.demoInfo); });
+  $('#demo-back').addEventListener('click', () => {
+    if (state.busy) onStop();
+    $('#demo-stage').hidden = true;
+    $('#demo-list').hidden = false;
+  });
   window.addEventListener('hashchange', restoreFromUrl);
   $('#prev-chart').addEventListener('click', () => showChart(state.chartIndex - 1));
   $('#next-chart').addEventListener('click', () => showChart(state.chartIndex + 1));

@@ -210,7 +210,7 @@ export class RunCharts {
     this.charts.cpu = makeChart(this.canvases.cpu, {
       type: 'bar',
       data: { labels: [], datasets: [] },
-      options: baseOptions(th, 'CPU: share of one core (median over reps)', '% of a core', false, (v) => `${Number(v).toFixed(0)} %`),
+      options: baseOptions(th, 'CPU: share of one core (median over reps)', '% of a core', false, (v) => `${Number(Number(v).toPrecision(3))} %`),
     });
     this.charts.histogram.options.scales.x.title = { display: true, text: 'one-way latency (bucket start)', color: th.fg, font: { size: th.font } };
     const cpuOpts = this.charts.cpu.options;
@@ -310,8 +310,12 @@ export class SweepChart {
     o.scales.x = {
       type: 'logarithmic',
       title: { display: true, text: 'message size', color: th.fg, font: { size: th.font } },
-      ticks: { color: th.fg, font: { size: th.font }, callback: (v) => (isPow2(v) ? fmtBytes(v) : '') },
+      ticks: { color: th.fg, font: { size: th.font }, callback: (v) => fmtBytes(v) },
       grid: { color: th.grid },
+      // ticks at the measured sizes, not at the scale's powers of ten
+      afterBuildTicks: (scale) => {
+        if (this.sizes && this.sizes.length) scale.ticks = this.sizes.map((v) => ({ value: v }));
+      },
     };
     o.plugins.tooltip.callbacks.label = (c) => `${c.dataset.label} @ ${fmtBytes(c.parsed.x)}: ${m.fmt(c.parsed.y)}`;
     this.chart = makeChart(canvas, { type: 'line', data: { datasets: [] }, options: o });
@@ -319,6 +323,7 @@ export class SweepChart {
 
   update(models) {
     const series = sweepData(models, this.opts.metric);
+    this.sizes = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
     this.chart.data.datasets = series.map((s) => ({
       label: s.name,
       data: s.points.map((p) => ({ x: p.x, y: p.y })),
@@ -334,9 +339,6 @@ export class SweepChart {
   destroy() { this.chart.destroy(); }
 }
 
-function isPow2(v) {
-  return v >= 1 && Math.abs(Math.log2(v) - Math.round(Math.log2(v))) < 1e-9 && Math.round(Math.log2(v)) % 2 === 0;
-}
 
 // demoFigure: which summary figure a demo's chart shows (first one present)
 const DEMO_FIGURES = ['msgs_per_s', 'bytes_per_s', 'latency_p50_ns', 'wall_s', 'elapsed_s', 'lost_updates', 'ratio'];
@@ -354,6 +356,11 @@ export function demoFigure(model) {
   }
   return null;
 }
+
+const FIGURE_NAMES = {
+  msgs_per_s: 'messages per second', bytes_per_s: 'bytes per second', latency_p50_ns: 'median one-way latency',
+  wall_s: 'wall time (s)', elapsed_s: 'time per rep (s)', lost_updates: 'lost updates', ratio: 'ratio',
+};
 
 // The one generic chart of a demo: its summary figure per variant.
 export class DemoChart {
@@ -374,13 +381,14 @@ export class DemoChart {
     const figs = model.order.map((n) => (key ? model.figure(n, key) : null));
     c.data.labels = model.order;
     const ds = c.data.datasets[0];
-    ds.label = key ? `${key}: median, whiskers min–max` : 'waiting for figures';
+    const name = FIGURE_NAMES[key] || (key || '').replace(/_/g, ' ');
+    ds.label = key ? `${name}: median, whiskers min–max` : 'waiting for figures';
     ds.data = figs.map((f) => (f ? f.median : null));
     ds.whiskers = figs.map((f) => (f ? [f.min, f.max] : null));
     ds.backgroundColor = model.order.map(colourFor);
     const fmt = key && key.endsWith('_ns') ? fmtNs : (v) => fmtNum(v);
     c.options.scales.y.ticks.callback = (v) => fmt(v);
-    c.options.scales.y.title.text = key || '';
+    c.options.scales.y.title.text = name;
     c.options.plugins.title.text = title;
     fitWhiskers(c, ds.whiskers);
     c.update('none');

@@ -390,6 +390,17 @@ async function demosView(page, base) {
   if (list.length === 0) ok(/No demos yet/.test(text), 'demos view: an empty catalogue says "no demos yet"', text);
   else ok(list.every((d) => text.includes(d.title || d.name)), `demos view lists the ${list.length} demos`, text.slice(0, 200));
   await page.screenshot({ path: path.join(OUT, 'demos.png') });
+  if (!list.length) return;
+  // run the first demo: its chart fills in and its lesson is shown in large text
+  await page.click('.demo-run');
+  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: 40000 });
+  const got = await page.evaluate(() => ({
+    status: window.ipcscope.state.demo.status,
+    lesson: document.querySelector('#demo-lesson').textContent,
+    bars: window.ipcscope.charts.demo.chart.data.datasets[0].data.filter((v) => v !== null).length,
+  }));
+  ok(got.status === 'ok' && got.lesson.length > 20 && got.bars > 0, `demo ${list[0].name}: chart and lesson shown`, JSON.stringify(got));
+  await page.screenshot({ path: path.join(OUT, 'demo-run.png') });
 }
 
 async function layouts(browserCtx, base, runId, consoleErrors) {
