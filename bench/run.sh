@@ -234,7 +234,7 @@ record_tools() {
 		echo "wrk	$(wrk -v 2>&1 | head -1)"
 		echo "node	$(node --version 2>&1)"
 		echo "gcc	$(gcc --version 2>&1 | head -1)"
-		echo "ipcscope	$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- server workers 2>/dev/null || echo '+uncommitted')"
+		echo "ipcscope	$(git rev-parse --short HEAD 2>/dev/null)$([ -z "$(git status --porcelain -- server workers 2>/dev/null)" ] || echo '+uncommitted')"
 	} >"$RAW/tools.tsv"
 }
 
