@@ -258,16 +258,16 @@ function renderHistSelect(model) {
   sel.value = names.includes(cur) ? cur : '';
 }
 
-function renderComparison(model) {
-  const box = $('#comparison');
+function renderComparison(model, box = $('#comparison')) {
   const c = model.comparisons[model.comparisons.length - 1];
   if (!c || !Array.isArray(c.rows)) { box.innerHTML = ''; return; }
   const metric = c.metric || 'msgs_per_s';
   const fmt = metric.endsWith('_ns') ? fmtNs : (v) => fmtNum(v);
-  const rows = c.rows.map((r) => `<tr><td>${esc(r.mechanism)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
+  const rows = c.rows.map((r) => `<tr><td>${esc(r.label || r.mechanism)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
     `<td>${esc(fmt(r.median))}</td><td>${num(r.ratio)}×</td><td>${num(r.ci_low)}–${num(r.ci_high)}</td>` +
     `<td>${r.significant ? 'yes' : 'no (within noise)'}</td></tr>`).join('');
-  box.innerHTML = `<h3>Comparison against ${esc(c.baseline)} (${esc(metric)})</h3><table><thead><tr><th>mechanism</th><th>size</th>` +
+  const better = c.higher_is_better === false ? 'lower is better' : 'higher is better';
+  box.innerHTML = `<h3>Comparison against ${esc(c.baseline_label || c.baseline)} (${esc(metric)}, ${better})</h3><table><thead><tr><th>mechanism</th><th>size</th>` +
     `<th>median</th><th>ratio</th><th>95 % CI</th><th>beyond noise</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -303,7 +303,9 @@ function renderSweep() {
 function renderDemo() {
   if (!charts.demo || !state.demo) return;
   const info = state.demoInfo || {};
-  charts.demo.update(state.demo, info.title || info.name || 'demo');
+  const comp = state.demo.comparisons[state.demo.comparisons.length - 1];
+  charts.demo.update(state.demo, info.title || info.name || 'demo', info.metric || (comp && comp.metric));
+  renderComparison(state.demo, $('#demo-comparison'));
   $('#demo-status').textContent = statusText(state.demo, `demo ${info.name || ''}`);
   $('#demo-status').className = `status ${state.demo.status}`;
   $('#demo-lesson').textContent = state.demo.lesson || (state.demo.status === 'running' ? 'measuring…' : '');
@@ -331,8 +333,23 @@ function reportOutcome(model, res) {
   }
 }
 
+// quietWatch: warns once when a running stream has said nothing for a while
+// (the server sends heartbeats, so silence means it is stuck or gone)
+function quietWatch(model) {
+  let warned = false;
+  return setInterval(() => {
+    if (warned || model.status !== 'running' || !model.lastLineAt) return;
+    if (Date.now() - model.lastLineAt > QUIET_MS) {
+      warned = true;
+      showMessage(`No word from the server for ${QUIET_MS / 1000} s: it may be stuck or gone. Stop gives up on this run.`);
+    }
+  }, 1000);
+}
+const QUIET_MS = 10000;
+
 // stream: runs one request into model, calling render after every line
 async function stream(url, model, render) {
+  const watch = quietWatch(model);
   try {
     const res = await streamRun(url, (obj, text) => {
       model.add(obj, text);
@@ -350,6 +367,7 @@ async function stream(url, model, render) {
     }
     return false;
   } finally {
+    clearInterval(watch);
     render();
   }
 }
@@ -534,10 +552,17 @@ async function loadDemos() {
   }
   box.innerHTML = demos.map((d, i) => `<article class="demo"><h3>${esc(d.title || d.name)}</h3>` +
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
-    (d.params ? `<p class="hint">params: ${esc(typeof d.params === 'string' ? d.params : JSON.stringify(d.params))}</p>` : '') +
+    (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
+    (d.defaults || d.params ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +
     `<button type="button" class="demo-run primary" data-demo="${i}">Run ${esc(d.name)}</button></article>`).join('');
   $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => runDemo(demos[Number(b.dataset.demo)])));
   setBusy(state.busy);
+}
+
+function demoDefaults(d) {
+  const v = d.defaults || d.params;
+  if (typeof v === 'string') return v;
+  return Object.entries(v).map(([k, x]) => `${k}=${x}`).join(' ');
 }
 
 async function runDemo(info) {
@@ -549,6 +574,7 @@ async function runDemo(info) {
   $('#demo-list').hidden = true;
   $('#demo-title').textContent = info.title || info.name;
   $('#demo-claim').textContent = info.claim || '';
+  $('#demo-comparison').replaceChildren();
   state.abort = new AbortController();
   setBusy(true);
   try {

@@ -375,8 +375,8 @@ export class DemoChart {
     });
   }
 
-  update(model, title) {
-    const key = demoFigure(model);
+  update(model, title, metric) {
+    const key = metric && model.order.some((n) => model.figure(n, metric)) ? metric : demoFigure(model);
     const c = this.chart;
     const figs = model.order.map((n) => (key ? model.figure(n, key) : null));
     c.data.labels = model.order;

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 const browser = {
   window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly',
   fetch: 'readonly', AbortController: 'readonly', TextDecoder: 'readonly', URL: 'readonly',
-  URLSearchParams: 'readonly', Blob: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+  URLSearchParams: 'readonly', Blob: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
   globalThis: 'readonly', console: 'readonly',
 };
 

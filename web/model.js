@@ -50,6 +50,7 @@ export class RunModel {
     this.mode = 'throughput';
     this.lastLineAt = 0;
     this.runDone = null;         // fraction of the whole run, when the server says
+    this.current = null;         // {mechanism, label} of the latest progress line
   }
 
   // entry: the record of one mechanism, created on first sight
@@ -80,6 +81,7 @@ export class RunModel {
     this.queued = null;
     if (o.params && o.params.mode) this.mode = o.params.mode;
     if (Array.isArray(o.mechanisms)) o.mechanisms.forEach((m) => { this.entry(m).start = o; });
+    if (Array.isArray(o.jobs)) o.jobs.forEach((j) => { this.entry(j.label || j.mechanism).start = o; });
     if (o.mechanism || o.label || o.variant) this.entry(labelOf(o)).start = o;
   }
 
@@ -87,18 +89,27 @@ export class RunModel {
   // run's in done); older lines have only done, meaning the rep's
   on_progress(o) {
     const repDone = typeof o.rep_done === 'number' ? o.rep_done : o.done;
+    this.current = { mechanism: o.mechanism, label: labelOf(o) };
     this.entry(labelOf(o)).progress = { rep: o.rep, reps: o.reps, done: repDone, size: o.size };
     if (typeof o.rep_done === 'number' && typeof o.done === 'number') this.runDone = o.done;
   }
 
+  // keyOf: a result or summary belongs to the job whose progress came last
+  // (demo jobs share a mechanism and only their progress lines carry a label)
+  keyOf(o) {
+    if (o.label || o.variant) return labelOf(o);
+    if (this.current && this.current.mechanism === o.mechanism) return this.current.label;
+    return labelOf(o);
+  }
+
   on_result(o) {
-    const e = this.entry(labelOf(o));
+    const e = this.entry(this.keyOf(o));
     e.results.push(o);
     e.progress = { rep: o.rep, reps: o.reps || (e.progress && e.progress.reps), done: 1, size: o.size };
     if (o.latency_ns) this.mode = 'latency';
   }
 
-  on_summary(o) { this.entry(labelOf(o)).summaries.push(o); }
+  on_summary(o) { this.entry(this.keyOf(o)).summaries.push(o); }
 
   on_comparison(o) { this.comparisons.push(o); }
 

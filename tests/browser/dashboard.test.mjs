@@ -396,10 +396,19 @@ async function demosView(page, base) {
   await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: 40000 });
   const got = await page.evaluate(() => ({
     status: window.ipcscope.state.demo.status,
+    run: window.ipcscope.state.demo.runIds[0],
     lesson: document.querySelector('#demo-lesson').textContent,
-    bars: window.ipcscope.charts.demo.chart.data.datasets[0].data.filter((v) => v !== null).length,
+    labels: [...window.ipcscope.charts.demo.chart.data.labels],
+    bars: [...window.ipcscope.charts.demo.chart.data.datasets[0].data],
   }));
-  ok(got.status === 'ok' && got.lesson.length > 20 && got.bars > 0, `demo ${list[0].name}: chart and lesson shown`, JSON.stringify(got));
+  const { lines } = await ndjson(base, `/api/runs/${got.run}`);
+  const lesson = lines.find((l) => l.type === 'lesson');
+  const metric = list[0].metric;
+  const medians = lines.filter((l) => l.type === 'summary').map((l) => l[metric] && l[metric].median);
+  const jobs = (list[0].jobs || []).map((j) => j.label || j.mechanism);
+  ok(got.status === 'ok' && lesson && got.lesson === lesson.text, `demo ${list[0].name}: its computed lesson is shown`, JSON.stringify(got.lesson));
+  ok((!jobs.length || got.labels.join('|') === jobs.join('|')) && got.bars.length === medians.length && got.bars.every((v, i) => close(v, medians[i])),
+    `demo ${list[0].name}: one bar per job holding the summary's ${metric}`, `${got.labels.join('|')} / ${got.bars} / ${medians}`);
   await page.screenshot({ path: path.join(OUT, 'demo-run.png') });
 }
 
@@ -431,6 +440,25 @@ async function layouts(browserCtx, base, runId, consoleErrors) {
   await phone.click('#next-chart');
   await phone.screenshot({ path: path.join(OUT, 'projector-2.png') });
   await phone.close();
+}
+
+// serverGone: the server stops in the middle of a run; the page must say so
+async function serverGone(page, server) {
+  await load(page, `${server.base}/#view=run&mechanisms=pipe&duration=1&reps=10`);
+  await page.click('#run');
+  await page.waitForFunction(() => {
+    const r = window.ipcscope.state.run;
+    return r && r.lines.some((l) => l.includes('"progress"'));
+  }, null, { timeout: 20000 });
+  await stopServer(server.child);
+  await waitRunDone(page, 'run', 15000);
+  const got = await page.evaluate(() => ({ status: window.ipcscope.state.run.status, msg: document.querySelector('#messages').textContent, text: document.querySelector('#status').textContent }));
+  ok(got.status !== 'ok' && got.status !== 'running' && got.msg.length > 10, 'a server that stops mid-run leaves a visible message, not a silent chart', JSON.stringify(got));
+  await page.screenshot({ path: path.join(OUT, 'server-gone.png') });
+  await page.click('#run');
+  await waitRunDone(page, 'run', 15000);
+  const msg = await page.textContent('#messages');
+  ok(/cannot be reached/.test(msg), 'Run with the server gone says it cannot be reached', msg);
 }
 
 // ------------------------------------------------------------------ main
@@ -508,6 +536,8 @@ async function main() {
     await layouts(ctx, base, lat.ids[0], consoleErrors);
     step('layouts');
     ok(consoleErrors.length === 0, 'no console error on any page', consoleErrors.join('\n'));
+    await serverGone(page, server);
+    step('serverGone');
   } catch (e) {
     ok(false, 'browser tests ran to the end', e.stack || e);
   } finally {

@@ -148,6 +148,15 @@ function runModel() {
   d.add({ type: 'summary', run: 'r2', mechanism: 'shm', label: 'shm sync=spin', msgs_per_s: { median: 50, min: 40, max: 60 } });
   d.add({ type: 'lesson', run: 'r2', text: 'On this machine the mutex handoff was 10x slower.' });
   ok(d.order.join('|') === 'shm sync=mutex|shm sync=spin' && d.lesson.startsWith('On this machine'), 'demo variants by label, and the lesson line', d.order.join('|'));
+  const d3 = new model.RunModel('demo');
+  d3.add({ type: 'start', run: 'r4', demo: 'sync-tax', jobs: [{ label: 'shm sync=spin', mechanism: 'shm' }, { label: 'shm sync=sem', mechanism: 'shm' }] });
+  for (const label of ['shm sync=spin', 'shm sync=sem']) {
+    d3.add({ type: 'progress', run: 'r4', mechanism: 'shm', label, rep: 1, reps: 1, rep_done: 0 });
+    d3.add({ type: 'result', run: 'r4', mechanism: 'shm', rep: 1, reps: 1, msgs_per_s: label.length });
+    d3.add({ type: 'summary', run: 'r4', mechanism: 'shm', reps: 1, msgs_per_s: { median: label.length, min: 1, max: 99 } });
+  }
+  ok(d3.order.join('|') === 'shm sync=spin|shm sync=sem' && d3.figure('shm sync=sem', 'msgs_per_s').median === 12 && d3.mechs.get('shm sync=spin').results.length === 1,
+    "demo jobs sharing a mechanism: unlabelled results go to the job whose progress came last", d3.order.join('|'));
   const d2 = new model.RunModel('demo');
   d2.add({ type: 'summary', run: 'r3', mechanism: 'pipe', msgs_per_s: { median: 1, min: 1, max: 1 }, lesson: 'a lesson inside the summary' });
   ok(d2.lesson === 'a lesson inside the summary', 'a lesson carried by a summary is shown too');
