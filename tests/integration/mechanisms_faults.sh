@@ -30,6 +30,15 @@ left_by() {
 	return 0
 }
 
+# alive PID...: true if any of the processes still exists
+alive() {
+	local p
+	for p in "$@"; do
+		kill -0 "$p" 2>/dev/null && return 0
+	done
+	return 1
+}
+
 # wait_running PID OUT: waits (up to 20 s) until the run measures, i.e. it
 # printed a progress line and both workers exist
 wait_running() {
@@ -98,10 +107,44 @@ fault() {
 	return 0
 }
 
+# kill_run MECH: kills the run process itself; its workers must follow it
+# and the next run must sweep what it left (a System V queue has no name:
+# only the note of its id in the run directory finds it)
+kill_run() {
+	local mech=$1 pid workers before left i
+	local out=$work/$mech-run.ndjson
+	before=$(sysv_ids)
+	"$IPCSCOPE" bench "$mech" --duration 5 --reps 1 --format ndjson >"$out" 2>/dev/null &
+	pid=$!
+	if ! wait_running "$pid" "$out"; then
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		tap 1 "$mech: bench started measuring"
+		return
+	fi
+	workers=$(children "$pid")
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	for i in $(seq 50); do
+		alive $workers || break
+		sleep 0.1
+	done
+	! alive $workers
+	tap $? "$mech: workers die with their run"
+	"$IPCSCOPE" bench pipe --count 100 --reps 1 >/dev/null 2>&1
+	left=$(left_by "$pid" "$before")
+	[ -z "$left" ]
+	tap $? "$mech: the next run sweeps what a killed run left"
+	[ -n "$left" ] && echo "$left" | sed 's/^/# left: /'
+	return 0
+}
+
 fault fifo receiver
 fault sysv-mq sender
 fault mq receiver
 fault tcp sender
 fault signal receiver
+kill_run sysv-mq
+kill_run fifo
 
 tap_done

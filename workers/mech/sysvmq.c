@@ -1,11 +1,14 @@
 /* sysvmq.c -- one System V message queue (IPC_PRIVATE): type 1 forward, type 2 back */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <unistd.h>
 
+#include "../cleanup.h"
 #include "../mech.h"
 #include "io.h"
 
@@ -22,6 +25,7 @@ struct sysvmq_msg {
 
 struct sysvmq_priv {
 	int id;                   /* queue id, -1 until msgget */
+	int recorded;             /* id noted in the run directory */
 	long out, in;             /* mtype this worker sends and receives */
 	struct sysvmq_msg *msg;   /* framing buffer: mtype + one payload */
 };
@@ -66,6 +70,14 @@ static int sysvmq_create(struct mech *m)
 	p->id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
 	if (p->id < 0)
 		return -errno;
+	/* a nameless queue outlives a killed run: note its id where the
+	   sweep of stale run directories will find and remove it */
+	if (m->tmpdir) {
+		int ret = cleanup_record_sysv(m->tmpdir, p->id);
+		if (ret < 0)
+			return ret;
+		p->recorded = 1;
+	}
 	if (msgctl(p->id, IPC_STAT, &ds) < 0)
 		return -errno;
 	mech_granted_add(m, "msgmax", msgmax);
@@ -127,6 +139,16 @@ static void sysvmq_close(struct mech *m)
 	(void)m;
 }
 
+/* sysvmq_unrecord: drops the note of a removed queue, so no later sweep
+   removes another queue that reuses its id */
+static void sysvmq_unrecord(const char *dir, int id)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/msqid-%d", dir, id) < (int)sizeof(path))
+		unlink(path);
+}
+
 /* IPC_RMID removes the queue at once, even for processes still using it,
    which is why it only runs here, after both workers are reaped */
 static void sysvmq_destroy(struct mech *m)
@@ -137,6 +159,8 @@ static void sysvmq_destroy(struct mech *m)
 		return;
 	if (p->id >= 0)
 		msgctl(p->id, IPC_RMID, NULL);
+	if (p->recorded)
+		sysvmq_unrecord(m->tmpdir, p->id);
 	free(p->msg);
 	free(p);
 	m->priv = NULL;
@@ -151,7 +175,9 @@ const struct mech_ops mech_sysvmq = {
 		  "into a kernel message, to the receiver's framing buffer, to the "
 		  "receiver buffer (the two framing copies are the API's cost)",
 	.cleanup = "one IPC_PRIVATE queue (no name, but it outlives processes), "
-		   "removed with IPC_RMID by the parent after the workers are reaped",
+		   "removed with IPC_RMID by the parent after the workers are reaped; "
+		   "its id is noted in the run directory so a sweep removes it "
+		   "if the run itself is killed",
 	.limits = sysvmq_limits,
 	.create = sysvmq_create,
 	.open = sysvmq_open,
