@@ -565,16 +565,22 @@ function demoDefaults(d) {
   return Object.entries(v).map(([k, x]) => `${k}=${x}`).join(' ');
 }
 
-async function runDemo(info) {
-  if (state.busy) return;
-  clearMessages();
+// showDemo: puts a demo's model on the stage (a live run or a reopened one)
+function showDemo(model, info) {
   state.demoInfo = info;
-  state.demo = new RunModel('demo');
+  state.demo = model;
   $('#demo-stage').hidden = false;
   $('#demo-list').hidden = true;
   $('#demo-title').textContent = info.title || info.name;
   $('#demo-claim').textContent = info.claim || '';
   $('#demo-comparison').replaceChildren();
+  renderDemo();
+}
+
+async function runDemo(info) {
+  if (state.busy) return;
+  clearMessages();
+  showDemo(new RunModel('demo'), info);
   state.abort = new AbortController();
   setBusy(true);
   try {
@@ -657,6 +663,13 @@ async function openRun(id) {
   }
   const probe = replayInto(text, 'replay');
   const params = paramsFromStart(probe) || {};
+  const demoStart = probe.lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((o) => o.type === 'start' && o.demo);
+  if (demoStart) {
+    showDemo(probe, { name: demoStart.demo, title: demoStart.title, claim: demoStart.claim });
+    setView('demos');
+    history.replaceState(null, '', `#view=demos&run=${encodeURIComponent(id)}`);
+    return;
+  }
   const isSweep = params.sizes !== undefined || probe.order.some((n) => new Set(probe.mechs.get(n).results.map((r) => r.size)).size > 1);
   if (isSweep) {
     state.sweep = [probe];

@@ -410,6 +410,13 @@ async function demosView(page, base) {
   ok((!jobs.length || got.labels.join('|') === jobs.join('|')) && got.bars.length === medians.length && got.bars.every((v, i) => close(v, medians[i])),
     `demo ${list[0].name}: one bar per job holding the summary's ${metric}`, `${got.labels.join('|')} / ${got.bars} / ${medians}`);
   await page.screenshot({ path: path.join(OUT, 'demo-run.png') });
+  await load(page, `${base}/#view=demos&run=${got.run}`);
+  await page.waitForFunction((id) => window.ipcscope.state.demo && window.ipcscope.state.demo.runIds[0] === id, got.run, { timeout: 5000 });
+  const again = await page.evaluate(() => ({
+    lesson: document.querySelector('#demo-lesson').textContent,
+    bars: [...window.ipcscope.charts.demo.chart.data.datasets[0].data],
+  }));
+  ok(again.lesson === got.lesson && again.bars.join() === got.bars.join(), `demo run ${got.run} reopens with its chart and lesson`, JSON.stringify(again).slice(0, 300));
 }
 
 async function layouts(browserCtx, base, runId, consoleErrors) {
