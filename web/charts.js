@@ -136,6 +136,7 @@ function makeChart(canvas, config) {
 const METRICS = {
   msgs_per_s: { title: 'messages per second', fmt: (v) => fmtNum(v, ' msg/s') },
   bytes_per_s: { title: 'bytes per second', fmt: (v) => fmtNum(v, 'B/s') },
+  latency_p50_ns: { title: 'median one-way latency', fmt: fmtNs },
 };
 
 // throughputData: bar values (medians) and whiskers (min..max over reps)

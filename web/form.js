@@ -122,6 +122,11 @@ export function validate(p, view, catalogue, ncpu) {
     const unknown = p.mechanisms.filter((m) => !catalogue.has(m));
     if (unknown.length) errs.push({ field: 'mech', message: `unknown mechanism ${unknown.join(', ')}` });
   }
+  const noMode = p.mechanisms.filter((m) => {
+    const modes = catalogue.get(m) && catalogue.get(m).modes;
+    return Array.isArray(modes) && !modes.includes(p.mode);
+  });
+  if (noMode.length) errs.push({ field: 'mode', message: `mode: ${noMode.join(', ')} cannot run in ${p.mode} mode` });
   checkSizes(p, catalogue, view, errs);
   checkAmount(p, errs);
   if (!checkInt(p.reps, 1, 100)) errs.push({ field: 'reps', message: 'reps: expected 1..100' });
