@@ -9,11 +9,7 @@
 
 #include "../mech.h"
 #include "io.h"
-
-struct tcp_priv {
-	int sv[2];   /* [0] the sender's end (client), [1] the receiver's (accepted) */
-	int fd;      /* this worker's end */
-};
+#include "sockpair.h"
 
 /* tcp_listener: a socket listening on 127.0.0.1 at a kernel-chosen port,
    whose address goes to *addr; the fd or -errno */
@@ -66,14 +62,12 @@ static int tcp_tune(int fd, int timeout_ms)
 
 static int tcp_create(struct mech *m)
 {
-	struct tcp_priv *p = calloc(1, sizeof(*p));
+	struct sockpair *p = sockpair_new(m);
 	struct sockaddr_in addr = { 0 };
 	int lfd, ret;
 
 	if (!p)
 		return -ENOMEM;
-	p->sv[0] = p->sv[1] = p->fd = -1;
-	m->priv = p;
 	lfd = tcp_listener(&addr);
 	if (lfd < 0)
 		return lfd;
@@ -84,48 +78,8 @@ static int tcp_create(struct mech *m)
 	if (ret < 0)
 		return ret;
 	mech_granted_add(m, "port", ntohs(addr.sin_port));
-	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
-	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+	sockpair_grant_buffers(m);
 	return 0;
-}
-
-static int tcp_open(struct mech *m, enum mech_role role)
-{
-	struct tcp_priv *p = m->priv;
-	int mine = role == ROLE_SENDER ? 0 : 1;
-
-	p->fd = p->sv[mine];
-	p->sv[mine] = -1;
-	io_close(&p->sv[1 - mine]);
-	return 0;
-}
-
-static int tcp_send(struct mech *m, const void *buf, size_t len)
-{
-	return io_send_all(((struct tcp_priv *)m->priv)->fd, buf, len);
-}
-
-static int tcp_recv(struct mech *m, void *buf, size_t len)
-{
-	return io_read_all(((struct tcp_priv *)m->priv)->fd, buf, len);
-}
-
-static void tcp_close(struct mech *m)
-{
-	io_close(&((struct tcp_priv *)m->priv)->fd);
-}
-
-static void tcp_destroy(struct mech *m)
-{
-	struct tcp_priv *p = m->priv;
-
-	if (!p)
-		return;
-	io_close(&p->sv[0]);
-	io_close(&p->sv[1]);
-	io_close(&p->fd);
-	free(p);
-	m->priv = NULL;
 }
 
 const struct mech_ops mech_tcp = {
@@ -139,9 +93,9 @@ const struct mech_ops mech_tcp = {
 		   "closed at once); closing both ends ends it, at most a "
 		   "TIME_WAIT entry the kernel expires by itself",
 	.create = tcp_create,
-	.open = tcp_open,
-	.send = tcp_send,
-	.recv = tcp_recv,
-	.close = tcp_close,
-	.destroy = tcp_destroy,
+	.open = sockpair_open,
+	.send = sockpair_send_stream,
+	.recv = sockpair_recv_stream,
+	.close = sockpair_close,
+	.destroy = sockpair_destroy,
 };

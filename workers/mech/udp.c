@@ -10,16 +10,12 @@
 
 #include "../mech.h"
 #include "io.h"
+#include "sockpair.h"
 
 /* 65535 (IPv4 total length) - 20 (IPv4 header) - 8 (UDP header) */
 #define UDP_MAX_PAYLOAD 65507
 /* how long a send keeps retrying while the kernel is out of buffers */
 #define UDP_RETRY_MS 200
-
-struct udp_priv {
-	int sv[2];   /* [0] the sender's socket, [1] the receiver's */
-	int fd;      /* this worker's socket */
-};
 
 static void udp_limits(struct mech_limits *lim)
 {
@@ -81,30 +77,16 @@ static int udp_pair(int sv[2], int timeout_ms)
 
 static int udp_create(struct mech *m)
 {
-	struct udp_priv *p = calloc(1, sizeof(*p));
+	struct sockpair *p = sockpair_new(m);
 	int ret;
 
 	if (!p)
 		return -ENOMEM;
-	p->sv[0] = p->sv[1] = p->fd = -1;
-	m->priv = p;
 	ret = udp_pair(p->sv, m->timeout_ms);
 	if (ret < 0)
 		return ret;
-	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
-	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+	sockpair_grant_buffers(m);
 	return m->msg_size > UDP_MAX_PAYLOAD ? -EMSGSIZE : 0;
-}
-
-static int udp_open(struct mech *m, enum mech_role role)
-{
-	struct udp_priv *p = m->priv;
-	int mine = role == ROLE_SENDER ? 0 : 1;
-
-	p->fd = p->sv[mine];
-	p->sv[mine] = -1;
-	io_close(&p->sv[1 - mine]);
-	return 0;
 }
 
 /* udp_pause: sleeps us microseconds */
@@ -122,7 +104,7 @@ static void udp_pause(long us)
  */
 static int udp_send(struct mech *m, const void *buf, size_t len)
 {
-	int fd = ((struct udp_priv *)m->priv)->fd;
+	int fd = sockpair_fd(m);
 	long waited_us = 0, step_us = 10;
 	int ret;
 
@@ -142,25 +124,7 @@ static int udp_send(struct mech *m, const void *buf, size_t len)
 /* one whole datagram of len bytes, -ETIMEDOUT when none came in time */
 static int udp_recv(struct mech *m, void *buf, size_t len)
 {
-	return io_recv_msg(((struct udp_priv *)m->priv)->fd, buf, len);
-}
-
-static void udp_close(struct mech *m)
-{
-	io_close(&((struct udp_priv *)m->priv)->fd);
-}
-
-static void udp_destroy(struct mech *m)
-{
-	struct udp_priv *p = m->priv;
-
-	if (!p)
-		return;
-	io_close(&p->sv[0]);
-	io_close(&p->sv[1]);
-	io_close(&p->fd);
-	free(p);
-	m->priv = NULL;
+	return io_recv_msg(sockpair_fd(m), buf, len);
 }
 
 const struct mech_ops mech_udp = {
@@ -174,9 +138,10 @@ const struct mech_ops mech_udp = {
 		   "the ports, nothing named can be left",
 	.limits = udp_limits,
 	.create = udp_create,
-	.open = udp_open,
+	.open = sockpair_open,
 	.send = udp_send,
 	.recv = udp_recv,
-	.close = udp_close,
-	.destroy = udp_destroy,
+	.close = sockpair_close,
+	.destroy = sockpair_destroy,
+	.lossy = 1,
 };

@@ -6,21 +6,15 @@
 
 #include "../mech.h"
 #include "io.h"
-
-struct unix_priv {
-	int sv[2];   /* [0] the sender's end, [1] the receiver's end */
-	int fd;      /* this worker's end */
-};
+#include "sockpair.h"
 
 static int unix_create(struct mech *m)
 {
-	struct unix_priv *p = calloc(1, sizeof(*p));
+	struct sockpair *p = sockpair_new(m);
 	int ret;
 
 	if (!p)
 		return -ENOMEM;
-	p->sv[0] = p->sv[1] = p->fd = -1;
-	m->priv = p;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p->sv) < 0)
 		return -errno;
 	for (int i = 0; i < 2; i++) {
@@ -28,48 +22,8 @@ static int unix_create(struct mech *m)
 		if (ret < 0)
 			return ret;
 	}
-	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
-	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+	sockpair_grant_buffers(m);
 	return 0;
-}
-
-static int unix_open(struct mech *m, enum mech_role role)
-{
-	struct unix_priv *p = m->priv;
-	int mine = role == ROLE_SENDER ? 0 : 1;
-
-	p->fd = p->sv[mine];
-	p->sv[mine] = -1;
-	io_close(&p->sv[1 - mine]);
-	return 0;
-}
-
-static int unix_send(struct mech *m, const void *buf, size_t len)
-{
-	return io_send_all(((struct unix_priv *)m->priv)->fd, buf, len);
-}
-
-static int unix_recv(struct mech *m, void *buf, size_t len)
-{
-	return io_read_all(((struct unix_priv *)m->priv)->fd, buf, len);
-}
-
-static void unix_close(struct mech *m)
-{
-	io_close(&((struct unix_priv *)m->priv)->fd);
-}
-
-static void unix_destroy(struct mech *m)
-{
-	struct unix_priv *p = m->priv;
-
-	if (!p)
-		return;
-	io_close(&p->sv[0]);
-	io_close(&p->sv[1]);
-	io_close(&p->fd);
-	free(p);
-	m->priv = NULL;
 }
 
 const struct mech_ops mech_unix = {
@@ -82,9 +36,9 @@ const struct mech_ops mech_unix = {
 	.cleanup = "a nameless socketpair made before fork; each worker and the "
 		   "parent close their descriptors, nothing named can be left",
 	.create = unix_create,
-	.open = unix_open,
-	.send = unix_send,
-	.recv = unix_recv,
-	.close = unix_close,
-	.destroy = unix_destroy,
+	.open = sockpair_open,
+	.send = sockpair_send_stream,
+	.recv = sockpair_recv_stream,
+	.close = sockpair_close,
+	.destroy = sockpair_destroy,
 };

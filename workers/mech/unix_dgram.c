@@ -7,17 +7,13 @@
 
 #include "../mech.h"
 #include "io.h"
+#include "sockpair.h"
 
 /* the kernel refuses a datagram longer than the send buffer minus this */
 #define UDG_SNDBUF_SLACK 32
 /* one message is one kernel allocation; 4 MiB is the largest the usual
    x86-64 kernel hands out in one piece, so larger ones fail with ENOBUFS */
 #define UDG_ALLOC_MAX ((size_t)4 << 20)
-
-struct udg_priv {
-	int sv[2];   /* [0] the sender's end, [1] the receiver's end */
-	int fd;      /* this worker's end */
-};
 
 /* udg_max_msg: largest message a socket with send buffer sndbuf takes */
 static size_t udg_max_msg(long long sndbuf)
@@ -50,13 +46,11 @@ static void udg_limits(struct mech_limits *lim)
 
 static int udg_create(struct mech *m)
 {
-	struct udg_priv *p = calloc(1, sizeof(*p));
+	struct sockpair *p = sockpair_new(m);
 	int ret;
 
 	if (!p)
 		return -ENOMEM;
-	p->sv[0] = p->sv[1] = p->fd = -1;
-	m->priv = p;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p->sv) < 0)
 		return -errno;
 	for (int i = 0; i < 2; i++) {
@@ -65,52 +59,22 @@ static int udg_create(struct mech *m)
 		if (ret < 0)
 			return ret;
 	}
-	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
-	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+	sockpair_grant_buffers(m);
 	if (m->msg_size > udg_max_msg(io_sockbuf(p->sv[0], SO_SNDBUF)))
 		return -EMSGSIZE;
-	return 0;
-}
-
-static int udg_open(struct mech *m, enum mech_role role)
-{
-	struct udg_priv *p = m->priv;
-	int mine = role == ROLE_SENDER ? 0 : 1;
-
-	p->fd = p->sv[mine];
-	p->sv[mine] = -1;
-	io_close(&p->sv[1 - mine]);
 	return 0;
 }
 
 /* one send() is one message: the kernel takes all of it or none */
 static int udg_send(struct mech *m, const void *buf, size_t len)
 {
-	return io_send_msg(((struct udg_priv *)m->priv)->fd, buf, len);
+	return io_send_msg(sockpair_fd(m), buf, len);
 }
 
 /* exactly one whole message of len bytes (MSG_TRUNC -> -EMSGSIZE) */
 static int udg_recv(struct mech *m, void *buf, size_t len)
 {
-	return io_recv_msg(((struct udg_priv *)m->priv)->fd, buf, len);
-}
-
-static void udg_close(struct mech *m)
-{
-	io_close(&((struct udg_priv *)m->priv)->fd);
-}
-
-static void udg_destroy(struct mech *m)
-{
-	struct udg_priv *p = m->priv;
-
-	if (!p)
-		return;
-	io_close(&p->sv[0]);
-	io_close(&p->sv[1]);
-	io_close(&p->fd);
-	free(p);
-	m->priv = NULL;
+	return io_recv_msg(sockpair_fd(m), buf, len);
 }
 
 const struct mech_ops mech_unix_dgram = {
@@ -125,9 +89,9 @@ const struct mech_ops mech_unix_dgram = {
 		   "can be left",
 	.limits = udg_limits,
 	.create = udg_create,
-	.open = udg_open,
+	.open = sockpair_open,
 	.send = udg_send,
 	.recv = udg_recv,
-	.close = udg_close,
-	.destroy = udg_destroy,
+	.close = sockpair_close,
+	.destroy = sockpair_destroy,
 };

@@ -1,0 +1,65 @@
+/* sockpair.c -- the two connected sockets a socket backend makes before fork */
+#include "sockpair.h"
+
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "io.h"
+
+struct sockpair *sockpair_new(struct mech *m)
+{
+	struct sockpair *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->sv[0] = p->sv[1] = p->fd = -1;
+	m->priv = p;
+	return p;
+}
+
+int sockpair_open(struct mech *m, enum mech_role role)
+{
+	struct sockpair *p = m->priv;
+	int mine = role == ROLE_SENDER ? 0 : 1;
+
+	p->fd = p->sv[mine];
+	p->sv[mine] = -1;
+	io_close(&p->sv[1 - mine]);
+	return 0;
+}
+
+int sockpair_send_stream(struct mech *m, const void *buf, size_t len)
+{
+	return io_send_all(sockpair_fd(m), buf, len);
+}
+
+int sockpair_recv_stream(struct mech *m, void *buf, size_t len)
+{
+	return io_read_all(sockpair_fd(m), buf, len);
+}
+
+void sockpair_close(struct mech *m)
+{
+	io_close(&((struct sockpair *)m->priv)->fd);
+}
+
+void sockpair_destroy(struct mech *m)
+{
+	struct sockpair *p = m->priv;
+
+	if (!p)
+		return;
+	io_close(&p->sv[0]);
+	io_close(&p->sv[1]);
+	io_close(&p->fd);
+	free(p);
+	m->priv = NULL;
+}
+
+void sockpair_grant_buffers(struct mech *m)
+{
+	struct sockpair *p = m->priv;
+
+	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
+	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+}

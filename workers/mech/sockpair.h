@@ -1,0 +1,44 @@
+/* sockpair.h -- the two connected sockets a socket backend makes before fork */
+#ifndef IPCSCOPE_SOCKPAIR_H
+#define IPCSCOPE_SOCKPAIR_H
+
+#include <stddef.h>
+
+#include "../mech.h"
+
+/* Backend state of every socket mechanism: the parent holds both ends,
+   each worker keeps its own. */
+struct sockpair {
+	int sv[2];   /* [0] the sender's end, [1] the receiver's end */
+	int fd;      /* this worker's end, -1 in the parent */
+};
+
+/* sockpair_new: attaches fresh state (all ends -1) to m->priv; the
+   struct or NULL when out of memory */
+struct sockpair *sockpair_new(struct mech *m);
+
+/* sockpair_fd: this worker's socket */
+static inline int sockpair_fd(const struct mech *m)
+{
+	return ((const struct sockpair *)m->priv)->fd;
+}
+
+/* sockpair_open: keeps the role's end, closes the other; 0 */
+int sockpair_open(struct mech *m, enum mech_role role);
+
+/* sockpair_send_stream, sockpair_recv_stream: whole messages over a byte
+   stream, looping over short writes and reads; 0 or -errno as io.h */
+int sockpair_send_stream(struct mech *m, const void *buf, size_t len);
+int sockpair_recv_stream(struct mech *m, void *buf, size_t len);
+
+/* sockpair_close: the worker's own end */
+void sockpair_close(struct mech *m);
+
+/* sockpair_destroy: every end the parent still holds, and the state;
+   safe after a partial create */
+void sockpair_destroy(struct mech *m);
+
+/* sockpair_grant_buffers: records the buffer sizes the kernel gave */
+void sockpair_grant_buffers(struct mech *m);
+
+#endif
