@@ -251,7 +251,7 @@ static int stream_recv(struct worker *w)
 			o->errors++;
 			if (atomic_load(&c->stop))
 				break;
-			if (atomic_load(&c->sender_done)) {
+			if (w->m.ops->lossy && atomic_load(&c->sender_done)) {
 				/* everything was sent: what did not come is lost */
 				total = atomic_load(&c->total);
 				if (total != UINT64_MAX && total > expected)
@@ -312,6 +312,8 @@ static int ping(struct worker *w, struct worker_out *o, uint64_t seq)
 			o->errors++;
 			if (atomic_load(&w->ctl->stop))
 				return -1;
+			if (!w->m.ops->lossy)
+				continue;      /* slow, not lost: keep waiting */
 			o->lost++;
 			return 0;
 		}

@@ -73,6 +73,9 @@ struct mech_ops {
 				     "2: user->kernel, kernel->user" */
 	const char *cleanup;      /* kernel object made and how it goes away */
 	int threads;              /* 1: both roles run as threads of one process */
+	int lossy;                /* 1: messages may be dropped (datagrams): a
+				     receive timeout counts as loss; otherwise
+				     it only means "still waiting" */
 
 	/* fill *lim for this machine; NULL means 1..64M */
 	void (*limits)(struct mech_limits *lim);
