@@ -676,12 +676,12 @@ struct MHD_Daemon *http_start(const struct serve_config *config, int *port,
 	}
 	d = MHD_start_daemon(flags | (v6 ? MHD_USE_IPv6 : 0), (uint16_t)cfg->port, NULL, NULL,
 			     on_request, NULL,
+			     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-			     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			     MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not an address "
