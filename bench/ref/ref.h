@@ -87,6 +87,18 @@ static inline void ref_reap(pid_t a, pid_t b)
 	}
 }
 
+/* ref_relax: one turn of a busy wait. Every 4096 turns (about 0.1 ms) it
+   also yields, so a waiter whose peer was preempted hands over the CPU
+   rather than burning its time slice: the policy of ipcscope's own spin
+   waits (yield after ~0.2 ms without progress), so a loaded machine hurts
+   both sides alike. */
+static inline void ref_relax(unsigned *spins)
+{
+	__builtin_ia32_pause();
+	if ((++*spins & 4095u) == 0)
+		sched_yield();
+}
+
 static inline int ref_cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

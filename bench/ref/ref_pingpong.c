@@ -25,15 +25,12 @@ struct shared {
 	uint64_t mean_ns, p50_ns, p99_ns, timed_mean_ns;
 };
 
-static inline void relax(void)
-{
-	__builtin_ia32_pause();
-}
-
 static inline void wait_flag(struct slot *s, uint64_t want)
 {
+	unsigned spins = 0;
+
 	while (atomic_load_explicit(&s->flag, memory_order_acquire) != want)
-		relax();
+		ref_relax(&spins);
 }
 
 static void echo(struct shared *sh, uint64_t size, uint64_t total)

@@ -27,15 +27,11 @@ struct ring {
 	uint64_t nslots, slot;
 };
 
-static inline void relax(void)
-{
-	__builtin_ia32_pause();
-}
-
 static void sender(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
 {
 	char *buf = malloc(size);
 	uint64_t head = 0, tail = 0;
+	unsigned spins = 0;
 
 	if (!buf)
 		ref_die("malloc");
@@ -43,12 +39,12 @@ static void sender(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
 	for (uint64_t i = 0; i < warm + n; i++) {
 		if (i == warm) {
 			while (!atomic_load_explicit(&r->ctl->ack, memory_order_acquire))
-				relax();
+				ref_relax(&spins);
 			r->ctl->t0 = ref_now_ns();
 		}
 		if (head - tail == r->nslots)
 			while ((tail = atomic_load_explicit(&r->ctl->tail, memory_order_acquire)) + r->nslots == head)
-				relax();
+				ref_relax(&spins);
 		memcpy(r->slots + (head & (r->nslots - 1)) * r->slot, buf, size);
 		atomic_store_explicit(&r->ctl->head, ++head, memory_order_release);
 	}
@@ -59,6 +55,7 @@ static void receiver(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
 {
 	char *buf = malloc(size);
 	uint64_t tail = 0, head = 0;
+	unsigned spins = 0;
 
 	if (!buf)
 		ref_die("malloc");
@@ -67,7 +64,7 @@ static void receiver(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
 			atomic_store_explicit(&r->ctl->ack, 1, memory_order_release);
 		if (tail == head)
 			while ((head = atomic_load_explicit(&r->ctl->head, memory_order_acquire)) == tail)
-				relax();
+				ref_relax(&spins);
 		memcpy(buf, r->slots + (tail & (r->nslots - 1)) * r->slot, size);
 		__asm__ __volatile__("" : : "r"(buf) : "memory");
 		atomic_store_explicit(&r->ctl->tail, ++tail, memory_order_release);
