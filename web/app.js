@@ -162,6 +162,7 @@ function setView(view) {
   $$('.view').forEach((v) => { v.hidden = v.id !== `view-${view}`; });
   document.body.dataset.view = view;
   $('#run').textContent = view === 'sweep' ? 'Run sweep' : 'Run';
+  setBusy(state.busy);
   if (view === 'runs') loadRuns();
   if (view === 'demos') loadDemos();
   updateCommand();
@@ -338,7 +339,7 @@ function reportOutcome(model, res) {
 function quietWatch(model) {
   let warned = false;
   return setInterval(() => {
-    if (warned || model.status !== 'running' || !model.lastLineAt) return;
+    if (warned || model.status !== 'running') return;
     if (Date.now() - model.lastLineAt > QUIET_MS) {
       warned = true;
       showMessage(`No word from the server for ${QUIET_MS / 1000} s: it may be stuck or gone. Stop gives up on this run.`);
@@ -349,6 +350,7 @@ const QUIET_MS = 10000;
 
 // stream: runs one request into model, calling render after every line
 async function stream(url, model, render) {
+  model.lastLineAt = Date.now();
   const watch = quietWatch(model);
   try {
     const res = await streamRun(url, (obj, text) => {
