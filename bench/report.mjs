@@ -222,7 +222,7 @@ function table(rows) {
 // markdown: the table of a saved latest.json, for the README
 function markdown(doc) {
   const m = doc.machine;
-  console.log(`Run of ${doc.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.kernel}, clocksource ${m.clocksource}${m.virtualized ? ' (virtual machine)' : ''}; ${doc.reps} interleaved repetitions per figure, median ±half the min-max range; load average at the end ${m.load_avg_at_end.join(' ')}.\n`);
+  console.log(`Run of ${doc.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.kernel}, clocksource ${m.clocksource}${m.virtualized ? ' (virtual machine)' : ''}; ${doc.reps} interleaved repetitions per figure, median ±half the min-max range; load average (1, 5, 15 min) ${doc.tools.load_start || '?'} at the start, ${m.load_avg_at_end.join(' ')} at the end.\n`);
   console.log('| figure | ipcscope | reference | ratio | pairs | target | verdict |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of doc.rows) {
@@ -290,7 +290,7 @@ fs.writeFileSync(outJson, JSON.stringify(doc, null, 1) + '\n');
 const m = doc.machine;
 console.log(`ipcscope make bench -- ${doc.date}`);
 console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.kernel}, clocksource ${m.clocksource}${m.virtualized ? ', virtual machine' : ''}`);
-console.log(`${doc.reps} interleaved repetitions per figure; load average at the end ${m.load_avg_at_end.join(' ')}\n`);
+console.log(`${doc.reps} interleaved repetitions per figure; load average (1, 5, 15 min) at the start ${tools.load_start || '?'}, at the end ${m.load_avg_at_end.join(' ')}\n`);
 console.log(table(rows));
 console.log('\nreferences:');
 for (const r of rows) console.log(`  ${r.label}: ${r.refName}`);

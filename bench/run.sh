@@ -247,6 +247,7 @@ main() {
 	[ "$(nproc)" -ge 2 ] || { log "needs at least 2 CPUs for pin=split"; exit 1; }
 	build_refs || { log "building the reference loops failed"; exit 1; }
 	record_tools
+	echo "load_start	$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/tools.tsv"
 	t0=$(date +%s)
 	for g in $GROUPS_ALL; do
 		if [ -n "$ONLY" ] && [[ " $ONLY " != *" $g "* ]]; then
