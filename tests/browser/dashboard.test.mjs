@@ -253,6 +253,12 @@ async function stopCancels(page, base) {
     'while a run streams, the chart already shows rep 1 and progress shows the rep', JSON.stringify(live));
   await page.screenshot({ path: path.join(OUT, 'running-1280.png') });
   const id = await page.evaluate(() => window.ipcscope.state.run.runIds[0]);
+  const before = await page.evaluate(() => ({ status: window.ipcscope.state.run.status, stop: !document.querySelector('#stop').disabled,
+    messages: document.querySelector('#messages').textContent, last: window.ipcscope.state.run.lines.slice(-3) }));
+  if (!before.stop) {
+    ok(false, 'Stop is available while the run goes on', JSON.stringify(before));
+    return;
+  }
   await page.click('#stop');
   await waitRunDone(page, 'run', 10000);
   const msg = await page.textContent('#messages');
