@@ -8,7 +8,9 @@
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
 # groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy api headline),
-# BENCH_STRICT=1 to exit non-zero when a row misses its target.
+# BENCH_STRICT=1 to exit non-zero when a row misses its target,
+# BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
+# BENCH_IPCSCOPE=PATH to measure another build.
 set -uo pipefail
 
 cd "$(dirname "$0")/.." || exit 1
@@ -262,6 +264,9 @@ main() {
 	echo "reps	$REPS" >>"$RAW/tools.tsv"
 	echo "wall_s	$(($(date +%s) - t0))" >>"$RAW/tools.tsv"
 	mkdir -p bench/results
+	if [ -n "${BENCH_KEEP_RAW:-}" ]; then
+		cp -r "$RAW" "$BENCH_KEEP_RAW" || log "could not keep the raw outputs in $BENCH_KEEP_RAW"
+	fi
 	node bench/report.mjs "$RAW" bench/results/latest.json
 }
 
