@@ -1,6 +1,5 @@
 /* slot.c -- the one-slot handoff of shm and mmap with its four synchronisations */
 #include <errno.h>
-#include <limits.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
