@@ -39,8 +39,10 @@ static void posixshm_destroy(struct mech *m)
 const struct mech_ops mech_shm = {
 	.name = "shm",
 	.summary = "A POSIX shared memory object mapped by both processes: the "
-		   "sender fills one slot, flags it full, and the receiver copies "
-		   "it out and flags it empty again.",
+		   "sender fills one slot and flags it full, the receiver copies "
+		   "it out and flags it empty, and sync picks how each side waits "
+		   "(spinning on an atomic flag, semaphores, a mutex with a "
+		   "condition variable, or a futex).",
 	.family = FAM_SHARED_MEMORY,
 	.copies = "2: sender buffer into shared memory, shared memory into "
 		  "receiver buffer",
