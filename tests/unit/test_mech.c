@@ -395,6 +395,29 @@ static int count_prefixed(const char *dir, const char *prefix)
 	return n;
 }
 
+/* sweep_prefixed: removes the entries of dir whose name starts with
+   prefix, so a failing case leaves nothing behind; returns how many */
+static int sweep_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 /* ---- one case ---- */
 
 static int is_lossy(const struct mech_ops *ops)
@@ -433,11 +456,10 @@ static void run_case(const struct mech_ops *ops, size_t size,
 	}
 	ops->destroy(&m);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	left_shm = count_prefixed("/dev/shm", tag);
-	left_mq = count_prefixed("/dev/mqueue", tag);
-	left_dir = count_prefixed(dir, "");
-	if (left_dir == 0)
-		rmdir(dir);
+	left_shm = sweep_prefixed("/dev/shm", tag);
+	left_mq = sweep_prefixed("/dev/mqueue", tag);
+	left_dir = sweep_prefixed(dir, "");
+	rmdir(dir);
 	print_message("# %-10s %-10s size %-7zu sync %-5s: create %d, sender %d, "
 		      "receiver %d, %.0f ms\n", ops->name,
 		      mode == MODE_LATENCY ? "latency" : "throughput", size,
