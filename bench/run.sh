@@ -19,7 +19,7 @@ ONLY=${BENCH_ONLY:-}
 IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
-REF_CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread"
+REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
 GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy api headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
@@ -78,7 +78,7 @@ build_refs() {
 	for src in bench/ref/*.c; do
 		out=$REF/$(basename "$src" .c)
 		if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ bench/ref/ref.h -nt "$out" ]; then
-			gcc $REF_CFLAGS -o "$out" "$src" || return 1
+			gcc "${REF_CFLAGS[@]}" -o "$out" "$src" || return 1
 		fi
 	done
 }
@@ -180,11 +180,11 @@ g_memcpy() {
 
 # start_server: ipcscope serve on a free port; sets BASE and SERVER_PID
 start_server() {
-	local t
+	local _
 	"$IPC" serve --port 0 --results-dir "$TMP/runs" >"$TMP/serve.out" 2>"$TMP/serve.err" &
 	SERVER_PID=$!
 	BG+=("$SERVER_PID")
-	for t in $(seq 100); do
+	for _ in $(seq 100); do
 		BASE=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/serve.out" | head -1)
 		[ -n "$BASE" ] && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || break
