@@ -60,15 +60,16 @@ free_port() {
 ipc() {
 	local key=$1 n=$2
 	shift 2
-	"$IPC" bench "$@" --reps 1 --format ndjson >"$RAW/$key.ipc.$n" 2>"$RAW/$key.ipc.$n.err" ||
+	timeout -k 5 120 "$IPC" bench "$@" --reps 1 --format ndjson >"$RAW/$key.ipc.$n" 2>"$RAW/$key.ipc.$n.err" ||
 		log "ipcscope bench $* failed: $(head -c 300 "$RAW/$key.ipc.$n.err")"
 }
 
-# tool KEY.SIDE N CMD...: one run of a reference, its stdout kept raw
+# tool KEY.SIDE N CMD...: one run of a reference, its stdout kept raw; like
+# ipc, bounded at 120 s so a stuck run cannot hang make bench
 tool() {
 	local name=$1 n=$2
 	shift 2
-	"$@" >"$RAW/$name.$n" 2>"$RAW/$name.$n.err" ||
+	timeout -k 5 120 "$@" >"$RAW/$name.$n" 2>"$RAW/$name.$n.err" ||
 		log "reference '$*' failed: $(head -c 300 "$RAW/$name.$n.err")"
 }
 

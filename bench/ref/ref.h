@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,6 +45,18 @@ static inline void ref_pin(int cpu)
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		ref_die("sched_setaffinity");
+}
+
+/* ref_worker: the start of a forked worker: it dies with its parent (so a
+   timeout that kills the program leaves no spinning worker behind) and
+   runs on cpu */
+static inline void ref_worker(int cpu)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		ref_die("prctl");
+	if (getppid() == 1)
+		_exit(1);
+	ref_pin(cpu);
 }
 
 /* ref_num: a decimal number with an optional K or M suffix (powers of 1024) */

@@ -104,12 +104,12 @@ int main(int argc, char **argv)
 	sh->ping = (struct slot *)((char *)sh + LINE);
 	sh->pong = (struct slot *)((char *)sh->ping + slot_bytes);
 	if ((pr = fork()) == 0) {
-		ref_pin(atoi(argv[5]));
+		ref_worker(atoi(argv[5]));
 		echo(sh, size, warm + 2 * n);
 		_exit(0);
 	}
 	if ((ps = fork()) == 0) {
-		ref_pin(atoi(argv[4]));
+		ref_worker(atoi(argv[4]));
 		ping(sh, size, n, warm);
 		_exit(0);
 	}

@@ -93,12 +93,12 @@ int main(int argc, char **argv)
 	r.ctl = ref_shared(sizeof(struct ctl) + slots * r.slot);
 	r.slots = (char *)r.ctl + sizeof(struct ctl);
 	if ((pr = fork()) == 0) {
-		ref_pin(atoi(argv[5]));
+		ref_worker(atoi(argv[5]));
 		receiver(&r, size, n, warm);
 		_exit(0);
 	}
 	if ((ps = fork()) == 0) {
-		ref_pin(atoi(argv[4]));
+		ref_worker(atoi(argv[4]));
 		sender(&r, size, n, warm);
 		_exit(0);
 	}

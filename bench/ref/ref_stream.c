@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 	sh = ref_shared(sizeof(*sh));
 	chan_open(argv[1], &c);
 	if ((pr = fork()) == 0) {
-		ref_pin(atoi(argv[7]));
+		ref_worker(atoi(argv[7]));
 		if (thr)
 			thr_receiver(&c, sh, buf, size, n, warm);
 		else
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 		_exit(0);
 	}
 	if ((ps = fork()) == 0) {
-		ref_pin(atoi(argv[6]));
+		ref_worker(atoi(argv[6]));
 		if (thr)
 			thr_sender(&c, sh, buf, size, n, warm);
 		else
