@@ -162,6 +162,23 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 	return params_finish(p, err);
 }
 
+/* prescan_format: takes --format before the other params, so an error in
+   an earlier param is already reported in the format asked for */
+static void prescan_format(struct bench_params *p, int argc, char **argv)
+{
+	struct bench_params tmp;
+	struct param_error e;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v = !strncmp(argv[i], "--format=", 9) ? argv[i] + 9 :
+				!strcmp(argv[i], "--format") && i + 1 < argc ? argv[i + 1] : NULL;
+
+		params_init(&tmp, p->cmd);
+		if (v && params_set(&tmp, "format", v, false, &e) == 0)
+			p->format = tmp.format;
+	}
+}
+
 /* --- jobs -------------------------------------------------------------- */
 
 static struct job *add_job(struct run *r, const struct mech_ops *ops, uint64_t size)
@@ -650,6 +667,7 @@ int cli_run_main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	prescan_format(&r.p, argc, argv);
 	rc = parse_args(&r.p, argc, argv, &err);
 	if (rc == 0 && r.demo && apply_args(&r.p, r.demo->defaults, 0, &err) < 0)
 		rc = -1;

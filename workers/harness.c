@@ -122,9 +122,21 @@ static inline int payload_ok(const struct worker *w, const unsigned char *buf, u
 	return size <= 8 || memcmp(buf + 8, w->pat[seq & 1] + 8, size - 8) == 0;
 }
 
-static void usage_snapshot(const struct worker *w, struct rusage *ru)
+/* A point in a worker's CPU account: rusage for the user/system split and
+   context switches, the CPU-time clock for a precise total (rusage is
+   tick-grained, too coarse for short reps). */
+struct usage_mark {
+	struct rusage ru;
+	uint64_t cpu_ns;
+};
+
+static void usage_snapshot(const struct worker *w, struct usage_mark *u)
 {
-	getrusage(w->thread ? RUSAGE_THREAD : RUSAGE_SELF, ru);
+	struct timespec ts;
+
+	getrusage(w->thread ? RUSAGE_THREAD : RUSAGE_SELF, &u->ru);
+	clock_gettime(w->thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID, &ts);
+	u->cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static double tv_s(struct timeval a, struct timeval b)
@@ -132,18 +144,18 @@ static double tv_s(struct timeval a, struct timeval b)
 	return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_usec - a.tv_usec) / 1e6;
 }
 
-static void usage_finish(struct worker *w, const struct rusage *a, uint64_t t0, uint64_t t1)
+static void usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0, uint64_t t1)
 {
 	struct worker_out *o = &w->ctl->out[w->role];
-	struct rusage b;
+	struct usage_mark b;
 	double wall = (double)(t1 - t0) / 1e9;
 
 	usage_snapshot(w, &b);
-	o->use.user_s = tv_s(a->ru_utime, b.ru_utime);
-	o->use.sys_s = tv_s(a->ru_stime, b.ru_stime);
-	o->use.util_pct = wall > 0 ? 100.0 * (o->use.user_s + o->use.sys_s) / wall : 0;
-	o->use.vol_cs = b.ru_nvcsw - a->ru_nvcsw;
-	o->use.invol_cs = b.ru_nivcsw - a->ru_nivcsw;
+	o->use.user_s = tv_s(a->ru.ru_utime, b.ru.ru_utime);
+	o->use.sys_s = tv_s(a->ru.ru_stime, b.ru.ru_stime);
+	o->use.util_pct = wall > 0 ? 100.0 * (double)(b.cpu_ns - a->cpu_ns) / 1e9 / wall : 0;
+	o->use.vol_cs = b.ru.ru_nvcsw - a->ru.ru_nvcsw;
+	o->use.invol_cs = b.ru.ru_nivcsw - a->ru.ru_nivcsw;
 	o->use.cpu = sched_getcpu();
 }
 
@@ -167,7 +179,7 @@ static int stream_send(struct worker *w)
 	size_t size = w->m.msg_size;
 	uint64_t seq = 0, batch = 1, next_check, t0 = 0, deadline = 0;
 	uint64_t total = w->count ? w->warmup + w->count : UINT64_MAX;
-	struct rusage ru;
+	struct usage_mark ru;
 	int rc;
 
 	for (; seq < w->warmup; seq++) {
@@ -234,7 +246,7 @@ static int stream_recv(struct worker *w)
 	struct worker_out *o = &c->out[ROLE_RECEIVER];
 	size_t size = w->m.msg_size;
 	uint64_t got = 0, expected = 0, t0 = 0;
-	struct rusage ru;
+	struct usage_mark ru;
 	int rc;
 
 	for (;;) {
@@ -334,7 +346,7 @@ static int latency_send(struct worker *w)
 	struct worker_out *o = &c->out[ROLE_SENDER];
 	uint64_t *rtt = NULL, seq, t0, deadline = 0, t;
 	size_t n = 0, cap = 0;
-	struct rusage ru;
+	struct usage_mark ru;
 	int rc = 0;
 
 	for (seq = 0; seq < w->warmup; seq++)
@@ -404,7 +416,7 @@ static int latency_echo(struct worker *w)
 	struct worker_out *o = &c->out[ROLE_RECEIVER];
 	size_t size = w->m.msg_size;
 	uint64_t got = 0, t0 = 0;
-	struct rusage ru;
+	struct usage_mark ru;
 	int rc;
 
 	usage_snapshot(w, &ru);
