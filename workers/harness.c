@@ -770,6 +770,13 @@ static int barrier(struct rep_state *st, int workers)
 	return rc;
 }
 
+/* stop_rep: tells both workers to stop and makes sure they do */
+static void stop_rep(struct rep_state *st)
+{
+	atomic_store(&st->ctl->stop, 1);
+	kill_workers(st, SIGKILL);   /* a worker may be blocked for good */
+}
+
 /* wait_workers: reaps both workers, reporting progress and enforcing the
    deadline and stop requests; 0 when both exited cleanly */
 static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint64_t t0,
@@ -782,42 +789,36 @@ static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint6
 	for (; r >= 0; r = reap_one(st, 100, &status)) {
 		uint64_t t = now_ns();
 
+		/* a stop asked of the run comes first: a Ctrl-C reaches the
+		   workers too, and their deaths are its consequence */
+		if (stop_requested && !bad) {
+			snprintf(err, errlen, "interrupted");
+			*code = "cancelled";
+			bad = 1;
+			stop_rep(st);
+		}
 		if (r == 1 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-			if (!bad && WIFSIGNALED(status) && !stop_requested) {
+			if (!bad && WIFSIGNALED(status)) {
 				snprintf(err, errlen, "a worker was killed by signal %d (%s); "
 					 "the other was stopped", WTERMSIG(status),
 					 strsignal(WTERMSIG(status)));
 				*code = "worker_killed";
 			}
 			bad = 1;
-			atomic_store(&st->ctl->stop, 1);
-			kill_workers(st, SIGKILL);   /* its peer may wait forever */
-		}
-		if (stop_requested && !bad) {
-			snprintf(err, errlen, "interrupted");
-			*code = "cancelled";
-			bad = 1;
-			atomic_store(&st->ctl->stop, 1);
-			kill_workers(st, SIGKILL);
+			stop_rep(st);
 		}
 		if (!bad && (double)(t - t0) / 1e9 > spec->deadline_s) {
 			snprintf(err, errlen, "rep exceeded its %.0f s limit; use a smaller "
 				 "count", spec->deadline_s);
 			*code = "timeout";
 			bad = 1;
-			atomic_store(&st->ctl->stop, 1);
-			kill_workers(st, SIGKILL);
+			stop_rep(st);
 		}
 		if (spec->progress && t - last >= 250000000ull) {
-			double done;
-			uint64_t total = atomic_load(&st->ctl->total);
-			uint64_t got = atomic_load(&st->ctl->progress);
+			double done = p->count ?
+				(double)atomic_load(&st->ctl->progress) / (double)(p->count + 1) :
+				(double)(t - t0) / 1e9 / p->duration;
 
-			if (p->count)
-				done = (double)got / (double)(p->count + 1);
-			else
-				done = (double)(t - t0) / 1e9 / p->duration;
-			(void)total;
 			spec->progress(spec->progress_ctx, done > 0.99 ? 0.99 : done);
 			last = t;
 		}
