@@ -177,7 +177,7 @@ static int stream_send(struct worker *w)
 {
 	struct ctl *c = w->ctl;
 	size_t size = w->m.msg_size;
-	uint64_t seq = 0, batch = 1, next_check, t0 = 0, deadline = 0;
+	uint64_t seq = 0, batch = 1, next_check, t0 = 0, deadline = 0, t_check;
 	uint64_t total = w->count ? w->warmup + w->count : UINT64_MAX;
 	struct usage_mark ru;
 	int rc;
@@ -188,23 +188,30 @@ static int stream_send(struct worker *w)
 			return worker_fail(w, "send_failed", "send", rc);
 	}
 	usage_snapshot(w, &ru);
-	t0 = now_ns();
+	t0 = t_check = now_ns();
 	if (!w->count)
 		deadline = t0 + (uint64_t)(w->spec->params->duration * 1e9);
+	else
+		batch = 1024;    /* only stop requests to look for: rarely */
 	next_check = seq + batch;
 	for (; seq < total; seq++) {
 		if (seq == next_check) {
 			if (atomic_load_explicit(&c->stop, memory_order_relaxed))
 				break;
 			if (deadline) {
+				/* read the clock about every 0.2-2 ms, whatever the
+				   message size, so the rep ends close to its duration */
 				uint64_t t = now_ns();
 				if (t >= deadline) {
 					/* the receiver stops after the next message */
 					total = seq + 1;
 					atomic_store(&c->total, total);
-				} else if (batch < 4096 && t - t0 < (uint64_t)batch * 1000000u) {
+				} else if (t - t_check < 200000 && batch < 4096) {
 					batch *= 2;
+				} else if (t - t_check > 2000000 && batch > 1) {
+					batch /= 2;
 				}
+				t_check = t;
 			}
 			next_check = seq + batch;
 		}
