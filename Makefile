@@ -3,7 +3,9 @@ CC       ?= gcc
 PORT     ?= 8080
 OPT      ?= -O2
 CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP
-LDLIBS   := -lmicrohttpd -lcjson -lrt -lm -pthread
+# libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_load.c),
+# so the run processes it spawns start without loading the HTTP/TLS stack
+LDLIBS   := -lcjson -lrt -lm -ldl -pthread
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))

@@ -15,6 +15,7 @@
 
 #include "../workers/mech.h"
 #include "http.h"
+#include "mhd_load.h"
 #include "params.h"
 #include "runs.h"
 #include "serve.h"
@@ -666,9 +667,14 @@ struct MHD_Daemon *http_start(const struct serve_config *config, int *port,
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
+	const char *lib_err;
 	bool v6;
 
 	cfg = config;
+	if ((lib_err = mhd_load())) {
+		snprintf(err, errlen, "%s", lib_err);
+		return NULL;
+	}
 	if (bind_addr(cfg->bind, cfg->port, &ss, &v6) < 0) {
 		snprintf(err, errlen, "bad bind address '%s': expected a numeric IPv4 or IPv6 "
 			 "address", cfg->bind);

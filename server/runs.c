@@ -522,8 +522,10 @@ static enum stop_reason relay_loop(struct run *r, struct relay *rl, int fd, pid_
 
 		if (left <= 0)
 			return STOP_TIMEOUT;
+		/* the run is ending: its exit follows within milliseconds, and
+		   the next run in the queue is waiting for it */
 		if (eof || exited_at > 0)
-			ms = ms > 50 ? 50 : ms;
+			ms = ms > 2 ? 2 : ms;
 		if (poll(pf, 2, ms) < 0 && errno != EINTR)
 			return STOP_CANCEL;
 		if (pf[1].revents)
