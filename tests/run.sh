@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run.sh -- runs every test suite, counts TAP "ok"/"not ok" lines, and ends
 # with "N passed, N failed". Suites: cmocka unit tests (normal and ASan+UBSan),
-# tests/integration/*.sh (against bin/ipcscope and bin/ipcscope-asan),
-# tests/api/*.test.mjs and tests/browser/*.test.mjs (node).
+# tests/integration/*.sh and tests/api/*.test.mjs (against bin/ipcscope and
+# bin/ipcscope-asan), tests/browser/*.test.mjs (node).
 # usage: tests/run.sh [FILTER]   only suites whose path contains FILTER
 set -u
 cd "$(dirname "$0")/.."
@@ -55,6 +55,10 @@ done
 for t in tests/api/*.test.mjs tests/browser/*.test.mjs; do
 	[ -f "$t" ] || continue
 	run_suite "${t#tests/}" env IPCSCOPE="$top/bin/ipcscope" node "$t"
+done
+for t in tests/api/*.test.mjs; do
+	[ -f "$t" ] || continue
+	run_suite "api-asan/$(basename "$t")" env IPCSCOPE="$top/bin/ipcscope-asan" ASAN=1 node "$t"
 done
 
 if [ ${#failures[@]} -gt 0 ]; then
