@@ -176,7 +176,10 @@ static int worker_fail(struct worker *w, const char *code, const char *what, int
 static int stream_send(struct worker *w)
 {
 	struct ctl *c = w->ctl;
-	size_t size = w->m.msg_size;
+	struct mech *m = &w->m;     /* invariants in locals, as in stream_recv */
+	int (*send)(struct mech *, const void *, size_t) = m->ops->send;
+	unsigned char *pat0 = w->pat[0], *pat1 = w->pat[1];
+	const size_t size = m->msg_size;
 	uint64_t seq = 0, batch = 1, next_check, t0 = 0, deadline = 0, t_check;
 	uint64_t total = w->count ? w->warmup + w->count : UINT64_MAX;
 	struct usage_mark ru;
@@ -195,6 +198,8 @@ static int stream_send(struct worker *w)
 		batch = 1024;    /* only stop requests to look for: rarely */
 	next_check = seq + batch;
 	for (; seq < total; seq++) {
+		unsigned char *msg = seq & 1 ? pat1 : pat0;
+
 		if (seq == next_check) {
 			if (atomic_load_explicit(&c->stop, memory_order_relaxed))
 				break;
@@ -215,8 +220,8 @@ static int stream_send(struct worker *w)
 			}
 			next_check = seq + batch;
 		}
-		put_seq(w->pat[seq & 1], size, seq);
-		if ((rc = w->m.ops->send(&w->m, w->pat[seq & 1], size)) < 0)
+		put_seq(msg, size, seq);
+		if (__builtin_expect((rc = send(m, msg, size)) < 0, 0))
 			return worker_fail(w, "send_failed", "send", rc);
 	}
 	c->out[ROLE_SENDER].t_start_ns = t0;
@@ -225,52 +230,58 @@ static int stream_send(struct worker *w)
 	return 0;
 }
 
-/* account: checks one received message against the expected sequence */
-static inline void account(struct worker *w, struct worker_out *o, const unsigned char *buf,
-			   uint64_t *expected)
+/* account_gap: a message that is not the next one expected: a gap means
+   lost messages, one behind a duplicate, anything else a reordering */
+static void account_gap(struct worker_out *o, uint64_t seq, uint64_t *expected,
+			uint64_t mask)
 {
-	uint64_t mask = seq_mask(w->m.msg_size);
-	uint64_t seq = get_seq(buf, w->m.msg_size);
 	uint64_t want = *expected & mask;
 
-	if (seq == want) {
-		(*expected)++;
-	} else if (((seq - want) & mask) < (mask >> 1)) {
-		o->lost += (seq - want) & mask;      /* a gap: messages skipped */
+	if (((seq - want) & mask) < (mask >> 1)) {
+		o->lost += (seq - want) & mask;
 		*expected += ((seq - want) & mask) + 1;
 	} else if (((want - seq) & mask) == 1) {
 		o->duplicated++;
 	} else {
 		o->reordered++;
 	}
-	if (w->spec->params->verify && !payload_ok(w, buf, seq))
-		o->corrupted++;
 }
 
 static int stream_recv(struct worker *w)
 {
 	struct ctl *c = w->ctl;
 	struct worker_out *o = &c->out[ROLE_RECEIVER];
-	size_t size = w->m.msg_size;
+	/* the loop's invariants in locals: the indirect call would otherwise
+	   make the compiler reload each of them for every message */
+	struct mech *m = &w->m;
+	int (*recv)(struct mech *, void *, size_t) = m->ops->recv;
+	unsigned char *rbuf = w->rbuf;
+	const size_t size = m->msg_size;
+	const uint64_t mask = seq_mask(size), warmup = w->warmup;
+	const int verify = w->spec->params->verify;
 	uint64_t got = 0, expected = 0, t0 = 0;
 	struct usage_mark ru;
 	int rc;
 
 	for (;;) {
 		uint64_t total = atomic_load_explicit(&c->total, memory_order_acquire);
+		uint64_t seq;
 
 		if (got >= total)
 			break;
-		if (got == w->warmup) {
+		if (got == warmup) {
 			usage_snapshot(w, &ru);
 			t0 = now_ns();
 		}
-		rc = w->m.ops->recv(&w->m, w->rbuf, size);
-		if (rc == -ETIMEDOUT) {
+		rc = recv(m, rbuf, size);
+		if (__builtin_expect(rc < 0, 0)) {
+			if (rc != -ETIMEDOUT)
+				return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed",
+						   "recv", rc);
 			o->errors++;
 			if (atomic_load(&c->stop))
 				break;
-			if (w->m.ops->lossy && atomic_load(&c->sender_done)) {
+			if (m->ops->lossy && atomic_load(&c->sender_done)) {
 				/* everything was sent: what did not come is lost */
 				total = atomic_load(&c->total);
 				if (total != UINT64_MAX && total > expected)
@@ -279,9 +290,13 @@ static int stream_recv(struct worker *w)
 			}
 			continue;
 		}
-		if (rc < 0)
-			return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed", "recv", rc);
-		account(w, o, w->rbuf, &expected);
+		seq = get_seq(rbuf, size);
+		if (__builtin_expect(seq == (expected & mask), 1))
+			expected++;
+		else
+			account_gap(o, seq, &expected, mask);
+		if (verify && !payload_ok(w, rbuf, seq))
+			o->corrupted++;
 		if ((++got & (PROGRESS_EVERY - 1)) == 0)
 			atomic_store_explicit(&c->progress, got, memory_order_relaxed);
 	}
