@@ -10,6 +10,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../sysinfo.h"
+
 /* io_write_all: writes len bytes, looping over short writes; 0 or -errno
    (-EPIPE when the reader is gone) */
 static inline int io_write_all(int fd, const void *buf, size_t len)
@@ -148,28 +150,13 @@ static inline long long io_sockbuf(int fd, int opt)
 	return v;
 }
 
-/* io_proc_long: reads one integer from a /proc file such as
-   /proc/sys/fs/mqueue/msgsize_max; the value, or -1 when unreadable */
-static inline long long io_proc_long(const char *path)
-{
-	long long v = -1;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* io_sockbuf_grow: asks for send and receive buffers as large as
    net.core.wmem_max and rmem_max allow (the kernel doubles the request for
    its bookkeeping; read back what was granted with io_sockbuf) */
 static inline void io_sockbuf_grow(int fd)
 {
-	long long w = io_proc_long("/proc/sys/net/core/wmem_max");
-	long long r = io_proc_long("/proc/sys/net/core/rmem_max");
+	long long w = sysinfo_read_long("/proc/sys/net/core/wmem_max");
+	long long r = sysinfo_read_long("/proc/sys/net/core/rmem_max");
 	int v;
 
 	if (w > 0 && w <= 0x3fffffff) {

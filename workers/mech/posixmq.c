@@ -22,7 +22,7 @@ struct posixmq_priv {
 
 static void posixmq_limits(struct mech_limits *lim)
 {
-	long long max = io_proc_long(MQ_MSGSIZE_MAX);
+	long long max = sysinfo_read_long(MQ_MSGSIZE_MAX);
 
 	lim->min_size = 1;
 	lim->max_size = max > 0 ? (size_t)max : 0;
@@ -60,7 +60,7 @@ static mqd_t posixmq_make(const struct mech *m, const char *dir, long depth)
 /* posixmq_depth: the queue depth to ask for: POSIXMQ_DEPTH within msg_max */
 static long posixmq_depth(void)
 {
-	long long max = io_proc_long(MQ_MSG_MAX);
+	long long max = sysinfo_read_long(MQ_MSG_MAX);
 
 	return max > 0 && max < POSIXMQ_DEPTH ? (long)max : POSIXMQ_DEPTH;
 }
@@ -68,7 +68,7 @@ static long posixmq_depth(void)
 static int posixmq_create(struct mech *m)
 {
 	struct posixmq_priv *p = calloc(1, sizeof(*p));
-	long long max = io_proc_long(MQ_MSGSIZE_MAX);
+	long long max = sysinfo_read_long(MQ_MSGSIZE_MAX);
 	struct mq_attr got;
 	long depth = posixmq_depth();
 

@@ -1,6 +1,7 @@
 /* ring.c -- setup and slow paths of the SPSC ring shared by shm-ring and threads */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "ring.h"
 
@@ -127,4 +128,37 @@ int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
 			ring_attach(&p->tx, back, spin_send_timeout(timeout_ms));
 	}
 	return 0;
+}
+
+int ring_mech_open(struct mech *m, enum mech_role role)
+{
+	m->role = role;
+	return ring_pair_open(m->priv, role, m->timeout_ms);
+}
+
+int ring_mech_send(struct mech *m, const void *buf, size_t len)
+{
+	return ring_pair_send(m->priv, m->role, buf, len);
+}
+
+int ring_mech_recv(struct mech *m, void *buf, size_t len)
+{
+	return ring_pair_recv(m->priv, m->role, buf, len);
+}
+
+void ring_mech_close(struct mech *m)
+{
+	(void)m;
+}
+
+void ring_mech_destroy(struct mech *m)
+{
+	struct ring_pair *rp = m->priv;
+
+	if (!rp)
+		return;
+	if (rp->mem)
+		munmap(rp->mem, rp->map_bytes);
+	free(rp);
+	m->priv = NULL;
 }

@@ -159,4 +159,15 @@ static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
 	return ring_pop(e, buf, len);
 }
 
+/* The mech_ops entries shm-ring and threads share: their rings differ only
+   in where the memory comes from (create), not in how it is used. */
+int ring_mech_open(struct mech *m, enum mech_role role);
+int ring_mech_send(struct mech *m, const void *buf, size_t len);
+int ring_mech_recv(struct mech *m, void *buf, size_t len);
+/* ring_mech_close: nothing per worker; the mapping goes with the worker */
+void ring_mech_close(struct mech *m);
+/* ring_mech_destroy: unmaps the rings and frees the pair; safe after a
+   partial create */
+void ring_mech_destroy(struct mech *m);
+
 #endif

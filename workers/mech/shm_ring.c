@@ -30,39 +30,6 @@ static int shmring_create(struct mech *m)
 	return 0;
 }
 
-static int shmring_open(struct mech *m, enum mech_role role)
-{
-	m->role = role;
-	return ring_pair_open(m->priv, role, m->timeout_ms);
-}
-
-static int shmring_send(struct mech *m, const void *buf, size_t len)
-{
-	return ring_pair_send(m->priv, m->role, buf, len);
-}
-
-static int shmring_recv(struct mech *m, void *buf, size_t len)
-{
-	return ring_pair_recv(m->priv, m->role, buf, len);
-}
-
-static void shmring_close(struct mech *m)
-{
-	(void)m;   /* the mapping goes with the worker; destroy unmaps it */
-}
-
-static void shmring_destroy(struct mech *m)
-{
-	struct ring_pair *rp = m->priv;
-
-	if (!rp)
-		return;
-	if (rp->mem)
-		munmap(rp->mem, rp->map_bytes);
-	free(rp);
-	m->priv = NULL;
-}
-
 const struct mech_ops mech_shm_ring = {
 	.name = "shm-ring",
 	.summary = "A lock-free circular queue in shared memory: the sender "
@@ -76,9 +43,9 @@ const struct mech_ops mech_shm_ring = {
 		   "the workers start, so the memory vanishes with the last "
 		   "mapping even if every process is killed",
 	.create = shmring_create,
-	.open = shmring_open,
-	.send = shmring_send,
-	.recv = shmring_recv,
-	.close = shmring_close,
-	.destroy = shmring_destroy,
+	.open = ring_mech_open,
+	.send = ring_mech_send,
+	.recv = ring_mech_recv,
+	.close = ring_mech_close,
+	.destroy = ring_mech_destroy,
 };

@@ -34,8 +34,8 @@ struct sysvmq_priv {
    the whole queue, so a message must fit both; 0 when unknown */
 static size_t sysvmq_max(long long *msgmax, long long *msgmnb)
 {
-	*msgmax = io_proc_long(SYSVMQ_MSGMAX);
-	*msgmnb = io_proc_long(SYSVMQ_MSGMNB);
+	*msgmax = sysinfo_read_long(SYSVMQ_MSGMAX);
+	*msgmnb = sysinfo_read_long(SYSVMQ_MSGMNB);
 	if (*msgmax <= 0 || *msgmnb <= 0)
 		return 0;
 	return (size_t)(*msgmax < *msgmnb ? *msgmax : *msgmnb);

@@ -27,39 +27,6 @@ static int threads_create(struct mech *m)
 	return 0;
 }
 
-static int threads_open(struct mech *m, enum mech_role role)
-{
-	m->role = role;
-	return ring_pair_open(m->priv, role, m->timeout_ms);
-}
-
-static int threads_send(struct mech *m, const void *buf, size_t len)
-{
-	return ring_pair_send(m->priv, m->role, buf, len);
-}
-
-static int threads_recv(struct mech *m, void *buf, size_t len)
-{
-	return ring_pair_recv(m->priv, m->role, buf, len);
-}
-
-static void threads_close(struct mech *m)
-{
-	(void)m;   /* private memory: destroy (or process exit) releases it */
-}
-
-static void threads_destroy(struct mech *m)
-{
-	struct ring_pair *rp = m->priv;
-
-	if (!rp)
-		return;
-	if (rp->mem)
-		munmap(rp->mem, rp->map_bytes);
-	free(rp);
-	m->priv = NULL;
-}
-
 const struct mech_ops mech_threads = {
 	.name = "threads",
 	.summary = "Two threads of one process pass messages through the same "
@@ -73,9 +40,9 @@ const struct mech_ops mech_threads = {
 		   "left behind",
 	.threads = 1,
 	.create = threads_create,
-	.open = threads_open,
-	.send = threads_send,
-	.recv = threads_recv,
-	.close = threads_close,
-	.destroy = threads_destroy,
+	.open = ring_mech_open,
+	.send = ring_mech_send,
+	.recv = ring_mech_recv,
+	.close = ring_mech_close,
+	.destroy = ring_mech_destroy,
 };
