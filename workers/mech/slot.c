@@ -67,6 +67,53 @@ static int slot_spin_get(struct slot_ctl *c, void *buf, size_t len, int tmo)
 	return 0;
 }
 
+/*
+ * Spin in latency mode: the two sides alternate (a ping, then its echo), so
+ * the peer's next message proves it has emptied our slot and nobody needs
+ * to clear a flag. The state word becomes a count of messages posted,
+ * written only by the poster: one cache-line transfer per direction where
+ * the flag protocol needs the clear to travel back as well. Our previous
+ * message was taken once the peer has posted as many as we have (the
+ * sender: its echo came) or one more (the echoing side: the next ping
+ * came); that count sits in the line we spin on anyway.
+ */
+static int slot_spin_post(struct slot_map *sm, const void *buf, size_t len, int tmo)
+{
+	struct slot_ctl *c = sm->tx;
+	uint32_t need = sm->tx_seq + sm->lag;
+	struct spin_wait w;
+	int rc;
+
+#define PEER_BEHIND() ((int32_t)(atomic_load_explicit(&sm->rx->state, \
+					memory_order_acquire) - need) < 0)
+	if (sm->tx_seq && PEER_BEHIND()) {
+		spin_start(&w, tmo);
+		while (PEER_BEHIND())
+			if ((rc = spin_once(&w)))
+				return rc;
+	}
+#undef PEER_BEHIND
+	memcpy(slot_payload(c), buf, len);
+	atomic_store_explicit(&c->state, ++sm->tx_seq, memory_order_release);
+	return 0;
+}
+
+static int slot_spin_take(struct slot_ctl *c, void *buf, size_t len, uint32_t seq,
+			  int timeout_ms)
+{
+	struct spin_wait w;
+	int rc;
+
+	if (atomic_load_explicit(&c->state, memory_order_acquire) != seq) {
+		spin_start(&w, timeout_ms);
+		while (atomic_load_explicit(&c->state, memory_order_acquire) != seq)
+			if ((rc = spin_once(&w)))
+				return rc;
+	}
+	memcpy(buf, slot_payload(c), len);
+	return 0;
+}
+
 /* ---- sem: a process-shared semaphore pair, empty (1) and full (0) ---- */
 
 static int slot_sem_wait(sem_t *s, int timeout_ms)
@@ -318,6 +365,7 @@ int slot_open(struct mech *m, enum mech_role role)
 	back = sm->ndirs > 1 ? slot_dir(sm, 1) : NULL;
 	sm->tx = role == ROLE_SENDER ? fwd : back;
 	sm->rx = role == ROLE_SENDER ? back : fwd;
+	sm->lag = role == ROLE_SENDER ? 0 : 1;
 	return 0;
 }
 
@@ -333,6 +381,8 @@ int slot_send(struct mech *m, const void *buf, size_t len)
 		return -EMSGSIZE;
 	switch (sm->sync) {
 	case SYNC_SPIN:
+		if (sm->ndirs > 1)      /* latency mode: see slot_spin_post */
+			return slot_spin_post(sm, buf, len, tmo);
 		return slot_spin_put(c, buf, len, tmo);
 	case SYNC_SEM:
 		return slot_sem_put(c, buf, len, tmo);
@@ -355,6 +405,12 @@ int slot_recv(struct mech *m, void *buf, size_t len)
 		return -EMSGSIZE;
 	switch (sm->sync) {
 	case SYNC_SPIN:
+		if (sm->ndirs > 1) {
+			int rc = slot_spin_take(c, buf, len, sm->rx_seq + 1, sm->timeout_ms);
+			if (rc == 0)
+				sm->rx_seq++;
+			return rc;
+		}
 		return slot_spin_get(c, buf, len, sm->timeout_ms);
 	case SYNC_SEM:
 		return slot_sem_get(c, buf, len, sm->timeout_ms);

@@ -47,6 +47,9 @@ struct slot_map {
 	enum shm_sync sync;
 	int timeout_ms;            /* receive bound, scaled by message size */
 	struct slot_ctl *tx, *rx;  /* this worker's directions, after open */
+	uint32_t tx_seq, rx_seq;   /* spin in latency mode: messages posted on
+				      tx and taken from rx by this worker */
+	uint32_t lag;              /* 0 for the sender, 1 for the echoing side */
 };
 
 /* slot_map_new: plans the slots for m (sizes, directions, sync);
