@@ -81,7 +81,9 @@ ipc() {
 	wait -n -p first $pid $wd
 	rc=$?
 	if [ "$first" = "$pid" ]; then
-		kill $wd 2>/dev/null
+		# SIGKILL: caught before it execs sleep, the watchdog is still a
+		# copy of this shell, and a catchable signal would run its EXIT trap
+		kill -9 $wd 2>/dev/null
 		wait $wd 2>/dev/null
 		return $rc
 	fi
