@@ -1,8 +1,11 @@
 /* sockpair.c -- the two connected sockets a socket backend makes before fork */
 #include "sockpair.h"
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "io.h"
 
@@ -62,4 +65,24 @@ void sockpair_grant_buffers(struct mech *m)
 
 	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->sv[0], SO_SNDBUF));
 	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
+}
+
+int sockpair_bind_loopback(int type, struct sockaddr_in *addr)
+{
+	socklen_t alen = sizeof(*addr);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	addr->sin_family = AF_INET;
+	addr->sin_port = 0;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &alen) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }

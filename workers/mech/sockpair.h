@@ -38,6 +38,13 @@ void sockpair_close(struct mech *m);
    safe after a partial create */
 void sockpair_destroy(struct mech *m);
 
+struct sockaddr_in;
+
+/* sockpair_bind_loopback: a socket of type (SOCK_STREAM, SOCK_DGRAM)
+   bound to 127.0.0.1 at a port the kernel picks, that address in *addr;
+   the fd or -errno */
+int sockpair_bind_loopback(int type, struct sockaddr_in *addr);
+
 /* sockpair_grant_buffers: records the buffer sizes the kernel gave */
 void sockpair_grant_buffers(struct mech *m);
 

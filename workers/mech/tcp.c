@@ -15,21 +15,10 @@
    whose address goes to *addr; the fd or -errno */
 static int tcp_listener(struct sockaddr_in *addr)
 {
-	socklen_t alen = sizeof(*addr);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int err;
+	int fd = sockpair_bind_loopback(SOCK_STREAM, addr), err;
 
-	if (fd < 0)
-		return -errno;
-	addr->sin_family = AF_INET;
-	addr->sin_port = 0;
-	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
-	    listen(fd, 1) < 0 ||
-	    getsockname(fd, (struct sockaddr *)addr, &alen) < 0)
-		goto fail;
-	return fd;
-fail:
+	if (fd < 0 || listen(fd, 1) == 0)
+		return fd;
 	err = -errno;
 	close(fd);
 	return err;

@@ -25,28 +25,6 @@ static void udp_limits(struct mech_limits *lim)
 	       "and 8-byte UDP headers");
 }
 
-/* udp_bind: a UDP socket bound to 127.0.0.1 at a kernel-chosen port, with
-   its address in *addr; the fd or -errno */
-static int udp_bind(struct sockaddr_in *addr)
-{
-	socklen_t alen = sizeof(*addr);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	addr->sin_family = AF_INET;
-	addr->sin_port = 0;
-	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)addr, &alen) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 /* udp_pair: two bound sockets, each connect()ed to the other so it only
    talks to (and only hears from) its peer */
 static int udp_pair(int sv[2], int timeout_ms)
@@ -55,7 +33,7 @@ static int udp_pair(int sv[2], int timeout_ms)
 	int ret;
 
 	for (int i = 0; i < 2; i++) {
-		sv[i] = udp_bind(&a[i]);
+		sv[i] = sockpair_bind_loopback(SOCK_DGRAM, &a[i]);
 		if (sv[i] < 0) {
 			ret = sv[i];
 			sv[i] = -1;
