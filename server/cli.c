@@ -687,10 +687,18 @@ int cli_run_main(int argc, char **argv)
 	install_signals();
 	cleanup_sweep_stale();
 	skipped = cJSON_CreateArray();
-	if (cleanup_tmpdir_make(r.tmpdir, sizeof(r.tmpdir)) < 0 || plan(&r, skipped) < 0) {
-		r.tmpdir[0] = r.tmpdir[0] == '/' ? r.tmpdir[0] : '\0';
+	if ((rc = cleanup_tmpdir_make(r.tmpdir, sizeof(r.tmpdir))) < 0 || plan(&r, skipped) < 0) {
+		char msg[640];
+
+		if (rc < 0) {
+			snprintf(msg, sizeof(msg), "cannot make a run directory '%s': %s",
+				 r.tmpdir, strerror(-rc));
+			r.tmpdir[0] = '\0';      /* nothing was made: nothing to remove */
+		} else {
+			snprintf(msg, sizeof(msg), "cannot plan the run: out of memory");
+		}
 		cJSON_Delete(skipped);
-		emit_error(&r, "setup_failed", "cannot set up the run: out of memory or no temp dir", NULL, 0);
+		emit_error(&r, "setup_failed", msg, NULL, 0);
 		emit_end(&r, "error");
 		run_free(&r);
 		return 1;
