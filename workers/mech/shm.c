@@ -9,18 +9,13 @@
 static int posixshm_create(struct mech *m)
 {
 	struct slot_map *sm = slot_map_new(m);
-	char name[MECH_NAME_MAX + 16];
 	void *mem = NULL;
 	int rc;
 
 	if (!sm)
 		return -ENOMEM;
 	m->priv = sm;
-	/* the name exists only inside shmap_posix: /dev/shm is clean again
-	   before any worker starts, whatever happens to it later */
-	if (snprintf(name, sizeof(name), "/%s-shm", m->tag) >= (int)sizeof(name))
-		return -ENAMETOOLONG;
-	rc = shmap_posix(name, sm->map_bytes, &mem);
+	rc = shmap_posix(m->tag, "shm", sm->map_bytes, &mem);
 	if (rc)
 		return rc;
 	rc = slot_map_init(sm, mem, m);

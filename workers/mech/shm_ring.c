@@ -11,18 +11,13 @@
 static int shmring_create(struct mech *m)
 {
 	struct ring_pair *rp = ring_pair_new(m);
-	char name[MECH_NAME_MAX + 16];
 	void *mem = NULL;
 	int rc;
 
 	if (!rp)
 		return -ENOMEM;
 	m->priv = rp;
-	/* the name exists only inside shmap_posix: /dev/shm is clean again
-	   before any worker starts, whatever happens to it later */
-	if (snprintf(name, sizeof(name), "/%s-ring", m->tag) >= (int)sizeof(name))
-		return -ENAMETOOLONG;
-	rc = shmap_posix(name, rp->map_bytes, &mem);
+	rc = shmap_posix(m->tag, "ring", rp->map_bytes, &mem);
 	if (rc)
 		return rc;
 	ring_pair_init(rp, mem, m);

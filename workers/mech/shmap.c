@@ -1,5 +1,6 @@
 /* shmap.c -- fresh shared mappings for shm, shm-ring and mmap, unlinked at birth */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/mman.h>
@@ -33,10 +34,14 @@ out:
 	return rc;
 }
 
-int shmap_posix(const char *name, size_t bytes, void **out)
+int shmap_posix(const char *tag, const char *suffix, size_t bytes, void **out)
 {
-	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	char name[256];
+	int fd;
 
+	if (snprintf(name, sizeof(name), "/%s-%s", tag, suffix) >= (int)sizeof(name))
+		return -ENAMETOOLONG;
+	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	shm_unlink(name);
