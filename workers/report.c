@@ -152,12 +152,6 @@ cJSON *report_params_json(const struct bench_params *p)
 	return o;
 }
 
-double report_figure(const struct rep_result *res, int *higher_better)
-{
-	*higher_better = !res->has_latency;
-	return res->has_latency ? res->lat.p50 : res->msgs_per_s;
-}
-
 static void add_spread(cJSON *o, const char *key, const double *x, int n)
 {
 	struct spread s;

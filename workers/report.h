@@ -43,10 +43,6 @@ cJSON *report_params_json(const struct bench_params *p);
 cJSON *report_summary_json(const char *run, const char *mech,
 			   const struct rep_result *res, int n);
 
-/* report_figure: the figure a comparison ranks by for a rep (msgs/s in
-   throughput mode, one-way p50 in latency mode); *higher_better set */
-double report_figure(const struct rep_result *res, int *higher_better);
-
 /* report_json_string: compact JSON text of o (caller frees), NULL on OOM */
 char *report_json_string(const cJSON *o);
 
