@@ -294,7 +294,9 @@ static int plan(struct run *r, cJSON *skipped)
 static cJSON *probe_granted(struct run *r)
 {
 	cJSON *all = cJSON_CreateObject();
+	char tag[64];
 
+	snprintf(tag, sizeof(tag), "ipcscope-%d-probe", (int)getpid());
 	for (int i = 0; i < r->njobs; i++) {
 		struct mech m = { 0 };
 		cJSON *g;
@@ -307,18 +309,13 @@ static cJSON *probe_granted(struct run *r)
 		m.sync = r->jobs[i].p.sync;
 		m.timeout_ms = 200;
 		m.tmpdir = r->tmpdir;
-		m.tag = "ipcscope-probe";
-		{
-			char tag[64];
-			snprintf(tag, sizeof(tag), "ipcscope-%d-probe", (int)getpid());
-			m.tag = tag;
-			g = cJSON_AddObjectToObject(all, m.ops->name);
-			if (m.ops->create(&m) == 0)
-				for (int k = 0; k < m.ngranted; k++)
-					cJSON_AddNumberToObject(g, m.granted[k].key,
-								(double)m.granted[k].value);
-			m.ops->destroy(&m);
-		}
+		m.tag = tag;
+		g = cJSON_AddObjectToObject(all, m.ops->name);
+		if (m.ops->create(&m) == 0)
+			for (int k = 0; k < m.ngranted; k++)
+				cJSON_AddNumberToObject(g, m.granted[k].key,
+							(double)m.granted[k].value);
+		m.ops->destroy(&m);
 	}
 	return all;
 }
