@@ -1,0 +1,72 @@
+/* interference.h -- what else ran on a rep's CPUs, and how far apart the platform put them */
+#ifndef IPCSCOPE_INTERFERENCE_H
+#define IPCSCOPE_INTERFERENCE_H
+
+#include <stdbool.h>
+
+#define INTERF_MAX_CPUS 64
+
+/* Ticks of one CPU's line in /proc/stat (USER_HZ units). */
+struct cpu_ticks {
+	unsigned long long busy;    /* user nice system irq softirq */
+	unsigned long long steal;
+	unsigned long long total;   /* busy + idle + iowait + steal */
+};
+
+/* What interference_begin saw, for interference_end to subtract. */
+struct interference_mark {
+	int ncpus;
+	int cpu[INTERF_MAX_CPUS];
+	struct cpu_ticks t[INTERF_MAX_CPUS];
+	double own_cpu_s;           /* this process and its reaped children */
+	double t_s;                 /* CLOCK_MONOTONIC */
+};
+
+/* What disturbed one rep. Fields not measured hold -1. */
+struct interference {
+	double other_cpu_pct;       /* others' share of the run's CPUs' time */
+	double steal_pct;           /* hypervisor's share of it */
+	long involuntary_ctx;       /* summed over the workers */
+	long migrations;            /* summed over the workers (pin=none) */
+	double line_rtt_ns;         /* cache-line round trip between the CPUs */
+};
+
+/* interference_parse_stat: the ticks of "cpuN" in /proc/stat text; 0, or
+   -1 when the line is missing or malformed */
+int interference_parse_stat(const char *text, int cpu, struct cpu_ticks *t);
+
+/* interference_cpus: the CPUs a rep runs on: the two given when >= 0 (one
+   when equal), else every CPU this process may use; returns how many */
+int interference_cpus(int a, int b, int *cpus, int max);
+
+/* interference_begin: samples /proc/stat for cpus and this process's own
+   CPU time (with its reaped children); 0, or -1 when /proc/stat cannot be
+   read */
+int interference_begin(struct interference_mark *mk, const int *cpus, int ncpus);
+
+/* interference_end: after the rep's workers are reaped: others' and steal
+   shares of the marked CPUs since begin, less this process's and its
+   children's own time; fills other_cpu_pct and steal_pct (-1 on error) */
+void interference_end(const struct interference_mark *mk, struct interference *out);
+
+/* interference_own_migrations: se.nr_migrations of the calling thread, or
+   -1 when the kernel does not say (no CONFIG_SCHED_DEBUG) */
+long interference_own_migrations(void);
+
+/* interference_line_rtt: ns per round trip of one cache line bounced
+   between threads pinned to cpus a and b for about budget_ns; -1 when a and
+   b are the same CPU or cannot be pinned */
+double interference_line_rtt(int a, int b, long budget_ns);
+
+/* A line round trip this many times slower or faster than the run's
+   first says the platform moved (vCPUs placed elsewhere on the host). */
+#define INTERF_MOVED_FACTOR 1.5
+
+/* interference_moved: true when rtt and ref (both measured, > 0) differ by
+   more than INTERF_MOVED_FACTOR either way */
+bool interference_moved(double ref, double rtt);
+
+/* interference_init: every field -1 (not measured) */
+void interference_init(struct interference *x);
+
+#endif
