@@ -10,8 +10,9 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
 LIBSRC   := $(filter-out server/main.c,$(SRC))
-WEBCOPY  := $(patsubst web/%,static/%,$(wildcard web/*.html web/*.js web/*.css))
-STATIC   := $(sort $(wildcard static/*) $(WEBCOPY))
+# what the binary serves: static/ as it is, the page's modules from web/,
+# and chart.js vendored from the lock file (the only generated file)
+PAGE     := $(sort $(filter-out static/chart.umd.js,$(wildcard static/*)) $(wildcard web/*.js)) static/chart.umd.js
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 
 OBJ      := $(SRC:%.c=obj/%.o) obj/static_data.o
@@ -33,18 +34,14 @@ obj/.deps-bench: scripts/deps.sh
 	@mkdir -p obj && scripts/deps.sh bench && touch $@
 
 # web/node_modules comes from the committed lock file; chart.js is vendored
-# into static/ so the binary serves it with no network at run time.
+# into static/ (git-ignored) so the binary serves it with no network at run time.
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 static/chart.umd.js: web/node_modules/.installed
 	@mkdir -p $(@D)
 	cp web/node_modules/chart.js/dist/chart.umd.js $@
-# the page's source is web/; static/ holds generated copies (not committed)
-static/%: web/%
-	@mkdir -p $(@D)
-	cp $< $@
-web: static/chart.umd.js $(WEBCOPY)
+web: static/chart.umd.js
 
 bin/ipcscope: $(OBJ)
 	@mkdir -p $(@D)
@@ -66,9 +63,9 @@ bin/embed: scripts/embed.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-obj/static_data.c: bin/embed static/chart.umd.js $(STATIC)
+obj/static_data.c: bin/embed $(PAGE)
 	@mkdir -p $(@D)
-	bin/embed static $(sort $(STATIC) static/chart.umd.js) > $@.tmp && mv $@.tmp $@
+	bin/embed $(PAGE) > $@.tmp && mv $@.tmp $@
 obj/static_data.o: obj/static_data.c
 	$(CC) -std=c11 -O2 -c -o $@ $<
 obj-asan/static_data.o: obj/static_data.c
@@ -93,6 +90,6 @@ bench: obj/.deps-bench bin/ipcscope
 	bench/run.sh
 
 clean:
-	rm -rf bin obj obj-asan tests/out static/chart.umd.js $(WEBCOPY)
+	rm -rf bin obj obj-asan tests/out static/chart.umd.js
 
 -include $(OBJ:.o=.d) $(AOBJ:.o=.d)

@@ -1,0 +1,76 @@
+// demos-view.js -- the demos view: the list, a demo's live stage and its lesson
+'use strict';
+
+import { getJson } from './stream.js';
+import { RunModel } from './model.js';
+import { $, $$, esc, listOf, clearMessages } from './dom.js';
+import { state, charts, ui } from './state.js';
+import { statusText } from './progress.js';
+import { renderComparison } from './run-view.js';
+import { stream } from './running.js';
+
+export function renderDemo() {
+  if (!charts.demo || !state.demo) return;
+  const info = state.demoInfo || {};
+  const comp = state.demo.comparisons[state.demo.comparisons.length - 1];
+  charts.demo.update(state.demo, info.title || info.name || 'demo', info.metric || (comp && comp.metric));
+  renderComparison(state.demo, $('#demo-comparison'));
+  $('#demo-status').textContent = statusText(state.demo, `demo ${info.name || ''}`);
+  $('#demo-status').className = `status ${state.demo.status}`;
+  $('#demo-lesson').textContent = state.demo.lesson || (state.demo.status === 'running' ? 'measuring…' : '');
+}
+
+
+export async function loadDemos() {
+  const box = $('#demo-list');
+  let demos;
+  try {
+    demos = listOf(await getJson('/api/demos'), 'demos');
+  } catch (e) {
+    box.textContent = `Could not load the demos: ${e.message}`;
+    return;
+  }
+  if (!demos.length) {
+    box.innerHTML = '<p class="empty">No demos yet: this server offers none.</p>';
+    return;
+  }
+  box.innerHTML = demos.map((d, i) => `<article class="demo"><h3>${esc(d.title || d.name)}</h3>` +
+    `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
+    (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
+    (d.defaults || d.params ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +
+    `<button type="button" class="demo-run primary" data-demo="${i}">Run ${esc(d.name)}</button></article>`).join('');
+  $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => runDemo(demos[Number(b.dataset.demo)])));
+  ui.setBusy(state.busy);
+}
+
+function demoDefaults(d) {
+  const v = d.defaults || d.params;
+  if (typeof v === 'string') return v;
+  return Object.entries(v).map(([k, x]) => `${k}=${x}`).join(' ');
+}
+
+// showDemo: puts a demo's model on the stage (a live run or a reopened one)
+export function showDemo(model, info) {
+  state.demoInfo = info;
+  state.demo = model;
+  $('#demo-stage').hidden = false;
+  $('#demo-list').hidden = true;
+  $('#demo-title').textContent = info.title || info.name;
+  $('#demo-claim').textContent = info.claim || '';
+  $('#demo-comparison').replaceChildren();
+  renderDemo();
+}
+
+export async function runDemo(info) {
+  if (state.busy) return;
+  clearMessages();
+  showDemo(new RunModel('demo'), info);
+  state.abort = new AbortController();
+  ui.setBusy(true);
+  try {
+    await stream(`/api/demos/${encodeURIComponent(info.name)}`, state.demo, renderDemo);
+  } finally {
+    ui.setBusy(false);
+  }
+}
+

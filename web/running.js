@@ -1,0 +1,138 @@
+// running.js -- starting, streaming and stopping runs and sweeps from the form
+'use strict';
+
+import { streamRun, StreamError } from './stream.js';
+import { RunModel } from './model.js';
+import { readForm, validate, apiUrls, shareHash } from './form.js';
+import { $, $$, showMessage, clearMessages, showFieldErrors } from './dom.js';
+import { state, ui } from './state.js';
+import { renderRun } from './run-view.js';
+import { renderSweep } from './sweep-view.js';
+import { exportModels } from './export.js';
+
+export function setBusy(busy) {
+  state.busy = busy;
+  $('#run').disabled = busy;
+  $('#stop').disabled = !busy;
+  $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy; });
+  $('#demo-stop').disabled = !busy;
+  $$('[data-export]').forEach((b) => { b.disabled = busy || !exportModels().length; });
+}
+
+// reportOutcome: makes sure a run that did not end well says so
+function reportOutcome(model, res) {
+  for (const e of model.errors) showMessage(`The run reported an error: ${e}`);
+  if (res && !res.sawEnd) {
+    model.status = 'broken';
+    showMessage('The stream stopped before the run ended: the server went away or the connection broke.');
+  } else if (model.status !== 'ok' && !model.errors.length) {
+    showMessage(`The run ended with status "${model.status}".`);
+  }
+}
+
+// quietWatch: warns once when a running stream has said nothing for a while
+// (the server sends heartbeats, so silence means it is stuck or gone)
+function quietWatch(model) {
+  let warned = false;
+  return setInterval(() => {
+    if (warned || model.status !== 'running') return;
+    if (Date.now() - model.lastLineAt > QUIET_MS) {
+      warned = true;
+      showMessage(`No word from the server for ${QUIET_MS / 1000} s: it may be stuck or gone. Stop gives up on this run.`);
+    }
+  }, 1000);
+}
+const QUIET_MS = 10000;
+
+// stream: runs one request into model, calling render after every line
+export async function stream(url, model, render) {
+  model.lastLineAt = Date.now();
+  const watch = quietWatch(model);
+  try {
+    const res = await streamRun(url, (obj, text) => {
+      model.add(obj, text);
+      if (obj.type !== 'heartbeat') render();
+    }, state.abort.signal);
+    reportOutcome(model, res);
+    return true;
+  } catch (e) {
+    if (e.name === 'AbortError') {
+      model.status = 'cancelled';
+      showMessage('Stopped: the server cancels the run when the page disconnects.', 'info');
+    } else {
+      model.status = 'failed';
+      showMessage(e instanceof StreamError ? e.message : `Unexpected failure: ${e.message}`);
+    }
+    return false;
+  } finally {
+    clearInterval(watch);
+    render();
+  }
+}
+
+// checkedParams: the form's params if valid, else null with the errors shown
+export function checkedParams() {
+  clearMessages();
+  const p = readForm($('#form'));
+  const errs = validate(p, state.view, state.catalogue, state.ncpu);
+  if (errs.length) {
+    showFieldErrors(errs);
+    return null;
+  }
+  return p;
+}
+
+async function runView(p) {
+  const [url] = apiUrls(p, 'run');
+  state.run = new RunModel('run');
+  state.run.params = p;
+  renderRun();
+  const ok = await stream(url, state.run, renderRun);
+  if (ok && state.run.runIds.length) history.replaceState(null, '', shareHash(p, 'run', state.run.runIds[0]));
+}
+
+async function runSweep(p) {
+  state.sweep = [];
+  for (const url of apiUrls(p, 'sweep')) {
+    const model = new RunModel('sweep');
+    state.sweep.push(model);
+    if (!await stream(url, model, renderSweep)) break;
+  }
+}
+
+export async function onRun(ev) {
+  ev.preventDefault();
+  if (state.busy || state.view === 'demos' || state.view === 'runs') return;
+  const p = checkedParams();
+  if (!p) return;
+  const view = state.view;
+  history.replaceState(null, '', shareHash(p, view));
+  ui.updateCommand();
+  state.abort = new AbortController();
+  setBusy(true);
+  try {
+    if (view === 'sweep') await runSweep(p);
+    else await runView(p);
+  } finally {
+    setBusy(false);
+  }
+}
+
+export function onStop() {
+  if (state.abort) state.abort.abort();
+}
+
+// startUrl: streams any API url into the run view (used by tests and past runs)
+export async function startUrl(url) {
+  clearMessages();
+  state.abort = new AbortController();
+  state.run = new RunModel('run');
+  ui.setView('run');
+  setBusy(true);
+  try {
+    await stream(url, state.run, renderRun);
+  } finally {
+    setBusy(false);
+  }
+}
+
