@@ -7,7 +7,7 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy api headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals api headline),
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
 # BENCH_IPCSCOPE=PATH to measure another build.
@@ -20,7 +20,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy api headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals api headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -176,6 +176,18 @@ g_memcpy() {
 	for i in $(seq "$REPS"); do
 		tool memcpy_4096.ref "$i" $REF/ref_memcpy 4096 2000000 0
 		tool memcpy_1048576.ref "$i" $REF/ref_memcpy 1048576 4000 0
+	done
+}
+
+# Real-time signals taken by sigtimedwait (signal) against the same signals
+# read from a signalfd (signalfd), interleaved, both modes.
+g_signals() {
+	local i n=50000 m=5000
+	for i in $(seq "$REPS"); do
+		ipc sig_thr "$i" signal --count $n --warmup 500 --pin split --verify 0
+		ipc sigfd_thr "$i" signalfd --count $n --warmup 500 --pin split --verify 0
+		ipc sig_rtt "$i" signal --mode latency --count $m --warmup 100 --pin split --verify 0
+		ipc sigfd_rtt "$i" signalfd --mode latency --count $m --warmup 100 --pin split --verify 0
 	done
 }
 

@@ -76,6 +76,31 @@ static const char *cmd_name(enum params_cmd c)
 
 /* --- usage ------------------------------------------------------------ */
 
+/* usage_options: one line per mechanism option of the registry */
+static void usage_options(FILE *f)
+{
+	for (int i = 0; mech_registry[i]; i++) {
+		const struct mech_ops *ops = mech_registry[i];
+
+		for (int k = 0; k < mech_option_count(ops); k++) {
+			const struct mech_option *o = &ops->options[k];
+			char flag[96] = "";
+			int first = 1;
+
+			for (int j = 0; j < i; j++)
+				first &= mech_option_index(mech_registry[j], o->name) < 0;
+			if (!first)
+				continue;
+			snprintf(flag, sizeof(flag), "--%s ", o->name);
+			for (int v = 0; o->values[v]; v++)
+				snprintf(flag + strlen(flag), sizeof(flag) - strlen(flag), "%s%s",
+					 v ? "|" : "", o->values[v]);
+			fprintf(f, "  %-28s%s only: %s (%s)\n", flag, ops->name, o->help,
+				o->values[0]);
+		}
+	}
+}
+
 static void usage(FILE *f, enum params_cmd cmd)
 {
 	const char *synopsis =
@@ -93,15 +118,15 @@ static void usage(FILE *f, enum params_cmd cmd)
 		"  --warmup N                 messages sent before timing (1%% of count, >= 100; 1000 with duration)\n"
 		"  --reps N                   repetitions, 1..100 (5)\n"
 		"  --pin split|same|none|A,B  where sender and receiver run (split: two cores)\n"
-		"  --sync spin|sem|mutex|futex  shm only: how the slot is handed over (spin)\n"
 		"  --verify 0|1               check sequence numbers and payload bytes (1)\n"
 		"  --format text|json|ndjson|csv  output (text)\n"
-		"%s"
-		"\nexit status: 0 ok, 1 the run failed, 2 usage error\n",
+		"%s",
 		synopsis, PARAMS_DEFAULT_DURATION,
 		cmd == CMD_COMPARE ? "  --mechanisms A,B,...       same as the positional list\n"
 				     "  --baseline MECH            compare against MECH instead of the best\n" :
 		cmd == CMD_SWEEP ? "  --sizes LIST               message sizes, comma-separated\n" : "");
+	usage_options(f);
+	fprintf(f, "\nexit status: 0 ok, 1 the run failed, 2 usage error\n");
 }
 
 /* parse_args: --name value / --name=value into p; positional is the
@@ -202,20 +227,14 @@ static int apply_args(struct bench_params *p, const char *args, int override,
 	snprintf(buf, sizeof(buf), "%s", args);
 	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		char *eq = strchr(tok, '=');
-		int id = -1;
 
 		if (!eq)
 			continue;
 		*eq = '\0';
-		for (int k = 0; k < P__COUNT; k++)
-			if (!strcmp(params_name((enum param_id)k), tok))
-				id = k;
-		if (id < 0)
-			continue;
-		if (p->seen & (1u << id)) {
+		if (params_given(p, tok)) {
 			if (!override)
 				continue;
-			p->seen &= ~(1u << id);
+			params_forget(p, tok);
 		}
 		if (params_set(p, tok, eq + 1, false, err) < 0)
 			return -1;
@@ -306,7 +325,7 @@ static cJSON *probe_granted(struct run *r)
 		m.ops = r->jobs[i].ops;
 		m.msg_size = r->jobs[i].size;
 		m.mode = r->jobs[i].p.mode;
-		m.sync = r->jobs[i].p.sync;
+		params_mech_options(&r->jobs[i].p, m.ops, m.opt);
 		m.timeout_ms = 200;
 		m.tmpdir = r->tmpdir;
 		m.tag = tag;
@@ -726,6 +745,26 @@ int cli_run_main(int argc, char **argv)
 
 /* --- list and sysinfo ----------------------------------------------------------- */
 
+/* options_json: [{name, values, default, help}] of ops's own settings */
+static cJSON *options_json(const struct mech_ops *ops)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int k = 0; k < mech_option_count(ops); k++) {
+		const struct mech_option *opt = &ops->options[k];
+		cJSON *o = cJSON_CreateObject(), *v;
+
+		cJSON_AddStringToObject(o, "name", opt->name);
+		v = cJSON_AddArrayToObject(o, "values");
+		for (int i = 0; opt->values[i]; i++)
+			cJSON_AddItemToArray(v, cJSON_CreateString(opt->values[i]));
+		cJSON_AddStringToObject(o, "default", opt->values[0]);
+		cJSON_AddStringToObject(o, "help", opt->help);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
 cJSON *cli_catalogue_json(void)
 {
 	cJSON *all = cJSON_CreateArray();
@@ -746,12 +785,7 @@ cJSON *cli_catalogue_json(void)
 		cJSON_AddNumberToObject(x, "min", (double)lim.min_size);
 		cJSON_AddNumberToObject(x, "max", (double)lim.max_size);
 		cJSON_AddStringToObject(x, "why", lim.why);
-		x = cJSON_AddObjectToObject(o, "options");
-		if (!strcmp(ops->name, "shm")) {
-			cJSON *s = cJSON_AddArrayToObject(x, "sync");
-			for (int k = SYNC_SPIN; k <= SYNC_FUTEX; k++)
-				cJSON_AddItemToArray(s, cJSON_CreateString(shm_sync_name(k)));
-		}
+		cJSON_AddItemToObject(o, "options", options_json(ops));
 		cJSON_AddStringToObject(o, "copies", ops->copies ? ops->copies : "");
 		cJSON_AddStringToObject(o, "cleanup", ops->cleanup ? ops->cleanup : "");
 		cJSON_AddItemToArray(all, o);
@@ -814,6 +848,14 @@ int cli_list_main(int argc, char **argv)
 		printf("%-11s %-15s %s\n", ops->name, mech_family_name(ops->family), ops->summary);
 		printf("%-11s %-15s sizes %zu..%zu bytes; copies %s\n", "", "", lim.min_size,
 		       lim.max_size, ops->copies ? ops->copies : "?");
+		for (int k = 0; k < mech_option_count(ops); k++) {
+			char values[128];
+
+			mech_option_values_text(&ops->options[k], values, sizeof(values));
+			printf("%-11s %-15s --%s: %s (%s, default %s)\n", "", "",
+			       ops->options[k].name, ops->options[k].help, values,
+			       ops->options[k].values[0]);
+		}
 	}
 	return 0;
 }

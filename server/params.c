@@ -12,7 +12,7 @@
 #define SIZE_RANGE "1..64M bytes (a number, optionally with suffix K=1024 or M=1048576)"
 
 static const char *const param_names[P__COUNT] = {
-	"mode", "size", "count", "duration", "warmup", "reps", "pin", "sync",
+	"mode", "size", "count", "duration", "warmup", "reps", "pin",
 	"verify", "format", "mechanisms", "sizes", "baseline", "run-id",
 };
 
@@ -42,7 +42,6 @@ void params_init(struct bench_params *p, enum params_cmd cmd)
 	p->duration = PARAMS_DEFAULT_DURATION;
 	p->reps = 5;
 	p->pin = PIN_SPLIT;
-	p->sync = SYNC_SPIN;
 	p->verify = true;
 	p->format = FMT_TEXT;
 }
@@ -245,7 +244,6 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		     struct param_error *err)
 {
 	static const char *const modes[] = { "throughput", "latency" };
-	static const char *const syncs[] = { "spin", "sem", "mutex", "futex" };
 	static const char *const formats[] = { "text", "json", "ndjson", "csv" };
 	uint64_t u;
 	int k;
@@ -289,11 +287,6 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		return 0;
 	case P_PIN:
 		return set_pin(p, v, err);
-	case P_SYNC:
-		if ((k = pick(v, syncs, 4)) < 0)
-			return fail(err, "sync", "bad value '%s' for sync: expected spin, sem, mutex or futex", v);
-		p->sync = (enum shm_sync)k;
-		return 0;
 	case P_VERIFY:
 		if (strcmp(v, "0") && strcmp(v, "1"))
 			return fail(err, "verify", "bad value '%s' for verify: expected 0 or 1", v);
@@ -326,15 +319,83 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 	}
 }
 
+/* param_id: the id of a common param called name, or -1 */
+static int param_id(const char *name)
+{
+	for (int i = 0; i < P__COUNT; i++)
+		if (strcmp(name, param_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* option_of: ops's option called name, or NULL */
+static const struct mech_option *option_of(const struct mech_ops *ops, const char *name)
+{
+	int k = mech_option_index(ops, name);
+
+	return k < 0 ? NULL : &ops->options[k];
+}
+
+/* option_known: 1 when some mechanism of the registry declares name */
+static int option_known(const char *name)
+{
+	for (int i = 0; mech_registry[i]; i++)
+		if (option_of(mech_registry[i], name))
+			return 1;
+	return 0;
+}
+
+/* declarers: "shm" or "zmq and grpc", the mechanisms declaring name;
+   returns how many there are */
+static int declarers(const char *name, char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; mech_registry[i]; i++)
+		if (option_of(mech_registry[i], name))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 n++ ? " and " : "", mech_registry[i]->name);
+	return n;
+}
+
+/* set_option: mechanism option name=v, checked against every mechanism
+   declaring it; 0 or -1 with *err */
+static int set_option(struct bench_params *p, const char *name, const char *v,
+		      struct param_error *err)
+{
+	char values[256] = "";
+	int ok = 0;
+
+	for (int i = 0; mech_registry[i]; i++) {
+		const struct mech_option *o = option_of(mech_registry[i], name);
+		char text[128];
+
+		if (!o)
+			continue;
+		ok |= mech_option_value(o, v) >= 0;
+		mech_option_values_text(o, text, sizeof(text));
+		if (!strstr(values, text))
+			snprintf(values + strlen(values), sizeof(values) - strlen(values), "%s%s",
+				 values[0] ? "; " : "", text);
+	}
+	if (!ok || strlen(v) >= PARAMS_OPTION_VALUE_MAX)
+		return fail(err, name, "bad value '%.64s' for %s: expected %s", v, name, values);
+	if (p->nopts == PARAMS_MAX_OPTIONS)
+		return fail(err, name, "too many mechanism options: at most %d", PARAMS_MAX_OPTIONS);
+	snprintf(p->opts[p->nopts].name, sizeof(p->opts[p->nopts].name), "%s", name);
+	snprintf(p->opts[p->nopts].value, sizeof(p->opts[p->nopts].value), "%s", v);
+	p->nopts++;
+	return 0;
+}
+
 int params_set(struct bench_params *p, const char *name, const char *value,
 	       bool http, struct param_error *err)
 {
-	int id = -1;
+	int id = param_id(name);
+	bool option = id < 0 && option_known(name);
 
-	for (int i = 0; i < P__COUNT; i++)
-		if (strcmp(name, param_names[i]) == 0)
-			id = i;
-	if (id < 0 || !allowed(p->cmd, (enum param_id)id, http)) {
+	if (!option && (id < 0 || !allowed(p->cmd, (enum param_id)id, http))) {
 		char shown[40];
 		snprintf(shown, sizeof(shown), "%s", name);
 		for (char *c = shown; *c; c++)
@@ -343,12 +404,99 @@ int params_set(struct bench_params *p, const char *name, const char *value,
 		return fail(err, shown, "unknown parameter '%s'%s", shown,
 			    id < 0 ? "" : " for this command");
 	}
-	if (p->seen & (1u << id))
+	if (params_given(p, name))
 		return fail(err, name, "parameter '%s' given more than once", name);
-	p->seen |= 1u << id;
+	if (!option)
+		p->seen |= 1u << id;
 	if (!value || !*value)
 		return fail(err, name, "parameter '%s' needs a value", name);
+	if (option)
+		return set_option(p, name, value, err);
 	return set_value(p, (enum param_id)id, value, err);
+}
+
+int params_given(const struct bench_params *p, const char *name)
+{
+	int id = param_id(name);
+
+	if (id >= 0)
+		return !!(p->seen & (1u << id));
+	return params_option(p, name) != NULL;
+}
+
+void params_forget(struct bench_params *p, const char *name)
+{
+	int id = param_id(name);
+
+	if (id >= 0) {
+		p->seen &= ~(1u << id);
+		return;
+	}
+	for (int i = 0; i < p->nopts; i++)
+		if (strcmp(p->opts[i].name, name) == 0) {
+			memmove(&p->opts[i], &p->opts[i + 1],
+				(size_t)(p->nopts - i - 1) * sizeof(p->opts[0]));
+			p->nopts--;
+			return;
+		}
+}
+
+const char *params_option(const struct bench_params *p, const char *name)
+{
+	for (int i = 0; i < p->nopts; i++)
+		if (strcmp(p->opts[i].name, name) == 0)
+			return p->opts[i].value;
+	return NULL;
+}
+
+void params_mech_options(const struct bench_params *p, const struct mech_ops *ops,
+			 int opt[MECH_MAX_OPTIONS])
+{
+	for (int i = 0; i < MECH_MAX_OPTIONS; i++)
+		opt[i] = 0;
+	for (int i = 0; i < mech_option_count(ops) && i < MECH_MAX_OPTIONS; i++) {
+		const char *v = params_option(p, ops->options[i].name);
+		int k = v ? mech_option_value(&ops->options[i], v) : 0;
+
+		opt[i] = k < 0 ? 0 : k;
+	}
+}
+
+int params_check_options(const struct bench_params *p, const struct mech_ops *ops,
+			 struct param_error *err)
+{
+	for (int i = 0; i < p->nopts; i++) {
+		const struct mech_option *o = option_of(ops, p->opts[i].name);
+		char text[128];
+
+		if (!o || mech_option_value(o, p->opts[i].value) >= 0)
+			continue;
+		mech_option_values_text(o, text, sizeof(text));
+		return fail(err, o->name, "bad value '%s' for %s: %s takes %s",
+			    p->opts[i].value, o->name, ops->name, text);
+	}
+	return 0;
+}
+
+/* check_options_apply: each option given is declared by one of the
+   mechanisms run; 0 or -1 with *err */
+static int check_options_apply(const struct bench_params *p, struct param_error *err)
+{
+	for (int i = 0; i < p->nopts; i++) {
+		char who[256];
+		int used = 0, n;
+
+		for (int k = 0; k < p->nmechs; k++) {
+			const struct mech_ops *ops = mech_find(p->mechs[k]);
+			used |= ops && option_of(ops, p->opts[i].name);
+		}
+		if (used)
+			continue;
+		n = declarers(p->opts[i].name, who, sizeof(who));
+		return fail(err, p->opts[i].name, "%s applies to the %s mechanism%s only",
+			    p->opts[i].name, who, n > 1 ? "s" : "");
+	}
+	return 0;
 }
 
 uint64_t params_effective_size(const struct bench_params *p, const struct mech_ops *ops)
@@ -401,8 +549,8 @@ int params_finish(struct bench_params *p, struct param_error *err)
 			    (unsigned long long)p->count, PARAMS_LAT_COUNT_MAX);
 	if (p->cmd == CMD_SWEEP && p->nsizes == 0)
 		return fail(err, "sizes", "sweep needs sizes, e.g. sizes=64,4K,64K,1M");
-	if ((p->seen & (1u << P_SYNC)) && explicit_mechs && !has_mech(p, "shm"))
-		return fail(err, "sync", "sync applies to the shm mechanism only");
+	if (explicit_mechs && check_options_apply(p, err) < 0)
+		return -1;
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
 		return fail(err, "baseline", "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
@@ -412,6 +560,8 @@ int params_finish(struct bench_params *p, struct param_error *err)
 		if (!ops)
 			return fail(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
 				    p->mechs[i]);
+		if (params_check_options(p, ops, err) < 0)
+			return -1;
 		if (p->cmd == CMD_SWEEP) {
 			for (int j = 0; j < p->nsizes; j++)
 				if (params_check_size(ops, p->sizes[j], "sizes", err) < 0)

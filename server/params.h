@@ -16,6 +16,9 @@
 #define PARAMS_DURATION_MAX 60.0
 #define PARAMS_REPS_MAX 100
 #define PARAMS_DEFAULT_DURATION 0.25       /* seconds per rep when no count */
+#define PARAMS_MAX_OPTIONS 8               /* mechanism options per run */
+#define PARAMS_OPTION_NAME_MAX 24
+#define PARAMS_OPTION_VALUE_MAX 32
 
 enum pin_kind { PIN_SPLIT, PIN_SAME, PIN_NONE, PIN_CPUS };
 enum out_format { FMT_TEXT, FMT_JSON, FMT_NDJSON, FMT_CSV };
@@ -25,7 +28,7 @@ enum params_cmd { CMD_BENCH, CMD_COMPARE, CMD_SWEEP, CMD_DEMO };
 
 /* Bit per parameter, to detect duplicates and to know what was given. */
 enum param_id {
-	P_MODE, P_SIZE, P_COUNT, P_DURATION, P_WARMUP, P_REPS, P_PIN, P_SYNC,
+	P_MODE, P_SIZE, P_COUNT, P_DURATION, P_WARMUP, P_REPS, P_PIN,
 	P_VERIFY, P_FORMAT, P_MECHANISMS, P_SIZES, P_BASELINE, P_RUN_ID,
 	P__COUNT
 };
@@ -41,7 +44,6 @@ struct bench_params {
 	unsigned reps;
 	enum pin_kind pin;
 	int pin_cpu[2];
-	enum shm_sync sync;
 	bool verify;
 	enum out_format format;
 	int nmechs;
@@ -50,6 +52,13 @@ struct bench_params {
 	uint64_t sizes[PARAMS_MAX_SIZES];
 	char baseline[MECH_NAME_MAX];
 	char run_id[32];
+	/* mechanism options (struct mech_option) as given, in order: a name
+	   some mechanism of the registry declares and a value it accepts */
+	int nopts;
+	struct param_option {
+		char name[PARAMS_OPTION_NAME_MAX];
+		char value[PARAMS_OPTION_VALUE_MAX];
+	} opts[PARAMS_MAX_OPTIONS];
 };
 
 struct param_error {
@@ -76,6 +85,25 @@ int params_finish(struct bench_params *p, struct param_error *err);
 /* params_parse_size: "64", "4K", "1M" (powers of 1024) into *out;
    0 or -1 for junk, overflow, or a value outside 1..64M */
 int params_parse_size(const char *s, uint64_t *out);
+
+/* params_given: 1 when the param or mechanism option name was set */
+int params_given(const struct bench_params *p, const char *name);
+
+/* params_forget: undoes the setting of name, so it can be set again */
+void params_forget(struct bench_params *p, const char *name);
+
+/* params_option: the value given for mechanism option name, or NULL */
+const char *params_option(const struct bench_params *p, const char *name);
+
+/* params_mech_options: opt[i] = index of the value of ops->options[i]
+   under p (0, its default, when not given); what struct mech carries */
+void params_mech_options(const struct bench_params *p, const struct mech_ops *ops,
+			 int opt[MECH_MAX_OPTIONS]);
+
+/* params_check_options: the options given that ops declares take values
+   ops accepts; 0 or -1 with *err */
+int params_check_options(const struct bench_params *p, const struct mech_ops *ops,
+			 struct param_error *err);
 
 /* params_name: the public name of a param id */
 const char *params_name(enum param_id id);

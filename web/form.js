@@ -27,7 +27,7 @@ export function readForm(form) {
     reps: f.reps.value.trim(),
     warmup: f.warmup.value.trim(),
     pin: f.pin.value.trim(),
-    sync: f.sync.value,
+    options: Object.fromEntries([...form.querySelectorAll('label[data-option] select')].map((s) => [s.name, s.value])),
     verify: f.verify.checked,
   };
 }
@@ -39,15 +39,56 @@ export function writeForm(form, p) {
     const want = new Set(p.mechanisms.split(',').filter(Boolean));
     form.querySelectorAll('input[name="mech"]').forEach((c) => { c.checked = want.has(c.value); });
   }
-  for (const k of ['mode', 'size', 'sizes', 'reps', 'warmup', 'pin', 'sync']) {
+  for (const k of ['mode', 'size', 'sizes', 'reps', 'warmup', 'pin']) {
     if (p[k] !== undefined) f[k].value = p[k];
   }
+  form.querySelectorAll('label[data-option] select').forEach((s) => { if (p[s.name] !== undefined) s.value = p[s.name]; });
   let amount = 'auto';
   if (p.count !== undefined) { f.count.value = p.count; amount = 'count'; }
   if (p.duration !== undefined) { f.duration.value = p.duration; amount = 'duration'; }
   form.querySelector(`input[name="amount"][value="${amount}"]`).checked = true;
   if (p.verify !== undefined) f.verify.checked = p.verify !== '0';
   syncAmount(form);
+}
+
+// mechOptions: each mechanism option of the catalogue once, with the
+// mechanisms declaring it: [{ name, values, default, help, mechs }]
+export function mechOptions(catalogue) {
+  const byName = new Map();
+  for (const m of catalogue.values()) {
+    for (const o of Array.isArray(m.options) ? m.options : []) {
+      if (!byName.has(o.name)) byName.set(o.name, { ...o, values: [], mechs: [] });
+      const e = byName.get(o.name);
+      e.mechs.push(m.name);
+      for (const v of o.values) if (!e.values.includes(v)) e.values.push(v);
+    }
+  }
+  return [...byName.values()];
+}
+
+// renderOptions: one select per mechanism option, built from the catalogue
+export function renderOptions(form, catalogue) {
+  form.querySelectorAll('label[data-option]').forEach((l) => l.remove());
+  const anchor = form.querySelector('label[data-for="verify"]');
+  for (const o of mechOptions(catalogue)) {
+    const label = document.createElement('label');
+    label.dataset.for = o.name;
+    label.dataset.option = o.name;
+    label.title = o.help || '';
+    const hint = document.createElement('span');
+    hint.className = 'hint';
+    hint.textContent = `(${o.mechs.join(', ')} only)`;
+    const select = document.createElement('select');
+    select.name = o.name;
+    for (const [text, value] of [[`default (${o.default})`, ''], ...o.values.map((v) => [v, v])]) {
+      const opt = document.createElement('option');
+      opt.value = value;
+      opt.textContent = text;
+      select.append(opt);
+    }
+    label.append(`${o.name} `, hint, select);
+    anchor.before(label);
+  }
 }
 
 // syncAmount: enables only the count or duration field that is chosen
@@ -114,6 +155,18 @@ function checkPin(p, ncpu, errs) {
   }
 }
 
+// checkOptions: a mechanism option set needs a chosen mechanism declaring it
+function checkOptions(p, catalogue, errs) {
+  const declared = new Map(mechOptions(catalogue).map((o) => [o.name, o.mechs]));
+  for (const [name, value] of Object.entries(p.options || {})) {
+    if (!value) continue;
+    const mechs = declared.get(name) || [];
+    if (!p.mechanisms.some((m) => mechs.includes(m))) {
+      errs.push({ field: name, message: `${name} applies to the ${mechs.join(' and ') || 'no'} mechanism only: select ${mechs.join(' or ') || 'one'} or set ${name} to default` });
+    }
+  }
+}
+
 // validate: list of {field, message} for what the server would refuse
 export function validate(p, view, catalogue, ncpu) {
   const errs = [];
@@ -132,7 +185,7 @@ export function validate(p, view, catalogue, ncpu) {
   if (!checkInt(p.reps, 1, 100)) errs.push({ field: 'reps', message: 'reps: expected 1..100' });
   if (p.warmup !== '' && !checkInt(p.warmup, 0, COUNT_MAX)) errs.push({ field: 'warmup', message: `warmup: expected 0..${COUNT_MAX} or empty` });
   checkPin(p, ncpu, errs);
-  if (p.sync && !p.mechanisms.includes('shm')) errs.push({ field: 'sync', message: 'sync applies to the shm mechanism only: select shm or set sync to default' });
+  checkOptions(p, catalogue, errs);
   return errs;
 }
 
@@ -147,7 +200,7 @@ export function queryParams(p, view) {
   q.push(['reps', p.reps]);
   if (p.warmup !== '') q.push(['warmup', p.warmup]);
   if (p.pin !== 'split') q.push(['pin', p.pin]);
-  if (p.sync) q.push(['sync', p.sync]);
+  for (const [name, value] of Object.entries(p.options || {})) if (value) q.push([name, value]);
   if (!p.verify) q.push(['verify', '0']);
   return q;
 }

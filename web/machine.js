@@ -5,6 +5,7 @@ import { getJson } from './stream.js';
 import { fmtBytes } from './format.js';
 import { $, $$, esc, listOf, showMessage } from './dom.js';
 import { state, ui } from './state.js';
+import { renderOptions } from './form.js';
 
 // ---------------------------------------------------------------- machine and catalogue
 
@@ -53,6 +54,7 @@ function sizeRange(s) {
 
 export function renderCatalogue(list) {
   state.catalogue = new Map(list.map((m) => [m.name, m]));
+  renderOptions($('#form'), state.catalogue);
   const byFamily = new Map();
   for (const m of list) {
     const fam = m.family || 'other';

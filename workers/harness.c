@@ -914,7 +914,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	st.m.ops = spec->ops;
 	st.m.msg_size = spec->size;
 	st.m.mode = p->mode;
-	st.m.sync = p->sync;
+	params_mech_options(p, spec->ops, st.m.opt);
 	st.m.timeout_ms = RECV_TIMEOUT_MS;
 	st.m.tmpdir = spec->tmpdir;
 	st.m.tag = tag;

@@ -18,10 +18,22 @@ enum mech_role { ROLE_SENDER, ROLE_RECEIVER };
 
 enum bench_mode { MODE_THROUGHPUT, MODE_LATENCY };
 
-enum shm_sync { SYNC_SPIN, SYNC_SEM, SYNC_MUTEX, SYNC_FUTEX };
-
 #define MECH_MAX_GRANTED 8
+#define MECH_MAX_OPTIONS 4
 #define MECH_NAME_MAX 64
+
+/*
+ * A setting of one mechanism beyond the common params (shm's "sync").
+ * Declared once beside the mechanism's ops; the param parser, `list`,
+ * /api/mechanisms, --help and the page's form all read it from there.
+ * The first value is the default. A value chosen for a rep reaches the
+ * mechanism as an index into values, in m->opt[i] for ops->options[i].
+ */
+struct mech_option {
+	const char *name;             /* param name: "sync" */
+	const char *const *values;    /* NULL-terminated, the default first */
+	const char *help;             /* what it picks, one short line */
+};
 
 /* One "what the kernel actually gave" fact, reported in the start line. */
 struct mech_granted {
@@ -40,7 +52,8 @@ struct mech {
 	const struct mech_ops *ops;
 	size_t msg_size;           /* bytes per message, within ops limits */
 	enum bench_mode mode;      /* latency mode needs both directions */
-	enum shm_sync sync;        /* shm only */
+	int opt[MECH_MAX_OPTIONS]; /* value index of each ops->options[i]
+				      (0: its default) */
 	enum mech_role role;       /* set by the harness before open() */
 	int timeout_ms;            /* recv waits at most this long where the
 				      kernel offers a timeout; -ETIMEDOUT */
@@ -77,6 +90,9 @@ struct mech_ops {
 				     receive timeout counts as loss; otherwise
 				     it only means "still waiting" */
 
+	/* the mechanism's own settings, {NULL}-terminated; NULL: none */
+	const struct mech_option *options;
+
 	/* fill *lim for this machine; NULL means 1..64M */
 	void (*limits)(struct mech_limits *lim);
 
@@ -103,14 +119,37 @@ void mech_granted_add(struct mech *m, const char *key, long long value);
 /* mech_find: the mechanism called name, or NULL */
 const struct mech_ops *mech_find(const char *name);
 
-/* mech_all: NULL-terminated registry in catalogue order */
-extern const struct mech_ops *mech_registry[];
+/* mech_registry: NULL-terminated table of every mechanism, in catalogue
+   order (workers/mech/registry.c) */
+extern const struct mech_ops *const mech_registry[];
 
 /* mech_limits_of: limits of ops on this machine (defaults when no hook) */
 void mech_limits_of(const struct mech_ops *ops, struct mech_limits *lim);
 
 const char *mech_family_name(enum mech_family f);
-const char *shm_sync_name(enum shm_sync s);
+
+/* mech_option_count: number of ops->options */
+int mech_option_count(const struct mech_ops *ops);
+
+/* mech_option_index: index of option name in ops->options, or -1 */
+int mech_option_index(const struct mech_ops *ops, const char *name);
+
+/* mech_option_value: index of value v in o->values, or -1 */
+int mech_option_value(const struct mech_option *o, const char *v);
+
+/* mech_option_values_text: "a, b or c" of o->values into buf */
+void mech_option_values_text(const struct mech_option *o, char *buf, size_t len);
+
+/* mech_send, mech_recv: one message through m's mechanism */
+static inline int mech_send(struct mech *m, const void *buf, size_t len)
+{
+	return m->ops->send(m, buf, len);
+}
+
+static inline int mech_recv(struct mech *m, void *buf, size_t len)
+{
+	return m->ops->recv(m, buf, len);
+}
 
 #define MECH_SIZE_MAX_DEFAULT ((size_t)64 << 20)
 

@@ -119,6 +119,22 @@ cJSON *report_result_json(const char *run, const char *mech, int reps,
 	return o;
 }
 
+/* add_options: every mechanism option of the registry, as given or its
+   default (the default of the first mechanism declaring it) */
+static void add_options(cJSON *o, const struct bench_params *p)
+{
+	for (int i = 0; mech_registry[i]; i++) {
+		const struct mech_option *opt = mech_registry[i]->options;
+
+		for (int k = 0; opt && opt[k].name; k++) {
+			const char *v = params_option(p, opt[k].name);
+
+			if (!cJSON_GetObjectItemCaseSensitive(o, opt[k].name))
+				cJSON_AddStringToObject(o, opt[k].name, v ? v : opt[k].values[0]);
+		}
+	}
+}
+
 cJSON *report_params_json(const struct bench_params *p)
 {
 	static const char *const pins[] = { "split", "same", "none" };
@@ -145,7 +161,7 @@ cJSON *report_params_json(const struct bench_params *p)
 	else
 		snprintf(pin, sizeof(pin), "%s", pins[p->pin]);
 	cJSON_AddStringToObject(o, "pin", pin);
-	cJSON_AddStringToObject(o, "sync", shm_sync_name(p->sync));
+	add_options(o, p);
 	cJSON_AddNumberToObject(o, "verify", p->verify);
 	if (p->baseline[0])
 		cJSON_AddStringToObject(o, "baseline", p->baseline);

@@ -31,7 +31,7 @@ function ok(cond, name, detail) {
 
 const catalogue = new Map([
   ['pipe', { name: 'pipe', sizes: { min: 1, max: 67108864 } }],
-  ['shm', { name: 'shm', sizes: { min: 1, max: 67108864 } }],
+  ['shm', { name: 'shm', sizes: { min: 1, max: 67108864 }, options: [{ name: 'sync', values: ['spin', 'sem'], default: 'spin', help: 'handover' }] }],
   ['eventfd', { name: 'eventfd', sizes: { min: 8, max: 8, why: 'fixed 8-byte counter' } }],
 ]);
 const ncpu = (() => {
@@ -41,7 +41,7 @@ const ncpu = (() => {
 
 function params(over) {
   return { mechanisms: ['pipe'], mode: 'throughput', size: '', sizes: '', amount: 'auto', count: '', duration: '',
-    reps: '5', warmup: '', pin: 'split', sync: '', verify: true, ...over };
+    reps: '5', warmup: '', pin: 'split', options: {}, verify: true, ...over };
 }
 
 // serverAccepts: does `ipcscope bench` take --name value? A second,
@@ -91,8 +91,11 @@ function crossChecks() {
   ok(ev.some((e) => e.field === 'size' && /eventfd/.test(e.message) && /8-byte/.test(e.message)), "a size outside a mechanism's limit names the mechanism and why", JSON.stringify(ev));
   const evDefault = form.validate(params({ mechanisms: ['eventfd'] }), 'run', catalogue, ncpu);
   ok(evDefault.length === 0, 'no size given: the server picks the mechanism default', JSON.stringify(evDefault));
-  const sync = form.validate(params({ sync: 'sem' }), 'run', catalogue, ncpu);
+  const sync = form.validate(params({ options: { sync: 'sem' } }), 'run', catalogue, ncpu);
   ok(sync.some((e) => e.field === 'sync'), 'sync without shm is refused', JSON.stringify(sync));
+  const syncShm = form.validate(params({ mechanisms: ['shm'], options: { sync: 'sem' } }), 'run', catalogue, ncpu);
+  ok(!syncShm.some((e) => e.field === 'sync') && form.mechOptions(catalogue).map((o) => o.name).join() === 'sync',
+    'the form knows options from the catalogue: sync with shm is accepted', JSON.stringify(syncShm));
   const none = form.validate(params({ mechanisms: [] }), 'run', catalogue, ncpu);
   ok(none.some((e) => e.field === 'mech'), 'no mechanism chosen is refused', JSON.stringify(none));
   const sw = form.validate(params({ sizes: '64,4K,64' }), 'sweep', catalogue, ncpu);
@@ -100,7 +103,7 @@ function crossChecks() {
 }
 
 function commands() {
-  const p = params({ mechanisms: ['shm', 'pipe'], mode: 'latency', size: '4K', amount: 'count', count: '2000', reps: '2', sync: 'sem', verify: false });
+  const p = params({ mechanisms: ['shm', 'pipe'], mode: 'latency', size: '4K', amount: 'count', count: '2000', reps: '2', options: { sync: 'sem' }, verify: false });
   ok(form.cliCommand(p, 'run') === 'ipcscope compare shm,pipe --mode latency --size 4K --count 2000 --reps 2 --sync sem --verify 0',
     'CLI command for a compare', form.cliCommand(p, 'run'));
   ok(form.apiUrls(p, 'run')[0] === '/api/compare?mechanisms=shm,pipe&mode=latency&size=4K&count=2000&reps=2&sync=sem&verify=0',

@@ -185,11 +185,12 @@ function bench(ls, mode, size, count) {
 }
 const checks = {
   // catalogue: every field of API.md §2 for every mechanism
-  list(file) {
+  list(file, arg) {
     const cat = JSON.parse(fs.readFileSync(file, 'utf8'));
     need(Array.isArray(cat), 'not an array');
-    const names = ['shm', 'shm-ring', 'mmap', 'pipe', 'fifo', 'unix', 'unix-dgram', 'tcp',
-                   'udp', 'mq', 'sysv-mq', 'eventfd', 'signal', 'threads'];
+    // the names the text list prints: the registry walked by another path
+    const names = fs.readFileSync(arg, 'utf8').split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
+    need(names.length > 0 && names.length === cat.length, `${names.length} names in the text list, ${cat.length} in json`);
     const fams = ['shared-memory', 'kernel-stream', 'kernel-message', 'notification', 'baseline'];
     for (const n of names) need(cat.some((m) => m.name === n), `${n} missing`);
     for (const m of cat) {
@@ -201,6 +202,13 @@ const checks = {
     }
     const shm = cat.find((m) => m.name === 'shm');
     need(JSON.stringify(shm.options).includes('futex'), 'shm options lack the sync kinds');
+    for (const m of cat) {
+      need(Array.isArray(m.options), `${m.name}: options is not an array`);
+      for (const o of m.options) {
+        fields(o, ['name', 'values', 'default', 'help'], `${m.name} option`);
+        need(o.values[0] === o.default, `${m.name} ${o.name}: the default is not the first value`);
+      }
+    }
   },
   bench(file, arg) {
     const [mode, size, count] = arg.split(',');
@@ -289,7 +297,7 @@ flush_checks() {
 ipc "$work/list.txt" /dev/null list
 tap "$([ $? -eq 0 ] && grep -q shm-ring "$work/list.txt" && grep -q sysv-mq "$work/list.txt"; echo $?)" \
 	"list prints the catalogue"
-run_json "list --format json carries every field of API.md §2" list "" list --format json
+run_json "list --format json carries every field of API.md §2" list "$work/list.txt" list --format json
 run_json "sysinfo --format json" sysinfo "" sysinfo --format json
 flush_checks
 
@@ -299,23 +307,23 @@ for cmd in bench compare sweep list sysinfo; do
 	tap "$([ $rc -eq 0 ] && [ -s "$work/help" ]; echo $?)" "$cmd --help exits 0 with text (got $rc)"
 done
 
-# limits: "name min max" per mechanism, from the catalogue itself
+# limits: "name min max modes variants" per mechanism, from the catalogue
+# itself; variants: each non-default value of each option ("sync=sem ...")
 node -e '
-for (const m of JSON.parse(require("fs").readFileSync(0, "utf8")))
-  console.log(m.name, m.sizes.min, m.sizes.max, m.modes.join(","));
-' <"$work/out.1" >"$work/limits"
+for (const m of JSON.parse(require("fs").readFileSync(0, "utf8"))) {
+  const v = m.options.flatMap((o) => o.values.slice(1).map((x) => `${o.name}=${x}`));
+  console.log(m.name, m.sizes.min, m.sizes.max, m.modes.join(","), v.join(" "));
+}' <"$work/out.1" >"$work/limits"
 
 section_time
 # --- every mechanism, sizes 1 64 4K 1M where allowed, both modes, verified --
 count=200
 sizes="1 64 4096 1048576"
-syncs_extra="sem mutex futex"
 if [ "$asan" = 1 ]; then
 	# the sanitizer build is slower; the same paths at fewer sizes
 	sizes="1 1048576"
-	syncs_extra="futex"
 fi
-while read -r name min max modes; do
+while read -r name min max modes variants; do
 	ran=0
 	for size in $sizes; do
 		[ "$size" -lt "$min" ] || [ "$size" -gt "$max" ] && continue
@@ -338,15 +346,17 @@ while read -r name min max modes; do
 				--format ndjson
 		done
 	fi
-	if [ "$name" = shm ]; then
-		for sync in $syncs_extra; do
-			for mode in throughput latency; do
-				run_json "shm sync $sync $mode size 4096 verified" bench "$mode,4096,$count" \
-					bench shm --sync "$sync" --mode "$mode" --size 4K --verify 1 \
-					--reps 1 --count "$count" --format ndjson
-			done
+	# each other value of each of its options (the sanitizer build: the last)
+	[ "$asan" = 1 ] && [ -n "$variants" ] && variants=${variants##* }
+	vsize=$((min > 4096 ? min : max < 4096 ? max : 4096))
+	for v in $variants; do
+		for mode in throughput latency; do
+			[[ ",$modes," == *",$mode,"* ]] || continue
+			run_json "$name $v $mode size $vsize verified" bench "$mode,$vsize,$count" \
+				bench "$name" --"${v%%=*}" "${v#*=}" --mode "$mode" --size "$vsize" \
+				--verify 1 --reps 1 --count "$count" --format ndjson
 		done
-	fi
+	done
 	flush_checks
 done <"$work/limits"
 check_clean "no leftovers after every mechanism ran"

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../server/params.h"
 #include "../../workers/mech.h"
 
 #define N_MSGS 200
@@ -37,11 +38,6 @@ enum {
 
 static const size_t test_sizes[] = { 1, 64, 4096, (size_t)1 << 20 };
 
-static const char *const expected_names[] = {
-	"shm", "shm-ring", "mmap", "pipe", "fifo", "unix", "unix-dgram", "tcp",
-	"udp", "mq", "sysv-mq", "eventfd", "signal", "threads",
-};
-
 static char test_root[256];      /* private temp dir of this test run */
 static int case_no;
 
@@ -50,7 +46,6 @@ struct xfer {
 	const struct mech_ops *ops;
 	size_t size;
 	enum bench_mode mode;
-	enum shm_sync sync;
 	int nmsgs;
 	int lossy;                   /* may drop messages (udp), never corrupt */
 };
@@ -425,11 +420,33 @@ static int is_lossy(const struct mech_ops *ops)
 	return strcmp(ops->name, "udp") == 0;   /* API.md: reports lost */
 }
 
-static void run_case(const struct mech_ops *ops, size_t size,
-		     enum bench_mode mode, enum shm_sync sync)
+/* variant: the option values of case v of ops: 0 every default, then each
+   other value of each option in turn; 0, or -1 past the last; *what
+   names it ("sync=sem") */
+static int variant(const struct mech_ops *ops, int v, int opt[MECH_MAX_OPTIONS],
+		   char *what, size_t len)
 {
-	struct xfer x = { ops, size, mode, sync, size >= BIG_SIZE ? N_MSGS_BIG : N_MSGS,
+	memset(opt, 0, sizeof(int) * MECH_MAX_OPTIONS);
+	snprintf(what, len, "defaults");
+	if (v == 0)
+		return 0;
+	for (int i = 0; i < mech_option_count(ops); i++)
+		for (int k = 1; ops->options[i].values[k]; k++)
+			if (--v == 0) {
+				opt[i] = k;
+				snprintf(what, len, "%s=%s", ops->options[i].name,
+					 ops->options[i].values[k]);
+				return 0;
+			}
+	return -1;
+}
+
+static void run_case(const struct mech_ops *ops, size_t size,
+		     enum bench_mode mode, int var)
+{
+	struct xfer x = { ops, size, mode, size >= BIG_SIZE ? N_MSGS_BIG : N_MSGS,
 			  is_lossy(ops) };
+	char what[64];
 	char tag[MECH_NAME_MAX], dir[512];
 	struct mech m;
 	int status[2], rc, left_shm, left_mq, left_dir;
@@ -442,7 +459,7 @@ static void run_case(const struct mech_ops *ops, size_t size,
 	m.ops = ops;
 	m.msg_size = size;
 	m.mode = mode;
-	m.sync = sync;
+	assert_int_equal(variant(ops, var, m.opt, what, sizeof(what)), 0);
 	m.timeout_ms = x.lossy ? LOSSY_TIMEOUT_MS : WORKER_TIMEOUT_MS;
 	m.tmpdir = dir;
 	m.tag = tag;
@@ -460,10 +477,10 @@ static void run_case(const struct mech_ops *ops, size_t size,
 	left_mq = sweep_prefixed("/dev/mqueue", tag);
 	left_dir = sweep_prefixed(dir, "");
 	rmdir(dir);
-	print_message("# %-10s %-10s size %-7zu sync %-5s: create %d, sender %d, "
+	print_message("# %-10s %-10s size %-7zu %-10s: create %d, sender %d, "
 		      "receiver %d, %.0f ms\n", ops->name,
 		      mode == MODE_LATENCY ? "latency" : "throughput", size,
-		      shm_sync_name(sync), rc, rc ? 0 : status[0], rc ? 0 : status[1],
+		      what, rc, rc ? 0 : status[0], rc ? 0 : status[1],
 		      (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (rc)
@@ -476,18 +493,17 @@ static void run_case(const struct mech_ops *ops, size_t size,
 	assert_int_equal(left_dir, 0);
 }
 
-static int has_sync_option(const struct mech_ops *ops)
-{
-	return strcmp(ops->name, "shm") == 0 || strcmp(ops->name, "mmap") == 0;
-}
-
 /* test_transfer: every size within the mechanism's limits (or its only
-   size), both modes, and every sync for shm and mmap */
+   size), both modes, and every value of each of its options */
 static void test_transfer(void **state)
 {
 	const struct mech_ops *ops = *state;
 	struct mech_limits lim;
-	int nsync = has_sync_option(ops) ? 4 : 1, ran = 0;
+	int opt[MECH_MAX_OPTIONS], nvar = 0, ran = 0;
+	char what[64];
+
+	while (variant(ops, nvar, opt, what, sizeof(what)) == 0)
+		nvar++;
 
 	mech_limits_of(ops, &lim);
 	for (size_t i = 0; i <= sizeof(test_sizes) / sizeof(test_sizes[0]); i++) {
@@ -496,8 +512,8 @@ static void test_transfer(void **state)
 		if (size < lim.min_size || size > lim.max_size || (ran && i == 4))
 			continue;
 		for (int mode = MODE_THROUGHPUT; mode <= MODE_LATENCY; mode++)
-			for (int s = 0; s < nsync; s++)
-				run_case(ops, size, mode, s);
+			for (int v = 0; v < nvar; v++)
+				run_case(ops, size, mode, v);
 		ran = 1;
 	}
 	assert_true(ran);
@@ -530,29 +546,44 @@ static void test_catalogue(void **state)
 	ops->destroy(&m);
 }
 
+/* test_registry_complete: the table is what the catalogue lists: unique
+   names, each found, options well formed and not named like a param */
 static void test_registry_complete(void **state)
 {
-	size_t n = 0;
+	int n = 0;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(expected_names) / sizeof(expected_names[0]); i++) {
-		if (!mech_find(expected_names[i]))
-			print_message("# missing mechanism: %s\n", expected_names[i]);
-		else
-			n++;
+	for (; mech_registry[n]; n++) {
+		const struct mech_ops *ops = mech_registry[n];
+
+		assert_ptr_equal(mech_find(ops->name), ops);
+		assert_true(strlen(ops->name) < MECH_NAME_MAX);
+		assert_true(mech_option_count(ops) <= MECH_MAX_OPTIONS);
+		for (int k = 0; k < mech_option_count(ops); k++) {
+			const struct mech_option *o = &ops->options[k];
+
+			assert_true(strlen(o->name) < PARAMS_OPTION_NAME_MAX);
+			assert_non_null(o->help);
+			assert_non_null(o->values[0]);
+			assert_int_equal(mech_option_index(ops, o->name), k);
+			for (int id = 0; id < P__COUNT; id++)
+				assert_string_not_equal(o->name, params_name(id));
+			for (int v = 0; o->values[v]; v++) {
+				assert_true(strlen(o->values[v]) < PARAMS_OPTION_VALUE_MAX);
+				assert_int_equal(mech_option_value(o, o->values[v]), v);
+			}
+		}
 	}
-	assert_int_equal(n, sizeof(expected_names) / sizeof(expected_names[0]));
-	for (n = 0; mech_registry[n]; n++)
-		;
-	assert_int_equal(n, sizeof(expected_names) / sizeof(expected_names[0]));
+	assert_true(n > 0);
+	print_message("# %d mechanisms in the registry\n", n);
 }
 
 /* ---- timeouts of the shared-memory family: a wait never spins forever ---- */
 
-static void check_recv_times_out(const char *name, enum shm_sync sync)
+static void check_recv_times_out(const char *name, int var)
 {
 	const struct mech_ops *ops = mech_find(name);
-	char tag[MECH_NAME_MAX], buf[64];
+	char tag[MECH_NAME_MAX], buf[64], what[64];
 	struct mech m;
 	struct timespec t0, t1;
 
@@ -565,7 +596,7 @@ static void check_recv_times_out(const char *name, enum shm_sync sync)
 	m.ops = ops;
 	m.msg_size = sizeof(buf);
 	m.mode = MODE_LATENCY;
-	m.sync = sync;
+	assert_int_equal(variant(ops, var, m.opt, what, sizeof(what)), 0);
 	m.timeout_ms = 10;   /* a send waits SPIN_SEND_TIMEOUT_FACTOR times longer */
 	m.tmpdir = test_root;
 	m.tag = tag;
@@ -591,12 +622,11 @@ static void check_recv_times_out(const char *name, enum shm_sync sync)
 static void test_shared_memory_timeouts(void **state)
 {
 	(void)state;
-	for (int s = SYNC_SPIN; s <= SYNC_FUTEX; s++) {
-		check_recv_times_out("shm", s);
-		check_recv_times_out("mmap", s);
-	}
-	check_recv_times_out("shm-ring", SYNC_SPIN);
-	check_recv_times_out("threads", SYNC_SPIN);
+	for (int v = 0; v < 4; v++)     /* shm: each of its four syncs */
+		check_recv_times_out("shm", v);
+	check_recv_times_out("mmap", 0);
+	check_recv_times_out("shm-ring", 0);
+	check_recv_times_out("threads", 0);
 }
 
 /* ---- a create that fails half-way is undone by destroy ---- */
@@ -615,7 +645,7 @@ static void check_create_fails(const char *name, const char *tag, const char *di
 	m.ops = ops;
 	m.msg_size = 64;
 	m.mode = MODE_LATENCY;
-	m.sync = SYNC_SEM;
+	m.opt[0] = mech_option_count(ops) ? 1 : 0;   /* shm: sync=sem */
 	m.timeout_ms = 100;
 	m.tmpdir = dir;
 	m.tag = tag;

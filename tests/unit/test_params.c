@@ -100,7 +100,8 @@ static void test_defaults(void **state)
 	assert_int_equal(p.count, 0);
 	assert_int_equal(p.reps, 5);
 	assert_int_equal(p.pin, PIN_SPLIT);
-	assert_int_equal(p.sync, SYNC_SPIN);
+	assert_int_equal(p.nopts, 0);
+	assert_null(params_option(&p, "sync"));
 	assert_true(p.verify);
 	assert_int_equal(p.format, FMT_TEXT);
 	assert_true(p.duration > 0 && p.duration <= 1);
@@ -345,7 +346,7 @@ static void test_enums(void **state)
 	assert_int_equal(p.mode, MODE_LATENCY);
 	params_init(&p, CMD_BENCH);
 	accept_ok(&p, "sync", "futex");
-	assert_int_equal(p.sync, SYNC_FUTEX);
+	assert_string_equal(params_option(&p, "sync"), "futex");
 	params_init(&p, CMD_BENCH);
 	accept_ok(&p, "verify", "0");
 	assert_false(p.verify);
@@ -521,7 +522,7 @@ static void test_sync_only_shm(void **state)
 		bench_of(&p, "shm");
 		accept_ok(&p, "sync", "mutex");
 		assert_int_equal(params_finish(&p, &e), 0);
-		assert_int_equal(p.sync, SYNC_MUTEX);
+		assert_string_equal(params_option(&p, "sync"), "mutex");
 
 		params_init(&p, CMD_COMPARE);
 		accept_ok(&p, "mechanisms", "shm,pipe");

@@ -8,7 +8,7 @@
 
 static int mmapfile_create(struct mech *m)
 {
-	struct slot_map *sm = slot_map_new(m);
+	struct slot_map *sm = slot_map_new(m, SYNC_SPIN);
 	char path[4096];
 	void *mem = NULL;
 	int rc, tmpfs = 0;

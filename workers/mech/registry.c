@@ -1,35 +1,32 @@
 /* registry.c -- the table of every mechanism, in catalogue order */
+#include <stdio.h>
 #include <string.h>
 
 #include "../mech.h"
 
-/* Weak so the table links while a backend is being written; the registry
-   test checks that every entry below is present in the build. */
-#define MECH(x) extern const struct mech_ops x __attribute__((weak));
-MECH(mech_shm) MECH(mech_shm_ring) MECH(mech_mmap) MECH(mech_pipe)
-MECH(mech_fifo) MECH(mech_unix) MECH(mech_unix_dgram) MECH(mech_tcp)
-MECH(mech_udp) MECH(mech_posixmq) MECH(mech_sysvmq) MECH(mech_eventfd)
-MECH(mech_signal) MECH(mech_threads)
-#undef MECH
+extern const struct mech_ops mech_shm, mech_shm_ring, mech_mmap, mech_pipe, mech_fifo,
+	mech_unix, mech_unix_dgram, mech_tcp, mech_udp, mech_posixmq, mech_sysvmq,
+	mech_eventfd, mech_signal, mech_signalfd, mech_threads;
 
-static const struct mech_ops *const all[] = {
-	&mech_shm, &mech_shm_ring, &mech_mmap, &mech_pipe, &mech_fifo,
-	&mech_unix, &mech_unix_dgram, &mech_tcp, &mech_udp, &mech_posixmq,
-	&mech_sysvmq, &mech_eventfd, &mech_signal, &mech_threads,
+/* Adding a mechanism: its file in workers/mech/ and one line here. */
+const struct mech_ops *const mech_registry[] = {
+	&mech_shm,
+	&mech_shm_ring,
+	&mech_mmap,
+	&mech_pipe,
+	&mech_fifo,
+	&mech_unix,
+	&mech_unix_dgram,
+	&mech_tcp,
+	&mech_udp,
+	&mech_posixmq,
+	&mech_sysvmq,
+	&mech_eventfd,
+	&mech_signal,
+	&mech_signalfd,
+	&mech_threads,
+	NULL,
 };
-
-const struct mech_ops *mech_registry[sizeof(all) / sizeof(all[0]) + 1];
-
-__attribute__((constructor)) static void registry_init(void)
-{
-	const struct mech_ops **r = mech_registry;
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i])
-			r[n++] = all[i];
-	r[n] = NULL;
-}
 
 const struct mech_ops *mech_find(const char *name)
 {
@@ -60,14 +57,51 @@ void mech_limits_of(const struct mech_ops *ops, struct mech_limits *lim)
 const char *mech_family_name(enum mech_family f)
 {
 	static const char *const names[] = {
-		"shared-memory", "kernel-stream", "kernel-message",
-		"notification", "baseline",
+		[FAM_SHARED_MEMORY] = "shared-memory",
+		[FAM_KERNEL_STREAM] = "kernel-stream",
+		[FAM_KERNEL_MESSAGE] = "kernel-message",
+		[FAM_NOTIFICATION] = "notification",
+		[FAM_BASELINE] = "baseline",
 	};
-	return (unsigned)f < 5 ? names[f] : "unknown";
+	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "unknown";
 }
 
-const char *shm_sync_name(enum shm_sync s)
+int mech_option_count(const struct mech_ops *ops)
 {
-	static const char *const names[] = { "spin", "sem", "mutex", "futex" };
-	return (unsigned)s < 4 ? names[s] : "unknown";
+	int n = 0;
+
+	while (ops->options && ops->options[n].name)
+		n++;
+	return n;
+}
+
+int mech_option_index(const struct mech_ops *ops, const char *name)
+{
+	for (int i = 0; ops->options && ops->options[i].name; i++)
+		if (strcmp(ops->options[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int mech_option_value(const struct mech_option *o, const char *v)
+{
+	for (int i = 0; o->values[i]; i++)
+		if (strcmp(o->values[i], v) == 0)
+			return i;
+	return -1;
+}
+
+void mech_option_values_text(const struct mech_option *o, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; o->values[i] && used < len; i++) {
+		const char *sep = i == 0 ? "" : o->values[i + 1] ? ", " : " or ";
+		int n = snprintf(buf + used, len - used, "%s%s", sep, o->values[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
 }

@@ -6,9 +6,17 @@
 #include "shmap.h"
 #include "slot.h"
 
+/* shm's own setting: how the slot is handed over (enum shm_sync order) */
+enum { SHM_OPT_SYNC };
+static const char *const sync_values[] = { "spin", "sem", "mutex", "futex", NULL };
+static const struct mech_option shm_options[] = {
+	[SHM_OPT_SYNC] = { "sync", sync_values, "how the slot is handed over" },
+	{ NULL, NULL, NULL },
+};
+
 static int posixshm_create(struct mech *m)
 {
-	struct slot_map *sm = slot_map_new(m);
+	struct slot_map *sm = slot_map_new(m, (enum shm_sync)m->opt[SHM_OPT_SYNC]);
 	void *mem = NULL;
 	int rc;
 
@@ -46,6 +54,7 @@ const struct mech_ops mech_shm = {
 		   "the workers start, so the memory vanishes with the last "
 		   "mapping even if every process is killed; semaphores or "
 		   "mutexes inside it are destroyed by the parent",
+	.options = shm_options,
 	.create = posixshm_create,
 	.open = slot_open,
 	.send = slot_send,

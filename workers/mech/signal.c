@@ -1,4 +1,5 @@
-/* signal.c -- real-time signals: sigqueue() carries 8 bytes in sival, sigtimedwait() takes them */
+/* signal.c -- real-time signals: sigqueue() carries 8 bytes in sival, sigtimedwait() takes them;
+   also the hooks signalfd shares (rtsig.h) */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,26 +9,17 @@
 #include <time.h>
 
 #include "../mech.h"
+#include "rtsig.h"
 
-#define SIG_SIZE 8
 _Static_assert(sizeof(((union sigval *)0)->sival_ptr) == SIG_SIZE,
 	       "sival_ptr must hold the 8-byte payload");
 
-/*
- * Real-time signals queue (ordinary ones merge) and keep their order, so
- * one signal per message loses nothing. Each direction has its own
- * number; both stay blocked and are taken synchronously with
- * sigtimedwait, so no handler ever runs.
- */
-struct sig_priv {
-	int fwd, back;         /* signal numbers: sender->receiver, echo */
-	int out, in;           /* this worker's numbers */
-	sigset_t ours;         /* {fwd, back} */
-	sigset_t unblock;      /* those of ours that were not blocked before */
-	int masked;            /* this process blocked them */
-};
+#define SIG_BACKOFF_START_US 10     /* full queue: first pause before a retry */
+#define SIG_BACKOFF_MAX_US 1000     /* and the longest one */
+#define NS_PER_MS 1000000L
+#define MS_PER_S 1000
 
-static void sig_limits(struct mech_limits *lim)
+void rtsig_limits(struct mech_limits *lim)
 {
 	lim->min_size = SIG_SIZE;
 	lim->max_size = SIG_SIZE;
@@ -35,7 +27,7 @@ static void sig_limits(struct mech_limits *lim)
 }
 
 /* sig_block: blocks ours, remembering which were unblocked; 0 or -errno */
-static int sig_block(struct sig_priv *p)
+static int sig_block(struct rtsig *p)
 {
 	sigset_t old;
 	int err = pthread_sigmask(SIG_BLOCK, &p->ours, &old);
@@ -54,7 +46,7 @@ static int sig_block(struct sig_priv *p)
 }
 
 /* sig_unblock: gives the mask back as it was before sig_block */
-static void sig_unblock(struct sig_priv *p)
+static void sig_unblock(struct rtsig *p)
 {
 	if (p->masked)
 		pthread_sigmask(SIG_UNBLOCK, &p->unblock, NULL);
@@ -66,12 +58,13 @@ static void sig_unblock(struct sig_priv *p)
  * a signal that arrived before the receiver's open() would otherwise
  * take its default action and kill it.
  */
-static int sig_create(struct mech *m)
+int rtsig_create(struct mech *m)
 {
-	struct sig_priv *p = calloc(1, sizeof(*p));
+	struct rtsig *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return -ENOMEM;
+	p->fd = -1;
 	m->priv = p;
 	if (m->msg_size != SIG_SIZE)
 		return -EMSGSIZE;
@@ -85,9 +78,9 @@ static int sig_create(struct mech *m)
 	return sig_block(p);
 }
 
-static int sig_open(struct mech *m, enum mech_role role)
+int rtsig_open(struct mech *m, enum mech_role role)
 {
-	struct sig_priv *p = m->priv;
+	struct rtsig *p = m->priv;
 
 	if (m->peer_pid <= 0)
 		return -ESRCH;
@@ -106,12 +99,12 @@ static void sig_pause(long us)
 
 /* a full signal queue (RLIMIT_SIGPENDING) drains as the peer reads: back
    off and retry until it does (the harness ends a rep whose peer is stuck) */
-static int sig_send(struct mech *m, const void *buf, size_t len)
+int rtsig_send(struct mech *m, const void *buf, size_t len)
 {
-	struct sig_priv *p = m->priv;
+	struct rtsig *p = m->priv;
 	union sigval val;
 	uint64_t v;
-	long step_us = 10;
+	long step_us = SIG_BACKOFF_START_US;
 
 	if (len != SIG_SIZE)
 		return -EMSGSIZE;
@@ -123,7 +116,7 @@ static int sig_send(struct mech *m, const void *buf, size_t len)
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
 		sig_pause(step_us);
-		if (step_us < 1000)
+		if (step_us < SIG_BACKOFF_MAX_US)
 			step_us *= 2;
 	}
 	return 0;
@@ -133,9 +126,9 @@ static int sig_send(struct mech *m, const void *buf, size_t len)
    m->timeout_ms */
 static int sig_recv(struct mech *m, void *buf, size_t len)
 {
-	struct sig_priv *p = m->priv;
-	struct timespec ts = { .tv_sec = m->timeout_ms / 1000,
-			       .tv_nsec = (long)(m->timeout_ms % 1000) * 1000000L };
+	struct rtsig *p = m->priv;
+	struct timespec ts = { .tv_sec = m->timeout_ms / MS_PER_S,
+			       .tv_nsec = (long)(m->timeout_ms % MS_PER_S) * NS_PER_MS };
 	sigset_t in;
 	siginfo_t info;
 	uint64_t v;
@@ -161,9 +154,9 @@ static int sig_recv(struct mech *m, void *buf, size_t len)
 
 /* ignoring a signal discards what is still queued (and any late one), so
    the mask can be given back without a stray signal killing the worker */
-static void sig_close(struct mech *m)
+void rtsig_close(struct mech *m)
 {
-	struct sig_priv *p = m->priv;
+	struct rtsig *p = m->priv;
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 
 	if (!p || !p->masked)
@@ -174,9 +167,9 @@ static void sig_close(struct mech *m)
 }
 
 /* the parent never receives these signals: only its mask to restore */
-static void sig_destroy(struct mech *m)
+void rtsig_destroy(struct mech *m)
 {
-	struct sig_priv *p = m->priv;
+	struct rtsig *p = m->priv;
 
 	if (!p)
 		return;
@@ -194,11 +187,11 @@ const struct mech_ops mech_signal = {
 		  "copied out to the receiver; no buffer, just a word per signal",
 	.cleanup = "nothing is created: the signals are blocked while the rep runs "
 		   "and the mask is restored; queued signals die with their process",
-	.limits = sig_limits,
-	.create = sig_create,
-	.open = sig_open,
-	.send = sig_send,
+	.limits = rtsig_limits,
+	.create = rtsig_create,
+	.open = rtsig_open,
+	.send = rtsig_send,
 	.recv = sig_recv,
-	.close = sig_close,
-	.destroy = sig_destroy,
+	.close = rtsig_close,
+	.destroy = rtsig_destroy,
 };

@@ -249,7 +249,7 @@ static int slot_futex_get(struct slot_ctl *c, void *buf, size_t len, int tmo)
 
 /* ---- setup and teardown (parent) ---- */
 
-struct slot_map *slot_map_new(const struct mech *m)
+struct slot_map *slot_map_new(const struct mech *m, enum shm_sync sync)
 {
 	struct slot_map *sm;
 	size_t slot;
@@ -265,7 +265,7 @@ struct slot_map *slot_map_new(const struct mech *m)
 	sm->dir_bytes = sizeof(struct slot_ctl) + slot;
 	sm->ndirs = m->mode == MODE_LATENCY ? 2 : 1;
 	sm->map_bytes = sm->dir_bytes * (size_t)sm->ndirs;
-	sm->sync = m->sync;
+	sm->sync = sync;
 	return sm;
 }
 

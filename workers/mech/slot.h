@@ -35,6 +35,9 @@ _Static_assert(offsetof(struct slot_ctl, empty) == SLOT_LINE,
 _Static_assert(sizeof(struct slot_ctl) % SLOT_LINE == 0,
 	       "the payload starts line-aligned");
 
+/* How each side waits for the other; in the order of shm's "sync" values. */
+enum shm_sync { SYNC_SPIN, SYNC_SEM, SYNC_MUTEX, SYNC_FUTEX };
+
 /* A mechanism's view of the slots; the backend's m->priv. */
 struct slot_map {
 	void *mem;                 /* ndirs directions, forward first */
@@ -52,9 +55,9 @@ struct slot_map {
 	uint32_t lag;              /* 0 for the sender, 1 for the echoing side */
 };
 
-/* slot_map_new: plans the slots for m (sizes, directions, sync);
-   NULL on overflow or out of memory */
-struct slot_map *slot_map_new(const struct mech *m);
+/* slot_map_new: plans the slots for m (sizes, directions) handed over
+   with sync; NULL on overflow or out of memory */
+struct slot_map *slot_map_new(const struct mech *m, enum shm_sync sync);
 
 /* slot_map_init: lays the slots over mem (map_bytes long, shared between
    processes), initialises the process-shared sync objects and records
