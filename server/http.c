@@ -1,418 +1,145 @@
-/* http.c -- the HTTP routes: safety checks, JSON answers, NDJSON streams of runs */
+/* http.c -- the routes of `ipcscope serve` and the daemon that answers them */
 #include <arpa/inet.h>
-#include <cjson/cJSON.h>
-#include <ctype.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/socket.h>
 
 #include "../workers/mech.h"
+#include "catalog.h"
 #include "http.h"
-#include "mhd_load.h"
-#include "params.h"
+#include "http_check.h"
+#include "http_conn.h"
+#include "http_query.h"
+#include "http_reply.h"
+#include "http_stream.h"
 #include "runs.h"
-#include "serve.h"
 #include "static.h"
 
 #ifndef IPCSCOPE_VERSION
 #define IPCSCOPE_VERSION "0.1.0"
 #endif
 
-#define HTTP_URL_MAX 8192          /* path plus query, before MHD's own 32 KiB cap */
-#define HTTP_ARGS_MAX 32           /* query parameters of one request */
-#define HTTP_CONN_MAX 64
-#define HTTP_CONN_TIMEOUT_S 30     /* idle keep-alive connections */
-#define HTTP_STREAM_BLOCK 16384
-#define HTTP_POLL_MS 200           /* how often a waiting stream checks its client */
-#define HEARTBEAT "{\"type\":\"heartbeat\"}\n"
+#define HTTP_URL_MAX 8192          /* path plus query, well below MHD's own limit */
+#define HTTP_PARAMS_HARD 256       /* more is refused before MHD splits the query */
+#define HTTP_CONN_MAX 64           /* connections at once */
+#define HTTP_CONN_PER_IP 48        /* of them from one address */
+#define HTTP_IDLE_TIMEOUT_S 30     /* an idle keep-alive connection closes */
+#define HTTP_HEADERS_MAX (16u << 10)   /* request header bytes */
+#define HTTP_MEMORY_LIMIT (128u << 10) /* MHD's pool of one connection: room for
+					  refusing what is over the limits above
+					  with our own answer */
+#define HTTP_RETRY_AFTER_S "10"
+#define HTTP_REASON_MAX 256
 
 static const struct serve_config *cfg;
+static const struct catalog *cat;
 
-/* ---- answers ------------------------------------------------------------ */
-
-static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const char *ctype,
-			      char *body, enum MHD_ResponseMemoryMode mode,
-			      const char *hname, const char *hvalue)
-{
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	resp = MHD_create_response_from_buffer(body ? strlen(body) : 0, body, mode);
-	if (!resp) {
-		if (mode == MHD_RESPMEM_MUST_FREE)
-			free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	if (hname)
-		MHD_add_response_header(resp, hname, hvalue);
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static enum MHD_Result answer_json(struct MHD_Connection *c, const char *body)
-{
-	return answer(c, MHD_HTTP_OK, "application/json", (char *)body,
-		      MHD_RESPMEM_PERSISTENT, NULL, NULL);
-}
-
-/* answer_error: {"error":{"code":..,"message":..,"param":..}} with status;
-   hname/hvalue add one header (Allow, Retry-After) */
-static enum MHD_Result answer_error(struct MHD_Connection *c, unsigned status, const char *code,
-				    const char *param, const char *hname, const char *hvalue,
-				    const char *fmt, ...)
-{
-	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-	char msg[512];
-	va_list ap;
-	char *body;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	cJSON_AddStringToObject(e, "code", code);
-	cJSON_AddStringToObject(e, "message", msg);
-	if (param)
-		cJSON_AddStringToObject(e, "param", param);
-	body = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (!body)
-		return MHD_NO;
-	return answer(c, status, "application/json", body, MHD_RESPMEM_MUST_FREE, hname, hvalue);
-}
-
-static enum MHD_Result not_found(struct MHD_Connection *c, const char *what, const char *name)
-{
-	return answer_error(c, MHD_HTTP_NOT_FOUND, "not_found", NULL, NULL, NULL,
-			    "unknown %s '%.200s'", what, name);
-}
-
-/* ---- safety ------------------------------------------------------------- */
-
-static bool ip_literal(const char *h)
-{
-	unsigned char a[16];
-	char v6[64];
-	size_t n = strlen(h);
-
-	if (inet_pton(AF_INET, h, a) == 1)
-		return true;
-	if (n < 3 || n > sizeof(v6) + 1 || h[0] != '[' || h[n - 1] != ']')
-		return false;
-	memcpy(v6, h + 1, n - 2);
-	v6[n - 2] = '\0';
-	return inet_pton(AF_INET6, v6, a) == 1;
-}
-
-bool http_host_allowed(const char *host, bool public_bind)
-{
-	char h[300];
-	char *colon;
-	size_t n;
-
-	if (!host || (n = strlen(host)) == 0 || n >= sizeof(h))
-		return false;
-	for (size_t i = 0; i <= n; i++)
-		h[i] = (char)tolower((unsigned char)host[i]);
-	colon = strrchr(h, ':');
-	if (colon && (h[0] != '[' || colon > strrchr(h, ']'))) {
-		if (colon[1] == '\0' || strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
-		    strlen(colon + 1) > 5)
-			return false;
-		*colon = '\0';
-	}
-	if (!strcmp(h, "localhost") || !strcmp(h, "127.0.0.1") || !strcmp(h, "[::1]"))
-		return true;
-	return public_bind && ip_literal(h);
-}
-
-static bool cross_site(struct MHD_Connection *c)
-{
-	const char *s = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
-
-	return s && strcasecmp(s, "cross-site") == 0;
-}
-
-/* ---- query parameters --------------------------------------------------- */
-
-struct query {
-	struct bench_params p;
-	struct param_error err;
-	bool failed;
-	size_t bytes;              /* of names and values, for 414 */
-	int n;                     /* parameters seen */
-	const char *args[2 * HTTP_ARGS_MAX + 4];
-	int nargs;
-	char names[HTTP_ARGS_MAX][24];
+/* One request, from its request line to its completion. */
+struct request {
+	struct raw_target raw;     /* the target as sent, before decoding */
+	bool checked;              /* passed check(): route in the next call */
+	struct run *run;           /* the run its stream shows */
+	bool owner;                /* it started that run: a disconnect cancels it */
 };
-
-static enum MHD_Result count_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				 const char *value)
-{
-	struct query *q = cls;
-
-	(void)kind;
-	q->bytes += strlen(key) + (value ? strlen(value) : 0) + 2;
-	q->n++;
-	return MHD_YES;
-}
-
-/* take_arg: one name=value through the strict parser, duplicates included
-   (MHD yields every occurrence); valid pairs become `--name value` */
-static enum MHD_Result take_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *value)
-{
-	struct query *q = cls;
-	int i = q->nargs;
-
-	(void)kind;
-	if (params_set(&q->p, key, value, true, &q->err) < 0) {
-		q->failed = true;
-		return MHD_NO;
-	}
-	snprintf(q->names[i / 2 % HTTP_ARGS_MAX], sizeof(q->names[0]), "--%s", key);
-	q->args[q->nargs++] = q->names[i / 2 % HTTP_ARGS_MAX];
-	q->args[q->nargs++] = value;
-	return MHD_YES;
-}
-
-/* parse_query: validates every query parameter for cmd (mech: the
-   mechanism of the path, or NULL); MHD_YES with q filled, or an answer
-   already queued (*answered) */
-static enum MHD_Result parse_query(struct MHD_Connection *c, const char *url,
-				   enum params_cmd cmd, const char *mech, struct query *q,
-				   bool *answered)
-{
-	*answered = true;
-	memset(q, 0, sizeof(*q));
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_arg, q);
-	if (q->bytes + strlen(url) > HTTP_URL_MAX)
-		return answer_error(c, MHD_HTTP_URI_TOO_LONG, "uri_too_long", NULL, NULL, NULL,
-				    "the URL is longer than %d bytes", HTTP_URL_MAX);
-	if (q->n > HTTP_ARGS_MAX)
-		return answer_error(c, MHD_HTTP_BAD_REQUEST, "bad_param", "", NULL, NULL,
-				    "too many parameters: at most %d", HTTP_ARGS_MAX);
-	params_init(&q->p, cmd);
-	if (mech) {
-		snprintf(q->p.mechs[0], sizeof(q->p.mechs[0]), "%s", mech);
-		q->p.nmechs = 1;
-	}
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_arg, q);
-	if (!q->failed && params_finish(&q->p, &q->err) < 0)
-		q->failed = true;
-	if (q->failed)
-		return answer_error(c, MHD_HTTP_BAD_REQUEST, "bad_param", q->err.param, NULL, NULL,
-				    "%s", q->err.message);
-	*answered = false;
-	return MHD_YES;
-}
-
-/* ---- streams ------------------------------------------------------------ */
-
-/* One request's hold on its run: the completion callback cancels the run
-   when the client went away before the end (owner only). */
-struct req {
-	struct run *run;
-	bool owner;
-};
-
-struct stream {
-	struct run *run;
-	size_t off;
-	int fd;                    /* the client's socket, to notice hang-ups */
-	bool owner;
-	struct timespec last;      /* last bytes sent */
-};
-
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
-static bool client_gone(int fd)
-{
-	struct pollfd pf = { fd, POLLRDHUP, 0 };
-
-	return fd >= 0 && poll(&pf, 1, 0) > 0 &&
-	       (pf.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
-}
-
-/* stream_read: MHD's content reader, in this connection's own thread: it
-   blocks on the run's condition variable (never spins), sends a heartbeat
-   after a quiet second, and ends the stream after the end line */
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	struct stream *s = cls;
-
-	(void)pos;
-	for (;;) {
-		ssize_t n = runs_read(s->run, s->off, buf, max, HTTP_POLL_MS);
-
-		if (n < 0)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-		if (n > 0) {
-			s->off += (size_t)n;
-			clock_gettime(CLOCK_MONOTONIC, &s->last);
-			return n;
-		}
-		if (client_gone(s->fd)) {
-			if (s->owner)
-				runs_cancel(s->run);
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		}
-		if (since(&s->last) >= 1.0 && max >= sizeof(HEARTBEAT) - 1) {
-			memcpy(buf, HEARTBEAT, sizeof(HEARTBEAT) - 1);
-			clock_gettime(CLOCK_MONOTONIC, &s->last);
-			return (ssize_t)(sizeof(HEARTBEAT) - 1);
-		}
-	}
-}
-
-/* Streams still being sent, so a stopping server can let their end lines out. */
-static pthread_mutex_t streams_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t streams_cv = PTHREAD_COND_INITIALIZER;
-static int streams_open;
-
-static void streams_add(int d)
-{
-	pthread_mutex_lock(&streams_mu);
-	streams_open += d;
-	pthread_cond_broadcast(&streams_cv);
-	pthread_mutex_unlock(&streams_mu);
-}
-
-void http_drain(int ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&streams_mu);
-	while (streams_open > 0)
-		if (pthread_cond_timedwait(&streams_cv, &streams_mu, &ts) != 0)
-			break;
-	pthread_mutex_unlock(&streams_mu);
-}
-
-static void stream_free(void *cls)
-{
-	struct stream *s = cls;
-
-	runs_unref(s->run);
-	free(s);
-	streams_add(-1);
-}
-
-/* answer_stream: the NDJSON of run r, live; takes over the reference r */
-static enum MHD_Result answer_stream(struct MHD_Connection *c, struct run *r, bool owner,
-				     void **con_cls)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	struct stream *s = calloc(1, sizeof(*s));
-	struct req *q = calloc(1, sizeof(*q));
-	struct MHD_Response *resp = NULL;
-	enum MHD_Result ret = MHD_NO;
-
-	if (!s || !q)
-		goto fail;
-	s->run = r;
-	s->owner = owner;
-	s->fd = ci ? ci->connect_fd : -1;
-	clock_gettime(CLOCK_MONOTONIC, &s->last);
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_STREAM_BLOCK,
-						 stream_read, s, stream_free);
-	if (!resp)
-		goto fail;
-	streams_add(1);
-	q->run = r;
-	q->owner = owner;
-	runs_ref(r);               /* the request's own, dropped in on_completed */
-	*con_cls = q;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/x-ndjson");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
-	MHD_add_response_header(resp, "X-Run-Id", run_id(r));
-	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	return ret;
-fail:
-	if (owner)
-		runs_cancel(r);
-	runs_unref(r);
-	free(s);
-	free(q);
-	return MHD_NO;
-}
 
 /* ---- run routes --------------------------------------------------------- */
 
 static const char *const cmd_names[] = { "bench", "compare", "sweep", "demo" };
 
-static enum MHD_Result start_run(struct MHD_Connection *c, const char *url, enum params_cmd cmd,
-				 const char *target, void **con_cls)
+struct pairs {
+	struct query_pair v[QUERY_PARAMS_MAX];
+	int n;                     /* every pair seen, even past the array */
+};
+
+static enum MHD_Result take_pair(void *cls, enum MHD_ValueKind kind, const char *key,
+				 size_t key_size, const char *value, size_t value_size)
 {
+	struct pairs *p = cls;
+
+	(void)kind;
+	if (p->n < QUERY_PARAMS_MAX)
+		p->v[p->n] = (struct query_pair){ key, key_size, value, value_size };
+	p->n++;
+	return MHD_YES;
+}
+
+/* client_of: the client's address as text, the key of its run limit */
+static void client_of(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, n, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+static enum MHD_Result submit_failed(struct MHD_Connection *c, enum runs_submit_result res)
+{
+	switch (res) {
+	case RUNS_QUEUE_FULL:
+		return reply_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "queue_full", NULL, "Retry-After",
+				   HTTP_RETRY_AFTER_S, "%d runs are already waiting; try again "
+				   "later", cfg->queue_max);
+	case RUNS_CLIENT_LIMIT:
+		return reply_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "client_limit", NULL,
+				   "Retry-After", HTTP_RETRY_AFTER_S, "this client already has %d "
+				   "runs queued or running (--per-client)", cfg->per_client);
+	case RUNS_STOPPING:
+		return reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping", NULL, NULL, NULL,
+				   "the server is stopping");
+	default:
+		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, NULL, NULL,
+				   "cannot queue the run");
+	}
+}
+
+static enum MHD_Result start_run(struct MHD_Connection *c, struct request *rq, const char *url,
+				 enum params_cmd cmd, const char *target)
+{
+	const char *head[2] = { cmd_names[cmd], target }, *argv[2 * QUERY_PARAMS_MAX + 4];
 	struct query *q = malloc(sizeof(*q));
-	const char *args[2 * HTTP_ARGS_MAX + 4];
+	struct param_error err;
+	struct pairs pairs = { .n = 0 };
 	enum runs_submit_result res;
 	enum MHD_Result ret;
-	struct run *r = NULL;
-	char request[HTTP_URL_MAX + 64];
-	bool answered;
-	int n = 0;
+	struct runs_request req;
+	char text[HTTP_URL_MAX + 64], client[INET6_ADDRSTRLEN];
 
 	if (!q)
 		return MHD_NO;
-	ret = parse_query(c, url, cmd, cmd == CMD_BENCH || cmd == CMD_SWEEP ? target : NULL,
-			  q, &answered);
-	if (answered)
+	mhd.get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, take_pair, &pairs);
+	if (query_parse(q, cmd, cmd == CMD_BENCH || cmd == CMD_SWEEP ? target : NULL, pairs.v,
+			pairs.n, &err) < 0) {
+		ret = reply_error(c, MHD_HTTP_BAD_REQUEST, "bad_param", err.param, NULL, NULL,
+				  "%s", err.message);
 		goto out;
-	args[n++] = cmd_names[cmd];
-	if (cmd != CMD_COMPARE)
-		args[n++] = target;
-	else
-		target = "all";    /* unless mechanisms= names them, below */
-	for (int i = 0; i < q->nargs; i++) {
-		args[n++] = q->args[i];
-		if (cmd == CMD_COMPARE && i % 2 && !strcmp(q->args[i - 1], "--mechanisms"))
-			target = q->args[i];
 	}
-	snprintf(request, sizeof(request), "%s", url);
-	for (int i = 0; i + 1 < q->nargs; i += 2)
-		snprintf(request + strlen(request), sizeof(request) - strlen(request), "%c%s=%s",
-			 i ? '&' : '?', q->args[i] + 2, q->args[i + 1]);
-	res = runs_submit(args, n, cmd_names[cmd], target, request, &r);
-	if (res == RUNS_QUEUE_FULL)
-		ret = answer_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "queue_full", NULL, "Retry-After",
-				   "10", "%d runs are already waiting; try again later",
-				   cfg->queue_max);
-	else if (res == RUNS_STOPPING)
-		ret = answer_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping", NULL, NULL, NULL,
-				   "the server is stopping");
-	else if (res != RUNS_OK)
-		ret = answer_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, NULL, NULL,
-				   "cannot queue the run");
-	else
-		ret = answer_stream(c, r, true, con_cls);
+	if (cmd == CMD_COMPARE)
+		target = "all";    /* unless mechanisms= names them, below */
+	for (int i = 0; i < q->npairs; i++)
+		if (cmd == CMD_COMPARE && !strcmp(q->names[i], "--mechanisms"))
+			target = q->values[i];
+	query_argv(q, head, cmd == CMD_COMPARE ? 1 : 2, argv, (int)(sizeof(argv) / sizeof(*argv)));
+	query_text(q, url, text, sizeof(text));
+	client_of(c, client, sizeof(client));
+	req = (struct runs_request){ .argv = argv, .kind = cmd_names[cmd], .target = target,
+				     .request = text, .client = client };
+	res = runs_submit(&req, &rq->run);
+	if (res != RUNS_OK) {
+		ret = submit_failed(c, res);
+		goto out;
+	}
+	rq->owner = true;
+	runs_ref(rq->run);         /* the stream's own, dropped when it is freed */
+	ret = stream_answer(c, rq->run, true);
 out:
 	free(q);
 	return ret;
@@ -429,27 +156,24 @@ static const char *one_segment(const char *url, const char *prefix)
 	return url + n;
 }
 
-static enum MHD_Result run_route(struct MHD_Connection *c, const char *url, void **con_cls)
+static enum MHD_Result run_route(struct MHD_Connection *c, struct request *rq, const char *url)
 {
 	const char *name;
 
-	if (cross_site(c))
-		return answer_error(c, MHD_HTTP_FORBIDDEN, "cross_site", NULL, NULL, NULL,
-				    "runs cannot be started from another site");
 	if (!strcmp(url, "/api/compare"))
-		return start_run(c, url, CMD_COMPARE, NULL, con_cls);
+		return start_run(c, rq, url, CMD_COMPARE, NULL);
 	if ((name = one_segment(url, "/api/bench/")))
-		return mech_find(name) ? start_run(c, url, CMD_BENCH, name, con_cls)
-				       : not_found(c, "mechanism", name);
+		return mech_find(name) ? start_run(c, rq, url, CMD_BENCH, name)
+				       : reply_not_found(c, "mechanism", name);
 	if ((name = one_segment(url, "/api/sweep/")))
-		return mech_find(name) ? start_run(c, url, CMD_SWEEP, name, con_cls)
-				       : not_found(c, "mechanism", name);
+		return mech_find(name) ? start_run(c, rq, url, CMD_SWEEP, name)
+				       : reply_not_found(c, "mechanism", name);
 	name = one_segment(url, "/api/demos/");
-	return serve_demo_known(name) ? start_run(c, url, CMD_DEMO, name, con_cls)
-				      : not_found(c, "demo", name);
+	return catalog_demo_known(name) ? start_run(c, rq, url, CMD_DEMO, name)
+					: reply_not_found(c, "demo", name);
 }
 
-static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url, void **con_cls)
+static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 {
 	const char *id = one_segment(url, "/api/runs/");
 	struct run *r;
@@ -457,13 +181,13 @@ static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url, voi
 
 	if (!id) {
 		list = runs_list_json();
-		return list ? answer(c, MHD_HTTP_OK, "application/json", list,
-				     MHD_RESPMEM_MUST_FREE, NULL, NULL) : MHD_NO;
+		return list ? reply(c, MHD_HTTP_OK, "application/json", list,
+				    MHD_RESPMEM_MUST_FREE, NULL, NULL) : MHD_NO;
 	}
-	r = strlen(id) < 16 ? runs_get(id) : NULL;
+	r = strlen(id) < RUN_ID_MAX ? runs_get(id) : NULL;
 	if (!r)
-		return not_found(c, "run", id);
-	return answer_stream(c, r, false, con_cls);
+		return reply_not_found(c, "run", id);
+	return stream_answer(c, r, false);
 }
 
 static enum MHD_Result health(struct MHD_Connection *c)
@@ -472,8 +196,7 @@ static enum MHD_Result health(struct MHD_Connection *c)
 
 	snprintf(body, sizeof(body), "{\"status\":\"ok\",\"version\":\"%s\",\"busy\":%d,"
 		 "\"queue_max\":%d}", IPCSCOPE_VERSION, runs_busy(), cfg->queue_max);
-	return answer(c, MHD_HTTP_OK, "application/json", body, MHD_RESPMEM_MUST_COPY,
-		      NULL, NULL);
+	return reply(c, MHD_HTTP_OK, "application/json", body, MHD_RESPMEM_MUST_COPY, NULL, NULL);
 }
 
 /* ---- routing ------------------------------------------------------------ */
@@ -502,99 +225,185 @@ static enum route route_of(const char *url)
 	return R_NONE;
 }
 
-static enum MHD_Result dispatch(struct MHD_Connection *c, enum route rt, const char *url,
-				void **con_cls)
+static enum MHD_Result dispatch(struct MHD_Connection *c, struct request *rq, const char *url)
 {
-	switch (rt) {
+	switch (route_of(url)) {
 	case R_HEALTH:
 		return health(c);
 	case R_MECHS:
-		return answer_json(c, serve_cat.mechanisms);
+		return reply_json(c, cat->mechanisms);
 	case R_DEMOS:
-		return answer_json(c, serve_cat.demos);
+		return reply_json(c, cat->demos);
 	case R_SYSTEM:
-		return answer_json(c, serve_cat.system);
+		return reply_json(c, cat->system);
 	case R_RUNS:
 	case R_RUN_ID:
-		return runs_route(c, url, con_cls);
+		return runs_route(c, url);
 	case R_RUN:
-		return run_route(c, url, con_cls);
+		return run_route(c, rq, url);
 	case R_STATIC:
 		return static_answer(c, static_find(url));
 	default:
-		return not_found(c, "route", url);
+		return reply_not_found(c, "route", url);
 	}
 }
 
-/* checked: the request line and headers passed the checks; answering in
-   the first call would make MHD close a keep-alive connection */
-static int checked;
+struct head_size {
+	int hosts;                 /* Host headers */
+	size_t bytes;              /* of every name and value */
+};
 
-/* check: answers the request when its Host, URL or method is refused */
-static enum MHD_Result check(struct MHD_Connection *c, const char *url, const char *method,
-			     bool *answered)
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
 {
-	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	struct head_size *h = cls;
+
+	(void)kind;
+	h->bytes += strlen(key) + (value ? strlen(value) : 0);
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		h->hosts++;
+	return MHD_YES;
+}
+
+/* check_origin: a request that starts work must come from the page itself */
+static enum MHD_Result check_origin(struct MHD_Connection *c, const char *host, bool *answered)
+{
+	char why[HTTP_REASON_MAX];
+	const char *origin = mhd.lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	const char *site = mhd.lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+
+	if (http_same_origin(host, origin, site, why, sizeof(why)) == 0)
+		return MHD_YES;
+	*answered = true;
+	return reply_error(c, MHD_HTTP_FORBIDDEN, "cross_site", NULL, NULL, NULL, "%s", why);
+}
+
+/* check_target: the target's size, NUL bytes and parameter count */
+static enum MHD_Result check_target(struct MHD_Connection *c, const struct raw_target *raw,
+				    bool *answered)
+{
+	*answered = true;
+	if (raw->len > HTTP_URL_MAX)
+		return reply_error(c, MHD_HTTP_URI_TOO_LONG, "uri_too_long", NULL, NULL, NULL,
+				   "the URL is longer than %d bytes", HTTP_URL_MAX);
+	if (raw->nparams > HTTP_PARAMS_HARD)
+		return reply_error(c, MHD_HTTP_URI_TOO_LONG, "uri_too_long", NULL, NULL, NULL,
+				   "the URL has %d parameters: at most %d", raw->nparams,
+				   QUERY_PARAMS_MAX);
+	if (raw->nul)
+		return reply_error(c, MHD_HTTP_BAD_REQUEST, "nul_byte", NULL, NULL, NULL,
+				   "the URL holds a NUL byte (%%00)");
+	*answered = false;
+	return MHD_YES;
+}
+
+/* check: answers the request when its Host, target, route or method is
+   refused, or when it would start work for another origin */
+static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
+			     const char *url, const char *method, bool *answered)
+{
+	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	struct head_size h = { 0, 0 };
+	enum MHD_Result ret;
 	enum route rt;
 	bool streams;
 
+	mhd.get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
 	*answered = true;
+	if (h.bytes > HTTP_HEADERS_MAX)
+		return reply_error(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
+				   NULL, NULL, NULL, "the request headers are larger than %u "
+				   "bytes", HTTP_HEADERS_MAX);
+	if (h.hosts > 1)
+		return reply_error(c, MHD_HTTP_BAD_REQUEST, "bad_host", NULL, NULL, NULL,
+				   "the request has %d Host headers: one is allowed", h.hosts);
 	if (!http_host_allowed(host, cfg->public_bind))
-		return answer_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host_not_allowed", NULL,
-				    NULL, NULL, "host '%.100s' is not allowed: use localhost "
-				    "or 127.0.0.1", host ? host : "");
-	if (strlen(url) > HTTP_URL_MAX)
-		return answer_error(c, MHD_HTTP_URI_TOO_LONG, "uri_too_long", NULL, NULL, NULL,
-				    "the URL is longer than %d bytes", HTTP_URL_MAX);
+		return reply_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host_not_allowed", NULL,
+				   NULL, NULL, "host '%.100s' is not allowed: use localhost "
+				   "or 127.0.0.1", host ? host : "");
+	ret = check_target(c, &rq->raw, answered);
+	if (*answered)
+		return ret;
+	*answered = true;
 	rt = route_of(url);
 	if (rt == R_NONE)
-		return not_found(c, "route", url);
+		return reply_not_found(c, "route", url);
 	streams = rt == R_RUN || rt == R_RUN_ID;
 	if (strcmp(method, "GET") && (streams || strcmp(method, "HEAD")))
-		return answer_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
-				    "Allow", streams ? "GET" : "GET, HEAD",
-				    "method %.20s is not allowed here", method);
+		return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
+				   "Allow", streams ? "GET" : "GET, HEAD",
+				   "method %.20s is not allowed here", method);
 	*answered = false;
-	return MHD_YES;
+	return rt == R_RUN ? check_origin(c, host, answered) : MHD_YES;
+}
+
+/*
+ * on_uri: the request line, before MHD decodes or splits the target: the
+ * request's record starts here, with what decoding would hide. MHD keeps
+ * each parameter in the connection's memory pool and, when a query holds
+ * too many to fit, drops the connection without an answer; a query over
+ * HTTP_PARAMS_HARD is refused anyway, so it is cut here (in MHD's own
+ * buffer, which it splits after this call) and check() answers 414.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request *rq = calloc(1, sizeof(*rq));
+	char *query;
+
+	(void)cls;
+	(void)c;
+	if (!rq)
+		return NULL;
+	http_raw_target(uri, &rq->raw);
+	if (rq->raw.nparams > HTTP_PARAMS_HARD && (query = strchr(uri, '?')))
+		query[1] = '\0';
+	return rq;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
 {
+	struct request *rq = *con_cls;
 	enum MHD_Result ret;
 	bool answered;
 
 	(void)cls;
 	(void)version;
 	(void)upload;
-	if (*con_cls == NULL) {
-		ret = check(c, url, method, &answered);
-		if (!answered)
-			*con_cls = &checked;
+	if (!rq)
+		return MHD_NO;
+	if (!rq->checked) {
+		/* answering in this first call would close a keep-alive connection */
+		conn_head_done(c);
+		ret = check(c, rq, url, method, &answered);
+		rq->checked = !answered;
 		return ret;
 	}
-	if (*con_cls != &checked || *upload_size) {
+	if (*upload_size) {
 		*upload_size = 0;  /* a body: not for us */
 		return MHD_YES;
 	}
-	*con_cls = NULL;
-	return dispatch(c, route_of(url), url, con_cls);
+	if (rq->run)               /* answered already */
+		return MHD_YES;
+	return dispatch(c, rq, url);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	struct req *q = *con_cls;
+	struct request *rq = *con_cls;
 
 	(void)cls;
-	(void)c;
-	if (!q || *con_cls == (void *)&checked)
+	conn_request_done(c);
+	if (!rq)
 		return;
-	if (q->owner && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		runs_cancel(q->run);
-	runs_unref(q->run);
-	free(q);
+	if (rq->run) {
+		if (rq->owner && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			runs_cancel(rq->run);
+		runs_unref(rq->run);
+	}
+	free(rq);
 	*con_cls = NULL;
 }
 
@@ -612,23 +421,6 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 		return;
 	fprintf(stderr, "ipcscope: http: %s%s", msg,
 		msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
-}
-
-/* on_connection: small answers go out in two writes (head, body); without
-   TCP_NODELAY the second waits for the client's delayed ACK (~40 ms) */
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode code)
-{
-	const union MHD_ConnectionInfo *ci;
-	int one = 1;
-
-	(void)cls;
-	(void)socket_context;
-	if (code != MHD_CONNECTION_NOTIFY_STARTED)
-		return;
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci)
-		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
 static int bind_addr(const char *bind, int port, struct sockaddr_storage *ss, bool *v6)
@@ -652,49 +444,70 @@ static int bind_addr(const char *bind, int port, struct sockaddr_storage *ss, bo
 	return -1;
 }
 
+static struct MHD_Daemon *start_daemon(unsigned flags, const struct sockaddr_storage *ss, ...)
+{
+	struct MHD_Daemon *d;
+	va_list ap;
+
+	va_start(ap, ss);
+	d = mhd.start_daemon_va(flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, ap);
+	va_end(ap);
+	return d;
+}
+
 /*
  * One thread per connection: a stream's content reader may then block on
  * its run's condition variable (with a timeout, to send heartbeats and to
  * notice a client that hung up) instead of returning 0 and spinning.
- * Bounded by HTTP_CONN_MAX connections and MHD's per-connection memory
- * limit; idle keep-alive connections close after HTTP_CONN_TIMEOUT_S.
+ * Bounded by HTTP_CONN_MAX connections (HTTP_CONN_PER_IP from one address)
+ * and MHD's per-connection memory; a request head must arrive within
+ * CONN_HEAD_TIMEOUT_S (http_conn.c), an idle connection closes after
+ * HTTP_IDLE_TIMEOUT_S.
  */
-struct MHD_Daemon *http_start(const struct serve_config *config, int *port,
-			      char *err, size_t errlen)
+struct MHD_Daemon *http_start(const struct serve_config *config, const struct catalog *catalog,
+			      int *port, char *err, size_t errlen)
 {
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_POLL | MHD_USE_ERROR_LOG;
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_storage ss;
 	struct MHD_Daemon *d;
-	const char *lib_err;
 	bool v6;
 
 	cfg = config;
-	if ((lib_err = mhd_load())) {
-		snprintf(err, errlen, "%s", lib_err);
+	cat = catalog;
+	if (mhd_load(err, errlen) < 0 || conn_watch_start(err, errlen) < 0)
 		return NULL;
-	}
 	if (bind_addr(cfg->bind, cfg->port, &ss, &v6) < 0) {
 		snprintf(err, errlen, "bad bind address '%s': expected a numeric IPv4 or IPv6 "
 			 "address", cfg->bind);
 		return NULL;
 	}
-	d = MHD_start_daemon(flags | (v6 ? MHD_USE_IPv6 : 0), (uint16_t)cfg->port, NULL, NULL,
-			     on_request, NULL,
-			     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-			     MHD_OPTION_END);
+	d = start_daemon(flags | (v6 ? MHD_USE_IPv6 : 0), &ss,
+			 MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+			 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			 MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
+			 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_IP,
+			 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
+			 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
+			 MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+			 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			 MHD_OPTION_NOTIFY_CONNECTION, conn_notify, NULL,
+			 MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not an address "
 			 "of this machine)", cfg->bind, cfg->port);
+		conn_watch_stop();
 		return NULL;
 	}
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	*port = info ? info->port : cfg->port;
 	return d;
+}
+
+void http_stop(struct MHD_Daemon *d)
+{
+	stream_drain(SERVE_DRAIN_MS);
+	mhd.stop_daemon(d);
+	conn_watch_stop();
 }

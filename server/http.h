@@ -1,10 +1,22 @@
-/* http.h -- `ipcscope serve`: the REST + NDJSON API over libmicrohttpd */
+/* http.h -- the HTTP daemon of `ipcscope serve` and its routes */
 #ifndef IPCSCOPE_HTTP_H
 #define IPCSCOPE_HTTP_H
 
-/* serve_main: `ipcscope serve [options]`, argv[0] being "serve"; serves
-   until SIGINT/SIGTERM, then stops every run; 0 on a clean stop, 1 when
-   the server cannot start, 2 on a usage error */
-int serve_main(int argc, char **argv);
+#include <stddef.h>
+
+#include "catalog.h"
+#include "config.h"
+
+struct MHD_Daemon;
+
+/* http_start: starts the daemon on cfg's address (cfg and cat must outlive
+   it); the daemon and the port it got in *port, or NULL with a message in
+   err */
+struct MHD_Daemon *http_start(const struct serve_config *cfg, const struct catalog *cat,
+			      int *port, char *err, size_t errlen);
+
+/* http_stop: lets the streams of stopped runs send their end lines (at
+   most SERVE_DRAIN_MS), then stops the daemon */
+void http_stop(struct MHD_Daemon *d);
 
 #endif

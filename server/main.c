@@ -1,9 +1,13 @@
 /* main.c -- ipcscope: one binary, the CLI and the server */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/prctl.h>
 
 #include "cli.h"
-#include "http.h"
+#include "serve.h"
 
 #define IPCSCOPE_VERSION "0.1.0"
 
@@ -22,9 +26,26 @@ static void usage(FILE *f)
 		"'ipcscope COMMAND --help' shows the params of each command.\n");
 }
 
+/* die_with_server: a run process of `ipcscope serve` (which names itself
+   in IPCSCOPE_SERVER_PID) is stopped by SIGTERM, as the server would stop
+   it, the moment the server dies, even by SIGKILL; a server already gone
+   before this point means the run is not wanted */
+static void die_with_server(void)
+{
+	const char *s = getenv("IPCSCOPE_SERVER_PID");
+
+	if (!s)
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (atoi(s) != (int)getppid())
+		_exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
+
+	die_with_server();
 
 	if (!strcmp(cmd, "bench") || !strcmp(cmd, "compare") || !strcmp(cmd, "sweep") ||
 	    !strcmp(cmd, "demo"))

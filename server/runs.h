@@ -1,4 +1,4 @@
-/* runs.h -- runs of the HTTP server: FIFO queue, spawn, relay, cancel, history */
+/* runs.h -- the runs of the HTTP server: FIFO queue, cancel, live lines, history */
 #ifndef IPCSCOPE_RUNS_H
 #define IPCSCOPE_RUNS_H
 
@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define RUNS_KEEP 50               /* finished runs kept in memory and on disk */
+#define RUN_ID_MAX 16              /* "r" and the run's number */
 
 struct run;
 
@@ -14,10 +14,23 @@ struct runs_config {
 	const char *results_dir;   /* NDJSON of past runs; created if missing */
 	int max_run_seconds;       /* wall-time limit of one run */
 	int queue_max;             /* runs that may wait behind the running one */
+	int per_client;            /* runs one client may have queued or running */
 	int grace_ms;              /* SIGTERM to SIGKILL of a run's group */
 };
 
-enum runs_submit_result { RUNS_OK, RUNS_QUEUE_FULL, RUNS_STOPPING, RUNS_NOMEM };
+/* What a client asks to run, and who asks. */
+struct runs_request {
+	const char *const *argv;   /* the run process's arguments after argv[0],
+				      NULL-terminated ("bench", "pipe", "--size", "64") */
+	const char *kind;          /* bench, compare, sweep, demo */
+	const char *target;        /* mechanism, demo, or the compared list */
+	const char *request;       /* the request as the client wrote it */
+	const char *client;        /* the client's address, for its run limit */
+};
+
+enum runs_submit_result {
+	RUNS_OK, RUNS_QUEUE_FULL, RUNS_CLIENT_LIMIT, RUNS_STOPPING, RUNS_NOMEM
+};
 
 /* runs_init: loads past runs from cfg->results_dir and starts the runner
    thread; 0, or -1 with a message in err */
@@ -27,12 +40,9 @@ int runs_init(const struct runs_config *cfg, char *err, size_t errlen);
    terminated and reaped), stops the runner and reaps every child */
 void runs_shutdown(void);
 
-/* runs_submit: queues `ipcscope ARGS... --format ndjson --run-id ID`;
-   kind/target/request describe the run in /api/runs. RUNS_OK with *out
-   holding a reference (runs_unref it), or why not */
-enum runs_submit_result runs_submit(const char *const *args, int nargs, const char *kind,
-				    const char *target, const char *request,
-				    struct run **out);
+/* runs_submit: queues `ipcscope ARGV... --format ndjson --run-id ID`;
+   RUNS_OK with *out holding a reference (runs_unref it), or why not */
+enum runs_submit_result runs_submit(const struct runs_request *req, struct run **out);
 
 /* runs_cancel: cancels r (its queue place, or its process group);
    does nothing once r has ended */
@@ -44,7 +54,7 @@ struct run *runs_get(const char *id);
 /* runs_ref: one more reference to r, for another holder */
 void runs_ref(struct run *r);
 
-/* runs_unref: drops a reference from runs_submit or runs_get */
+/* runs_unref: drops a reference from runs_submit, runs_get or runs_ref */
 void runs_unref(struct run *r);
 
 /* run_id: "r17" */
@@ -57,11 +67,6 @@ ssize_t runs_read(struct run *r, size_t off, char *buf, size_t max, int wait_ms)
 
 /* runs_list_json: malloc'd JSON array of recent runs, newest first */
 char *runs_list_json(void);
-
-/* runs_spawn: starts /proc/self/exe with argv in a new process group, its
-   stdout on a pipe, signals at their defaults; the pipe's read end, or -1
-   with a message in err */
-int runs_spawn(char *const *argv, pid_t *pid, char *err, size_t errlen);
 
 /* runs_busy: number of runs running or waiting */
 int runs_busy(void);

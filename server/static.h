@@ -2,7 +2,7 @@
 #ifndef IPCSCOPE_STATIC_H
 #define IPCSCOPE_STATIC_H
 
-#include <microhttpd.h>
+#include "mhd_api.h"
 
 /* static_init: prepares ETags of the embedded files; dir, when not NULL,
    serves the same names from that directory instead (development);

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "../../server/serve.h"
+#include "../../server/http_check.h"
 #include "../../server/static.h"
 
 static void test_loopback_hosts(void **state)

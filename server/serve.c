@@ -1,8 +1,6 @@
-/* serve_main.c -- `ipcscope serve`: options, catalogues, signals and a clean stop */
+/* serve.c -- `ipcscope serve`: options, start-up cleanup, signals and a clean stop */
 #include <arpa/inet.h>
-#include <cjson/cJSON.h>
 #include <getopt.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,18 +9,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "cli.h"
+#include "catalog.h"
+#include "config.h"
 #include "http.h"
 #include "runs.h"
 #include "serve.h"
 #include "static.h"
 
-struct serve_catalog serve_cat;
-static cJSON *demos;
-
-/* The demo table's catalogue (workers/demos), when it is linked in; until
-   then /api/demos is an empty list and every /api/demos/{name} is 404. */
-extern cJSON *cli_demos_json(void) __attribute__((weak));
+static struct catalog cat;
 
 static void usage(FILE *f)
 {
@@ -35,6 +29,8 @@ static void usage(FILE *f)
 		"  --results-dir DIR     NDJSON of past runs (default ./results)\n"
 		"  --max-run-seconds N   wall-time limit of one run (default 120)\n"
 		"  --queue N             runs that may wait behind the running one (default 8)\n"
+		"  --per-client N        runs one client address may have queued or running\n"
+		"                        (default 3)\n"
 		"  --help                this text\n\n"
 		"Runs execute one at a time; a client that disconnects cancels its run.\n"
 		"Stop with SIGINT or SIGTERM: running runs are stopped and cleaned up.\n");
@@ -85,6 +81,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		{ "results-dir", required_argument, NULL, 'r' },
 		{ "max-run-seconds", required_argument, NULL, 'm' },
 		{ "queue", required_argument, NULL, 'q' },
+		{ "per-client", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -98,8 +95,11 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		case 'b': c->bind = optarg; break;
 		case 's': c->static_dir = optarg; break;
 		case 'r': c->results_dir = optarg; break;
-		case 'm': bad |= parse_int("max-run-seconds", optarg, 1, 86400, &c->max_run_seconds); break;
-		case 'q': bad |= parse_int("queue", optarg, 0, 64, &c->queue_max); break;
+		case 'm': bad |= parse_int("max-run-seconds", optarg, 1, SERVE_RUN_SECONDS_MAX,
+					   &c->max_run_seconds); break;
+		case 'q': bad |= parse_int("queue", optarg, 0, SERVE_QUEUE_MAX, &c->queue_max); break;
+		case 'c': bad |= parse_int("per-client", optarg, 1, SERVE_QUEUE_MAX + 1,
+					   &c->per_client); break;
 		case 'h': usage(stdout); return 1;
 		default: bad = -1; break;
 		}
@@ -121,44 +121,6 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 	return 0;
 }
 
-/* render: the catalogue as JSON text for the life of the server */
-static const char *render(cJSON *o, const char *fallback)
-{
-	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-
-	return s ? s : fallback;
-}
-
-static void load_catalogs(void)
-{
-	cJSON *m = cli_catalogue_json(), *s = cli_sysinfo_json();
-
-	serve_cat.mechanisms = render(m, "[]");
-	serve_cat.system = render(s, "{}");
-	cJSON_Delete(m);
-	cJSON_Delete(s);
-	demos = cli_demos_json ? cli_demos_json() : NULL;
-	if (!cJSON_IsArray(demos)) {
-		cJSON_Delete(demos);
-		demos = cJSON_CreateArray();
-	}
-	serve_cat.demos = render(demos, "[]");
-}
-
-bool serve_demo_known(const char *name)
-{
-	cJSON *d;
-
-	if (!name || !demos)
-		return false;
-	cJSON_ArrayForEach(d, demos) {
-		cJSON *n = cJSON_GetObjectItemCaseSensitive(d, "name");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* serve_loop: serves until SIGINT/SIGTERM; the signals are blocked in
    every thread and taken here, so the stop runs in plain code */
 static int serve_loop(const struct serve_config *c, const sigset_t *stop)
@@ -166,7 +128,8 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	struct MHD_Daemon *d;
 	struct runs_config rc = {
 		.results_dir = c->results_dir, .max_run_seconds = c->max_run_seconds,
-		.queue_max = c->queue_max, .grace_ms = 400,
+		.queue_max = c->queue_max, .per_client = c->per_client,
+		.grace_ms = SERVE_GRACE_MS,
 	};
 	char err[512];
 	int port, sig = 0;
@@ -176,7 +139,7 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 		runs_shutdown();
 		return 1;
 	}
-	d = http_start(c, &port, err, sizeof(err));
+	d = http_start(c, &cat, &port, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "ipcscope serve: %s\n", err);
 		runs_shutdown();
@@ -188,16 +151,16 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	sigwait(stop, &sig);
 	fprintf(stderr, "ipcscope: %s: stopping runs and exiting\n", strsignal(sig));
 	runs_shutdown();
-	http_drain(2000);          /* let the end lines of stopped runs out */
-	MHD_stop_daemon(d);
+	http_stop(d);
 	return 0;
 }
 
 int serve_main(int argc, char **argv)
 {
 	struct serve_config c = {
-		.bind = "127.0.0.1", .port = 8080, .results_dir = "results",
-		.max_run_seconds = 120, .queue_max = 8,
+		.bind = "127.0.0.1", .port = SERVE_DEFAULT_PORT, .results_dir = "results",
+		.max_run_seconds = SERVE_DEFAULT_RUN_SECONDS, .queue_max = SERVE_DEFAULT_QUEUE,
+		.per_client = SERVE_DEFAULT_PER_CLIENT,
 	};
 	sigset_t stop;
 	int rc = parse_options(argc, argv, &c);
@@ -219,6 +182,6 @@ int serve_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* workers orphaned by a killed run come to us, and we reap them */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	load_catalogs();
+	catalog_load(&cat);
 	return serve_loop(&c, &stop);
 }

@@ -1,0 +1,99 @@
+/* http_query.c -- a request's query parameters through the engine's strict parser */
+#include <stdio.h>
+#include <string.h>
+
+#include "http_query.h"
+
+static int fail(struct param_error *err, const char *param, const char *msg)
+{
+	snprintf(err->code, sizeof(err->code), "bad_param");
+	snprintf(err->param, sizeof(err->param), "%s", param);
+	snprintf(err->message, sizeof(err->message), "%s", msg);
+	return -1;
+}
+
+/* shown: a name as it may appear in a message: printable ASCII, cut short */
+static const char *shown(const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s", name);
+	for (char *c = buf; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	return buf;
+}
+
+static int check_pair(const struct query_pair *qp, struct param_error *err)
+{
+	char name[QUERY_NAME_MAX], msg[128];
+
+	shown(qp->name, name, sizeof(name));
+	if (strlen(qp->name) != qp->name_len) {
+		snprintf(msg, sizeof(msg), "the parameter name '%s' holds a NUL byte (%%00)", name);
+		return fail(err, name, msg);
+	}
+	if (qp->value && strlen(qp->value) != qp->value_len) {
+		snprintf(msg, sizeof(msg), "the value of '%s' holds a NUL byte (%%00)", name);
+		return fail(err, name, msg);
+	}
+	if (qp->name_len + 3 > QUERY_NAME_MAX) {
+		snprintf(msg, sizeof(msg), "unknown parameter '%s'", name);
+		return fail(err, name, msg);
+	}
+	return 0;
+}
+
+int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
+		const struct query_pair *pairs, int npairs, struct param_error *err)
+{
+	char msg[128];
+
+	memset(q, 0, sizeof(*q));
+	memset(err, 0, sizeof(*err));
+	if (npairs > QUERY_PARAMS_MAX) {
+		snprintf(msg, sizeof(msg), "too many parameters: at most %d", QUERY_PARAMS_MAX);
+		return fail(err, "", msg);
+	}
+	params_init(&q->p, cmd);
+	if (mech) {
+		snprintf(q->p.mechs[0], sizeof(q->p.mechs[0]), "%s", mech);
+		q->p.nmechs = 1;
+	}
+	for (int i = 0; i < npairs; i++) {
+		if (check_pair(&pairs[i], err) < 0 ||
+		    params_set(&q->p, pairs[i].name, pairs[i].value, true, err) < 0)
+			return -1;
+		snprintf(q->names[i], sizeof(q->names[i]), "--%s", pairs[i].name);
+		q->values[i] = pairs[i].value;
+	}
+	q->npairs = npairs;
+	return params_finish(&q->p, err);
+}
+
+int query_argv(const struct query *q, const char *const *head, int nhead,
+	       const char **argv, int max)
+{
+	int n = 0;
+
+	if (nhead + 2 * q->npairs + 1 > max)
+		return -1;
+	for (int i = 0; i < nhead; i++)
+		argv[n++] = head[i];
+	for (int i = 0; i < q->npairs; i++) {
+		argv[n++] = q->names[i];
+		argv[n++] = q->values[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+void query_text(const struct query *q, const char *path, char *buf, size_t n)
+{
+	size_t len;
+
+	snprintf(buf, n, "%s", path);
+	for (int i = 0; i < q->npairs; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, n - len, "%c%s=%s", i ? '&' : '?', q->names[i] + 2,
+			 q->values[i]);
+	}
+}

@@ -1,0 +1,66 @@
+/* run.h -- one run of the server: the record the queue, the streams and the store share */
+#ifndef IPCSCOPE_RUN_H
+#define IPCSCOPE_RUN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run_store.h"
+#include "runs.h"
+
+#define RUN_CLIENT_MAX 64
+
+enum run_state { RUN_QUEUED, RUN_RUNNING, RUN_DONE };
+
+struct run {
+	char id[RUN_ID_MAX];
+	unsigned long num;
+	int refs;                  /* under g.mu */
+	enum run_state state;
+	bool cancel;               /* client gone or server stopping */
+	bool ended;                /* the end line is stored: nothing follows */
+	char **argv;               /* NULL-terminated, for posix_spawn */
+	char kind[16];
+	char *target, *request;
+	char client[RUN_CLIENT_MAX];
+	double created_at;         /* unix time of the request */
+	double t_submit, t_start;  /* monotonic */
+	char status[STORE_STATUS_MAX];
+	double elapsed_s;
+	char *buf;                 /* the NDJSON lines of the run */
+	size_t len, cap;
+};
+
+/* runs_mu guards every run and the queue; runs_data is signalled when a
+   run gets lines */
+extern pthread_mutex_t runs_mu;
+extern pthread_cond_t runs_data;
+
+/* run_lines_init: sets up runs_data on the clock of ca */
+void run_lines_init(const pthread_condattr_t *ca);
+
+/* now_mono, now_real: seconds on the monotonic and the wall clock */
+double now_mono(void);
+double now_real(void);
+
+/* run_free: frees r and what it holds (its references are gone) */
+void run_free(struct run *r);
+
+/* unref_locked: drops one reference, freeing r with the last */
+void unref_locked(struct run *r);
+
+/* append_queued_locked: a "queued" line with r's place in the queue */
+void append_queued_locked(struct run *r, int position);
+
+/* end_locked: the server's own ending of r (an error line with code and
+   message when code is set, then the end line with status), unless the
+   run process already wrote its end line */
+void end_locked(struct run *r, const char *status, const char *code, const char *message);
+
+/* relay_line: a proc_sink line callback (ctx is the run): stores one line
+   of the run process if it is an NDJSON object; drops heartbeats (they are
+   per stream) and anything after the end line */
+void relay_line(void *ctx, const char *line, size_t n);
+
+#endif
