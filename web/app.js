@@ -1,23 +1,31 @@
-// app.js -- the ipcscope dashboard: wires the views, the form and the projector mode together
+// app.js -- the ipcscope dashboard: wires the views, the form and projector mode together
 'use strict';
 
-import { readForm, writeForm, syncAmount, cliCommand, curlCommand, shareHash, parseShare } from './form.js';
-import { RunCharts, SweepChart, DemoChart } from './charts.js';
-import { $, $$, showMessage } from './dom.js';
-import { state, charts, ui } from './state.js';
-import { loadBasics } from './machine.js';
-import { showChart, chartOpts, renderRun } from './run-view.js';
+import { readForm, writeForm, syncAmount, validate, cliCommand, curlCommand, shareHash, parseShare } from './form.js';
+import { Figure } from './chart-kit.js';
+import { $, $$, showMessage, markFieldErrors } from './dom.js';
+import { state, figs, ui } from './state.js';
+import { loadBasics, mechKeys, pick, CLASSIC } from './machine.js';
+import { showChart, renderRun } from './run-view.js';
 import { renderSweep } from './sweep-view.js';
 import { loadDemos, renderDemo, runDemo } from './demos-view.js';
 import { loadRuns, openRun } from './runs-view.js';
 import { setBusy, checkedParams, onRun, onStop, startUrl } from './running.js';
 import { onExport } from './export.js';
+import { storedProjector, applyProjector, fitProjector, settingsSummary } from './projector.js';
+
+const VIEWS = ['run', 'sweep', 'demos', 'runs'];
 
 // ---------------------------------------------------------------- views
 
 function setView(view) {
   state.view = view;
-  $$('.tab').forEach((t) => t.classList.toggle('active', t.dataset.view === view));
+  $$('.tab').forEach((t) => {
+    const on = t.dataset.view === view;
+    t.classList.toggle('active', on);
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+  });
   $$('.view').forEach((v) => { v.hidden = v.id !== `view-${view}`; });
   document.body.dataset.view = view;
   $('#run').textContent = view === 'sweep' ? 'Run sweep' : 'Run';
@@ -25,36 +33,51 @@ function setView(view) {
   if (view === 'runs') loadRuns();
   if (view === 'demos') loadDemos();
   updateCommand();
+  fitProjector();
+}
+
+// tabKeys: arrow keys move along the tabs (the tab list is one Tab stop)
+function tabKeys(ev) {
+  const tabs = $$('.tab');
+  const at = tabs.indexOf(ev.target);
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+  if (at < 0 || to === undefined) return;
+  ev.preventDefault();
+  const next = tabs[(to + tabs.length) % tabs.length];
+  setView(next.dataset.view);
+  next.focus();
 }
 
 function setProjector(on) {
-  state.projector = on;
-  document.body.classList.toggle('projector', on);
-  $('#projector').setAttribute('aria-pressed', String(on));
-  buildCharts();
+  applyProjector(on);
+  renderAll();
   showChart(state.chartIndex);
 }
 
-
-function buildCharts() {
-  for (const c of Object.values(charts)) if (c) c.destroy();
-  charts.run = new RunCharts({
-    throughput: $('#c-throughput'), latency: $('#c-latency'), histogram: $('#c-histogram'), cpu: $('#c-cpu'),
-  }, chartOpts());
-  charts.sweep = new SweepChart($('#c-sweep'), { metric: $('#sweep-metric').value, projector: state.projector });
-  charts.demo = new DemoChart($('#c-demo'), { projector: state.projector });
+function renderAll() {
   renderRun();
   renderSweep();
   renderDemo();
+  fitProjector();
 }
 
+// ---------------------------------------------------------------- form, share
 
-// ---------------------------------------------------------------- share and export
-
+// updateCommand: checks the form as the user types, marks what is wrong,
+// and shows the equivalent command only while the form is valid
 function updateCommand() {
-  const p = readForm($('#form'));
+  const form = $('#form');
+  const p = readForm(form);
   const view = state.view === 'sweep' ? 'sweep' : 'run';
-  $('#command').textContent = p.mechanisms.length ? cliCommand(p, view) : '';
+  const live = state.view === 'run' || state.view === 'sweep';
+  const errs = live ? validate(p, view, state.catalogue, state.ncpu) : [];
+  if (state.catalogue.size) markFieldErrors(errs);
+  const ok = errs.length === 0 && p.mechanisms.length > 0;
+  $('#command').textContent = ok ? cliCommand(p, view) : 'fix the marked fields to get a command';
+  $('#command').classList.toggle('invalid-command', !ok);
+  $('#copy-cli').disabled = !ok;
+  $('#copy-curl').disabled = !ok;
+  $('#settings-summary').textContent = settingsSummary(p);
 }
 
 async function copyCommand(kind) {
@@ -72,30 +95,46 @@ async function copyCommand(kind) {
   }
 }
 
-
 // ---------------------------------------------------------------- start-up
 
-function restoreFromUrl() {
+function restoreFromUrl(first = false) {
   const p = parseShare(location);
   if (Object.keys(p).length) writeForm($('#form'), p);
-  if (['run', 'sweep', 'demos', 'runs'].includes(p.view)) setView(p.view);
+  if (first && p.mechanisms === undefined) pick(CLASSIC);
+  if (VIEWS.includes(p.view)) setView(p.view);
   if (p.run) openRun(p.run);
 }
 
-function wire() {
+function makeFigures() {
+  for (const f of $$('#charts .chart')) figs.run[f.dataset.chart] = new Figure(f);
+  figs.sweep = new Figure($('#f-sweep'));
+  figs.demo = new Figure($('#f-demo'));
+}
+
+function wireForm() {
   const form = $('#form');
   form.addEventListener('submit', onRun);
   form.addEventListener('input', updateCommand);
+  form.addEventListener('change', updateCommand);
   $$('input[name="amount"]').forEach((r) => r.addEventListener('change', () => { syncAmount(form); updateCommand(); }));
+  $('#mechlist').addEventListener('keydown', mechKeys);
+  $('#pick-classic').addEventListener('click', () => pick(CLASSIC));
+  $('#pick-all').addEventListener('click', () => pick([...state.catalogue.keys()]));
+  $('#pick-none').addEventListener('click', () => pick([]));
   $('#stop').addEventListener('click', onStop);
-  $$('.tab').forEach((t) => t.addEventListener('click', () => setView(t.dataset.view)));
-  $('#projector').addEventListener('click', () => setProjector(!state.projector));
-  $('#metric').addEventListener('change', buildCharts);
-  $('#logscale').addEventListener('change', buildCharts);
-  $('#histmech').addEventListener('change', () => { charts.run.opts = chartOpts(); renderRun(); });
-  $('#sweep-metric').addEventListener('change', buildCharts);
   $('#copy-curl').addEventListener('click', () => copyCommand('curl'));
   $('#copy-cli').addEventListener('click', () => copyCommand('cli'));
+}
+
+function wire() {
+  wireForm();
+  $$('.tab').forEach((t) => t.addEventListener('click', () => setView(t.dataset.view)));
+  $('.tabs').addEventListener('keydown', tabKeys);
+  $('#projector').addEventListener('click', () => setProjector(!state.projector));
+  $('#metric').addEventListener('change', renderRun);
+  $('#logscale').addEventListener('change', renderRun);
+  $('#histmech').addEventListener('change', renderRun);
+  $('#sweep-metric').addEventListener('change', renderSweep);
   $$('[data-export]').forEach((b) => b.addEventListener('click', () => onExport(b.dataset.export)));
   $('#refresh-runs').addEventListener('click', loadRuns);
   $('#demo-stop').addEventListener('click', onStop);
@@ -105,11 +144,13 @@ function wire() {
     $('#demo-stage').hidden = true;
     $('#demo-list').hidden = false;
   });
-  window.addEventListener('hashchange', restoreFromUrl);
+  window.addEventListener('hashchange', () => restoreFromUrl());
+  window.addEventListener('resize', fitProjector);
+  $('#settings').addEventListener('toggle', fitProjector);
   $('#prev-chart').addEventListener('click', () => showChart(state.chartIndex - 1));
   $('#next-chart').addEventListener('click', () => showChart(state.chartIndex + 1));
   document.addEventListener('keydown', (e) => {
-    if (!state.projector || e.target.closest('input, select, textarea')) return;
+    if (!state.projector || state.view !== 'run' || e.target.closest('input, select, textarea, [role="tab"]')) return;
     if (e.key === 'ArrowRight') showChart(state.chartIndex + 1);
     if (e.key === 'ArrowLeft') showChart(state.chartIndex - 1);
   });
@@ -119,20 +160,23 @@ async function main() {
   ui.setView = setView;
   ui.setBusy = setBusy;
   ui.updateCommand = updateCommand;
+  ui.fitProjector = fitProjector;
   wire();
   syncAmount($('#form'));
+  makeFigures();
+  if (storedProjector()) applyProjector(true);
+  await loadBasics();
+  restoreFromUrl(true);
   try {
-    buildCharts();
+    renderAll();
   } catch (e) {
     showMessage(`The charts cannot be drawn: ${e.message}`);
   }
   showChart(0);
-  await loadBasics();
-  restoreFromUrl();
   updateCommand();
   window.ipcscope.ready = true;
 }
 
-// For the browser tests and the curious: the live state and chart objects.
-window.ipcscope = { state, charts, startUrl, stop: onStop, ready: false };
+// For the browser tests and the curious: the live state and chart figures.
+window.ipcscope = { state, figs, startUrl, stop: onStop, ready: false };
 main();

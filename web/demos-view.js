@@ -3,21 +3,28 @@
 
 import { getJson } from './stream.js';
 import { RunModel } from './model.js';
-import { $, $$, esc, listOf, clearMessages } from './dom.js';
-import { state, charts, ui } from './state.js';
-import { statusText } from './progress.js';
+import { demoSpec } from './other-charts.js';
+import { theme } from './chart-kit.js';
+import { $, $$, esc, listOf, clearMessages, announce } from './dom.js';
+import { state, figs, ui } from './state.js';
+import { renderProgress, statusText } from './progress.js';
 import { renderComparison } from './run-view.js';
 import { stream } from './running.js';
 
 export function renderDemo() {
-  if (!charts.demo || !state.demo) return;
+  const model = state.demo;
+  if (!figs.demo || !model) return;
   const info = state.demoInfo || {};
-  const comp = state.demo.comparisons[state.demo.comparisons.length - 1];
-  charts.demo.update(state.demo, info.title || info.name || 'demo', info.metric || (comp && comp.metric));
-  renderComparison(state.demo, $('#demo-comparison'));
-  $('#demo-status').textContent = statusText(state.demo, `demo ${info.name || ''}`);
-  $('#demo-status').className = `status ${state.demo.status}`;
-  $('#demo-lesson').textContent = state.demo.lesson || (state.demo.status === 'running' ? 'measuring…' : '');
+  const comp = model.comparisons[model.comparisons.length - 1];
+  figs.demo.show(demoSpec(model, info.title || info.name || 'demo', info.metric || (comp && comp.metric), theme(state.projector)));
+  renderComparison(model, $('#demo-comparison'));
+  renderProgress($('#demo-progress'), [model]);
+  const status = statusText(model, `demo ${info.name || ''}`);
+  $('#demo-status').textContent = status;
+  $('#demo-status').className = `status ${model.status}`;
+  $('#demo-lesson').textContent = model.lesson || (model.status === 'running' ? 'measuring…' : '');
+  if (model.status !== 'running') announce(`${status}. ${model.lesson || ''}`);
+  ui.fitProjector();
 }
 
 
@@ -38,7 +45,7 @@ export async function loadDemos() {
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
     (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
     (d.defaults || d.params ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +
-    `<button type="button" class="demo-run primary" data-demo="${i}">Run ${esc(d.name)}</button></article>`).join('');
+    `<button type="button" class="demo-run primary" data-demo="${i}" data-name="${esc(d.name)}">Run ${esc(d.name)}</button></article>`).join('');
   $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => runDemo(demos[Number(b.dataset.demo)])));
   ui.setBusy(state.busy);
 }
@@ -46,6 +53,7 @@ export async function loadDemos() {
 function demoDefaults(d) {
   const v = d.defaults || d.params;
   if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((p) => (typeof p === 'object' ? `${p.name}=${p.default ?? ''}` : String(p))).join(' ');
   return Object.entries(v).map(([k, x]) => `${k}=${x}`).join(' ');
 }
 

@@ -15,7 +15,7 @@ export function showMessage(text, kind = 'error') {
   close.type = 'button';
   close.className = 'close';
   close.textContent = '×';
-  close.setAttribute('aria-label', 'dismiss');
+  close.setAttribute('aria-label', `dismiss the message: ${text.slice(0, 60)}`);
   close.addEventListener('click', () => div.remove());
   div.append(close);
   box.append(div);
@@ -24,21 +24,30 @@ export function showMessage(text, kind = 'error') {
 
 export function clearMessages() {
   $('#messages').replaceChildren();
-  $$('.field-error').forEach((e) => e.remove());
-  $$('.invalid').forEach((e) => e.classList.remove('invalid'));
+  markFieldErrors([]);
 }
 
-// showFieldErrors: marks each bad field and lists the problems at the top
-export function showFieldErrors(errs) {
+// markFieldErrors: marks each bad field with its message (and unmarks the rest)
+export function markFieldErrors(errs) {
+  $$('.field-error').forEach((e) => e.remove());
+  $$('.invalid').forEach((e) => e.classList.remove('invalid'));
+  $$('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
   for (const e of errs) {
-    const host = e.field === 'mech' ? $('#mechlist') : $(`label[data-for="${e.field}"]`);
+    const host = e.field === 'mech' ? $('#mechlist') : $(`[data-for="${e.field}"]`);
     if (!host) continue;
     host.classList.add('invalid');
+    const input = host.querySelector('input:not([type="checkbox"]):not([type="radio"]), select');
+    if (input) input.setAttribute('aria-invalid', 'true');
     const p = document.createElement('span');
     p.className = 'field-error';
     p.textContent = e.message;
     host.append(p);
   }
+}
+
+// showFieldErrors: marks each bad field and lists the problems at the top
+export function showFieldErrors(errs) {
+  markFieldErrors(errs);
   showMessage(`Not sent — fix these first: ${errs.map((e) => e.message).join('; ')}`);
 }
 
@@ -64,3 +73,28 @@ export function download(name, blobOrUrl) {
   if (typeof blobOrUrl !== 'string') setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+
+// announce: says text once to screen readers (a polite live region)
+export function announce(text) {
+  const box = document.querySelector('#announce');
+  if (box && box.textContent !== text) box.textContent = text;
+}
+
+// markScroll: a table wider than its box gets a visible cue to scroll sideways
+export function markScroll(box) {
+  if (!box) return;
+  const wide = box.scrollWidth > box.clientWidth + 1;
+  box.classList.toggle('scrolls', wide);
+  const cue = box.previousElementSibling && box.previousElementSibling.classList.contains('scroll-cue') ? box.previousElementSibling : null;
+  if (wide && !cue) {
+    const p = document.createElement('p');
+    p.className = 'scroll-cue';
+    p.textContent = 'wider than the screen: scroll sideways for more →';
+    box.before(p);
+  } else if (!wide && cue) cue.remove();
+}
+
+// scrollTable: html of a table inside a box that scrolls sideways
+export function scrollTable(html) {
+  return html ? `<div class="table-scroll">${html}</div>` : '';
+}

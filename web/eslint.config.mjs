@@ -5,7 +5,7 @@ const browser = {
   window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', navigator: 'readonly',
   fetch: 'readonly', AbortController: 'readonly', TextDecoder: 'readonly', URL: 'readonly',
   URLSearchParams: 'readonly', Blob: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
-  globalThis: 'readonly', console: 'readonly',
+  globalThis: 'readonly', console: 'readonly', localStorage: 'readonly', getComputedStyle: 'readonly',
 };
 
 export default [

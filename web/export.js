@@ -1,8 +1,12 @@
 // export.js -- NDJSON, CSV and PNG downloads of what the current view shows
+// (run, sweep or demo); the CSV has the CLI's columns, the PNG a title
 'use strict';
 
-import { PERCENTILES } from './model.js';
-import { $$, download } from './dom.js';
+import { RUN_CHARTS } from './run-charts.js';
+import { sweepSpec, demoSpec } from './other-charts.js';
+import { theme, makeChart } from './chart-kit.js';
+import { machineLine } from './machine.js';
+import { $, download } from './dom.js';
 import { state } from './state.js';
 
 export function exportModels() {
@@ -11,47 +15,129 @@ export function exportModels() {
   return state.run ? [state.run] : [];
 }
 
-
-const CSV_COLUMNS = ['mechanism', 'size', 'rep', 'count', 'elapsed_s', 'msgs_per_s', 'bytes_per_s',
-  ...PERCENTILES.map((p) => `latency_${p}_ns`), 'sender_user_s', 'sender_sys_s', 'receiver_user_s', 'receiver_sys_s',
+// The CLI's CSV columns (`ipcscope bench --format csv`), used until the
+// server's catalogue names them (csv_columns in /api/mechanisms).
+export const CLI_CSV_COLUMNS = ['mechanism', 'size', 'rep', 'count', 'elapsed_s', 'msgs_per_s', 'bytes_per_s',
+  'lat_min_ns', 'lat_p50_ns', 'lat_p90_ns', 'lat_p99_ns', 'lat_p999_ns', 'lat_max_ns', 'lat_mean_ns',
+  'sender_user_s', 'sender_sys_s', 'sender_util_pct', 'receiver_user_s', 'receiver_sys_s', 'receiver_util_pct',
+  'sender_vol_cs', 'sender_invol_cs', 'receiver_vol_cs', 'receiver_invol_cs',
   'verified', 'lost', 'duplicated', 'reordered', 'corrupted', 'errors'];
 
-// toCsv: one row per rep of every result line
-export function toCsv(models) {
-  const cell = (v) => (v === undefined || v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  const rows = [CSV_COLUMNS.join(',')];
+// csvValue: one column of a result line, by the CLI's column name
+// (or a {name, path} pair whose dotted path leads into the line)
+export function csvValue(r, col) {
+  if (col && typeof col === 'object') return col.path ? col.path.split('.').reduce((o, k) => (o === undefined || o === null ? o : o[k]), r) : r[col.name];
+  if (col in r && typeof r[col] !== 'object') return r[col];
+  let m = /^lat_(\w+)_ns$/.exec(col);
+  if (m) return r.latency_ns ? r.latency_ns[m[1]] : undefined;
+  m = /^(sender|receiver)_(user_s|sys_s|util_pct)$/.exec(col);
+  if (m) return r.cpu && r.cpu[m[1]] ? r.cpu[m[1]][m[2]] : undefined;
+  m = /^(sender|receiver)_(vol|invol)_cs$/.exec(col);
+  if (m) {
+    const c = r.ctx_switches && r.ctx_switches[m[1]];
+    return c ? c[m[2] === 'vol' ? 'voluntary' : 'involuntary'] : undefined;
+  }
+  return undefined;
+}
+
+function csvCell(v) {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// toCsv: one row per rep of every result line, the CLI's columns
+export function toCsv(models, columns = state.csvColumns || CLI_CSV_COLUMNS) {
+  const names = columns.map((c) => (typeof c === 'object' ? c.name : c));
+  const rows = [names.join(',')];
   for (const model of models) {
     for (const e of model.mechs.values()) {
       for (const r of e.results) {
-        const l = r.latency_ns || {};
-        const c = r.cpu || {};
-        const s = c.sender || {};
-        const rc = c.receiver || {};
-        rows.push([e.name, r.size, r.rep, r.count, r.elapsed_s, r.msgs_per_s, r.bytes_per_s,
-          ...PERCENTILES.map((p) => l[p]), s.user_s, s.sys_s, rc.user_s, rc.sys_s,
-          r.verified, r.lost, r.duplicated, r.reordered, r.corrupted, r.errors].map(cell).join(','));
+        rows.push(columns.map((c) => csvCell(c === 'mechanism' ? r.mechanism || e.name : csvValue(r, c))).join(','));
       }
     }
   }
   return rows.join('\n') + '\n';
 }
 
-// toPng: every visible chart of the view stacked into one image
-function toPng() {
-  const canvases = $$(`#view-${state.view} canvas`).filter((c) => c.offsetParent && window.Chart.getChart(c));
-  const w = Math.max(...canvases.map((c) => c.width));
-  const h = canvases.reduce((s, c) => s + c.height, 0);
-  const out = document.createElement('canvas');
-  out.width = w;
-  out.height = h;
-  const ctx = out.getContext('2d');
-  ctx.fillStyle = state.projector ? '#000' : '#fff';
-  ctx.fillRect(0, 0, w, h);
-  let y = 0;
-  for (const c of canvases) {
-    ctx.drawImage(c, 0, y);
-    y += c.height;
+// exportSpecs: the charts of the view that hold data (never a blank one),
+// built again in the page's light theme
+function exportSpecs(models) {
+  const th = theme(false);
+  if (state.view === 'sweep') return [sweepSpec(models, $('#sweep-metric').value, th)].filter(Boolean);
+  if (state.view === 'demos') {
+    const info = state.demoInfo || {};
+    return [demoSpec(models[0], info.title || info.name || 'demo', info.metric, th)].filter(Boolean);
   }
+  const opts = { metric: $('#metric').value, log: $('#logscale').checked, histMech: $('#histmech').value };
+  return Object.values(RUN_CHARTS).map((build) => build(models[0], opts, th)).filter(Boolean);
+}
+
+// headerLines: title, params and machine stamped on the PNG
+export function headerLines(models) {
+  const m = models[0];
+  const start = m.lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((o) => o.type === 'start') || {};
+  const what = state.view === 'demos' ? `demo ${(state.demoInfo && (state.demoInfo.title || state.demoInfo.name)) || ''}`
+    : state.view === 'sweep' ? `size sweep of ${models.flatMap((x) => x.order).join(', ')}`
+      : `${m.order.length > 1 ? 'compare' : 'bench'} ${m.order.join(', ')}`;
+  const p = start.params || {};
+  const params = Object.entries(p).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k} ${v}`).join(' · ');
+  const ids = models.flatMap((x) => x.runIds).join(', ');
+  return {
+    title: `ipcscope: ${what}`,
+    params: params || 'default params',
+    machine: `${machineLine(start.system || state.system) || 'machine unknown'} · run ${ids || '(not stored)'} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  };
+}
+
+const PNG_CHART_W = 900;
+const PNG_CHART_H = 460;
+const PNG_PAD = 16;
+const PNG_HEAD = 96;
+
+// renderSpec: draws one spec onto an off-screen canvas of a fixed size
+function renderSpec(spec) {
+  const c = document.createElement('canvas');
+  c.width = PNG_CHART_W;
+  c.height = PNG_CHART_H;
+  $('#export-stage').append(c);
+  const cfg = spec.config;
+  const chart = makeChart(c, { ...cfg, options: { ...cfg.options, responsive: false, devicePixelRatio: 1 } });
+  chart.draw();
+  return { c, chart };
+}
+
+// toPng: the view's charts two by two under a header naming what, how and where
+export function toPng(models) {
+  const specs = exportSpecs(models);
+  const cols = specs.length > 1 ? 2 : 1;
+  const rows = Math.max(1, Math.ceil(specs.length / cols));
+  const out = document.createElement('canvas');
+  out.width = cols * PNG_CHART_W + (cols + 1) * PNG_PAD;
+  out.height = PNG_HEAD + rows * (PNG_CHART_H + PNG_PAD) + PNG_PAD;
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  const h = headerLines(models);
+  ctx.fillStyle = '#1b1f24';
+  ctx.font = 'bold 26px system-ui, "DejaVu Sans", sans-serif';
+  ctx.fillText(h.title, PNG_PAD, 36, out.width - 2 * PNG_PAD);
+  ctx.font = '16px system-ui, "DejaVu Sans", sans-serif';
+  ctx.fillStyle = '#333';
+  ctx.fillText(h.params, PNG_PAD, 62, out.width - 2 * PNG_PAD);
+  ctx.fillText(h.machine, PNG_PAD, 84, out.width - 2 * PNG_PAD);
+  if (!specs.length) {
+    ctx.fillText('no chart: this run holds no figures', PNG_PAD, PNG_HEAD + 30);
+  }
+  specs.forEach((spec, i) => {
+    const { c, chart } = renderSpec(spec);
+    const x = PNG_PAD + (i % cols) * (PNG_CHART_W + PNG_PAD);
+    const y = PNG_HEAD + Math.floor(i / cols) * (PNG_CHART_H + PNG_PAD);
+    ctx.drawImage(c, x, y);
+    chart.destroy();
+    c.remove();
+  });
   return out.toDataURL('image/png');
 }
 
@@ -65,7 +151,6 @@ export function onExport(kind) {
   } else if (kind === 'csv') {
     download(`ipcscope-${stamp}.csv`, new Blob([toCsv(models)], { type: 'text/csv' }));
   } else {
-    download(`ipcscope-${stamp}.png`, toPng());
+    download(`ipcscope-${stamp}.png`, toPng(models));
   }
 }
-

@@ -1,13 +1,16 @@
-// machine.js -- the machine info line and the mechanism catalogue of the form
+// machine.js -- the machine info line, and the form's mechanism list and
+// option selects built from the catalogue
 'use strict';
 
 import { getJson } from './stream.js';
 import { fmtBytes } from './format.js';
+import { renderOptions } from './form.js';
+import { setMechanisms } from './chart-kit.js';
 import { $, $$, esc, listOf, showMessage } from './dom.js';
 import { state, ui } from './state.js';
-import { renderOptions } from './form.js';
 
-// ---------------------------------------------------------------- machine and catalogue
+// the classic comparison a fresh page starts with, so Run answers at once
+export const CLASSIC = ['shm', 'pipe', 'unix', 'tcp'];
 
 const SYSTEM_KEYS = [
   ['cpu_model', 'CPU'], ['cores', 'cores'], ['arch', 'arch'], ['kernel', 'kernel'], ['clock_source', 'clock'],
@@ -20,8 +23,7 @@ function lookup(obj, path) {
 }
 
 function systemValue(key, v) {
-  if (key === 'memory_bytes' && typeof v === 'number') return `${(v / 2 ** 30).toFixed(1)} GiB`;
-  if (/size|msgmax/.test(key) && typeof v === 'number') return fmtBytes(v);
+  if (typeof v === 'number' && /bytes|size|msgmax/.test(key)) return fmtBytes(v);
   return String(v);
 }
 
@@ -32,7 +34,14 @@ function cpuCount(sys) {
   return 0;
 }
 
-export function renderSystem(sys) {
+// machineLine: "AMD EPYC, 2 cores, Linux 6.1, x86_64" for titles and exports
+export function machineLine(sys = state.system) {
+  if (!sys) return '';
+  return [sys.cpu_model, sys.cores ? `${sys.cores} cores` : '', sys.kernel, sys.arch, sys.clock_source ? `clock ${sys.clock_source}` : '']
+    .filter(Boolean).join(', ');
+}
+
+function renderSystem(sys) {
   const box = $('#system');
   const parts = [];
   for (const [k, label] of SYSTEM_KEYS) {
@@ -42,19 +51,28 @@ export function renderSystem(sys) {
   }
   box.innerHTML = parts.length ? parts.join('') : '<span>machine info: (none reported)</span>';
   box.title = JSON.stringify(sys, null, 1);
+  state.system = sys;
   state.ncpu = cpuCount(sys);
   if (state.ncpu) $('#pin-hint').textContent = `split, same, none, or two CPUs A,B in 0..${state.ncpu - 1}`;
 }
-
 
 function sizeRange(s) {
   if (!s) return '';
   return s.min === s.max ? `fixed ${fmtBytes(s.min)}` : `${fmtBytes(s.min)}–${fmtBytes(s.max)}`;
 }
 
-export function renderCatalogue(list) {
+function mechHtml(m) {
+  const sizes = m.sizes ? `<span class="range" title="${esc(m.sizes.why || '')}">${esc(sizeRange(m.sizes))}</span>` : '';
+  const extra = [m.copies ? `copies: ${m.copies}` : '', m.cleanup ? `cleanup: ${m.cleanup}` : ''].filter(Boolean).join(' · ');
+  return `<label class="mech" title="${esc(extra)}"><input type="checkbox" name="mech" value="${esc(m.name)}" tabindex="-1">` +
+    `<span class="name">${esc(m.name)}</span>${sizes}<span class="summary">${esc(m.summary || '')}</span></label>`;
+}
+
+// renderCatalogue: the mechanisms grouped by family, one Tab stop for the
+// whole list (arrow keys move between boxes), and a select per option
+function renderCatalogue(list) {
   state.catalogue = new Map(list.map((m) => [m.name, m]));
-  renderOptions($('#form'), state.catalogue);
+  setMechanisms(list.map((m) => m.name));
   const byFamily = new Map();
   for (const m of list) {
     const fam = m.family || 'other';
@@ -62,18 +80,36 @@ export function renderCatalogue(list) {
     byFamily.get(fam).push(m);
   }
   const html = [];
+  let i = 0;
   for (const [fam, ms] of byFamily) {
-    html.push(`<div class="family"><h3>${esc(fam)}</h3>`);
-    for (const m of ms) {
-      const sizes = m.sizes ? `<span class="range" title="${esc(m.sizes.why || '')}">${esc(sizeRange(m.sizes))}</span>` : '';
-      const extra = [m.copies ? `copies: ${m.copies}` : '', m.cleanup ? `cleanup: ${m.cleanup}` : ''].filter(Boolean).join(' · ');
-      html.push(`<label class="mech" title="${esc(extra)}"><input type="checkbox" name="mech" value="${esc(m.name)}">` +
-        `<span class="name">${esc(m.name)}</span>${sizes}<span class="summary">${esc(m.summary || '')}</span></label>`);
-    }
-    html.push('</div>');
+    const id = `fam-${i++}`;
+    html.push(`<div class="family" role="group" aria-labelledby="${id}"><h3 id="${id}">${esc(fam)}</h3>${ms.map(mechHtml).join('')}</div>`);
   }
   $('#mechlist').innerHTML = html.join('') || 'the server lists no mechanisms';
-  $$('#mechlist input').forEach((c) => c.addEventListener('change', () => ui.updateCommand()));
+  const boxes = $$('#mechlist input');
+  if (boxes.length) boxes[0].tabIndex = 0;
+  boxes.forEach((c) => c.addEventListener('change', () => ui.updateCommand()));
+  renderOptions($('#form'), state.catalogue);
+}
+
+// mechKeys: arrow keys, Home and End move through the mechanism boxes
+export function mechKeys(ev) {
+  const boxes = $$('#mechlist input');
+  const at = boxes.indexOf(ev.target);
+  if (at < 0) return;
+  const to = { ArrowDown: at + 1, ArrowRight: at + 1, ArrowUp: at - 1, ArrowLeft: at - 1, Home: 0, End: boxes.length - 1 }[ev.key];
+  if (to === undefined) return;
+  ev.preventDefault();
+  const next = boxes[Math.max(0, Math.min(boxes.length - 1, to))];
+  boxes.forEach((b) => { b.tabIndex = b === next ? 0 : -1; });
+  next.focus();
+}
+
+// pick: ticks exactly the named mechanisms the catalogue has
+export function pick(names) {
+  const want = new Set(names);
+  $$('#mechlist input').forEach((c) => { c.checked = want.has(c.value); });
+  ui.updateCommand();
 }
 
 export async function loadBasics() {
@@ -83,10 +119,11 @@ export async function loadBasics() {
     $('#system').textContent = 'machine info unavailable';
     showMessage(`Could not load machine info: ${sys.reason.message}`);
   }
-  if (mechs.status === 'fulfilled') renderCatalogue(listOf(mechs.value, 'mechanisms'));
-  else {
+  if (mechs.status === 'fulfilled') {
+    renderCatalogue(listOf(mechs.value, 'mechanisms'));
+    state.csvColumns = Array.isArray(mechs.value.csv_columns) ? mechs.value.csv_columns : null;
+  } else {
     $('#mechlist').textContent = 'catalogue unavailable';
     showMessage(`Could not load the mechanism catalogue: ${mechs.reason.message}`);
   }
 }
-

@@ -1,6 +1,8 @@
 // model.js -- collects the NDJSON lines of one run into per-mechanism figures
 'use strict';
 
+import { fmtBytes } from './format.js';
+
 export const PERCENTILES = ['p50', 'p90', 'p99', 'p999'];
 
 // median of a non-empty array of numbers
@@ -174,7 +176,7 @@ export class RunModel {
     if (!p || !p.reps) return { frac: 0, label: 'waiting' };
     const done = Math.min(1, Math.max(0, p.done || 0));
     const frac = p.done >= 1 ? p.rep / p.reps : (p.rep - 1 + done) / p.reps;
-    const sz = p.size ? ` · ${sizeText(p.size)}` : '';
+    const sz = p.size ? ` · ${fmtBytes(p.size)}` : '';
     const sizes = new Set(e.summaries.map((s) => s.size)).size;
     const what = sizes > 1 ? `${sizes} sizes` : `${p.reps} rep${p.reps > 1 ? 's' : ''}${sz}`;
     const label = e.summaries.length && frac >= 1 ? `done: ${what}` : `rep ${p.rep}/${p.reps}${sz}`;
@@ -190,11 +192,4 @@ export class RunModel {
 // labelOf: what a result/summary line is about (demos may use label or variant)
 export function labelOf(o) {
   return o.label || o.variant || o.mechanism || '(run)';
-}
-
-// sizeText: bytes with the API's K/M suffixes when exact
-function sizeText(b) {
-  if (b >= 1048576 && b % 1048576 === 0) return `${b / 1048576}M`;
-  if (b >= 1024 && b % 1024 === 0) return `${b / 1024}K`;
-  return `${b} B`;
 }

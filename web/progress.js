@@ -2,29 +2,30 @@
 'use strict';
 
 import { esc } from './dom.js';
+import { fmtSeconds } from './format.js';
 
 export function renderProgress(box, models) {
   const rows = [];
   for (const model of models) {
     if (model.queued) rows.push(`<div class="queued">waiting in the server's queue, position ${esc(model.queued)}</div>`);
     if (model.runDone !== null && model.order.length > 1) {
-      rows.push(`<div class="prow whole"><span class="pname">whole run</span><progress max="1" value="${model.runDone.toFixed(3)}"></progress>` +
+      rows.push(`<div class="prow whole"><span class="pname">whole run</span><progress max="1" value="${model.runDone.toFixed(3)}" aria-label="whole run"></progress>` +
         `<span class="plabel">${Math.round(100 * model.runDone)} %</span></div>`);
     }
     for (const name of model.order) {
       const p = model.progressOf(name);
       rows.push(`<div class="prow"><span class="pname">${esc(name)}</span>` +
-        `<progress max="1" value="${p.frac.toFixed(3)}"></progress><span class="plabel">${esc(p.label)}</span></div>`);
+        `<progress max="1" value="${p.frac.toFixed(3)}" aria-label="${esc(name)}"></progress><span class="plabel">${esc(p.label)}</span></div>`);
     }
   }
   box.innerHTML = rows.join('');
+  box.classList.toggle('finished', models.every((m) => m.status !== 'running'));
 }
 
 export function statusText(model, what) {
   if (!model) return '';
   const id = model.runIds.length ? ` ${model.runIds.join(', ')}` : '';
   if (model.status === 'running') return `${what}${id}: ${model.queued ? 'waiting for the run ahead of it' : 'running…'}`;
-  const t = model.elapsed !== null && model.elapsed !== undefined ? ` in ${Number(model.elapsed).toFixed(2)} s` : '';
+  const t = typeof model.elapsed === 'number' ? ` in ${fmtSeconds(model.elapsed)}` : '';
   return `${what}${id}: ${model.status}${t}`;
 }
-

@@ -1,18 +1,13 @@
-// run-view.js -- the run view: its four charts, progress, comparison and per-rep tables
+// run-view.js -- the run view: the charts the run can fill, progress, the
+// comparison and per-rep tables, and projector mode's one-chart-at-a-time
 'use strict';
 
-import { RunModel } from './model.js';
-import { fmtNum, fmtNs, fmtBytes } from './format.js';
-import { $, $$, esc } from './dom.js';
-import { state, charts } from './state.js';
+import { RUN_CHARTS } from './run-charts.js';
+import { theme } from './chart-kit.js';
+import { fmtNum, fmtNs, fmtBytes, fmtTimes, ratioWords, metricInfo, betterNote } from './format.js';
+import { $, $$, esc, markScroll, scrollTable, announce } from './dom.js';
+import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
-
-// showChart: in projector mode only one chart of the run view is visible
-export function showChart(i) {
-  const figs = $$('#charts .chart');
-  state.chartIndex = (i + figs.length) % figs.length;
-  figs.forEach((f, j) => f.classList.toggle('current', j === state.chartIndex));
-}
 
 export function chartOpts() {
   return {
@@ -23,20 +18,69 @@ export function chartOpts() {
   };
 }
 
+// shownFigures: the run view's figures that hold a chart
+function shownFigures() {
+  return $$('#charts .chart').filter((f) => !f.hidden);
+}
+
+// showChart: in projector mode one chart of the run view shows at a time
+export function showChart(i) {
+  const shown = shownFigures();
+  const n = shown.length || 1;
+  state.chartIndex = ((i % n) + n) % n;
+  $$('#charts .chart').forEach((f) => f.classList.remove('current'));
+  if (shown.length) shown[state.chartIndex].classList.add('current');
+  $('#chart-pos').textContent = shown.length > 1 ? `chart ${state.chartIndex + 1} of ${shown.length}` : '';
+  $('.projector-nav').classList.toggle('single', shown.length < 2);
+  ui.fitProjector();
+}
+
+// blankText: what the run view says when it has no chart to show
+function blankText(model) {
+  if (!model) return 'Nothing measured yet. Press Run to measure the chosen mechanisms on this machine; the charts appear as the figures arrive.';
+  if (model.status === 'running') return 'Measuring… the charts appear with the first rep.';
+  return `This run produced no figures (status: ${model.status}).`;
+}
+
+// modeNote: why some charts are absent
+function modeNote(model) {
+  if (!model || !model.order.length) return '';
+  if (!model.hasLatency() && model.status !== 'running') {
+    return 'This run measured throughput: latency percentiles and the histogram come from mode latency (ping-pong).';
+  }
+  return '';
+}
+
+// leadWith: the chart of the run's own mode comes first (and first in projector mode)
+function leadWith(model) {
+  const box = $('#charts');
+  const lead = $(`[data-chart="${model && model.mode === 'latency' ? 'latency' : 'throughput'}"]`, box);
+  if (lead && box.firstElementChild !== lead) box.prepend(lead);
+}
 
 export function renderRun() {
   const model = state.run;
-  if (!charts.run) return;
-  const empty = model || new RunModel();
-  charts.run.opts = chartOpts();
-  charts.run.update(empty);
-  const lat = empty.hasLatency();
-  $('#latency-note').hidden = lat;
-  $('#histogram-note').hidden = lat;
-  renderHistSelect(empty);
+  leadWith(model);
+  const th = theme(state.projector);
+  const opts = chartOpts();
+  let any = false;
+  for (const [key, build] of Object.entries(RUN_CHARTS)) {
+    const spec = model ? build(model, opts, th) : null;
+    if (figs.run[key]) figs.run[key].show(spec);
+    if (key === 'histogram') state.histShown = spec ? spec.shown : null;
+    any = any || Boolean(spec);
+  }
+  const blank = $('#run-blank');
+  blank.hidden = any;
+  blank.textContent = blankText(model);
+  $('#run-note').textContent = modeNote(model);
+  renderHistSelect(model);
+  if (state.projector) showChart(state.chartIndex);
   if (!model) return;
-  $('#status').textContent = statusText(model, 'run');
+  const status = statusText(model, 'run');
+  $('#status').textContent = status;
   $('#status').className = `status ${model.status}`;
+  if (model.status !== 'running') announce(status);
   renderProgress($('#progress'), [model]);
   renderComparison(model);
   renderRepTable(model);
@@ -44,7 +88,8 @@ export function renderRun() {
 
 function renderHistSelect(model) {
   const sel = $('#histmech');
-  const names = model.order.filter((n) => model.lastHistogram(n));
+  const names = model ? model.order.filter((n) => model.lastHistogram(n)) : [];
+  $('#histmech-label').hidden = names.length < 2;
   const have = $$('option', sel).map((o) => o.value).slice(1);
   if (have.join() === names.join()) return;
   const cur = sel.value;
@@ -52,21 +97,33 @@ function renderHistSelect(model) {
   sel.value = names.includes(cur) ? cur : '';
 }
 
+// ciText: the 95 % interval of a ratio, "0.91–1.1×"
+function ciText(r) {
+  if (typeof r.ci_low !== 'number' || typeof r.ci_high !== 'number') return '–';
+  return `${fmtTimes(r.ci_low).replace('×', '')}–${fmtTimes(r.ci_high)}`;
+}
+
+// comparisonRows: the table rows of a comparison line, in words
+function comparisonRow(r, m, c) {
+  const base = r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label);
+  const vs = base ? 'baseline' : ratioWords(r.ratio, m.higher);
+  const noise = base ? '' : r.significant ? 'yes' : 'no, within the noise';
+  const warn = r.reliable === false || r.unreliable ? ` <span class="warn">unreliable here${r.why ? `: ${esc(r.why)}` : ''}</span>` : '';
+  return `<tr><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
+    `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r))}</td><td>${noise}</td></tr>`;
+}
+
 export function renderComparison(model, box = $('#comparison')) {
   const c = model.comparisons[model.comparisons.length - 1];
   if (!c || !Array.isArray(c.rows)) { box.innerHTML = ''; return; }
-  const metric = c.metric || 'msgs_per_s';
-  const fmt = metric.endsWith('_ns') ? fmtNs : (v) => fmtNum(v);
-  const rows = c.rows.map((r) => `<tr><td>${esc(r.label || r.mechanism)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
-    `<td>${esc(fmt(r.median))}</td><td>${num(r.ratio)}×</td><td>${num(r.ci_low)}–${num(r.ci_high)}</td>` +
-    `<td>${r.significant ? 'yes' : 'no (within noise)'}</td></tr>`).join('');
-  const better = c.higher_is_better === false ? 'lower is better' : 'higher is better';
-  box.innerHTML = `<h3>Comparison against ${esc(c.baseline_label || c.baseline)} (${esc(metric)}, ${better})</h3><table><thead><tr><th>mechanism</th><th>size</th>` +
-    `<th>median</th><th>ratio</th><th>95 % CI</th><th>beyond noise</th></tr></thead><tbody>${rows}</tbody></table>`;
-}
-
-function num(v) {
-  return typeof v === 'number' ? esc(v.toPrecision(3)) : '–';
+  const m = metricInfo(c.metric || 'msgs_per_s');
+  const higher = c.higher_is_better === undefined ? m.higher : c.higher_is_better !== false;
+  const mm = { ...m, higher };
+  const rows = c.rows.map((r) => comparisonRow(r, mm, c)).join('');
+  box.innerHTML = `<h3>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h3>` +
+    scrollTable(`<table><thead><tr><th scope="col">mechanism</th><th scope="col">size</th><th scope="col">median ${esc(m.name)}</th>` +
+    `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`);
+  markScroll(box.querySelector('.table-scroll'));
 }
 
 function renderRepTable(model) {
@@ -75,12 +132,14 @@ function renderRepTable(model) {
     for (const r of model.mechs.get(name).results) {
       const l = r.latency_ns || {};
       const bad = r.verified === false ? ` class="bad" title="lost ${r.lost}, duplicated ${r.duplicated}, reordered ${r.reordered}, corrupted ${r.corrupted}"` : '';
-      rows.push(`<tr${bad}><td>${esc(name)}</td><td>${esc(r.rep)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
-        `<td>${esc(fmtNum(r.msgs_per_s))}</td><td>${esc(fmtNum(r.bytes_per_s, 'B/s'))}</td>` +
+      rows.push(`<tr${bad}><th scope="row">${esc(name)}</th><td>${esc(r.rep)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
+        `<td>${esc(fmtNum(r.msgs_per_s, 'msg/s'))}</td><td>${esc(fmtNum(r.bytes_per_s, 'B/s'))}</td>` +
         `<td>${esc(fmtNs(l.p50))}</td><td>${esc(fmtNs(l.p99))}</td><td>${r.verified === undefined ? '' : r.verified ? 'yes' : 'NO'}</td></tr>`);
     }
   }
-  $('#reptable').innerHTML = rows.length ? '<table><thead><tr><th>mechanism</th><th>rep</th><th>size</th><th>msg/s</th><th>bytes/s</th>' +
-    `<th>p50</th><th>p99</th><th>verified</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '';
+  const box = $('#reptable');
+  box.parentElement.hidden = !rows.length;
+  box.innerHTML = rows.length ? '<table><thead><tr><th scope="col">mechanism</th><th scope="col">rep</th><th scope="col">size</th><th scope="col">msgs/s</th><th scope="col">bytes/s</th>' +
+    `<th scope="col">p50 latency</th><th scope="col">p99 latency</th><th scope="col">verified</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '';
+  markScroll(box);
 }
-

@@ -7,7 +7,7 @@ import { readForm, validate, apiUrls, shareHash } from './form.js';
 import { $, $$, showMessage, clearMessages, showFieldErrors } from './dom.js';
 import { state, ui } from './state.js';
 import { renderRun } from './run-view.js';
-import { renderSweep } from './sweep-view.js';
+import { renderSweep, matchSweepMetric } from './sweep-view.js';
 import { exportModels } from './export.js';
 
 export function setBusy(busy) {
@@ -93,11 +93,21 @@ async function runView(p) {
 
 async function runSweep(p) {
   state.sweep = [];
+  matchSweepMetric(p.mode);
+  renderSweep();
   for (const url of apiUrls(p, 'sweep')) {
     const model = new RunModel('sweep');
     state.sweep.push(model);
     if (!await stream(url, model, renderSweep)) break;
   }
+  const ids = state.sweep.flatMap((m) => m.runIds);
+  if (ids.length) history.replaceState(null, '', shareHash(p, 'sweep', ids.join(',')));
+}
+
+// showResults: on a narrow screen the results sit below the form; bring them up
+function showResults() {
+  const box = $('#results');
+  if (box.getBoundingClientRect().top > window.innerHeight * 0.6) box.scrollIntoView({ block: 'start' });
 }
 
 export async function onRun(ev) {
@@ -110,6 +120,7 @@ export async function onRun(ev) {
   ui.updateCommand();
   state.abort = new AbortController();
   setBusy(true);
+  showResults();
   try {
     if (view === 'sweep') await runSweep(p);
     else await runView(p);

@@ -3,10 +3,10 @@
 
 import { getJson, getText } from './stream.js';
 import { RunModel } from './model.js';
-import { $, $$, esc, listOf, showMessage, clearMessages } from './dom.js';
+import { $, $$, esc, listOf, showMessage, clearMessages, markScroll } from './dom.js';
 import { state, ui } from './state.js';
 import { renderRun } from './run-view.js';
-import { renderSweep } from './sweep-view.js';
+import { renderSweep, matchSweepMetric } from './sweep-view.js';
 import { showDemo } from './demos-view.js';
 
 function runId(r) {
@@ -40,12 +40,14 @@ export async function loadRuns() {
     box.innerHTML = '<p class="empty">No runs yet.</p>';
     return;
   }
-  box.innerHTML = '<table><thead><tr><th>run</th><th>what</th><th>status</th><th>when</th><th></th></tr></thead><tbody>' +
-    runs.map((r) => `<tr><td>${esc(runId(r))}</td><td>${esc(runDescription(r))}</td><td>${esc(r.status || '')}</td>` +
-      `<td>${esc(runWhen(r))}</td>` +
-      `<td><button type="button" class="open-run" data-id="${esc(runId(r))}">open</button></td></tr>`).join('') +
+  // the open button and the status come first, so a phone sees them
+  box.innerHTML = '<table><thead><tr><th scope="col">open</th><th scope="col">status</th><th scope="col">run</th><th scope="col">what</th><th scope="col">when</th></tr></thead><tbody>' +
+    runs.map((r) => `<tr><td><button type="button" class="open-run" data-id="${esc(runId(r))}" aria-label="open run ${esc(runId(r))}">open</button></td>` +
+      `<td class="st-${esc(r.status || '')}">${esc(r.status || '')}</td><th scope="row">${esc(runId(r))}</th><td>${esc(runDescription(r))}</td>` +
+      `<td>${esc(runWhen(r))}</td></tr>`).join('') +
     '</tbody></table>';
   $$('.open-run', box).forEach((b) => b.addEventListener('click', () => openRun(b.dataset.id)));
+  markScroll(box);
 }
 
 // replayInto: feeds stored NDJSON text to a fresh model
@@ -68,28 +70,58 @@ function paramsFromStart(model) {
   return null;
 }
 
-export async function openRun(id) {
-  if (state.busy) return;
-  clearMessages();
-  let text;
+async function fetchRun(id) {
   try {
-    text = await getText(`/api/runs/${encodeURIComponent(id)}`);
+    return replayInto(await getText(`/api/runs/${encodeURIComponent(id)}`), 'replay');
   } catch (e) {
     showMessage(`Could not open run ${id}: ${e.message}`);
-    return;
+    return null;
   }
-  const probe = replayInto(text, 'replay');
-  const params = paramsFromStart(probe) || {};
-  const demoStart = probe.lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((o) => o.type === 'start' && o.demo);
-  if (demoStart) {
-    showDemo(probe, { name: demoStart.demo, title: demoStart.title, claim: demoStart.claim });
+}
+
+// startOf: the first start line of a stored run
+function startOf(model) {
+  for (const l of model.lines) {
+    try {
+      const o = JSON.parse(l);
+      if (o.type === 'start') return o;
+    } catch {
+      // an unreadable line was reported by replayInto
+    }
+  }
+  return {};
+}
+
+function isSweepRun(model) {
+  const params = paramsFromStart(model) || {};
+  return params.sizes !== undefined || startOf(model).command === 'sweep' ||
+    model.order.some((n) => new Set(model.mechs.get(n).results.map((r) => r.size)).size > 1);
+}
+
+// openRun: reopens a stored run (or several, comma-separated: the runs of
+// one sweep) in the view it came from
+export async function openRun(ids) {
+  if (state.busy) return;
+  clearMessages();
+  const list = String(ids).split(',').filter(Boolean);
+  const models = [];
+  for (const id of list) {
+    const m = await fetchRun(id);
+    if (m) models.push(m);
+  }
+  if (!models.length) return;
+  const probe = models[0];
+  const demoStart = startOf(probe);
+  if (demoStart.demo) {
+    showDemo(probe, { name: demoStart.demo, title: demoStart.title, claim: demoStart.claim, metric: demoStart.metric });
     ui.setView('demos');
-    history.replaceState(null, '', `#view=demos&run=${encodeURIComponent(id)}`);
+    history.replaceState(null, '', `#view=demos&run=${encodeURIComponent(list[0])}`);
     return;
   }
-  const isSweep = params.sizes !== undefined || probe.order.some((n) => new Set(probe.mechs.get(n).results.map((r) => r.size)).size > 1);
+  const isSweep = models.length > 1 || isSweepRun(probe);
   if (isSweep) {
-    state.sweep = [probe];
+    state.sweep = models;
+    matchSweepMetric((paramsFromStart(probe) || {}).mode || probe.mode);
     ui.setView('sweep');
     renderSweep();
   } else {
@@ -97,9 +129,11 @@ export async function openRun(id) {
     ui.setView('run');
     renderRun();
   }
-  for (const e of probe.errors) showMessage(`Run ${id} reported an error: ${e}`);
-  if (probe.status !== 'ok') showMessage(`Run ${id} ended with status "${probe.status}".`, probe.status === 'cancelled' ? 'info' : 'error');
-  history.replaceState(null, '', `#view=${isSweep ? 'sweep' : 'run'}&run=${encodeURIComponent(id)}`);
+  for (const m of models) {
+    const id = m.runIds[0] || '';
+    for (const e of m.errors) showMessage(`Run ${id} reported an error: ${e}`);
+    if (m.status !== 'ok') showMessage(`Run ${id} ended with status "${m.status}".`, m.status === 'cancelled' ? 'info' : 'error');
+  }
+  history.replaceState(null, '', `#view=${isSweep ? 'sweep' : 'run'}&run=${list.map(encodeURIComponent).join(',')}`);
   ui.setBusy(false);
 }
-

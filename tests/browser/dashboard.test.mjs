@@ -1,7 +1,7 @@
 // dashboard.test.mjs -- drives the dashboard in headless Chromium against a real
 // `ipcscope serve`: a live compare, charts against the NDJSON, Stop, bad params,
 // past runs, sharing, exports, phone width and projector mode. Prints TAP.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,16 +98,17 @@ async function waitRunDone(page, which = 'run', timeout = 60000) {
   }, which, { timeout });
 }
 
-// chartValues: what the run view's charts currently hold
+// chartValues: what the run view's charts currently hold (empty when a chart is not shown)
 function chartValues(page) {
   return page.evaluate(() => {
-    const c = window.ipcscope.charts.run.charts;
-    const ds = (ch) => ch.data.datasets.map((d) => ({ label: d.label, data: [...d.data], whiskers: d.whiskers ? d.whiskers.map((w) => (w ? [...w] : null)) : null }));
+    const f = window.ipcscope.figs.run;
+    const ds = (ch) => (ch ? ch.data.datasets.map((d) => ({ label: d.label, key: d.key, data: [...d.data], whiskers: d.whiskers ? d.whiskers.map((w) => (w ? [...w] : null)) : null })) : []);
+    const one = (k) => ({ labels: f[k].chart ? [...f[k].chart.data.labels] : [], sets: ds(f[k].chart) });
     return {
-      throughput: { labels: [...c.throughput.data.labels], sets: ds(c.throughput) },
-      latency: { labels: [...c.latency.data.labels], sets: ds(c.latency) },
-      histogram: { labels: [...c.histogram.data.labels], sets: ds(c.histogram), shown: window.ipcscope.charts.run.histShown },
-      cpu: { labels: [...c.cpu.data.labels], sets: ds(c.cpu) },
+      throughput: one('throughput'),
+      latency: one('latency'),
+      histogram: { ...one('histogram'), shown: window.ipcscope.state.histShown },
+      cpu: one('cpu'),
     };
   });
 }
@@ -134,11 +135,11 @@ function checkLatency(cv, summaries, results) {
   for (const s of summaries) {
     const i = cv.latency.labels.indexOf(s.mechanism);
     for (const set of cv.latency.sets) {
-      const key = `latency_${set.label}_ns`;
+      const key = `latency_${set.key}_ns`;
       const want = s[key] ? s[key].median : undefined;
       if (want === undefined) {
         // the summary may not carry every percentile: the chart then shows the median over reps
-        const vals = results.filter((r) => r.mechanism === s.mechanism).map((r) => r.latency_ns[set.label]).sort((a, b) => a - b);
+        const vals = results.filter((r) => r.mechanism === s.mechanism).map((r) => r.latency_ns[set.key]).sort((a, b) => a - b);
         const m = vals.length % 2 ? vals[vals.length >> 1] : (vals[vals.length / 2 - 1] + vals[vals.length / 2]) / 2;
         if (!close(set.data[i], m)) bad.push(`${s.mechanism} ${set.label}: ${set.data[i]} != ${m}`);
       } else if (!close(set.data[i], want)) bad.push(`${s.mechanism} ${set.label}: ${set.data[i]} != ${want}`);
@@ -199,7 +200,7 @@ async function compareRun(page, base, mode, consoleErrors) {
   await page.check('#logscale');
   const cv2 = await chartValues(page);
   checkThroughput(cv2, summaries, 'bytes_per_s', `${what} (bytes/s, log)`);
-  const logType = await page.evaluate(() => window.ipcscope.charts.run.charts.throughput.options.scales.y.type);
+  const logType = await page.evaluate(() => window.ipcscope.figs.run.throughput.chart.options.scales.y.type);
   ok(logType === 'logarithmic', 'the log-scale toggle switches the throughput axis', logType);
   if (mode === 'latency') checkLatency(cv, summaries, results);
   checkCpu(cv, results);
@@ -232,6 +233,8 @@ async function exportsAndShare(page) {
   ok(nd[0].type === 'start' && nd.at(-1).type === 'end', 'NDJSON export holds the whole stream', nd.length);
   const csv = files.csv.toString().trim().split('\n');
   ok(csv[0].startsWith('mechanism,size,rep') && csv.length === 5, 'CSV export has a header and one row per rep', csv.length);
+  const cliCsv = spawnSync(BIN, ['bench', 'pipe', '--count', '10', '--reps', '1', '--format', 'csv'], { encoding: 'utf8', timeout: 20000 });
+  ok(cliCsv.status === 0 && csv[0] === cliCsv.stdout.split('\n')[0], "the page's CSV has the CLI's columns", `${csv[0]}\n${cliCsv.stdout.split('\n')[0]}`);
   ok(files.png.subarray(1, 4).toString() === 'PNG' && files.png.length > 5000, 'PNG export is an image of the charts', files.png.length);
 }
 
@@ -245,7 +248,7 @@ async function stopCancels(page, base) {
   }, null, { timeout: 20000 });
   const live = await page.evaluate(() => ({
     status: window.ipcscope.state.run.status,
-    bar: window.ipcscope.charts.run.charts.throughput.data.datasets[0].data[0],
+    bar: window.ipcscope.figs.run.throughput.chart.data.datasets[0].data[0],
     result: JSON.parse(window.ipcscope.state.run.lines.find((l) => l.includes('"result"'))).msgs_per_s,
     progress: document.querySelector('#progress').textContent,
   }));
@@ -379,7 +382,7 @@ async function sweepView(page, base) {
   await page.click('#run');
   await waitRunDone(page, 'sweep', 60000);
   const got = await page.evaluate(() => {
-    const c = window.ipcscope.charts.sweep.chart;
+    const c = window.ipcscope.figs.sweep.chart;
     return { type: [c.options.scales.x.type, c.options.scales.y.type], sets: c.data.datasets.map((d) => ({ label: d.label, pts: d.data.map((p) => p.x) })), status: window.ipcscope.state.sweep.map((m) => m.status) };
   });
   ok(got.type.join() === 'logarithmic,logarithmic' && got.sets.length === 2 && got.sets.every((s) => s.pts.join() === '64,4096,65536') &&
@@ -404,8 +407,8 @@ async function demosView(page, base) {
     status: window.ipcscope.state.demo.status,
     run: window.ipcscope.state.demo.runIds[0],
     lesson: document.querySelector('#demo-lesson').textContent,
-    labels: [...window.ipcscope.charts.demo.chart.data.labels],
-    bars: [...window.ipcscope.charts.demo.chart.data.datasets[0].data],
+    labels: [...window.ipcscope.figs.demo.chart.data.labels],
+    bars: [...window.ipcscope.figs.demo.chart.data.datasets[0].data],
   }));
   const { lines } = await ndjson(base, `/api/runs/${got.run}`);
   const lesson = lines.find((l) => l.type === 'lesson');
@@ -420,7 +423,7 @@ async function demosView(page, base) {
   await page.waitForFunction((id) => window.ipcscope.state.demo && window.ipcscope.state.demo.runIds[0] === id, got.run, { timeout: 5000 });
   const again = await page.evaluate(() => ({
     lesson: document.querySelector('#demo-lesson').textContent,
-    bars: [...window.ipcscope.charts.demo.chart.data.datasets[0].data],
+    bars: [...window.ipcscope.figs.demo.chart.data.datasets[0].data],
   }));
   ok(again.lesson === got.lesson && again.bars.join() === got.bars.join(), `demo run ${got.run} reopens with its chart and lesson`, JSON.stringify(again).slice(0, 300));
 }
@@ -433,12 +436,13 @@ async function layouts(browserCtx, base, runId, consoleErrors) {
   await load(phone, `${base}/#view=run&run=${runId}`);
   await phone.waitForFunction((id) => {
     const r = window.ipcscope.state.run;
-    return r && r.runIds[0] === id && r.status === 'ok' && window.ipcscope.charts.run.charts.latency.data.labels.length === 2;
+    const lat = window.ipcscope.figs.run.latency.chart;
+    return r && r.runIds[0] === id && r.status === 'ok' && lat && lat.data.labels.length === 2;
   }, runId, { timeout: 10000 });
   ok(true, `a link with run=${runId} reopens that run`);
   const fit = await phone.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth,
-    charts: [...document.querySelectorAll('#charts canvas')].map((c) => c.getBoundingClientRect().width) }));
-  ok(fit.sw <= fit.w && fit.charts.every((w) => w > 300 && w <= fit.w), 'phone width: no sideways scrolling, charts fill the width', JSON.stringify(fit));
+    charts: [...document.querySelectorAll('#charts .chart:not([hidden]) canvas')].map((c) => c.getBoundingClientRect().width) }));
+  ok(fit.sw <= fit.w && fit.charts.length === 4 && fit.charts.every((w) => w > 300 && w <= fit.w), 'phone width: no sideways scrolling, charts fill the width', JSON.stringify(fit));
   await phone.screenshot({ path: path.join(OUT, 'phone-390.png'), fullPage: true });
 
   await phone.setViewportSize({ width: 1280, height: 720 });
@@ -452,6 +456,7 @@ async function layouts(browserCtx, base, runId, consoleErrors) {
   await phone.screenshot({ path: path.join(OUT, 'projector-1.png') });
   await phone.click('#next-chart');
   await phone.screenshot({ path: path.join(OUT, 'projector-2.png') });
+  await phone.click('#projector');
   await phone.close();
 }
 

@@ -2,17 +2,16 @@
 // and its run model reads every kind of NDJSON line (demo lessons included).
 // Runs in node, no browser. Prints TAP.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = process.env.IPCSCOPE || path.join(top, 'bin/ipcscope');
 
-// the page's modules are plain browser ES modules: load them as such
+// the page's modules are plain browser ES modules (web/package.json says
+// "type": "module"): node loads them as they are
 async function pageModule(name) {
-  const src = fs.readFileSync(path.join(top, 'web', name), 'utf8');
-  return import(`data:text/javascript;base64,${Buffer.from(src).toString('base64')}`);
+  return import(pathToFileURL(path.join(top, 'web', name)).href);
 }
 const form = await pageModule('form.js');
 const model = await pageModule('model.js');

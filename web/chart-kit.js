@@ -1,0 +1,234 @@
+// chart-kit.js -- what every chart shares: colours per mechanism, themes,
+// log ticks, whiskers, and Figure (a chart with its text alternative)
+'use strict';
+
+import { esc } from './dom.js';
+
+// Each colour reaches at least 3:1 against white and against black (relative
+// luminance 0.10..0.28), so series read on the page and on the projector.
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#c45a00', '#9467bd', '#8c564b', '#d6338f', '#0f8a8a',
+  '#6b6b6b', '#7a8a00', '#3f51b5', '#b8860b', '#a0522d', '#2e86c1', '#8e44ad', '#5e8c31', '#e0457b', '#00897b'];
+// ...and a marker shape and dash per series, so lines differ without colour
+const POINT_STYLES = ['circle', 'triangle', 'rect', 'rectRot', 'star', 'crossRot', 'cross', 'rectRounded'];
+const DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
+
+let mechOrder = [];
+
+// setMechanisms: the catalogue's names in order; a mechanism keeps its
+// colour in every view, live or reopened, whatever order runs list it in
+export function setMechanisms(names) {
+  mechOrder = [...names];
+}
+
+// seriesIndex: the catalogue position of the mechanism a label names
+// ("pipe", "pipe 64 B", "shm (sem)"), or a stable hash for other labels
+export function seriesIndex(label) {
+  const s = String(label);
+  let i = mechOrder.indexOf(s);
+  if (i < 0) {
+    const word = /^[a-z0-9_-]+/i.exec(s);
+    i = word ? mechOrder.indexOf(word[0]) : -1;
+  }
+  if (i >= 0) return i;
+  let h = 7;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) % 100003;
+  return mechOrder.length + h;
+}
+
+export function colourFor(label) {
+  return PALETTE[seriesIndex(label) % PALETTE.length];
+}
+
+export function pointStyleFor(label) {
+  return POINT_STYLES[seriesIndex(label) % POINT_STYLES.length];
+}
+
+export function dashFor(label) {
+  return DASHES[Math.floor(seriesIndex(label) / POINT_STYLES.length) % DASHES.length];
+}
+
+// theme: colours and font sizes for the page, the projector and exports
+export function theme(projector) {
+  return projector
+    ? { fg: '#fff', grid: '#555', bg: '#000', font: 18, whisker: '#fff', dark: true }
+    : { fg: '#222', grid: '#ddd', bg: '#fff', font: 12, whisker: '#222', dark: false };
+}
+
+// hatch: a diagonal-stripe fill in colour (CPU system time), so stacked
+// parts differ by pattern and not only by colour
+const hatches = new Map();
+export function hatch(colour, bg) {
+  const key = `${colour}/${bg}`;
+  if (hatches.has(key)) return hatches.get(key);
+  const size = 8;
+  const c = document.createElement('canvas');
+  c.width = size;
+  c.height = size;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = bg;
+  ctx.fillRect(0, 0, size, size);
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 3;
+  ctx.beginPath();
+  ctx.moveTo(-2, size + 2); ctx.lineTo(size + 2, -2);
+  ctx.moveTo(-2, 2); ctx.lineTo(2, -2);
+  ctx.moveTo(size - 2, size + 2); ctx.lineTo(size + 2, size - 2);
+  ctx.stroke();
+  const p = ctx.createPattern(c, 'repeat');
+  hatches.set(key, p);
+  return p;
+}
+
+// Draws a whisker over each bar or point of datasets that carry
+// `whiskers: [[low, high] | null, ...]` (min–max over reps, or p50–p99).
+const whiskerPlugin = {
+  id: 'whiskers',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    chart.data.datasets.forEach((ds, i) => {
+      const meta = chart.getDatasetMeta(i);
+      if (!ds.whiskers || meta.hidden) return;
+      const y = chart.scales[meta.yAxisID];
+      const area = chart.chartArea;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
+      ctx.strokeStyle = chart.options.whiskerColour || '#222';
+      ctx.lineWidth = 1.5;
+      meta.data.forEach((el, j) => {
+        const w = ds.whiskers[j];
+        if (!w || !el || !Number.isFinite(w[0]) || !Number.isFinite(w[1])) return;
+        const top = y.getPixelForValue(w[1]);
+        const bottom = y.getPixelForValue(w[0]);
+        const half = Math.max(3, Math.min(8, (el.width || 12) / 4));
+        ctx.beginPath();
+        ctx.moveTo(el.x, top); ctx.lineTo(el.x, bottom);
+        ctx.moveTo(el.x - half, top); ctx.lineTo(el.x + half, top);
+        ctx.moveTo(el.x - half, bottom); ctx.lineTo(el.x + half, bottom);
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+  },
+};
+
+// Fills the canvas background so exported PNGs are not transparent.
+const backgroundPlugin = {
+  id: 'background',
+  beforeDraw(chart) {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = chart.options.backgroundFill || '#fff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+// axis: one scale's options, themed, with formatted ticks
+export function axis(th, title, fmt, extra = {}) {
+  return {
+    title: { display: Boolean(title), text: title, color: th.fg, font: { size: th.font } },
+    ticks: fmt ? { color: th.fg, font: { size: th.font }, callback: (v) => fmt(v) } : { color: th.fg, font: { size: th.font } },
+    grid: { color: th.grid },
+    ...extra,
+  };
+}
+
+// logAxis: a log scale from the power of ten below the smallest value (so
+// every bar shows) with ticks at powers of ten only (no colliding labels)
+export function logAxis(th, title, fmt, values) {
+  const v = values.filter((x) => Number.isFinite(x) && x > 0);
+  const lo = v.length ? 10 ** Math.floor(Math.log10(Math.min(...v) * 0.999)) : undefined;
+  const hi = v.length ? Math.max(...v) * 1.6 : undefined;
+  return axis(th, title, fmt, {
+    type: 'logarithmic', min: lo, max: hi,
+    afterBuildTicks: (scale) => {
+      const decade = (x) => Math.abs(x / 10 ** Math.floor(Math.log10(x) + 1e-9) - 1) < 1e-6;
+      const steps = (x) => [1, 2, 5].some((m) => Math.abs(x / 10 ** Math.floor(Math.log10(x) + 1e-9) - m) < 1e-6);
+      let t = scale.ticks.filter((x) => decade(x.value));
+      if (t.length < 3) t = scale.ticks.filter((x) => steps(x.value));
+      scale.ticks = t;
+    },
+  });
+}
+
+// chartOptions: options shared by every chart: a title, a subtitle (what
+// is better, what the marks mean), themed legend and scales
+export function chartOptions(th, { title, subtitle, x, y, legend = false, tooltip }) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    color: th.fg,
+    whiskerColour: th.whisker,
+    backgroundFill: th.bg,
+    font: { size: th.font },
+    plugins: {
+      title: { display: true, text: title, color: th.fg, font: { size: th.font + 2, weight: 'bold' }, padding: { top: 4, bottom: 2 } },
+      subtitle: { display: Boolean(subtitle), text: subtitle, color: th.fg, font: { size: Math.max(11, th.font - 2) }, padding: { bottom: 6 } },
+      legend: { display: legend, labels: { color: th.fg, font: { size: th.font }, usePointStyle: true } },
+      tooltip: { callbacks: tooltip ? { label: tooltip } : {} },
+    },
+    scales: { x, y },
+  };
+}
+
+export function makeChart(canvas, config) {
+  const Chart = globalThis.Chart;
+  if (!Chart) throw new Error('the chart library (chart.umd.js) did not load');
+  const old = Chart.getChart(canvas);
+  if (old) old.destroy();
+  return new Chart(canvas, { ...config, plugins: [whiskerPlugin, backgroundPlugin] });
+}
+
+// tableHtml: a chart's text alternative, {caption, head: [...], rows: [[...]]}
+export function tableHtml(t) {
+  if (!t || !t.rows.length) return '';
+  return `<table><caption>${esc(t.caption)}</caption><thead><tr>${t.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => (i ? `<td>${esc(c)}</td>` : `<th scope="row">${esc(c)}</th>`)).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+// A chart in a <figure>: drawn from a spec ({config, label, table}) or
+// hidden when there is nothing to draw. The canvas is an image to
+// assistive technology, labelled by the spec; its table follows it.
+export class Figure {
+  constructor(fig) {
+    this.fig = fig;
+    this.canvas = fig.querySelector('canvas');
+    this.alt = fig.querySelector('.chart-table');
+    this.chart = null;
+    this.spec = null;
+    this.canvas.setAttribute('role', 'img');
+    if (this.alt) {
+      if (!this.alt.id) this.alt.id = `${this.canvas.id}-table`;
+      this.canvas.setAttribute('aria-describedby', this.alt.id);
+    }
+  }
+
+  show(spec) {
+    this.spec = spec;
+    this.fig.hidden = !spec;
+    if (!spec) {
+      this.clear();
+      return;
+    }
+    if (!this.chart || this.chart.config.type !== spec.config.type) {
+      this.clear();
+      this.chart = makeChart(this.canvas, spec.config);
+    } else {
+      this.chart.data = spec.config.data;
+      this.chart.options = spec.config.options;
+      this.chart.update('none');
+    }
+    this.canvas.setAttribute('aria-label', spec.label);
+    if (this.alt) this.alt.innerHTML = tableHtml(spec.table);
+  }
+
+  clear() {
+    if (this.chart) this.chart.destroy();
+    this.chart = null;
+    if (this.alt) this.alt.replaceChildren();
+  }
+}

@@ -1,0 +1,71 @@
+// projector.js -- projector mode: large type, high contrast, one chart that
+// fits the screen with its axis names and the lesson; remembered per browser
+'use strict';
+
+import { $, $$ } from './dom.js';
+import { state } from './state.js';
+
+const KEY = 'ipcscope.projector';
+const MIN_CHART_PX = 220;
+const MARGIN_PX = 10;
+const MIN_LESSON_PX = 14;
+
+export function storedProjector() {
+  try {
+    return localStorage.getItem(KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+// applyProjector: switches the mode, says so on its button, remembers it
+export function applyProjector(on) {
+  state.projector = on;
+  document.body.classList.toggle('projector', on);
+  const b = $('#projector');
+  b.setAttribute('aria-pressed', String(on));
+  $('.onoff', b).textContent = on ? 'on' : 'off';
+  $('#settings').open = !on;
+  try {
+    localStorage.setItem(KEY, on ? '1' : '0');
+  } catch {
+    // private windows may refuse storage: the mode still works for this page
+  }
+}
+
+// shownCharts: the chart figures the current view shows
+function shownCharts() {
+  const view = $(`#view-${state.view}`);
+  if (!view) return [];
+  return $$('.chart', view).filter((f) => !f.hidden && f.offsetParent !== null);
+}
+
+// fitLesson: shrinks the lesson's type until its last line is on screen
+function fitLesson() {
+  const lesson = $('#demo-lesson');
+  lesson.style.fontSize = '';
+  if (!state.projector || state.view !== 'demos' || !lesson.textContent) return;
+  let px = parseFloat(getComputedStyle(lesson).fontSize);
+  while (lesson.getBoundingClientRect().bottom + window.scrollY > window.innerHeight - MARGIN_PX && px > MIN_LESSON_PX) {
+    px -= 1;
+    lesson.style.fontSize = `${px}px`;
+  }
+}
+
+// fitProjector: in projector mode each shown chart ends at the bottom of
+// the first screen, so chart, axis names and legend are all in view
+export function fitProjector() {
+  $$('.chart').forEach((f) => { f.style.height = ''; });
+  fitLesson();
+  if (!state.projector) return;
+  for (const fig of shownCharts()) {
+    const top = fig.getBoundingClientRect().top + window.scrollY;
+    fig.style.height = `${Math.max(MIN_CHART_PX, Math.floor(window.innerHeight - top - MARGIN_PX))}px`;
+  }
+}
+
+// settingsSummary: the chosen mechanisms and mode, shown on the closed settings
+export function settingsSummary(p) {
+  const mechs = p.mechanisms.length ? p.mechanisms.join(', ') : 'no mechanism chosen';
+  return `${mechs} · ${p.mode}`;
+}
