@@ -2,10 +2,10 @@
 CC       ?= gcc
 PORT     ?= 8080
 OPT      ?= -O2
-CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP
+CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iobj/gen
 # libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_load.c),
 # so the run processes it spawns start without loading the HTTP/TLS stack
-LDLIBS   := -lcjson -lrt -lm -ldl -pthread
+LDLIBS   := -lcjson -lprotobuf-c -lrt -lm -ldl -pthread
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
@@ -15,10 +15,15 @@ LIBSRC   := $(filter-out server/main.c,$(SRC))
 PAGE     := $(sort $(filter-out static/chart.umd.js,$(wildcard static/*)) $(wildcard web/*.js)) static/chart.umd.js
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 
-OBJ      := $(SRC:%.c=obj/%.o) obj/static_data.o
-LIBOBJ   := $(LIBSRC:%.c=obj/%.o) obj/static_data.o
-AOBJ     := $(SRC:%.c=obj-asan/%.o) obj-asan/static_data.o
-ALIBOBJ  := $(LIBSRC:%.c=obj-asan/%.o) obj-asan/static_data.o
+# protobuf-c code for workers/demos/*.proto, generated at build time
+PBGEN    := $(patsubst workers/demos/%.proto,obj/gen/%.pb-c.c,$(wildcard workers/demos/*.proto))
+PBOBJ    := $(PBGEN:.c=.o)
+APBOBJ   := $(PBGEN:obj/gen/%.c=obj-asan/gen/%.o)
+
+OBJ      := $(SRC:%.c=obj/%.o) obj/static_data.o $(PBOBJ)
+LIBOBJ   := $(LIBSRC:%.c=obj/%.o) obj/static_data.o $(PBOBJ)
+AOBJ     := $(SRC:%.c=obj-asan/%.o) obj-asan/static_data.o $(APBOBJ)
+ALIBOBJ  := $(LIBSRC:%.c=obj-asan/%.o) obj-asan/static_data.o $(APBOBJ)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=bin/tests/%)
 AUNITBIN := $(UNITSRC:tests/unit/%.c=bin/tests-asan/%)
 
@@ -58,6 +63,18 @@ obj/%.o: %.c | obj/.deps-build
 obj-asan/%.o: %.c | obj/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+obj/gen/%.pb-c.c obj/gen/%.pb-c.h: workers/demos/%.proto | obj/.deps-build
+	@mkdir -p obj/gen
+	protoc-c --proto_path=workers/demos --c_out=obj/gen $<
+obj/gen/%.o: obj/gen/%.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+obj-asan/gen/%.o: obj/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+.SECONDARY: $(PBGEN) $(PBGEN:.c=.h)
+# the generated headers exist before anything that may include them compiles
+$(SRC:%.c=obj/%.o) $(SRC:%.c=obj-asan/%.o): | $(PBGEN:.c=.h)
 
 bin/embed: scripts/embed.c
 	@mkdir -p $(@D)

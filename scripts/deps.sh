@@ -3,7 +3,7 @@
 # usage: scripts/deps.sh build|test|bench
 set -euo pipefail
 
-build_pkgs=(libmicrohttpd-dev libcjson-dev pkg-config)
+build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config)
 test_pkgs=(libcmocka-dev chromium procps iproute2)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
 
