@@ -1,0 +1,185 @@
+/* decide.c -- the decide demo: the decision flow's answer to the params
+   (other machine? size? rate? latency bound?), backed by a quick measurement
+   of the recommended mechanism and the runner-up through the harness */
+#include "cores.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../cleanup.h"
+#include "../harness.h"
+#include "../human.h"
+#include "../../server/params.h"
+
+#define DECIDE_REP_DEADLINE_S 30.0
+
+void decide_answer(const struct decide_params *p, struct decide_plan *plan)
+{
+	memset(plan, 0, sizeof(*plan));
+	plan->latency = p->latency_ns > 0;
+	if (p->remote) {
+		*plan = (struct decide_plan){ DB_REMOTE, "tcp", "udp", plan->latency,
+			"the peer is on another machine, so only sockets reach it" };
+	} else if (p->size > DECIDE_BIG_BYTES && p->rate > DECIDE_FAST_RATE) {
+		*plan = (struct decide_plan){ DB_BIG_FAST, "shm-ring", "unix", plan->latency,
+			"more than 100 KB at more than 10 k messages/s: keep the bytes in shared "
+			"memory (or send handles to it)" };
+	} else if (p->latency_ns > 0 && p->latency_ns < DECIDE_TIGHT_NS) {
+		*plan = (struct decide_plan){ DB_TIGHT, "shm", "pipe", 1,
+			"a bound under 1 µs leaves no room for a system call: shared memory" };
+	} else {
+		*plan = (struct decide_plan){ DB_MESSAGES, "unix", "pipe", plan->latency,
+			"nothing extreme asked: plain message passing is simplest" };
+	}
+}
+
+/* measure: reps of one mechanism through the harness, medians into *opt */
+static int measure(const struct decide_params *p, const char *mech, int latency,
+		   const char *tmpdir, struct exp_out *o, struct decide_option *opt)
+{
+	const struct mech_ops *ops = mech_find(mech);
+	struct bench_params bp;
+	struct param_error perr;
+	double rate[DECIDE_REPS_MAX], p50[DECIDE_REPS_MAX], cpu[DECIDE_REPS_MAX];
+	struct spread s;
+	const char *code;
+
+	params_init(&bp, CMD_BENCH);
+	bp.mode = latency ? MODE_LATENCY : MODE_THROUGHPUT;
+	bp.size = p->size;
+	bp.duration = p->duration;
+	bp.reps = 1;
+	if (!ops || params_check_size(ops, p->size, "size", &perr) < 0) {
+		snprintf(opt->error, sizeof(opt->error), "%s", ops ? perr.message : "no such mechanism");
+		return -1;
+	}
+	for (int rep = 0; rep < p->reps; rep++) {
+		struct rep_result res;
+		struct rep_spec spec = { .ops = ops, .params = &bp, .size = p->size, .rep = rep + 1,
+					 .tmpdir = tmpdir, .deadline_s = DECIDE_REP_DEADLINE_S };
+		if (harness_run_rep(&spec, &res, opt->error, sizeof(opt->error), &code) < 0)
+			return -1;
+		rate[rep] = res.msgs_per_s;
+		p50[rep] = res.lat.p50;
+		cpu[rep] = res.sender.util_pct + res.receiver.util_pct;
+		exp_progress(o, (rep + 1.0) / p->reps);
+	}
+	stats_spread(rate, p->reps, &s);
+	opt->msgs_per_s = s.median;
+	stats_spread(p50, p->reps, &s);
+	opt->p50_ns = s.median;
+	stats_spread(cpu, p->reps, &s);
+	opt->cpu_pct = s.median;
+	opt->ok = 1;
+	return 0;
+}
+
+static void emit_option(struct exp_out *o, const char *role, const char *mech,
+			const struct decide_option *opt, int latency)
+{
+	cJSON *l = exp_point_new(o, mech, role, 0);
+
+	cJSON_AddStringToObject(l, "role", role);
+	cJSON_AddStringToObject(l, "mechanism", mech);
+	cJSON_AddBoolToObject(l, "ok", opt->ok);
+	if (opt->ok) {
+		cJSON_AddNumberToObject(l, "msgs_per_s", opt->msgs_per_s);
+		if (latency)
+			cJSON_AddNumberToObject(l, "latency_p50_ns", opt->p50_ns);
+		cJSON_AddNumberToObject(l, "cpu_pct", opt->cpu_pct);
+	} else {
+		cJSON_AddStringToObject(l, "error", opt->error);
+	}
+	exp_emit(o, l);
+}
+
+int decide_run(const struct decide_params *p, struct decide_result *r, struct exp_out *o,
+	       char *err, size_t errlen)
+{
+	char tmpdir[512], label[96];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->p = *p;
+	decide_answer(p, &r->plan);
+	exp_plan(o, 2);
+	if ((rc = cleanup_tmpdir_make(tmpdir, sizeof(tmpdir))) < 0) {
+		snprintf(err, errlen, "cannot make a run directory: %s", strerror(-rc));
+		return -1;
+	}
+	snprintf(label, sizeof(label), "recommended: %s", r->plan.rec);
+	exp_begin(o, label, p->duration * p->reps);
+	measure(p, r->plan.rec, r->plan.latency, tmpdir, o, &r->rec);
+	emit_option(o, "recommended", r->plan.rec, &r->rec, r->plan.latency);
+	snprintf(label, sizeof(label), "runner-up: %s", r->plan.alt);
+	exp_begin(o, label, p->duration * p->reps);
+	measure(p, r->plan.alt, r->plan.latency, tmpdir, o, &r->alt);
+	emit_option(o, "runner-up", r->plan.alt, &r->alt, r->plan.latency);
+	cleanup_tmpdir_remove(tmpdir);
+	if (!r->rec.ok) {
+		snprintf(err, errlen, "%s could not be measured: %s", r->plan.rec, r->rec.error);
+		return -1;
+	}
+	return 0;
+}
+
+/* meets: how an option fares against what was asked */
+static void verdict(const struct decide_result *r, const char *mech,
+		    const struct decide_option *opt, char *buf, size_t len)
+{
+	char a[HUMAN_LEN], b[HUMAN_LEN], sz[HUMAN_LEN];
+
+	human_bytes((double)r->p.size, sz, sizeof(sz));
+	if (r->plan.latency) {
+		exp_lesson_add(buf, len, "%s: one-way %s at %s (%s your %s bound)", mech,
+			       human_seconds(opt->p50_ns / 1e9, a, sizeof(a)), sz,
+			       opt->p50_ns <= r->p.latency_ns ? "within" : "over",
+			       human_seconds(r->p.latency_ns / 1e9, b, sizeof(b)));
+		return;
+	}
+	exp_lesson_add(buf, len, "%s: %s messages/s of %s", mech,
+		       human_si(opt->msgs_per_s, "", a, sizeof(a)), sz);
+	if (r->p.rate > 0)
+		exp_lesson_add(buf, len, " (%s the %s/s you need)",
+			       opt->msgs_per_s >= r->p.rate ? "above" : "BELOW",
+			       human_si(r->p.rate, "", b, sizeof(b)));
+}
+
+void decide_lesson(const struct decide_result *r, char *buf, size_t len)
+{
+	const struct decide_option *rec = &r->rec, *alt = &r->alt;
+	char x[HUMAN_LEN];
+	int better;
+
+	buf[0] = '\0';
+	exp_lesson_add(buf, len, "The flow says %s: %s. Measured here, ", r->plan.rec, r->plan.why);
+	if (!rec->ok) {
+		exp_lesson_add(buf, len, "%s could not run (%s). ", r->plan.rec, rec->error);
+		return;
+	}
+	verdict(r, r->plan.rec, rec, buf, len);
+	if (!alt->ok) {
+		exp_lesson_add(buf, len, "; the runner-up %s could not run (%s).", r->plan.alt,
+			       alt->error);
+		return;
+	}
+	exp_lesson_add(buf, len, "; runner-up ");
+	verdict(r, r->plan.alt, alt, buf, len);
+	better = r->plan.latency ? rec->p50_ns <= alt->p50_ns : rec->msgs_per_s >= alt->msgs_per_s;
+	human_ratio(r->plan.latency ? alt->p50_ns / rec->p50_ns : rec->msgs_per_s / alt->msgs_per_s,
+		    x, sizeof(x));
+	if (!better)
+		human_ratio(r->plan.latency ? rec->p50_ns / alt->p50_ns :
+			    alt->msgs_per_s / rec->msgs_per_s, x, sizeof(x));
+	if (better)
+		exp_lesson_add(buf, len, ". The advice holds on this machine (by %s).", x);
+	else
+		exp_lesson_add(buf, len, ". Against the advice, the runner-up did better here "
+			       "(by %s): on a busy 2-CPU VM the simpler "
+			       "mechanism can win; the flow's reasons (%s) may still count.", x,
+			       r->plan.branch == DB_REMOTE ? "reaching another machine" :
+			       r->plan.branch == DB_MESSAGES ? "simplicity" : "copies and system calls");
+	if (r->plan.branch == DB_REMOTE)
+		exp_lesson_add(buf, len, " Both ran over loopback: a real network adds its own "
+			       "latency and bandwidth limit.");
+}

@@ -1,0 +1,90 @@
+/* exp.h -- what the demos that run their own experiment share: their output
+   lines (steps, progress, points), forked workers, shared mappings, timing */
+#ifndef IPCSCOPE_EXP_H
+#define IPCSCOPE_EXP_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#define EXP_PROGRESS_S 0.25      /* a running step reports this often */
+#define EXP_GRACE_S 5.0          /* a step may overrun its plan by this much */
+
+/* Where an experiment's lines go. emit takes ownership of the line; with
+   emit NULL the lines are dropped (unit tests). */
+struct exp_out {
+	void (*emit)(void *ctx, cJSON *line);
+	void *ctx;
+	const char *run;         /* run id put in every line */
+	int steps;               /* planned steps of the whole experiment */
+	int step;                /* the running one, 1-based; 0 before the first */
+	char label[96];          /* what the running step does */
+	double step_t0;
+	double step_expect_s;    /* planned length of the running step */
+};
+
+/* exp_now: CLOCK_MONOTONIC in seconds */
+double exp_now(void);
+
+/* exp_stop: asks the running experiment to stop (signal-safe) */
+void exp_stop(void);
+
+/* exp_stopped: 1 once exp_stop was called */
+int exp_stopped(void);
+
+/* exp_plan: the experiment will run steps steps (o may be NULL) */
+void exp_plan(struct exp_out *o, int steps);
+
+/* exp_begin: starts the next step, named label, planned to last expect_s;
+   emits a progress line */
+void exp_begin(struct exp_out *o, const char *label, double expect_s);
+
+/* exp_progress: a progress line for the running step, done in 0..1 */
+void exp_progress(struct exp_out *o, double done);
+
+/* exp_point_new: a new "point" line: one measured figure set of the
+   running step, drawn as label (bar) or as series over x (line) */
+cJSON *exp_point_new(const struct exp_out *o, const char *label, const char *series,
+		     double x);
+
+/* exp_emit: hands a line to the output (ownership taken) */
+void exp_emit(struct exp_out *o, cJSON *line);
+
+/* exp_shared: a zeroed anonymous shared mapping of len bytes, gone when
+   the last process unmaps or exits; NULL on failure */
+void *exp_shared(size_t len);
+
+/* exp_unshare: unmaps what exp_shared returned */
+void exp_unshare(void *p, size_t len);
+
+/* exp_cpus: how many CPUs this process may run on */
+int exp_cpus(void);
+
+/* exp_fork: starts fn(arg, idx) in a child that dies with its parent,
+   pinned to the idx-th allowed CPU when pin is set; the child _exits
+   with fn's return value; the child's pid, or -1 with a message in err */
+pid_t exp_fork(int (*fn)(void *arg, int idx), void *arg, int idx, int pin,
+	       char *err, size_t errlen);
+
+/* exp_wait: reaps the n children in pids, with a progress line every
+   EXP_PROGRESS_S; kills all of them once the step overruns its plan by
+   EXP_GRACE_S or exp_stop was called; adds their CPU time to *cpu_s
+   (user + system, may be NULL); 0 when every child exited 0, else -1
+   with a message in err */
+int exp_wait(struct exp_out *o, pid_t *pids, int n, double *cpu_s, char *err, size_t errlen);
+
+/* exp_kill_all: SIGKILLs and reaps the n children in pids (those > 0) */
+void exp_kill_all(pid_t *pids, int n);
+
+/* exp_tcp_pair: a loopback TCP connection, sv[0] connected to sv[1];
+   0, or -1 with a message in err */
+int exp_tcp_pair(int sv[2], char *err, size_t errlen);
+
+/* exp_lesson_add: appends printf-style text to buf */
+void exp_lesson_add(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
