@@ -159,6 +159,8 @@ const char *human_pct(double pct, char *buf, size_t len)
 	}
 	if (pct != 0 && fabs(pct) < 0.01)
 		snprintf(num, sizeof(num), "%s0.01", pct < 0 ? "> -" : "< ");
+	else if (fabs(pct) >= 1000)
+		human_count((uint64_t)(fabs(pct) + 0.5), num, sizeof(num));
 	else if (fabs(pct) >= 100)
 		snprintf(num, sizeof(num), "%.0f", pct);
 	else

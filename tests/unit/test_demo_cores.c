@@ -52,12 +52,49 @@ static void test_human(void **state)
 	assert_string_equal(human_ratio(22.4, b, sizeof(b)), "22×");
 	assert_string_equal(human_ratio(1.07, b, sizeof(b)), "1.07×");
 	assert_string_equal(human_pct(48.2, b, sizeof(b)), "48.2%");
+	assert_string_equal(human_pct(10227, b, sizeof(b)), "10,227%");
 	assert_int_equal(human_check("757 k messages/s, 22× slower, 7.9 s, 1,234,567", bad,
 				     sizeof(bad)), 0);
 	assert_int_equal(human_check("pid 123456 sent it", bad, sizeof(bad)), 0);
 	assert_int_equal(human_check("756655 messages/s", bad, sizeof(bad)), -1);
 	assert_int_equal(human_check("7.85e+03 ms", bad, sizeof(bad)), -1);
 	assert_int_equal(human_check("0.001532 s", bad, sizeof(bad)), -1);
+}
+
+static void test_dparam(void **state)
+{
+	const struct exp_demo *all[] = { &race_exp, &fs_exp, &framing_exp, &ct_exp, &zc_exp,
+					 &cleanup_exp, &peercred_exp, &ser_exp, &decide_exp };
+	struct race_params rp;
+	char err[DPARAM_ERR_LEN], buf[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		cJSON *chart = cJSON_Parse(all[i]->chart);
+		assert_true(all[i]->params_size <= sizeof(buf));
+		if (dparam_defaults(all[i]->params, buf, err, sizeof(err)) != 0)
+			fail_msg("demo %zu: %s", i, err);
+		assert_non_null(cJSON_GetObjectItemCaseSensitive(chart, "kind"));
+		cJSON_Delete(chart);
+	}
+	assert_int_equal(dparam_defaults(race_exp.params, &rp, err, sizeof(err)), 0);
+	assert_int_equal(rp.procs, 4);
+	assert_int_equal(rp.adds, 5000000);
+	assert_int_equal(dparam_set(race_exp.params, &rp, "adds", "20K", err, sizeof(err)), 0);
+	assert_int_equal(rp.adds, 20000);
+	assert_int_equal(dparam_set(race_exp.params, &rp, "procs", "17", err, sizeof(err)), -1);
+	assert_string_equal(err, "bad value '17' for procs: expected a whole number 2..16");
+	assert_int_equal(dparam_set(race_exp.params, &rp, "procs", "-3", err, sizeof(err)), -1);
+	assert_int_equal(dparam_set(race_exp.params, &rp, "procs", "", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "needs a value"));
+	assert_int_equal(dparam_set(race_exp.params, &rp, "size", "4", err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown parameter 'size': this demo takes procs, adds");
+	assert_int_equal(dparam_set(peercred_exp.params, buf, "x", "1", err, sizeof(err)), -1);
+	assert_string_equal(err, "unknown parameter 'x': this demo takes none");
+	assert_int_equal(dparam_set(fs_exp.params, buf, "duration", "nan", err, sizeof(err)), -1);
+	assert_int_equal(dparam_set(fs_exp.params, buf, "duration", "0.5s", err, sizeof(err)), -1);
+	assert_int_equal(dparam_set(zc_exp.params, buf, "frame", "8M", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "frame"));
 }
 
 static void test_race(void **state)
@@ -276,6 +313,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_dparam),
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_false_sharing),
 		cmocka_unit_test(test_framing),

@@ -3,6 +3,8 @@
    left, what a second start hits, and ipcscope's own sweep removing it all */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -248,3 +250,22 @@ void cleanup_demo_lesson(const struct cleanup_result *r, char *buf, size_t len)
 		exp_lesson_add(buf, len, " (Fewer than 4 were left because another ipcscope run's "
 			       "sweep got to them first.)");
 }
+
+static int cleanup_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	struct cleanup_result r;
+
+	(void)params;
+	if (cleanup_demo_run(&r, o, err, errlen) < 0)
+		return -1;
+	cleanup_demo_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo cleanup_exp = {
+	.params = NULL,
+	.params_size = 0,
+	.chart = "{\"kind\":\"table\",\"y\":[\"where\",\"left\",\"error\"]}",
+	.run = cleanup_exp_run,
+};

@@ -3,6 +3,8 @@
    mutex-guarded queue and a POSIX message queue */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
@@ -358,11 +360,15 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 			snprintf(buf, len, "Not every queue ran, so there is no lesson this time.");
 			return;
 		}
-		exp_lesson_add(buf, len, "%s the %s went from %s to %s messages/s (%s kept, %s of "
+		if (kept(r, q) < 1)
+			human_pct(100 * kept(r, q), h[2], sizeof(h[2]));
+		else
+			human_ratio(kept(r, q), h[2], sizeof(h[2]));
+		exp_lesson_add(buf, len, "%s the %s went from %s to %s messages/s (%s %s, %s of "
 			       "a CPU busy)", q ? ";" : "From 1 to 8 producers,", ct_queue_names[q],
 			       human_si(a->msgs_per_s, "", h[0], sizeof(h[0])),
-			       human_si(b->msgs_per_s, "", h[1], sizeof(h[1])),
-			       human_pct(100 * kept(r, q), h[2], sizeof(h[2])),
+			       human_si(b->msgs_per_s, "", h[1], sizeof(h[1])), h[2],
+			       kept(r, q) < 1 ? "kept" : "the rate",
 			       human_pct(b->cpu_pct, h[3], sizeof(h[3])));
 		best = kept(r, q) > kept(r, best) ? q : best;
 		worst = kept(r, q) < kept(r, worst) ? q : worst;
@@ -378,3 +384,28 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 		       "wait for a CPU: a spinning producer burns the time slice the consumer "
 		       "needs, while a blocked one gives it back.", CT_PRODUCERS_MAX, r->cpus);
 }
+
+static const struct dparam ct_params[] = {
+	{ "duration", DP_REAL, 0.01, 2, "0.3", "seconds each queue runs at each producer count",
+	  offsetof(struct ct_params, duration) },
+	{ 0 }
+};
+
+static int ct_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	const struct ct_params *pp = params;
+	struct ct_result r;
+
+	if (ct_run(pp, &r, o, err, errlen) < 0)
+		return -1;
+	ct_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo ct_exp = {
+	.params = ct_params,
+	.params_size = sizeof(struct ct_params),
+	.chart = "{\"kind\":\"line\",\"x\":\"producers\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"log\":true,\"also\":[\"cpu_pct\"]}",
+	.run = ct_exp_run,
+};

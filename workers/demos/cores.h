@@ -13,6 +13,10 @@
    in err; every *_lesson writes two or three sentences computed from the
    result into buf. */
 
+/* The experiments, one per demo file, for the demo table. */
+extern const struct exp_demo race_exp, fs_exp, framing_exp, ct_exp, zc_exp, cleanup_exp,
+	peercred_exp, ser_exp, decide_exp;
+
 /* --- race ------------------------------------------------------------------ */
 #define RACE_PROCS_MAX 16
 
@@ -236,6 +240,7 @@ struct decide_params {
 	uint64_t size;            /* bytes per message */
 	double rate;              /* messages/s needed, 0: no need stated */
 	double latency_ns;        /* one-way bound, 0: none */
+	double latency_us;        /* the same as given (a param) */
 	double duration;          /* seconds per measured rep */
 	int reps;
 };

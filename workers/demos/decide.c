@@ -3,6 +3,8 @@
    of the recommended mechanism and the runner-up through the harness */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -183,3 +185,38 @@ void decide_lesson(const struct decide_result *r, char *buf, size_t len)
 		exp_lesson_add(buf, len, " Both ran over loopback: a real network adds its own "
 			       "latency and bandwidth limit.");
 }
+
+static const struct dparam decide_params[] = {
+	{ "remote", DP_BOOL, 0, 1, "0", "1: the peer is on another machine",
+	  offsetof(struct decide_params, remote) },
+	{ "size", DP_SIZE, 1, 64 << 20, "4K", "bytes per message", offsetof(struct decide_params, size) },
+	{ "rate", DP_REAL, 0, 1e9, "1000", "messages/s needed (0: no need stated)",
+	  offsetof(struct decide_params, rate) },
+	{ "latency_us", DP_REAL, 0, 1e6, "0", "one-way latency bound in µs (0: none)",
+	  offsetof(struct decide_params, latency_us) },
+	{ "duration", DP_REAL, 0.01, 5, "0.2", "seconds per measured rep",
+	  offsetof(struct decide_params, duration) },
+	{ "reps", DP_INT, 1, DECIDE_REPS_MAX, "3", "reps of each of the two options",
+	  offsetof(struct decide_params, reps) },
+	{ 0 }
+};
+
+static int decide_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	struct decide_params p = *(const struct decide_params *)params;
+	struct decide_result r;
+
+	p.latency_ns = p.latency_us * 1e3;
+	if (decide_run(&p, &r, o, err, errlen) < 0)
+		return -1;
+	decide_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo decide_exp = {
+	.params = decide_params,
+	.params_size = sizeof(struct decide_params),
+	.chart = "{\"kind\":\"bar\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"also\":[\"latency_p50_ns\",\"cpu_pct\"]}",
+	.run = decide_exp_run,
+};

@@ -10,6 +10,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "dparam.h"
+
 #define EXP_PROGRESS_S 0.25      /* a running step reports this often */
 #define EXP_GRACE_S 5.0          /* a step may overrun its plan by this much */
 
@@ -24,6 +26,17 @@ struct exp_out {
 	char label[96];          /* what the running step does */
 	double step_t0;
 	double step_expect_s;    /* planned length of the running step */
+};
+
+/* An experiment a demo runs itself (rather than a list of mechanism jobs):
+   its params, the chart that fits its "point" lines, and how to run it. */
+struct exp_demo {
+	const struct dparam *params;  /* NULL-name-terminated; NULL: takes none */
+	size_t params_size;           /* sizeof the params struct they fill */
+	const char *chart;            /* JSON: {"kind", "y", "unit", ...}, see docs/API.md */
+	/* runs with parsed params, writes the lesson; 0 or -1 with err */
+	int (*run)(const void *params, struct exp_out *o, char *lesson, size_t len,
+		   char *err, size_t errlen);
 };
 
 /* exp_now: CLOCK_MONOTONIC in seconds */

@@ -3,6 +3,8 @@
    64 and 128 bytes apart */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -198,3 +200,30 @@ void fs_lesson(const struct fs_result *r, char *buf, size_t len)
 			       "to bounce to.", human_ratio(ratio, h[3], sizeof(h[3])),
 			       human_pct(100 * share, h[4], sizeof(h[4])), r->cpus);
 }
+
+static const struct dparam fs_params[] = {
+	{ "duration", DP_REAL, 0.01, 5, "0.5", "seconds each layout runs, per rep",
+	  offsetof(struct fs_params, duration) },
+	{ "reps", DP_INT, 1, FS_REPS_MAX, "2", "repetitions of every layout, interleaved",
+	  offsetof(struct fs_params, reps) },
+	{ 0 }
+};
+
+static int fs_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	const struct fs_params *pp = params;
+	struct fs_result r;
+
+	if (fs_run(pp, &r, o, err, errlen) < 0)
+		return -1;
+	fs_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo fs_exp = {
+	.params = fs_params,
+	.params_size = sizeof(struct fs_params),
+	.chart = "{\"kind\":\"bar\",\"y\":[\"increments_per_s\"],\"unit\":\"increments/s\",\"also\":[\"cpu_share_a\",\"cpu_share_b\"]}",
+	.run = fs_exp_run,
+};

@@ -3,6 +3,8 @@
    message, and newline and length-prefix framing that restore them */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -252,3 +254,28 @@ void framing_lesson(const struct framing_result *r, char *buf, size_t len)
 		       human_count(b->writes, h[3], sizeof(h[3])),
 		       human_count(b->reads, h[4], sizeof(h[4])));
 }
+
+static const struct dparam framing_params[] = {
+	{ "count", DP_COUNT, 10, 1000000, "100K", "messages written, one write() each",
+	  offsetof(struct framing_params, count) },
+	{ 0 }
+};
+
+static int framing_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	const struct framing_params *pp = params;
+	struct framing_result r;
+
+	if (framing_run(pp, &r, o, err, errlen) < 0)
+		return -1;
+	framing_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo framing_exp = {
+	.params = framing_params,
+	.params_size = sizeof(struct framing_params),
+	.chart = "{\"kind\":\"bar\",\"y\":[\"writes\",\"reads\",\"merged_reads\",\"split_messages\",\"naive_count\",\"framed_verified\"],\"unit\":\"count\"}",
+	.run = framing_exp_run,
+};

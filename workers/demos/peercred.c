@@ -3,6 +3,8 @@
    whatever the message claims; shared memory holds only what was written */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -223,3 +225,22 @@ void peercred_lesson(const struct peercred_result *r, char *buf, size_t len)
 	exp_lesson_add(buf, len, "Shared memory holds only the bytes written (\"pid %ld\"): "
 		       "no kernel-checked word about who wrote them.", r->shm_claimed.pid);
 }
+
+static int peercred_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	struct peercred_result r;
+
+	(void)params;
+	if (peercred_run(&r, o, err, errlen) < 0)
+		return -1;
+	peercred_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo peercred_exp = {
+	.params = NULL,
+	.params_size = 0,
+	.chart = "{\"kind\":\"table\",\"y\":[\"pid\",\"uid\",\"gid\"]}",
+	.run = peercred_exp_run,
+};

@@ -3,6 +3,8 @@
    mutex, and by messages to a single owner; the loss is counted */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -263,3 +265,30 @@ void race_lesson(const struct race_result *r, char *buf, size_t len)
 			       human_count(u->expected, h[1], sizeof(h[1])), exp_cpus());
 	synced_sentence(r, buf, len);
 }
+
+static const struct dparam race_params[] = {
+	{ "procs", DP_INT, 2, RACE_PROCS_MAX, "4", "processes adding to the one counter",
+	  offsetof(struct race_params, procs) },
+	{ "adds", DP_COUNT, 1000, 100000000, "5M", "increments each process makes",
+	  offsetof(struct race_params, adds) },
+	{ 0 }
+};
+
+static int race_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	const struct race_params *pp = params;
+	struct race_result r;
+
+	if (race_run(pp, &r, o, err, errlen) < 0)
+		return -1;
+	race_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo race_exp = {
+	.params = race_params,
+	.params_size = sizeof(struct race_params),
+	.chart = "{\"kind\":\"bar\",\"y\":[\"lost\"],\"unit\":\"lost updates\",\"also\":[\"expected\",\"actual\",\"elapsed_s\"]}",
+	.run = race_exp_run,
+};

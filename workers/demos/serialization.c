@@ -3,6 +3,8 @@
    codec CPU timed alone, then the whole exchange */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -418,3 +420,30 @@ void ser_lesson(const struct ser_result *r, char *buf, size_t len)
 		       human_pct(js->cpu_s > 0 ? 100 * json / js->cpu_s : 0, h[2], sizeof(h[2])),
 		       human_seconds(js->cpu_s, h[3], sizeof(h[3])));
 }
+
+static const struct dparam ser_params[] = {
+	{ "count", DP_COUNT, 10, 1000000, "20K", "records sent in each format",
+	  offsetof(struct ser_params, count) },
+	{ "text", DP_SIZE, 0, SER_TEXT_MAX, "1000", "bytes of text in each record",
+	  offsetof(struct ser_params, text) },
+	{ 0 }
+};
+
+static int ser_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	const struct ser_params *pp = params;
+	struct ser_result r;
+
+	if (ser_run(pp, &r, o, err, errlen) < 0)
+		return -1;
+	ser_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo ser_exp = {
+	.params = ser_params,
+	.params_size = sizeof(struct ser_params),
+	.chart = "{\"kind\":\"stacked\",\"y\":[\"encode_us\",\"decode_us\",\"transport_us\"],\"unit\":\"µs per record\",\"also\":[\"msgs_per_s\",\"wire_bytes\",\"verified\"]}",
+	.run = ser_exp_run,
+};

@@ -3,6 +3,8 @@
    SCM_RIGHTS and small control messages naming the slot to read */
 #include "cores.h"
 
+#include <stddef.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,3 +385,32 @@ void zc_lesson(const struct zc_result *r, char *buf, size_t len)
 		       human_count(pl->verified, h[2], sizeof(h[2])),
 		       human_count(pl->frames, h[3], sizeof(h[3])));
 }
+
+static const struct dparam zc_params[] = {
+	{ "frame", DP_SIZE, 4096, 4 << 20, "1M", "bytes per frame", offsetof(struct zc_params, frame) },
+	{ "frames", DP_COUNT, 1, 100000, "500", "frames sent per rep",
+	  offsetof(struct zc_params, frames) },
+	{ "slots", DP_INT, 2, 16, "8", "buffers in the memfd pool", offsetof(struct zc_params, slots) },
+	{ "reps", DP_INT, 1, ZC_REPS_MAX, "2", "repetitions of each variant, interleaved",
+	  offsetof(struct zc_params, reps) },
+	{ 0 }
+};
+
+static int zc_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
+		       char *err, size_t errlen)
+{
+	const struct zc_params *pp = params;
+	struct zc_result r;
+
+	if (zc_run(pp, &r, o, err, errlen) < 0)
+		return -1;
+	zc_lesson(&r, lesson, len);
+	return 0;
+}
+
+const struct exp_demo zc_exp = {
+	.params = zc_params,
+	.params_size = sizeof(struct zc_params),
+	.chart = "{\"kind\":\"bar\",\"y\":[\"bytes_per_s\"],\"unit\":\"B/s\",\"also\":[\"cpu_s_per_gb\",\"verified\",\"frames\"]}",
+	.run = zc_exp_run,
+};
