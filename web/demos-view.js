@@ -4,6 +4,7 @@
 import { getJson } from './stream.js';
 import { RunModel } from './model.js';
 import { demoSpec } from './other-charts.js';
+import { pointsSpec, pointsTable } from './demo-points.js';
 import { theme } from './chart-kit.js';
 import { $, $$, esc, listOf, clearMessages, announce } from './dom.js';
 import { state, figs, ui } from './state.js';
@@ -16,8 +17,14 @@ export function renderDemo() {
   if (!figs.demo || !model) return;
   const info = state.demoInfo || {};
   const comp = model.comparisons[model.comparisons.length - 1];
-  figs.demo.show(demoSpec(model, info.title || info.name || 'demo', info.metric || (comp && comp.metric), theme(state.projector)));
-  renderComparison(model, $('#demo-comparison'));
+  const title = info.title || info.name || 'demo';
+  if (model.chart) {            // a demo that runs its own experiment
+    figs.demo.show(pointsSpec(model, title, theme(state.projector)));
+    $('#demo-comparison').innerHTML = pointsTable(model, title);
+  } else {
+    figs.demo.show(demoSpec(model, title, info.metric || (comp && comp.metric), theme(state.projector)));
+    renderComparison(model, $('#demo-comparison'));
+  }
   renderProgress($('#demo-progress'), [model]);
   const status = statusText(model, `demo ${info.name || ''}`);
   $('#demo-status').textContent = status;

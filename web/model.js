@@ -53,6 +53,8 @@ export class RunModel {
     this.lastLineAt = 0;
     this.runDone = null;         // fraction of the whole run, when the server says
     this.current = null;         // {mechanism, label} of the latest progress line
+    this.chart = null;           // experiment demos: the start line's chart hint
+    this.points = [];            // experiment demos: their "point" lines
   }
 
   // entry: the record of one mechanism, created on first sight
@@ -82,6 +84,7 @@ export class RunModel {
   on_start(o) {
     this.queued = null;
     if (o.params && o.params.mode) this.mode = o.params.mode;
+    if (o.chart && typeof o.chart === 'object') this.chart = o.chart;
     if (Array.isArray(o.mechanisms)) o.mechanisms.forEach((m) => { this.entry(m).start = o; });
     if (Array.isArray(o.jobs)) o.jobs.forEach((j) => { this.entry(j.label || j.mechanism).start = o; });
     if (o.mechanism || o.label || o.variant) this.entry(labelOf(o)).start = o;
@@ -114,6 +117,8 @@ export class RunModel {
   on_summary(o) { this.entry(this.keyOf(o)).summaries.push(o); }
 
   on_comparison(o) { this.comparisons.push(o); }
+
+  on_point(o) { this.points.push(o); }
 
   on_error(o) { this.errors.push(o.message || o.code || 'error'); }
 

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *tmp_base(void)
+const char *cleanup_tmp_base(void)
 {
 	const char *t = getenv("TMPDIR");
 
@@ -22,7 +22,7 @@ static const char *tmp_base(void)
 
 int cleanup_tmpdir_make(char *buf, size_t len)
 {
-	if ((size_t)snprintf(buf, len, "%s/ipcscope-%d-XXXXXX", tmp_base(),
+	if ((size_t)snprintf(buf, len, "%s/ipcscope-%d-XXXXXX", cleanup_tmp_base(),
 			     (int)getpid()) >= len)
 		return -ENAMETOOLONG;
 	return mkdtemp(buf) ? 0 : -errno;
@@ -120,5 +120,5 @@ static int sweep_dir(const char *dir, int kind)
 int cleanup_sweep_stale(void)
 {
 	return sweep_dir("/dev/shm", 'f') + sweep_dir("/dev/mqueue", 'q') +
-	       sweep_dir(tmp_base(), 'd');
+	       sweep_dir(cleanup_tmp_base(), 'd');
 }

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+/* cleanup_tmp_base: $TMPDIR when it is an absolute path, else "/tmp" */
+const char *cleanup_tmp_base(void);
+
 /* cleanup_tmpdir_make: creates a private directory "ipcscope-<pid>-XXXXXX"
    under $TMPDIR or /tmp into buf; 0 or -errno */
 int cleanup_tmpdir_make(char *buf, size_t len);

@@ -42,17 +42,10 @@ struct cl_ctx {
 	int report[2];           /* child -> parent: one int per object, then msqid */
 };
 
-static const char *tmp_base(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return (t && *t == '/') ? t : "/tmp";
-}
-
 static void make_names(struct cl_names *n, int pid)
 {
 	snprintf(n->shm, sizeof(n->shm), "/ipcscope-%d-naive", pid);
-	snprintf(n->dir, sizeof(n->dir), "%s/ipcscope-%d-naive", tmp_base(), pid);
+	snprintf(n->dir, sizeof(n->dir), "%s/ipcscope-%d-naive", cleanup_tmp_base(), pid);
 	snprintf(n->fifo, sizeof(n->fifo), "%s/fifo", n->dir);
 	snprintf(n->sock, sizeof(n->sock), "%s/sock", n->dir);
 }

@@ -160,19 +160,13 @@ static int pop(struct ct_ctx *c, uint64_t *v)
 	return mq_timedreceive(c->mq, (char *)v, sizeof(*v), NULL, &ts) == sizeof(*v) ? 0 : -1;
 }
 
-static void wait_go(struct ct_shared *sh)
-{
-	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
-		sched_yield();
-}
-
 static int producer(void *arg, int idx)
 {
 	struct ct_ctx *c = arg;
 	uint64_t seq = 0, tag = (uint64_t)idx << CT_SEQ_BITS;
 	int fails = 0;
 
-	wait_go(c->sh);
+	exp_wait_go(&c->sh->go, 1);
 	while (!__atomic_load_n(&c->sh->stop, __ATOMIC_RELAXED)) {
 		if (push(c, tag | seq) == 0) {
 			seq++;
@@ -192,7 +186,7 @@ static int consumer(void *arg, int idx)
 	int fails = 0;
 
 	(void)idx;
-	wait_go(c->sh);
+	exp_wait_go(&c->sh->go, 1);
 	while (exp_now() < c->sh->deadline) {
 		for (int k = 0; k < CT_SPINS; k++) {
 			if (pop(c, &v) < 0) {

@@ -60,6 +60,7 @@ void exp_progress(struct exp_out *o, double done)
 	cJSON_AddNumberToObject(l, "step_index", o->step);
 	cJSON_AddNumberToObject(l, "steps", o->steps);
 	cJSON_AddNumberToObject(l, "step_done", done);
+	cJSON_AddNumberToObject(l, "rep_done", done);     /* the page's progress bar reads it */
 	cJSON_AddNumberToObject(l, "done", o->steps > 0 ? (o->step - 1 + done) / o->steps : 0);
 	exp_emit(o, l);
 }
@@ -224,6 +225,29 @@ int exp_wait(struct exp_out *o, pid_t *pids, int n, double *cpu_s, char *err, si
 		nanosleep(&nap, NULL);
 	}
 	return rc;
+}
+
+void exp_wait_go(volatile int *go, int yield)
+{
+	while (!__atomic_load_n(go, __ATOMIC_ACQUIRE))
+		if (yield)
+			sched_yield();
+}
+
+int exp_full_io(int fd, void *buf, size_t len, int wr)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = wr ? write(fd, (char *)buf + off, len - off) :
+			    read(fd, (char *)buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
 }
 
 int exp_tcp_pair(int sv[2], char *err, size_t errlen)

@@ -92,6 +92,14 @@ int exp_wait(struct exp_out *o, pid_t *pids, int n, double *cpu_s, char *err, si
 /* exp_kill_all: SIGKILLs and reaps the n children in pids (those > 0) */
 void exp_kill_all(pid_t *pids, int n);
 
+/* exp_wait_go: spins until *go is set (yielding the CPU between looks when
+   yield is set): every worker of a step starts at the same moment */
+void exp_wait_go(volatile int *go, int yield);
+
+/* exp_full_io: reads (wr 0) or writes (wr 1) all len bytes of a stream,
+   over short transfers and EINTR; 0, or -1 on error or end of stream */
+int exp_full_io(int fd, void *buf, size_t len, int wr);
+
 /* exp_tcp_pair: a loopback TCP connection, sv[0] connected to sv[1];
    0, or -1 with a message in err */
 int exp_tcp_pair(int sv[2], char *err, size_t errlen);

@@ -6,7 +6,6 @@
 #include <stddef.h>
 
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -46,8 +45,7 @@ static int incrementer(void *arg, int idx)
 	volatile uint64_t *mine = (volatile uint64_t *)(c->area + idx * c->gap);
 	double t0, c0;
 
-	while (!__atomic_load_n(&c->ctrl->go, __ATOMIC_ACQUIRE))
-		sched_yield();
+	exp_wait_go(&c->ctrl->go, 1);
 	t0 = exp_now();
 	c0 = cpu_now();
 	do {

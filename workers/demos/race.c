@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,12 +34,6 @@ struct race_ctx {
 	int pipefd[2];
 };
 
-static void wait_go(struct race_shared *sh)
-{
-	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
-		sched_yield();
-}
-
 /* send_adds: the owner variant's worker: one 8-byte "+1" message per add */
 static int send_adds(struct race_ctx *c)
 {
@@ -50,7 +43,7 @@ static int send_adds(struct race_ctx *c)
 	for (int i = 0; i < RACE_BATCH; i++)
 		batch[i] = 1;
 	close(c->pipefd[0]);
-	wait_go(c->sh);
+	exp_wait_go(&c->sh->go, 1);
 	while (left > 0) {
 		size_t k = left < RACE_BATCH ? left : RACE_BATCH;
 		if (write(c->pipefd[1], batch, k * sizeof(batch[0])) != (ssize_t)(k * sizeof(batch[0])))
@@ -68,7 +61,7 @@ static int adder(void *arg, int idx)
 
 	if (c->v == RACE_OWNER)
 		return send_adds(c);
-	wait_go(sh);
+	exp_wait_go(&sh->go, 1);
 	for (uint64_t i = 0; i < n; i++) {
 		if (c->v == RACE_NONE) {
 			uint64_t v = sh->counter;      /* read, add, write back: the race */

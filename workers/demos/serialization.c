@@ -240,22 +240,6 @@ struct ser_ctx {
 	} *sh;
 };
 
-static int full_io(int fd, void *buf, size_t len, int wr)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = wr ? write(fd, (char *)buf + off, len - off) :
-			    read(fd, (char *)buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 static int ser_sender(void *arg, int idx)
 {
 	struct ser_ctx *c = arg;
@@ -263,14 +247,13 @@ static int ser_sender(void *arg, int idx)
 
 	(void)idx;
 	close(c->sv[1]);
-	while (!__atomic_load_n(&c->sh->go, __ATOMIC_ACQUIRE))
-		;
+	exp_wait_go(&c->sh->go, 0);
 	for (uint64_t seq = 0; seq < c->p->count; seq++) {
 		uint32_t n;
 		make_rec(r, seq, (size_t)c->p->text);
 		n = (uint32_t)encode(c->f, r, c->b->out + SER_HDR, buf_max(c->p) - SER_HDR);
 		memcpy(c->b->out, &n, SER_HDR);
-		if (!n || full_io(c->sv[0], c->b->out, SER_HDR + n, 1) < 0)
+		if (!n || exp_full_io(c->sv[0], c->b->out, SER_HDR + n, 1) < 0)
 			return 1;
 	}
 	return 0;
@@ -285,8 +268,8 @@ static int ser_receiver(void *arg, int idx)
 	close(c->sv[0]);
 	for (uint64_t seq = 0; seq < c->p->count; seq++) {
 		uint32_t n;
-		if (full_io(c->sv[1], &n, SER_HDR, 0) < 0 || n > buf_max(c->p) ||
-		    full_io(c->sv[1], c->b->out, n, 0) < 0 ||
+		if (exp_full_io(c->sv[1], &n, SER_HDR, 0) < 0 || n > buf_max(c->p) ||
+		    exp_full_io(c->sv[1], c->b->out, n, 0) < 0 ||
 		    decode(c->f, c->b->out, n, &c->b->got) < 0)
 			return 1;
 		make_rec(want, seq, (size_t)c->p->text);

@@ -65,28 +65,6 @@ static uint64_t checksum(const uint64_t *buf, size_t words)
 	return sum;
 }
 
-static int full_io(int fd, void *buf, size_t len, int wr)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = wr ? write(fd, (char *)buf + off, len - off) :
-			    read(fd, (char *)buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-static void wait_go(struct zc_shared *sh)
-{
-	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
-		;
-}
-
 /* copy_send, copy_recv: the frame itself goes through the socket */
 static int copy_send(struct zc_ctx *c, uint64_t *buf)
 {
@@ -95,8 +73,8 @@ static int copy_send(struct zc_ctx *c, uint64_t *buf)
 	for (uint64_t seq = 0; seq < c->p->frames; seq++) {
 		struct zc_ctl ctl = { .seq = seq, .len = (uint32_t)c->p->frame };
 		ctl.sum = fill(buf, words, seq);
-		if (full_io(c->sv[0], &ctl, sizeof(ctl), 1) < 0 ||
-		    full_io(c->sv[0], buf, c->p->frame, 1) < 0)
+		if (exp_full_io(c->sv[0], &ctl, sizeof(ctl), 1) < 0 ||
+		    exp_full_io(c->sv[0], buf, c->p->frame, 1) < 0)
 			return 1;
 	}
 	return 0;
@@ -106,8 +84,8 @@ static int copy_recv(struct zc_ctx *c, uint64_t *buf)
 {
 	for (uint64_t seq = 0; seq < c->p->frames; seq++) {
 		struct zc_ctl ctl;
-		if (full_io(c->sv[1], &ctl, sizeof(ctl), 0) < 0 || ctl.len != c->p->frame ||
-		    full_io(c->sv[1], buf, c->p->frame, 0) < 0)
+		if (exp_full_io(c->sv[1], &ctl, sizeof(ctl), 0) < 0 || ctl.len != c->p->frame ||
+		    exp_full_io(c->sv[1], buf, c->p->frame, 0) < 0)
 			return 1;
 		c->sh->verified += ctl.seq == seq && checksum(buf, c->p->frame / 8) == ctl.sum;
 		c->sh->wire += sizeof(ctl) + c->p->frame;
@@ -166,17 +144,17 @@ static int pool_send(struct zc_ctx *c, unsigned char *pool)
 	for (uint64_t seq = 0; seq < c->p->frames; seq++) {
 		struct zc_ctl ctl = { .seq = seq, .slot = next, .len = (uint32_t)c->p->frame };
 		if (free_slots == 0) {
-			if (full_io(c->sv[0], &back, sizeof(back), 0) < 0)
+			if (exp_full_io(c->sv[0], &back, sizeof(back), 0) < 0)
 				return 1;
 			free_slots++;
 		}
 		ctl.sum = fill((uint64_t *)(pool + (size_t)next * c->p->frame), c->p->frame / 8, seq);
-		if (full_io(c->sv[0], &ctl, sizeof(ctl), 1) < 0)
+		if (exp_full_io(c->sv[0], &ctl, sizeof(ctl), 1) < 0)
 			return 1;
 		free_slots--;
 		next = (next + 1) % (uint32_t)c->p->slots;
 	}
-	while (free_slots < c->p->slots && full_io(c->sv[0], &back, sizeof(back), 0) == 0)
+	while (free_slots < c->p->slots && exp_full_io(c->sv[0], &back, sizeof(back), 0) == 0)
 		free_slots++;
 	return 0;
 }
@@ -186,12 +164,12 @@ static int pool_recv(struct zc_ctx *c, const unsigned char *pool)
 {
 	for (uint64_t seq = 0; seq < c->p->frames; seq++) {
 		struct zc_ctl ctl;
-		if (full_io(c->sv[1], &ctl, sizeof(ctl), 0) < 0 || ctl.slot >= (uint32_t)c->p->slots)
+		if (exp_full_io(c->sv[1], &ctl, sizeof(ctl), 0) < 0 || ctl.slot >= (uint32_t)c->p->slots)
 			return 1;
 		c->sh->verified += ctl.seq == seq && checksum((const uint64_t *)(pool +
 				   (size_t)ctl.slot * c->p->frame), c->p->frame / 8) == ctl.sum;
 		c->sh->wire += sizeof(ctl) + sizeof(ctl.slot);
-		if (full_io(c->sv[1], &ctl.slot, sizeof(ctl.slot), 1) < 0)
+		if (exp_full_io(c->sv[1], &ctl.slot, sizeof(ctl.slot), 1) < 0)
 			return 1;
 	}
 	return 0;
@@ -229,7 +207,7 @@ static int zc_sender(void *arg, int idx)
 		if (!(mem = aligned_alloc(64, c->p->frame)))
 			return 1;
 		memset(mem, 0, c->p->frame);
-		wait_go(c->sh);
+		exp_wait_go(&c->sh->go, 0);
 		return copy_send(c, (uint64_t *)mem);
 	}
 	fd = memfd_create("ipcscope-zero-copy", MFD_CLOEXEC);
@@ -237,7 +215,7 @@ static int zc_sender(void *arg, int idx)
 	    send_fd(c->sv[0], fd) < 0)
 		return 1;
 	close(fd);
-	wait_go(c->sh);
+	exp_wait_go(&c->sh->go, 0);
 	return pool_send(c, mem);
 }
 
@@ -258,7 +236,7 @@ static int zc_receiver(void *arg, int idx)
 			return 1;
 		close(fd);
 	}
-	wait_go(c->sh);
+	exp_wait_go(&c->sh->go, 0);
 	rc = c->v == ZC_COPY ? copy_recv(c, (uint64_t *)mem) : pool_recv(c, mem);
 	c->sh->t_end = exp_now();
 	return rc;
