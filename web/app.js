@@ -11,7 +11,7 @@ import { renderSweep } from './sweep-view.js';
 import { loadDemos, renderDemo, runDemo } from './demos-view.js';
 import { loadRuns, openRun } from './runs-view.js';
 import { setBusy, checkedParams, onRun, onStop, startUrl } from './running.js';
-import { onExport } from './export.js';
+import { onExport, headerLines, exportModels } from './export.js';
 import { storedProjector, applyProjector, fitProjector, settingsSummary } from './projector.js';
 
 const VIEWS = ['run', 'sweep', 'demos', 'runs'];
@@ -178,5 +178,5 @@ async function main() {
 }
 
 // For the browser tests and the curious: the live state and chart figures.
-window.ipcscope = { state, figs, startUrl, stop: onStop, ready: false };
+window.ipcscope = { state, figs, startUrl, stop: onStop, pngHeader: () => headerLines(exportModels()), ready: false };
 main();

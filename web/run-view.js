@@ -4,7 +4,7 @@
 
 import { RUN_CHARTS } from './run-charts.js';
 import { theme } from './chart-kit.js';
-import { fmtNum, fmtNs, fmtBytes, fmtTimes, ratioWords, metricInfo, betterNote } from './format.js';
+import { sig, fmtNum, fmtNs, fmtBytes, fmtTimes, ratioWords, metricInfo, betterNote } from './format.js';
 import { $, $$, esc, markScroll, scrollTable, announce } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
@@ -29,7 +29,12 @@ export function showChart(i) {
   const n = shown.length || 1;
   state.chartIndex = ((i % n) + n) % n;
   $$('#charts .chart').forEach((f) => f.classList.remove('current'));
-  if (shown.length) shown[state.chartIndex].classList.add('current');
+  if (shown.length) {
+    const cur = shown[state.chartIndex];
+    cur.classList.add('current');
+    const ch = globalThis.Chart && globalThis.Chart.getChart(cur.querySelector('canvas'));
+    if (ch) ch.resize();
+  }
   $('#chart-pos').textContent = shown.length > 1 ? `chart ${state.chartIndex + 1} of ${shown.length}` : '';
   $('.projector-nav').classList.toggle('single', shown.length < 2);
   ui.fitProjector();
@@ -97,10 +102,16 @@ function renderHistSelect(model) {
   sel.value = names.includes(cur) ? cur : '';
 }
 
-// ciText: the 95 % interval of a ratio, "0.91–1.1×"
-function ciText(r) {
-  if (typeof r.ci_low !== 'number' || typeof r.ci_high !== 'number') return '–';
-  return `${fmtTimes(r.ci_low).replace('×', '')}–${fmtTimes(r.ci_high)}`;
+// ciText: the 95 % interval of a ratio in the words of the ratio itself,
+// "11.9–50.3× slower"; an interval around 1 stays plain, "0.91–1.1×"
+function ciText(r, higher) {
+  const lo = r.ci_low;
+  const hi = r.ci_high;
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !(lo > 0) || !(hi > 0)) return '–';
+  if (lo <= 1 && hi >= 1) return `${sig(lo)}–${fmtTimes(hi)}`;
+  const above = lo > 1;
+  const better = higher ? above : !above;
+  return `${sig(above ? lo : 1 / hi)}–${fmtTimes(above ? hi : 1 / lo)} ${better ? 'faster' : 'slower'}`;
 }
 
 // comparisonRows: the table rows of a comparison line, in words
@@ -110,7 +121,7 @@ function comparisonRow(r, m, c) {
   const noise = base ? '' : r.significant ? 'yes' : 'no, within the noise';
   const warn = r.reliable === false || r.unreliable ? ` <span class="warn">unreliable here${r.why ? `: ${esc(r.why)}` : ''}</span>` : '';
   return `<tr><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
-    `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r))}</td><td>${noise}</td></tr>`;
+    `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noise}</td></tr>`;
 }
 
 export function renderComparison(model, box = $('#comparison')) {

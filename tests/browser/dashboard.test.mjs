@@ -1,101 +1,28 @@
 // dashboard.test.mjs -- drives the dashboard in headless Chromium against a real
 // `ipcscope serve`: a live compare, charts against the NDJSON, Stop, bad params,
 // past runs, sharing, exports, phone width and projector mode. Prints TAP.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chromium, BIN, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, startServer, stopServer, ndjson, load, waitReady, waitRunDone } from './lib.mjs';
 
-const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { chromium } = await import(path.join(top, 'web/node_modules/playwright-core/index.mjs'));
-
-const BIN = process.env.IPCSCOPE || path.join(top, 'bin/ipcscope');
-const OUT = path.join(top, 'tests/out/browser');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TOTAL_LIMIT_MS = 150000;
-
-let n = 0;
-let failures = 0;
-let t0 = Date.now();
-function step(name) {
-  console.log(`# ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  t0 = Date.now();
-}
-function ok(cond, name, detail) {
-  n += 1;
-  if (cond) console.log(`ok ${n} - ${name}`);
-  else {
-    failures += 1;
-    console.log(`not ok ${n} - ${name}`);
-    if (detail !== undefined) console.log(`# ${String(detail).split('\n').join('\n# ')}`);
-  }
-}
+const t = tap();
+const ok = t.ok;
+const step = t.step;
 
 const close = (a, b) => typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ------------------------------------------------------------------ server
-
-function startServer(resultsDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ['serve', '--port', '0', '--results-dir', resultsDir, '--queue', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`server did not announce its port: ${text}`)), 10000);
-    const onData = (d) => {
-      text += d;
-      const m = /serving on (http:\/\/127\.0\.0\.1:\d+)\//.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: m[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}): ${text}`)); });
-  });
-}
-
-async function stopServer(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await gone;
-  clearTimeout(t);
-}
-
-async function ndjson(base, urlPath) {
-  const res = await fetch(base + urlPath);
-  const text = await res.text();
-  return { status: res.status, lines: text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) };
-}
 
 // ------------------------------------------------------------------ helpers in the page
-
-// load: a fresh document at url (about:blank first, so a hash-only change reloads)
-async function load(page, url) {
-  await page.goto('about:blank');
-  await page.goto(url);
-  await page.waitForFunction(() => window.ipcscope && window.ipcscope.ready, null, { timeout: 15000 });
-}
 
 async function openPage(ctx, url, consoleErrors) {
   const page = await ctx.newPage();
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   await page.goto(url);
-  await page.waitForFunction(() => window.ipcscope && window.ipcscope.ready, null, { timeout: 15000 });
+  await waitReady(page);
   return page;
-}
-
-async function waitRunDone(page, which = 'run', timeout = 60000) {
-  await page.waitForFunction((w) => {
-    const s = window.ipcscope.state;
-    const ms = w === 'sweep' ? s.sweep : [s[w]];
-    return !s.busy && ms.length && ms.every((m) => m && m.status !== 'running');
-  }, which, { timeout });
 }
 
 // chartValues: what the run view's charts currently hold (empty when a chart is not shown)
@@ -487,7 +414,7 @@ async function main() {
   let server = null;
   let ctx = null;
   const watchdog = setTimeout(() => {
-    console.log(`not ok ${n + 1} - browser tests took longer than ${TOTAL_LIMIT_MS / 1000} s`);
+    console.log(`not ok ${t.n + 1} - browser tests took longer than ${TOTAL_LIMIT_MS / 1000} s`);
     cleanup().finally(() => process.exit(1));
   }, TOTAL_LIMIT_MS);
   async function cleanup() {
@@ -507,8 +434,7 @@ async function main() {
       headless: true,
       viewport: { width: 1280, height: 720 },
       acceptDownloads: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     for (const p of ctx.pages()) await p.close();
     const consoleErrors = [];
@@ -562,8 +488,8 @@ async function main() {
     clearTimeout(watchdog);
     await cleanup();
   }
-  console.log(`1..${n}`);
-  process.exit(failures ? 1 : 0);
+  console.log(`1..${t.n}`);
+  process.exit(t.failures ? 1 : 0);
 }
 
 main();
