@@ -315,10 +315,10 @@ static enum runs_submit_result admit_locked(const struct run *r)
 {
 	if (g.stopping)
 		return RUNS_STOPPING;
-	if (client_runs_locked(r->client) >= g.cfg.per_client)
-		return RUNS_CLIENT_LIMIT;
 	if (g.current && g.nqueue >= g.cfg.queue_max)
 		return RUNS_QUEUE_FULL;
+	if (client_runs_locked(r->client) >= g.cfg.per_client)
+		return RUNS_CLIENT_LIMIT;
 	return RUNS_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "../workers/cleanup.h"
 #include "catalog.h"
 #include "config.h"
 #include "http.h"
@@ -132,8 +133,14 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 		.grace_ms = SERVE_GRACE_MS,
 	};
 	char err[512];
-	int port, sig = 0;
+	int port, sig = 0, swept;
 
+	/* what the runs of a server that died (even by SIGKILL) left behind:
+	   run directories with their FIFOs, sockets and System V queue
+	   records, shared memory, message queues */
+	if ((swept = cleanup_sweep_stale()) > 0)
+		fprintf(stderr, "ipcscope: removed %d objects left by runs of a dead server\n",
+			swept);
 	if (runs_init(&rc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcscope serve: %s\n", err);
 		runs_shutdown();
