@@ -14,6 +14,7 @@
 #include "../workers/cleanup.h"
 #include "../workers/demos/demo.h"
 #include "../workers/harness.h"
+#include "../workers/peer.h"
 #include "../workers/report.h"
 #include "../workers/sysinfo.h"
 
@@ -41,6 +42,8 @@ struct run {
 	int cur_rep;
 	const struct demo *demo;
 	char tmpdir[512];
+	struct peer_link *link;    /* peer=: the control connection, else NULL */
+	cJSON *peer_info;          /* both hosts and the path, for the start line */
 };
 
 static double now_s(void)
@@ -371,7 +374,12 @@ static void emit_start(struct run *r, cJSON *skipped)
 	cJSON_AddStringToObject(l, "command", cmd_name(r->p.cmd));
 	cJSON_AddItemToObject(l, "params", report_params_json(&r->p));
 	cJSON_AddItemToObject(l, "system", sysinfo_json());
-	cJSON_AddItemToObject(l, "granted", probe_granted(r));
+	/* against a peer, what the kernel gave comes with each rep's result */
+	cJSON_AddItemToObject(l, "granted", r->link ? cJSON_CreateObject() : probe_granted(r));
+	if (r->peer_info) {
+		cJSON_AddItemToObject(l, "peer", r->peer_info);
+		r->peer_info = NULL;
+	}
 	if (cJSON_GetArraySize(skipped))
 		cJSON_AddItemToObject(l, "skipped", skipped);
 	else
@@ -438,6 +446,7 @@ static int run_job(struct run *r, struct job *j)
 			.ops = j->ops, .params = &j->p, .size = j->size, .rep = (int)rep,
 			.tmpdir = r->tmpdir, .progress = emit_progress, .progress_ctx = r,
 			.deadline_s = j->p.count ? REP_DEADLINE_S : j->p.duration * 3 + 30,
+			.link = r->link,
 		};
 		char err[256];
 		const char *code;
@@ -653,9 +662,30 @@ static void run_free(struct run *r)
 	for (int i = 0; r->jobs && i < r->njobs; i++)
 		free(r->jobs[i].res);
 	free(r->jobs);
+	if (r->link)
+		peer_drive_close(r->link);
+	free(r->link);
+	cJSON_Delete(r->peer_info);
 	if (r->tmpdir[0])
 		cleanup_tmpdir_remove(r->tmpdir);
 	report_close(&r->out);
+}
+
+/* peer_open: the control connection to the run's peer; 0, or -1 after
+   the error and end lines */
+static int peer_open(struct run *r)
+{
+	char msg[256];
+
+	r->link = calloc(1, sizeof(*r->link));
+	if (r->link && peer_drive_open(r->link, r->p.peer, r->p.token, &r->peer_info,
+				       msg, sizeof(msg)) == 0)
+		return 0;
+	if (!r->link)
+		snprintf(msg, sizeof(msg), "out of memory");
+	emit_error(r, "peer_failed", msg, NULL, 0);
+	emit_end(r, "error");
+	return -1;
 }
 
 int cli_run_main(int argc, char **argv)
@@ -716,6 +746,11 @@ int cli_run_main(int argc, char **argv)
 		cJSON_Delete(skipped);
 		emit_error(&r, "setup_failed", msg, NULL, 0);
 		emit_end(&r, "error");
+		run_free(&r);
+		return 1;
+	}
+	if (r.p.peer[0] && peer_open(&r) < 0) {
+		cJSON_Delete(skipped);
 		run_free(&r);
 		return 1;
 	}

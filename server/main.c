@@ -8,6 +8,8 @@
 
 #include "cli.h"
 #include "serve.h"
+#include "../workers/lab.h"
+#include "../workers/peer.h"
 
 #define IPCSCOPE_VERSION "0.1.0"
 
@@ -22,7 +24,9 @@ static void usage(FILE *f)
 		"  ipcscope sweep MECHANISM --sizes LIST [params]    one mechanism over message sizes\n"
 		"  ipcscope demo NAME [params]                       a teaching demo\n"
 		"  ipcscope list [--format json]                     the mechanisms\n"
-		"  ipcscope sysinfo [--format json]                  this machine and its IPC limits\n\n"
+		"  ipcscope sysinfo [--format json]                  this machine and its IPC limits\n"
+		"  ipcscope peer --listen ADDR:PORT [--token T]      the far side of a run between hosts\n"
+		"  ipcscope lab [--rate R] -- COMMAND...             two network namespaces and a peer (root)\n\n"
 		"'ipcscope COMMAND --help' shows the params of each command.\n");
 }
 
@@ -54,6 +58,10 @@ int main(int argc, char **argv)
 		return cli_list_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sysinfo"))
 		return cli_sysinfo_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "peer"))
+		return peer_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "lab"))
+		return lab_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return serve_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

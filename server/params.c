@@ -9,11 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../workers/peerproto.h"
+
 #define SIZE_RANGE "1..64M bytes (a number, optionally with suffix K=1024 or M=1048576)"
 
 static const char *const param_names[P__COUNT] = {
 	"mode", "size", "count", "duration", "warmup", "reps", "pin",
 	"verify", "format", "mechanisms", "sizes", "baseline", "run-id",
+	"peer", "token",
 };
 
 const char *params_name(enum param_id id)
@@ -223,6 +226,18 @@ bad:
 		    "list of sizes, each " SIZE_RANGE, v);
 }
 
+static int set_peer(struct bench_params *p, const char *v, struct param_error *err)
+{
+	struct sockaddr_in a;
+	char why[160];
+
+	if (strlen(v) >= sizeof(p->peer) || peer_parse_hostport(v, &a, 0, why, sizeof(why)) < 0)
+		return fail(err, "peer", "bad value for peer: %s",
+			    strlen(v) >= sizeof(p->peer) ? "longer than a host name and port" : why);
+	snprintf(p->peer, sizeof(p->peer), "%s", v);
+	return 0;
+}
+
 static int allowed(enum params_cmd cmd, enum param_id id, bool http)
 {
 	if (http && (id == P_FORMAT || id == P_RUN_ID))
@@ -313,6 +328,16 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 			return fail(err, "run-id", "bad value for run-id: expected 1..31 "
 				    "letters, digits, '-' or '_'");
 		strcpy(p->run_id, v);
+		return 0;
+	case P_PEER:
+		return set_peer(p, v, err);
+	case P_TOKEN:
+		/* never echoed: a token is a secret */
+		if (!peer_token_ok(v))
+			return fail(err, "token", "bad value for token: expected %d..%d letters, "
+				    "digits, '-' or '_' (as printed by 'ipcscope peer')",
+				    PEER_TOKEN_MIN, PEER_TOKEN_MAX);
+		snprintf(p->token, sizeof(p->token), "%s", v);
 		return 0;
 	default:
 		return fail(err, "", "internal: unhandled parameter");
@@ -537,6 +562,51 @@ static int has_mech(const struct bench_params *p, const char *name)
 	return 0;
 }
 
+/* cross_host_names: "tcp and udp": the mechanisms that can cross hosts */
+static void cross_host_names(char *buf, size_t len)
+{
+	size_t n = 0;
+	int k = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; mech_registry[i]; i++)
+		if (mech_registry[i]->cross_host && n < len)
+			k++;
+	for (int i = 0, j = 0; mech_registry[i] && n < len; i++)
+		if (mech_registry[i]->cross_host)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", j++ == 0 ? "" :
+					      j == k ? " and " : ", ", mech_registry[i]->name);
+}
+
+/* check_peer: a run against a peer names its peer and token, and only
+   mechanisms that can cross hosts; 0 or -1 with *err */
+static int check_peer(const struct bench_params *p, bool explicit_mechs,
+		      struct param_error *err)
+{
+	char names[128];
+
+	if (!p->peer[0] && !p->token[0])
+		return 0;
+	if (!p->peer[0])
+		return fail(err, "token", "token is for a run against a peer: give peer=HOST:PORT too");
+	if (!p->token[0])
+		return fail(err, "token", "peer needs the token that 'ipcscope peer' printed: "
+			    "give token=...");
+	cross_host_names(names, sizeof(names));
+	if (!explicit_mechs || p->cmd == CMD_DEMO)
+		return fail(err, "peer", "with peer, name the mechanisms: only %s can cross hosts",
+			    names);
+	for (int i = 0; i < p->nmechs; i++) {
+		const struct mech_ops *ops = mech_find(p->mechs[i]);
+
+		if (ops && !ops->cross_host)
+			return fail(err, "peer", "mechanism '%s' cannot cross hosts: with peer only "
+				    "%s can (the others' two ends share this machine's memory "
+				    "or kernel objects)", ops->name, names);
+	}
+	return 0;
+}
+
 int params_finish(struct bench_params *p, struct param_error *err)
 {
 	bool explicit_mechs = p->cmd != CMD_COMPARE || (p->seen & (1u << P_MECHANISMS));
@@ -554,6 +624,8 @@ int params_finish(struct bench_params *p, struct param_error *err)
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
 		return fail(err, "baseline", "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
+	if (check_peer(p, explicit_mechs, err) < 0)
+		return -1;
 	for (int i = 0; explicit_mechs && i < p->nmechs; i++) {
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 

@@ -19,6 +19,8 @@
 #define PARAMS_MAX_OPTIONS 8               /* mechanism options per run */
 #define PARAMS_OPTION_NAME_MAX 24
 #define PARAMS_OPTION_VALUE_MAX 32
+#define PARAMS_PEER_MAX 262                /* host name (253), colon, port */
+#define PARAMS_TOKEN_MAX 65
 
 enum pin_kind { PIN_SPLIT, PIN_SAME, PIN_NONE, PIN_CPUS };
 enum out_format { FMT_TEXT, FMT_JSON, FMT_NDJSON, FMT_CSV };
@@ -30,6 +32,7 @@ enum params_cmd { CMD_BENCH, CMD_COMPARE, CMD_SWEEP, CMD_DEMO };
 enum param_id {
 	P_MODE, P_SIZE, P_COUNT, P_DURATION, P_WARMUP, P_REPS, P_PIN,
 	P_VERIFY, P_FORMAT, P_MECHANISMS, P_SIZES, P_BASELINE, P_RUN_ID,
+	P_PEER, P_TOKEN,
 	P__COUNT
 };
 
@@ -59,6 +62,8 @@ struct bench_params {
 		char name[PARAMS_OPTION_NAME_MAX];
 		char value[PARAMS_OPTION_VALUE_MAX];
 	} opts[PARAMS_MAX_OPTIONS];
+	char peer[PARAMS_PEER_MAX];    /* "HOST:PORT" of an `ipcscope peer`, or "" */
+	char token[PARAMS_TOKEN_MAX];  /* the peer's token */
 };
 
 struct param_error {

@@ -1,5 +1,6 @@
 /* harness.c -- one rep of one mechanism: fork, pin, warm up, time, verify */
 #include "harness.h"
+#include "harness_int.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -20,33 +21,12 @@
 #include <unistd.h>
 
 #include "../server/params.h"
+#include "peerlink.h"
 
 #define NPATTERNS 2
 #define RECV_TIMEOUT_MS 500   /* long enough that only a lost datagram trips it */
 #define PROGRESS_EVERY 1024
-
-/* What each worker hands back to the parent through shared memory. */
-struct worker_out {
-	int failed;
-	char err[160];
-	const char *code;
-	uint64_t received;             /* receiver: messages taken in */
-	uint64_t lost, duplicated, reordered, corrupted, errors;
-	uint64_t t_start_ns, t_end_ns; /* timed section on CLOCK_MONOTONIC */
-	struct worker_usage use;
-	struct lat_summary lat, rtt;
-	struct histogram hist;
-};
-
-/* Shared between the parent and both workers (MAP_SHARED anonymous). */
-struct ctl {
-	_Alignas(64) _Atomic uint64_t progress;  /* receiver's count, batched */
-	_Alignas(64) _Atomic uint64_t total;     /* messages incl. warm-up */
-	_Atomic int sender_done;
-	_Atomic int stop;
-	pid_t pid[2];
-	struct worker_out out[2];                /* by enum mech_role */
-};
+#define PEER_RESULT_WAIT_MS 5000   /* the peer's figures follow its worker's end */
 
 /* Per-worker view: everything the loops need, nothing shared. */
 struct worker {
@@ -275,6 +255,8 @@ static int stream_recv(struct worker *w)
 		}
 		rc = recv(m, rbuf, size);
 		if (__builtin_expect(rc < 0, 0)) {
+			if (rc == -EPIPE && w->spec->link)
+				break;     /* the driver closed: all it sent is in */
 			if (rc != -ETIMEDOUT)
 				return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed",
 						   "recv", rc);
@@ -302,6 +284,7 @@ static int stream_recv(struct worker *w)
 	}
 	o->t_end_ns = now_ns();
 	o->received = got;
+	o->t_start_ns = t0 ? t0 : o->t_end_ns;  /* across hosts, the only clock */
 	if (!t0) {
 		usage_snapshot(w, &ru);
 		t0 = o->t_end_ns;
@@ -451,7 +434,7 @@ static int latency_echo(struct worker *w)
 				break;
 			continue;
 		}
-		if (rc == -EPIPE && atomic_load(&c->sender_done))
+		if (rc == -EPIPE && (atomic_load(&c->sender_done) || w->spec->link))
 			break;
 		if (rc < 0)
 			return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed", "recv", rc);
@@ -673,12 +656,16 @@ static int spawn_workers(struct rep_state *st, const struct rep_spec *spec,
 			 char *err, size_t errlen)
 {
 	struct worker w[2];
-	int roles = st->m.ops->threads ? 1 : 2;
+	int roles = st->m.ops->threads ? 1 : 2, first = 0;
 
 	worker_setup(&w[ROLE_SENDER], st, spec, ROLE_SENDER);
 	worker_setup(&w[ROLE_RECEIVER], st, spec, ROLE_RECEIVER);
+	if (spec->link) {          /* the other role runs on the other host */
+		first = spec->link->role == ROLE_SENDER ? 1 : 0;
+		roles = first + 1;
+	}
 	/* fork the receiver first so it is listening when the sender starts */
-	for (int i = 0; i < roles; i++) {
+	for (int i = first; i < roles; i++) {
 		enum mech_role role = i == 0 ? ROLE_RECEIVER : ROLE_SENDER;
 		pid_t pid = fork();
 
@@ -688,14 +675,14 @@ static int spawn_workers(struct rep_state *st, const struct rep_spec *spec,
 		}
 		if (pid == 0) {
 			child_init();
-			if (roles == 1)
+			if (st->m.ops->threads)
 				_exit(threads_main(w));
 			_exit(worker_run(&w[role]) < 0 ? 1 : 0);
 		}
 		st->pids[st->npids++] = pid;
 		st->ctl->pid[role] = pid;
 	}
-	if (roles == 1)
+	if (st->m.ops->threads)
 		st->ctl->pid[ROLE_SENDER] = st->ctl->pid[ROLE_RECEIVER] = st->pids[0];
 	return 0;
 }
@@ -766,10 +753,11 @@ static void pipes_close(struct rep_state *st)
 
 /* barrier: lets the workers open, waits until all are ready (or one
    died, or a stop was asked), then says go; 0 when all are ready */
-static int barrier(struct rep_state *st, int workers)
+static int barrier(struct rep_state *st, int workers, struct peer_link *link)
 {
 	struct pollfd pfd = { .fd = st->ready[0], .events = POLLIN };
 	int ready = 0, rc = 0;
+	char err[192];
 
 	for (int i = 0; i < workers; i++)
 		write_byte(st->start[1]);
@@ -785,6 +773,10 @@ static int barrier(struct rep_state *st, int workers)
 			break;
 		}
 	}
+	/* across hosts both sides' workers must be ready before either goes */
+	if (link && peerlink_barrier(link, rc == 0 && !atomic_load(&st->ctl->out[link->role].failed),
+				     err, sizeof(err)) < 0)
+		rc = -1;
 	if (rc < 0)
 		atomic_store(&st->ctl->stop, 1);
 	for (int i = 0; i < workers; i++)
@@ -855,11 +847,13 @@ static void fill_result(const struct rep_state *st, const struct rep_spec *spec,
 	const struct worker_out *r = &st->ctl->out[ROLE_RECEIVER];
 	int lat = spec->params->mode == MODE_LATENCY;
 	uint64_t end = lat ? s->t_end_ns : r->t_end_ns;
+	/* across hosts a throughput is timed on the receiver's clock alone */
+	uint64_t start = spec->link && !lat ? r->t_start_ns : s->t_start_ns;
 
 	memset(out, 0, sizeof(*out));
 	out->rep = spec->rep;
 	out->size = spec->size;
-	out->elapsed_s = end > s->t_start_ns ? (double)(end - s->t_start_ns) / 1e9 : 0;
+	out->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0;
 	if (lat)
 		out->count = s->received;
 	else
@@ -892,8 +886,8 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 {
 	const struct bench_params *p = spec->params;
 	struct rep_state st = { 0 };
-	char tag[64];
-	int rc = -1;
+	char tag[64], perr[192];
+	int rc = -1, pumping = 0;
 	uint64_t t0, warm;
 	sigset_t chld, oldmask;
 
@@ -923,7 +917,10 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 		goto out;
 	}
 	st.created = 1;
-	if ((rc = spec->ops->create(&st.m)) < 0) {
+	if (spec->link) {
+		if ((rc = peerlink_data_open(spec->link, &st.m, p, err, errlen, code)) < 0)
+			goto out;
+	} else if ((rc = spec->ops->create(&st.m)) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", spec->ops->name, strerror(-rc));
 		*code = "create_failed";
 		rc = -1;
@@ -935,7 +932,10 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	if ((rc = spawn_workers(&st, spec, err, errlen)) < 0)
 		goto reap;
 	t0 = now_ns();
-	barrier(&st, 2);   /* one byte per role, whether process or thread */
+	/* one byte per role, whether process or thread; one role across hosts */
+	barrier(&st, spec->link ? 1 : 2, spec->link);
+	if (spec->link && !(pumping = peerlink_pump_start(spec->link, st.ctl) == 0))
+		stop_rep(&st);
 	rc = wait_workers(&st, spec, t0, err, errlen, code);
 reap:
 	kill_workers(&st, SIGKILL);
@@ -943,6 +943,12 @@ reap:
 		int status;
 		while (reap_one(&st, 50, &status) >= 0)
 			;
+	}
+	if (pumping && peerlink_pump_finish(spec->link, PEER_RESULT_WAIT_MS, perr,
+					    sizeof(perr)) < 0 && rc == 0) {
+		snprintf(err, errlen, "%s", perr);
+		*code = "peer_failed";
+		rc = -1;
 	}
 	/* a worker's own account of its failure says more than its exit */
 	for (int i = 0; i < 2; i++)

@@ -9,6 +9,7 @@
 #include "stats.h"
 
 struct bench_params;
+struct peer_link;
 
 struct worker_usage {
 	double user_s, sys_s, util_pct;
@@ -46,6 +47,9 @@ struct rep_spec {
 	harness_progress_fn progress;
 	void *progress_ctx;
 	double deadline_s;             /* wall-time cap for the rep */
+	struct peer_link *link;        /* cross-host: the other worker runs on
+					  the far side of this link; NULL: both
+					  are forked here */
 };
 
 /* harness_run_rep: runs one rep; 0 with *out filled, or -1 with a

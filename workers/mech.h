@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/types.h>
 
 enum mech_family {
@@ -43,6 +44,15 @@ struct mech_granted {
 
 struct mech_ops;
 
+/* Cross-host runs: where this side's data socket binds, and the other
+   host's data address once the control connection has told it. */
+struct mech_net {
+	struct sockaddr_in local;      /* bind here (port 0: any); the port
+					  net_listen got is written back */
+	struct sockaddr_in remote;     /* the other side's data socket */
+	int accept_ms;                 /* net_join waits this long for it */
+};
+
 /*
  * One instance of a mechanism for one rep. The harness fills the first
  * block, create() may record granted settings, and priv is the backend's.
@@ -65,6 +75,7 @@ struct mech {
 	struct mech_granted granted[MECH_MAX_GRANTED];
 	int ngranted;
 	void *priv;                /* backend state, NULL until create() */
+	struct mech_net *net;      /* cross-host runs only, else NULL */
 };
 
 /*
@@ -89,6 +100,8 @@ struct mech_ops {
 	int lossy;                /* 1: messages may be dropped (datagrams): a
 				     receive timeout counts as loss; otherwise
 				     it only means "still waiting" */
+	int cross_host;           /* 1: the two ends can be on two hosts
+				     (`peer=`); net_listen and net_join set */
 
 	/* the mechanism's own settings, {NULL}-terminated; NULL: none */
 	const struct mech_option *options;
@@ -110,6 +123,15 @@ struct mech_ops {
 	/* parent, after both workers are reaped: release and unlink all;
 	   must be safe after a partial or failed create() */
 	void (*destroy)(struct mech *m);
+
+	/* cross-host (`peer=`): set only by mechanisms whose two ends can be
+	   on two hosts. In the parent instead of create(), with m->role and
+	   m->net set: net_listen makes this side's data socket bound to
+	   net->local and writes its port back; once net->remote is known,
+	   net_join connects (sender) or accepts/connects (receiver), leaving
+	   the role's end for open(). 0 or -errno; destroy() releases. */
+	int  (*net_listen)(struct mech *m);
+	int  (*net_join)(struct mech *m);
 };
 
 /* mech_granted_add: records one granted setting; silently ignores overflow

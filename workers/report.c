@@ -165,6 +165,8 @@ cJSON *report_params_json(const struct bench_params *p)
 	cJSON_AddNumberToObject(o, "verify", p->verify);
 	if (p->baseline[0])
 		cJSON_AddStringToObject(o, "baseline", p->baseline);
+	if (p->peer[0])
+		cJSON_AddStringToObject(o, "peer", p->peer);   /* never the token */
 	return o;
 }
 

@@ -15,7 +15,7 @@ struct sockpair *sockpair_new(struct mech *m)
 
 	if (!p)
 		return NULL;
-	p->sv[0] = p->sv[1] = p->fd = -1;
+	p->sv[0] = p->sv[1] = p->fd = p->lfd = -1;
 	m->priv = p;
 	return p;
 }
@@ -55,6 +55,7 @@ void sockpair_destroy(struct mech *m)
 	io_close(&p->sv[0]);
 	io_close(&p->sv[1]);
 	io_close(&p->fd);
+	io_close(&p->lfd);
 	free(p);
 	m->priv = NULL;
 }
@@ -85,4 +86,36 @@ int sockpair_bind_loopback(int type, struct sockaddr_in *addr)
 		return err;
 	}
 	return fd;
+}
+
+int sockpair_net_bind(struct mech *m, int type)
+{
+	struct sockaddr_in *a = &m->net->local;
+	socklen_t alen = sizeof(*a);
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	a->sin_port = 0;
+	if (bind(fd, (struct sockaddr *)a, sizeof(*a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)a, &alen) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+struct sockpair *sockpair_net_state(struct mech *m)
+{
+	return m->priv ? m->priv : sockpair_new(m);
+}
+
+void sockpair_net_grant(struct mech *m)
+{
+	int fd = ((struct sockpair *)m->priv)->sv[sockpair_mine(m)];
+
+	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(fd, SO_SNDBUF));
+	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(fd, SO_RCVBUF));
 }

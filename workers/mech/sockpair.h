@@ -11,6 +11,7 @@
 struct sockpair {
 	int sv[2];   /* [0] the sender's end, [1] the receiver's end */
 	int fd;      /* this worker's end, -1 in the parent */
+	int lfd;     /* cross-host tcp receiver: the data listener, -1 */
 };
 
 /* sockpair_new: attaches fresh state (all ends -1) to m->priv; the
@@ -47,5 +48,23 @@ int sockpair_bind_loopback(int type, struct sockaddr_in *addr);
 
 /* sockpair_grant_buffers: records the buffer sizes the kernel gave */
 void sockpair_grant_buffers(struct mech *m);
+
+/* Cross-host (mech.h net_listen/net_join): the role's own end is
+   sv[sockpair_mine(m)]; the other stays -1, on the other host. */
+static inline int sockpair_mine(const struct mech *m)
+{
+	return m->role == ROLE_SENDER ? 0 : 1;
+}
+
+/* sockpair_net_bind: a socket of type bound to m->net->local, the port
+   the kernel gave written back there; the fd or -errno */
+int sockpair_net_bind(struct mech *m, int type);
+
+/* sockpair_net_state: the sockpair of a cross-host rep, made on first use;
+   NULL when out of memory */
+struct sockpair *sockpair_net_state(struct mech *m);
+
+/* sockpair_net_grant: records the buffer sizes of this side's own end */
+void sockpair_net_grant(struct mech *m);
 
 #endif

@@ -67,6 +67,34 @@ static int udp_create(struct mech *m)
 	return m->msg_size > UDP_MAX_PAYLOAD ? -EMSGSIZE : 0;
 }
 
+/* across hosts: each side binds where the control connection runs, then
+   connects to the other side's port */
+static int udp_net_listen(struct mech *m)
+{
+	struct sockpair *p = sockpair_net_state(m);
+	int fd;
+
+	if (!p)
+		return -ENOMEM;
+	if ((fd = sockpair_net_bind(m, SOCK_DGRAM)) < 0)
+		return fd;
+	p->sv[sockpair_mine(m)] = fd;
+	io_sockbuf_grow(fd);
+	return io_set_timeout(fd, SO_RCVTIMEO, m->timeout_ms);
+}
+
+static int udp_net_join(struct mech *m)
+{
+	int fd = ((struct sockpair *)m->priv)->sv[sockpair_mine(m)];
+
+	if (m->msg_size > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (connect(fd, (struct sockaddr *)&m->net->remote, sizeof(m->net->remote)) < 0)
+		return -errno;
+	sockpair_net_grant(m);
+	return 0;
+}
+
 /* udp_pause: sleeps us microseconds */
 static void udp_pause(long us)
 {
@@ -122,4 +150,7 @@ const struct mech_ops mech_udp = {
 	.close = sockpair_close,
 	.destroy = sockpair_destroy,
 	.lossy = 1,
+	.cross_host = 1,
+	.net_listen = udp_net_listen,
+	.net_join = udp_net_join,
 };

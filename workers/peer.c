@@ -1,0 +1,437 @@
+/* peer.c -- `ipcscope peer` (the far side of a cross-host run) and the driver's connection to it */
+#include "peer.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "harness.h"
+#include "../server/params.h"
+
+#define PEER_HELLO_MS 5000       /* a caller proves the token within this */
+#define PEER_CONNECT_MS 5000
+#define PEER_ACCEPT_POLL_MS 200  /* how often the idle peer looks for a signal */
+#define PEER_BACKLOG 4
+#define PEER_REP_DEADLINE_S 120.0
+
+struct peer_cfg {
+	struct sockaddr_in addr;
+	char token[PEER_TOKEN_MAX + 1];
+	int once;
+	int max_run_s;
+};
+
+static volatile sig_atomic_t peer_quit;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	peer_quit = 1;
+	harness_stop();
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ipcscope peer --listen ADDR:PORT [--token T] [--once] [--max-run-seconds N]\n\n"
+		"The far side of a run between two hosts: a run started elsewhere with\n"
+		"'--peer HOST:PORT --token T' (or peer=...&token=... in a URL) drives it.\n"
+		"It runs only ipcscope's own receiving role of tcp or udp, never a command,\n"
+		"for a caller with the token, and binds only ADDR.\n\n"
+		"  --listen ADDR:PORT     IPv4 address and port to listen on (port 0: any)\n"
+		"  --token T              the caller's token, %d..%d of [A-Za-z0-9_-]\n"
+		"                         (default: a random one, printed at start)\n"
+		"  --once                 exit after one run\n"
+		"  --max-run-seconds N    wall time of one run, 1..86400 (%d)\n\n"
+		"exit status: 0 ok, 1 cannot listen, 2 usage error\n",
+		PEER_TOKEN_MIN, PEER_TOKEN_MAX, PEER_RUN_MAX_S);
+}
+
+/* parse_listen: "A.B.C.D:PORT", port 0..65535 */
+static int parse_listen(const char *v, struct sockaddr_in *a)
+{
+	const char *colon = strrchr(v, ':');
+	char host[INET_ADDRSTRLEN], *end;
+	long port;
+
+	if (!colon || colon - v >= (long)sizeof(host))
+		return -1;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - v), v);
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end || port < 0 || port > 65535)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
+}
+
+/* parse_args: 0, 1 for --help, -1 (reported) */
+static int parse_args(struct peer_cfg *c, int argc, char **argv)
+{
+	int listen_seen = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (!strcmp(a, "--once")) {
+			c->once = 1;
+		} else if (!strcmp(a, "--listen") && v) {
+			if (parse_listen(v, &c->addr) < 0) {
+				fprintf(stderr, "ipcscope peer: bad value '%.64s' for --listen: expected "
+					"an IPv4 address and a port, e.g. 192.0.2.7:7399\n", v);
+				return -1;
+			}
+			listen_seen = 1;
+			i++;
+		} else if (!strcmp(a, "--token") && v) {
+			if (!peer_token_ok(v)) {
+				fprintf(stderr, "ipcscope peer: bad value for --token: expected %d..%d "
+					"letters, digits, '-' or '_'\n", PEER_TOKEN_MIN, PEER_TOKEN_MAX);
+				return -1;
+			}
+			snprintf(c->token, sizeof(c->token), "%s", v);
+			i++;
+		} else if (!strcmp(a, "--max-run-seconds") && v) {
+			long n = strtol(v, &end, 10);
+			if (*v < '0' || *v > '9' || *end || n < 1 || n > 86400) {
+				fprintf(stderr, "ipcscope peer: bad value '%.16s' for --max-run-seconds: "
+					"expected 1..86400\n", v);
+				return -1;
+			}
+			c->max_run_s = (int)n;
+			i++;
+		} else {
+			fprintf(stderr, "ipcscope peer: unknown or incomplete argument '%.64s'\n", a);
+			return -1;
+		}
+	}
+	if (!listen_seen) {
+		fprintf(stderr, "ipcscope peer: where to listen? give --listen ADDR:PORT\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int listen_on(const struct peer_cfg *c, struct sockaddr_in *bound)
+{
+	socklen_t len = sizeof(*bound);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&c->addr, sizeof(c->addr)) < 0 ||
+	    listen(fd, PEER_BACKLOG) < 0 ||
+	    getsockname(fd, (struct sockaddr *)bound, &len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void send_error(struct peer_conn *c, const char *code, const char *msg)
+{
+	cJSON *o = peer_msg("error");
+
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddStringToObject(o, "message", msg);
+	peer_send(c, o);
+	cJSON_Delete(o);
+}
+
+/* --- one rep asked by the driver -------------------------------------------- */
+
+/* rep_check: the rep's mechanism and params through the same strict
+   parser as every other input; 0, or -1 with why */
+static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech_ops **ops,
+		     char *why, size_t len)
+{
+	static const char *const taken[] = { "mode", "size", "count", "duration", "warmup",
+					     "pin", "verify" };
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(rep, "mechanism"), *it;
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(rep, "params");
+	struct param_error pe;
+
+	if (!cJSON_IsString(name) || !(*ops = mech_find(name->valuestring)) || !(*ops)->cross_host) {
+		snprintf(why, len, "mechanism '%.40s' cannot cross hosts", cJSON_IsString(name) ?
+			 name->valuestring : "?");
+		return -1;
+	}
+	params_init(p, CMD_BENCH);
+	p->nmechs = 1;
+	snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", (*ops)->name);
+	cJSON_ArrayForEach(it, params) {
+		size_t k = 0;
+
+		while (k < sizeof(taken) / sizeof(taken[0]) && strcmp(taken[k], it->string))
+			k++;
+		if (k == sizeof(taken) / sizeof(taken[0]) || !cJSON_IsString(it)) {
+			snprintf(why, len, "parameter '%.32s' is not one a peer takes", it->string);
+			return -1;
+		}
+		if (params_set(p, it->string, it->valuestring, true, &pe) < 0) {
+			snprintf(why, len, "%s", pe.message);
+			return -1;
+		}
+	}
+	if (!(p->seen & (1u << P_SIZE))) {
+		snprintf(why, len, "the rep names no size");
+		return -1;
+	}
+	if (params_finish(p, &pe) < 0) {
+		snprintf(why, len, "%s", pe.message);
+		return -1;
+	}
+	return 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void run_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, double left_s)
+{
+	struct bench_params p;
+	const struct mech_ops *ops;
+	struct rep_result res;
+	const char *code;
+	char err[256];
+	struct rep_spec spec = { .rep = n, .tmpdir = dir, .link = l };
+
+	l->answered = 0;
+	if (rep_check(msg, &p, &ops, err, sizeof(err)) < 0) {
+		peerlink_refuse(l, err);
+		return;
+	}
+	spec.ops = ops;
+	spec.params = &p;
+	spec.size = p.size;
+	spec.deadline_s = p.count ? PEER_REP_DEADLINE_S : p.duration * 3 + 30;
+	if (spec.deadline_s > left_s)
+		spec.deadline_s = left_s;
+	l->rep = msg;
+	if (harness_run_rep(&spec, &res, err, sizeof(err), &code) < 0 && !l->answered)
+		peerlink_refuse(l, err);
+	l->rep = NULL;
+}
+
+/* --- one caller ---------------------------------------------------------------- */
+
+/* hello: the caller's first message proves the token; 0 or -1 (answered) */
+static int hello(const struct peer_cfg *cfg, struct peer_link *l, const char *who)
+{
+	char why[160];
+	cJSON *o = peer_recv(&l->conn, PEER_HELLO_MS, why, sizeof(why)), *w;
+	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(o, "token");
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
+	int ok = o && peer_type_is(o, "hello") && cJSON_IsString(tok) &&
+		 peer_token_equal(cfg->token, tok->valuestring);
+
+	if (ok && !(cJSON_IsNumber(ver) && ver->valueint == PEER_PROTO_VERSION)) {
+		send_error(&l->conn, "bad_version", "this peer speaks control protocol version 1");
+		ok = 0;
+	} else if (!ok) {
+		send_error(&l->conn, "bad_token", "wrong token: give the token this peer printed");
+		fprintf(stderr, "ipcscope peer: refused %s: %s\n", who, o ? "wrong token" : why);
+	}
+	cJSON_Delete(o);
+	if (!ok)
+		return -1;
+	w = peer_msg("welcome");
+	cJSON_AddNumberToObject(w, "version", PEER_PROTO_VERSION);
+	cJSON_AddItemToObject(w, "host", peer_host_json());
+	cJSON_AddItemToObject(w, "path", peer_path_json(l->conn.fd));
+	peer_send(&l->conn, w);
+	cJSON_Delete(w);
+	return 0;
+}
+
+/* session: one caller; 1 when it ran (proved the token), else 0 */
+static int session(const struct peer_cfg *cfg, int fd)
+{
+	struct peer_link *l = calloc(1, sizeof(*l));
+	char who[INET_ADDRSTRLEN] = "?", dir[512], err[160];
+	double t_end = mono_s() + cfg->max_run_s;
+	int reps = 0, ran = 0;
+
+	if (!l || peerlink_init(l, fd, ROLE_RECEIVER, err, sizeof(err)) < 0)
+		goto out;
+	inet_ntop(AF_INET, &l->there.sin_addr, who, sizeof(who));
+	if (hello(cfg, l, who) < 0)
+		goto out;
+	ran = 1;
+	if (cleanup_tmpdir_make(dir, sizeof(dir)) < 0)
+		goto out;
+	while (!peer_quit) {
+		double left = t_end - mono_s();
+		cJSON *m = left > 0 ? peer_recv(&l->conn, (int)(left * 1000), err, sizeof(err)) : NULL;
+
+		if (!m && left <= 0)
+			send_error(&l->conn, "run_time_cap", "this peer's run time cap is reached");
+		if (!m || !peer_type_is(m, "rep")) {
+			cJSON_Delete(m);
+			break;
+		}
+		run_rep(l, m, ++reps, dir, t_end - mono_s());
+		cJSON_Delete(m);
+	}
+	cleanup_tmpdir_remove(dir);
+	fprintf(stderr, "ipcscope peer: run from %s: %d rep%s\n", who, reps, reps == 1 ? "" : "s");
+out:
+	free(l);
+	close(fd);
+	return ran;
+}
+
+static void peer_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int peer_main(int argc, char **argv)
+{
+	struct peer_cfg cfg = { .max_run_s = PEER_RUN_MAX_S };
+	struct sockaddr_in bound;
+	char addr[INET_ADDRSTRLEN];
+	int lfd, rc = parse_args(&cfg, argc, argv);
+
+	if (rc != 0) {
+		usage(rc > 0 ? stdout : stderr);
+		return rc > 0 ? 0 : 2;
+	}
+	if (!cfg.token[0])
+		peer_token_new(cfg.token);
+	if ((lfd = listen_on(&cfg, &bound)) < 0) {
+		fprintf(stderr, "ipcscope peer: cannot listen on %s:%d: %s\n",
+			inet_ntoa(cfg.addr.sin_addr), ntohs(cfg.addr.sin_port), strerror(errno));
+		return 1;
+	}
+	peer_signals();
+	cleanup_sweep_stale();
+	inet_ntop(AF_INET, &bound.sin_addr, addr, sizeof(addr));
+	printf("ipcscope peer: listening on %s:%d, token %s; runs only ipcscope's own "
+	       "receiving role, for a caller with the token%s\n", addr, ntohs(bound.sin_port),
+	       cfg.token, cfg.once ? "; exits after one run" : "");
+	fflush(stdout);
+	while (!peer_quit) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		int fd;
+
+		if (poll(&p, 1, PEER_ACCEPT_POLL_MS) <= 0)
+			continue;
+		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+			continue;
+		if (session(&cfg, fd) && cfg.once)
+			break;
+	}
+	close(lfd);
+	return 0;
+}
+
+/* --- the driver's side ------------------------------------------------------------ */
+
+static int connect_within(const struct sockaddr_in *a, int ms, char *err, size_t errlen)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 }, none = { 0, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
+	    connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)) < 0) {
+		snprintf(err, errlen, "cannot connect to the peer at %s:%d: %s",
+			 inet_ntoa(a->sin_addr), ntohs(a->sin_port),
+			 errno == EINPROGRESS ? "no answer" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* welcome: the peer's answer to our hello; its object, or NULL with err */
+static cJSON *welcome(struct peer_link *l, const char *token, char *err, size_t errlen)
+{
+	cJSON *o = peer_msg("hello"), *w;
+	char why[160];
+
+	cJSON_AddNumberToObject(o, "version", PEER_PROTO_VERSION);
+	cJSON_AddStringToObject(o, "token", token);
+	peer_send(&l->conn, o);
+	cJSON_Delete(o);
+	w = peer_recv(&l->conn, PEER_HELLO_MS * 2, why, sizeof(why));
+	if (w && peer_type_is(w, "welcome"))
+		return w;
+	if (w) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(w, "message");
+		snprintf(why, sizeof(why), "%s", cJSON_IsString(m) ? m->valuestring : "no welcome");
+	}
+	snprintf(err, errlen, "the peer refused the run: %s", why);
+	cJSON_Delete(w);
+	return NULL;
+}
+
+int peer_drive_open(struct peer_link *l, const char *hostport, const char *token,
+		    cJSON **info, char *err, size_t errlen)
+{
+	struct sockaddr_in a;
+	cJSON *w, *path;
+	int fd;
+
+	l->conn.fd = -1;
+	if (peer_parse_hostport(hostport, &a, 1, err, errlen) < 0 ||
+	    (fd = connect_within(&a, PEER_CONNECT_MS, err, errlen)) < 0)
+		return -1;
+	if (peerlink_init(l, fd, ROLE_SENDER, err, errlen) < 0 ||
+	    !(w = welcome(l, token, err, errlen))) {
+		close(fd);
+		l->conn.fd = -1;
+		return -1;
+	}
+	*info = cJSON_CreateObject();
+	cJSON_AddStringToObject(*info, "address", hostport);
+	cJSON_AddItemToObject(*info, "local_host", peer_host_json());
+	cJSON_AddItemToObject(*info, "remote_host",
+			      cJSON_DetachItemFromObjectCaseSensitive(w, "host"));
+	path = peer_path_json(fd);
+	cJSON_AddItemToObject(*info, "path", path);
+	cJSON_AddStringToObject(*info, "latency", "round trips timed on this host; one-way = RTT/2");
+	cJSON_Delete(w);
+	return 0;
+}
+
+void peer_drive_close(struct peer_link *l)
+{
+	cJSON *o;
+
+	if (l->conn.fd < 0)
+		return;
+	o = peer_msg("bye");
+	peer_send(&l->conn, o);
+	cJSON_Delete(o);
+	close(l->conn.fd);
+	l->conn.fd = -1;
+}

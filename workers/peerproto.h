@@ -1,0 +1,60 @@
+/* peerproto.h -- the cross-host control connection: tokens, addresses, JSON lines, host and path facts */
+#ifndef IPCSCOPE_PEERPROTO_H
+#define IPCSCOPE_PEERPROTO_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#define PEER_TOKEN_LEN 32            /* generated tokens: 128 random bits in hex */
+#define PEER_TOKEN_MAX 64            /* accepted tokens: 8..64 of [A-Za-z0-9_-] */
+#define PEER_TOKEN_MIN 8
+#define PEER_LINE_MAX 16384          /* one control message, newline included */
+#define PEER_PROTO_VERSION 1
+
+/* One end of a control connection: a socket and what was read past the
+   last line. */
+struct peer_conn {
+	int fd;
+	size_t n;
+	char buf[PEER_LINE_MAX];
+};
+
+/* peer_token_new: a fresh random token, PEER_TOKEN_LEN hex digits */
+void peer_token_new(char out[PEER_TOKEN_LEN + 1]);
+
+/* peer_token_ok: token has the accepted form; 1 or 0 */
+int peer_token_ok(const char *token);
+
+/* peer_token_equal: 1 when a and b are the same, in time that depends on
+   the expected token's length only */
+int peer_token_equal(const char *expected, const char *given);
+
+/* peer_parse_hostport: "HOST:PORT" (IPv4 address or host name, port
+   1..65535) into *out, resolved to IPv4; 0 or -1 with err naming what is
+   wrong (resolve 0: only the form is checked) */
+int peer_parse_hostport(const char *s, struct sockaddr_in *out, int resolve,
+			char *err, size_t errlen);
+
+/* peer_send: o as one line on c (o is not freed); 0 or -errno */
+int peer_send(struct peer_conn *c, const cJSON *o);
+
+/* peer_recv: the next line on c as a JSON object with a string "type",
+   waiting at most timeout_ms (-1: forever); the object, or NULL with err
+   (timeout, closed, too long, not JSON) */
+cJSON *peer_recv(struct peer_conn *c, int timeout_ms, char *err, size_t errlen);
+
+/* peer_msg: a new {"type": type} */
+cJSON *peer_msg(const char *type);
+
+/* peer_type_is: o's "type" is type */
+int peer_type_is(const cJSON *o, const char *type);
+
+/* peer_host_json: this host: name, kernel, CPU model and count */
+cJSON *peer_host_json(void);
+
+/* peer_path_json: the path a connected socket takes from this host:
+   local and remote address, interface, MTU, whether it is loopback */
+cJSON *peer_path_json(int fd);
+
+#endif
