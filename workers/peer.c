@@ -264,6 +264,13 @@ static int hello(const struct peer_cfg *cfg, struct peer_link *l, const char *wh
 	return 0;
 }
 
+/* late_relay: news of a rep that has ended, sent while its receiver was
+   already done (the stream's last message can beat the "done") */
+static int late_relay(const cJSON *m)
+{
+	return peer_type_is(m, "total") || peer_type_is(m, "done") || peer_type_is(m, "stop");
+}
+
 /* session: one caller; 1 when it ran (proved the token), else 0 */
 static int session(const struct peer_cfg *cfg, int fd)
 {
@@ -286,6 +293,10 @@ static int session(const struct peer_cfg *cfg, int fd)
 
 		if (!m && left <= 0)
 			send_error(&l->conn, "run_time_cap", "this peer's run time cap is reached");
+		if (m && late_relay(m)) {
+			cJSON_Delete(m);
+			continue;
+		}
 		if (!m || !peer_type_is(m, "rep")) {
 			cJSON_Delete(m);
 			break;
