@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# crosshost.sh -- runs between two hosts: `ipcscope peer` (token, mechanisms
+# that cannot cross, a verified run) and `ipcscope lab` (tcp and udp across
+# two network namespaces, rate limits, nothing left after an end or a SIGKILL)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/crosshosttest.XXXXXX")
+peer_pid=
+cleanup() {
+	[ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+TOKEN=crosshost-test-token
+
+# js FILE EXPR: prints EXPR evaluated over the NDJSON lines of FILE, with
+# s the start line and r the result lines
+js() {
+	node -e '
+const ls = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n")
+  .filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+const s = ls.find((l) => l.type === "start") || {};
+const r = ls.filter((l) => l.type === "result");
+const e = ls.find((l) => l.type === "end") || {};
+console.log(eval(process.argv[2]));' "$1" "$2" 2>&1
+}
+
+# is_true DESC VALUE: a TAP line, ok when VALUE is "true"
+is_true() {
+	[ "$2" = true ] || echo "# got: $2"
+	tap "$([ "$2" = true ]; echo $?)" "$1"
+}
+
+# --- the peer on loopback ---------------------------------------------------
+
+"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" >"$work/peer.out" 2>"$work/peer.err" &
+peer_pid=$!
+for _ in $(seq 100); do
+	grep -q "listening on" "$work/peer.out" 2>/dev/null && break
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$work/peer.out")
+tap "$([ -n "$port" ]; echo $?)" "peer listens on 127.0.0.1 and says where"
+
+timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token wrong-token-1 --reps 1 \
+	--count 1000 >"$work/o" 2>"$work/e"
+rc=$?
+tap "$([ $rc -eq 1 ] && grep -q "wrong token" "$work/e"; echo $?)" \
+	"a wrong token is refused (exit $rc: $(head -c 120 "$work/e"))"
+tap "$(kill -0 "$peer_pid" 2>/dev/null; echo $?)" "the peer outlives a refused caller"
+
+timeout 30 "$IPCSCOPE" bench shm --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
+rc=$?
+tap "$([ $rc -eq 2 ] && grep -q "cannot cross hosts" "$work/e"; echo $?)" \
+	"shm with a peer is a usage error naming what can cross (exit $rc)"
+timeout 30 "$IPCSCOPE" compare --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
+tap "$([ $? -eq 2 ] && grep -q "only tcp and udp can cross" "$work/e"; echo $?)" \
+	"compare of every mechanism with a peer is a usage error"
+timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
+tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
+timeout 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
+tap "$([ $? -eq 2 ] && grep -q "HOST:PORT" "$work/e"; echo $?)" "a malformed peer is a usage error"
+timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "bad token!" >"$work/o" 2>"$work/e"
+tap "$([ $? -eq 2 ] && ! grep -q "bad token!" "$work/e"; echo $?)" \
+	"a malformed token is a usage error that does not echo it"
+
+timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "$TOKEN" --reps 2 \
+	--count 20000 --format ndjson >"$work/tcp-lo" 2>"$work/e"
+rc=$?
+[ $rc -ne 0 ] && echo "# $(cat "$work/e")"
+tap $rc "tcp against a loopback peer runs"
+is_true "both reps verified, 20000 messages each, the peer's CPU reported" \
+	"$(js "$work/tcp-lo" 'r.length === 2 && r.every((x) => x.verified && x.count === 20000 &&
+		x.cpu.receiver.util_pct > 0)')"
+is_true "the start line records both hosts and a loopback path" \
+	"$(js "$work/tcp-lo" 's.peer.path.loopback === true && s.peer.path.interface === "lo" &&
+		!!s.peer.remote_host.kernel && !!s.peer.local_host.hostname && s.params.peer !== undefined &&
+		!JSON.stringify(s).includes("'"$TOKEN"'")')"
+kill "$peer_pid" 2>/dev/null
+wait "$peer_pid" 2>/dev/null
+peer_pid=
+
+"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" --once >"$work/peer.out" 2>/dev/null &
+once_pid=$!
+for _ in $(seq 100); do
+	grep -q "listening on" "$work/peer.out" 2>/dev/null && break
+	sleep 0.05
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$work/peer.out")
+timeout 30 "$IPCSCOPE" bench udp --mode latency --peer "127.0.0.1:$port" --token "$TOKEN" \
+	--reps 1 --count 500 --format ndjson >"$work/udp-lo" 2>/dev/null
+is_true "udp latency against a loopback peer is verified" "$(js "$work/udp-lo" 'r.length === 1 && r[0].verified')"
+for _ in $(seq 100); do kill -0 $once_pid 2>/dev/null || break; sleep 0.05; done
+tap "$(! kill -0 $once_pid 2>/dev/null; echo $?)" "peer --once exits after one run"
+kill $once_pid 2>/dev/null
+wait $once_pid 2>/dev/null
+
+# --- the lab: two network namespaces -------------------------------------------
+
+# lab_ok: root, iproute2 and network namespaces are there
+lab_ok() {
+	local probe=ipcscope-probe-$$
+	[ "$(id -u)" = 0 ] || return 1
+	ip netns add "$probe" 2>/dev/null || return 1
+	ip netns delete "$probe"
+}
+
+# lab_left PID: namespaces, links or processes a lab of PID (a pattern)
+# left: its namespaces, its veth ends, its peer, the suite's commands
+lab_left() {
+	ip netns list 2>/dev/null | grep "ipcscope-$1-"
+	ip -o link 2>/dev/null | grep "ipcs$1[ab]"
+	pgrep -f "peer --listen 10\.199\.0\.1" 2>/dev/null
+	pgrep -fx "sleep 29\.5" 2>/dev/null
+	return 0
+}
+
+# lab_run OUT ERR ARGS...: runs the lab (at most 60 s); its pid in lab_pid
+lab_run() {
+	local out=$1 err=$2
+	shift 2
+	timeout 60 "$IPCSCOPE" lab "$@" >"$out" 2>"$err" &
+	lab_pid=$!
+	wait $lab_pid
+}
+
+if ! lab_ok; then
+	echo "ok $((tap_n + 1)) # SKIP lab: needs root and network namespaces (id $(id -u))"
+	tap_n=$((tap_n + 1))
+	tap_done
+	exit
+fi
+
+lab_run "$work/lab-tcp" "$work/lab.err" -- "$IPCSCOPE" bench tcp --peer {peer} --token {token} \
+	--reps 2 --count 20000 --format ndjson
+rc=$?
+[ $rc -ne 0 ] && echo "# $(cat "$work/lab.err")"
+tap "$rc" "lab runs tcp across two namespaces (exit $rc)"
+is_true "tcp across the veth: verified, not loopback, an MTU" \
+	"$(js "$work/lab-tcp" 'r.length === 2 && r.every((x) => x.verified && x.count === 20000) &&
+		s.peer.path.loopback === false && /^ipcs[0-9]+b$/.test(s.peer.path.interface) &&
+		s.peer.path.mtu > 0 && s.peer.address === "10.199.0.1:7399"')"
+tap "$([ -z "$(lab_left '[0-9]*')" ]; echo $?)" "no namespace, link or process left after the lab's end"
+
+lab_run "$work/lab-udp" "$work/lab.err" -- "$IPCSCOPE" bench udp --mode latency --peer {peer} \
+	--token {token} --reps 1 --count 1000 --format ndjson
+is_true "udp latency across the veth is verified" \
+	"$(js "$work/lab-udp" 'r.length === 1 && r[0].verified && r[0].count === 1000')"
+
+# a 1 KiB datagram stream far above a 10 Mbit/s link: the link drops most
+lab_run "$work/lab-loss" "$work/lab.err" --rate 10mbit -- "$IPCSCOPE" bench udp --peer {peer} \
+	--token {token} --reps 1 --size 1K --count 5000 --warmup 0 --format ndjson
+is_true "udp over a 10 Mbit/s link: real losses, counted, not verified" \
+	"$(js "$work/lab-loss" 'r.length === 1 && r[0].lost > 0 && !r[0].verified &&
+		r[0].count + r[0].lost === 5000')"
+echo "# udp at 10 Mbit/s: $(js "$work/lab-loss" 'r[0].count + " in, " + r[0].lost + " lost"')"
+
+# a 256 KiB message is four times the link's burst: each way waits for tokens
+"$IPCSCOPE" bench tcp --mode latency --size 256K --count 20 --warmup 2 --reps 1 \
+	--format ndjson >"$work/lo-lat" 2>/dev/null
+lab_run "$work/lab-lat" "$work/lab.err" --rate 200mbit -- "$IPCSCOPE" bench tcp --mode latency \
+	--peer {peer} --token {token} --size 256K --count 20 --warmup 2 --reps 1 --format ndjson
+lo=$(js "$work/lo-lat" 'r[0].rtt_ns.p50')
+veth=$(js "$work/lab-lat" 'r[0].rtt_ns.p50')
+echo "# tcp 256 KiB round trip p50: loopback $lo ns, veth at 200 Mbit/s $veth ns"
+is_true "tcp's round trip across a 200 Mbit/s veth is above loopback's" \
+	"$(js "$work/lab-lat" "r[0].verified && r[0].rtt_ns.p50 > $lo")"
+
+lab_run "$work/o" "$work/lab.err" --delay 1ms -- true
+rc=$?
+tap "$([ $rc -eq 0 ] && { ! grep -q "no netem" "$work/lab.err" ||
+	grep -q "NOT applied" "$work/lab.err"; }; echo $?)" \
+	"--delay goes on, saying so clearly where the kernel has no netem (exit $rc)"
+
+"$IPCSCOPE" lab -- >"$work/o" 2>"$work/e"
+tap "$([ $? -eq 2 ] && grep -q "which command" "$work/e"; echo $?)" "lab without a command is a usage error"
+"$IPCSCOPE" lab --rate 5parsecs -- true >"$work/o" 2>"$work/e"
+tap "$([ $? -eq 2 ] && grep -q "rate" "$work/e"; echo $?)" "a bad rate is a usage error naming the range"
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCSCOPE" lab -- true >"$work/o" 2>"$work/e"
+	rc=$?
+	tap "$([ $rc -eq 1 ] && grep -q "needs root" "$work/e"; echo $?)" "lab as non-root says it needs root (exit $rc)"
+fi
+
+# SIGKILL: the lab's guardian removes everything at once
+"$IPCSCOPE" lab -- sleep 29.5 >/dev/null 2>"$work/lab.err" &
+kpid=$!
+for _ in $(seq 100); do
+	ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep 29\.5" >/dev/null && break
+	sleep 0.05
+done
+tap "$(ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep 29\.5" >/dev/null; echo $?)" \
+	"lab made its namespaces and runs the command"
+kill -9 $kpid
+wait $kpid 2>/dev/null
+for _ in $(seq 100); do
+	[ -z "$(lab_left $kpid)" ] && break
+	sleep 0.05
+done
+left=$(lab_left $kpid)
+[ -n "$left" ] && echo "# left: $left"
+tap "$([ -z "$left" ]; echo $?)" "SIGKILL of the lab: namespaces, link, peer and command are gone"
+
+# SIGKILL of the lab and its guardian: the next lab sweeps what was left
+"$IPCSCOPE" lab -- sleep 29.5 >/dev/null 2>"$work/lab.err" &
+kpid=$!
+for _ in $(seq 100); do
+	ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep 29\.5" >/dev/null && break
+	sleep 0.05
+done
+kill -9 $kpid $(pgrep -P $kpid)
+wait $kpid 2>/dev/null
+sleep 0.2
+tap "$(ip netns list | grep -q "ipcscope-$kpid-"; echo $?)" "with its guardian killed too, the namespaces stay"
+lab_run "$work/o" "$work/lab.err" -- true
+for _ in $(seq 40); do
+	[ -z "$(lab_left $kpid)" ] && break
+	sleep 0.05
+done
+tap "$([ -z "$(lab_left $kpid)" ]; echo $?)" "the next lab's start sweeps them"
+
+tap_done
