@@ -35,6 +35,19 @@ void decide_answer(const struct decide_params *p, struct decide_plan *plan)
 	}
 }
 
+struct decide_tick {
+	struct exp_out *o;
+	int rep, reps;
+};
+
+/* tick: the harness's progress within a rep, as the step's progress */
+static void tick(void *ctx, double done)
+{
+	struct decide_tick *t = ctx;
+
+	exp_progress(t->o, (t->rep + done) / t->reps);
+}
+
 /* measure: reps of one mechanism through the harness, medians into *opt */
 static int measure(const struct decide_params *p, const char *mech, int latency,
 		   const char *tmpdir, struct exp_out *o, struct decide_option *opt)
@@ -57,14 +70,15 @@ static int measure(const struct decide_params *p, const char *mech, int latency,
 	}
 	for (int rep = 0; rep < p->reps; rep++) {
 		struct rep_result res;
+		struct decide_tick t = { o, rep, p->reps };
 		struct rep_spec spec = { .ops = ops, .params = &bp, .size = p->size, .rep = rep + 1,
-					 .tmpdir = tmpdir, .deadline_s = DECIDE_REP_DEADLINE_S };
+					 .tmpdir = tmpdir, .deadline_s = DECIDE_REP_DEADLINE_S,
+					 .progress = tick, .progress_ctx = &t };
 		if (harness_run_rep(&spec, &res, opt->error, sizeof(opt->error), &code) < 0)
 			return -1;
 		rate[rep] = res.msgs_per_s;
 		p50[rep] = res.lat.p50;
 		cpu[rep] = res.sender.util_pct + res.receiver.util_pct;
-		exp_progress(o, (rep + 1.0) / p->reps);
 	}
 	stats_spread(rate, p->reps, &s);
 	opt->msgs_per_s = s.median;
