@@ -4,6 +4,7 @@
 
 import { RUN_CHARTS } from './run-charts.js';
 import { sweepSpec, demoSpec } from './other-charts.js';
+import { pointsSpec } from './demo-points.js';
 import { theme, makeChart } from './chart-kit.js';
 import { machineLine } from './machine.js';
 import { $, download } from './dom.js';
@@ -61,6 +62,15 @@ export function toCsv(models, columns = state.csvColumns || CLI_CSV_COLUMNS) {
   return rows.join('\n') + '\n';
 }
 
+// pointsCsv: an experiment demo's "point" lines, one column per field seen
+export function pointsCsv(models) {
+  const pts = models.flatMap((m) => m.points || []);
+  const keys = [...new Set(pts.flatMap((p) => Object.keys(p)))].filter((k) => k !== 'type' && k !== 'run' && typeof pts.find((p) => k in p)[k] !== 'object');
+  return [keys.join(','), ...pts.map((p) => keys.map((k) => csvCell(p[k])).join(','))].join('\n') + '\n';
+}
+
+const hasResults = (models) => models.some((m) => [...m.mechs.values()].some((e) => e.results.length));
+
 // exportSpecs: the charts of the view that hold data (never a blank one),
 // built again in the page's light theme
 function exportSpecs(models) {
@@ -68,7 +78,8 @@ function exportSpecs(models) {
   if (state.view === 'sweep') return [sweepSpec(models, $('#sweep-metric').value, th)].filter(Boolean);
   if (state.view === 'demos') {
     const info = state.demoInfo || {};
-    return [demoSpec(models[0], info.title || info.name || 'demo', info.metric, th)].filter(Boolean);
+    const title = info.title || info.name || 'demo';
+    return [models[0].chart ? pointsSpec(models[0], title, th) : demoSpec(models[0], title, info.metric, th)].filter(Boolean);
   }
   const opts = { metric: $('#metric').value, log: $('#logscale').checked, histMech: $('#histmech').value };
   return Object.values(RUN_CHARTS).map((build) => build(models[0], opts, th)).filter(Boolean);
@@ -149,7 +160,8 @@ export function onExport(kind) {
     const text = models.map((m) => m.lines.join('\n') + '\n').join('');
     download(`ipcscope-${stamp}.ndjson`, new Blob([text], { type: 'application/x-ndjson' }));
   } else if (kind === 'csv') {
-    download(`ipcscope-${stamp}.csv`, new Blob([toCsv(models)], { type: 'text/csv' }));
+    const text = !hasResults(models) && models.some((m) => m.points && m.points.length) ? pointsCsv(models) : toCsv(models);
+    download(`ipcscope-${stamp}.csv`, new Blob([text], { type: 'text/csv' }));
   } else {
     download(`ipcscope-${stamp}.png`, toPng(models));
   }
