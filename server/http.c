@@ -11,7 +11,8 @@
 #include "catalog.h"
 #include "http.h"
 #include "http_check.h"
-#include "http_conn.h"
+#include "http_gate.h"
+#include "http_head.h"
 #include "http_query.h"
 #include "http_reply.h"
 #include "http_stream.h"
@@ -22,15 +23,11 @@
 #define IPCSCOPE_VERSION "0.1.0"
 #endif
 
-#define HTTP_URL_MAX 8192          /* path plus query, well below MHD's own limit */
-#define HTTP_PARAMS_HARD 256       /* more is refused before MHD splits the query */
+#define HTTP_URL_MAX HEAD_URL_MAX
 #define HTTP_CONN_MAX 64           /* connections at once */
-#define HTTP_CONN_PER_IP 48        /* of them from one address */
 #define HTTP_IDLE_TIMEOUT_S 30     /* an idle keep-alive connection closes */
-#define HTTP_HEADERS_MAX (16u << 10)   /* request header bytes */
-#define HTTP_MEMORY_LIMIT (128u << 10) /* MHD's pool of one connection: room for
-					  refusing what is over the limits above
-					  with our own answer */
+#define HTTP_MEMORY_LIMIT (64u << 10)  /* MHD's pool of one connection: room for
+					  any head the gate lets through */
 #define HTTP_RETRY_AFTER_S "10"
 #define HTTP_REASON_MAX 256
 
@@ -39,7 +36,6 @@ static const struct catalog *cat;
 
 /* One request, from its request line to its completion. */
 struct request {
-	struct raw_target raw;     /* the target as sent, before decoding */
 	bool checked;              /* passed check(): route in the next call */
 	struct run *run;           /* the run its stream shows */
 	bool owner;                /* it started that run: a disconnect cancels it */
@@ -248,20 +244,13 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct request *rq, co
 	}
 }
 
-struct head_size {
-	int hosts;                 /* Host headers */
-	size_t bytes;              /* of every name and value */
-};
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				    const char *value)
+static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
 {
-	struct head_size *h = cls;
-
 	(void)kind;
-	h->bytes += strlen(key) + (value ? strlen(value) : 0);
+	(void)value;
 	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
-		h->hosts++;
+		(*(int *)cls)++;
 	return MHD_YES;
 }
 
@@ -278,53 +267,28 @@ static enum MHD_Result check_origin(struct MHD_Connection *c, const char *host, 
 	return reply_error(c, MHD_HTTP_FORBIDDEN, "cross_site", NULL, NULL, NULL, "%s", why);
 }
 
-/* check_target: the target's size, NUL bytes and parameter count */
-static enum MHD_Result check_target(struct MHD_Connection *c, const struct raw_target *raw,
-				    bool *answered)
-{
-	*answered = true;
-	if (raw->len > HTTP_URL_MAX)
-		return reply_error(c, MHD_HTTP_URI_TOO_LONG, "uri_too_long", NULL, NULL, NULL,
-				   "the URL is longer than %d bytes", HTTP_URL_MAX);
-	if (raw->nparams > HTTP_PARAMS_HARD)
-		return reply_error(c, MHD_HTTP_URI_TOO_LONG, "uri_too_long", NULL, NULL, NULL,
-				   "the URL has %d parameters: at most %d", raw->nparams,
-				   QUERY_PARAMS_MAX);
-	if (raw->nul)
-		return reply_error(c, MHD_HTTP_BAD_REQUEST, "nul_byte", NULL, NULL, NULL,
-				   "the URL holds a NUL byte (%%00)");
-	*answered = false;
-	return MHD_YES;
-}
-
 /* check: answers the request when its Host, target, route or method is
    refused, or when it would start work for another origin */
 static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
 			     const char *url, const char *method, bool *answered)
 {
 	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-	struct head_size h = { 0, 0 };
-	enum MHD_Result ret;
 	enum route rt;
+	int hosts = 0;
 	bool streams;
 
-	mhd.get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+	(void)rq;
+	/* the gate judged the head already; the Host rules are kept here too,
+	   where the routes are, so they hold whoever hands MHD a connection */
+	mhd.get_connection_values(c, MHD_HEADER_KIND, count_host, &hosts);
 	*answered = true;
-	if (h.bytes > HTTP_HEADERS_MAX)
-		return reply_error(c, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
-				   NULL, NULL, NULL, "the request headers are larger than %u "
-				   "bytes", HTTP_HEADERS_MAX);
-	if (h.hosts > 1)
+	if (hosts > 1)
 		return reply_error(c, MHD_HTTP_BAD_REQUEST, "bad_host", NULL, NULL, NULL,
-				   "the request has %d Host headers: one is allowed", h.hosts);
+				   "the request has %d Host headers: one is allowed", hosts);
 	if (!http_host_allowed(host, cfg->public_bind))
 		return reply_error(c, MHD_HTTP_MISDIRECTED_REQUEST, "host_not_allowed", NULL,
 				   NULL, NULL, "host '%.100s' is not allowed: use localhost "
 				   "or 127.0.0.1", host ? host : "");
-	ret = check_target(c, &rq->raw, answered);
-	if (*answered)
-		return ret;
-	*answered = true;
 	rt = route_of(url);
 	if (rt == R_NONE)
 		return reply_not_found(c, "route", url);
@@ -337,27 +301,13 @@ static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
 	return rt == R_RUN ? check_origin(c, host, answered) : MHD_YES;
 }
 
-/*
- * on_uri: the request line, before MHD decodes or splits the target: the
- * request's record starts here, with what decoding would hide. MHD keeps
- * each parameter in the connection's memory pool and, when a query holds
- * too many to fit, drops the connection without an answer; a query over
- * HTTP_PARAMS_HARD is refused anyway, so it is cut here (in MHD's own
- * buffer, which it splits after this call) and check() answers 414.
- */
+/* on_uri: the request's record starts with its request line */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	struct request *rq = calloc(1, sizeof(*rq));
-	char *query;
-
 	(void)cls;
+	(void)uri;
 	(void)c;
-	if (!rq)
-		return NULL;
-	http_raw_target(uri, &rq->raw);
-	if (rq->raw.nparams > HTTP_PARAMS_HARD && (query = strchr(uri, '?')))
-		query[1] = '\0';
-	return rq;
+	return calloc(1, sizeof(struct request));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -374,8 +324,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!rq)
 		return MHD_NO;
 	if (!rq->checked) {
-		/* answering in this first call would close a keep-alive connection */
-		conn_head_done(c);
+		/* answer in the next call, once MHD has the whole head */
 		ret = check(c, rq, url, method, &answered);
 		rq->checked = !answered;
 		return ret;
@@ -395,7 +344,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct request *rq = *con_cls;
 
 	(void)cls;
-	conn_request_done(c);
+	(void)c;
 	if (!rq)
 		return;
 	if (rq->run) {
@@ -423,91 +372,80 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 		msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
 }
 
-static int bind_addr(const char *bind, int port, struct sockaddr_storage *ss, bool *v6)
+/* on_connection: small answers go out in two writes (head, body); without
+   TCP_NODELAY the second waits for the client's delayed ACK (~40 ms) */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
 {
-	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	const union MHD_ConnectionInfo *ci;
+	int one = 1;
 
-	memset(ss, 0, sizeof(*ss));
-	*v6 = false;
-	if (inet_pton(AF_INET, bind, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, bind, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*v6 = true;
-		return 0;
-	}
-	return -1;
+	(void)cls;
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	ci = mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci)
+		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-static struct MHD_Daemon *start_daemon(unsigned flags, const struct sockaddr_storage *ss, ...)
+static struct MHD_Daemon *start_daemon(unsigned flags, ...)
 {
 	struct MHD_Daemon *d;
 	va_list ap;
 
-	va_start(ap, ss);
-	d = mhd.start_daemon_va(flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, ap);
+	va_start(ap, flags);
+	d = mhd.start_daemon_va(flags, 0, NULL, NULL, on_request, NULL, ap);
 	va_end(ap);
 	return d;
 }
 
 /*
- * One thread per connection: a stream's content reader may then block on
- * its run's condition variable (with a timeout, to send heartbeats and to
- * notice a client that hung up) instead of returning 0 and spinning.
- * Bounded by HTTP_CONN_MAX connections (HTTP_CONN_PER_IP from one address)
- * and MHD's per-connection memory; a request head must arrive within
- * CONN_HEAD_TIMEOUT_S (http_conn.c), an idle connection closes after
+ * The gate (http_gate.c) listens and accepts; MHD serves what it hands
+ * over, one thread per connection: a stream's content reader may then
+ * block on its run's condition variable (with a timeout, to send
+ * heartbeats and to notice a client that hung up) instead of spinning.
+ * Bounded by HTTP_CONN_MAX connections (GATE_PER_IP from one address) and
+ * MHD's per-connection memory; an idle connection closes after
  * HTTP_IDLE_TIMEOUT_S.
  */
 struct MHD_Daemon *http_start(const struct serve_config *config, const struct catalog *catalog,
 			      int *port, char *err, size_t errlen)
 {
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_POLL | MHD_USE_ERROR_LOG;
-	const union MHD_DaemonInfo *info;
-	struct sockaddr_storage ss;
+			 MHD_USE_POLL | MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
 	struct MHD_Daemon *d;
-	bool v6;
 
 	cfg = config;
 	cat = catalog;
-	if (mhd_load(err, errlen) < 0 || conn_watch_start(err, errlen) < 0)
+	if (mhd_load(err, errlen) < 0 || gate_listen(cfg->bind, cfg->port, port, err, errlen) < 0)
 		return NULL;
-	if (bind_addr(cfg->bind, cfg->port, &ss, &v6) < 0) {
-		snprintf(err, errlen, "bad bind address '%s': expected a numeric IPv4 or IPv6 "
-			 "address", cfg->bind);
-		return NULL;
-	}
-	d = start_daemon(flags | (v6 ? MHD_USE_IPv6 : 0), &ss,
+	d = start_daemon(flags,
 			 MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
-			 MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			 MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
-			 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_IP,
+			 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)GATE_PER_IP,
 			 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
 			 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
 			 MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 			 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-			 MHD_OPTION_NOTIFY_CONNECTION, conn_notify, NULL,
+			 MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			 MHD_OPTION_END);
 	if (!d) {
-		snprintf(err, errlen, "cannot listen on %s port %d (in use, or not an address "
-			 "of this machine)", cfg->bind, cfg->port);
-		conn_watch_stop();
+		snprintf(err, errlen, "cannot start the HTTP daemon");
+		gate_stop();
 		return NULL;
 	}
-	info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	*port = info ? info->port : cfg->port;
+	if (gate_start(d, err, errlen) < 0) {
+		gate_stop();
+		mhd.stop_daemon(d);
+		return NULL;
+	}
 	return d;
 }
 
 void http_stop(struct MHD_Daemon *d)
 {
+	gate_stop();
 	stream_drain(SERVE_DRAIN_MS);
 	mhd.stop_daemon(d);
-	conn_watch_stop();
 }

@@ -67,17 +67,3 @@ int http_same_origin(const char *host, const char *origin, const char *fetch_sit
 		 "is not http://%.100s)", origin, host ? host : "");
 	return -1;
 }
-
-void http_raw_target(const char *target, struct raw_target *out)
-{
-	const char *q = strchr(target, '?');
-
-	out->len = strlen(target);
-	out->nul = strstr(target, "%00") != NULL;
-	out->nparams = 0;
-	if (!q || !q[1])
-		return;
-	out->nparams = 1;
-	for (q++; *q; q++)
-		out->nparams += *q == '&';
-}

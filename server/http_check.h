@@ -18,14 +18,4 @@ bool http_host_allowed(const char *host, bool public_bind);
 int http_same_origin(const char *host, const char *origin, const char *fetch_site,
 		     char *why, size_t n);
 
-/* http_raw_target: facts about a request target as the client sent it,
-   before any decoding: its length, a %00 anywhere, and how many
-   parameters its query holds */
-struct raw_target {
-	size_t len;
-	bool nul;
-	int nparams;
-};
-void http_raw_target(const char *target, struct raw_target *out);
-
 #endif

@@ -16,6 +16,8 @@ void reply_headers(struct MHD_Response *resp)
 	mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	mhd.add_response_header(resp, "X-Frame-Options", "DENY");
 	mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* one request per connection: every request passes the gate */
+	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *ctype,

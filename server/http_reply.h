@@ -10,7 +10,7 @@
 #define HTTP_CSP "default-src 'self'; frame-ancestors 'none'"
 
 /* reply_headers: the headers every answer carries (CSP, nosniff, no
-   referrer, no framing) */
+   referrer, no framing, Connection: close) */
 void reply_headers(struct MHD_Response *resp);
 
 /* reply: queues body (NULL: empty) with status and ctype, plus one header

@@ -70,8 +70,15 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 	(void)pos;
 	for (;;) {
-		ssize_t n = runs_read(s->run, s->off, buf, max, STREAM_POLL_MS);
+		ssize_t n;
 
+		/* first, so a probe sent by the last call is answered at once */
+		if (client_gone(s)) {
+			if (s->owner)
+				runs_cancel(s->run);
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+		n = runs_read(s->run, s->off, buf, max, STREAM_POLL_MS);
 		if (n < 0)
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		if (n > 0) {
@@ -79,11 +86,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			clock_gettime(CLOCK_MONOTONIC, &s->last);
 			return n;
 		}
-		if (client_gone(s)) {
-			if (s->owner)
-				runs_cancel(s->run);
-			return MHD_CONTENT_READER_END_WITH_ERROR;
-		}
+		if (client_gone(s))
+			continue;
 		if (max < sizeof(HEARTBEAT) - 1)
 			continue;
 		if ((s->probe && !fin_seen) || since(&s->last) >= STREAM_HEARTBEAT_S)

@@ -24,6 +24,7 @@ static const struct {
 	MHD_SLOT(get_connection_values_n),
 	MHD_SLOT(lookup_connection_value),
 	MHD_SLOT(get_connection_info),
+	MHD_SLOT(add_connection),
 	MHD_SLOT(start_daemon_va),
 	MHD_SLOT(get_daemon_info),
 	MHD_SLOT(stop_daemon),

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include <microhttpd.h>
 
@@ -38,6 +39,8 @@ struct mhd_api {
 							       enum MHD_ConnectionInfoType t,
 							       ...);
 	/* the daemon */
+	enum MHD_Result (*add_connection)(struct MHD_Daemon *d, MHD_socket fd,
+					  const struct sockaddr *addr, socklen_t addrlen);
 	struct MHD_Daemon *(*start_daemon_va)(unsigned int flags, uint16_t port,
 					      MHD_AcceptPolicyCallback apc, void *apc_cls,
 					      MHD_AccessHandlerCallback dh, void *dh_cls,

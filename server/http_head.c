@@ -1,0 +1,178 @@
+/* http_head.c -- the verdict on a request head, before libmicrohttpd sees it
+ *
+ * libmicrohttpd answers some malformed heads itself, with HTML bodies, and
+ * one of them (Content-Length: -1) with two status lines. Every head is
+ * judged here first, so every refusal is ipcscope's own JSON answer.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_head.h"
+
+#define METHOD_MAX 16
+#define REQUEST_LINE_MAX (METHOD_MAX + HEAD_URL_MAX + 16)   /* method, URL, version */
+
+static int refuse(struct head_verdict *v, unsigned status, const char *code, const char *msg)
+{
+	v->status = status;
+	v->code = code;
+	snprintf(v->message, sizeof(v->message), "%s", msg);
+	return -1;
+}
+
+size_t head_end(const char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (buf[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
+			return i + 3;
+	}
+	return 0;
+}
+
+/* line_len: bytes of the line at p (before its LF, without a CR) and the
+   offset of the next line in *next */
+static size_t line_len(const char *p, const char *end, const char **next)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+	*next = nl ? nl + 1 : end;
+	return n > 0 && p[n - 1] == '\r' ? n - 1 : n;
+}
+
+static bool tchar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static int check_target(const char *t, size_t n, struct head_verdict *v)
+{
+	int params = 0;
+	const char *q = memchr(t, '?', n);
+
+	if (n > HEAD_URL_MAX)
+		return refuse(v, 414, "uri_too_long", "the URL is longer than 8192 bytes");
+	for (size_t i = 0; i + 2 < n; i++)
+		if (t[i] == '%' && t[i + 1] == '0' && t[i + 2] == '0')
+			return refuse(v, 400, "nul_byte", "the URL holds a NUL byte (%00)");
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)t[i] <= ' ' || t[i] == 0x7f)
+			return refuse(v, 400, "bad_request", "the URL holds a control byte or a space");
+	if (q && (size_t)(q - t) + 1 < n) {
+		params = 1;
+		for (const char *p = q + 1; p < t + n; p++)
+			params += *p == '&';
+	}
+	if (params > HEAD_PARAMS_MAX)
+		return refuse(v, 414, "uri_too_long", "the URL has more than 256 parameters");
+	if (t[0] != '/')
+		return refuse(v, 400, "bad_request", "the request target must start with '/'");
+	return 0;
+}
+
+/* check_request_line: "METHOD SP TARGET SP HTTP/1.x"; *v11 is HTTP/1.1 */
+static int check_request_line(const char *p, size_t n, bool *v11, struct head_verdict *v)
+{
+	const char *sp1 = memchr(p, ' ', n), *sp2;
+	size_t mlen;
+
+	if (!sp1)
+		return refuse(v, 400, "bad_request", "the request line is malformed");
+	mlen = (size_t)(sp1 - p);
+	sp2 = memchr(sp1 + 1, ' ', (size_t)(p + n - sp1 - 1));
+	if (mlen == 0 || mlen > METHOD_MAX || !sp2)
+		return refuse(v, 400, "bad_request", "the request line is malformed");
+	for (size_t i = 0; i < mlen; i++)
+		if (!tchar(p[i]))
+			return refuse(v, 400, "bad_request", "the method is malformed");
+	if (check_target(sp1 + 1, (size_t)(sp2 - sp1 - 1), v) < 0)
+		return -1;
+	if ((size_t)(p + n - sp2 - 1) != 8 || (memcmp(sp2 + 1, "HTTP/1.1", 8) != 0 &&
+					      memcmp(sp2 + 1, "HTTP/1.0", 8) != 0))
+		return refuse(v, 505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served");
+	*v11 = sp2[8] == '1';
+	return 0;
+}
+
+struct head_counts {
+	int host, length;
+};
+
+/* check_header: one "Name: value" line */
+static int check_header(const char *p, size_t n, struct head_counts *hc, struct head_verdict *v)
+{
+	const char *colon = memchr(p, ':', n);
+	const char *val;
+	size_t name_len, vlen;
+
+	if (p[0] == ' ' || p[0] == '\t')
+		return refuse(v, 400, "bad_request", "folded header lines are not accepted");
+	if (!colon || colon == p)
+		return refuse(v, 400, "bad_request", "a header line has no name");
+	name_len = (size_t)(colon - p);
+	for (size_t i = 0; i < name_len; i++)
+		if (!tchar(p[i]))
+			return refuse(v, 400, "bad_request", "a header name is malformed");
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\0' || p[i] == '\r')
+			return refuse(v, 400, "bad_request", "a header holds a NUL or CR byte");
+	val = colon + 1;
+	vlen = (size_t)(p + n - val);
+	while (vlen && (*val == ' ' || *val == '\t'))
+		val++, vlen--;
+	while (vlen && (val[vlen - 1] == ' ' || val[vlen - 1] == '\t'))
+		vlen--;
+	if (name_len == 4 && strncasecmp(p, "Host", 4) == 0)
+		hc->host++;
+	if (name_len == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
+		return refuse(v, 400, "body_not_accepted", "requests with a body are not accepted");
+	if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
+		hc->length++;
+		bool digits = vlen > 0;
+
+		for (size_t i = 0; i < vlen; i++)
+			digits = digits && val[i] >= '0' && val[i] <= '9';
+		if (!digits)
+			return refuse(v, 400, "bad_request", "Content-Length must be a number of bytes");
+	}
+	return 0;
+}
+
+int head_check(const char *buf, size_t len, struct head_verdict *v)
+{
+	const char *end = buf + len, *p = buf, *next;
+	struct head_counts hc = { 0, 0 };
+	bool v11 = false;
+	size_t n;
+
+	v->status = 0;
+	v->code = NULL;
+	v->message[0] = '\0';
+	if (!memchr(buf, '\n', len < REQUEST_LINE_MAX ? len : REQUEST_LINE_MAX))
+		return refuse(v, 414, "uri_too_long", "the URL is longer than 8192 bytes");
+	if (len > HEAD_MAX)
+		return refuse(v, 431, "headers_too_large", "the request head is larger than 24 KiB");
+	n = line_len(p, end, &next);
+	if (check_request_line(p, n, &v11, v) < 0)
+		return -1;
+	for (p = next; p < end; p = next) {
+		n = line_len(p, end, &next);
+		if (n == 0)
+			break;
+		if (check_header(p, n, &hc, v) < 0)
+			return -1;
+	}
+	if (hc.host > 1)
+		return refuse(v, 400, "bad_host", "the request has more than one Host header");
+	if (hc.host == 0 && v11)
+		return refuse(v, 421, "host_not_allowed", "the request has no Host header");
+	if (hc.length > 1)
+		return refuse(v, 400, "bad_request", "the request has more than one Content-Length");
+	return 0;
+}
