@@ -958,6 +958,8 @@ reap:
 			rc = -1;
 			break;
 		}
+	if (rc == 0 && spec->ops->collect)
+		spec->ops->collect(&st.m);
 	if (rc == 0)
 		fill_result(&st, spec, out);
 out:

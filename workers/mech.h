@@ -120,6 +120,9 @@ struct mech_ops {
 	int  (*recv)(struct mech *m, void *buf, size_t len);
 	/* worker, own end */
 	void (*close)(struct mech *m);
+	/* parent, after both workers are reaped and before destroy: may add
+	   m->granted entries saying how the rep went; NULL: nothing to say */
+	void (*collect)(struct mech *m);
 	/* parent, after both workers are reaped: release and unlink all;
 	   must be safe after a partial or failed create() */
 	void (*destroy)(struct mech *m);

@@ -8,11 +8,14 @@
  * usage: ref_ring SIZE COUNT WARMUP CPU_SEND CPU_RECV
  * Prints one JSON line. The ring holds about 2 MiB of slots (slot = SIZE
  * rounded up to 64 bytes, at least 2 slots), the same footprint ipcscope's
- * shm-ring plans, so both stream through the same amount of cache.
+ * shm-ring plans, so both stream through the same amount of cache. Like
+ * it, each side stores its index once per BATCH messages (and before it
+ * waits, and the sender at the end), as well-tuned SPSC rings do.
  */
 
 #define LINE 128           /* two cache lines: adjacent-line prefetch */
 #define RING_BYTES ((size_t)2 << 20)
+#define BATCH 32
 
 struct ctl {
 	alignas(LINE) _Atomic uint64_t head;
@@ -38,16 +41,22 @@ static void sender(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
 	memset(buf, 0x5a, size);
 	for (uint64_t i = 0; i < warm + n; i++) {
 		if (i == warm) {
+			/* the receiver acks after the warm-up's last message */
+			atomic_store_explicit(&r->ctl->head, head, memory_order_release);
 			while (!atomic_load_explicit(&r->ctl->ack, memory_order_acquire))
 				ref_relax(&spins);
 			r->ctl->t0 = ref_now_ns();
 		}
-		if (head - tail == r->nslots)
+		if (head - tail == r->nslots) {
+			atomic_store_explicit(&r->ctl->head, head, memory_order_release);
 			while ((tail = atomic_load_explicit(&r->ctl->tail, memory_order_acquire)) + r->nslots == head)
 				ref_relax(&spins);
+		}
 		memcpy(r->slots + (head & (r->nslots - 1)) * r->slot, buf, size);
-		atomic_store_explicit(&r->ctl->head, ++head, memory_order_release);
+		if (++head % BATCH == 0)
+			atomic_store_explicit(&r->ctl->head, head, memory_order_release);
 	}
+	atomic_store_explicit(&r->ctl->head, head, memory_order_release);
 	free(buf);
 }
 
@@ -62,12 +71,15 @@ static void receiver(struct ring *r, uint64_t size, uint64_t n, uint64_t warm)
 	for (uint64_t i = 0; i < warm + n; i++) {
 		if (i == warm)
 			atomic_store_explicit(&r->ctl->ack, 1, memory_order_release);
-		if (tail == head)
+		if (tail == head) {
+			atomic_store_explicit(&r->ctl->tail, tail, memory_order_release);
 			while ((head = atomic_load_explicit(&r->ctl->head, memory_order_acquire)) == tail)
 				ref_relax(&spins);
+		}
 		memcpy(buf, r->slots + (tail & (r->nslots - 1)) * r->slot, size);
 		__asm__ __volatile__("" : : "r"(buf) : "memory");
-		atomic_store_explicit(&r->ctl->tail, ++tail, memory_order_release);
+		if (++tail % BATCH == 0)
+			atomic_store_explicit(&r->ctl->tail, tail, memory_order_release);
 	}
 	r->ctl->t1 = ref_now_ns();
 	free(buf);

@@ -27,11 +27,22 @@ void ring_init(void *mem, uint64_t nslots, size_t slot_bytes)
 
 	atomic_init(&ctl->head, 0);
 	atomic_init(&ctl->tail, 0);
+	ctl->send_waits = ctl->recv_waits = 0;
 	ctl->nslots = nslots;
 	ctl->slot_bytes = slot_bytes;
 }
 
-void ring_attach(struct ring_end *e, void *mem, int timeout_ms)
+uint64_t ring_batch(uint64_t nslots, int latency)
+{
+	uint64_t b = nslots / RING_BATCH_SHARE;
+
+	if (latency || b < 1)
+		return 1;
+	return b < RING_BATCH ? b : RING_BATCH;
+}
+
+void ring_attach(struct ring_end *e, void *mem, int producer, uint64_t batch,
+		 int timeout_ms)
 {
 	struct ring_ctl *ctl = mem;
 
@@ -42,6 +53,11 @@ void ring_attach(struct ring_end *e, void *mem, int timeout_ms)
 	e->slot_bytes = ctl->slot_bytes;
 	e->pos = 0;
 	e->peer = 0;
+	e->published = 0;
+	e->batch = batch;
+	e->index = producer ? &ctl->head : &ctl->tail;
+	e->waits_out = producer ? &ctl->send_waits : &ctl->recv_waits;
+	e->waits = 0;
 	e->timeout_ms = timeout_ms;
 }
 
@@ -50,6 +66,8 @@ int ring_wait_room(struct ring_end *e)
 	struct spin_wait w;
 	int rc;
 
+	ring_publish(e);   /* a full ring waits on the receiver: let it see all */
+	e->waits++;
 	spin_start(&w, e->timeout_ms);
 	for (;;) {
 		e->peer = atomic_load_explicit(&e->ctl->tail, memory_order_acquire);
@@ -65,6 +83,8 @@ int ring_wait_data(struct ring_end *e)
 	struct spin_wait w;
 	int rc;
 
+	ring_publish(e);   /* an empty ring waits on the sender: give it room */
+	e->waits++;
 	spin_start(&w, e->timeout_ms);
 	for (;;) {
 		e->peer = atomic_load_explicit(&e->ctl->head, memory_order_acquire);
@@ -113,19 +133,22 @@ int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
 	struct ring_port *p = &rp->port[role == ROLE_RECEIVER];
 	char *fwd = rp->mem;
 	char *back = rp->nrings > 1 ? fwd + rp->ring_bytes : NULL;
+	uint64_t batch = ring_batch(rp->nslots, rp->nrings > 1);
+	int send_ms;
 
 	if (!fwd)
 		return -EINVAL;
 	timeout_ms = spin_recv_timeout(timeout_ms, rp->msg_size);
+	send_ms = spin_send_timeout(timeout_ms);
 	memset(p, 0, sizeof(*p));
 	if (role == ROLE_SENDER) {
-		ring_attach(&p->tx, fwd, spin_send_timeout(timeout_ms));
+		ring_attach(&p->tx, fwd, 1, batch, send_ms);
 		if (back)
-			ring_attach(&p->rx, back, timeout_ms);
+			ring_attach(&p->rx, back, 0, batch, timeout_ms);
 	} else {
-		ring_attach(&p->rx, fwd, timeout_ms);
+		ring_attach(&p->rx, fwd, 0, batch, timeout_ms);
 		if (back)
-			ring_attach(&p->tx, back, spin_send_timeout(timeout_ms));
+			ring_attach(&p->tx, back, 1, batch, send_ms);
 	}
 	return 0;
 }
@@ -148,7 +171,29 @@ int ring_mech_recv(struct mech *m, void *buf, size_t len)
 
 void ring_mech_close(struct mech *m)
 {
-	(void)m;
+	struct ring_port *p;
+
+	if (!m->priv)
+		return;
+	p = &((struct ring_pair *)m->priv)->port[m->role == ROLE_RECEIVER];
+	if (p->tx.ctl) {
+		ring_publish(&p->tx);
+		*p->tx.waits_out = p->tx.waits;
+	}
+	if (p->rx.ctl)
+		*p->rx.waits_out = p->rx.waits;
+}
+
+void ring_mech_collect(struct mech *m)
+{
+	struct ring_pair *rp = m->priv;
+	struct ring_ctl *fwd = rp ? rp->mem : NULL;
+
+	if (!fwd)
+		return;
+	mech_granted_add(m, "ring_batch", (long long)ring_batch(rp->nslots, rp->nrings > 1));
+	mech_granted_add(m, "ring_recv_waits", (long long)fwd->recv_waits);
+	mech_granted_add(m, "ring_send_waits", (long long)fwd->send_waits);
 }
 
 void ring_mech_destroy(struct mech *m)

@@ -22,12 +22,26 @@
 #define RING_TARGET_BYTES ((size_t)2 << 20)   /* ring payload ~2 MiB */
 #endif
 
+/*
+ * A stream publishes its index once per RING_BATCH messages (or
+ * nslots / RING_BATCH_SHARE, when smaller), not once per message: with one
+ * store a message, a receiver running right behind the sender pulls the
+ * head line across on every message, which costs more than the 64 B
+ * message itself and makes the ring bistable (see README, "The 64 B ring").
+ * A side always publishes before it waits, and the sender at close, so
+ * nothing is ever held back. Latency rings publish every message.
+ */
+#define RING_BATCH 32
+#define RING_BATCH_SHARE 8
+
 /* The shared part, at the start of the region; the slots follow it. */
 struct ring_ctl {
 	alignas(RING_PAD) _Atomic uint64_t head;  /* messages published so far */
-	char pad_head[RING_PAD - sizeof(uint64_t)];
+	uint64_t send_waits;                      /* at close: times found full */
+	char pad_head[RING_PAD - 2 * sizeof(uint64_t)];
 	alignas(RING_PAD) _Atomic uint64_t tail;  /* messages consumed so far */
-	char pad_tail[RING_PAD - sizeof(uint64_t)];
+	uint64_t recv_waits;                      /* at close: times found empty */
+	char pad_tail[RING_PAD - 2 * sizeof(uint64_t)];
 	alignas(RING_PAD) uint64_t nslots;        /* read-only after ring_init */
 	uint64_t slot_bytes;
 	char pad_const[RING_PAD - 2 * sizeof(uint64_t)];
@@ -49,6 +63,11 @@ struct ring_end {
 	size_t slot_bytes;
 	uint64_t pos;          /* producer: head; consumer: tail */
 	uint64_t peer;         /* cached tail (producer) or head (consumer) */
+	uint64_t published;    /* pos as last stored in the shared index */
+	uint64_t batch;        /* publish once pos is this far ahead */
+	_Atomic uint64_t *index;   /* the shared index this side writes */
+	uint64_t *waits_out;       /* where close leaves waits for the parent */
+	uint64_t waits;            /* slow paths taken: ring full / empty */
 	int timeout_ms;
 };
 
@@ -60,8 +79,14 @@ size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes);
 /* ring_init: lays an empty ring over mem (RING_PAD-aligned, ring_plan bytes) */
 void ring_init(void *mem, uint64_t nslots, size_t slot_bytes);
 
-/* ring_attach: fills *e to use the ring at mem; timeout_ms <= 0 waits forever */
-void ring_attach(struct ring_end *e, void *mem, int timeout_ms);
+/* ring_attach: fills *e to use the ring at mem as producer (or consumer),
+   publishing every batch messages; timeout_ms <= 0 waits forever */
+void ring_attach(struct ring_end *e, void *mem, int producer, uint64_t batch,
+		 int timeout_ms);
+
+/* ring_batch: messages between two index stores for a ring of nslots
+   (1 when every message must be seen at once, as in a ping-pong) */
+uint64_t ring_batch(uint64_t nslots, int latency);
 
 /* ring_wait_room / ring_wait_data: the slow paths of push and pop;
    0 once there is room / data, or -ETIMEDOUT */
@@ -71,6 +96,24 @@ int ring_wait_data(struct ring_end *e);
 static inline char *ring_slot(const struct ring_end *e)
 {
 	return e->slots + (e->pos & e->mask) * e->slot_bytes;
+}
+
+/* ring_publish: makes every message this side has moved visible to the peer */
+static inline void ring_publish(struct ring_end *e)
+{
+	if (e->published != e->pos) {
+		e->published = e->pos;
+		atomic_store_explicit(e->index, e->pos, memory_order_release);
+	}
+}
+
+/* ring_advance: one message moved; the index goes out once per batch */
+static inline void ring_advance(struct ring_end *e)
+{
+	if (++e->pos - e->published >= e->batch) {
+		e->published = e->pos;
+		atomic_store_explicit(e->index, e->pos, memory_order_release);
+	}
 }
 
 /* ring_push: copies len (<= slot_bytes) bytes into the next slot, waiting
@@ -83,7 +126,7 @@ static inline int ring_push(struct ring_end *e, const void *buf, size_t len)
 			return rc;
 	}
 	memcpy(ring_slot(e), buf, len);
-	atomic_store_explicit(&e->ctl->head, ++e->pos, memory_order_release);
+	ring_advance(e);
 	return 0;
 }
 
@@ -97,7 +140,7 @@ static inline int ring_pop(struct ring_end *e, void *buf, size_t len)
 			return rc;
 	}
 	memcpy(buf, ring_slot(e), len);
-	atomic_store_explicit(&e->ctl->tail, ++e->pos, memory_order_release);
+	ring_advance(e);
 	return 0;
 }
 
@@ -164,8 +207,12 @@ static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
 int ring_mech_open(struct mech *m, enum mech_role role);
 int ring_mech_send(struct mech *m, const void *buf, size_t len);
 int ring_mech_recv(struct mech *m, void *buf, size_t len);
-/* ring_mech_close: nothing per worker; the mapping goes with the worker */
+/* ring_mech_close: publishes what the worker sent, and how often each of
+   its ends had to wait; the mapping goes with the worker */
 void ring_mech_close(struct mech *m);
+/* ring_mech_collect: the forward ring's regime into m->granted:
+   ring_batch, ring_recv_waits and ring_send_waits (see README) */
+void ring_mech_collect(struct mech *m);
 /* ring_mech_destroy: unmaps the rings and frees the pair; safe after a
    partial create */
 void ring_mech_destroy(struct mech *m);

@@ -42,5 +42,6 @@ const struct mech_ops mech_shm_ring = {
 	.send = ring_mech_send,
 	.recv = ring_mech_recv,
 	.close = ring_mech_close,
+	.collect = ring_mech_collect,
 	.destroy = ring_mech_destroy,
 };

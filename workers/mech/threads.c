@@ -18,8 +18,9 @@ static int threads_create(struct mech *m)
 	if (!rp)
 		return -ENOMEM;
 	m->priv = rp;
+	/* shared, so the parent reads the ring's waits after the rep */
 	mem = mmap(NULL, rp->map_bytes, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return -errno;
 	ring_pair_init(rp, mem, m);
@@ -44,5 +45,6 @@ const struct mech_ops mech_threads = {
 	.send = ring_mech_send,
 	.recv = ring_mech_recv,
 	.close = ring_mech_close,
+	.collect = ring_mech_collect,
 	.destroy = ring_mech_destroy,
 };
