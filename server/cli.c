@@ -17,6 +17,7 @@
 #include "../workers/peer.h"
 #include "../workers/report.h"
 #include "../workers/sysinfo.h"
+#include "../workers/trust.h"
 
 #define REP_DEADLINE_S 120.0
 
@@ -28,6 +29,8 @@ struct job {
 	char label[64];            /* demos: what the class sees; else "" */
 	struct rep_result *res;
 	int nres;
+	int failed;
+	struct trust trust;        /* of its reps, once they are all in */
 };
 
 struct run {
@@ -119,7 +122,9 @@ static void usage(FILE *f, enum params_cmd cmd)
 		"  --count N                  messages (latency: round trips) per rep, 1..1000000000\n"
 		"  --duration S               seconds per rep instead of count, 0.01..60 (%.2f when no count)\n"
 		"  --warmup N                 messages sent before timing (1%% of count, >= 100; 1000 with duration)\n"
-		"  --reps N                   repetitions, 1..100 (5)\n"
+		"  --reps N                   repetitions, 1..100 (5; compare and demos: at most 7)\n"
+		"  --ci P                     add reps, up to --reps, until the median's 95%% interval\n"
+		"                             is within +-P %%; 0 off (compare and demos: 5, 0.1 s reps)\n"
 		"  --pin split|same|none|A,B  where sender and receiver run (split: two cores)\n"
 		"  --verify 0|1               check sequence numbers and payload bytes (1)\n"
 		"  --format text|json|ndjson|csv  output (text)\n"
@@ -342,6 +347,18 @@ static cJSON *probe_granted(struct run *r)
 	return all;
 }
 
+/* rule_text: how many reps a job gets and in which order, in words */
+static const char *rule_text(const struct bench_params *p, char *buf, size_t len)
+{
+	if (p->ci > 0)
+		snprintf(buf, len, "reps until the median's 95%% interval is within "
+			 "±%g%%, at most %u; rep 1 of every job, then rep 2, ...",
+			 p->ci, p->reps);
+	else
+		snprintf(buf, len, "%u reps; rep 1 of every job, then rep 2, ...", p->reps);
+	return buf;
+}
+
 static void emit_start(struct run *r, cJSON *skipped)
 {
 	cJSON *l = report_line("start", r->id), *a;
@@ -373,6 +390,7 @@ static void emit_start(struct run *r, cJSON *skipped)
 	cJSON_AddStringToObject(l, "what", what);
 	cJSON_AddStringToObject(l, "command", cmd_name(r->p.cmd));
 	cJSON_AddItemToObject(l, "params", report_params_json(&r->p));
+	cJSON_AddStringToObject(l, "rule", rule_text(&r->p, what, sizeof(what)));
 	cJSON_AddItemToObject(l, "system", sysinfo_json());
 	/* against a peer, what the kernel gave comes with each rep's result */
 	cJSON_AddItemToObject(l, "granted", r->link ? cJSON_CreateObject() : probe_granted(r));
@@ -438,34 +456,31 @@ static cJSON *labelled(cJSON *line, const struct job *j)
 	return line;
 }
 
-/* run_job: every rep of one job; 0, -1 failed, -2 cancelled */
-static int run_job(struct run *r, struct job *j)
+/* run_rep: the next rep of job j; 0, -1 failed, -2 cancelled */
+static int run_rep(struct run *r, struct job *j)
 {
-	for (unsigned rep = 1; rep <= j->p.reps; rep++) {
-		struct rep_spec spec = {
-			.ops = j->ops, .params = &j->p, .size = j->size, .rep = (int)rep,
-			.tmpdir = r->tmpdir, .progress = emit_progress, .progress_ctx = r,
-			.deadline_s = j->p.count ? REP_DEADLINE_S : j->p.duration * 3 + 30,
-			.link = r->link,
-		};
-		char err[256];
-		const char *code;
+	int rep = j->nres + 1;
+	struct rep_spec spec = {
+		.ops = j->ops, .params = &j->p, .size = j->size, .rep = rep,
+		.tmpdir = r->tmpdir, .progress = emit_progress, .progress_ctx = r,
+		.deadline_s = j->p.count ? REP_DEADLINE_S : j->p.duration * 3 + 30,
+		.link = r->link,
+	};
+	char err[256];
+	const char *code;
 
-		r->cur = j;
-		r->cur_rep = (int)rep;
-		emit_progress(r, 0);
-		if (harness_run_rep(&spec, &j->res[j->nres], err, sizeof(err), &code) < 0) {
-			emit_error(r, code, err, j, (int)rep);
-			return strcmp(code, "cancelled") == 0 ? -2 : -1;
-		}
-		j->res[j->nres].rep = (int)rep;
-		report_emit(&r->out, labelled(report_result_json(r->id, j->ops->name,
-				(int)j->p.reps, &j->res[j->nres]), j));
-		j->nres++;
-		r->done_reps++;
+	r->cur = j;
+	r->cur_rep = rep;
+	emit_progress(r, 0);
+	if (harness_run_rep(&spec, &j->res[j->nres], err, sizeof(err), &code) < 0) {
+		emit_error(r, code, err, j, rep);
+		return strcmp(code, "cancelled") == 0 ? -2 : -1;
 	}
-	report_emit(&r->out, labelled(report_summary_json(r->id, j->ops->name, j->res,
-							  j->nres), j));
+	j->res[j->nres].rep = rep;
+	report_emit(&r->out, labelled(report_result_json(r->id, j->ops->name,
+			(int)j->p.reps, &j->res[j->nres]), j));
+	j->nres++;
+	r->done_reps++;
 	return 0;
 }
 
@@ -501,6 +516,106 @@ static void job_spread(const struct job *j, const char *metric, struct spread *s
 	stats_spread(x, j->nres, s);
 }
 
+static bool higher_is_better(const char *metric)
+{
+	return strcmp(metric, "latency_p50_ns") != 0 && strcmp(metric, "elapsed_s") != 0;
+}
+
+static const char *unit_of(const char *metric)
+{
+	if (!strcmp(metric, "latency_p50_ns"))
+		return "ns";
+	if (!strcmp(metric, "elapsed_s"))
+		return "s";
+	return !strcmp(metric, "bytes_per_s") ? "B/s" : "msgs/s";
+}
+
+/* job_wants_more: the stopping rule over the job's figures so far */
+static bool job_wants_more(const struct run *r, const struct job *j)
+{
+	double x[PARAMS_REPS_MAX];
+
+	if (j->failed)
+		return false;
+	for (int i = 0; i < j->nres; i++)
+		x[i] = figure(&j->res[i], metric_of(r));
+	return robust_want_more(x, j->nres, (int)j->p.reps, j->p.ci);
+}
+
+/* emit_summary: the job's summary line with the judgement of its reps */
+static void emit_summary(struct run *r, struct job *j)
+{
+	double x[PARAMS_REPS_MAX];
+	int reps[PARAMS_REPS_MAX];
+	struct interference in[PARAMS_REPS_MAX];
+	const char *metric = metric_of(r);
+	cJSON *l;
+
+	for (int i = 0; i < j->nres; i++) {
+		x[i] = figure(&j->res[i], metric);
+		reps[i] = j->res[i].rep;
+		in[i] = j->res[i].interference;
+	}
+	trust_judge(&j->trust, x, reps, in, j->nres, higher_is_better(metric), j->p.ci,
+		    unit_of(metric));
+	l = report_summary_json(r->id, j->ops->name, j->res, j->nres);
+	trust_summary_json(&j->trust, l);
+	report_emit(&r->out, labelled(l, j));
+}
+
+/*
+ * run_rounds: rep 1 of every job, then rep 2 of every job, and so on, so
+ * that a machine drifting under the run hits every job alike; a job stops
+ * at its ci target or its maximum. Returns "ok", "error" or "cancelled".
+ */
+static const char *run_rounds(struct run *r)
+{
+	const char *status = "ok";
+	bool more = true;
+
+	while (more) {
+		more = false;
+		for (int i = 0; i < r->njobs; i++) {
+			struct job *j = &r->jobs[i];
+			int jr;
+
+			if (!job_wants_more(r, j))
+				continue;
+			more = true;
+			if ((jr = run_rep(r, j)) == -2)
+				return "cancelled";
+			if (jr < 0) {
+				j->failed = 1;
+				status = "error";
+				if (r->p.cmd == CMD_BENCH)
+					return status;
+			}
+		}
+	}
+	for (int i = 0; i < r->njobs; i++)
+		if (!r->jobs[i].failed && r->jobs[i].nres)
+			emit_summary(r, &r->jobs[i]);
+	return status;
+}
+
+static const char *job_name(const struct job *j)
+{
+	return j->label[0] ? j->label : j->ops->name;
+}
+
+/* unreliable_why: why a comparison of a against b cannot be trusted here
+   (either side's judgement, named), or NULL */
+static const char *unreliable_why(const struct job *a, const struct job *b,
+				  char *buf, size_t len)
+{
+	const struct job *bad = a->trust.why[0] ? a : b->trust.why[0] ? b : NULL;
+
+	if (!bad)
+		return NULL;
+	snprintf(buf, len, "%s: %s", job_name(bad), bad->trust.why);
+	return buf;
+}
+
 static void emit_comparison(struct run *r)
 {
 	const char *metric = metric_of(r);
@@ -532,10 +647,14 @@ static void emit_comparison(struct run *r)
 		double ratio, lo, hi;
 		int sig;
 		cJSON *row;
+		char whybuf[2 * TRUST_NOTE_LEN];
+		const char *why;
 
 		if (!r->jobs[i].nres)
 			continue;
 		stats_ratio_ci(&s[i], &s[base], &ratio, &lo, &hi, &sig);
+		why = unreliable_why(&r->jobs[i], &r->jobs[base], whybuf, sizeof(whybuf));
+		sig = sig && !why;
 		row = labelled(cJSON_CreateObject(), &r->jobs[i]);
 		cJSON_AddStringToObject(row, "mechanism", r->jobs[i].ops->name);
 		cJSON_AddNumberToObject(row, "size", (double)r->jobs[i].size);
@@ -550,9 +669,35 @@ static void emit_comparison(struct run *r)
 			cJSON_AddNullToObject(row, "ci_high");
 		}
 		cJSON_AddBoolToObject(row, "significant", sig);
+		if (why)
+			cJSON_AddStringToObject(row, "unreliable", why);
+		else
+			cJSON_AddNullToObject(row, "unreliable");
 		cJSON_AddItemToArray(rows, row);
 	}
 	report_emit(&r->out, l);
+}
+
+/* lesson_caveat: a lesson resting on a job whose figures do not hold says
+   so first ("unreliable here: ... ; what the figures say: ..."), and the
+   lesson line carries the reason as "unreliable" */
+static void lesson_caveat(const struct run *r, char *text, size_t len, cJSON *l)
+{
+	char why[2 * TRUST_NOTE_LEN] = "", *orig;
+
+	for (int i = 0; i < r->njobs && !why[0]; i++)
+		if (r->jobs[i].nres && r->jobs[i].trust.why[0])
+			snprintf(why, sizeof(why), "%s: %s", job_name(&r->jobs[i]),
+				 r->jobs[i].trust.why);
+	if (!why[0]) {
+		cJSON_AddNullToObject(l, "unreliable");
+		return;
+	}
+	cJSON_AddStringToObject(l, "unreliable", why);
+	if (!(orig = strdup(text)))
+		return;
+	snprintf(text, len, "Unreliable here (%s), so take this with care: %s", why, orig);
+	free(orig);
 }
 
 /* emit_lesson: the demo's lesson, computed from what its jobs measured */
@@ -588,6 +733,7 @@ static void emit_lesson(struct run *r)
 	l = report_line("lesson", r->id);
 	cJSON_AddStringToObject(l, "demo", r->demo->name);
 	cJSON_AddStringToObject(l, "claim", r->demo->claim);
+	lesson_caveat(r, text, sizeof(text), l);
 	cJSON_AddStringToObject(l, "text", text);
 	report_emit(&r->out, l);
 }
@@ -697,7 +843,7 @@ int cli_run_main(int argc, char **argv)
 	struct run r = { 0 };
 	struct param_error err = { 0 };
 	const char *status = "ok";
-	int rc, failed = 0;
+	int rc;
 	cJSON *skipped;
 
 	r.t0 = now_s();
@@ -755,23 +901,11 @@ int cli_run_main(int argc, char **argv)
 		return 1;
 	}
 	emit_start(&r, skipped);
-	for (int i = 0; i < r.njobs; i++) {
-		int jr = run_job(&r, &r.jobs[i]);
-		if (jr == -2) {
-			status = "cancelled";
-			break;
-		}
-		if (jr < 0)
-			failed = 1;
-		if (jr < 0 && cmd == CMD_BENCH)
-			break;
-	}
+	status = run_rounds(&r);
 	if (strcmp(status, "cancelled") != 0) {
 		emit_comparison(&r);
 		if (r.demo)
 			emit_lesson(&r);
-		if (failed)
-			status = "error";
 	}
 	emit_end(&r, status);
 	run_free(&r);

@@ -16,7 +16,7 @@
 static const char *const param_names[P__COUNT] = {
 	"mode", "size", "count", "duration", "warmup", "reps", "pin",
 	"verify", "format", "mechanisms", "sizes", "baseline", "run-id",
-	"peer", "token",
+	"peer", "token", "ci",
 };
 
 const char *params_name(enum param_id id)
@@ -44,6 +44,11 @@ void params_init(struct bench_params *p, enum params_cmd cmd)
 	p->size = 64;
 	p->duration = PARAMS_DEFAULT_DURATION;
 	p->reps = 5;
+	if (cmd == CMD_COMPARE || cmd == CMD_DEMO) {
+		p->ci = PARAMS_CI_DEFAULT;
+		p->reps = PARAMS_CI_DEFAULT_REPS;
+		p->duration = PARAMS_CI_DEFAULT_DURATION;
+	}
 	p->pin = PIN_SPLIT;
 	p->verify = true;
 	p->format = FMT_TEXT;
@@ -300,6 +305,15 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 				    PARAMS_REPS_MAX);
 		p->reps = (unsigned)u;
 		return 0;
+	case P_CI: {
+		double c;
+		if (parse_seconds(v, &c) < 0 || (c != 0 && (c < PARAMS_CI_MIN || c > PARAMS_CI_MAX)))
+			return fail(err, "ci", "bad value '%s' for ci: expected 0 (off) or the "
+				    "percent the median must be within, %g..%g", v,
+				    PARAMS_CI_MIN, PARAMS_CI_MAX);
+		p->ci = c;
+		return 0;
+	}
 	case P_PIN:
 		return set_pin(p, v, err);
 	case P_VERIFY:

@@ -106,6 +106,7 @@ static inline int payload_ok(const struct worker *w, const unsigned char *buf, u
    context switches, the CPU-time clock for a precise total (rusage is
    tick-grained, too coarse for short reps). */
 struct usage_mark {
+	long migrations;               /* -1: not counted */
 	struct rusage ru;
 	uint64_t cpu_ns;
 };
@@ -114,6 +115,9 @@ static void usage_snapshot(const struct worker *w, struct usage_mark *u)
 {
 	struct timespec ts;
 
+	/* unpinned workers count their moves between CPUs (one /proc read) */
+	u->migrations = w->cpu < 0 && w->spec->params->pin == PIN_NONE ?
+			interference_own_migrations() : -1;
 	getrusage(w->thread ? RUSAGE_THREAD : RUSAGE_SELF, &u->ru);
 	clock_gettime(w->thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID, &ts);
 	u->cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
@@ -136,6 +140,8 @@ static void usage_finish(struct worker *w, const struct usage_mark *a, uint64_t 
 	o->use.util_pct = wall > 0 ? 100.0 * (double)(b.cpu_ns - a->cpu_ns) / 1e9 / wall : 0;
 	o->use.vol_cs = b.ru.ru_nvcsw - a->ru.ru_nvcsw;
 	o->use.invol_cs = b.ru.ru_nivcsw - a->ru.ru_nivcsw;
+	o->use.migrations = a->migrations >= 0 && b.migrations >= 0 ?
+			    b.migrations - a->migrations : -1;
 	o->use.cpu = sched_getcpu();
 }
 
@@ -555,6 +561,8 @@ struct rep_state {
 	int npids;
 	uint64_t warmup;
 	int early_exit, early_status;  /* a worker died before go */
+	struct interference_mark mark; /* /proc/stat when the rep began */
+	struct interference interf;
 };
 
 static int first_cpus(int cpus[2])
@@ -879,6 +887,10 @@ static void fill_result(const struct rep_state *st, const struct rep_spec *spec,
 			!out->reordered && !out->corrupted;
 	memcpy(out->granted, st->m.granted, sizeof(out->granted));
 	out->ngranted = st->m.ngranted;
+	out->interference = st->interf;
+	out->interference.involuntary_ctx = s->use.invol_cs + r->use.invol_cs;
+	out->interference.migrations = s->use.migrations >= 0 && r->use.migrations >= 0 ?
+				       s->use.migrations + r->use.migrations : -1;
 }
 
 int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
@@ -929,6 +941,9 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	warm = warmup_of(p);
 	st.warmup = warm;
 	atomic_store(&st.ctl->total, p->count ? p->count + warm : UINT64_MAX);
+	interference_init(&st.interf);
+	interference_rep_begin(&st.mark, cpu_for(p, ROLE_SENDER), cpu_for(p, ROLE_RECEIVER),
+			       &st.interf);
 	if ((rc = spawn_workers(&st, spec, err, errlen)) < 0)
 		goto reap;
 	t0 = now_ns();
@@ -958,6 +973,7 @@ reap:
 			rc = -1;
 			break;
 		}
+	interference_end(&st.mark, &st.interf);
 	if (rc == 0 && spec->ops->collect)
 		spec->ops->collect(&st.m);
 	if (rc == 0)

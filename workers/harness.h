@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "interference.h"
 #include "mech.h"
 #include "stats.h"
 
@@ -14,6 +15,7 @@ struct peer_link;
 struct worker_usage {
 	double user_s, sys_s, util_pct;
 	long vol_cs, invol_cs;
+	long migrations;               /* pin=none only, else -1 */
 	int cpu;                       /* CPU the worker ran on at the end */
 };
 
@@ -33,6 +35,7 @@ struct rep_result {
 	uint64_t errors;
 	struct mech_granted granted[MECH_MAX_GRANTED];
 	int ngranted;
+	struct interference interference;  /* what else ran meanwhile */
 };
 
 /* Called from the waiting parent every ~250 ms with the fraction done. */

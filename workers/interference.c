@@ -315,9 +315,9 @@ double interference_line_rtt(int a, int b, long budget_ns)
 	}
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
-	/* not one burst: the peer never ran, and the whole wait bounds it */
-	rtt = (double)pp->elapsed_ns;
-	if (pp->nbursts > 0) {
+	/* too few bursts: a thread could not run, and the figure would time
+	   the scheduler, not the line */
+	if (pp->nbursts >= RTT_MIN_BURSTS) {
 		qsort(pp->burst_ns, (size_t)pp->nbursts, sizeof(double), cmp_double);
 		rtt = pp->burst_ns[pp->nbursts / 2];
 	}
@@ -331,4 +331,22 @@ bool interference_moved(double ref, double rtt)
 	if (!(ref > 0) || !(rtt > 0))
 		return false;
 	return rtt > ref * INTERF_MOVED_FACTOR || ref > rtt * INTERF_MOVED_FACTOR;
+}
+
+void interference_rep_begin(struct interference_mark *mk, int a, int b,
+			    struct interference *x)
+{
+	int cpus[INTERF_MAX_CPUS], n;
+
+	if (a < 0 || b < 0) {
+		/* unpinned: the line between the first two CPUs it may use */
+		n = interference_cpus(-1, -1, cpus, INTERF_MAX_CPUS);
+		x->line_rtt_ns = n >= 2 ? interference_line_rtt(cpus[0], cpus[1],
+							       INTERF_RTT_BUDGET_NS) : -1;
+	} else {
+		n = interference_cpus(a, b, cpus, INTERF_MAX_CPUS);
+		x->line_rtt_ns = interference_line_rtt(a, b, INTERF_RTT_BUDGET_NS);
+	}
+	if (interference_begin(mk, cpus, n) < 0)
+		memset(mk, 0, sizeof(*mk));
 }

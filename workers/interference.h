@@ -54,9 +54,21 @@ void interference_end(const struct interference_mark *mk, struct interference *o
 long interference_own_migrations(void);
 
 /* interference_line_rtt: ns per round trip of one cache line bounced
-   between threads pinned to cpus a and b for about budget_ns; -1 when a and
-   b are the same CPU or cannot be pinned */
+   between threads pinned to cpus a and b for about budget_ns (the median of
+   bursts of round trips); -1 when a and b are the same CPU, cannot be
+   pinned, or one of the threads did not get its CPU long enough */
 double interference_line_rtt(int a, int b, long budget_ns);
+
+/* The ping-pong before each rep: long enough for a stable median, short
+   beside a rep (0.25 s by default). */
+#define INTERF_RTT_BUDGET_NS 1500000L
+
+/* interference_rep_begin: before a rep whose workers run on cpus a and b
+   (-1: not pinned; then the first two this process may use): times the
+   line round trip between them into x->line_rtt_ns, then marks the start
+   (interference_begin over the rep's CPUs) */
+void interference_rep_begin(struct interference_mark *mk, int a, int b,
+			    struct interference *x);
 
 /* A line round trip this many times slower or faster than the run's
    first says the platform moved (vCPUs placed elsewhere on the host). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../server/params.h"
+#include "trust.h"
 
 void report_open(struct report *r, enum report_format fmt, FILE *out)
 {
@@ -116,6 +117,7 @@ cJSON *report_result_json(const char *run, const char *mech, int reps,
 	x = cJSON_AddObjectToObject(o, "granted");
 	for (int i = 0; i < res->ngranted; i++)
 		cJSON_AddNumberToObject(x, res->granted[i].key, (double)res->granted[i].value);
+	cJSON_AddItemToObject(o, "interference", trust_interference_json(&res->interference));
 	return o;
 }
 
@@ -156,6 +158,7 @@ cJSON *report_params_json(const struct bench_params *p)
 	if (p->seen & (1u << P_WARMUP))
 		cJSON_AddNumberToObject(o, "warmup", (double)p->warmup);
 	cJSON_AddNumberToObject(o, "reps", p->reps);
+	cJSON_AddNumberToObject(o, "ci", p->ci);
 	if (p->pin == PIN_CPUS)
 		snprintf(pin, sizeof(pin), "%d,%d", p->pin_cpu[0], p->pin_cpu[1]);
 	else
@@ -346,6 +349,7 @@ static void text_result(struct report *r, const cJSON *l)
 			human(num(l, "msgs_per_s"), "", a, sizeof(a)),
 			human(num(l, "bytes_per_s"), "B/s", b, sizeof(b)),
 			num(l, "cpu.sender.util_pct"), num(l, "cpu.receiver.util_pct"), check);
+	trust_text_result(r->out, l);
 }
 
 static void text_summary(struct report *r, const cJSON *l)
@@ -367,6 +371,7 @@ static void text_summary(struct report *r, const cJSON *l)
 			human(num(f, "min"), "", b, sizeof(b)),
 			human(num(f, "max"), "", d, sizeof(d)),
 			100 * num(f, "rel_spread"), (int)num(l, "reps"));
+	trust_text_summary(r->out, l);
 }
 
 static void text_comparison(struct report *r, const cJSON *l)
@@ -378,15 +383,16 @@ static void text_comparison(struct report *r, const cJSON *l)
 		str(l, "metric"), *str(l, "baseline_label") ? str(l, "baseline_label") :
 		str(l, "baseline"));
 	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(l, "rows")) {
+		const char *why = str(row, "unreliable");
 		char ci[48] = "no interval: one rep";
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(row, "ci_high")))
 			snprintf(ci, sizeof(ci), "[%.3g .. %.3g]", num(row, "ci_low"),
 				 num(row, "ci_high"));
 		human_size(num(row, "size"), sz, sizeof(sz));
-		fprintf(r->out, "  %-15s %8s  x%-8.3g %-22s %s\n", name_of(row), sz,
-			num(row, "ratio"), ci,
+		fprintf(r->out, "  %-15s %8s  x%-8.3g %-22s %s%s\n", name_of(row), sz,
+			num(row, "ratio"), ci, *why ? "unreliable here: " :
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "significant")) ?
-			"differs beyond the noise" : "within the noise");
+			"differs beyond the noise" : "within the noise", why);
 	}
 }
 

@@ -127,8 +127,9 @@ static void test_line_rtt(void **state)
 		skip();
 	rtt = interference_line_rtt(0, 1, 1000000);
 	/* one line between two cores: more than a cycle, less than a
-	   scheduler tick even when the peer had to wait for its CPU */
-	assert_true(rtt > 1 && rtt < 20e6);
+	   microsecond per burst's median; -1 only when a thread did not get
+	   its CPU on a saturated machine */
+	assert_true(rtt == -1 || (rtt > 1 && rtt < 1e6));
 }
 
 static void test_moved(void **state)

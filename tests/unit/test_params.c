@@ -459,6 +459,33 @@ static void test_duplicated_and_empty(void **state)
 	}
 }
 
+static void test_ci(void **state)
+{
+	static const char *const bad[] = { "-1", "0.05", "100.5", "101", "abc", "1e1",
+					   "5%", " 5", ".", "inf", "nan" };
+	struct bench_params p;
+
+	(void)state;
+	/* bench: off unless asked; compare and demos: on, reps the maximum */
+	params_init(&p, CMD_BENCH);
+	assert_true(p.ci == 0);
+	params_init(&p, CMD_COMPARE);
+	assert_true(p.ci == PARAMS_CI_DEFAULT);
+	assert_int_equal(p.reps, PARAMS_CI_DEFAULT_REPS);
+	params_init(&p, CMD_DEMO);
+	assert_true(p.ci == PARAMS_CI_DEFAULT);
+	params_init(&p, CMD_BENCH);
+	accept_ok(&p, "ci", "2.5");
+	assert_true(p.ci == 2.5);
+	params_init(&p, CMD_COMPARE);
+	accept_ok(&p, "ci", "0");
+	assert_true(p.ci == 0);
+	params_init(&p, CMD_SWEEP);
+	accept_ok(&p, "ci", "100");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		reject("ci", bad[i], "0.1..100", "off");
+}
+
 static void test_count_and_duration(void **state)
 {
 	struct bench_params p;
@@ -732,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_not_for_this_command),
 		cmocka_unit_test(test_duplicated_and_empty),
 		cmocka_unit_test(test_count_and_duration),
+		cmocka_unit_test(test_ci),
 		cmocka_unit_test(test_latency_count_cap),
 		cmocka_unit_test(test_sync_only_shm),
 		cmocka_unit_test(test_mechanisms_list),
