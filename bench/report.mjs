@@ -33,6 +33,17 @@ const iperf3 = (t) => [JSON.parse(t).end.sum_received.bits_per_second / 8];
 const wrk = num(/Requests\/sec:\s+([\d.]+)/g);
 const jfield = (f) => (t) => lines(t).map((m) => m[f]);
 const plain = (t) => [Number(t.trim())];
+// a default compare's summaries: the median's 95 % interval and the flagged reps
+const summaries = (t) => lines(t).filter((m) => m.type === 'summary');
+const halfPcts = (t) => summaries(t).map((m) => m.median_ci && m.median_ci.half_pct).filter(Number.isFinite);
+const ciMedian = (t) => [stats(halfPcts(t)).median];
+const ciWorst = (t) => [Math.max(...halfPcts(t))];
+const flaggedPct = (t) => {
+  const sums = summaries(t);
+  const used = sums.reduce((a, m) => a + m.reps_used, 0);
+  const flagged = sums.reduce((a, m) => a + new Set([...m.outliers, ...m.disturbed_reps]).size, 0);
+  return [used ? (100 * flagged) / used : NaN];
+};
 
 // --- the rows ----------------------------------------------------------------
 // kind: thr (ratio >= 0.90), lat (ratio <= 1.10), ceil (ratio >= 0.50),
@@ -41,6 +52,8 @@ const plain = (t) => [Number(t.trim())];
 const THR = { op: '>=', target: 0.9 };
 const LAT = { op: '<=', target: 1.1 };
 const CEIL = { op: '>=', target: 0.5, kind: 'ceil' };
+
+const STABLE = 'ipcscope compare (all fourteen mechanisms, the defaults: ci=5, at most 7 reps of 0.1 s)';
 
 const ROWS = [
   { group: 'pipe_rtt', id: 'pipe_rtt_same_perf', label: 'pipe RTT mean, pin=same / perf sched pipe', unit: 'ns', ...LAT,
@@ -127,6 +140,14 @@ const ROWS = [
     ipc: ['api_wrk.ipc', wrk], ref: null, refName: 'server idle' },
   { group: 'api', id: 'api_wrk_load', label: '/api/mechanisms req/s while a run streams', unit: 'req/s', op: '>=', target: 1000, abs: true,
     ipc: ['api_wrk_load.ipc', wrk], ref: null, refName: 'a pipe run (duration=1, reps=4) streaming meanwhile' },
+  { group: 'stability', id: 'stability_ci_median', label: 'default compare: median CI half-width', unit: '%', op: 'info',
+    ipc: ['stability.ipc', ciMedian], ref: null, refName: `${STABLE}: median over mechanisms of the median's 95 % interval, +-%` },
+  { group: 'stability', id: 'stability_ci_worst', label: 'default compare: worst CI half-width', unit: '%', op: 'info',
+    ipc: ['stability.ipc', ciWorst], ref: null, refName: `${STABLE}: the widest mechanism's interval, +-%` },
+  { group: 'stability', id: 'stability_flagged', label: 'default compare: reps flagged', unit: '%', op: 'info',
+    ipc: ['stability.ipc', flaggedPct], ref: null, refName: `${STABLE}: share of reps that were outliers or disturbed` },
+  { group: 'stability', id: 'stability_wall', label: 'default compare: wall time', unit: 's', op: '<=', target: 20, abs: true,
+    ipc: ['stability.wall', plain], ref: null, refName: `${STABLE}, end to end` },
   { group: 'headline', id: 'headline_wall', label: 'compare shm,pipe,unix,tcp 100000 x 64 B', unit: 's', op: '<=', target: 2, abs: true,
     ipc: ['headline.ipc', plain], ref: null, refName: 'ipcscope compare shm,pipe,unix,tcp --count 100000 --size 64 --reps 1, wall time end to end' },
 ];
@@ -204,6 +225,7 @@ function fmt(v, unit) {
     case 'req/s': return `${v.toFixed(0)} req/s`;
     case 'ms': return `${v.toFixed(2)} ms`;
     case 's': return `${v.toFixed(2)} s`;
+    case '%': return `${v.toFixed(1)}%`;
     default: return String(v);
   }
 }

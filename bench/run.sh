@@ -7,7 +7,7 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals api headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals api stability headline),
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
 # BENCH_IPCSCOPE=PATH to measure another build.
@@ -20,7 +20,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals api headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals api stability headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -230,6 +230,17 @@ g_api() {
 
 # The headline: four mechanisms, 100 000 x 64 B each, exactly as a user
 # types it, timed end to end (process start to exit).
+# One default compare of every mechanism: how tight its answers get (the
+# median's 95 % interval), how many reps were flagged, and how long it takes.
+g_stability() {
+	local t0 t1
+	t0=$(date +%s%N)
+	timeout -k 5 300 "$IPC" compare --format ndjson >"$RAW/stability.ipc.1" 2>"$RAW/stability.err" ||
+		{ log "default compare failed: $(tail -c 300 "$RAW/stability.err")"; return; }
+	t1=$(date +%s%N)
+	echo "$(((t1 - t0) / 1000))e-6" >"$RAW/stability.wall.1"
+}
+
 g_headline() {
 	local i t0 t1
 	for i in $(seq 3); do

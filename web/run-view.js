@@ -119,21 +119,33 @@ function comparisonRow(r, m, c) {
   const base = r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label);
   const vs = base ? 'baseline' : ratioWords(r.ratio, m.higher);
   const noise = base ? '' : r.significant ? 'yes' : 'no, within the noise';
-  const warn = r.reliable === false || r.unreliable ? ` <span class="warn">unreliable here${r.why ? `: ${esc(r.why)}` : ''}</span>` : '';
+  const why = r.why || (typeof r.unreliable === 'string' ? r.unreliable : '');
+  const warn = r.reliable === false || r.unreliable ? ` <span class="warn">unreliable here${why ? `: ${esc(why)}` : ''}</span>` : '';
   return `<tr><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
     `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noise}</td></tr>`;
 }
 
+// notesHtml: what the summaries say about their reps, in words ("rep 3 ran
+// 19× slower than the others", two regimes, a wide interval)
+function notesHtml(model) {
+  const notes = model.order.flatMap((n) => {
+    const s = model.mechs.get(n).summaries.at(-1);
+    return s && Array.isArray(s.notes) ? s.notes.map((t) => `${n}: ${t}`) : [];
+  });
+  return notes.length ? `<ul class="notes">${notes.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>` : '';
+}
+
 export function renderComparison(model, box = $('#comparison')) {
   const c = model.comparisons[model.comparisons.length - 1];
-  if (!c || !Array.isArray(c.rows)) { box.innerHTML = ''; return; }
+  if (!c || !Array.isArray(c.rows)) { box.innerHTML = notesHtml(model); return; }
   const m = metricInfo(c.metric || 'msgs_per_s');
   const higher = c.higher_is_better === undefined ? m.higher : c.higher_is_better !== false;
   const mm = { ...m, higher };
   const rows = c.rows.map((r) => comparisonRow(r, mm, c)).join('');
   box.innerHTML = `<h3>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h3>` +
     scrollTable(`<table><thead><tr><th scope="col">mechanism</th><th scope="col">size</th><th scope="col">median ${esc(m.name)}</th>` +
-    `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`);
+    `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`) +
+    notesHtml(model);
   markScroll(box.querySelector('.table-scroll'));
 }
 
@@ -142,7 +154,9 @@ function renderRepTable(model) {
   for (const name of model.order) {
     for (const r of model.mechs.get(name).results) {
       const l = r.latency_ns || {};
-      const bad = r.verified === false ? ` class="bad" title="lost ${r.lost}, duplicated ${r.duplicated}, reordered ${r.reordered}, corrupted ${r.corrupted}"` : '';
+      const x = r.interference || {};
+      const bad = r.verified === false ? ` class="bad" title="lost ${r.lost}, duplicated ${r.duplicated}, reordered ${r.reordered}, corrupted ${r.corrupted}"` :
+        x.disturbed ? ` class="warn" title="disturbed: other processes took ${esc(sig(x.other_cpu_pct))}% of its CPUs' time, steal ${esc(sig(x.steal_pct))}%"` : '';
       rows.push(`<tr${bad}><th scope="row">${esc(name)}</th><td>${esc(r.rep)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
         `<td>${esc(fmtNum(r.msgs_per_s, 'msg/s'))}</td><td>${esc(fmtNum(r.bytes_per_s, 'B/s'))}</td>` +
         `<td>${esc(fmtNs(l.p50))}</td><td>${esc(fmtNs(l.p99))}</td><td>${r.verified === undefined ? '' : r.verified ? 'yes' : 'NO'}</td></tr>`);
