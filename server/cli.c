@@ -111,7 +111,7 @@ static void usage(FILE *f, enum params_cmd cmd)
 {
 	const char *synopsis =
 		cmd == CMD_COMPARE ? "compare [MECH,...] [params]   (default: every mechanism)" :
-		cmd == CMD_SWEEP ? "sweep MECHANISM --sizes 64,4K,64K,1M [params]" :
+		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
 		"bench MECHANISM [params]";
 
 	fprintf(f,
@@ -160,6 +160,11 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 			}
 			if (p->cmd == CMD_COMPARE) {
 				if (params_set(p, "mechanisms", a, false, err) < 0)
+					return -1;
+				continue;
+			}
+			if (p->cmd == CMD_SWEEP && strchr(a, ',')) {
+				if (params_set_targets(p, a, err) < 0)
 					return -1;
 				continue;
 			}
@@ -276,7 +281,7 @@ static int plan_demo(struct run *r, struct param_error *err)
 static int plan(struct run *r, cJSON *skipped)
 {
 	struct bench_params *p = &r->p;
-	int max = r->demo ? DEMO_MAX_JOBS : p->cmd == CMD_SWEEP ? p->nsizes : PARAMS_MAX_MECHS;
+	int max = r->demo ? DEMO_MAX_JOBS : p->cmd == CMD_SWEEP ? p->nsizes * p->nmechs : PARAMS_MAX_MECHS;
 
 	r->jobs = calloc((size_t)max + 1, sizeof(*r->jobs));
 	if (!r->jobs)
@@ -286,9 +291,10 @@ static int plan(struct run *r, cJSON *skipped)
 		if (plan_demo(r, &e) < 0)
 			return -1;
 	} else if (p->cmd == CMD_SWEEP) {
-		for (int i = 0; i < p->nsizes; i++)
-			if (!add_job(r, mech_find(p->mechs[0]), p->sizes[i]))
-				return -1;
+		for (int m = 0; m < p->nmechs; m++)
+			for (int i = 0; i < p->nsizes; i++)
+				if (!add_job(r, mech_find(p->mechs[m]), p->sizes[i]))
+					return -1;
 	} else if (p->nmechs) {
 		for (int i = 0; i < p->nmechs; i++) {
 			const struct mech_ops *ops = mech_find(p->mechs[i]);
@@ -383,6 +389,14 @@ static void emit_start(struct run *r, cJSON *skipped)
 		a = cJSON_AddArrayToObject(l, "mechanisms");
 		for (int i = 0; i < r->njobs; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(r->jobs[i].ops->name));
+	} else if (r->p.nmechs > 1) {          /* a sweep of several mechanisms */
+		snprintf(what, sizeof(what), "%s", cmd_name(r->p.cmd));
+		a = cJSON_AddArrayToObject(l, "mechanisms");
+		for (int i = 0; i < r->p.nmechs; i++) {
+			cJSON_AddItemToArray(a, cJSON_CreateString(r->p.mechs[i]));
+			snprintf(what + strlen(what), sizeof(what) - strlen(what), "%s%s",
+				 i ? "," : " ", r->p.mechs[i]);
+		}
 	} else {
 		snprintf(what, sizeof(what), "%s %s", cmd_name(r->p.cmd), r->p.mechs[0]);
 		cJSON_AddStringToObject(l, "mechanism", r->p.mechs[0]);
@@ -623,6 +637,11 @@ static void emit_comparison(struct run *r)
 	int base = -1, n = 0;
 	struct spread s[PARAMS_MAX_MECHS > PARAMS_MAX_SIZES ? PARAMS_MAX_MECHS : PARAMS_MAX_SIZES];
 	cJSON *l, *rows;
+
+	/* a sweep of several mechanisms has no one baseline to rank its
+	   mechanism-and-size jobs against: its chart is the comparison */
+	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
+		return;
 
 	for (int i = 0; i < r->njobs; i++) {
 		if (!r->jobs[i].nres)

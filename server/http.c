@@ -161,9 +161,10 @@ static enum MHD_Result run_route(struct MHD_Connection *c, struct request *rq, c
 	if ((name = one_segment(url, "/api/bench/")))
 		return mech_find(name) ? start_run(c, rq, url, CMD_BENCH, name)
 				       : reply_not_found(c, "mechanism", name);
+	/* a sweep may name several mechanisms, /api/sweep/pipe,unix: one run */
 	if ((name = one_segment(url, "/api/sweep/")))
-		return mech_find(name) ? start_run(c, rq, url, CMD_SWEEP, name)
-				       : reply_not_found(c, "mechanism", name);
+		return mech_find(name) || strchr(name, ',') ? start_run(c, rq, url, CMD_SWEEP, name)
+							     : reply_not_found(c, "mechanism", name);
 	name = one_segment(url, "/api/demos/");
 	return catalog_demo_known(name) ? start_run(c, rq, url, CMD_DEMO, name)
 					: reply_not_found(c, "demo", name);

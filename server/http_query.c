@@ -54,10 +54,8 @@ int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 		return fail(err, "", msg);
 	}
 	params_init(&q->p, cmd);
-	if (mech) {
-		snprintf(q->p.mechs[0], sizeof(q->p.mechs[0]), "%s", mech);
-		q->p.nmechs = 1;
-	}
+	if (mech && params_set_targets(&q->p, mech, err) < 0)
+		return -1;
 	for (int i = 0; i < npairs; i++) {
 		if (check_pair(&pairs[i], err) < 0 ||
 		    params_set(&q->p, pairs[i].name, pairs[i].value, true, err) < 0)

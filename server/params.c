@@ -199,6 +199,11 @@ static int set_mechs(struct bench_params *p, const char *v, struct param_error *
 	}
 }
 
+int params_set_targets(struct bench_params *p, const char *list, struct param_error *err)
+{
+	return set_mechs(p, list, err);
+}
+
 static int set_sizes(struct bench_params *p, const char *v, struct param_error *err)
 {
 	const char *s = v;

@@ -92,6 +92,11 @@ void params_init(struct bench_params *p, enum params_cmd cmd);
 int params_set(struct bench_params *p, const char *name, const char *value,
 	       bool http, struct param_error *err);
 
+/* params_set_targets: the mechanism(s) a bench or sweep names as its
+   target: "pipe", or for a sweep "pipe,unix,tcp" (each known, none twice);
+   0, or -1 with *err filled */
+int params_set_targets(struct bench_params *p, const char *list, struct param_error *err);
+
 /* params_finish: cross-parameter checks and mechanism limits once all
    params are set (count vs duration, sync only for shm, sizes within
    each mechanism's limits, pin CPUs exist); 0 or -1 with *err */

@@ -209,10 +209,10 @@ function qs(pairs) {
   return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/%2C/gi, ',')}`).join('&');
 }
 
-// apiUrls: the request(s) a view makes for p: one for run, one per mechanism for sweep
+// apiUrls: the request a view makes for p (a sweep of several mechanisms is one run too)
 export function apiUrls(p, view) {
   const q = queryParams(p, view);
-  if (view === 'sweep') return p.mechanisms.map((m) => `/api/sweep/${encodeURIComponent(m)}?${qs(q)}`);
+  if (view === 'sweep') return [`/api/sweep/${p.mechanisms.map(encodeURIComponent).join(',')}?${qs(q)}`];
   if (p.mechanisms.length === 1) return [`/api/bench/${encodeURIComponent(p.mechanisms[0])}?${qs(q)}`];
   return [`/api/compare?${qs([['mechanisms', p.mechanisms.join(',')], ...q])}`];
 }
@@ -226,7 +226,7 @@ function shellQuote(s) {
 export function cliCommand(p, view) {
   const flags = queryParams(p, view).map(([k, v]) => `--${k} ${shellQuote(v)}`).join(' ');
   const tail = flags ? ` ${flags}` : '';
-  if (view === 'sweep') return p.mechanisms.map((m) => `ipcscope sweep ${shellQuote(m)}${tail}`).join(' && ');
+  if (view === 'sweep') return `ipcscope sweep ${shellQuote(p.mechanisms.join(','))}${tail}`;
   if (p.mechanisms.length === 1) return `ipcscope bench ${shellQuote(p.mechanisms[0])}${tail}`;
   return `ipcscope compare ${shellQuote(p.mechanisms.join(','))}${tail}`;
 }

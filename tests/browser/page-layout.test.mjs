@@ -243,6 +243,9 @@ async function pngAndSweep(ctx, base) {
   const live = await page.evaluate(() => ({ metric: document.querySelector('#sweep-metric').value, hash: location.hash,
     sets: window.ipcscope.figs.sweep.chart ? window.ipcscope.figs.sweep.chart.data.datasets.length : 0 }));
   ok(live.metric === 'latency_p50_ns' && live.sets === 2, 'a latency sweep shows latency, one line per mechanism', JSON.stringify(live));
+  const runs = await (await fetch(`${base}/api/runs`)).json();
+  const sweepRuns = (Array.isArray(runs) ? runs : runs.runs).filter((r) => /sweep/.test(JSON.stringify(r)));
+  ok(/run=[^,&]+(&|$)/.test(live.hash) && sweepRuns.length === 1, 'a sweep of two mechanisms is stored as one run', `${live.hash} ${JSON.stringify(sweepRuns)}`);
   await checkNumbers(page, 'latency sweep');
   const ids = /run=([^&]+)/.exec(live.hash);
   await load(page, `${base}/#view=sweep&run=${ids ? ids[1] : ''}`);

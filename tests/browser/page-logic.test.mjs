@@ -111,8 +111,8 @@ function commands() {
   ok(form.apiUrls(one, 'run')[0] === '/api/bench/pipe?reps=5&pin=0,1' && form.cliCommand(one, 'run') === 'ipcscope bench pipe --reps 5 --pin 0,1',
     'one mechanism uses bench', `${form.apiUrls(one, 'run')[0]} / ${form.cliCommand(one, 'run')}`);
   const sw = params({ mechanisms: ['shm', 'pipe'], sizes: '64,4K' });
-  ok(form.apiUrls(sw, 'sweep').join(' ') === '/api/sweep/shm?sizes=64,4K&reps=5 /api/sweep/pipe?sizes=64,4K&reps=5',
-    'a sweep is one request per mechanism', form.apiUrls(sw, 'sweep').join(' '));
+  ok(form.apiUrls(sw, 'sweep').join(' ') === '/api/sweep/shm,pipe?sizes=64,4K&reps=5' && form.cliCommand(sw, 'sweep') === 'ipcscope sweep shm,pipe --sizes 64,4K --reps 5',
+    'a sweep of several mechanisms is one request, one run', `${form.apiUrls(sw, 'sweep').join(' ')} / ${form.cliCommand(sw, 'sweep')}`);
   const hash = form.shareHash(p, 'run', 'r7');
   const back = form.parseShare({ search: '', hash });
   ok(back.mechanisms === 'shm,pipe' && back.count === '2000' && back.size === '4K' && back.verify === '0' && back.run === 'r7' && back.view === 'run',

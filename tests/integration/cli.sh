@@ -233,6 +233,18 @@ const checks = {
          `result sizes ${sizes}`);
     need(ls.some((l) => l.type === 'comparison'), 'no comparison line');
   },
+  // a sweep of several mechanisms: one run, each mechanism at each size,
+  // and no comparison ranking mechanisms and sizes together
+  sweeps(file, arg) {
+    const [mechs, sizes] = arg.split('/').map((x) => x.split(','));
+    const ls = lines(file);
+    stream(ls, 'ok', ['params', 'system']);
+    const want = mechs.flatMap((m) => sizes.map((z) => `${m}@${z}`));
+    const got = ls.filter((l) => l.type === 'result').map((l) => `${l.mechanism}@${l.size}`);
+    need(JSON.stringify(got) === JSON.stringify(want), `results ${got}`);
+    need(JSON.stringify(ls[0].mechanisms) === JSON.stringify(mechs), 'the start line does not list the mechanisms');
+    need(!ls.some((l) => l.type === 'comparison'), 'a comparison across mechanisms and sizes');
+  },
   // a run stopped by a signal: still exactly one end, last
   stopped(file, arg) {
     const ls = lines(file);
@@ -445,6 +457,8 @@ run_json "compare pipe,unix --format ndjson ends with one comparison" compare 2 
 	compare pipe,unix --reps 2 --count 200 --format ndjson
 run_json "sweep shm-ring --sizes 64,4K" sweep "64,4096" \
 	sweep shm-ring --sizes 64,4K --reps 1 --count 200 --format ndjson
+run_json "sweep pipe,unix --sizes 64,4K is one run" sweeps "pipe,unix/64,4096" \
+	sweep pipe,unix --sizes 64,4K --reps 1 --count 200 --format ndjson
 flush_checks
 
 section_time
