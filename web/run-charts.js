@@ -9,13 +9,10 @@ import { colourFor, hatch, axis, logAxis, chartOptions } from './chart-kit.js';
 
 const PCT_MARKS = { p90: { style: 'rect', radius: 4 }, p99: { style: 'triangle', radius: 6 }, p999: { style: 'crossRot', radius: 7 } };
 const PCT_NAMES = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9' };
-// sender blue, receiver orange: 3.7:1 against black and 5.5:1 against white
-const CPU_PARTS = [
-  { who: 'sender', kind: 'user', colour: '#2e64c0' },
-  { who: 'sender', kind: 'sys', colour: '#2e64c0', hatched: true },
-  { who: 'receiver', kind: 'user', colour: '#b34700' },
-  { who: 'receiver', kind: 'sys', colour: '#b34700', hatched: true },
-];
+// sender blue, receiver orange, a broker (a bus daemon) green: each at
+// least 3.4:1 against black and against white
+const CPU_COLOURS = { sender: '#2e64c0', receiver: '#b34700', broker: '#2b8a3e' };
+const CPU_WHO = ['sender', 'receiver', 'broker'];
 
 // throughputData: bar values (medians) and whiskers (min..max over reps)
 export function throughputData(model, metric) {
@@ -42,11 +39,12 @@ export function latencyData(model) {
   return { labels: names, sets };
 }
 
-// cpuData: share of a core per mechanism, sender and receiver, user and sys
+// cpuData: share of a core per mechanism, user and sys, of the sender,
+// the receiver and (when a mechanism has one) the broker between them
 export function cpuData(model) {
   const names = model.order.filter((n) => model.cpu(n, 'sender', 'user') !== null);
-  const out = { labels: names };
-  for (const who of ['sender', 'receiver']) {
+  const out = { labels: names, who: CPU_WHO.filter((w) => w !== 'broker' || names.some((n) => model.cpu(n, w, 'user') !== null)) };
+  for (const who of out.who) {
     for (const kind of ['user', 'sys']) out[`${who}_${kind}`] = names.map((n) => model.cpu(n, who, kind));
   }
   return out;
@@ -147,11 +145,11 @@ export function histogramSpec(model, opts, th) {
 export function cpuSpec(model, opts, th) {
   const d = cpuData(model);
   if (!d.labels.length) return null;
-  const datasets = CPU_PARTS.map((p) => ({
-    label: `${p.who} ${p.kind}`, stack: p.who, key: `${p.who}_${p.kind}`, data: d[`${p.who}_${p.kind}`],
-    backgroundColor: p.hatched ? hatch(p.colour, th.bg) : p.colour, borderColor: p.colour, borderWidth: p.hatched ? 1.5 : 0,
-  }));
-  const x = axis(th, 'mechanism (left bar sender, right bar receiver)', null, { stacked: true });
+  const datasets = d.who.flatMap((who) => ['user', 'sys'].map((kind) => ({
+    label: `${who} ${kind}`, stack: who, key: `${who}_${kind}`, data: d[`${who}_${kind}`],
+    backgroundColor: kind === 'sys' ? hatch(CPU_COLOURS[who], th.bg) : CPU_COLOURS[who], borderColor: CPU_COLOURS[who], borderWidth: kind === 'sys' ? 1.5 : 0,
+  })));
+  const x = axis(th, `mechanism (bars: ${d.who.join(', ')})`, null, { stacked: true });
   const y = axis(th, '% of one core', (v) => fmtPct(v), { stacked: true, beginAtZero: true });
   return {
     config: {
@@ -164,11 +162,11 @@ export function cpuSpec(model, opts, th) {
         tooltip: (c) => `${c.dataset.label}: ${fmtPct(c.parsed.y)}`,
       }),
     },
-    label: `CPU chart, share of one core: ${d.labels.map((n, i) => `${n} sender ${fmtPct(d.sender_user[i] + d.sender_sys[i])}, receiver ${fmtPct(d.receiver_user[i] + d.receiver_sys[i])}`).join('; ')}`,
+    label: `CPU chart, share of one core: ${d.labels.map((n, i) => `${n} ${d.who.map((w) => `${w} ${fmtPct((d[`${w}_user`][i] || 0) + (d[`${w}_sys`][i] || 0))}`).join(', ')}`).join('; ')}`,
     table: {
       caption: 'CPU, share of one core (median over reps)',
-      head: ['mechanism', 'sender user', 'sender sys', 'receiver user', 'receiver sys'],
-      rows: d.labels.map((n, i) => [n, fmtPct(d.sender_user[i]), fmtPct(d.sender_sys[i]), fmtPct(d.receiver_user[i]), fmtPct(d.receiver_sys[i])]),
+      head: ['mechanism', ...d.who.flatMap((w) => [`${w} user`, `${w} sys`])],
+      rows: d.labels.map((n, i) => [n, ...d.who.flatMap((w) => [fmtPct(d[`${w}_user`][i]), fmtPct(d[`${w}_sys`][i])])]),
     },
   };
 }

@@ -63,6 +63,24 @@ function leadWith(model) {
   if (lead && box.firstElementChild !== lead) box.prepend(lead);
 }
 
+// trustNote: what the run says about its own reliability: reps disturbed
+// by other processes, a platform that moved, an interval left wide
+export function trustNote(model) {
+  if (!model) return '';
+  const parts = [];
+  const disturbed = [];
+  for (const n of model.order) {
+    const s = model.mechs.get(n).summaries.at(-1);
+    if (!s) continue;
+    const reps = s.reps_used || s.reps;
+    if (Array.isArray(s.disturbed_reps) && s.disturbed_reps.length) disturbed.push(`${n} ${s.disturbed_reps.length} of ${reps}`);
+    if (s.platform_moved) parts.push(`The platform moved during ${n} (the cache-line round trip between its CPUs changed): its reps ran on different hardware placements.`);
+    if (s.ci_reached === false && model.status !== 'running' && s.median_ci !== undefined) parts.push(`${n} stopped at ${reps} reps before its median's interval was as tight as asked.`);
+  }
+  if (disturbed.length) parts.unshift(`Reps disturbed by other processes on the run's CPUs: ${disturbed.join(', ')}.`);
+  return parts.join(' ');
+}
+
 export function renderRun() {
   const model = state.run;
   leadWith(model);
@@ -78,7 +96,7 @@ export function renderRun() {
   const blank = $('#run-blank');
   blank.hidden = any;
   blank.textContent = blankText(model);
-  $('#run-note').textContent = modeNote(model);
+  $('#run-note').textContent = [modeNote(model), trustNote(model)].filter(Boolean).join(' ');
   renderHistSelect(model);
   if (state.projector) showChart(state.chartIndex);
   if (!model) return;

@@ -15,6 +15,10 @@ async function pageModule(name) {
 }
 const form = await pageModule('form.js');
 const model = await pageModule('model.js');
+const format = await pageModule('format.js');
+const runCharts = await pageModule('run-charts.js');
+const runView = await pageModule('run-view.js');
+const exporter = await pageModule('export.js');
 
 let n = 0;
 let failed = 0;
@@ -168,7 +172,42 @@ function runModel() {
   ok(sw.sizes().join() === '64,4096' && sw.figure('pipe', 'msgs_per_s', 4096).median === 4096, 'sweep figures per size');
 }
 
+// numbers: the one formatter every view uses says figures as people read them
+function numbers() {
+  const f = format;
+  const cases = [
+    [f.fmtNum(756655, 'msg/s'), '757 k msg/s'], [f.fmtNum(1.2e9, 'B/s'), '1.2 GB/s'], [f.fmtNs(7.85e9), '7.85 s'],
+    [f.fmtNs(80), '80 ns'], [f.fmtNs(1300), '1.3 µs'], [f.fmtNs(1.3e6), '1.3 ms'], [f.ratioWords(1 / 22, true), '22× slower'],
+    [f.ratioWords(22, false), '22× slower'], [f.ratioWords(1.5, true), '1.5× faster'], [f.fmtBytes(65536), '64 KiB'],
+    [f.fmtBytes(25276514304), '23.5 GiB'], [f.fmtNum(1234e12), '1230 T'], [f.fmtPct(12.345), '12.3 %'], [f.fmtNum(0.5), '0.5'],
+  ];
+  const bad = cases.filter(([got, want]) => got !== want).map(([got, want]) => `${got} != ${want}`);
+  ok(bad.length === 0, `numbers for people: ${cases.length} formats`, bad.join('; '));
+  const names = ['msgs_per_s', 'bytes_per_s', 'latency_p50_ns'].map((k) => f.metricInfo(k).name);
+  ok(names.join('|') === 'msgs/s|bytes/s|p50 latency', 'plain column names for the metrics', names.join('|'));
+}
+
+// pageFigures: CSV columns, CPU with a broker, and the trust note from issue-10 fields
+function pageFigures() {
+  const m = new model.RunModel('run');
+  m.add({ type: 'start', run: 'r9', mechanisms: ['dbus'] });
+  m.add({ type: 'result', run: 'r9', mechanism: 'dbus', rep: 1, reps: 2, size: 64, count: 10, elapsed_s: 2, msgs_per_s: 5, bytes_per_s: 320,
+    latency_ns: { p50: 100 }, cpu: { sender: { user_s: 1, sys_s: 0 }, receiver: { user_s: 0.5, sys_s: 0.5 }, broker: { user_s: 0.2, sys_s: 0.2 } },
+    ctx_switches: { sender: { voluntary: 3, involuntary: 4 } }, verified: true });
+  m.add({ type: 'summary', run: 'r9', mechanism: 'dbus', size: 64, reps: 2, reps_used: 2, disturbed_reps: [1], platform_moved: true, ci_reached: true });
+  const d = runCharts.cpuData(m);
+  ok(d.who.join() === 'sender,receiver,broker' && d.broker_user[0] === 10, "a broker's CPU is charted beside sender and receiver", JSON.stringify(d));
+  const note = runView.trustNote(m);
+  ok(/disturbed.*dbus 1 of 2/.test(note) && /platform moved/.test(note), 'disturbed reps and a moved platform are said in words', note);
+  const csv = exporter.toCsv([m], exporter.CLI_CSV_COLUMNS).split('\n');
+  const row = Object.fromEntries(csv[0].split(',').map((k, i) => [k, csv[1].split(',')[i]]));
+  ok(row.mechanism === 'dbus' && row.lat_p50_ns === '100' && row.sender_invol_cs === '4' && row.verified === '1' && row.msgs_per_s === '5',
+    'CSV rows fill the CLI columns from the result line', JSON.stringify(row));
+}
+
 try {
+  numbers();
+  pageFigures();
   parity();
   crossChecks();
   commands();
