@@ -5,7 +5,9 @@ OPT      ?= -O2
 CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iobj/gen
 # libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_load.c),
 # so the run processes it spawns start without loading the HTTP/TLS stack
-LDLIBS   := -lcjson -lprotobuf-c -lrt -lm -ldl -pthread
+LDLIBS   := -lcjson -lprotobuf-c -lzmq -ldbus-1 -lrt -lm -ldl -pthread
+# read when the rule runs, after scripts/deps.sh installed pkg-config
+DBUS_CFLAGS = $(shell pkg-config --cflags dbus-1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
@@ -59,6 +61,8 @@ bin/ipcscope-asan: $(AOBJ)
 obj/%.o: %.c | obj/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+obj/workers/mech/dbus.o obj-asan/workers/mech/dbus.o: CFLAGS += $(DBUS_CFLAGS)
 
 obj-asan/%.o: %.c | obj/.deps-build
 	@mkdir -p $(@D)

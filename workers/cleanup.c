@@ -44,6 +44,73 @@ static int remove_sysv_records(const char *dir)
 	return n;
 }
 
+/* names_dir: 1 when process pid's command line mentions dir */
+static int names_dir(int pid, const char *dir)
+{
+	char path[64], cmd[4096];
+	ssize_t n;
+	int fd, hit = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	for (ssize_t i = 0; i < n; i++)
+		if (cmd[i] == '\0')
+			cmd[i] = ' ';
+	if (n > 0) {
+		cmd[n] = '\0';
+		hit = strstr(cmd, dir) != NULL;
+	}
+	return hit;
+}
+
+/* stop_helpers: SIGKILL for every "pid-N" helper recorded in dir that is
+   still the helper it was */
+static int stop_helpers(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0, pid;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (sscanf(e->d_name, "pid-%d", &pid) == 1 && pid > 0 &&
+		    names_dir(pid, dir) && kill(pid, SIGKILL) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int record_path(char *path, size_t len, const char *dir, const char *kind, int id)
+{
+	return (size_t)snprintf(path, len, "%s/%s-%d", dir, kind, id) < len ? 0 : -ENAMETOOLONG;
+}
+
+int cleanup_record_pid(const char *dir, int pid)
+{
+	char path[4096];
+	int fd;
+
+	if (record_path(path, sizeof(path), dir, "pid", pid) < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+void cleanup_unrecord_pid(const char *dir, int pid)
+{
+	char path[4096];
+
+	if (record_path(path, sizeof(path), dir, "pid", pid) == 0)
+		unlink(path);
+}
+
 int cleanup_tmpdir_remove(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -104,6 +171,7 @@ static int sweep_dir(const char *dir, int kind)
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (kind == 'd') {
 			n += remove_sysv_records(path);
+			n += stop_helpers(path);
 			n += cleanup_tmpdir_remove(path) == 0;
 		} else if (kind == 'q') {
 			char qname[300];

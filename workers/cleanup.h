@@ -17,12 +17,21 @@ int cleanup_tmpdir_remove(const char *dir);
 
 /* cleanup_sweep_stale: removes objects named "ipcscope-<pid>-..." in
    /dev/shm, /dev/mqueue and the temp dir whose pid is no longer alive,
-   and System V queues recorded in such a directory; returns how many
+   and System V queues and helper processes recorded in such a directory
+   (a helper only while its command line still names the directory, so a
+   reused pid is left alone); returns how many
    objects were removed */
 int cleanup_sweep_stale(void);
 
 /* cleanup_record_sysv: notes a System V queue id in a run directory so a
    later sweep can remove it if the run dies; 0 or -errno */
 int cleanup_record_sysv(const char *dir, int msqid);
+
+/* cleanup_record_pid: notes a helper process (a bus daemon) in a run
+   directory so a later sweep can stop it if the run dies; 0 or -errno */
+int cleanup_record_pid(const char *dir, int pid);
+
+/* cleanup_unrecord_pid: removes that note once the helper is stopped */
+void cleanup_unrecord_pid(const char *dir, int pid);
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../server/params.h"
+#include "broker.h"
 #include "peerlink.h"
 
 #define NPATTERNS 2
@@ -145,6 +146,14 @@ static void usage_finish(struct worker *w, const struct usage_mark *a, uint64_t 
 	o->use.cpu = sched_getcpu();
 }
 
+/* broker_mark: the broker's CPU account at the start (0) or the end (1)
+   of the timed section, taken by the worker that starts or ends it */
+static inline void broker_mark(struct worker *w, int end)
+{
+	if (w->m.broker_pid > 0)
+		broker_mark_take(w->m.broker_pid, &w->ctl->broker[end]);
+}
+
 static int worker_fail(struct worker *w, const char *code, const char *what, int rc)
 {
 	struct worker_out *o = &w->ctl->out[w->role];
@@ -176,6 +185,7 @@ static int stream_send(struct worker *w)
 		if ((rc = w->m.ops->send(&w->m, w->pat[seq & 1], size)) < 0)
 			return worker_fail(w, "send_failed", "send", rc);
 	}
+	broker_mark(w, 0);
 	usage_snapshot(w, &ru);
 	t0 = t_check = now_ns();
 	if (!w->count)
@@ -289,6 +299,7 @@ static int stream_recv(struct worker *w)
 			atomic_store_explicit(&c->progress, got, memory_order_relaxed);
 	}
 	o->t_end_ns = now_ns();
+	broker_mark(w, 1);
 	o->received = got;
 	o->t_start_ns = t0 ? t0 : o->t_end_ns;  /* across hosts, the only clock */
 	if (!t0) {
@@ -368,6 +379,7 @@ static int latency_send(struct worker *w)
 		rc = worker_fail(w, "no_memory", "allocating round-trip times", -ENOMEM);
 		goto out;
 	}
+	broker_mark(w, 0);
 	usage_snapshot(w, &ru);
 	t0 = now_ns();
 	if (!w->count)
@@ -398,6 +410,7 @@ static int latency_send(struct worker *w)
 	o->t_end_ns = t;
 	o->received = n;
 	usage_finish(w, &ru, t0, t);
+	broker_mark(w, 1);
 	if (!w->count) {
 		/* the echo side cannot know the last ping: send one more that it
 		   recognises by count, and do not time it */
@@ -872,6 +885,9 @@ static void fill_result(const struct rep_state *st, const struct rep_spec *spec,
 	}
 	out->sender = s->use;
 	out->receiver = r->use;
+	out->has_broker = st->m.broker_pid > 0 &&
+			  broker_usage(&st->ctl->broker[0], &st->ctl->broker[1],
+				       end - s->t_start_ns, &out->broker) == 0;
 	out->lost = s->lost + r->lost;
 	out->duplicated = s->duplicated + r->duplicated;
 	out->reordered = s->reordered + r->reordered;

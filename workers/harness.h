@@ -30,6 +30,8 @@ struct rep_result {
 	struct lat_summary rtt;
 	struct histogram hist;         /* of one-way latency */
 	struct worker_usage sender, receiver;
+	bool has_broker;               /* a third process carried the messages */
+	struct worker_usage broker;    /* its CPU over the timed section */
 	bool verified;
 	uint64_t lost, duplicated, reordered, corrupted;
 	uint64_t errors;

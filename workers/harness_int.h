@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "broker.h"
 #include "harness.h"
 
 /* What each worker hands back to the parent through shared memory. */
@@ -29,6 +30,8 @@ struct ctl {
 	_Atomic int stop;
 	pid_t pid[2];
 	struct worker_out out[2];                /* by enum mech_role */
+	struct broker_mark broker[2];            /* at the timed section's
+						    start and end */
 };
 
 #endif

@@ -13,6 +13,7 @@ enum mech_family {
 	FAM_KERNEL_MESSAGE,
 	FAM_NOTIFICATION,
 	FAM_BASELINE,
+	FAM_LIBRARY,
 };
 
 enum mech_role { ROLE_SENDER, ROLE_RECEIVER };
@@ -74,6 +75,10 @@ struct mech {
 				      prefix for every kernel object name */
 	struct mech_granted granted[MECH_MAX_GRANTED];
 	int ngranted;
+	pid_t broker_pid;          /* a third process create() started that
+				      carries the messages (a bus daemon):
+				      its CPU time is reported as the
+				      broker's; 0 when none */
 	void *priv;                /* backend state, NULL until create() */
 	struct mech_net *net;      /* cross-host runs only, else NULL */
 };

@@ -105,9 +105,13 @@ cJSON *report_result_json(const char *run, const char *mech, int reps,
 	x = cJSON_AddObjectToObject(o, "cpu");
 	cJSON_AddItemToObject(x, "sender", usage_json(&res->sender));
 	cJSON_AddItemToObject(x, "receiver", usage_json(&res->receiver));
+	if (res->has_broker)
+		cJSON_AddItemToObject(x, "broker", usage_json(&res->broker));
 	x = cJSON_AddObjectToObject(o, "ctx_switches");
 	cJSON_AddItemToObject(x, "sender", ctx_json(&res->sender));
 	cJSON_AddItemToObject(x, "receiver", ctx_json(&res->receiver));
+	if (res->has_broker)
+		cJSON_AddItemToObject(x, "broker", ctx_json(&res->broker));
 	cJSON_AddBoolToObject(o, "verified", res->verified);
 	cJSON_AddNumberToObject(o, "lost", (double)res->lost);
 	cJSON_AddNumberToObject(o, "duplicated", (double)res->duplicated);
@@ -325,7 +329,7 @@ static void text_result(struct report *r, const cJSON *l)
 {
 	char a[32], b[32], c[32], d[32], sz[32];
 	int verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "verified"));
-	char check[64];
+	char check[96];
 
 	human_size(num(l, "size"), sz, sizeof(sz));
 	if (verified)
@@ -335,6 +339,9 @@ static void text_result(struct report *r, const cJSON *l)
 			 num(l, "lost"), num(l, "corrupted"), num(l, "reordered"), num(l, "duplicated"));
 	else
 		snprintf(check, sizeof(check), "not checked");
+	if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "cpu"), "broker"))
+		snprintf(check + strlen(check), sizeof(check) - strlen(check), "  broker cpu %.0f%%",
+			 num(l, "cpu.broker.util_pct"));
 	if (r->latency)
 		fprintf(r->out, "%-15s %8s %4d %10.0f %11s %11s %11s %11s %7.0f%% %7.0f%% %s\n",
 			name_of(l), sz, (int)num(l, "rep"), num(l, "count"),

@@ -6,7 +6,7 @@
 
 extern const struct mech_ops mech_shm, mech_shm_ring, mech_mmap, mech_pipe, mech_fifo,
 	mech_unix, mech_unix_dgram, mech_tcp, mech_udp, mech_posixmq, mech_sysvmq,
-	mech_eventfd, mech_signal, mech_signalfd, mech_threads;
+	mech_eventfd, mech_signal, mech_signalfd, mech_threads, mech_zmq, mech_dbus;
 
 /* Adding a mechanism: its file in workers/mech/ and one line here. */
 const struct mech_ops *const mech_registry[] = {
@@ -25,6 +25,8 @@ const struct mech_ops *const mech_registry[] = {
 	&mech_signal,
 	&mech_signalfd,
 	&mech_threads,
+	&mech_zmq,
+	&mech_dbus,
 	NULL,
 };
 
@@ -62,6 +64,7 @@ const char *mech_family_name(enum mech_family f)
 		[FAM_KERNEL_MESSAGE] = "kernel-message",
 		[FAM_NOTIFICATION] = "notification",
 		[FAM_BASELINE] = "baseline",
+		[FAM_LIBRARY] = "library",
 	};
 	return (unsigned)f < sizeof(names) / sizeof(names[0]) ? names[f] : "unknown";
 }

@@ -1,0 +1,423 @@
+/* dbus.c -- D-Bus (libdbus-1) through a private dbus-daemon started for the rep */
+#include <dbus/dbus.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../mech.h"
+#include "io.h"
+#include "spawn.h"
+
+#define DBUS_NAME "org.ipcscope.Receiver"
+#define DBUS_PATH "/org/ipcscope/Bench"
+#define DBUS_IFACE "org.ipcscope.Bench"
+#define DBUS_MEMBER "Msg"          /* the signal (stream) and the method (round trip) */
+#define DBUS_CREDIT "Credit"       /* receiver to sender: messages taken so far */
+#define DBUS_START_MS 5000         /* the daemon prints its address within this */
+#define DBUS_STOP_GRACE_MS 1000
+#define DBUS_QUEUE_LIMIT 1000000000LL  /* max_incoming/outgoing_bytes of the bus */
+#define DBUS_WINDOW_BYTES ((size_t)4 << 20) /* a credit every this many bytes */
+#define DBUS_WINDOW_MAX 256        /* ... or messages, whichever comes first */
+#define DBUS_ADDR_MAX 512
+
+struct dbus_priv {
+	pid_t daemon;
+	char conf[4096], sock[4096];
+	char address[DBUS_ADDR_MAX];
+	DBusConnection *conn;          /* this worker's, from open() */
+	DBusMessage *call;             /* receiver: the call to answer next */
+	char peer[DBUS_ADDR_MAX];      /* receiver: where credits go */
+	uint64_t window;               /* messages a credit stands for */
+	uint64_t sent, taken, credit;  /* stream flow control */
+};
+
+/* The config of the private bus: one socket in the run directory, no
+   activation, anyone on it may talk to anyone, queues big enough that the
+   credit window, not the daemon, bounds what is in flight. */
+static int dbus_write_conf(struct dbus_priv *p)
+{
+	char *addr = dbus_address_escape_value(p->sock);
+	FILE *f;
+	int ok;
+
+	if (!addr)
+		return -ENOMEM;
+	if (!(f = fopen(p->conf, "wex"))) {
+		dbus_free(addr);
+		return -errno;
+	}
+	fprintf(f, "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus "
+		"Configuration 1.0//EN\"\n \"http://www.freedesktop.org/standards/"
+		"dbus/1.0/busconfig.dtd\">\n<busconfig>\n  <type>ipcscope</type>\n"
+		"  <listen>unix:path=%s</listen>\n  <auth>EXTERNAL</auth>\n"
+		"  <policy context=\"default\">\n    <allow send_destination=\"*\"/>\n"
+		"    <allow own=\"*\"/>\n    <allow receive_sender=\"*\"/>\n  </policy>\n"
+		"  <limit name=\"max_message_size\">%d</limit>\n"
+		"  <limit name=\"max_incoming_bytes\">%lld</limit>\n"
+		"  <limit name=\"max_outgoing_bytes\">%lld</limit>\n</busconfig>\n",
+		addr, DBUS_MAXIMUM_MESSAGE_LENGTH, DBUS_QUEUE_LIMIT, DBUS_QUEUE_LIMIT);
+	dbus_free(addr);
+	ok = !ferror(f);
+	return fclose(f) == 0 && ok ? 0 : -EIO;
+}
+
+/* dbus_paths: config and socket in the run directory; XML-unsafe
+   characters in the directory are refused rather than escaped */
+static int dbus_paths(struct mech *m, struct dbus_priv *p)
+{
+	if (strpbrk(m->tmpdir, "<>&\"'"))
+		return -EINVAL;
+	if ((size_t)snprintf(p->conf, sizeof(p->conf), "%s/%s-bus.conf", m->tmpdir,
+			     m->tag) >= sizeof(p->conf) ||
+	    (size_t)snprintf(p->sock, sizeof(p->sock), "%s/%s-bus", m->tmpdir,
+			     m->tag) >= 108)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* dbus_start_daemon: the bus, its address read from the pipe it prints on */
+static int dbus_start_daemon(struct dbus_priv *p, const char *dir)
+{
+	char conf_arg[4200];
+	char *argv[] = { "dbus-daemon", conf_arg, "--print-address=3", "--nofork",
+			 "--nopidfile", "--nosyslog", NULL };
+	struct spawn_fds fds = { .nkeep = 1 };
+	int ap[2], n;
+
+	snprintf(conf_arg, sizeof(conf_arg), "--config-file=%s", p->conf);
+	if (pipe2(ap, O_CLOEXEC) < 0)
+		return -errno;
+	fds.keep[0] = ap[1];
+	p->daemon = spawn_helper(argv, &fds, dir);
+	close(ap[1]);
+	if (p->daemon < 0) {
+		n = p->daemon;
+		p->daemon = 0;
+		close(ap[0]);
+		return n;
+	}
+	n = spawn_read_line(ap[0], p->address, sizeof(p->address), DBUS_START_MS);
+	close(ap[0]);
+	return n > 0 ? 0 : n == 0 ? -EPROTO : n;
+}
+
+static uint64_t dbus_window(size_t size)
+{
+	size_t w = DBUS_WINDOW_BYTES / (size ? size : 1);
+
+	return w < 1 ? 1 : w > DBUS_WINDOW_MAX ? DBUS_WINDOW_MAX : w;
+}
+
+static int dbus_create(struct mech *m)
+{
+	struct dbus_priv *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	m->priv = p;
+	p->window = dbus_window(m->msg_size);
+	if ((rc = dbus_paths(m, p)) < 0 || (rc = dbus_write_conf(p)) < 0 ||
+	    (rc = dbus_start_daemon(p, m->tmpdir)) < 0)
+		return rc;
+	m->broker_pid = p->daemon;
+	mech_granted_add(m, "bus_max_message_bytes", DBUS_MAXIMUM_MESSAGE_LENGTH);
+	mech_granted_add(m, "bus_queue_bytes", DBUS_QUEUE_LIMIT);
+	mech_granted_add(m, "credit_window_msgs", (long long)p->window);
+	return 0;
+}
+
+/* dbus_call_ok: runs a bus call that must succeed; 0 or -EPROTO */
+static int dbus_check(DBusError *e)
+{
+	if (!dbus_error_is_set(e))
+		return 0;
+	dbus_error_free(e);
+	return -EPROTO;
+}
+
+/* The receiver owns the name the round trips go to and listens to the
+   stream's signals; both are in place before the barrier's "go". */
+static int dbus_receiver_setup(DBusConnection *c)
+{
+	DBusError e;
+	int r;
+
+	dbus_error_init(&e);
+	r = dbus_bus_request_name(c, DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &e);
+	if (dbus_check(&e) < 0 || r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER)
+		return -EADDRINUSE;
+	dbus_bus_add_match(c, "type='signal',interface='" DBUS_IFACE "',member='"
+			   DBUS_MEMBER "'", &e);
+	return dbus_check(&e);
+}
+
+static int dbus_open(struct mech *m, enum mech_role role)
+{
+	struct dbus_priv *p = m->priv;
+	DBusError e;
+
+	p->daemon = 0;   /* the parent's to stop */
+	dbus_error_init(&e);
+	p->conn = dbus_connection_open_private(p->address, &e);
+	if (!p->conn || dbus_check(&e) < 0)
+		return -ECONNREFUSED;
+	dbus_connection_set_exit_on_disconnect(p->conn, FALSE);
+	dbus_connection_set_max_message_size(p->conn, DBUS_MAXIMUM_MESSAGE_LENGTH);
+	dbus_connection_set_max_received_size(p->conn, DBUS_QUEUE_LIMIT);
+	if (!dbus_bus_register(p->conn, &e) || dbus_check(&e) < 0)
+		return -EPROTO;
+	return role == ROLE_RECEIVER ? dbus_receiver_setup(p->conn) : 0;
+}
+
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* dbus_next: the next message of ours (a call, a signal, a reply or a
+   credit; the bus's own notices are dropped) into *out; 0, -ETIMEDOUT
+   after timeout_ms, or -EPIPE when the bus went away */
+static int dbus_next(struct mech *m, DBusMessage **out)
+{
+	struct dbus_priv *p = m->priv;
+	int t = m->timeout_ms > 0 ? m->timeout_ms : -1;
+	uint64_t end = ms_now() + (uint64_t)(t > 0 ? t : 0);
+
+	for (;;) {
+		DBusMessage *msg = dbus_connection_pop_message(p->conn);
+
+		if (msg && (dbus_message_has_interface(msg, DBUS_IFACE) ||
+			    dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_METHOD_RETURN ||
+			    dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_ERROR)) {
+			*out = msg;
+			return 0;
+		}
+		if (msg) {
+			dbus_message_unref(msg);
+			continue;
+		}
+		if (t > 0 && ms_now() >= end)
+			return -ETIMEDOUT;
+		if (!dbus_connection_read_write(p->conn, t > 0 ? (int)(end - ms_now()) : -1))
+			return -EPIPE;
+	}
+}
+
+/* dbus_payload: the byte array a message carries into buf; 0 or -EPROTO */
+static int dbus_payload(DBusMessage *msg, void *buf, size_t len)
+{
+	DBusMessageIter it, sub;
+	const unsigned char *bytes;
+	int n = 0;
+
+	if (!dbus_message_iter_init(msg, &it) ||
+	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY ||
+	    dbus_message_iter_get_element_type(&it) != DBUS_TYPE_BYTE)
+		return -EPROTO;
+	dbus_message_iter_recurse(&it, &sub);
+	dbus_message_iter_get_fixed_array(&sub, &bytes, &n);
+	if ((size_t)n != len)
+		return -EPROTO;
+	memcpy(buf, bytes, len);
+	return 0;
+}
+
+/* dbus_post: appends the payload, queues and flushes msg (consumed) */
+static int dbus_post(struct dbus_priv *p, DBusMessage *msg, const void *buf, size_t len)
+{
+	const unsigned char *bytes = buf;
+	int ok;
+
+	if (!msg)
+		return -ENOMEM;
+	ok = dbus_message_append_args(msg, DBUS_TYPE_ARRAY, DBUS_TYPE_BYTE, &bytes,
+				      (int)len, DBUS_TYPE_INVALID) &&
+	     dbus_connection_send(p->conn, msg, NULL);
+	dbus_message_unref(msg);
+	if (!ok)
+		return -ENOMEM;
+	dbus_connection_flush(p->conn);
+	return dbus_connection_get_is_connected(p->conn) ? 0 : -EPIPE;
+}
+
+/* dbus_wait_credit: the stream sender keeps at most two windows in
+   flight, since the bus drops what overflows a receiver's queue */
+static int dbus_wait_credit(struct mech *m)
+{
+	struct dbus_priv *p = m->priv;
+	dbus_uint64_t got;
+	DBusMessage *msg;
+	int rc;
+
+	while (p->sent - p->credit >= 2 * p->window) {
+		if ((rc = dbus_next(m, &msg)) < 0)
+			return rc;
+		if (dbus_message_is_signal(msg, DBUS_IFACE, DBUS_CREDIT) &&
+		    dbus_message_get_args(msg, NULL, DBUS_TYPE_UINT64, &got, DBUS_TYPE_INVALID) &&
+		    got > p->credit)
+			p->credit = got;
+		dbus_message_unref(msg);
+	}
+	return 0;
+}
+
+static int dbus_mech_send(struct mech *m, const void *buf, size_t len)
+{
+	struct dbus_priv *p = m->priv;
+	DBusMessage *msg;
+	int rc;
+
+	if (m->role == ROLE_RECEIVER) {   /* the reply to the call just taken */
+		if (!p->call)
+			return -EPROTO;
+		msg = dbus_message_new_method_return(p->call);
+		dbus_message_unref(p->call);
+		p->call = NULL;
+		return dbus_post(p, msg, buf, len);
+	}
+	if (m->mode == MODE_LATENCY)
+		return dbus_post(p, dbus_message_new_method_call(DBUS_NAME, DBUS_PATH,
+								 DBUS_IFACE, DBUS_MEMBER),
+				 buf, len);
+	if ((rc = dbus_wait_credit(m)) < 0)
+		return rc;
+	p->sent++;
+	return dbus_post(p, dbus_message_new_signal(DBUS_PATH, DBUS_IFACE, DBUS_MEMBER),
+			 buf, len);
+}
+
+/* dbus_give_credit: tells the stream sender how many messages were taken */
+static int dbus_give_credit(struct dbus_priv *p)
+{
+	dbus_uint64_t n = p->taken;
+	DBusMessage *msg = dbus_message_new_signal(DBUS_PATH, DBUS_IFACE, DBUS_CREDIT);
+	int ok;
+
+	if (!msg)
+		return -ENOMEM;
+	ok = dbus_message_set_destination(msg, p->peer) &&
+	     dbus_message_append_args(msg, DBUS_TYPE_UINT64, &n, DBUS_TYPE_INVALID) &&
+	     dbus_connection_send(p->conn, msg, NULL);
+	dbus_message_unref(msg);
+	if (!ok)
+		return -ENOMEM;
+	dbus_connection_flush(p->conn);
+	return 0;
+}
+
+/* dbus_take: a received message the role expects: its payload into buf */
+static int dbus_take(struct mech *m, DBusMessage *msg, void *buf, size_t len)
+{
+	struct dbus_priv *p = m->priv;
+	int type = dbus_message_get_type(msg), rc;
+
+	if (m->role == ROLE_SENDER)
+		return type == DBUS_MESSAGE_TYPE_METHOD_RETURN ? dbus_payload(msg, buf, len)
+							       : -EPROTO;
+	if (m->mode == MODE_LATENCY) {
+		if (type != DBUS_MESSAGE_TYPE_METHOD_CALL)
+			return -EPROTO;
+		p->call = dbus_message_ref(msg);
+		return dbus_payload(msg, buf, len);
+	}
+	if (!dbus_message_is_signal(msg, DBUS_IFACE, DBUS_MEMBER))
+		return -EPROTO;
+	if (!p->peer[0])
+		snprintf(p->peer, sizeof(p->peer), "%s", dbus_message_get_sender(msg));
+	if ((rc = dbus_payload(msg, buf, len)) < 0)
+		return rc;
+	return ++p->taken % p->window == 0 ? dbus_give_credit(p) : 0;
+}
+
+static int dbus_mech_recv(struct mech *m, void *buf, size_t len)
+{
+	DBusMessage *msg;
+	int rc;
+
+	do {
+		if ((rc = dbus_next(m, &msg)) < 0)
+			return rc;
+		/* a credit the sender did not wait for is skipped */
+		if (dbus_message_is_signal(msg, DBUS_IFACE, DBUS_CREDIT)) {
+			dbus_message_unref(msg);
+			continue;
+		}
+		if (dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_ERROR)
+			rc = -EPIPE;   /* the bus answered instead of the peer */
+		else
+			rc = dbus_take(m, msg, buf, len);
+		dbus_message_unref(msg);
+		return rc;
+	} while (1);
+}
+
+static void dbus_mech_close(struct mech *m)
+{
+	struct dbus_priv *p = m->priv;
+
+	if (p->call)
+		dbus_message_unref(p->call);
+	p->call = NULL;
+	if (p->conn) {
+		dbus_connection_flush(p->conn);
+		dbus_connection_close(p->conn);
+		dbus_connection_unref(p->conn);
+		p->conn = NULL;
+	}
+}
+
+static void dbus_destroy(struct mech *m)
+{
+	struct dbus_priv *p = m->priv;
+
+	if (!p)
+		return;
+	spawn_stop(p->daemon, DBUS_STOP_GRACE_MS, m->tmpdir);
+	m->broker_pid = 0;
+	if (p->conf[0])
+		unlink(p->conf);
+	if (p->sock[0])
+		unlink(p->sock);
+	free(p);
+	m->priv = NULL;
+}
+
+static void dbus_limits(struct mech_limits *lim)
+{
+	lim->max_size = DBUS_MAXIMUM_ARRAY_LENGTH < MECH_SIZE_MAX_DEFAULT ?
+			DBUS_MAXIMUM_ARRAY_LENGTH : MECH_SIZE_MAX_DEFAULT;
+	snprintf(lim->why, sizeof(lim->why), "a D-Bus byte array holds at most %d bytes "
+		 "(DBUS_MAXIMUM_ARRAY_LENGTH), a message %d", DBUS_MAXIMUM_ARRAY_LENGTH,
+		 DBUS_MAXIMUM_MESSAGE_LENGTH);
+}
+
+const struct mech_ops mech_dbus = {
+	.name = "dbus",
+	.summary = "D-Bus (libdbus-1) through a private dbus-daemon started for each "
+		   "rep: a stream of signals the bus routes to the receiver (with a "
+		   "credit back every few MiB), or method calls and their replies; "
+		   "the daemon's CPU time is shown as the broker's.",
+	.family = FAM_LIBRARY,
+	.copies = "6 and two extra context switches: into a D-Bus message, through "
+		  "the kernel to the daemon (2), out through the kernel (2), out of "
+		  "the message",
+	.cleanup = "a dbus-daemon with its config and socket in the run directory, "
+		   "stopped by the parent after the rep; it dies with the run "
+		   "(parent-death signal) and a killed run's is stopped by the "
+		   "start-up sweep (its pid is recorded in the run directory)",
+	.limits = dbus_limits,
+	.create = dbus_create,
+	.open = dbus_open,
+	.send = dbus_mech_send,
+	.recv = dbus_mech_recv,
+	.close = dbus_mech_close,
+	.destroy = dbus_destroy,
+};
