@@ -63,6 +63,8 @@ obj/%.o: %.c | obj/.deps-build
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 obj/workers/mech/dbus.o obj-asan/workers/mech/dbus.o: CFLAGS += $(DBUS_CFLAGS)
+# node.c carries node.js (.incbin)
+obj/workers/mech/node.o obj-asan/workers/mech/node.o: workers/mech/node.js
 
 obj-asan/%.o: %.c | obj/.deps-build
 	@mkdir -p $(@D)

@@ -673,11 +673,81 @@ static int threads_main(struct worker w[2])
 	return (r0 || r1) ? 1 : 0;
 }
 
+/* --- a rep the mechanism runs itself (ops->run) ----------------------- */
+
+static void side_to_out(const struct mech_run_side *s, struct worker_out *o)
+{
+	o->received = s->received;
+	o->lost = s->lost;
+	o->duplicated = s->duplicated;
+	o->reordered = s->reordered;
+	o->corrupted = s->corrupted;
+	o->t_start_ns = s->t_start_ns;
+	o->t_end_ns = s->t_end_ns;
+	o->use.user_s = s->user_s;
+	o->use.sys_s = s->sys_s;
+	o->use.util_pct = s->util_pct;
+	o->use.vol_cs = s->vol_cs;
+	o->use.invol_cs = s->invol_cs;
+	o->use.cpu = s->cpu;
+}
+
+/* own_run_finish: the mechanism's figures into the workers' accounts, as
+   the harness's own loops would have left them */
+static void own_run_finish(struct worker *w, struct mech_run *r)
+{
+	struct worker_out *o = w->ctl->out;
+
+	side_to_out(&r->side[ROLE_SENDER], &o[ROLE_SENDER]);
+	side_to_out(&r->side[ROLE_RECEIVER], &o[ROLE_RECEIVER]);
+	o[ROLE_RECEIVER].received += w->warmup;   /* counted like stream_recv */
+	if (r->nrtt) {
+		stats_latency(r->rtt_ns, r->nrtt, 2.0, &o[ROLE_SENDER].lat);
+		stats_latency(r->rtt_ns, r->nrtt, 1.0, &o[ROLE_SENDER].rtt);
+		stats_histogram(r->rtt_ns, r->nrtt, 2.0, &o[ROLE_SENDER].hist);
+	}
+	atomic_store(&w->ctl->progress, o[ROLE_RECEIVER].received);
+}
+
+/* own_run_main: one worker opens, says ready for both roles, and lets the
+   mechanism run the rep (its own processes, pinned as asked) */
+static int own_run_main(struct worker w[2])
+{
+	struct worker *s = &w[ROLE_SENDER];
+	const struct bench_params *p = s->spec->params;
+	struct mech_run r = { .count = s->count, .duration = p->duration,
+			      .warmup = s->warmup, .verify = p->verify,
+			      .cpu = { w[ROLE_SENDER].cpu, w[ROLE_RECEIVER].cpu } };
+	int rc;
+
+	pin_self(s->cpu);
+	if (read_byte(s->start_fd) < 0)
+		return 1;
+	s->m.role = ROLE_SENDER;
+	if ((rc = s->m.ops->open(&s->m, ROLE_SENDER)) < 0)
+		worker_fail(s, "open_failed", "open", rc);
+	write_byte(s->ready_fd);
+	write_byte(s->ready_fd);
+	if (rc < 0)
+		return 1;
+	if (read_byte(s->go_fd) == 0 && !atomic_load(&s->ctl->stop) &&
+	    (rc = s->m.ops->run(&s->m, &r)) < 0)
+		worker_fail(s, "run_failed", "run", rc);
+	s->m.ops->close(&s->m);
+	if (rc == 0)
+		own_run_finish(s, &r);
+	free(r.rtt_ns);
+	atomic_store(&s->ctl->sender_done, 1);
+	return rc < 0 ? 1 : 0;
+}
+
 static int spawn_workers(struct rep_state *st, const struct rep_spec *spec,
 			 char *err, size_t errlen)
 {
 	struct worker w[2];
-	int roles = st->m.ops->threads ? 1 : 2, first = 0;
+	/* threads and a mechanism that runs the rep itself: one process */
+	int single = st->m.ops->threads || st->m.ops->run;
+	int roles = single ? 1 : 2, first = 0;
 
 	worker_setup(&w[ROLE_SENDER], st, spec, ROLE_SENDER);
 	worker_setup(&w[ROLE_RECEIVER], st, spec, ROLE_RECEIVER);
@@ -696,6 +766,8 @@ static int spawn_workers(struct rep_state *st, const struct rep_spec *spec,
 		}
 		if (pid == 0) {
 			child_init();
+			if (st->m.ops->run)
+				_exit(own_run_main(w));
 			if (st->m.ops->threads)
 				_exit(threads_main(w));
 			_exit(worker_run(&w[role]) < 0 ? 1 : 0);
@@ -703,7 +775,7 @@ static int spawn_workers(struct rep_state *st, const struct rep_spec *spec,
 		st->pids[st->npids++] = pid;
 		st->ctl->pid[role] = pid;
 	}
-	if (st->m.ops->threads)
+	if (single)
 		st->ctl->pid[ROLE_SENDER] = st->ctl->pid[ROLE_RECEIVER] = st->pids[0];
 	return 0;
 }

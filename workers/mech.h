@@ -93,6 +93,34 @@ struct mech_limits {
 	char why[160];
 };
 
+/*
+ * A rep that a mechanism runs itself (ops->run): for runtimes whose
+ * processes are not ipcscope's, like node.js. The harness fills the first
+ * block; run() fills the rest with what each side measured, under the
+ * harness's rules (CLOCK_MONOTONIC, timed after the warm-up, verified).
+ */
+struct mech_run_side {
+	uint64_t received;             /* timed messages taken in (sender, latency:
+					  round trips) */
+	uint64_t lost, duplicated, reordered, corrupted;
+	uint64_t t_start_ns, t_end_ns; /* its timed section */
+	double user_s, sys_s, util_pct;
+	long vol_cs, invol_cs;
+	int cpu;                       /* CPU it ran on last, -1 unknown */
+};
+
+struct mech_run {
+	uint64_t count;                /* timed messages; 0: run for duration */
+	double duration;               /* seconds */
+	uint64_t warmup;
+	int verify;
+	int cpu[2];                    /* by enum mech_role, -1: not pinned */
+	struct mech_run_side side[2];  /* by enum mech_role */
+	uint64_t *rtt_ns;              /* latency: malloc'ed round trips, freed
+					  by the harness */
+	size_t nrtt;
+};
+
 struct mech_ops {
 	/* catalogue */
 	const char *name;         /* "pipe", "unix", "shm-ring", ... */
@@ -123,6 +151,9 @@ struct mech_ops {
 	/* one whole message from the peer into buf: 0, -EPIPE when the peer
 	   is gone, -ETIMEDOUT after m->timeout_ms where supported, or -errno */
 	int  (*recv)(struct mech *m, void *buf, size_t len);
+	/* optional, instead of send/recv: the whole rep in one worker (after
+	   open(m, ROLE_SENDER), before close), filling r; 0 or -errno */
+	int  (*run)(struct mech *m, struct mech_run *r);
 	/* worker, own end */
 	void (*close)(struct mech *m);
 	/* parent, after both workers are reaped and before destroy: may add

@@ -118,13 +118,14 @@ void spawn_stop(pid_t pid, int grace_ms, const char *dir)
 int spawn_read_line(int fd, char *buf, size_t len, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint64_t end = ms_now() + (uint64_t)timeout_ms;
+	uint64_t end = ms_now() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
 	size_t got = 0;
 
 	while (got + 1 < len) {
 		uint64_t now = ms_now();
 		ssize_t n;
-		int r = now >= end ? 0 : poll(&pfd, 1, (int)(end - now));
+		int r = timeout_ms < 0 ? poll(&pfd, 1, -1) :
+			now >= end ? 0 : poll(&pfd, 1, (int)(end - now));
 
 		if (r < 0 && errno == EINTR)
 			continue;

@@ -24,7 +24,7 @@ pid_t spawn_helper(char *const argv[], const struct spawn_fds *fds, const char *
 void spawn_stop(pid_t pid, int grace_ms, const char *dir);
 
 /* spawn_read_line: reads one '\n'-terminated line from fd into buf (the
-   newline dropped) within timeout_ms; its length, -ETIMEDOUT, -EPIPE at end
+   newline dropped) within timeout_ms (< 0: no limit); its length, -ETIMEDOUT, -EPIPE at end
    of file, -EMSGSIZE when it does not fit, or -errno */
 int spawn_read_line(int fd, char *buf, size_t len, int timeout_ms);
 
