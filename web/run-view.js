@@ -126,7 +126,8 @@ function ciText(r, higher) {
   const lo = r.ci_low;
   const hi = r.ci_high;
   if (typeof lo !== 'number' || typeof hi !== 'number' || !(lo > 0) || !(hi > 0)) return '–';
-  if (lo <= 1 && hi >= 1) return `${sig(lo)}–${fmtTimes(hi)}`;
+  // below 0.1, two significant digits keep it to three decimals ("0.058")
+  if (lo <= 1 && hi >= 1) return `${sig(lo, lo < 0.1 ? 2 : undefined)}–${fmtTimes(hi)}`;
   const above = lo > 1;
   const better = higher ? above : !above;
   return `${sig(above ? lo : 1 / hi)}–${fmtTimes(above ? hi : 1 / lo)} ${better ? 'faster' : 'slower'}`;
