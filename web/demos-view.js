@@ -1,12 +1,11 @@
 // demos-view.js -- the demos view: the list, a demo's live stage and its lesson
 'use strict';
 
-import { getJson } from './stream.js';
 import { RunModel } from './model.js';
 import { demoSpec } from './other-charts.js';
 import { pointsSpec, pointsTable } from './demo-points.js';
 import { theme } from './chart-kit.js';
-import { $, $$, esc, listOf, clearMessages, announce } from './dom.js';
+import { $, $$, esc, fetchList, clearMessages, announce } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
 import { renderComparison } from './run-view.js';
@@ -37,17 +36,8 @@ export function renderDemo() {
 
 export async function loadDemos() {
   const box = $('#demo-list');
-  let demos;
-  try {
-    demos = listOf(await getJson('/api/demos'), 'demos');
-  } catch (e) {
-    box.textContent = `Could not load the demos: ${e.message}`;
-    return;
-  }
-  if (!demos.length) {
-    box.innerHTML = '<p class="empty">No demos yet: this server offers none.</p>';
-    return;
-  }
+  const demos = await fetchList(box, '/api/demos', 'demos', 'the demos', 'No demos yet: this server offers none.');
+  if (!demos) return;
   box.innerHTML = demos.map((d, i) => `<article class="demo"><h3>${esc(d.title || d.name)}</h3>` +
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
     (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +

@@ -1,6 +1,8 @@
 // dom.js -- small DOM helpers shared by the views: lookups, escaping, messages, downloads
 'use strict';
 
+import { getJson } from './stream.js';
+
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
@@ -97,4 +99,18 @@ export function markScroll(box) {
 // scrollTable: html of a table inside a box that scrolls sideways
 export function scrollTable(html) {
   return html ? `<div class="table-scroll">${html}</div>` : '';
+}
+
+// fetchList: the array (under key) a JSON list route answers, or null after
+// saying in box why there is none: the server unreachable, or nothing yet
+export async function fetchList(box, url, key, what, emptyText) {
+  let list;
+  try {
+    list = listOf(await getJson(url), key);
+  } catch (e) {
+    box.textContent = `Could not load ${what}: ${e.message}`;
+    return null;
+  }
+  if (!list.length) box.innerHTML = `<p class="empty">${esc(emptyText)}</p>`;
+  return list.length ? list : null;
 }

@@ -1,9 +1,9 @@
 // runs-view.js -- past runs: the list kept by the server, and reopening one
 'use strict';
 
-import { getJson, getText } from './stream.js';
+import { getText } from './stream.js';
 import { RunModel } from './model.js';
-import { $, $$, esc, listOf, showMessage, clearMessages, markScroll } from './dom.js';
+import { $, $$, esc, fetchList, showMessage, clearMessages, markScroll } from './dom.js';
 import { state, ui } from './state.js';
 import { renderRun } from './run-view.js';
 import { renderSweep, matchSweepMetric } from './sweep-view.js';
@@ -29,17 +29,8 @@ function runWhen(r) {
 
 export async function loadRuns() {
   const box = $('#runs-list');
-  let runs;
-  try {
-    runs = listOf(await getJson('/api/runs'), 'runs');
-  } catch (e) {
-    box.textContent = `Could not load past runs: ${e.message}`;
-    return;
-  }
-  if (!runs.length) {
-    box.innerHTML = '<p class="empty">No runs yet.</p>';
-    return;
-  }
+  const runs = await fetchList(box, '/api/runs', 'runs', 'past runs', 'No runs yet.');
+  if (!runs) return;
   // the open button and the status come first, so a phone sees them
   box.innerHTML = '<table><thead><tr><th scope="col">open</th><th scope="col">status</th><th scope="col">run</th><th scope="col">what</th><th scope="col">when</th></tr></thead><tbody>' +
     runs.map((r) => `<tr><td><button type="button" class="open-run" data-id="${esc(runId(r))}" aria-label="open run ${esc(runId(r))}">open</button></td>` +

@@ -3,9 +3,8 @@
 // past runs, sharing, exports, phone width and projector mode. Prints TAP.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, BIN, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, startServer, stopServer, ndjson, load, waitReady, waitRunDone } from './lib.mjs';
+import { chromium, BIN, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, stopServer, ndjson, load, waitReady, waitRunDone, runSuite } from './lib.mjs';
 
 const TOTAL_LIMIT_MS = 150000;
 const t = tap();
@@ -408,88 +407,56 @@ async function serverGone(page, server) {
 
 // ------------------------------------------------------------------ main
 
-async function main() {
-  fs.mkdirSync(OUT, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipcscope-browser-'));
-  let server = null;
-  let ctx = null;
-  const watchdog = setTimeout(() => {
-    console.log(`not ok ${t.n + 1} - browser tests took longer than ${TOTAL_LIMIT_MS / 1000} s`);
-    cleanup().finally(() => process.exit(1));
-  }, TOTAL_LIMIT_MS);
-  async function cleanup() {
-    if (ctx) await ctx.close().catch(() => {});
-    ctx = null;
-    if (server) await stopServer(server.child);
-    server = null;
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => cleanup().finally(() => process.exit(1)));
-  try {
-    fs.mkdirSync(path.join(tmp, 'results'));
-    server = await startServer(path.join(tmp, 'results'));
-    const { base } = server;
-    ctx = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 720 },
-      acceptDownloads: true,
-      args: CHROMIUM_ARGS,
-    });
-    for (const p of ctx.pages()) await p.close();
-    const consoleErrors = [];
-    const page = await openPage(ctx, `${base}/`, consoleErrors);
-    const first = await page.evaluate(() => ({
-      mechs: [...document.querySelectorAll('input[name="mech"]')].map((c) => c.value),
-      summaries: [...document.querySelectorAll('.mech .summary')].map((s) => s.textContent),
-      system: document.querySelector('#system').textContent,
-    }));
-    const cat = await (await fetch(`${base}/api/mechanisms`)).json();
-    const catList = Array.isArray(cat) ? cat : cat.mechanisms;
-    const shownPairs = first.mechs.map((m, i) => `${m}: ${first.summaries[i]}`).sort();
-    const wantPairs = catList.map((m) => `${m.name}: ${m.summary}`).sort();
-    ok(shownPairs.join('\n') === wantPairs.join('\n'),
-      'the catalogue lists every mechanism with its one-sentence summary', `${first.mechs.join()} / ${first.summaries.join('|').slice(0, 300)}`);
-    ok(/CPU/.test(first.system) && /kernel/.test(first.system) && /clock/.test(first.system) && /cores/.test(first.system),
-      'machine info shows CPU, cores, kernel and clock source', first.system);
-    await page.screenshot({ path: path.join(OUT, 'start-1280.png') });
-    step('start');
+runSuite(t, {
+  name: 'browser', limitMs: TOTAL_LIMIT_MS,
+  open: (tmp) => chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 720 }, acceptDownloads: true, args: CHROMIUM_ARGS,
+  }),
+}, async ({ base, server, browser: ctx }) => {
+  for (const p of ctx.pages()) await p.close();
+  const consoleErrors = [];
+  const page = await openPage(ctx, `${base}/`, consoleErrors);
+  const first = await page.evaluate(() => ({
+    mechs: [...document.querySelectorAll('input[name="mech"]')].map((c) => c.value),
+    summaries: [...document.querySelectorAll('.mech .summary')].map((s) => s.textContent),
+    system: document.querySelector('#system').textContent,
+  }));
+  const cat = await (await fetch(`${base}/api/mechanisms`)).json();
+  const catList = Array.isArray(cat) ? cat : cat.mechanisms;
+  const shownPairs = first.mechs.map((m, i) => `${m}: ${first.summaries[i]}`).sort();
+  const wantPairs = catList.map((m) => `${m.name}: ${m.summary}`).sort();
+  ok(shownPairs.join('\n') === wantPairs.join('\n'),
+    'the catalogue lists every mechanism with its one-sentence summary', `${first.mechs.join()} / ${first.summaries.join('|').slice(0, 300)}`);
+  ok(/CPU/.test(first.system) && /kernel/.test(first.system) && /clock/.test(first.system) && /cores/.test(first.system),
+    'machine info shows CPU, cores, kernel and clock source', first.system);
+  await page.screenshot({ path: path.join(OUT, 'start-1280.png') });
+  step('start');
 
-    const thr = await compareRun(page, base, 'throughput', consoleErrors);
-    step('compareRun');
-    await page.screenshot({ path: path.join(OUT, 'compare-throughput-1280.png') });
-    const lat = await compareRun(page, base, 'latency', consoleErrors);
-    step('latency compare');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(OUT, 'compare-latency-1280.png') });
-    await page.screenshot({ path: path.join(OUT, 'compare-latency-full.png'), fullPage: true });
-    await exportsAndShare(page);
-    step('exportsAndShare');
-    await stopCancels(page, base);
-    step('stopCancels');
-    await badParams(page, base, consoleErrors);
-    step('badParams');
-    await queueAndFull(page, base, consoleErrors);
-    step('queueAndFull');
-    await pastRuns(page, base, thr.ids, thr.summaries);
-    step('pastRuns');
-    await sweepView(page, base);
-    step('sweepView');
-    await demosView(page, base);
-    step('demosView');
-    await layouts(ctx, base, lat.ids[0], consoleErrors);
-    step('layouts');
-    ok(consoleErrors.length === 0, 'no console error on any page', consoleErrors.join('\n'));
-    await serverGone(page, server);
-    step('serverGone');
-  } catch (e) {
-    ok(false, 'browser tests ran to the end', e.stack || e);
-  } finally {
-    clearTimeout(watchdog);
-    await cleanup();
-  }
-  console.log(`1..${t.n}`);
-  process.exit(t.failures ? 1 : 0);
-}
-
-main();
+  const thr = await compareRun(page, base, 'throughput', consoleErrors);
+  step('compareRun');
+  await page.screenshot({ path: path.join(OUT, 'compare-throughput-1280.png') });
+  const lat = await compareRun(page, base, 'latency', consoleErrors);
+  step('latency compare');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(OUT, 'compare-latency-1280.png') });
+  await page.screenshot({ path: path.join(OUT, 'compare-latency-full.png'), fullPage: true });
+  await exportsAndShare(page);
+  step('exportsAndShare');
+  await stopCancels(page, base);
+  step('stopCancels');
+  await badParams(page, base, consoleErrors);
+  step('badParams');
+  await queueAndFull(page, base, consoleErrors);
+  step('queueAndFull');
+  await pastRuns(page, base, thr.ids, thr.summaries);
+  step('pastRuns');
+  await sweepView(page, base);
+  step('sweepView');
+  await demosView(page, base);
+  step('demosView');
+  await layouts(ctx, base, lat.ids[0], consoleErrors);
+  step('layouts');
+  ok(consoleErrors.length === 0, 'no console error on any page', consoleErrors.join('\n'));
+  await serverGone(page, server);
+  step('serverGone');
+});

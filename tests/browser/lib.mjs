@@ -2,6 +2,8 @@
 // 0, headless Debian Chromium through playwright-core, TAP output, and
 // waiting for the page. Not a suite itself (run.sh runs *.test.mjs only).
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,4 +91,40 @@ export async function waitRunDone(page, which = 'run', timeout = 60000) {
     const ms = w === 'sweep' ? s.sweep : [s[w]];
     return !s.busy && ms.length && ms.every((m) => m && m.status !== 'running');
   }, which, { timeout });
+}
+
+// runSuite: a server on port 0 with its own results directory, a browser
+// (or persistent context) from open(tmp), then body({ base, server,
+// browser }) under a watchdog; both are closed and the directory removed
+// on every path, and the TAP plan printed
+export async function runSuite(t, { name, limitMs, open }, body) {
+  fs.mkdirSync(OUT, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `ipcscope-${name}-`));
+  let server = null;
+  let browser = null;
+  async function cleanup() {
+    if (browser) await browser.close().catch(() => {});
+    browser = null;
+    if (server) await stopServer(server.child);
+    server = null;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const watchdog = setTimeout(() => {
+    console.log(`not ok ${t.n + 1} - ${name} tests took longer than ${limitMs / 1000} s`);
+    cleanup().finally(() => process.exit(1));
+  }, limitMs);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => cleanup().finally(() => process.exit(1)));
+  try {
+    fs.mkdirSync(path.join(tmp, 'results'));
+    server = await startServer(path.join(tmp, 'results'));
+    browser = await open(tmp);
+    await body({ base: server.base, server, browser });
+  } catch (e) {
+    t.ok(false, `${name} tests ran to the end`, e.stack || e);
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+  console.log(`1..${t.n}`);
+  process.exit(t.failures ? 1 : 0);
 }

@@ -5,9 +5,8 @@
 // number, the PNG export carries a title, the phone scrolls to results, and
 // axe-core finds nothing serious or critical. Prints TAP.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, top, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, startServer, stopServer, load, waitRunDone } from './lib.mjs';
+import { chromium, top, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, load, waitRunDone, runSuite } from './lib.mjs';
 
 const TOTAL_LIMIT_MS = 150000;
 const SIZES = [[1024, 768], [1280, 800], [1920, 1080]];
@@ -282,51 +281,23 @@ async function phone(ctx, base) {
 
 // ------------------------------------------------------------------ main
 
-async function main() {
-  fs.mkdirSync(OUT, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipcscope-layout-'));
-  let server = null;
-  let browser = null;
-  const watchdog = setTimeout(() => {
-    console.log(`not ok ${t.n + 1} - layout tests took longer than ${TOTAL_LIMIT_MS / 1000} s`);
-    cleanup().finally(() => process.exit(1));
-  }, TOTAL_LIMIT_MS);
-  async function cleanup() {
-    if (browser) await browser.close().catch(() => {});
-    browser = null;
-    if (server) await stopServer(server.child);
-    server = null;
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => cleanup().finally(() => process.exit(1)));
-  try {
-    fs.mkdirSync(path.join(tmp, 'results'));
-    server = await startServer(path.join(tmp, 'results'));
-    const { base } = server;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const errors = [];
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    ctx.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    ctx.on('weberror', (e) => errors.push(`pageerror: ${e.error().message}`));
-    await freshRun(browser, base);
-    step('fresh page');
-    await projector(ctx, base);
-    step('projector');
-    await demoProjector(ctx, base);
-    step('demo in projector mode');
-    await pngAndSweep(ctx, base);
-    step('png and sweep');
-    await phone(ctx, base);
-    step('phone');
-    ok(errors.length === 0, 'no console error (the CSP refused nothing)', errors.join('\n'));
-  } catch (e) {
-    ok(false, 'layout tests ran to the end', e.stack || e);
-  } finally {
-    clearTimeout(watchdog);
-    await cleanup();
-  }
-  console.log(`1..${t.n}`);
-  process.exit(t.failures ? 1 : 0);
-}
-
-main();
+runSuite(t, {
+  name: 'layout', limitMs: TOTAL_LIMIT_MS,
+  open: () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
+}, async ({ base, browser }) => {
+  const errors = [];
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  ctx.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  ctx.on('weberror', (e) => errors.push(`pageerror: ${e.error().message}`));
+  await freshRun(browser, base);
+  step('fresh page');
+  await projector(ctx, base);
+  step('projector');
+  await demoProjector(ctx, base);
+  step('demo in projector mode');
+  await pngAndSweep(ctx, base);
+  step('png and sweep');
+  await phone(ctx, base);
+  step('phone');
+  ok(errors.length === 0, 'no console error (the CSP refused nothing)', errors.join('\n'));
+});
