@@ -95,7 +95,7 @@ export class RunModel {
   on_progress(o) {
     const repDone = typeof o.rep_done === 'number' ? o.rep_done : o.done;
     this.current = { mechanism: o.mechanism, label: labelOf(o) };
-    this.entry(labelOf(o)).progress = { rep: o.rep, reps: o.reps, done: repDone, size: o.size };
+    this.entry(labelOf(o)).progress = { rep: o.rep, reps: o.reps, done: repDone, size: o.size, step: o.step_index, steps: o.steps };
     if (typeof o.rep_done === 'number' && typeof o.done === 'number') this.runDone = o.done;
   }
 
@@ -178,6 +178,11 @@ export class RunModel {
   progressOf(name) {
     const e = this.mechs.get(name);
     const p = e && e.progress;
+    if (p && !p.reps && typeof p.done === 'number') {     // a demo's step: its own fraction
+      const frac = Math.min(1, Math.max(0, p.done));
+      const which = p.step && p.steps ? `step ${p.step}/${p.steps}` : 'step';
+      return { frac, label: frac >= 1 ? `${which} done` : `${which}: ${Math.round(100 * frac)} %` };
+    }
     if (!p || !p.reps) return { frac: 0, label: 'waiting' };
     const done = Math.min(1, Math.max(0, p.done || 0));
     const frac = p.done >= 1 ? p.rep / p.reps : (p.rep - 1 + done) / p.reps;

@@ -67,17 +67,21 @@ function leadWith(model) {
 // by other processes, a platform that moved, an interval left wide
 export function trustNote(model) {
   if (!model) return '';
-  const parts = [];
   const disturbed = [];
+  const moved = [];
+  const loose = [];
   for (const n of model.order) {
     const s = model.mechs.get(n).summaries.at(-1);
     if (!s) continue;
     const reps = s.reps_used || s.reps;
     if (Array.isArray(s.disturbed_reps) && s.disturbed_reps.length) disturbed.push(`${n} ${s.disturbed_reps.length} of ${reps}`);
-    if (s.platform_moved) parts.push(`The platform moved during ${n} (the cache-line round trip between its CPUs changed): its reps ran on different hardware placements.`);
-    if (s.ci_reached === false && model.status !== 'running' && s.median_ci !== undefined) parts.push(`${n} stopped at ${reps} reps before its median's interval was as tight as asked.`);
+    if (s.platform_moved) moved.push(n);
+    if (s.ci_reached === false && model.status !== 'running') loose.push(`${n} (${reps})`);
   }
-  if (disturbed.length) parts.unshift(`Reps disturbed by other processes on the run's CPUs: ${disturbed.join(', ')}.`);
+  const parts = [];
+  if (disturbed.length) parts.push(`Reps disturbed by other processes on the run's CPUs: ${disturbed.join(', ')}.`);
+  if (moved.length) parts.push(`The platform moved during ${moved.join(', ')}: the cache-line round trip between the CPUs changed, so reps ran on different placements.`);
+  if (loose.length) parts.push(`Out of reps before the median's interval was as tight as asked: ${loose.join(', ')}.`);
   return parts.join(' ');
 }
 

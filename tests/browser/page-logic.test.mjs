@@ -167,6 +167,10 @@ function runModel() {
   d2.add({ type: 'summary', run: 'r3', mechanism: 'pipe', msgs_per_s: { median: 1, min: 1, max: 1 }, lesson: 'a lesson inside the summary' });
   ok(d2.lesson === 'a lesson inside the summary', 'a lesson carried by a summary is shown too');
 
+  const ex = new model.RunModel('demo');
+  ex.add({ type: 'progress', run: 'r5', step: 'atomics', label: 'atomics', step_index: 2, steps: 4, step_done: 0.5, rep_done: 0.5, done: 0.375 });
+  ok(ex.progressOf('atomics').label === 'step 2/4: 50 %' && ex.progressOf('atomics').frac === 0.5 && ex.runDone === 0.375,
+    "a demo's step shows which step runs and how far it is", JSON.stringify(ex.progressOf('atomics')));
   const sw = new model.RunModel('sweep');
   for (const size of [4096, 64]) sw.add({ type: 'summary', mechanism: 'pipe', size, msgs_per_s: { median: size, min: size, max: size } });
   ok(sw.sizes().join() === '64,4096' && sw.figure('pipe', 'msgs_per_s', 4096).median === 4096, 'sweep figures per size');
