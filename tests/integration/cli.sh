@@ -191,7 +191,7 @@ const checks = {
     // the names the text list prints: the registry walked by another path
     const names = fs.readFileSync(arg, 'utf8').split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(/\s+/)[0]);
     need(names.length > 0 && names.length === cat.length, `${names.length} names in the text list, ${cat.length} in json`);
-    const fams = ['shared-memory', 'kernel-stream', 'kernel-message', 'notification', 'baseline'];
+    const fams = ['shared-memory', 'kernel-stream', 'kernel-message', 'notification', 'baseline', 'library'];
     for (const n of names) need(cat.some((m) => m.name === n), `${n} missing`);
     for (const m of cat) {
       fields(m, ['name', 'family', 'summary', 'modes', 'sizes', 'options', 'copies', 'cleanup'], m.name);

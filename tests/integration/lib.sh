@@ -22,6 +22,8 @@ leftovers() {
 	ls -d "${TMPDIR:-/tmp}"/ipcscope-* 2>/dev/null
 	ipcs -q 2>/dev/null | awk 'NR>3 && $1 ~ /^0x/ && $2 != "" {print "sysv-mq " $2}'
 	pgrep -f "$IPCSCOPE (bench|compare|sweep|demo)" 2>/dev/null | grep -v "^$$\$"
+	# helpers a mechanism started (a bus daemon, node) name the run's dir
+	pgrep -af "${TMPDIR:-/tmp}/ipcscope-[0-9]+-" 2>/dev/null | sed 's/^/helper /'
 	return 0
 }
 

@@ -23,6 +23,8 @@ left_by() {
 	local pid=$1 before=$2 new
 	ls /dev/shm /dev/mqueue 2>/dev/null | grep "ipcscope-$pid-"
 	ls -d "${TMPDIR:-/tmp}/ipcscope-$pid-"* 2>/dev/null
+	# a bus daemon or node process started for the run names its directory
+	pgrep -af "/ipcscope-$pid-" 2>/dev/null
 	new=$(comm -13 <(echo "$before") <(sysv_ids))
 	[ -z "$new" ] && return 0
 	sleep 1
@@ -39,13 +41,13 @@ alive() {
 	return 1
 }
 
-# wait_running PID OUT: waits (up to 20 s) until the run measures, i.e. it
-# printed a progress line and both workers exist
+# wait_running PID OUT [N]: waits (up to 20 s) until the run measures, i.e.
+# it printed a progress line and N (2) processes of it exist
 wait_running() {
-	local pid=$1 out=$2 i
+	local pid=$1 out=$2 want=${3:-2} i
 	for i in $(seq 200); do
 		if grep -q '"type":"progress"' "$out" 2>/dev/null &&
-		   [ "$(children "$pid" | wc -l)" -ge 2 ]; then
+		   [ "$(children "$pid" | wc -l)" -ge "$want" ]; then
 			return 0
 		fi
 		kill -0 "$pid" 2>/dev/null || return 1
@@ -111,18 +113,19 @@ fault() {
 # and the next run must sweep what it left (a System V queue has no name:
 # only the note of its id in the run directory finds it)
 kill_run() {
-	local mech=$1 pid workers before left i
+	local mech=$1 want=${2:-2} pid workers before left i
 	local out=$work/$mech-run.ndjson
 	before=$(sysv_ids)
 	"$IPCSCOPE" bench "$mech" --duration 5 --reps 1 --format ndjson >"$out" 2>/dev/null &
 	pid=$!
-	if ! wait_running "$pid" "$out"; then
+	if ! wait_running "$pid" "$out" "$want"; then
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		tap 1 "$mech: bench started measuring"
 		return
 	fi
-	workers=$(children "$pid")
+	# the workers and what they started (a node pair)
+	workers="$(children "$pid") $(for w in $(children "$pid"); do pgrep -P "$w"; done)"
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	for i in $(seq 50); do
@@ -146,5 +149,10 @@ fault tcp sender
 fault signal receiver
 kill_run sysv-mq
 kill_run fifo
+# library mechanisms: a bus daemon (the run's first child) and a node pair
+# (one worker runs them) must go with the run too
+fault dbus sender
+kill_run dbus 3
+kill_run node 1
 
 tap_done
