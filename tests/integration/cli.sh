@@ -319,12 +319,12 @@ for cmd in bench compare sweep list sysinfo; do
 	tap "$([ $rc -eq 0 ] && [ -s "$work/help" ]; echo $?)" "$cmd --help exits 0 with text (got $rc)"
 done
 
-# limits: "name min max modes variants" per mechanism, from the catalogue
+# limits: "name min max modes family variants" per mechanism, from the catalogue
 # itself; variants: each non-default value of each option ("sync=sem ...")
 node -e '
 for (const m of JSON.parse(require("fs").readFileSync(0, "utf8"))) {
   const v = m.options.flatMap((o) => o.values.slice(1).map((x) => `${o.name}=${x}`));
-  console.log(m.name, m.sizes.min, m.sizes.max, m.modes.join(","), v.join(" "));
+  console.log(m.name, m.sizes.min, m.sizes.max, m.modes.join(","), m.family, v.join(" "));
 }' <"$work/out.1" >"$work/limits"
 
 section_time
@@ -335,18 +335,21 @@ if [ "$asan" = 1 ]; then
 	# the sanitizer build is slower; the same paths at fewer sizes
 	sizes="1 1048576"
 fi
-while read -r name min max modes variants; do
+while read -r name min max modes family variants; do
 	ran=0
 	for size in $sizes; do
 		[ "$size" -lt "$min" ] || [ "$size" -gt "$max" ] && continue
 		for mode in throughput latency; do
 			[[ ",$modes," == *",$mode,"* ]] || continue
 			n=$count
+			w=$((n / 100 > 100 ? n / 100 : 100))
 			# sanitizers make every byte checked cost more
 			[ "$asan" = 1 ] && [ "$size" -ge 1048576 ] && n=20
+			# a library layer serializes each MiB (node's JSON: ~45 ms)
+			[ "$family" = library ] && [ "$size" -ge 1048576 ] && n=20 w=10
 			run_json "$name $mode size $size verified" bench "$mode,$size,$n" \
 				bench "$name" --mode "$mode" --size "$size" --verify 1 --reps 1 \
-				--count "$n" --format ndjson
+				--count "$n" --warmup "$w" --format ndjson
 			ran=1
 		done
 	done
