@@ -4,8 +4,9 @@ PORT     ?= 8080
 OPT      ?= -O2
 CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iobj/gen
 # libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_load.c),
-# so the run processes it spawns start without loading the HTTP/TLS stack
-LDLIBS   := -lcjson -lprotobuf-c -lzmq -ldbus-1 -lrt -lm -ldl -pthread
+# so the run processes it spawns start without loading the HTTP/TLS stack;
+# libzmq and libdbus-1 neither: their mechanisms open them (workers/mech/dynlib.c)
+LDLIBS   := -lcjson -lprotobuf-c -lrt -lm -ldl -pthread
 # read when the rule runs, after scripts/deps.sh installed pkg-config
 DBUS_CFLAGS = $(shell pkg-config --cflags dbus-1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -62,7 +63,8 @@ obj/%.o: %.c | obj/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-obj/workers/mech/dbus.o obj-asan/workers/mech/dbus.o: CFLAGS += $(DBUS_CFLAGS)
+obj/workers/mech/dbus.o obj-asan/workers/mech/dbus.o obj/workers/mech/dbus_load.o \
+obj-asan/workers/mech/dbus_load.o: CFLAGS += $(DBUS_CFLAGS)
 # node.c carries node.js (.incbin)
 obj/workers/mech/node.o obj-asan/workers/mech/node.o: workers/mech/node.js
 

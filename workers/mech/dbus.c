@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../mech.h"
+#include "dbus_load.h"
 #include "io.h"
 #include "spawn.h"
 
@@ -121,8 +122,8 @@ static int dbus_create(struct mech *m)
 		return -ENOMEM;
 	m->priv = p;
 	p->window = dbus_window(m->msg_size);
-	if ((rc = dbus_paths(m, p)) < 0 || (rc = dbus_write_conf(p)) < 0 ||
-	    (rc = dbus_start_daemon(p, m->tmpdir)) < 0)
+	if ((rc = dbus_load()) < 0 || (rc = dbus_paths(m, p)) < 0 ||
+	    (rc = dbus_write_conf(p)) < 0 || (rc = dbus_start_daemon(p, m->tmpdir)) < 0)
 		return rc;
 	m->broker_pid = p->daemon;
 	mech_granted_add(m, "bus_max_message_bytes", DBUS_MAXIMUM_MESSAGE_LENGTH);

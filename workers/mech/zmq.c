@@ -12,6 +12,7 @@
 #include "../mech.h"
 #include "io.h"
 #include "sockpair.h"
+#include "zmq_load.h"
 
 #define ZMQ_HWM_DEFAULT 1000              /* libzmq's own default, in messages */
 #define ZMQ_QUEUE_BYTES ((size_t)64 << 20) /* what one side's queue may hold */
@@ -149,6 +150,8 @@ static int zmq_open(struct mech *m, enum mech_role role)
 	struct zmq_priv *p = m->priv;
 	int rc;
 
+	if ((rc = zmq_load()) < 0)
+		return rc;
 	if (!(p->ctx = zmq_ctx_new()))
 		return -zmq_errno();
 	if (!(p->sock = zmq_socket(p->ctx, zmq_socket_type(m, role))))

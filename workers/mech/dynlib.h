@@ -1,0 +1,30 @@
+/* dynlib.h -- a library a mechanism opens when it first runs (dlopen), not when ipcscope starts */
+#ifndef IPCSCOPE_DYNLIB_H
+#define IPCSCOPE_DYNLIB_H
+
+#include <pthread.h>
+
+/*
+ * Linking libzmq, libdbus-1 or gRPC would make every ipcscope process load
+ * them (gRPC alone brings some fifty libraries) before it prints a line.
+ * Each such mechanism instead defines the entry points it calls as small
+ * forwarders (zmq_load.c, dbus_load.c, ...) and opens the library here the
+ * first time its create() or open() runs.
+ */
+struct dynlib {
+	const char *soname;            /* "libzmq.so.5" */
+	const char *const *names;      /* entry points, NULL-terminated */
+	void **const *slots;           /* where each one goes, same order */
+	pthread_once_t once;
+	int rc;                        /* 0 loaded, -ENOENT missing */
+};
+
+#define DYNLIB_INIT(so, n, s) { .soname = (so), .names = (n), .slots = (s), \
+				.once = PTHREAD_ONCE_INIT }
+
+/* dynlib_load: opens l (once per process) and resolves every entry point;
+   0, or -ENOENT when the library or one of them is missing (the reason is
+   printed once on stderr) */
+int dynlib_load(struct dynlib *l);
+
+#endif
