@@ -56,27 +56,7 @@
 	X(dbus_bool_t, dbus_message_get_args_valist, (DBusMessage *m, DBusError *e, int t, \
 	  va_list ap), (m, e, t, ap))
 
-#define DECLARE(ret, name, params, args) static ret (*p_##name) params;
-DBUS_FUNCS(DECLARE)
-#undef DECLARE
-
-#define NAME(ret, name, params, args) #name,
-static const char *const names[] = { DBUS_FUNCS(NAME) NULL };
-#undef NAME
-#define SLOT(ret, name, params, args) (void **)&p_##name,
-static void **const slots[] = { DBUS_FUNCS(SLOT) NULL };
-#undef SLOT
-
-static struct dynlib lib = DYNLIB_INIT("libdbus-1.so.3", names, slots);
-
-int dbus_load(void)
-{
-	return dynlib_load(&lib);
-}
-
-#define FORWARD(ret, name, params, args) ret name params { return p_##name args; }
-DBUS_FUNCS(FORWARD)
-#undef FORWARD
+DYNLIB_FORWARDERS(DBUS_FUNCS, "libdbus-1.so.3", dbus_load)
 
 /* the two variadic calls dbus.c makes, through their va_list forms */
 dbus_bool_t dbus_message_append_args(DBusMessage *m, int first, ...)

@@ -27,4 +27,22 @@ struct dynlib {
    printed once on stderr) */
 int dynlib_load(struct dynlib *l);
 
+/*
+ * DYNLIB_FORWARDERS(FUNCS, soname, loader): for an X-macro table FUNCS of
+ * X(return type, name, parameters, arguments), a pointer p_<name> per entry
+ * point, `int loader(void)` that opens soname and fills them, and a
+ * forwarder <name> per entry point that calls through its pointer.
+ */
+#define DYNLIB_DECLARE_(ret, name, params, args) static ret (*p_##name) params;
+#define DYNLIB_NAME_(ret, name, params, args) #name,
+#define DYNLIB_SLOT_(ret, name, params, args) (void **)&p_##name,
+#define DYNLIB_FORWARD_(ret, name, params, args) ret name params { return p_##name args; }
+#define DYNLIB_FORWARDERS(FUNCS, soname, loader) \
+	FUNCS(DYNLIB_DECLARE_) \
+	static const char *const dynlib_names_[] = { FUNCS(DYNLIB_NAME_) NULL }; \
+	static void **const dynlib_slots_[] = { FUNCS(DYNLIB_SLOT_) NULL }; \
+	static struct dynlib dynlib_lib_ = DYNLIB_INIT(soname, dynlib_names_, dynlib_slots_); \
+	int loader(void) { return dynlib_load(&dynlib_lib_); } \
+	FUNCS(DYNLIB_FORWARD_)
+
 #endif

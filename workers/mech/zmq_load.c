@@ -17,24 +17,4 @@
 	X(int, zmq_recv, (void *s, void *b, size_t n, int f), (s, b, n, f)) \
 	X(int, zmq_errno, (void), ())
 
-#define DECLARE(ret, name, params, args) static ret (*p_##name) params;
-ZMQ_FUNCS(DECLARE)
-#undef DECLARE
-
-#define NAME(ret, name, params, args) #name,
-static const char *const names[] = { ZMQ_FUNCS(NAME) NULL };
-#undef NAME
-#define SLOT(ret, name, params, args) (void **)&p_##name,
-static void **const slots[] = { ZMQ_FUNCS(SLOT) NULL };
-#undef SLOT
-
-static struct dynlib lib = DYNLIB_INIT("libzmq.so.5", names, slots);
-
-int zmq_load(void)
-{
-	return dynlib_load(&lib);
-}
-
-#define FORWARD(ret, name, params, args) ret name params { return p_##name args; }
-ZMQ_FUNCS(FORWARD)
-#undef FORWARD
+DYNLIB_FORWARDERS(ZMQ_FUNCS, "libzmq.so.5", zmq_load)
