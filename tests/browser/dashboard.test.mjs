@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, BIN, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, stopServer, ndjson, load, waitReady, waitRunDone, runSuite } from './lib.mjs';
 
-const TOTAL_LIMIT_MS = 150000;
+const TOTAL_LIMIT_MS = 240000;
 const t = tap();
 const ok = t.ok;
 const step = t.step;
@@ -328,7 +328,7 @@ async function demosView(page, base) {
   if (!list.length) return;
   // run the first demo: its chart fills in and its lesson is shown in large text
   await page.click('.demo-run');
-  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: 40000 });
+  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: 100000 });
   const got = await page.evaluate(() => ({
     status: window.ipcscope.state.demo.status,
     run: window.ipcscope.state.demo.runIds[0],

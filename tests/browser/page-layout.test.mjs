@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, top, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, load, waitRunDone, runSuite } from './lib.mjs';
 
-const TOTAL_LIMIT_MS = 150000;
+const TOTAL_LIMIT_MS = 240000;
 const SIZES = [[1024, 768], [1280, 800], [1920, 1080]];
 const PHONE = [390, 844];
 const CLASSIC = ['shm', 'pipe', 'unix', 'tcp'];
@@ -16,6 +16,7 @@ const AXE = fs.readFileSync(path.join(top, 'web/node_modules/axe-core/axe.min.js
 // "756655 messages/s", "7.85e+03 ms", "0.123456": what people should never read
 const UNFORMATTED = /\d{5,}|\d(\.\d+)?e[+-]?\d|\.\d{4,}/i;
 const SETTLE_MS = 200;
+const DEMO_WAIT_MS = 100000;      // a demo's defaults on a 2-core machine other suites also load
 
 const t = tap();
 const { ok, step } = t;
@@ -203,7 +204,7 @@ async function demoProjector(ctx, base) {
   await load(page, `${base}/#view=demos`);
   await page.waitForSelector('.demo-run', { timeout: 5000 });
   await page.click('.demo-run');
-  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: 40000 });
+  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: DEMO_WAIT_MS });
   for (const [w, h] of SIZES) {
     await page.setViewportSize({ width: w, height: h });
     await sleep(SETTLE_MS);
