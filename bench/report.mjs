@@ -53,7 +53,7 @@ const THR = { op: '>=', target: 0.9 };
 const LAT = { op: '<=', target: 1.1 };
 const CEIL = { op: '>=', target: 0.5, kind: 'ceil' };
 
-const STABLE = 'ipcscope compare (all fourteen mechanisms, the defaults: ci=5, at most 7 reps of 0.1 s)';
+const STABLE = 'ipcscope compare (every mechanism, the defaults: ci=5, at most 7 reps of 0.1 s)';
 
 const ROWS = [
   { group: 'pipe_rtt', id: 'pipe_rtt_same_perf', label: 'pipe RTT mean, pin=same / perf sched pipe', unit: 'ns', ...LAT,

@@ -230,13 +230,15 @@ g_api() {
 
 # The headline: four mechanisms, 100 000 x 64 B each, exactly as a user
 # types it, timed end to end (process start to exit).
-# One default compare of every mechanism: how tight its answers get (the
+# One default compare of every mechanism (no list): how tight its answers get (the
 # median's 95 % interval), how many reps were flagged, and how long it takes.
 g_stability() {
 	local t0 t1
 	t0=$(date +%s%N)
+	# a mechanism that fails is logged; the others' figures and the wall
+	# time still count
 	timeout -k 5 300 "$IPC" compare --format ndjson >"$RAW/stability.ipc.1" 2>"$RAW/stability.err" ||
-		{ log "default compare failed: $(tail -c 300 "$RAW/stability.err")"; return; }
+		log "default compare ended in error: $(grep -h '"type":"error"' "$RAW/stability.ipc.1" | head -c 300)"
 	t1=$(date +%s%N)
 	echo "$(((t1 - t0) / 1000))e-6" >"$RAW/stability.wall.1"
 }

@@ -17,8 +17,8 @@
 #define PARAMS_REPS_MAX 100
 #define PARAMS_DEFAULT_DURATION 0.25       /* seconds per rep when no count */
 /* compare and demos add reps until the median is tight: by default to
-   within +-5 %, at most 7 reps of 0.1 s, so that a compare of all fourteen
-   mechanisms takes about 15-20 s on a busy 2-core VM */
+   within +-5 %, at most 7 reps of 0.1 s: a compare of the fifteen kernel
+   and shared-memory mechanisms took 17 s on the 2-core VM at load 13 */
 #define PARAMS_CI_DEFAULT 5.0
 #define PARAMS_CI_MAX 100.0
 #define PARAMS_CI_MIN 0.1
