@@ -38,7 +38,7 @@ export async function loadDemos() {
   const box = $('#demo-list');
   const demos = await fetchList(box, '/api/demos', 'demos', 'the demos', 'No demos yet: this server offers none.');
   if (!demos) return;
-  box.innerHTML = demos.map((d, i) => `<article class="demo"><h3>${esc(d.title || d.name)}</h3>` +
+  box.innerHTML = demos.map((d, i) => `<article class="demo"><h2>${esc(d.title || d.name)}</h2>` +
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
     (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
     (d.defaults || d.params ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +

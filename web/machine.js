@@ -83,7 +83,7 @@ function renderCatalogue(list) {
   let i = 0;
   for (const [fam, ms] of byFamily) {
     const id = `fam-${i++}`;
-    html.push(`<div class="family" role="group" aria-labelledby="${id}"><h3 id="${id}">${esc(fam)}</h3>${ms.map(mechHtml).join('')}</div>`);
+    html.push(`<div class="family" role="group" aria-labelledby="${id}"><h2 id="${id}">${esc(fam)}</h2>${ms.map(mechHtml).join('')}</div>`);
   }
   $('#mechlist').innerHTML = html.join('') || 'the server lists no mechanisms';
   const boxes = $$('#mechlist input');

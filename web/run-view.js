@@ -165,7 +165,7 @@ export function renderComparison(model, box = $('#comparison')) {
   const higher = c.higher_is_better === undefined ? m.higher : c.higher_is_better !== false;
   const mm = { ...m, higher };
   const rows = c.rows.map((r) => comparisonRow(r, mm, c)).join('');
-  box.innerHTML = `<h3>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h3>` +
+  box.innerHTML = `<h2>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h2>` +
     scrollTable(`<table><thead><tr><th scope="col">mechanism</th><th scope="col">size</th><th scope="col">median ${esc(m.name)}</th>` +
     `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`) +
     notesHtml(model);

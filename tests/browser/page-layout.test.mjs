@@ -86,7 +86,7 @@ function chartTexts(page) {
       }
       if (ch.legend && ch.legend.legendItems) out.push(...ch.legend.legendItems.map((i) => i.text));
     }
-    for (const e of document.querySelectorAll('#status, #sweep-status, #demo-status, .plabel, td, th, caption, .comparison h3')) out.push(e.textContent);
+    for (const e of document.querySelectorAll('#status, #sweep-status, #demo-status, .plabel, td, th, caption, .comparison h2')) out.push(e.textContent);
     return out.filter(Boolean);
   });
 }
@@ -212,6 +212,7 @@ async function demoProjector(ctx, base) {
     await page.screenshot({ path: path.join(OUT, `projector-demo-${w}.png`) });
   }
   await checkNumbers(page, 'demo');
+  await axeCheck(page, 'a demo in projector mode');
   // the lesson's text is the server's: said here, checked by the demo suites
   const lesson = await page.textContent('#demo-lesson');
   if (UNFORMATTED.test(lesson)) console.log(`# the server's lesson quotes an unformatted number: ${lesson}`);
