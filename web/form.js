@@ -27,6 +27,9 @@ export function readForm(form) {
     reps: f.reps.value.trim(),
     warmup: f.warmup.value.trim(),
     pin: f.pin.value.trim(),
+    ci: f.ci.value.trim(),
+    peer: f.peer.value.trim(),
+    token: f.token.value.trim(),
     options: Object.fromEntries([...form.querySelectorAll('label[data-option] select')].map((s) => [s.name, s.value])),
     verify: f.verify.checked,
   };
@@ -39,7 +42,7 @@ export function writeForm(form, p) {
     const want = new Set(p.mechanisms.split(',').filter(Boolean));
     form.querySelectorAll('input[name="mech"]').forEach((c) => { c.checked = want.has(c.value); });
   }
-  for (const k of ['mode', 'size', 'sizes', 'reps', 'warmup', 'pin']) {
+  for (const k of ['mode', 'size', 'sizes', 'reps', 'warmup', 'pin', 'ci', 'peer']) {
     if (p[k] !== undefined) f[k].value = p[k];
   }
   form.querySelectorAll('label[data-option] select').forEach((s) => { if (p[s.name] !== undefined) s.value = p[s.name]; });
@@ -167,6 +170,34 @@ function checkOptions(p, catalogue, errs) {
   }
 }
 
+const CI_MIN = 0.1;
+const CI_MAX = 100;
+const PEER_HOST_MAX = 253;
+const PORT_MAX = 65535;
+const TOKEN_RE = /^[A-Za-z0-9_-]{8,64}$/;
+
+// checkCi: the interval target, 0 (off) or CI_MIN..CI_MAX percent; empty is the server's default
+function checkCi(p, errs) {
+  if (p.ci === undefined || p.ci === '') return;
+  const ok = /^(\d{1,6}(\.\d{0,6})?|\.\d{1,6})$/.test(p.ci) && (Number(p.ci) === 0 || (Number(p.ci) >= CI_MIN && Number(p.ci) <= CI_MAX));
+  if (!ok) errs.push({ field: 'ci', message: `ci: expected 0 (off) or the percent the median must be within, ${CI_MIN}..${CI_MAX}` });
+}
+
+// checkPeer: HOST:PORT and a token together, and only mechanisms that cross hosts
+function checkPeer(p, catalogue, errs) {
+  if (!p.peer && !p.token) return;
+  if (p.peer) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/.exec(p.peer);
+    if (!m || m[1].length > PEER_HOST_MAX || Number(m[2]) < 1 || Number(m[2]) > PORT_MAX) {
+      errs.push({ field: 'peer', message: `peer: expected HOST:PORT (an IPv4 address or host name, a port 1..${PORT_MAX})` });
+    }
+  } else errs.push({ field: 'peer', message: 'peer: a token is for a run against a peer: give HOST:PORT too' });
+  if (!p.token) errs.push({ field: 'token', message: "token: give the token 'ipcscope peer' printed" });
+  else if (!TOKEN_RE.test(p.token)) errs.push({ field: 'token', message: 'token: expected 8..64 letters, digits, - or _' });
+  const local = p.mechanisms.filter((m) => catalogue.get(m) && catalogue.get(m).cross_host === false);
+  if (local.length) errs.push({ field: 'peer', message: `peer: ${local.join(', ')} cannot cross hosts` });
+}
+
 // validate: list of {field, message} for what the server would refuse
 export function validate(p, view, catalogue, ncpu) {
   const errs = [];
@@ -186,6 +217,8 @@ export function validate(p, view, catalogue, ncpu) {
   if (p.warmup !== '' && !checkInt(p.warmup, 0, COUNT_MAX)) errs.push({ field: 'warmup', message: `warmup: expected 0..${COUNT_MAX} or empty` });
   checkPin(p, ncpu, errs);
   checkOptions(p, catalogue, errs);
+  checkCi(p, errs);
+  checkPeer(p, catalogue, errs);
   return errs;
 }
 
@@ -200,6 +233,9 @@ export function queryParams(p, view) {
   q.push(['reps', p.reps]);
   if (p.warmup !== '') q.push(['warmup', p.warmup]);
   if (p.pin !== 'split') q.push(['pin', p.pin]);
+  if (p.ci) q.push(['ci', p.ci]);
+  if (p.peer) q.push(['peer', p.peer]);
+  if (p.token) q.push(['token', p.token]);
   for (const [name, value] of Object.entries(p.options || {})) if (value) q.push([name, value]);
   if (!p.verify) q.push(['verify', '0']);
   return q;
@@ -237,8 +273,9 @@ export function curlCommand(p, view, origin) {
 }
 
 // shareHash: the URL fragment that restores the form (and names the view)
+// (a peer's token is a secret: it never goes into the page's address)
 export function shareHash(p, view, runId) {
-  const pairs = [['view', view], ['mechanisms', p.mechanisms.join(',')], ...queryParams(p, view)];
+  const pairs = [['view', view], ['mechanisms', p.mechanisms.join(',')], ...queryParams(p, view).filter(([k]) => k !== 'token')];
   if (view === 'sweep' && p.size !== '') pairs.push(['size', p.size]);
   if (view !== 'sweep' && p.sizes) pairs.push(['sizes', p.sizes]);
   if (runId) pairs.push(['run', runId]);

@@ -44,7 +44,7 @@ const ncpu = (() => {
 
 function params(over) {
   return { mechanisms: ['pipe'], mode: 'throughput', size: '', sizes: '', amount: 'auto', count: '', duration: '',
-    reps: '5', warmup: '', pin: 'split', options: {}, verify: true, ...over };
+    reps: '5', warmup: '', pin: 'split', ci: '', peer: '', token: '', options: {}, verify: true, ...over };
 }
 
 // serverAccepts: does `ipcscope bench` take --name value? A second,
@@ -63,6 +63,7 @@ const CASES = {
   count: ['1', '1000000000', '0', '1000000001', '10.5', 'abc', '-3', '1e6'],
   duration: ['0.01', '60', '2', '0.5', '0.009', '60.1', '1e1', '-1', 'abc', '0'],
   reps: ['1', '100', '0', '101', '2x', '-1'],
+  ci: ['5', '0', '0.1', '100', '2.5', '100.1', '0.05', '-1', 'abc', '5%'],
   warmup: ['0', '1000000000', '1000000001', '-5', 'x'],
   pin: ['split', 'same', 'none', '0,0', `0,${ncpu - 1}`, `0,${ncpu}`, '7,9999', '0,', 'a,b', '0,1,2', ',', 'SPLIT'],
 };
@@ -85,6 +86,17 @@ function parity() {
     }
     ok(bad.length === 0, `the form accepts exactly the ${name} values ipcscope accepts (${values.length} cases)`, bad.join('\n'));
   }
+}
+
+function peerChecks() {
+  const bad = (over) => form.validate(params(over), 'run', catalogue, ncpu).map((e) => e.field);
+  ok(bad({ mechanisms: ['pipe'], peer: '10.0.0.2:7000', token: 'abcdefgh12' }).length === 0 &&
+    bad({ peer: '10.0.0.2:7000' }).includes('token') && bad({ token: 'abcdefgh12' }).includes('peer') &&
+    bad({ peer: 'host:70000', token: 'abcdefgh12' }).includes('peer') && bad({ peer: 'h:1', token: 'short' }).includes('token'),
+  'peer and token go together, HOST:PORT and 8..64 token characters');
+  const p = params({ peer: '10.0.0.2:7000', token: 'abcdefgh12' });
+  ok(form.apiUrls(p, 'run')[0].includes('token=abcdefgh12') && !form.shareHash(p, 'run').includes('token'),
+    "the token goes to the server but never into the page's address", form.shareHash(p, 'run'));
 }
 
 function crossChecks() {
@@ -214,6 +226,7 @@ try {
   pageFigures();
   parity();
   crossChecks();
+  peerChecks();
   commands();
   runModel();
 } catch (e) {
