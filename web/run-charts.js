@@ -52,10 +52,11 @@ export function cpuData(model) {
 
 // throughputSpec: bars of the chosen rate per mechanism, whiskers min–max
 export function throughputSpec(model, opts, th) {
-  const m = metricInfo(opts.metric);
+  const roundTrips = model.mode === 'latency' && opts.metric === 'msgs_per_s';
+  const m = roundTrips ? { ...metricInfo(opts.metric), name: 'round trips/s', fmt: (v) => fmtNum(v, 'rt/s') } : metricInfo(opts.metric);
   const d = throughputData(model, opts.metric);
   if (!d.labels.length) return null;
-  const unitName = model.mode === 'latency' && opts.metric === 'msgs_per_s' ? 'round trips per second' : m.long;
+  const unitName = roundTrips ? 'round trips per second' : m.long;
   const y = opts.log ? logAxis(th, unitName, m.fmt, d.whiskers.flat()) : axis(th, unitName, m.fmt, { beginAtZero: true, suggestedMax: Math.max(...d.whiskers.flat()) * 1.05 });
   return {
     config: {
