@@ -5,7 +5,7 @@ OPT      ?= -O2
 CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iobj/gen
 # libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_load.c),
 # so the run processes it spawns start without loading the HTTP/TLS stack;
-# libzmq and libdbus-1 neither: their mechanisms open them (workers/mech/dynlib.c)
+# libzmq, gRPC and libdbus-1 neither: their mechanisms open them (workers/mech/dynlib.c)
 LDLIBS   := -lcjson -lprotobuf-c -lrt -lm -ldl -pthread
 # read when the rule runs, after scripts/deps.sh installed pkg-config
 DBUS_CFLAGS = $(shell pkg-config --cflags dbus-1)

@@ -3,10 +3,11 @@
 # usage: scripts/deps.sh build|test|bench
 set -euo pipefail
 
-# libzmq3-dev, libdbus-1-dev and dbus-daemon: the zmq and dbus mechanisms
+# libzmq3-dev, libgrpc-dev, libdbus-1-dev and dbus-daemon: the zmq, grpc and
+# dbus mechanisms
 # (node, for the node mechanism and the page, is there already)
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
-	libzmq3-dev libdbus-1-dev dbus-daemon)
+	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon)
 test_pkgs=(libcmocka-dev chromium procps iproute2)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
 

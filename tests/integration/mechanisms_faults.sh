@@ -152,6 +152,7 @@ kill_run fifo
 # library mechanisms: a bus daemon (the run's first child) and a node pair
 # (one worker runs them) must go with the run too
 fault dbus sender
+fault grpc receiver
 kill_run dbus 3
 kill_run node 1
 
