@@ -55,6 +55,37 @@ const CEIL = { op: '>=', target: 0.5, kind: 'ceil' };
 
 const STABLE = 'ipcscope compare (every mechanism, the defaults: ci=5, at most 7 reps of 0.1 s)';
 
+// The library layers: against plain loops of the same library (targets),
+// then against the raw mechanism under each (the layer's price, info).
+const LAYER_ROWS = [
+  { group: 'layers', id: 'zmq_thr_ref', label: 'zmq stream 64 B / local_thr-style loop', unit: 'msg/s', ...THR,
+    ipc: ['zmq_thr.ipc', ipc('msgs_per_s')], ref: ['zmq_thr.ref', ref('msgs_per_s')],
+    refName: 'bench/ref/ref_zmq thr 64: PUSH/PULL over ipc, zmq_msg_send and zmq_msg_recv as remote_thr and local_thr' },
+  { group: 'layers', id: 'zmq_rtt_ref', label: 'zmq RTT p50, 64 B / local_lat-style loop', unit: 'ns', ...LAT,
+    ipc: ['zmq_rtt.ipc', ipc('rtt_ns.p50')], ref: ['zmq_rtt.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_zmq rtt 64: REQ/REP over ipc as remote_lat and local_lat, each round trip timed' },
+  { group: 'layers', id: 'grpc_rtt_ref', label: 'grpc unary RTT p50, 64 B / bare unary ping-pong', unit: 'ns', ...LAT,
+    ipc: ['grpc_rtt.ipc', ipc('rtt_ns.p50')], ref: ['grpc_rtt.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_grpc 64: one unary call per round trip over a unix socket, C core, pluck queue' },
+  { group: 'layers', id: 'dbus_rtt_ref', label: 'dbus method call RTT p50, 64 B / bare call loop', unit: 'ns', ...LAT,
+    ipc: ['dbus_rtt.ipc', ipc('rtt_ns.p50')], ref: ['dbus_rtt.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_dbus 64: dbus_connection_send_with_reply_and_block through its own private dbus-daemon' },
+  { group: 'layers', id: 'node_thr_ref', label: 'node process.send stream 64 B / bare loop', unit: 'msg/s', ...THR,
+    ipc: ['node_thr.ipc', ipc('msgs_per_s')], ref: ['node_thr.ref', ref('msgs_per_s')],
+    refName: 'bench/ref/ref_node.mjs thr 64: [seq, payload] messages, paused with setImmediate when process.send says the channel is full' },
+  { group: 'layers', id: 'node_rtt_ref', label: 'node process.send RTT p50, 64 B / bare loop', unit: 'ns', ...LAT,
+    ipc: ['node_rtt.ipc', ipc('rtt_ns.p50')], ref: ['node_rtt.ref', ref('rtt_p50_ns')],
+    refName: 'bench/ref/ref_node.mjs rtt 64: one message out and back, timed with process.hrtime.bigint()' },
+  ...[['zmq', 'unix'], ['grpc', 'unix'], ['dbus', 'unix'], ['node', 'pipe']].flatMap(([l, raw]) => [
+    { group: 'layers', id: `${l}_price_thr`, label: `price: ${l} stream 64 B / ${raw}`, unit: 'msg/s', op: 'info',
+      ipcName: `ipcscope ${l}`, ipc: [`${l}_thr.ipc`, ipc('msgs_per_s')], ref: [`${raw}_lthr.ipc`, ipc('msgs_per_s')],
+      refName: `ipcscope bench ${raw}, interleaved: the share of the raw mechanism's rate the layer keeps` },
+    { group: 'layers', id: `${l}_price_rtt`, label: `price: ${l} RTT p50, 64 B / ${raw}`, unit: 'ns', op: 'info',
+      ipcName: `ipcscope ${l}`, ipc: [`${l}_rtt.ipc`, ipc('rtt_ns.p50')], ref: [`${raw}_lrtt.ipc`, ipc('rtt_ns.p50')],
+      refName: `ipcscope bench ${raw} --mode latency, interleaved: how many raw round trips one round trip through the layer costs` },
+  ]),
+];
+
 const ROWS = [
   { group: 'pipe_rtt', id: 'pipe_rtt_same_perf', label: 'pipe RTT mean, pin=same / perf sched pipe', unit: 'ns', ...LAT,
     ipc: ['pipe_rtt_same.ipc', ipc('rtt_ns.mean')], ref: ['pipe_rtt_same.perf', perfPipe],
@@ -128,6 +159,7 @@ const ROWS = [
   { group: 'signals', id: 'signalfd_rtt', label: 'signalfd RTT p50 / signal (sigtimedwait)', unit: 'ns', op: 'info',
     ipcName: 'ipcscope signalfd', ipc: ['sigfd_rtt.ipc', ipc('rtt_ns.p50')], ref: ['sig_rtt.ipc', ipc('rtt_ns.p50')],
     refName: 'ipcscope bench signal --mode latency, interleaved rep by rep' },
+  ...LAYER_ROWS,
   { group: 'api', id: 'api_start_ms', label: 'GET /api/bench/pipe -> start line', unit: 'ms', op: '<=', target: 5, abs: true,
     ipc: ['api_start.ipc', jfield('start_ms')], ref: null, refName: '20 requests, count=1000 reps=1, after one warm-up request' },
   { group: 'api', id: 'api_start_floor', label: '(start line / spawn of ipcscope --help)', unit: 'ms', op: 'info',

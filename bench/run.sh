@@ -7,7 +7,7 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals api stability headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers api stability headline),
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
 # BENCH_IPCSCOPE=PATH to measure another build.
@@ -20,7 +20,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals api stability headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers api stability headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -73,13 +73,24 @@ tool() {
 		log "reference '$*' failed: $(head -c 300 "$RAW/$name.$n.err")"
 }
 
+# ref_libs NAME: the libraries a reference loop links (the library layers')
+ref_libs() {
+	case $1 in
+	ref_zmq) echo -lzmq ;;
+	ref_grpc) echo -lgrpc -lgpr ;;
+	ref_dbus) pkg-config --cflags --libs dbus-1 ;;
+	esac
+}
+
 build_refs() {
-	local src out
+	local src out name
 	mkdir -p "$REF"
 	for src in bench/ref/*.c; do
-		out=$REF/$(basename "$src" .c)
+		name=$(basename "$src" .c)
+		out=$REF/$name
 		if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ bench/ref/ref.h -nt "$out" ]; then
-			gcc "${REF_CFLAGS[@]}" -o "$out" "$src" || return 1
+			# shellcheck disable=SC2046
+			gcc "${REF_CFLAGS[@]}" -o "$out" "$src" $(ref_libs "$name") || return 1
 		fi
 	done
 }
@@ -188,6 +199,37 @@ g_signals() {
 		ipc sigfd_thr "$i" signalfd --count $n --warmup 500 --pin split --verify 0
 		ipc sig_rtt "$i" signal --mode latency --count $m --warmup 100 --pin split --verify 0
 		ipc sigfd_rtt "$i" signalfd --mode latency --count $m --warmup 100 --pin split --verify 0
+	done
+}
+
+# The library layers, 64 B: each against a plain loop of the same library
+# (zmq in the shape of local_thr/remote_thr and local_lat/remote_lat, a
+# bare gRPC unary ping-pong, a bare D-Bus method-call loop, a bare
+# process.send loop), then the raw mechanism under each (unix for zmq ipc,
+# grpc and dbus; a pipe for node), all interleaved rep by rep.
+g_layers() {
+	local i n=50000 m=2000 node_ref=(taskset -c 0 node bench/ref/ref_node.mjs)
+	local thr=(--size 64 --count $n --warmup 1000 --pin split --verify 0)
+	local rtt=(--mode latency --size 64 --count $m --warmup 200 --pin split --verify 0)
+	for i in $(seq "$REPS"); do
+		ipc zmq_thr "$i" zmq "${thr[@]}"
+		tool zmq_thr.ref "$i" $REF/ref_zmq thr 64 $n 1000 0 1
+		ipc zmq_rtt "$i" zmq "${rtt[@]}"
+		tool zmq_rtt.ref "$i" $REF/ref_zmq rtt 64 $m 200 0 1
+		ipc grpc_rtt "$i" grpc "${rtt[@]}"
+		tool grpc_rtt.ref "$i" $REF/ref_grpc 64 $m 200 0 1
+		ipc dbus_rtt "$i" dbus "${rtt[@]}"
+		tool dbus_rtt.ref "$i" $REF/ref_dbus 64 $m 200 0 1
+		ipc node_thr "$i" node "${thr[@]}"
+		tool node_thr.ref "$i" "${node_ref[@]}" thr 64 $n 1000 0 1
+		ipc node_rtt "$i" node "${rtt[@]}"
+		tool node_rtt.ref "$i" "${node_ref[@]}" rtt 64 $m 200 0 1
+		ipc grpc_thr "$i" grpc "${thr[@]}"
+		ipc dbus_thr "$i" dbus "${thr[@]}"
+		ipc unix_lthr "$i" unix "${thr[@]}"
+		ipc unix_lrtt "$i" unix "${rtt[@]}"
+		ipc pipe_lthr "$i" pipe "${thr[@]}"
+		ipc pipe_lrtt "$i" pipe "${rtt[@]}"
 	done
 }
 
