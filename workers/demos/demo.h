@@ -7,7 +7,7 @@
 
 #include "../stats.h"
 
-#define DEMO_MAX_JOBS 16
+#define DEMO_MAX_JOBS 20        /* layers: 5 mechanisms x 2 sizes x 2 modes */
 
 /* One measured configuration of a demo. */
 struct demo_job {

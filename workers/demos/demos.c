@@ -227,8 +227,10 @@ static const struct demo crossover = {
 	.lesson = crossover_lesson,
 };
 
+extern const struct demo demo_layers;   /* layers.c */
+
 const struct demo *const demo_registry[] = {
-	&sync_tax, &placement, &threads_vs_processes, &crossover, NULL,
+	&sync_tax, &placement, &threads_vs_processes, &crossover, &demo_layers, NULL,
 };
 
 const struct demo *demo_find(const char *name)
