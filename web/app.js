@@ -3,7 +3,7 @@
 
 import { readForm, writeForm, syncAmount, validate, cliCommand, curlCommand, shareHash, parseShare } from './form.js';
 import { Figure } from './chart-kit.js';
-import { $, $$, showMessage, markFieldErrors } from './dom.js';
+import { $, $$, showMessage, markFieldErrors, markScroll } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { loadBasics, mechKeys, pick, CLASSIC } from './machine.js';
 import { showChart, renderRun } from './run-view.js';
@@ -145,7 +145,11 @@ function wire() {
     $('#demo-list').hidden = false;
   });
   window.addEventListener('hashchange', () => restoreFromUrl());
-  window.addEventListener('resize', fitProjector);
+  window.addEventListener('resize', () => {
+    fitProjector();
+    $$('.table-scroll').forEach(markScroll);
+  });
+  $('.verify-details').addEventListener('toggle', () => markScroll($('#reptable')));
   $('#settings').addEventListener('toggle', fitProjector);
   $('#prev-chart').addEventListener('click', () => showChart(state.chartIndex - 1));
   $('#next-chart').addEventListener('click', () => showChart(state.chartIndex + 1));

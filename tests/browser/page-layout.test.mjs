@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, top, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, load, waitRunDone, runSuite } from './lib.mjs';
 
-const TOTAL_LIMIT_MS = 240000;
+const TOTAL_LIMIT_MS = 400000;
 const SIZES = [[1024, 768], [1280, 800], [1920, 1080]];
 const PHONE = [390, 844];
 const CLASSIC = ['shm', 'pipe', 'unix', 'tcp'];
@@ -17,6 +17,9 @@ const AXE = fs.readFileSync(path.join(top, 'web/node_modules/axe-core/axe.min.js
 const UNFORMATTED = /\d{5,}|\d(\.\d+)?e[+-]?\d|\.\d{4,}/i;
 const SETTLE_MS = 200;
 const DEMO_WAIT_MS = 100000;      // a demo's defaults on a 2-core machine other suites also load
+// round trips per rep: few, since under load each one waits for the scheduler twice
+const RT = 200;
+const RUN_WAIT_MS = 120000;
 
 const t = tap();
 const { ok, step } = t;
@@ -152,20 +155,20 @@ async function freshRun(browser, base) {
   const resp = page.waitForResponse((r) => r.url().includes('/api/compare'));
   await page.click('#run');
   const r = await resp;
-  await page.waitForFunction(() => window.ipcscope.state.run && window.ipcscope.state.run.lines.some((l) => l.includes('"result"')), null, { timeout: 30000 });
+  await page.waitForFunction(() => window.ipcscope.state.run && window.ipcscope.state.run.lines.some((l) => l.includes('"result"')), null, { timeout: RUN_WAIT_MS });
   ok(r.status() === 200, 'Run on a fresh page starts a compare of the classic four at once', r.url());
   await page.click('#stop');
-  await waitRunDone(page, 'run', 15000);
+  await waitRunDone(page, 'run', RUN_WAIT_MS);
   await ctx.close();
 }
 
 async function projector(ctx, base) {
   const page = await ctx.newPage();
   await page.setViewportSize({ width: 1024, height: 768 });
-  await load(page, `${base}/#view=run&mechanisms=${CLASSIC.join(',')}&mode=latency&count=2000&reps=2`);
+  await load(page, `${base}/#view=run&mechanisms=${CLASSIC.join(',')}&mode=latency&count=${RT}&reps=2`);
   await page.click('#projector');
   await page.click('#run');
-  await waitRunDone(page);
+  await waitRunDone(page, 'run', RUN_WAIT_MS);
   await checkNumbers(page, 'latency compare');
   for (const [w, h] of SIZES) {
     await page.setViewportSize({ width: w, height: h });
@@ -226,9 +229,9 @@ async function demoProjector(ctx, base) {
 
 async function pngAndSweep(ctx, base) {
   const page = await ctx.newPage();
-  await load(page, `${base}/#view=run&mechanisms=shm,pipe&mode=latency&count=2000&reps=2`);
+  await load(page, `${base}/#view=run&mechanisms=shm,pipe&mode=latency&count=${RT}&reps=2`);
   await page.click('#run');
-  await waitRunDone(page);
+  await waitRunDone(page, 'run', RUN_WAIT_MS);
   const shown = await page.evaluate(() => document.querySelectorAll('#charts .chart:not([hidden])').length);
   const png = await pngInfo(ctx, await exportPng(page, '#view-run', 'run.png'));
   const head = await page.evaluate(() => window.ipcscope.pngHeader());
@@ -238,9 +241,9 @@ async function pngAndSweep(ctx, base) {
   `the run's PNG carries title, params and machine over its ${shown} charts, no blank one`, JSON.stringify({ png, head }));
   await axeCheck(page, 'a latency compare');
 
-  await load(page, `${base}/#view=sweep&mechanisms=pipe,unix&sizes=64,4K&mode=latency&count=500&reps=1`);
+  await load(page, `${base}/#view=sweep&mechanisms=pipe,unix&sizes=64,4K&mode=latency&count=${RT}&reps=1`);
   await page.click('#run');
-  await waitRunDone(page, 'sweep', 60000);
+  await waitRunDone(page, 'sweep', RUN_WAIT_MS);
   const live = await page.evaluate(() => ({ metric: document.querySelector('#sweep-metric').value, hash: location.hash,
     sets: window.ipcscope.figs.sweep.chart ? window.ipcscope.figs.sweep.chart.data.datasets.length : 0 }));
   ok(live.metric === 'latency_p50_ns' && live.sets === 2, 'a latency sweep shows latency, one line per mechanism', JSON.stringify(live));
@@ -263,12 +266,12 @@ async function pngAndSweep(ctx, base) {
 async function phone(ctx, base) {
   const page = await ctx.newPage();
   await page.setViewportSize({ width: PHONE[0], height: PHONE[1] });
-  await load(page, `${base}/#view=run&mechanisms=${CLASSIC.join(',')}&mode=latency&count=1000&reps=2`);
+  await load(page, `${base}/#view=run&mechanisms=${CLASSIC.join(',')}&mode=latency&count=${RT}&reps=2`);
   await page.click('#run');
   await sleep(SETTLE_MS);
   const topAfter = await page.evaluate(() => document.querySelector('#results').getBoundingClientRect().top);
   ok(topAfter < PHONE[1] / 2, 'phone: Run brings the results into view', topAfter);
-  await waitRunDone(page);
+  await waitRunDone(page, 'run', RUN_WAIT_MS);
   const tables = await page.evaluate(() => [...document.querySelectorAll('#comparison .table-scroll')].map((b) => ({
     wide: b.scrollWidth > b.clientWidth, cue: Boolean(b.previousElementSibling && b.previousElementSibling.classList.contains('scroll-cue')) })));
   ok(tables.length === 1 && tables.every((x) => x.wide === x.cue), 'phone: a table wider than the screen scrolls with a cue', JSON.stringify(tables));
