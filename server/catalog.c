@@ -3,13 +3,9 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "cli.h"
+#include "../workers/engine.h"
 
 static cJSON *demos;
-
-/* The demo table's catalogue (workers/demos), when it is linked in; until
-   then /api/demos is an empty list and every /api/demos/{name} is 404. */
-extern cJSON *cli_demos_json(void) __attribute__((weak));
 
 /* render: o as JSON text for the life of the server */
 static const char *render(cJSON *o, const char *fallback)
@@ -21,13 +17,13 @@ static const char *render(cJSON *o, const char *fallback)
 
 void catalog_load(struct catalog *cat)
 {
-	cJSON *m = cli_catalogue_json(), *s = cli_sysinfo_json();
+	cJSON *m = engine_catalogue_json(), *s = engine_sysinfo_json();
 
 	cat->mechanisms = render(m, "[]");
 	cat->system = render(s, "{}");
 	cJSON_Delete(m);
 	cJSON_Delete(s);
-	demos = cli_demos_json ? cli_demos_json() : NULL;
+	demos = engine_demos_json();
 	if (!cJSON_IsArray(demos)) {
 		cJSON_Delete(demos);
 		demos = cJSON_CreateArray();

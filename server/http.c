@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../workers/engine.h"
 #include "../workers/mech.h"
 #include "catalog.h"
 #include "http.h"
@@ -19,9 +20,6 @@
 #include "runs.h"
 #include "static.h"
 
-#ifndef IPCSCOPE_VERSION
-#define IPCSCOPE_VERSION "0.1.0"
-#endif
 
 #define HTTP_URL_MAX HEAD_URL_MAX
 #define HTTP_CONN_MAX 64           /* connections at once */
@@ -123,7 +121,12 @@ static enum MHD_Result start_run(struct MHD_Connection *c, struct request *rq, c
 	for (int i = 0; i < q->npairs; i++)
 		if (cmd == CMD_COMPARE && !strcmp(q->names[i], "--mechanisms"))
 			target = q->values[i];
-	query_argv(q, head, cmd == CMD_COMPARE ? 1 : 2, argv, (int)(sizeof(argv) / sizeof(*argv)));
+	if (query_argv(q, head, cmd == CMD_COMPARE ? 1 : 2, argv,
+		       (int)(sizeof(argv) / sizeof(*argv))) < 0) {
+		ret = reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, NULL, NULL,
+				  "the run's arguments do not fit");
+		goto out;
+	}
 	query_text(q, url, text, sizeof(text));
 	client_of(c, client, sizeof(client));
 	req = (struct runs_request){ .argv = argv, .kind = cmd_names[cmd], .target = target,

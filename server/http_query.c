@@ -67,19 +67,16 @@ int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 	return params_finish(&q->p, err);
 }
 
-int query_argv(const struct query *q, const char *const *head, int nhead,
+int query_argv(struct query *q, const char *const *head, int nhead,
 	       const char **argv, int max)
 {
-	int n = 0;
+	const char *demo = q->p.cmd == CMD_DEMO && nhead > 1 ? head[1] : NULL;
+	char why[128];
+	int n = params_argv(&q->p, demo, argv, max - 1, q->argbuf, sizeof(q->argbuf), why,
+			    sizeof(why));
 
-	if (nhead + 2 * q->npairs + 1 > max)
+	if (n < 0)
 		return -1;
-	for (int i = 0; i < nhead; i++)
-		argv[n++] = head[i];
-	for (int i = 0; i < q->npairs; i++) {
-		argv[n++] = q->names[i];
-		argv[n++] = q->values[i];
-	}
 	argv[n] = NULL;
 	return n;
 }

@@ -5,10 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "params.h"
+#include "../workers/params.h"
 
 #define QUERY_PARAMS_MAX 32        /* parameters of one request */
 #define QUERY_NAME_MAX 24          /* a parameter's name, with its "--" */
+#define QUERY_ARGBUF 8192          /* the run process's arguments, as text */
 
 /* One name=value of the query as the client sent it, decoded: the
    lengths are the decoded ones, so a %00 shows as a length past the NUL. */
@@ -24,6 +25,7 @@ struct query {
 	int npairs;
 	char names[QUERY_PARAMS_MAX][QUERY_NAME_MAX];   /* "--size" */
 	const char *values[QUERY_PARAMS_MAX];           /* the pairs' own */
+	char argbuf[QUERY_ARGBUF];                      /* query_argv's strings */
 };
 
 /* query_parse: checks pairs for cmd (mech: the path's mechanism or NULL):
@@ -33,10 +35,11 @@ struct query {
 int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 		const struct query_pair *pairs, int npairs, struct param_error *err);
 
-/* query_argv: the run process's arguments for q after head (the command
-   and its target), into argv (room for max entries, NULL-terminated);
-   the count, or -1 when max is too small */
-int query_argv(const struct query *q, const char *const *head, int nhead,
+/* query_argv: the run process's arguments for q as the engine's
+   params_argv() writes them from the validated params (head: the command
+   and its target; a demo's name is taken from it), into argv (room for
+   max entries, NULL-terminated); the count, or -1 when they do not fit */
+int query_argv(struct query *q, const char *const *head, int nhead,
 	       const char **argv, int max);
 
 /* query_text: the request as "path?name=value&..." into buf (size n) */

@@ -6,12 +6,8 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 
-#include "cli.h"
+#include "../workers/engine.h"
 #include "serve.h"
-#include "../workers/lab.h"
-#include "../workers/peer.h"
-
-#define IPCSCOPE_VERSION "0.1.0"
 
 static void usage(FILE *f)
 {
@@ -51,17 +47,8 @@ int main(int argc, char **argv)
 
 	die_with_server();
 
-	if (!strcmp(cmd, "bench") || !strcmp(cmd, "compare") || !strcmp(cmd, "sweep") ||
-	    !strcmp(cmd, "demo"))
-		return cli_run_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "list"))
-		return cli_list_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "sysinfo"))
-		return cli_sysinfo_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "peer"))
-		return peer_main(argc - 1, argv + 1);
-	if (!strcmp(cmd, "lab"))
-		return lab_main(argc - 1, argv + 1);
+	if (engine_is_command(cmd))
+		return engine_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return serve_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../server/params.h"
 #include "broker.h"
+#include "params.h"
 #include "peerlink.h"
 
 #define NPATTERNS 2

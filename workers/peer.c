@@ -14,7 +14,7 @@
 
 #include "cleanup.h"
 #include "harness.h"
-#include "../server/params.h"
+#include "params.h"
 
 #define PEER_HELLO_MS 5000       /* a caller proves the token within this */
 #define PEER_CONNECT_MS 5000

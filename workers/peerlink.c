@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "harness_int.h"
-#include "../server/params.h"
+#include "params.h"
 
 #define PEER_REPLY_MS 15000      /* the other side answers a step within this */
 #define PEER_JOIN_MS 10000       /* the data connection is made within this */

@@ -1,11 +1,13 @@
-/* report.c -- NDJSON lines of API.md §5, and the text/json/csv views of them */
+/* report.c -- where a run's lines go: NDJSON as they are, or the text, CSV or
+   JSON view of them; the text and CSV rows come from one column list */
 #include "report.h"
 
+#include "trust.h"
+
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../server/params.h"
-#include "trust.h"
 
 void report_open(struct report *r, enum report_format fmt, FILE *out)
 {
@@ -18,222 +20,6 @@ void report_open(struct report *r, enum report_format fmt, FILE *out)
 		cJSON_AddArrayToObject(r->doc, "summaries");
 		cJSON_AddArrayToObject(r->doc, "errors");
 	}
-}
-
-cJSON *report_line(const char *type, const char *run)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "type", type);
-	if (run)
-		cJSON_AddStringToObject(o, "run", run);
-	return o;
-}
-
-char *report_json_string(const cJSON *o)
-{
-	return cJSON_PrintUnformatted(o);
-}
-
-static cJSON *lat_json(const struct lat_summary *l)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "min", l->min);
-	cJSON_AddNumberToObject(o, "p50", l->p50);
-	cJSON_AddNumberToObject(o, "p90", l->p90);
-	cJSON_AddNumberToObject(o, "p99", l->p99);
-	cJSON_AddNumberToObject(o, "p999", l->p999);
-	cJSON_AddNumberToObject(o, "max", l->max);
-	cJSON_AddNumberToObject(o, "mean", l->mean);
-	return o;
-}
-
-static cJSON *hist_json(const struct histogram *h)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON *e = cJSON_AddArrayToObject(o, "edges_ns");
-	cJSON *c = cJSON_AddArrayToObject(o, "counts");
-
-	for (int i = 0; i < h->nbuckets; i++) {
-		cJSON_AddItemToArray(e, cJSON_CreateNumber(h->edge[i]));
-		cJSON_AddItemToArray(c, cJSON_CreateNumber((double)h->count[i]));
-	}
-	if (h->nbuckets)
-		cJSON_AddItemToArray(e, cJSON_CreateNumber(h->edge[h->nbuckets]));
-	return o;
-}
-
-static cJSON *usage_json(const struct worker_usage *u)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "user_s", u->user_s);
-	cJSON_AddNumberToObject(o, "sys_s", u->sys_s);
-	cJSON_AddNumberToObject(o, "util_pct", u->util_pct);
-	cJSON_AddNumberToObject(o, "cpu", u->cpu);
-	return o;
-}
-
-static cJSON *ctx_json(const struct worker_usage *u)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "voluntary", (double)u->vol_cs);
-	cJSON_AddNumberToObject(o, "involuntary", (double)u->invol_cs);
-	return o;
-}
-
-cJSON *report_result_json(const char *run, const char *mech, int reps,
-			  const struct rep_result *res)
-{
-	cJSON *o = report_line("result", run), *x;
-
-	cJSON_AddStringToObject(o, "mechanism", mech);
-	cJSON_AddNumberToObject(o, "rep", res->rep);
-	cJSON_AddNumberToObject(o, "reps", reps);
-	cJSON_AddNumberToObject(o, "size", (double)res->size);
-	cJSON_AddNumberToObject(o, "count", (double)res->count);
-	cJSON_AddNumberToObject(o, "elapsed_s", res->elapsed_s);
-	cJSON_AddNumberToObject(o, "msgs_per_s", res->msgs_per_s);
-	cJSON_AddNumberToObject(o, "bytes_per_s", res->bytes_per_s);
-	if (res->has_latency) {
-		cJSON_AddItemToObject(o, "latency_ns", lat_json(&res->lat));
-		cJSON_AddItemToObject(o, "rtt_ns", lat_json(&res->rtt));
-		cJSON_AddItemToObject(o, "histogram", hist_json(&res->hist));
-	}
-	x = cJSON_AddObjectToObject(o, "cpu");
-	cJSON_AddItemToObject(x, "sender", usage_json(&res->sender));
-	cJSON_AddItemToObject(x, "receiver", usage_json(&res->receiver));
-	if (res->has_broker)
-		cJSON_AddItemToObject(x, "broker", usage_json(&res->broker));
-	x = cJSON_AddObjectToObject(o, "ctx_switches");
-	cJSON_AddItemToObject(x, "sender", ctx_json(&res->sender));
-	cJSON_AddItemToObject(x, "receiver", ctx_json(&res->receiver));
-	if (res->has_broker)
-		cJSON_AddItemToObject(x, "broker", ctx_json(&res->broker));
-	cJSON_AddBoolToObject(o, "verified", res->verified);
-	cJSON_AddNumberToObject(o, "lost", (double)res->lost);
-	cJSON_AddNumberToObject(o, "duplicated", (double)res->duplicated);
-	cJSON_AddNumberToObject(o, "reordered", (double)res->reordered);
-	cJSON_AddNumberToObject(o, "corrupted", (double)res->corrupted);
-	cJSON_AddNumberToObject(o, "errors", (double)res->errors);
-	x = cJSON_AddObjectToObject(o, "granted");
-	for (int i = 0; i < res->ngranted; i++)
-		cJSON_AddNumberToObject(x, res->granted[i].key, (double)res->granted[i].value);
-	cJSON_AddItemToObject(o, "interference", trust_interference_json(&res->interference));
-	return o;
-}
-
-/* add_options: every mechanism option of the registry, as given or its
-   default (the default of the first mechanism declaring it) */
-static void add_options(cJSON *o, const struct bench_params *p)
-{
-	for (int i = 0; mech_registry[i]; i++) {
-		const struct mech_option *opt = mech_registry[i]->options;
-
-		for (int k = 0; opt && opt[k].name; k++) {
-			const char *v = params_option(p, opt[k].name);
-
-			if (!cJSON_GetObjectItemCaseSensitive(o, opt[k].name))
-				cJSON_AddStringToObject(o, opt[k].name, v ? v : opt[k].values[0]);
-		}
-	}
-}
-
-cJSON *report_params_json(const struct bench_params *p)
-{
-	static const char *const pins[] = { "split", "same", "none" };
-	cJSON *o = cJSON_CreateObject();
-	char pin[32];
-
-	cJSON_AddStringToObject(o, "mode", p->mode == MODE_LATENCY ? "latency" : "throughput");
-	if (p->cmd == CMD_SWEEP) {
-		cJSON *a = cJSON_AddArrayToObject(o, "sizes");
-		for (int i = 0; i < p->nsizes; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateNumber((double)p->sizes[i]));
-	} else {
-		cJSON_AddNumberToObject(o, "size", (double)p->size);
-	}
-	if (p->count)
-		cJSON_AddNumberToObject(o, "count", (double)p->count);
-	else
-		cJSON_AddNumberToObject(o, "duration", p->duration);
-	if (p->seen & (1u << P_WARMUP))
-		cJSON_AddNumberToObject(o, "warmup", (double)p->warmup);
-	cJSON_AddNumberToObject(o, "reps", p->reps);
-	cJSON_AddNumberToObject(o, "ci", p->ci);
-	if (p->pin == PIN_CPUS)
-		snprintf(pin, sizeof(pin), "%d,%d", p->pin_cpu[0], p->pin_cpu[1]);
-	else
-		snprintf(pin, sizeof(pin), "%s", pins[p->pin]);
-	cJSON_AddStringToObject(o, "pin", pin);
-	add_options(o, p);
-	cJSON_AddNumberToObject(o, "verify", p->verify);
-	if (p->baseline[0])
-		cJSON_AddStringToObject(o, "baseline", p->baseline);
-	if (p->peer[0])
-		cJSON_AddStringToObject(o, "peer", p->peer);   /* never the token */
-	return o;
-}
-
-static void add_spread(cJSON *o, const char *key, const double *x, int n)
-{
-	struct spread s;
-	cJSON *f = cJSON_AddObjectToObject(o, key);
-
-	stats_spread(x, n, &s);
-	cJSON_AddNumberToObject(f, "median", s.median);
-	cJSON_AddNumberToObject(f, "min", s.min);
-	cJSON_AddNumberToObject(f, "max", s.max);
-	cJSON_AddNumberToObject(f, "mean", s.mean);
-	cJSON_AddNumberToObject(f, "stddev", s.stddev);
-	cJSON_AddNumberToObject(f, "rel_spread", s.rel_spread);
-}
-
-/* FIGURE: one summarised figure: its key and how to read it off a rep */
-#define FIGURES(X) \
-	X("msgs_per_s", r->msgs_per_s) \
-	X("bytes_per_s", r->bytes_per_s) \
-	X("elapsed_s", r->elapsed_s) \
-	X("sender_cpu_pct", r->sender.util_pct) \
-	X("receiver_cpu_pct", r->receiver.util_pct)
-#define LAT_FIGURES(X) \
-	X("latency_p50_ns", r->lat.p50) \
-	X("latency_p90_ns", r->lat.p90) \
-	X("latency_p99_ns", r->lat.p99) \
-	X("latency_p999_ns", r->lat.p999) \
-	X("latency_mean_ns", r->lat.mean) \
-	X("rtt_p50_ns", r->rtt.p50) \
-	X("rtt_p99_ns", r->rtt.p99)
-
-cJSON *report_summary_json(const char *run, const char *mech,
-			   const struct rep_result *res, int n)
-{
-	cJSON *o = report_line("summary", run);
-	double *x = calloc((size_t)n, sizeof(*x));
-	int verified = 1;
-
-	cJSON_AddStringToObject(o, "mechanism", mech);
-	cJSON_AddNumberToObject(o, "size", n ? (double)res[0].size : 0);
-	cJSON_AddNumberToObject(o, "reps", n);
-	if (!x || n == 0) {
-		free(x);
-		return o;
-	}
-#define SUMMARISE(key, expr) \
-	for (int i = 0; i < n; i++) { const struct rep_result *r = &res[i]; x[i] = (expr); } \
-	add_spread(o, key, x, n);
-	FIGURES(SUMMARISE)
-	if (res[0].has_latency) {
-		LAT_FIGURES(SUMMARISE)
-	}
-#undef SUMMARISE
-	for (int i = 0; i < n; i++)
-		verified &= res[i].verified;
-	cJSON_AddBoolToObject(o, "verified", verified);
-	free(x);
-	return o;
 }
 
 /* --- text view ------------------------------------------------------- */
@@ -306,6 +92,132 @@ static const char *human_ns(double ns, char *buf, size_t len)
 	return buf;
 }
 
+/* --- the columns of a rep: text and CSV views both read this list -------- */
+
+enum col_kind {
+	K_TEXT, K_NAME, K_SIZE, K_INT, K_NUM, K_RATE, K_BYTES_RATE, K_NS, K_SECONDS,
+	K_PCT, K_BOOL, K_CHECK,
+};
+
+#define V_CSV 1u                  /* a CSV column */
+#define V_THR 2u                  /* a text column in throughput mode */
+#define V_LAT 4u                  /* a text column in latency mode */
+#define V_TEXT (V_THR | V_LAT)
+
+struct column {
+	const char *name;         /* CSV header */
+	const char *field;        /* dot path of the value in a result line */
+	enum col_kind kind;
+	unsigned views;
+	const char *head;         /* text header */
+	int width;                /* text width; negative: left-aligned */
+};
+
+static const struct column columns[] = {
+	{ "mechanism", "mechanism", K_TEXT, V_CSV, NULL, 0 },
+	{ "name", NULL, K_NAME, V_TEXT, "mechanism", -15 },
+	{ "size", "size", K_SIZE, V_CSV | V_TEXT, "size", 8 },
+	{ "rep", "rep", K_INT, V_CSV | V_TEXT, "rep", 4 },
+	{ "count", "count", K_INT, V_CSV | V_TEXT, "count", 10 },
+	{ "elapsed_s", "elapsed_s", K_NUM, V_CSV, NULL, 0 },
+	{ "msgs_per_s", "msgs_per_s", K_RATE, V_CSV | V_THR, "msgs/s", 11 },
+	{ "msgs_per_s", "msgs_per_s", K_RATE, V_LAT, "round trips/s", 11 },
+	{ "bytes_per_s", "bytes_per_s", K_BYTES_RATE, V_CSV | V_THR, "bytes/s", 11 },
+	{ "lat_min_ns", "latency_ns.min", K_NS, V_CSV, NULL, 0 },
+	{ "lat_p50_ns", "latency_ns.p50", K_NS, V_CSV | V_LAT, "one-way p50", 11 },
+	{ "lat_p90_ns", "latency_ns.p90", K_NS, V_CSV, NULL, 0 },
+	{ "lat_p99_ns", "latency_ns.p99", K_NS, V_CSV | V_LAT, "p99", 11 },
+	{ "lat_p999_ns", "latency_ns.p999", K_NS, V_CSV | V_LAT, "p999", 11 },
+	{ "lat_max_ns", "latency_ns.max", K_NS, V_CSV, NULL, 0 },
+	{ "lat_mean_ns", "latency_ns.mean", K_NS, V_CSV, NULL, 0 },
+	{ "sender_user_s", "cpu.sender.user_s", K_SECONDS, V_CSV, NULL, 0 },
+	{ "sender_sys_s", "cpu.sender.sys_s", K_SECONDS, V_CSV, NULL, 0 },
+	{ "sender_util_pct", "cpu.sender.util_pct", K_PCT, V_CSV | V_TEXT, "cpu snd", 8 },
+	{ "receiver_user_s", "cpu.receiver.user_s", K_SECONDS, V_CSV, NULL, 0 },
+	{ "receiver_sys_s", "cpu.receiver.sys_s", K_SECONDS, V_CSV, NULL, 0 },
+	{ "receiver_util_pct", "cpu.receiver.util_pct", K_PCT, V_CSV | V_TEXT, "cpu rcv", 8 },
+	{ "sender_vol_cs", "ctx_switches.sender.voluntary", K_INT, V_CSV, NULL, 0 },
+	{ "sender_invol_cs", "ctx_switches.sender.involuntary", K_INT, V_CSV, NULL, 0 },
+	{ "receiver_vol_cs", "ctx_switches.receiver.voluntary", K_INT, V_CSV, NULL, 0 },
+	{ "receiver_invol_cs", "ctx_switches.receiver.involuntary", K_INT, V_CSV, NULL, 0 },
+	{ "verified", "verified", K_BOOL, V_CSV, NULL, 0 },
+	{ "lost", "lost", K_INT, V_CSV, NULL, 0 },
+	{ "duplicated", "duplicated", K_INT, V_CSV, NULL, 0 },
+	{ "reordered", "reordered", K_INT, V_CSV, NULL, 0 },
+	{ "corrupted", "corrupted", K_INT, V_CSV, NULL, 0 },
+	{ "errors", "errors", K_INT, V_CSV, NULL, 0 },
+	{ "check", NULL, K_CHECK, V_TEXT, "check", 0 },
+};
+
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* text_view: the view bit of r's text table */
+static unsigned text_view(const struct report *r)
+{
+	return r->latency ? V_LAT : V_THR;
+}
+
+static void text_header(struct report *r)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < NCOLUMNS; i++) {
+		if (!(columns[i].views & text_view(r)))
+			continue;
+		fprintf(r->out, "%s%*s", sep, columns[i].width, columns[i].head);
+		sep = " ";
+	}
+	fputc('\n', r->out);
+}
+
+/* check_text: "verified", what went wrong, or "not checked" */
+static const char *check_text(const cJSON *l, char *buf, size_t len)
+{
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "verified")))
+		snprintf(buf, len, "verified");
+	else if (num(l, "lost") + num(l, "corrupted") + num(l, "reordered") + num(l, "duplicated") > 0)
+		snprintf(buf, len, "LOST %.0f CORRUPT %.0f REORDER %.0f DUP %.0f",
+			 num(l, "lost"), num(l, "corrupted"), num(l, "reordered"), num(l, "duplicated"));
+	else
+		snprintf(buf, len, "not checked");
+	if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "cpu"), "broker"))
+		snprintf(buf + strlen(buf), len - strlen(buf), "  broker cpu %.0f%%",
+			 num(l, "cpu.broker.util_pct"));
+	return buf;
+}
+
+static void text_cell(FILE *f, const struct column *c, const cJSON *l)
+{
+	double v = c->field ? num(l, c->field) : 0;
+	char buf[96];
+
+	switch (c->kind) {
+	case K_NAME: fprintf(f, "%*s", c->width, name_of(l)); break;
+	case K_SIZE: fprintf(f, "%*s", c->width, human_size(v, buf, sizeof(buf))); break;
+	case K_RATE: fprintf(f, "%*s", c->width, human(v, "", buf, sizeof(buf))); break;
+	case K_BYTES_RATE: fprintf(f, "%*s", c->width, human(v, "B/s", buf, sizeof(buf))); break;
+	case K_NS: fprintf(f, "%*s", c->width, human_ns(v, buf, sizeof(buf))); break;
+	case K_PCT: fprintf(f, "%*.0f%%", c->width - 1, v); break;
+	case K_CHECK: fputs(check_text(l, buf, sizeof(buf)), f); break;
+	default: fprintf(f, "%*.0f", c->width, v); break;
+	}
+}
+
+static void text_result(struct report *r, const cJSON *l)
+{
+	const char *sep = "";
+
+	for (size_t i = 0; i < NCOLUMNS; i++) {
+		if (!(columns[i].views & text_view(r)))
+			continue;
+		fputs(sep, r->out);
+		text_cell(r->out, &columns[i], l);
+		sep = " ";
+	}
+	fputc('\n', r->out);
+	trust_text_result(r->out, l);
+}
+
 static void text_start(struct report *r, const cJSON *line)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(line, "params");
@@ -315,48 +227,7 @@ static void text_start(struct report *r, const cJSON *line)
 	fprintf(r->out, "ipcscope %s: %s mode, pin %s, %d reps, on %s (%d cores, %s)\n",
 		str(line, "what"), str(p, "mode"), str(p, "pin"), (int)num(p, "reps"),
 		str(sys, "cpu_model"), (int)num(sys, "cores"), str(sys, "kernel"));
-	if (r->latency)
-		fprintf(r->out, "%-15s %8s %4s %10s %11s %11s %11s %11s %8s %8s %s\n",
-			"mechanism", "size", "rep", "count", "round trips/s", "one-way p50",
-			"p99", "p999", "cpu snd", "cpu rcv", "check");
-	else
-		fprintf(r->out, "%-15s %8s %4s %10s %11s %11s %8s %8s %s\n",
-			"mechanism", "size", "rep", "count", "msgs/s", "bytes/s",
-			"cpu snd", "cpu rcv", "check");
-}
-
-static void text_result(struct report *r, const cJSON *l)
-{
-	char a[32], b[32], c[32], d[32], sz[32];
-	int verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "verified"));
-	char check[96];
-
-	human_size(num(l, "size"), sz, sizeof(sz));
-	if (verified)
-		snprintf(check, sizeof(check), "verified");
-	else if (num(l, "lost") + num(l, "corrupted") + num(l, "reordered") + num(l, "duplicated") > 0)
-		snprintf(check, sizeof(check), "LOST %.0f CORRUPT %.0f REORDER %.0f DUP %.0f",
-			 num(l, "lost"), num(l, "corrupted"), num(l, "reordered"), num(l, "duplicated"));
-	else
-		snprintf(check, sizeof(check), "not checked");
-	if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(l, "cpu"), "broker"))
-		snprintf(check + strlen(check), sizeof(check) - strlen(check), "  broker cpu %.0f%%",
-			 num(l, "cpu.broker.util_pct"));
-	if (r->latency)
-		fprintf(r->out, "%-15s %8s %4d %10.0f %11s %11s %11s %11s %7.0f%% %7.0f%% %s\n",
-			name_of(l), sz, (int)num(l, "rep"), num(l, "count"),
-			human(num(l, "msgs_per_s"), "", a, sizeof(a)),
-			human_ns(num(l, "latency_ns.p50"), b, sizeof(b)),
-			human_ns(num(l, "latency_ns.p99"), c, sizeof(c)),
-			human_ns(num(l, "latency_ns.p999"), d, sizeof(d)),
-			num(l, "cpu.sender.util_pct"), num(l, "cpu.receiver.util_pct"), check);
-	else
-		fprintf(r->out, "%-15s %8s %4d %10.0f %11s %11s %7.0f%% %7.0f%% %s\n",
-			name_of(l), sz, (int)num(l, "rep"), num(l, "count"),
-			human(num(l, "msgs_per_s"), "", a, sizeof(a)),
-			human(num(l, "bytes_per_s"), "B/s", b, sizeof(b)),
-			num(l, "cpu.sender.util_pct"), num(l, "cpu.receiver.util_pct"), check);
-	trust_text_result(r->out, l);
+	text_header(r);
 }
 
 static void text_summary(struct report *r, const cJSON *l)
@@ -427,36 +298,77 @@ static void text_emit(struct report *r, const cJSON *line)
 
 /* --- csv view: one row per rep ------------------------------------------ */
 
+/* csv_text: s as a CSV field, quoted when it holds a comma or a quote */
+static void csv_text(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_cell(FILE *f, const struct column *c, const cJSON *l)
+{
+	double v = c->field ? num(l, c->field) : 0;
+
+	switch (c->kind) {
+	case K_TEXT: csv_text(f, str(l, c->field)); break;
+	case K_SIZE: case K_INT: fprintf(f, "%.0f", v); break;
+	case K_SECONDS: fprintf(f, "%.6f", v); break;
+	case K_PCT: fprintf(f, "%.2f", v); break;
+	case K_BOOL: fprintf(f, "%d", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, c->field))); break;
+	default: fprintf(f, "%.9g", v); break;
+	}
+}
+
 static void csv_emit(struct report *r, const cJSON *l)
 {
+	int first = 1;
+
 	if (strcmp(str(l, "type"), "result") != 0) {
 		if (!strcmp(str(l, "type"), "error"))
 			fprintf(stderr, "ipcscope: %s\n", str(l, "message"));
 		return;
 	}
-	if (!r->csv_header++)
-		fprintf(r->out, "mechanism,size,rep,count,elapsed_s,msgs_per_s,bytes_per_s,"
-			"lat_min_ns,lat_p50_ns,lat_p90_ns,lat_p99_ns,lat_p999_ns,lat_max_ns,"
-			"lat_mean_ns,sender_user_s,sender_sys_s,sender_util_pct,receiver_user_s,"
-			"receiver_sys_s,receiver_util_pct,sender_vol_cs,sender_invol_cs,"
-			"receiver_vol_cs,receiver_invol_cs,verified,lost,duplicated,reordered,"
-			"corrupted,errors\n");
-	fprintf(r->out, "%s,%.0f,%.0f,%.0f,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,"
-		"%.6f,%.6f,%.2f,%.6f,%.6f,%.2f,%.0f,%.0f,%.0f,%.0f,%d,%.0f,%.0f,%.0f,%.0f,%.0f\n",
-		str(l, "mechanism"), num(l, "size"), num(l, "rep"), num(l, "count"),
-		num(l, "elapsed_s"), num(l, "msgs_per_s"), num(l, "bytes_per_s"),
-		num(l, "latency_ns.min"), num(l, "latency_ns.p50"), num(l, "latency_ns.p90"),
-		num(l, "latency_ns.p99"), num(l, "latency_ns.p999"), num(l, "latency_ns.max"),
-		num(l, "latency_ns.mean"),
-		num(l, "cpu.sender.user_s"), num(l, "cpu.sender.sys_s"), num(l, "cpu.sender.util_pct"),
-		num(l, "cpu.receiver.user_s"), num(l, "cpu.receiver.sys_s"),
-		num(l, "cpu.receiver.util_pct"),
-		num(l, "ctx_switches.sender.voluntary"), num(l, "ctx_switches.sender.involuntary"),
-		num(l, "ctx_switches.receiver.voluntary"), num(l, "ctx_switches.receiver.involuntary"),
-		cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "verified")),
-		num(l, "lost"), num(l, "duplicated"), num(l, "reordered"), num(l, "corrupted"),
-		num(l, "errors"));
+	if (!r->csv_header++) {
+		for (size_t i = 0; i < NCOLUMNS; i++)
+			if (columns[i].views & V_CSV) {
+				fprintf(r->out, "%s%s", first ? "" : ",", columns[i].name);
+				first = 0;
+			}
+		fputc('\n', r->out);
+	}
+	first = 1;
+	for (size_t i = 0; i < NCOLUMNS; i++)
+		if (columns[i].views & V_CSV) {
+			if (!first)
+				fputc(',', r->out);
+			csv_cell(r->out, &columns[i], l);
+			first = 0;
+		}
+	fputc('\n', r->out);
 	fflush(r->out);
+}
+
+cJSON *report_csv_columns_json(void)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < NCOLUMNS; i++)
+		if (columns[i].views & V_CSV) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", columns[i].name);
+			cJSON_AddStringToObject(o, "path", columns[i].field);
+			cJSON_AddItemToArray(a, o);
+		}
+	return a;
 }
 
 /* --- json view: one document at the end --------------------------------- */

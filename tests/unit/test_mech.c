@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../server/params.h"
+#include "../../workers/params.h"
 #include "../../workers/mech.h"
 #include "mech_own.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../server/params.h"
+#include "../../workers/params.h"
 
 static const enum params_cmd all_cmds[] = { CMD_BENCH, CMD_COMPARE, CMD_SWEEP, CMD_DEMO };
 

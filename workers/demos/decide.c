@@ -11,7 +11,7 @@
 #include "../cleanup.h"
 #include "../harness.h"
 #include "../human.h"
-#include "../../server/params.h"
+#include "../params.h"
 
 #define DECIDE_REP_DEADLINE_S 30.0
 

@@ -5,7 +5,11 @@
 
 #include <stddef.h>
 
+#include "../compare.h"
+#include "../params.h"
 #include "../stats.h"
+
+struct run;
 
 #define DEMO_MAX_JOBS 20        /* layers: 5 mechanisms x 2 sizes x 2 modes */
 
@@ -32,7 +36,7 @@ struct demo {
 	const char *claim;        /* the claim from the textbooks it tests */
 	const char *method;       /* what it runs, one sentence */
 	const char *defaults;     /* "name=value ..." defaults for the demo */
-	const char *metric;       /* "msgs_per_s", "latency_p50_ns", "elapsed_s" */
+	enum metric metric;       /* what its jobs are compared by */
 	int njobs;
 	struct demo_job jobs[DEMO_MAX_JOBS];
 	/* writes two or three sentences computed from the outcomes */
@@ -44,5 +48,12 @@ extern const struct demo *const demo_registry[];
 
 /* demo_find: the demo called name, or NULL */
 const struct demo *demo_find(const char *name);
+
+/* demo_plan: one job of r per job of r->demo, each with its own params
+   over the run's; 0 or -1 with *err */
+int demo_plan(struct run *r, struct param_error *err);
+
+/* demo_emit_lesson: the lesson line, computed from what the jobs measured */
+void demo_emit_lesson(struct run *r);
 
 #endif

@@ -154,7 +154,7 @@ static const struct demo sync_tax = {
 		 "a mutex, and semaphore-guarded shared memory can lose to a plain pipe.",
 	.method = "shm with 4 KiB messages under every sync kind, and a pipe for reference.",
 	.defaults = "size=4K duration=0.2 reps=3",
-	.metric = "msgs_per_s",
+	.metric = METRIC_MSGS_PER_S,
 	.njobs = 5,
 	.jobs = {
 		{ "shm sync=spin", "shm", "sync=spin" },
@@ -173,7 +173,7 @@ static const struct demo placement = {
 		 "latency by an order of magnitude, especially in VMs.",
 	.method = "pipe and unix round trips with pin=same, split and none.",
 	.defaults = "mode=latency duration=0.3 reps=3",
-	.metric = "latency_p50_ns",
+	.metric = METRIC_LATENCY_P50_NS,
 	.njobs = 6,
 	.jobs = {
 		{ "pipe pin=same", "pipe", "pin=same" },
@@ -194,7 +194,7 @@ static const struct demo threads_vs_processes = {
 	.method = "the same count of 64-byte messages over threads, shm-ring, unix and tcp; "
 		  "wall time of each.",
 	.defaults = "count=1000000 reps=1 size=64",
-	.metric = "elapsed_s",
+	.metric = METRIC_ELAPSED_S,
 	.njobs = 4,
 	.jobs = {
 		{ "threads", "threads", "" },
@@ -212,7 +212,7 @@ static const struct demo crossover = {
 		 "channels widens with message size.",
 	.method = "shm-ring, pipe, unix and tcp at 64 B, 4 KiB, 64 KiB and 1 MiB; bytes/s.",
 	.defaults = "duration=0.1 reps=2",
-	.metric = "bytes_per_s",
+	.metric = METRIC_BYTES_PER_S,
 	.njobs = 16,
 	.jobs = {
 		{ "shm-ring 64 B", "shm-ring", "size=64" }, { "pipe 64 B", "pipe", "size=64" },

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "../mech/sockpair.h"
-#include "../report.h"
+#include "../ndjson.h"
 
 #define POLL_NS 2000000L         /* reaping looks every 2 ms */
 
@@ -54,7 +54,7 @@ void exp_progress(struct exp_out *o, double done)
 	if (!o || !o->emit)
 		return;
 	done = done < 0 ? 0 : done > 1 ? 1 : done;
-	l = report_line("progress", o->run ? o->run : "");
+	l = ndjson_line("progress", o->run ? o->run : "");
 	cJSON_AddStringToObject(l, "step", o->label);
 	cJSON_AddStringToObject(l, "label", o->label);
 	cJSON_AddNumberToObject(l, "step_index", o->step);
@@ -86,7 +86,7 @@ void exp_begin(struct exp_out *o, const char *label, double expect_s)
 
 cJSON *exp_point_new(const struct exp_out *o, const char *label, const char *series, double x)
 {
-	cJSON *l = report_line("point", o && o->run ? o->run : "");
+	cJSON *l = ndjson_line("point", o && o->run ? o->run : "");
 
 	cJSON_AddStringToObject(l, "step", o ? o->label : "");
 	cJSON_AddStringToObject(l, "label", label);

@@ -135,7 +135,7 @@ const struct demo demo_layers = {
 	.method = "unix, zmq, grpc, dbus and node at 64 B and 4 KiB, round trips and "
 		  "streams; each layer's cost per message in multiples of the socket's.",
 	.defaults = "duration=0.2 reps=3",
-	.metric = "msgs_per_s",
+	.metric = METRIC_MSGS_PER_S,
 	.njobs = 20,
 	.jobs = { LAYER_JOBS("64 B", "64"), LAYER_JOBS("4 KiB", "4K") },
 	.lesson = layers_lesson,

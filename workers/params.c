@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../workers/peerproto.h"
+#include "peerproto.h"
 
 #define SIZE_RANGE "1..64M bytes (a number, optionally with suffix K=1024 or M=1048576)"
 
@@ -18,6 +18,29 @@ static const char *const param_names[P__COUNT] = {
 	"verify", "format", "mechanisms", "sizes", "baseline", "run-id",
 	"peer", "token", "ci",
 };
+
+static const char *const mode_names[] = { "throughput", "latency" };
+static const char *const pin_names[] = { "split", "same", "none" };
+static const char *const format_names[] = { "text", "json", "ndjson", "csv" };
+
+const char *params_mode_name(enum bench_mode m)
+{
+	return (unsigned)m < 2 ? mode_names[m] : "?";
+}
+
+const char *params_format_name(enum out_format f)
+{
+	return (unsigned)f < 4 ? format_names[f] : "?";
+}
+
+const char *params_pin_text(const struct bench_params *p, char *buf, size_t len)
+{
+	if (p->pin == PIN_CPUS)
+		snprintf(buf, len, "%d,%d", p->pin_cpu[0], p->pin_cpu[1]);
+	else
+		snprintf(buf, len, "%s", (unsigned)p->pin < 3 ? pin_names[p->pin] : "?");
+	return buf;
+}
 
 const char *params_name(enum param_id id)
 {
@@ -137,8 +160,7 @@ static int cpu_usable(long cpu)
 
 static int set_pin(struct bench_params *p, const char *v, struct param_error *err)
 {
-	static const char *const kinds[] = { "split", "same", "none" };
-	int k = pick(v, kinds, 3);
+	int k = pick(v, pin_names, 3);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *comma = strchr(v, ',');
 	char a[12], b[12];
@@ -268,14 +290,12 @@ static int allowed(enum params_cmd cmd, enum param_id id, bool http)
 static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		     struct param_error *err)
 {
-	static const char *const modes[] = { "throughput", "latency" };
-	static const char *const formats[] = { "text", "json", "ndjson", "csv" };
 	uint64_t u;
 	int k;
 
 	switch (id) {
 	case P_MODE:
-		if ((k = pick(v, modes, 2)) < 0)
+		if ((k = pick(v, mode_names, 2)) < 0)
 			return fail(err, "mode", "bad value '%s' for mode: expected throughput or latency", v);
 		p->mode = (enum bench_mode)k;
 		return 0;
@@ -327,7 +347,7 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		p->verify = v[0] == '1';
 		return 0;
 	case P_FORMAT:
-		if ((k = pick(v, formats, 4)) < 0)
+		if ((k = pick(v, format_names, 4)) < 0)
 			return fail(err, "format", "bad value '%s' for format: expected text, json, ndjson or csv", v);
 		p->format = (enum out_format)k;
 		return 0;

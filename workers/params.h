@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../workers/mech.h"
+#include "mech.h"
 
 #define PARAMS_MAX_MECHS 32
 #define PARAMS_MAX_SIZES 32
@@ -124,6 +124,22 @@ void params_mech_options(const struct bench_params *p, const struct mech_ops *op
    ops accepts; 0 or -1 with *err */
 int params_check_options(const struct bench_params *p, const struct mech_ops *ops,
 			 struct param_error *err);
+
+/* params_mode_name, params_format_name: "latency", "csv", ... */
+const char *params_mode_name(enum bench_mode m);
+const char *params_format_name(enum out_format f);
+
+/* params_pin_text: "split", "same", "none" or "A,B" into buf */
+const char *params_pin_text(const struct bench_params *p, char *buf, size_t len);
+
+/* params_argv: the argv of a run process doing what p asks: the command,
+   its positional argument (bench and sweep: the mechanism; demo: the
+   demo's name, given as demo), then "--name" "value" for every param
+   and mechanism option that was given, in a form params_set takes back.
+   Strings live in buf (len bytes). Returns the number of entries put in
+   argv (at most max), or -1 with a message in err when they do not fit. */
+int params_argv(const struct bench_params *p, const char *demo, const char **argv, int max,
+		char *buf, size_t len, char *err, size_t errlen);
 
 /* params_name: the public name of a param id */
 const char *params_name(enum param_id id);

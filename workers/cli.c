@@ -1,0 +1,347 @@
+/* cli.c -- the engine's command line: bench, compare, sweep and demo argv
+   into params, the run from plan to end line, and the dispatch of every
+   engine command */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalogue.h"
+#include "cleanup.h"
+#include "compare.h"
+#include "demos/demo.h"
+#include "engine.h"
+#include "lab.h"
+#include "ndjson.h"
+#include "peer.h"
+#include "run.h"
+
+#define CLI_ID_MAX 32
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	harness_stop();
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* --- usage ------------------------------------------------------------ */
+
+/* usage_options: one line per mechanism option of the registry */
+static void usage_options(FILE *f)
+{
+	for (int i = 0; mech_registry[i]; i++) {
+		const struct mech_ops *ops = mech_registry[i];
+
+		for (int k = 0; k < mech_option_count(ops); k++) {
+			const struct mech_option *o = &ops->options[k];
+			char flag[96] = "";
+			int first = 1;
+
+			for (int j = 0; j < i; j++)
+				first &= mech_option_index(mech_registry[j], o->name) < 0;
+			if (!first)
+				continue;
+			snprintf(flag, sizeof(flag), "--%s ", o->name);
+			for (int v = 0; o->values[v]; v++)
+				snprintf(flag + strlen(flag), sizeof(flag) - strlen(flag), "%s%s",
+					 v ? "|" : "", o->values[v]);
+			fprintf(f, "  %-28s%s only: %s (%s)\n", flag, ops->name, o->help,
+				o->values[0]);
+		}
+	}
+}
+
+static void usage(FILE *f, enum params_cmd cmd)
+{
+	const char *synopsis =
+		cmd == CMD_COMPARE ? "compare [MECH,...] [params]   (default: every mechanism)" :
+		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
+		"bench MECHANISM [params]";
+
+	fprintf(f,
+		"usage: ipcscope %s\n\n"
+		"params (also accepted as --name=value):\n"
+		"  --mode throughput|latency  one-way stream, or ping-pong timing every round trip (throughput)\n"
+		"  --size N[K|M]              bytes per message, 1..64M (64, or the mechanism's fixed size)\n"
+		"  --count N                  messages (latency: round trips) per rep, 1..1000000000\n"
+		"  --duration S               seconds per rep instead of count, 0.01..60 (%.2f when no count)\n"
+		"  --warmup N                 messages sent before timing (1%% of count, >= 100; 1000 with duration)\n"
+		"  --reps N                   repetitions, 1..100 (5; compare and demos: at most 7)\n"
+		"  --ci P                     add reps, up to --reps, until the median's 95%% interval\n"
+		"                             is within +-P %%; 0 off (compare and demos: 5, 0.1 s reps)\n"
+		"  --pin split|same|none|A,B  where sender and receiver run (split: two cores)\n"
+		"  --verify 0|1               check sequence numbers and payload bytes (1)\n"
+		"  --format text|json|ndjson|csv  output (text)\n"
+		"%s",
+		synopsis, PARAMS_DEFAULT_DURATION,
+		cmd == CMD_COMPARE ? "  --mechanisms A,B,...       same as the positional list\n"
+				     "  --baseline MECH            compare against MECH instead of the best\n" :
+		cmd == CMD_SWEEP ? "  --sizes LIST               message sizes, comma-separated\n" : "");
+	usage_options(f);
+	fprintf(f, "\nexit status: 0 ok, 1 the run failed, 2 usage error\n");
+}
+
+/* parse_args: --name value / --name=value into p; positional is the
+   mechanism (bench, sweep) or the list (compare); 0, 1 for --help, -1 */
+static int parse_args(struct bench_params *p, int argc, char **argv,
+		      struct param_error *err)
+{
+	int positional = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val;
+		char name[40];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (strncmp(a, "--", 2) != 0) {
+			if (positional++) {
+				snprintf(err->code, sizeof(err->code), "bad_param");
+				snprintf(err->param, sizeof(err->param), "mechanism");
+				snprintf(err->message, sizeof(err->message),
+					 "unexpected argument '%.64s'", a);
+				return -1;
+			}
+			if (p->cmd == CMD_COMPARE) {
+				if (params_set(p, "mechanisms", a, false, err) < 0)
+					return -1;
+				continue;
+			}
+			if (p->cmd == CMD_SWEEP && strchr(a, ',')) {
+				if (params_set_targets(p, a, err) < 0)
+					return -1;
+				continue;
+			}
+			if (!mech_find(a)) {
+				snprintf(err->code, sizeof(err->code), "unknown_mechanism");
+				snprintf(err->param, sizeof(err->param), "mechanism");
+				snprintf(err->message, sizeof(err->message),
+					 "unknown mechanism '%.64s' (see 'ipcscope list')", a);
+				return -1;
+			}
+			snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", a);
+			p->nmechs = 1;
+			continue;
+		}
+		a += 2;
+		if ((val = strchr(a, '='))) {
+			snprintf(name, sizeof(name), "%.*s", (int)(val - a), a);
+			val++;
+		} else {
+			snprintf(name, sizeof(name), "%s", a);
+			val = i + 1 < argc ? argv[++i] : "";
+		}
+		if (params_set(p, name, val, false, err) < 0)
+			return -1;
+	}
+	if (p->cmd != CMD_COMPARE && p->cmd != CMD_DEMO && p->nmechs == 0) {
+		snprintf(err->code, sizeof(err->code), "bad_param");
+		snprintf(err->param, sizeof(err->param), "mechanism");
+		snprintf(err->message, sizeof(err->message),
+			 "which mechanism? (see 'ipcscope list')");
+		return -1;
+	}
+	return params_finish(p, err);
+}
+
+/* prescan_format: takes --format before the other params, so an error in
+   an earlier param is already reported in the format asked for */
+static void prescan_format(struct bench_params *p, int argc, char **argv)
+{
+	struct bench_params tmp;
+	struct param_error e;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v = !strncmp(argv[i], "--format=", 9) ? argv[i] + 9 :
+				!strcmp(argv[i], "--format") && i + 1 < argc ? argv[i + 1] : NULL;
+
+		params_init(&tmp, p->cmd);
+		if (v && params_set(&tmp, "format", v, false, &e) == 0)
+			p->format = tmp.format;
+	}
+}
+
+/* demo_usage: the list of demos; exit status 0, or 2 after a bad call */
+static int demo_usage(int bad)
+{
+	FILE *f = bad ? stderr : stdout;
+
+	fprintf(f, "usage: ipcscope demo NAME [--reps N] [--count N | --duration S] [params]\n\n"
+		"Each demo puts a claim about IPC to the test on this machine and ends with a\n"
+		"lesson computed from what it measured. The demos:\n\n");
+	for (int i = 0; demo_registry[i]; i++)
+		fprintf(f, "  %-22s %s\n  %-22s defaults: %s\n", demo_registry[i]->name,
+			demo_registry[i]->claim, "", demo_registry[i]->defaults);
+	fprintf(f, "\nA demo's own settings (for example pin=same in placement) win over params.\n");
+	return bad ? 2 : 0;
+}
+
+/* --- the run ---------------------------------------------------------------- */
+
+static enum report_format fmt_of(enum out_format f)
+{
+	return f == FMT_JSON ? REPORT_JSON : f == FMT_NDJSON ? REPORT_NDJSON :
+	       f == FMT_CSV ? REPORT_CSV : REPORT_TEXT;
+}
+
+/* usage_error: reports a bad param in the chosen format; exit status 2 */
+static int usage_error(struct run *r, const struct param_error *err)
+{
+	fprintf(stderr, "ipcscope: %s\n", err->message);
+	if (r->p.format == FMT_NDJSON || r->p.format == FMT_JSON) {
+		ndjson_param_error(r, err);
+		ndjson_end(r, "error");
+	}
+	return 2;
+}
+
+/* setup: the run directory and the plan; 0, or -1 after the error and
+   end lines */
+static int setup(struct run *r, cJSON *skipped)
+{
+	char msg[RUN_TMPDIR_MAX + RUN_ERR_MAX], why[RUN_ERR_MAX];
+	int rc = cleanup_tmpdir_make(r->tmpdir, sizeof(r->tmpdir));
+
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "cannot make a run directory '%s': %s",
+			 r->tmpdir, strerror(-rc));
+		r->tmpdir[0] = '\0';      /* nothing was made: nothing to remove */
+	} else if (run_plan(r, skipped, why, sizeof(why)) < 0) {
+		snprintf(msg, sizeof(msg), "cannot plan the run: %s", why);
+	} else {
+		return 0;
+	}
+	cJSON_Delete(skipped);
+	ndjson_error(r, "setup_failed", msg, NULL, 0);
+	ndjson_end(r, "error");
+	return -1;
+}
+
+/* peer_open: the control connection to the run's peer; 0, or -1 after
+   the error and end lines */
+static int peer_open(struct run *r)
+{
+	char msg[RUN_ERR_MAX];
+
+	r->link = calloc(1, sizeof(*r->link));
+	if (r->link && peer_drive_open(r->link, r->p.peer, r->p.token, &r->peer_info,
+				       msg, sizeof(msg)) == 0)
+		return 0;
+	if (!r->link)
+		snprintf(msg, sizeof(msg), "out of memory");
+	ndjson_error(r, "peer_failed", msg, NULL, 0);
+	ndjson_end(r, "error");
+	return -1;
+}
+
+/* run_main: bench, compare, sweep and demo (argv[0] is the command) */
+static int run_main(int argc, char **argv)
+{
+	static char default_id[CLI_ID_MAX];
+	enum params_cmd cmd = !strcmp(argv[0], "compare") ? CMD_COMPARE :
+			      !strcmp(argv[0], "sweep") ? CMD_SWEEP :
+			      !strcmp(argv[0], "demo") ? CMD_DEMO : CMD_BENCH;
+	struct run r = { 0 };
+	struct param_error err = { 0 };
+	const char *status = "ok";
+	enum run_status st;
+	cJSON *skipped;
+	int rc;
+
+	r.t0 = run_now_s();
+	params_init(&r.p, cmd);
+	if (cmd == CMD_DEMO) {
+		if (argc < 2 || !strncmp(argv[1], "-", 1))
+			return demo_usage(argc > 1 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"));
+		if (!(r.demo = demo_find(argv[1]))) {
+			fprintf(stderr, "ipcscope: unknown demo '%s' (see 'ipcscope demo --help')\n",
+				argv[1]);
+			return 2;
+		}
+		argc--;
+		argv++;
+	}
+	prescan_format(&r.p, argc, argv);
+	rc = parse_args(&r.p, argc, argv, &err);
+	if (rc == 0 && r.demo && run_apply_args(&r.p, r.demo->defaults, 0, &err) < 0)
+		rc = -1;
+	snprintf(default_id, sizeof(default_id), "cli-%d", (int)getpid());
+	r.id = r.p.run_id[0] ? r.p.run_id : default_id;
+	report_open(&r.out, fmt_of(r.p.format), stdout);
+	if (rc == 1) {
+		usage(stdout, cmd);
+		report_close(&r.out);
+		return 0;
+	}
+	if (rc < 0) {
+		rc = usage_error(&r, &err);
+		report_close(&r.out);
+		return rc;
+	}
+	install_signals();
+	cleanup_sweep_stale();
+	skipped = cJSON_CreateArray();
+	if (setup(&r, skipped) < 0) {
+		run_finish(&r);
+		return 1;
+	}
+	if (r.p.peer[0] && peer_open(&r) < 0) {
+		cJSON_Delete(skipped);
+		run_finish(&r);
+		return 1;
+	}
+	/* against a peer, what the kernel gave comes with each rep's result */
+	ndjson_start(&r, r.link ? cJSON_CreateObject() : run_probe_granted(&r), skipped);
+	st = run_rounds(&r);
+	if (st == RUN_CANCELLED) {
+		status = "cancelled";
+	} else {
+		compare_emit(&r);
+		if (r.demo)
+			demo_emit_lesson(&r);
+		if (st == RUN_FAILED)
+			status = "error";
+	}
+	ndjson_end(&r, status);
+	run_finish(&r);
+	return st == RUN_OK ? 0 : 1;
+}
+
+/* The engine's commands. */
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} commands[] = {
+	{ "bench", run_main }, { "compare", run_main }, { "sweep", run_main },
+	{ "demo", run_main }, { "list", catalogue_list_main },
+	{ "sysinfo", catalogue_sysinfo_main }, { "peer", peer_main }, { "lab", lab_main },
+};
+
+int engine_is_command(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+int engine_main(int argc, char **argv)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (argc > 0 && strcmp(argv[0], commands[i].name) == 0)
+			return commands[i].main(argc, argv);
+	fprintf(stderr, "ipcscope: unknown command '%s'\n", argc > 0 ? argv[0] : "");
+	return 2;
+}

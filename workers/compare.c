@@ -1,0 +1,139 @@
+/* compare.c -- ranking a run's jobs by one metric against a baseline */
+#include "compare.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "demos/demo.h"
+#include "ndjson.h"
+#include "run.h"
+
+static const char *const metric_names[METRIC__COUNT] = {
+	[METRIC_MSGS_PER_S] = "msgs_per_s",
+	[METRIC_BYTES_PER_S] = "bytes_per_s",
+	[METRIC_ELAPSED_S] = "elapsed_s",
+	[METRIC_LATENCY_P50_NS] = "latency_p50_ns",
+};
+
+int metric_find(const char *name)
+{
+	for (int m = 0; m < METRIC__COUNT; m++)
+		if (name && strcmp(name, metric_names[m]) == 0)
+			return m;
+	return -1;
+}
+
+const char *metric_name(enum metric m)
+{
+	return (unsigned)m < METRIC__COUNT ? metric_names[m] : "?";
+}
+
+int metric_higher_is_better(enum metric m)
+{
+	return m != METRIC_ELAPSED_S && m != METRIC_LATENCY_P50_NS;
+}
+
+enum metric metric_of_run(const struct run *r)
+{
+	if (r->demo)
+		return r->demo->metric;
+	if (r->p.cmd == CMD_SWEEP)
+		return METRIC_BYTES_PER_S;
+	return r->p.mode == MODE_LATENCY ? METRIC_LATENCY_P50_NS : METRIC_MSGS_PER_S;
+}
+
+static double figure(const struct rep_result *res, enum metric m)
+{
+	switch (m) {
+	case METRIC_BYTES_PER_S: return res->bytes_per_s;
+	case METRIC_ELAPSED_S: return res->elapsed_s;
+	case METRIC_LATENCY_P50_NS: return res->lat.p50;
+	default: return res->msgs_per_s;
+	}
+}
+
+const char *metric_unit(enum metric m)
+{
+	switch (m) {
+	case METRIC_LATENCY_P50_NS: return "ns";
+	case METRIC_ELAPSED_S: return "s";
+	case METRIC_BYTES_PER_S: return "B/s";
+	default: return "msgs/s";
+	}
+}
+
+void metric_values(const struct job *j, enum metric m, double *x)
+{
+	for (int i = 0; i < j->nres; i++)
+		x[i] = figure(&j->res[i], m);
+}
+
+void metric_spread(const struct job *j, enum metric m, struct spread *s)
+{
+	double x[PARAMS_REPS_MAX];
+
+	metric_values(j, m, x);
+	stats_spread(x, j->nres, s);
+}
+
+/* unreliable_why: why a comparison of a against b cannot be trusted here
+   (either side's judgement, named), or "" */
+static void unreliable_why(const struct job *a, const struct job *b, char *buf, size_t len)
+{
+	const struct job *bad = a->trust.why[0] ? a : b->trust.why[0] ? b : NULL;
+
+	buf[0] = '\0';
+	if (bad)
+		snprintf(buf, len, "%s: %s", run_job_name(bad), bad->trust.why);
+}
+
+/* better: 1 when a beats b under metric m */
+static int better(const struct spread *a, const struct spread *b, enum metric m)
+{
+	return metric_higher_is_better(m) ? a->median > b->median : a->median < b->median;
+}
+
+int compare_jobs(const struct run *r, struct comparison *c)
+{
+	int base = -1;
+
+	memset(c, 0, sizeof(*c));
+	c->metric = metric_of_run(r);
+	for (int i = 0; i < r->njobs && c->nrows < COMPARE_MAX_ROWS; i++) {
+		struct comparison_row *row = &c->rows[c->nrows];
+
+		if (!r->jobs[i].nres)
+			continue;
+		row->job = i;
+		metric_spread(&r->jobs[i], c->metric, &row->fig);
+		if (r->p.baseline[0] ? !strcmp(r->jobs[i].ops->name, r->p.baseline) :
+		    (base < 0 || better(&row->fig, &c->rows[base].fig, c->metric)))
+			base = c->nrows;
+		c->nrows++;
+	}
+	if (c->nrows < 2 || base < 0)
+		return -1;
+	c->base = c->rows[base].job;
+	for (int i = 0; i < c->nrows; i++) {
+		struct comparison_row *row = &c->rows[i];
+
+		stats_ratio_ci(&row->fig, &c->rows[base].fig, &row->ratio, &row->lo, &row->hi,
+			       &row->significant);
+		unreliable_why(&r->jobs[row->job], &r->jobs[c->base], row->unreliable,
+			       sizeof(row->unreliable));
+		row->significant = row->significant && !row->unreliable[0];
+	}
+	return 0;
+}
+
+void compare_emit(struct run *r)
+{
+	struct comparison c;
+
+	/* a sweep of several mechanisms has no one baseline to rank its
+	   mechanism-and-size jobs against: its chart is the comparison */
+	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
+		return;
+	if (compare_jobs(r, &c) == 0)
+		ndjson_comparison(r, &c);
+}

@@ -1,0 +1,85 @@
+/* run.c -- a demo's jobs planned over the run's params, and its lesson assembled */
+#include "demo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../ndjson.h"
+#include "../run.h"
+
+#define LESSON_MAX 1024
+
+int demo_plan(struct run *r, struct param_error *err)
+{
+	for (int i = 0; i < r->demo->njobs; i++) {
+		const struct demo_job *dj = &r->demo->jobs[i];
+		const struct mech_ops *ops = mech_find(dj->mech);
+		struct job *j;
+
+		if (!ops || !(j = run_add_job(r, ops, 0)))
+			return -1;
+		snprintf(j->label, sizeof(j->label), "%s", dj->label);
+		j->p.cmd = CMD_BENCH;
+		j->p.nmechs = 1;
+		snprintf(j->p.mechs[0], sizeof(j->p.mechs[0]), "%s", dj->mech);
+		if (run_apply_args(&j->p, dj->args, 1, err) < 0 || params_finish(&j->p, err) < 0)
+			return -1;
+		j->size = params_effective_size(&j->p, ops);
+	}
+	return 0;
+}
+
+/* outcome_of: what job j measured, as its lesson reads it */
+static void outcome_of(const struct job *j, enum metric m, struct demo_outcome *o)
+{
+	double wall[PARAMS_REPS_MAX], cpu[PARAMS_REPS_MAX];
+	struct spread w, c;
+
+	memset(o, 0, sizeof(*o));
+	o->label = j->label;
+	o->mech = j->ops->name;
+	o->ok = j->nres > 0;
+	if (!o->ok)
+		return;
+	metric_spread(j, m, &o->fig);
+	for (int k = 0; k < j->nres; k++) {
+		wall[k] = j->res[k].elapsed_s;
+		cpu[k] = j->res[k].sender.util_pct + j->res[k].receiver.util_pct;
+	}
+	stats_spread(wall, j->nres, &w);
+	stats_spread(cpu, j->nres, &c);
+	o->wall_s = w.median;
+	o->cpu_pct = c.median;
+}
+
+/* lesson_caveat: a lesson resting on a job whose figures do not hold says
+   so first ("unreliable here: ... ; what the figures say: ..."); why gets
+   the reason, or "" */
+static void lesson_caveat(const struct run *r, char *text, size_t len, char *why,
+			  size_t whylen)
+{
+	char orig[LESSON_MAX];
+
+	why[0] = '\0';
+	for (int i = 0; i < r->njobs && !why[0]; i++)
+		if (r->jobs[i].nres && r->jobs[i].trust.why[0])
+			snprintf(why, whylen, "%s: %s", run_job_name(&r->jobs[i]),
+				 r->jobs[i].trust.why);
+	if (!why[0])
+		return;
+	snprintf(orig, sizeof(orig), "%s", text);
+	if (snprintf(text, len, "Unreliable here (%s), so take this with care: %s", why, orig) < 0)
+		snprintf(text, len, "%s", orig);
+}
+
+void demo_emit_lesson(struct run *r)
+{
+	struct demo_outcome o[DEMO_MAX_JOBS];
+	char text[LESSON_MAX], why[2 * TRUST_NOTE_LEN];
+
+	for (int i = 0; i < r->njobs && i < DEMO_MAX_JOBS; i++)
+		outcome_of(&r->jobs[i], r->demo->metric, &o[i]);
+	r->demo->lesson(o, r->njobs, text, sizeof(text));
+	lesson_caveat(r, text, sizeof(text), why, sizeof(why));
+	ndjson_lesson(r, text, why);
+}
