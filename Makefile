@@ -3,7 +3,7 @@ CC       ?= gcc
 PORT     ?= 8080
 OPT      ?= -O2
 CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iobj/gen
-# libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_load.c),
+# libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_api.c),
 # so the run processes it spawns start without loading the HTTP/TLS stack;
 # libzmq, gRPC and libdbus-1 neither: their mechanisms open them (workers/mech/dynlib.c)
 LDLIBS   := -lcjson -lprotobuf-c -lrt -lm -ldl -pthread
@@ -108,13 +108,36 @@ bin/tests-asan/%: tests/unit/%.c $(ALIBOBJ) | obj/.deps-test
 run: bin/ipcscope
 	bin/ipcscope serve --port $(PORT)
 
-test: obj/.deps-test bin/ipcscope bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) web
+# libFuzzer targets (clang): the request head and query parsers, and the
+# history loader. Only the parsers and what they call are built for them;
+# the linker is told to leave unresolved the rest of the engine that the
+# mechanism table names but a parser never calls (a call would crash the run).
+FUZZCC    := clang
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -ffunction-sections -fdata-sections \
+	     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iobj/gen
+FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c \
+	     $(wildcard server/params.c workers/params.c workers/peer*.c workers/sysinfo.c \
+			workers/cleanup.c workers/mech/*.c)
+FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)
+FUZZBIN   := $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+.SECONDARY: $(FUZZOBJ)
+
+obj-fuzz/%.o: %.c | obj/.deps-test
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) $(DBUS_CFLAGS) -c -o $@ $<
+
+bin/fuzz/%: tests/fuzz/%.c $(FUZZOBJ) | obj/.deps-test
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -no-pie -Wl,--gc-sections \
+		-Wl,--unresolved-symbols=ignore-all -o $@ $^ -lcjson -lrt -lm -pthread
+
+test: obj/.deps-test bin/ipcscope bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) $(FUZZBIN) web
 	tests/run.sh
 
 bench: obj/.deps-bench bin/ipcscope
 	bench/run.sh
 
 clean:
-	rm -rf bin obj obj-asan tests/out static/chart.umd.js
+	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js
 
--include $(OBJ:.o=.d) $(AOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(FUZZOBJ:.o=.d)

@@ -8,7 +8,8 @@ set -euo pipefail
 # (node, for the node mechanism and the page, is there already)
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon)
-test_pkgs=(libcmocka-dev chromium procps iproute2)
+# clang and its runtime: the libFuzzer targets of tests/fuzz
+test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
 
 want=("${build_pkgs[@]}")

@@ -2,7 +2,8 @@
 # run.sh -- runs every test suite, counts TAP "ok"/"not ok" lines, and ends
 # with "N passed, N failed". Suites: cmocka unit tests (normal and ASan+UBSan),
 # tests/integration/*.sh and tests/api/*.test.mjs (against bin/ipcscope and
-# bin/ipcscope-asan), tests/browser/*.test.mjs (node).
+# bin/ipcscope-asan), libFuzzer targets bin/fuzz/* (tests/fuzz/run.sh),
+# tests/browser/*.test.mjs (node).
 # usage: tests/run.sh [FILTER]   only suites whose path contains FILTER
 set -u
 cd "$(dirname "$0")/.."
@@ -51,6 +52,9 @@ for t in tests/integration/*.sh; do
 	[ -f "$t" ] && [ "$(basename "$t")" != lib.sh ] || continue
 	run_suite "integration/$(basename "$t")" env IPCSCOPE="$top/bin/ipcscope" bash "$t"
 	run_suite "integration-asan/$(basename "$t")" env IPCSCOPE="$top/bin/ipcscope-asan" ASAN=1 bash "$t"
+done
+for t in bin/fuzz/fuzz_*; do
+	[ -x "$t" ] && run_suite "fuzz/$(basename "$t")" tests/fuzz/run.sh "$t"
 done
 for t in tests/api/*.test.mjs tests/browser/*.test.mjs; do
 	[ -f "$t" ] || continue
