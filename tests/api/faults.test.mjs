@@ -105,9 +105,9 @@ async function restartAfterKill(results, killedId) {
 function halfClosed(srv, target) {
   return new Promise((resolve) => {
     const sock = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true });
-    let data = '';
+    let data = '';                   // latin1: one char a byte, as chunk sizes count
     const timer = setTimeout(() => sock.destroy(), 20000);
-    sock.on('data', (d) => { data += d; });
+    sock.on('data', (d) => { data += d.toString('latin1'); });
     sock.on('error', () => {});
     sock.on('close', () => { clearTimeout(timer); resolve(data); });
     sock.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nConnection: close\r\n\r\n`);
@@ -115,8 +115,12 @@ function halfClosed(srv, target) {
   });
 }
 
-// unchunk: the body of a chunked HTTP/1.1 answer
+// unchunk: the body of a chunked HTTP/1.1 answer (raw in latin1), as UTF-8 text
 function unchunk(raw) {
+  return Buffer.from(unchunkBytes(raw), 'latin1').toString('utf8');
+}
+
+function unchunkBytes(raw) {
   let body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
   let out = '';
   for (;;) {
