@@ -137,15 +137,27 @@ function ciText(r, higher) {
   return `${sig(above ? lo : 1 / hi)}–${fmtTimes(above ? hi : 1 / lo)} ${better ? 'faster' : 'slower'}`;
 }
 
-// comparisonRows: the table rows of a comparison line, in words
+// unreliableWhy: why a comparison row is unreliable here, '' when it is not
+function unreliableWhy(r) {
+  if (!(r.reliable === false || r.unreliable)) return '';
+  return r.why || (typeof r.unreliable === 'string' ? r.unreliable : 'see the notes below');
+}
+
+// comparisonRow: one table row of a comparison line, in words; an
+// unreliable row is flagged, its reason said once under the table
 function comparisonRow(r, m, c) {
   const base = r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label);
   const vs = base ? 'baseline' : ratioWords(r.ratio, m.higher);
   const noise = base ? '' : r.significant ? 'yes' : 'no, within the noise';
-  const why = r.why || (typeof r.unreliable === 'string' ? r.unreliable : '');
-  const warn = r.reliable === false || r.unreliable ? ` <span class="warn">unreliable here${why ? `: ${esc(why)}` : ''}</span>` : '';
+  const warn = unreliableWhy(r) ? ' <span class="warn">(unreliable here)</span>' : '';
   return `<tr><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
     `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noise}</td></tr>`;
+}
+
+// whyHtml: each distinct reason a comparison row is unreliable, once
+function whyHtml(c) {
+  const why = [...new Set(c.rows.map(unreliableWhy).filter(Boolean))];
+  return why.length ? `<p class="warn">Unreliable here: ${why.map(esc).join('; ')}</p>` : '';
 }
 
 // notesHtml: what the summaries say about their reps, in words ("rep 3 ran
@@ -168,7 +180,7 @@ export function renderComparison(model, box = $('#comparison')) {
   box.innerHTML = `<h2>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h2>` +
     scrollTable(`<table><thead><tr><th scope="col">mechanism</th><th scope="col">size</th><th scope="col">median ${esc(m.name)}</th>` +
     `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`) +
-    notesHtml(model);
+    whyHtml(c) + notesHtml(model);
   markScroll(box.querySelector('.table-scroll'));
 }
 
