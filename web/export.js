@@ -48,8 +48,15 @@ function csvCell(v) {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+// csvColumns: the columns the run's own start line names (csv_columns, the
+// CLI's list), else the catalogue's, else the CLI's as this page knows them
+function csvColumns(models) {
+  const m = models.find((x) => Array.isArray(x.csvColumns) && x.csvColumns.length);
+  return m ? m.csvColumns : state.csvColumns || CLI_CSV_COLUMNS;
+}
+
 // toCsv: one row per rep of every result line, the CLI's columns
-export function toCsv(models, columns = state.csvColumns || CLI_CSV_COLUMNS) {
+export function toCsv(models, columns = csvColumns(models)) {
   const names = columns.map((c) => (typeof c === 'object' ? c.name : c));
   const rows = [names.join(',')];
   for (const model of models) {

@@ -85,6 +85,7 @@ export class RunModel {
     this.queued = null;
     if (o.params && o.params.mode) this.mode = o.params.mode;
     if (o.chart && typeof o.chart === 'object') this.chart = o.chart;
+    if (Array.isArray(o.csv_columns)) this.csvColumns = o.csv_columns;
     if (Array.isArray(o.mechanisms)) o.mechanisms.forEach((m) => { this.entry(m).start = o; });
     if (Array.isArray(o.jobs)) o.jobs.forEach((j) => { this.entry(j.label || j.mechanism).start = o; });
     if (o.mechanism || o.label || o.variant) this.entry(labelOf(o)).start = o;

@@ -96,13 +96,13 @@ function checkCpu(cv, results) {
 
 async function compareRun(page, base, mode, consoleErrors) {
   const what = `${mode} compare shm-ring,pipe`;
-  await load(page, `${base}/#view=run&mechanisms=shm-ring,pipe&mode=${mode}&count=2000&reps=2`);
+  await load(page, `${base}/#view=run&mechanisms=shm-ring,pipe&mode=${mode}&count=300&reps=2`);
   const form = await page.evaluate(() => ({
     mechs: [...document.querySelectorAll('input[name="mech"]:checked')].map((c) => c.value),
     count: document.querySelector('input[name="count"]').value,
     reps: document.querySelector('input[name="reps"]').value,
   }));
-  ok(form.mechs.join() === 'shm-ring,pipe' && form.count === '2000' && form.reps === '2', `${what}: the URL restores the form`, JSON.stringify(form));
+  ok(form.mechs.join() === 'shm-ring,pipe' && form.count === '300' && form.reps === '2', `${what}: the URL restores the form`, JSON.stringify(form));
 
   const streamed = page.waitForResponse((r) => r.url().includes('/api/compare'));
   await page.click('#run');
@@ -142,10 +142,10 @@ async function compareRun(page, base, mode, consoleErrors) {
 async function exportsAndShare(page) {
   await page.click('#copy-cli');
   const cli = await page.textContent('#command');
-  ok(cli === 'ipcscope compare shm-ring,pipe --mode latency --count 2000 --reps 2', 'copy as CLI gives the equivalent command', cli);
+  ok(cli === 'ipcscope compare shm-ring,pipe --mode latency --count 300 --reps 2', 'copy as CLI gives the equivalent command', cli);
   await page.click('#copy-curl');
   const curl = await page.textContent('#command');
-  ok(/^curl -N 'http:\/\/127\.0\.0\.1:\d+\/api\/compare\?mechanisms=shm-ring,pipe&mode=latency&count=2000&reps=2'$/.test(curl), 'copy as curl gives the API request, quoted for the shell', curl);
+  ok(/^curl -N 'http:\/\/127\.0\.0\.1:\d+\/api\/compare\?mechanisms=shm-ring,pipe&mode=latency&count=300&reps=2'$/.test(curl), 'copy as curl gives the API request, quoted for the shell', curl);
   const files = {};
   for (const kind of ['ndjson', 'csv', 'png']) {
     const dl = page.waitForEvent('download');

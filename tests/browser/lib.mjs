@@ -85,7 +85,7 @@ export async function load(page, url) {
   await waitReady(page);
 }
 
-export async function waitRunDone(page, which = 'run', timeout = 60000) {
+export async function waitRunDone(page, which = 'run', timeout = 120000) {
   await page.waitForFunction((w) => {
     const s = window.ipcscope.state;
     const ms = w === 'sweep' ? s.sweep : [s[w]];

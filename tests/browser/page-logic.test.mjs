@@ -219,6 +219,11 @@ function pageFigures() {
   const row = Object.fromEntries(csv[0].split(',').map((k, i) => [k, csv[1].split(',')[i]]));
   ok(row.mechanism === 'dbus' && row.lat_p50_ns === '100' && row.sender_invol_cs === '4' && row.verified === '1' && row.msgs_per_s === '5',
     'CSV rows fill the CLI columns from the result line', JSON.stringify(row));
+  const own = new model.RunModel('run');
+  own.add({ type: 'start', run: 'r10', mechanism: 'pipe', csv_columns: [{ name: 'mechanism', path: 'mechanism' }, { name: 'lat_p50_ns', path: 'latency_ns.p50' }] });
+  own.add({ type: 'result', run: 'r10', mechanism: 'pipe', rep: 1, latency_ns: { p50: 42 } });
+  const ownCsv = exporter.toCsv([own]);
+  ok(ownCsv === 'mechanism,lat_p50_ns\npipe,42\n', "the CSV takes its columns from the start line's csv_columns", ownCsv);
 }
 
 try {
