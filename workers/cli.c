@@ -107,11 +107,13 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		if (strncmp(a, "--", 2) != 0) {
-			if (positional++) {
+			if (positional++ || p->cmd == CMD_DEMO) {
 				snprintf(err->code, sizeof(err->code), "bad_param");
 				snprintf(err->param, sizeof(err->param), "mechanism");
 				snprintf(err->message, sizeof(err->message),
-					 "unexpected argument '%.64s'", a);
+					 "unexpected argument '%.64s'%s", a, p->cmd == CMD_DEMO ?
+					 ": a demo takes its name and params only (see 'ipcscope "
+					 "demo --help')" : "");
 				return -1;
 			}
 			if (p->cmd == CMD_COMPARE) {

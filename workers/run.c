@@ -48,6 +48,15 @@ struct job *run_add_job(struct run *r, const struct mech_ops *ops, uint64_t size
 	return j;
 }
 
+/* amount_given: name is count or duration and the user chose either: how
+   long a rep runs is one choice, so a default of the other yields to it */
+static int amount_given(const struct bench_params *p, const char *name)
+{
+	if (strcmp(name, "count") != 0 && strcmp(name, "duration") != 0)
+		return 0;
+	return params_given(p, "count") || params_given(p, "duration");
+}
+
 int run_apply_args(struct bench_params *p, const char *args, int override,
 		   struct param_error *err)
 {
@@ -60,6 +69,8 @@ int run_apply_args(struct bench_params *p, const char *args, int override,
 		if (!eq)
 			continue;
 		*eq = '\0';
+		if (!override && amount_given(p, tok))
+			continue;
 		if (params_given(p, tok)) {
 			if (!override)
 				continue;
