@@ -206,6 +206,12 @@ struct pingpong {
 	double burst_ns[RTT_MAX_BURSTS];   /* per round trip, each burst */
 };
 
+/*
+ * The echo answers with a compare-and-swap, never a plain store: when the
+ * ping side gives up with a ping outstanding, its STOP must not be
+ * overwritten by a late answer to that ping (the echo would then spin on
+ * for ever).
+ */
 static void *echo_thread(void *arg)
 {
 	struct pingpong *pp = arg;

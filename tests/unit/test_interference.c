@@ -132,6 +132,21 @@ static void test_line_rtt(void **state)
 	assert_true(rtt == -1 || (rtt > 1 && rtt < 1e6));
 }
 
+/* a ping-pong that gives up with a ping outstanding still ends: a budget of
+   1 µs makes the ping side give up early and often; before the echo
+   answered by compare-and-swap, a late answer overwrote STOP and the echo
+   spun for ever (SIGALRM ends the test then) */
+static void test_line_rtt_gives_up_cleanly(void **state)
+{
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	alarm(60);
+	for (int i = 0; i < 100; i++)
+		interference_line_rtt(0, 1, 1000);
+	alarm(0);
+}
+
 static void test_moved(void **state)
 {
 	(void)state;
@@ -151,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_busy_cpu_is_other),
 		cmocka_unit_test(test_migrations),
 		cmocka_unit_test(test_line_rtt),
+		cmocka_unit_test(test_line_rtt_gives_up_cleanly),
 		cmocka_unit_test(test_moved),
 	};
 
