@@ -218,8 +218,6 @@ static void *echo_thread(void *arg)
 	uint64_t v;
 
 	atomic_store_explicit(&pp->echo_ready, 1, memory_order_release);
-	/* compare-and-swap: a stop stored after the load is never overwritten
-	   by the echo of a ping that timed out */
 	while ((v = atomic_load_explicit(&pp->line, memory_order_acquire)) != RTT_STOP)
 		if (v & 1)
 			atomic_compare_exchange_strong_explicit(&pp->line, &v, v + 1,
