@@ -12,6 +12,7 @@
 #define SERVE_QUEUE_MAX 64
 #define SERVE_GRACE_MS 400             /* SIGTERM to SIGKILL of a run's process group */
 #define SERVE_DRAIN_MS 2000            /* a stopping server lets end lines out this long */
+#define SERVE_ERR_MAX 512              /* a message for the caller's buffer */
 
 struct serve_config {
 	const char *bind;          /* numeric address, default 127.0.0.1 */

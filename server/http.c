@@ -27,6 +27,8 @@
 #define HTTP_MEMORY_LIMIT (64u << 10)  /* MHD's pool of one connection: room for
 					  any head the gate lets through */
 #define HTTP_RETRY_AFTER_S "10"
+#define HTTP_HEALTH_MAX 160        /* the /api/health answer */
+#define HTTP_LOG_MAX 512           /* one libmicrohttpd log message */
 #define HTTP_REASON_MAX 256
 
 static const struct serve_config *cfg;
@@ -192,7 +194,7 @@ static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 
 static enum MHD_Result health(struct MHD_Connection *c)
 {
-	char body[160];
+	char body[HTTP_HEALTH_MAX];
 
 	snprintf(body, sizeof(body), "{\"status\":\"ok\",\"version\":\"%s\",\"busy\":%d,"
 		 "\"queue_max\":%d}", IPCSCOPE_VERSION, runs_busy(), cfg->queue_max);
@@ -366,7 +368,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
    hangs up mid-stream is routine here (it cancels its run), not an error */
 static void http_log(void *cls, const char *fmt, va_list ap)
 {
-	char msg[512];
+	char msg[HTTP_LOG_MAX];
 
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -30,6 +30,7 @@
 #define GATE_POLL_MS 1000          /* deadlines are checked at least this often */
 #define GATE_REPEEK_MS 20          /* a partial head is looked at again after this */
 #define GATE_ANSWER_MAX 1024
+#define GATE_DRAIN_BLOCK 4096
 
 struct pending {
 	int fd;
@@ -115,7 +116,7 @@ static const char *reason(unsigned status)
 static void answer(int fd, const struct head_verdict *v)
 {
 	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-	char head[GATE_ANSWER_MAX], drain[4096];
+	char head[GATE_ANSWER_MAX], drain[GATE_DRAIN_BLOCK];
 	char *body;
 	int n;
 

@@ -4,6 +4,8 @@
 
 #include "http_query.h"
 
+#define QUERY_MSG_MAX 128
+
 static int fail(struct param_error *err, const char *param, const char *msg)
 {
 	snprintf(err->code, sizeof(err->code), "bad_param");
@@ -24,7 +26,7 @@ static const char *shown(const char *name, char *buf, size_t n)
 
 static int check_pair(const struct query_pair *qp, struct param_error *err)
 {
-	char name[QUERY_NAME_MAX], msg[128];
+	char name[QUERY_NAME_MAX], msg[QUERY_MSG_MAX];
 
 	shown(qp->name, name, sizeof(name));
 	if (strlen(qp->name) != qp->name_len) {
@@ -45,7 +47,7 @@ static int check_pair(const struct query_pair *qp, struct param_error *err)
 int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 		const struct query_pair *pairs, int npairs, struct param_error *err)
 {
-	char msg[128];
+	char msg[QUERY_MSG_MAX];
 
 	memset(q, 0, sizeof(*q));
 	memset(err, 0, sizeof(*err));
@@ -71,7 +73,7 @@ int query_argv(struct query *q, const char *const *head, int nhead,
 	       const char **argv, int max)
 {
 	const char *demo = q->p.cmd == CMD_DEMO && nhead > 1 ? head[1] : NULL;
-	char why[128];
+	char why[QUERY_MSG_MAX];
 	int n = params_argv(&q->p, demo, argv, max - 1, q->argbuf, sizeof(q->argbuf), why,
 			    sizeof(why));
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "http_reply.h"
 #include "http_stream.h"
 
@@ -105,15 +106,8 @@ static void streams_add(int d)
 
 void stream_drain(int ms)
 {
-	struct timespec ts;
+	struct timespec ts = clock_after(CLOCK_REALTIME, ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&streams_mu);
 	while (streams_open > 0)
 		if (pthread_cond_timedwait(&streams_cv, &streams_mu, &ts) != 0)

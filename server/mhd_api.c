@@ -6,6 +6,7 @@
 #include "mhd_api.h"
 
 #define MHD_SONAME "libmicrohttpd.so.12"
+#define MHD_ERR_MAX 256
 
 struct mhd_api mhd;
 
@@ -31,7 +32,7 @@ static const struct {
 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[256];
+static char load_error[MHD_ERR_MAX];
 static int loaded;
 
 static void load(void)

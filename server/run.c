@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "run.h"
 #include "run_store.h"
 
@@ -16,22 +17,6 @@ pthread_cond_t runs_data;
 void run_lines_init(const pthread_condattr_t *ca)
 {
 	pthread_cond_init(&runs_data, ca);
-}
-
-double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 const char *run_id(const struct run *r)
@@ -139,7 +124,7 @@ void end_locked(struct run *r, const char *status, const char *code,
 		cJSON_AddStringToObject(o, "message", message ? message : code);
 		append_obj_locked(r, o);
 	}
-	r->elapsed_s = now_mono() - t0;
+	r->elapsed_s = clock_s(CLOCK_MONOTONIC) - t0;
 	snprintf(r->status, sizeof(r->status), "%s", status);
 	o = line_obj("end", r);
 	cJSON_AddStringToObject(o, "status", status);
@@ -177,7 +162,7 @@ void relay_line(void *ctx, const char *line, size_t n)
 			snprintf(r->status, sizeof(r->status), "%s",
 				 store_status_word(cJSON_IsString(v) ? v->valuestring : NULL));
 			v = cJSON_GetObjectItemCaseSensitive(o, "elapsed_s");
-			r->elapsed_s = cJSON_IsNumber(v) ? v->valuedouble : now_mono() - r->t_start;
+			r->elapsed_s = cJSON_IsNumber(v) ? v->valuedouble : clock_s(CLOCK_MONOTONIC) - r->t_start;
 			r->ended = true;
 		}
 	}

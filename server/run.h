@@ -10,6 +10,7 @@
 #include "runs.h"
 
 #define RUN_CLIENT_MAX 64
+#define RUN_MSG_MAX 512            /* an error line's message, a store error */
 
 enum run_state { RUN_QUEUED, RUN_RUNNING, RUN_DONE };
 
@@ -39,10 +40,6 @@ extern pthread_cond_t runs_data;
 
 /* run_lines_init: sets up runs_data on the clock of ca */
 void run_lines_init(const pthread_condattr_t *ca);
-
-/* now_mono, now_real: seconds on the monotonic and the wall clock */
-double now_mono(void);
-double now_real(void);
 
 /* run_free: frees r and what it holds (its references are gone) */
 void run_free(struct run *r);

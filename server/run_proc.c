@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "clock.h"
 #include "run_proc.h"
 
 #define PROC_POLL_MS 1000          /* longest wait between two looks at a run */
@@ -19,18 +20,11 @@
 #define PROC_LINGER_S 0.5          /* a worker may hold the pipe after the leader exits */
 #define PROC_GRACE_POLL_MS 20
 #define PROC_READ_BLOCK 65536
+#define PROC_WAKE_DRAIN 64
 
 extern char **environ;
 
 static char exe[PATH_MAX];
-
-static double now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int proc_init(char *err, size_t errlen)
 {
@@ -172,7 +166,7 @@ static bool read_some(struct relay *rl, int fd)
 
 static void drain_wake(int fd)
 {
-	char tmp[64];
+	char tmp[PROC_WAKE_DRAIN];
 
 	while (read(fd, tmp, sizeof(tmp)) > 0)
 		;
@@ -188,7 +182,7 @@ static enum proc_end relay_loop(struct relay *rl, int fd, pid_t pid, double dead
 
 	for (;;) {
 		struct pollfd pf[2] = { { eof ? -1 : fd, POLLIN, 0 }, { sk->wake_fd, POLLIN, 0 } };
-		double left = deadline - now_mono();
+		double left = deadline - clock_s(CLOCK_MONOTONIC);
 		int ms = left * 1000 > PROC_POLL_MS ? PROC_POLL_MS : (int)(left * 1000) + 1;
 
 		if (left <= 0)
@@ -208,10 +202,10 @@ static enum proc_end relay_loop(struct relay *rl, int fd, pid_t pid, double dead
 		if (rl->total > PROC_OUTPUT_MAX)
 			return PROC_OUTPUT;
 		if (leader_exited(pid)) {
-			if (eof || (exited_at > 0 && now_mono() - exited_at > PROC_LINGER_S))
+			if (eof || (exited_at > 0 && clock_s(CLOCK_MONOTONIC) - exited_at > PROC_LINGER_S))
 				return PROC_EXITED;
 			if (exited_at == 0)
-				exited_at = now_mono();
+				exited_at = clock_s(CLOCK_MONOTONIC);
 		}
 	}
 }
@@ -220,12 +214,12 @@ static enum proc_end relay_loop(struct relay *rl, int fd, pid_t pid, double dead
    the run removes its kernel objects, then SIGKILL to whatever is left */
 static void stop_group(pid_t pid, int fd, struct relay *rl, int grace_ms)
 {
-	double until = now_mono() + grace_ms / 1000.0;
+	double until = clock_s(CLOCK_MONOTONIC) + grace_ms / 1000.0;
 	char tmp[PROC_READ_BLOCK / 16];
 
 	rl->discard = true;
 	kill(-pid, SIGTERM);
-	while (now_mono() < until && !leader_exited(pid)) {
+	while (clock_s(CLOCK_MONOTONIC) < until && !leader_exited(pid)) {
 		struct pollfd pf = { fd, POLLIN, 0 };
 
 		if (poll(&pf, fd >= 0 ? 1 : 0, PROC_GRACE_POLL_MS) > 0 &&
@@ -238,7 +232,7 @@ int proc_run(char *const *argv, const struct proc_limits *lim, const struct proc
 	     enum proc_end *why, int *status, char *err, size_t errlen)
 {
 	struct relay rl = { .sink = sink };
-	double deadline = now_mono() + lim->max_seconds;
+	double deadline = clock_s(CLOCK_MONOTONIC) + lim->max_seconds;
 	pid_t pid;
 	int fd;
 

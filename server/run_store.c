@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #define STORE_NAME_MAX 64
 #define STORE_NUM_MAX 999999999UL
 #define STORE_REASON_MAX 200
+#define STORE_TAIL_MAX 320         /* the lines an interrupted run ends with */
 
 enum { F_NDJSON = 1, F_JSON = 2, F_TMP = 4, F_BAD = 8 };
 
@@ -35,7 +37,7 @@ static const struct {
 #define NSUFFIXES (sizeof(suffixes) / sizeof(suffixes[0]))
 
 static int dirfd_ = -1;
-static char dirname_[4096];
+static char dirname_[PATH_MAX];
 
 static void name_of(char *out, unsigned long num, const char *suffix)
 {
@@ -281,7 +283,7 @@ static void load_meta(struct stored_run *sr, bool has_json)
 /* add_interrupted: the lines a run without an end line ends with */
 static int add_interrupted(struct stored_run *sr)
 {
-	char tail[320];
+	char tail[STORE_TAIL_MAX];
 	int n = snprintf(tail, sizeof(tail),
 			 "{\"type\":\"error\",\"run\":\"r%lu\",\"code\":\"interrupted\","
 			 "\"message\":\"the server stopped before the run ended\"}\n"

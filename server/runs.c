@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "run.h"
 #include "run_proc.h"
 #include "run_store.h"
@@ -97,7 +98,7 @@ static void persist_meta(const struct run *r)
 {
 	cJSON *o = meta_json(r);
 	char *meta = cJSON_PrintUnformatted(o);
-	char err[512];
+	char err[RUN_MSG_MAX];
 
 	if (meta && store_write(r->num, ".json", meta, strlen(meta), err, sizeof(err)) < 0)
 		fprintf(stderr, "ipcscope: %s\n", err);
@@ -109,7 +110,7 @@ static void persist_meta(const struct run *r)
    only cost the history, so they are logged */
 static void persist_lines(const struct run *r)
 {
-	char err[512];
+	char err[RUN_MSG_MAX];
 
 	if (store_write(r->num, ".ndjson", r->buf ? r->buf : "", r->len, err, sizeof(err)) < 0)
 		fprintf(stderr, "ipcscope: %s\n", err);
@@ -158,7 +159,7 @@ static bool stop_requested(void *ctx)
 /* finish: the server's ending for why, after the group is gone */
 static void finish(struct run *r, enum proc_end why, int st)
 {
-	char msg[256];
+	char msg[RUN_MSG_MAX];
 
 	pthread_mutex_lock(&runs_mu);
 	switch (why) {
@@ -188,12 +189,12 @@ static void run_one(struct run *r)
 	struct proc_sink sink = { r, relay_line, stop_requested, g.wake[0] };
 	struct proc_limits lim = { g.cfg.max_run_seconds, g.cfg.grace_ms };
 	enum proc_end why;
-	char err[256];
+	char err[RUN_MSG_MAX];
 	int st;
 
 	pthread_mutex_lock(&runs_mu);
 	r->state = RUN_RUNNING;
-	r->t_start = now_mono();
+	r->t_start = clock_s(CLOCK_MONOTONIC);
 	pthread_mutex_unlock(&runs_mu);
 	if (stop_requested(r))
 		return finish(r, PROC_CANCELLED, 0);
@@ -232,10 +233,8 @@ static void *runner_main(void *arg)
 		struct run *r;
 
 		while (!g.current && !g.stopping) {
-			struct timespec ts;
+			struct timespec ts = clock_after(CLOCK_MONOTONIC, RUNNER_IDLE_S * 1000);
 
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_sec += RUNNER_IDLE_S;
 			pthread_cond_timedwait(&g.work, &runs_mu, &ts);
 			proc_reap_orphans();
 		}
@@ -295,8 +294,8 @@ static struct run *run_new(const struct runs_request *req)
 	snprintf(r->client, sizeof(r->client), "%s", req->client ? req->client : "");
 	r->target = req->target ? strdup(req->target) : NULL;
 	r->request = req->request ? strdup(req->request) : NULL;
-	r->created_at = now_real();
-	r->t_submit = now_mono();
+	r->created_at = clock_s(CLOCK_REALTIME);
+	r->t_submit = clock_s(CLOCK_MONOTONIC);
 	r->state = RUN_QUEUED;
 	return r;
 }
@@ -416,16 +415,9 @@ struct run *runs_get(const char *id)
 
 ssize_t runs_read(struct run *r, size_t off, char *buf, size_t max, int wait_ms)
 {
-	struct timespec ts;
+	struct timespec ts = clock_after(CLOCK_MONOTONIC, wait_ms);
 	ssize_t n = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += wait_ms / 1000;
-	ts.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&runs_mu);
 	while (off >= r->len && !r->ended)
 		if (pthread_cond_timedwait(&runs_data, &runs_mu, &ts) == ETIMEDOUT)

@@ -132,7 +132,7 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 		.queue_max = c->queue_max, .per_client = c->per_client,
 		.grace_ms = SERVE_GRACE_MS,
 	};
-	char err[512];
+	char err[SERVE_ERR_MAX];
 	int port, sig = 0, swept;
 
 	/* what the runs of a server that died (even by SIGKILL) left behind:
