@@ -22,8 +22,18 @@ cJSON *engine_demos_json(void)
 		cJSON_AddStringToObject(o, "title", d->title);
 		cJSON_AddStringToObject(o, "claim", d->claim);
 		cJSON_AddStringToObject(o, "method", d->method);
-		cJSON_AddStringToObject(o, "metric", metric_name(d->metric));
-		cJSON_AddStringToObject(o, "defaults", d->defaults);
+		if (d->exp) {
+			cJSON *chart = d->exp->chart ? cJSON_Parse(d->exp->chart) : NULL;
+
+			cJSON_AddStringToObject(o, "kind", "experiment");
+			cJSON_AddItemToObject(o, "params", d->exp->params ? dparam_json(d->exp->params) :
+					      cJSON_CreateArray());
+			cJSON_AddItemToObject(o, "chart", chart ? chart : cJSON_CreateNull());
+		} else {
+			cJSON_AddStringToObject(o, "kind", "jobs");
+			cJSON_AddStringToObject(o, "metric", metric_name(d->metric));
+		}
+		cJSON_AddStringToObject(o, "defaults", d->defaults ? d->defaults : "");
 		jobs = cJSON_AddArrayToObject(o, "jobs");
 		for (int k = 0; k < d->njobs; k++) {
 			cJSON *j = cJSON_CreateObject();

@@ -274,6 +274,11 @@ static int run_main(int argc, char **argv)
 		}
 		argc--;
 		argv++;
+		if (r.demo->exp) {
+			snprintf(default_id, sizeof(default_id), "cli-%d", (int)getpid());
+			r.id = default_id;
+			return demo_exp_main(&r, argc, argv);
+		}
 	}
 	prescan_format(&r.p, argc, argv);
 	rc = parse_args(&r.p, argc, argv, &err);

@@ -1,5 +1,29 @@
-/* demo.h -- teaching demos: a table of experiments, each a list of runs and
-   a lesson computed from what they measured */
+/* demo.h -- teaching demos: each one file in workers/demos/ and one line in
+   the table of demos.c.
+
+   A demo is one of two kinds.
+
+   A list of mechanism jobs (jobs, njobs, metric, lesson): the engine plans
+   one job per entry, each with the run's params and the entry's own args
+   over them (demo_plan), runs them like a compare (reps interleaved across
+   jobs), ranks them by metric (an enum: a metric that does not exist does
+   not compile) and hands lesson() what each job measured, in an array
+   indexed like jobs, so a lesson names its jobs by index (an enum beside
+   the job table), never by label. njobs is DEMO_COUNT(the table).
+
+   An experiment of its own (exp != NULL, see exp.h): the demo declares its
+   own params (exp->params, a dparam table: parsed strictly, listed in the
+   catalogue) and a chart hint. The engine parses those params from the
+   command line (--name value; format and run-id stay the run's), writes
+   the start line (demo, title, claim, method, the params as given, chart),
+   then calls exp->run(params, out, lesson, len, err, errlen). run writes
+   its own progress and point lines through out (exp_begin, exp_progress,
+   exp_point_new + exp_emit: each line goes to the run's NDJSON writer, so
+   the text/CSV/JSON views and the server's relay see it like any other),
+   fills lesson and returns 0, or returns -1 with err; the engine then
+   writes the lesson (or error) line and the end line. SIGINT/SIGTERM call
+   exp_stop(); a run that sees exp_stopped() returns -1 and the end says
+   "cancelled". jobs, njobs, metric and lesson stay empty for this kind. */
 #ifndef IPCSCOPE_DEMO_H
 #define IPCSCOPE_DEMO_H
 
@@ -8,6 +32,7 @@
 #include "../compare.h"
 #include "../params.h"
 #include "../stats.h"
+#include "exp.h"
 
 struct run;
 
@@ -37,11 +62,31 @@ struct demo {
 	const char *method;       /* what it runs, one sentence */
 	const char *defaults;     /* "name=value ..." defaults for the demo */
 	enum metric metric;       /* what its jobs are compared by */
-	int njobs;
-	struct demo_job jobs[DEMO_MAX_JOBS];
-	/* writes two or three sentences computed from the outcomes */
+	const struct demo_job *jobs;
+	int njobs;                /* DEMO_COUNT(jobs), at most DEMO_MAX_JOBS */
+	/* writes two or three sentences computed from the outcomes, o[i] being
+	   what jobs[i] measured */
 	void (*lesson)(const struct demo_outcome *o, int n, char *buf, size_t len);
+	/* an experiment of its own instead of jobs (see above), or NULL */
+	const struct exp_demo *exp;
 };
+
+#define DEMO_COUNT(table) ((int)(sizeof(table) / sizeof((table)[0])))
+
+/* demo_outcome_at: o[job] when that job ran, else NULL */
+const struct demo_outcome *demo_outcome_at(const struct demo_outcome *o, int n, int job);
+
+/* demo_beyond_noise: 1 when the min-max ranges over reps do not overlap */
+int demo_beyond_noise(const struct spread *a, const struct spread *b);
+
+/* demo_add: appends printf-style text to the lesson in buf */
+void demo_add(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* demo_ratio_lesson: "Lowest: ..., highest: ...: a factor of N." over the
+   jobs that ran, figures divided by scale and shown in unit */
+void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
+		       const char *unit, double scale);
 
 /* demo_registry: NULL-terminated table of every demo */
 extern const struct demo *const demo_registry[];
@@ -55,5 +100,10 @@ int demo_plan(struct run *r, struct param_error *err);
 
 /* demo_emit_lesson: the lesson line, computed from what the jobs measured */
 void demo_emit_lesson(struct run *r);
+
+/* demo_exp_main: runs r->demo's own experiment with the params in argv
+   (argv[0] the demo's name); the exit status: 0 ok, 1 failed or
+   cancelled, 2 a bad param */
+int demo_exp_main(struct run *r, int argc, char **argv);
 
 #endif

@@ -127,6 +127,10 @@ static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t
 	{ "dbus " size " throughput", "dbus", "size=" arg }, \
 	{ "node " size " throughput", "node", "size=" arg }
 
+static const struct demo_job layers_jobs[] = {
+	LAYER_JOBS("64 B", "64"), LAYER_JOBS("4 KiB", "4K"),
+};
+
 const struct demo demo_layers = {
 	.name = "layers",
 	.title = "What a layer on top of a socket costs",
@@ -136,7 +140,7 @@ const struct demo demo_layers = {
 		  "streams; each layer's cost per message in multiples of the socket's.",
 	.defaults = "duration=0.2 reps=3",
 	.metric = METRIC_MSGS_PER_S,
-	.njobs = 20,
-	.jobs = { LAYER_JOBS("64 B", "64"), LAYER_JOBS("4 KiB", "4K") },
+	.jobs = layers_jobs,
+	.njobs = DEMO_COUNT(layers_jobs),
 	.lesson = layers_lesson,
 };
