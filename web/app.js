@@ -146,6 +146,7 @@ function wire() {
   });
   window.addEventListener('hashchange', () => restoreFromUrl());
   window.addEventListener('resize', () => {
+    if (state.projector) renderAll();      // the charts' type follows the screen
     fitProjector();
     $$('.table-scroll').forEach(markScroll);
   });

@@ -47,10 +47,17 @@ export function dashFor(label) {
   return DASHES[Math.floor(seriesIndex(label) / POINT_STYLES.length) % DASHES.length];
 }
 
-// theme: colours and font sizes for the page, the projector and exports
+const PROJECTOR_FONT_MIN = 18;
+const PROJECTOR_FONT_MAX = 28;
+const PROJECTOR_FONT_PER_PX = 1 / 72;   // of the window's width: 18 px at 1280, 27 at 1920
+
+// theme: colours and font sizes for the page, the projector (type grows
+// with the screen) and exports
 export function theme(projector) {
+  const w = typeof window === 'undefined' ? 0 : window.innerWidth;
+  const font = Math.round(Math.min(PROJECTOR_FONT_MAX, Math.max(PROJECTOR_FONT_MIN, w * PROJECTOR_FONT_PER_PX)));
   return projector
-    ? { fg: '#fff', grid: '#555', bg: '#000', font: 18, whisker: '#fff', dark: true }
+    ? { fg: '#fff', grid: '#555', bg: '#000', font, whisker: '#fff', dark: true }
     : { fg: '#222', grid: '#ddd', bg: '#fff', font: 12, whisker: '#222', dark: false };
 }
 
