@@ -8,7 +8,7 @@ import { theme } from './chart-kit.js';
 import { $, $$, esc, fetchList, clearMessages, announce } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
-import { renderComparison } from './run-view.js';
+import { renderComparison, trustNote } from './run-view.js';
 import { stream } from './running.js';
 
 export function renderDemo() {
@@ -29,6 +29,7 @@ export function renderDemo() {
   $('#demo-status').textContent = status;
   $('#demo-status').className = `status ${model.status}`;
   $('#demo-lesson').textContent = model.lesson || (model.status === 'running' ? 'measuring…' : '');
+  $('#demo-note').textContent = trustNote(model);
   if (model.status !== 'running') announce(`${status}. ${model.lesson || ''}`);
   ui.fitProjector();
 }
