@@ -128,4 +128,19 @@ static inline uint64_t ref_pct(const uint64_t *v, uint64_t n, double p)
 	return v[i >= n ? n - 1 : i];
 }
 
+/* ref_rtt_line: mean, p50 and p99 of n timed round trips (sorted here) as
+   the JSON line the report reads */
+static inline void ref_rtt_line(const char *ref, uint64_t size, uint64_t *rtt, uint64_t n)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		sum += rtt[i];
+	qsort(rtt, n, sizeof(*rtt), ref_cmp_u64);
+	printf("{\"ref\":\"%s\",\"mode\":\"rtt\",\"size\":%llu,\"count\":%llu,\"rtt_mean_ns\":%llu,"
+	       "\"rtt_p50_ns\":%llu,\"rtt_p99_ns\":%llu}\n", ref, (unsigned long long)size,
+	       (unsigned long long)n, (unsigned long long)(sum / n),
+	       (unsigned long long)ref_pct(rtt, n, 50), (unsigned long long)ref_pct(rtt, n, 99));
+}
+
 #endif

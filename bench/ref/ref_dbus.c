@@ -19,7 +19,7 @@
 
 struct shared {
 	volatile int named;
-	uint64_t mean_ns, p50_ns, p99_ns;
+	uint64_t *rtt;                 /* COUNT round trips, shared */
 };
 
 static char dir[] = "/tmp/ref_dbus.XXXXXX";
@@ -116,9 +116,8 @@ static void caller(struct shared *sh, uint64_t size, uint64_t n, uint64_t warm)
 	DBusConnection *c = connect_bus();
 	unsigned char *buf = malloc(size);
 	const unsigned char *p = buf;
-	uint64_t *rtt = malloc(n * sizeof(*rtt)), sum = 0;
 
-	if (!buf || !rtt)
+	if (!buf)
 		ref_die("malloc");
 	memset(buf, 0x5a, size);
 	while (!sh->named)
@@ -134,15 +133,9 @@ static void caller(struct shared *sh, uint64_t size, uint64_t n, uint64_t warm)
 			ref_die("call");
 		dbus_message_unref(m);
 		dbus_message_unref(r);
-		if (i >= warm) {
-			rtt[i - warm] = ref_now_ns() - a;
-			sum += rtt[i - warm];
-		}
+		if (i >= warm)
+			sh->rtt[i - warm] = ref_now_ns() - a;
 	}
-	sh->mean_ns = sum / n;
-	qsort(rtt, n, sizeof(*rtt), ref_cmp_u64);
-	sh->p50_ns = ref_pct(rtt, n, 50);
-	sh->p99_ns = ref_pct(rtt, n, 99);
 	dbus_connection_close(c);
 }
 
@@ -163,6 +156,7 @@ int main(int argc, char **argv)
 	if (!n || !mkdtemp(dir))
 		return 2;
 	sh = ref_shared(sizeof(*sh));
+	sh->rtt = ref_shared(n * sizeof(*sh->rtt));
 	pd = start_daemon();
 	if ((ps = fork()) == 0) {
 		ref_worker(atoi(argv[5]));
@@ -184,9 +178,6 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/bus", dir);
 	unlink(path);
 	rmdir(dir);
-	printf("{\"ref\":\"dbus\",\"mode\":\"rtt\",\"size\":%llu,\"count\":%llu,\"rtt_mean_ns\":%llu,"
-	       "\"rtt_p50_ns\":%llu,\"rtt_p99_ns\":%llu}\n", (unsigned long long)size,
-	       (unsigned long long)n, (unsigned long long)sh->mean_ns,
-	       (unsigned long long)sh->p50_ns, (unsigned long long)sh->p99_ns);
+	ref_rtt_line("dbus", size, sh->rtt, n);
 	return 0;
 }

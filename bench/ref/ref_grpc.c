@@ -20,7 +20,7 @@
 
 struct shared {
 	volatile int up;
-	uint64_t mean_ns, p50_ns, p99_ns;
+	uint64_t *rtt;                 /* COUNT round trips, shared */
 };
 
 static char dir[] = "/tmp/ref_grpc.XXXXXX";
@@ -140,14 +140,13 @@ static uint64_t ping(grpc_channel *ch, grpc_completion_queue *cq, grpc_slice pay
 
 static void client(struct shared *sh, uint64_t size, uint64_t n, uint64_t warm)
 {
-	uint64_t *rtt = malloc(n * sizeof(*rtt)), sum = 0;
 	char *buf = malloc(size);
 	grpc_channel_credentials *cr;
 	grpc_completion_queue *cq;
 	grpc_channel *ch;
 	grpc_slice payload;
 
-	if (!rtt || !buf)
+	if (!buf)
 		ref_die("malloc");
 	memset(buf, 0x5a, size);
 	while (!sh->up)
@@ -159,15 +158,9 @@ static void client(struct shared *sh, uint64_t size, uint64_t n, uint64_t warm)
 	payload = grpc_slice_from_copied_buffer(buf, size);
 	for (uint64_t i = 0; i < warm + n; i++) {
 		uint64_t t = ping(ch, cq, payload);
-		if (i >= warm) {
-			rtt[i - warm] = t;
-			sum += t;
-		}
+		if (i >= warm)
+			sh->rtt[i - warm] = t;
 	}
-	sh->mean_ns = sum / n;
-	qsort(rtt, n, sizeof(*rtt), ref_cmp_u64);
-	sh->p50_ns = ref_pct(rtt, n, 50);
-	sh->p99_ns = ref_pct(rtt, n, 99);
 	_exit(0);
 }
 
@@ -188,6 +181,7 @@ int main(int argc, char **argv)
 		return 2;
 	snprintf(addr, sizeof(addr), "unix:%s/sock", dir);
 	sh = ref_shared(sizeof(*sh));
+	sh->rtt = ref_shared(n * sizeof(*sh->rtt));
 	if ((ps = fork()) == 0) {
 		ref_worker(atoi(argv[5]));
 		server(sh, warm + n);
@@ -202,9 +196,6 @@ int main(int argc, char **argv)
 	snprintf(addr, sizeof(addr), "%s/sock", dir);
 	unlink(addr);
 	rmdir(dir);
-	printf("{\"ref\":\"grpc\",\"mode\":\"rtt\",\"size\":%llu,\"count\":%llu,\"rtt_mean_ns\":%llu,"
-	       "\"rtt_p50_ns\":%llu,\"rtt_p99_ns\":%llu}\n", (unsigned long long)size,
-	       (unsigned long long)n, (unsigned long long)sh->mean_ns,
-	       (unsigned long long)sh->p50_ns, (unsigned long long)sh->p99_ns);
+	ref_rtt_line("grpc", size, sh->rtt, n);
 	return 0;
 }

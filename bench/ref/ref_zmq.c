@@ -16,7 +16,8 @@
 
 struct shared {
 	volatile int bound;
-	uint64_t t0, t1, mean_ns, p50_ns, p99_ns;
+	uint64_t t0, t1;
+	uint64_t *rtt;                 /* COUNT round trips, shared */
 };
 
 static char endpoint[256];
@@ -83,27 +84,17 @@ static void thr_sender(struct shared *sh, void *s, uint64_t size, uint64_t n, ui
 
 static void rtt_sender(struct shared *sh, void *s, uint64_t size, uint64_t n, uint64_t warm)
 {
-	uint64_t *rtt = malloc(n * sizeof(*rtt)), sum = 0;
 	zmq_msg_t m;
 
-	if (!rtt)
-		ref_die("malloc");
 	zmq_msg_init(&m);
 	for (uint64_t i = 0; i < warm + n; i++) {
 		uint64_t a = ref_now_ns();
 		zsend(s, size);
 		zrecv(s, &m);
-		if (i >= warm) {
-			rtt[i - warm] = ref_now_ns() - a;
-			sum += rtt[i - warm];
-		}
+		if (i >= warm)
+			sh->rtt[i - warm] = ref_now_ns() - a;
 	}
 	zmq_msg_close(&m);
-	sh->mean_ns = sum / n;
-	qsort(rtt, n, sizeof(*rtt), ref_cmp_u64);
-	sh->p50_ns = ref_pct(rtt, n, 50);
-	sh->p99_ns = ref_pct(rtt, n, 99);
-	free(rtt);
 }
 
 static void sender(struct shared *sh, int thr, uint64_t size, uint64_t n, uint64_t warm)
@@ -143,6 +134,7 @@ int main(int argc, char **argv)
 		return 2;
 	snprintf(endpoint, sizeof(endpoint), "ipc://%s/ep", dir);
 	sh = ref_shared(sizeof(*sh));
+	sh->rtt = ref_shared(n * sizeof(*sh->rtt));
 	if ((pr = fork()) == 0) {
 		ref_worker(atoi(argv[6]));
 		receiver(sh, thr, warm + n);
@@ -165,10 +157,7 @@ int main(int argc, char **argv)
 		       "\"msgs_per_s\":%.1f,\"bytes_per_s\":%.1f}\n", (unsigned long long)size,
 		       (unsigned long long)n, s, (double)n / s, (double)n * (double)size / s);
 	} else {
-		printf("{\"ref\":\"zmq\",\"mode\":\"rtt\",\"size\":%llu,\"count\":%llu,\"rtt_mean_ns\":%llu,"
-		       "\"rtt_p50_ns\":%llu,\"rtt_p99_ns\":%llu}\n", (unsigned long long)size,
-		       (unsigned long long)n, (unsigned long long)sh->mean_ns,
-		       (unsigned long long)sh->p50_ns, (unsigned long long)sh->p99_ns);
+		ref_rtt_line("zmq", size, sh->rtt, n);
 	}
 	return 0;
 }

@@ -1,11 +1,11 @@
 /* layers.c -- the demo "layers": what ZeroMQ, gRPC, D-Bus and Node's channel cost on top of a unix socket */
 #include "demo.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../human.h"
+#include "exp.h"
 
 #define LAYERS_N 4
 
@@ -22,19 +22,6 @@ static const struct demo_outcome *find(const struct demo_outcome *o, int n, cons
 		if (o[i].ok && o[i].fig.median > 0 && strcmp(o[i].label, label) == 0)
 			return &o[i];
 	return NULL;
-}
-
-__attribute__((format(printf, 3, 4)))
-static void add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
 }
 
 /* The extremes over every size and mode, for the closing sentence. */
@@ -71,10 +58,10 @@ static void cost_sentence(const struct demo_outcome *o, int n, const char *size,
 	if (!raw)
 		return;
 	if (lat)
-		add(buf, len, "At %s a round trip over the unix socket took %s; through", size,
+		exp_lesson_add(buf, len, "At %s a round trip over the unix socket took %s; through", size,
 		    human_seconds(1.0 / raw->fig.median, a, sizeof(a)));
 	else
-		add(buf, len, "Streaming %s messages, the socket moved %s; each message "
+		exp_lesson_add(buf, len, "Streaming %s messages, the socket moved %s; each message "
 		    "through", size, human_si(raw->fig.median, "messages/s", a, sizeof(a)));
 	for (int i = 0; i < LAYERS_N; i++) {
 		const struct demo_outcome *l = find(o, n, layer_names[i], size, mode);
@@ -83,12 +70,12 @@ static void cost_sentence(const struct demo_outcome *o, int n, const char *size,
 		if (!l)
 			continue;
 		x = raw->fig.median / l->fig.median;
-		add(buf, len, "%s %s %s", first ? "" : ",", layer_names[i],
+		exp_lesson_add(buf, len, "%s %s %s", first ? "" : ",", layer_names[i],
 		    human_ratio(x, b, sizeof(b)));
 		first = 0;
 		note(e, x, layer_names[i], size, mode);
 	}
-	add(buf, len, first ? " no layer ran. " : lat ? " that time. " : " the socket's time. ");
+	exp_lesson_add(buf, len, first ? " no layer ran. " : lat ? " that time. " : " the socket's time. ");
 }
 
 static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t len)
@@ -107,10 +94,10 @@ static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t
 			 "no lesson this time.");
 		return;
 	}
-	add(buf, len, "The dearest layer here was %s, at %s the socket's cost per message. ",
+	exp_lesson_add(buf, len, "The dearest layer here was %s, at %s the socket's cost per message. ",
 	    e.dear_what, human_ratio(e.dear, x, sizeof(x)));
 	if (e.cheap < 1)
-		add(buf, len, "Under 1× means faster than the plain socket: %s (%s), which "
+		exp_lesson_add(buf, len, "Under 1× means faster than the plain socket: %s (%s), which "
 		    "batches messages in a library thread, or the noise of a busy machine.",
 		    e.cheap_what, human_ratio(e.cheap, x, sizeof(x)));
 }
