@@ -218,6 +218,9 @@ static void *echo_thread(void *arg)
 	uint64_t v;
 
 	atomic_store_explicit(&pp->echo_ready, 1, memory_order_release);
+	/* the echo only replaces the ping it read: a plain store could land
+	   on the RTT_STOP of a ping thread that gave up meanwhile, and this
+	   thread would spin forever with the run waiting to join it */
 	while ((v = atomic_load_explicit(&pp->line, memory_order_acquire)) != RTT_STOP)
 		if (v & 1)
 			atomic_compare_exchange_strong_explicit(&pp->line, &v, v + 1,
