@@ -140,6 +140,10 @@ static const struct column columns[] = {
 	{ "sender_invol_cs", "ctx_switches.sender.involuntary", K_INT, V_CSV, NULL, 0 },
 	{ "receiver_vol_cs", "ctx_switches.receiver.voluntary", K_INT, V_CSV, NULL, 0 },
 	{ "receiver_invol_cs", "ctx_switches.receiver.involuntary", K_INT, V_CSV, NULL, 0 },
+	/* a third process that carries the messages (dbus's bus daemon) */
+	{ "broker_user_s", "cpu.broker.user_s", K_SECONDS, V_CSV, NULL, 0 },
+	{ "broker_sys_s", "cpu.broker.sys_s", K_SECONDS, V_CSV, NULL, 0 },
+	{ "broker_util_pct", "cpu.broker.util_pct", K_PCT, V_CSV, NULL, 0 },
 	{ "verified", "verified", K_BOOL, V_CSV, NULL, 0 },
 	{ "lost", "lost", K_INT, V_CSV, NULL, 0 },
 	{ "duplicated", "duplicated", K_INT, V_CSV, NULL, 0 },
