@@ -186,7 +186,7 @@ static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 		return list ? reply(c, MHD_HTTP_OK, "application/json", list,
 				    MHD_RESPMEM_MUST_FREE, NULL, NULL) : MHD_NO;
 	}
-	r = strlen(id) < RUN_ID_MAX ? runs_get(id) : NULL;
+	r = runs_get(id);
 	if (!r)
 		return reply_not_found(c, "run", id);
 	return stream_answer(c, r, false);

@@ -19,11 +19,6 @@ void run_lines_init(const pthread_condattr_t *ca)
 	pthread_cond_init(&runs_data, ca);
 }
 
-const char *run_id(const struct run *r)
-{
-	return r->id;
-}
-
 void run_free(struct run *r)
 {
 	if (!r)
@@ -41,20 +36,6 @@ void unref_locked(struct run *r)
 {
 	if (r && --r->refs == 0)
 		run_free(r);
-}
-
-void runs_ref(struct run *r)
-{
-	pthread_mutex_lock(&runs_mu);
-	r->refs++;
-	pthread_mutex_unlock(&runs_mu);
-}
-
-void runs_unref(struct run *r)
-{
-	pthread_mutex_lock(&runs_mu);
-	unref_locked(r);
-	pthread_mutex_unlock(&runs_mu);
 }
 
 /* ---- lines -------------------------------------------------------------- */

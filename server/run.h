@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include "run_store.h"
-#include "runs.h"
 
+#define RUN_ID_MAX 16              /* "r" and the run's number */
 #define RUN_CLIENT_MAX 64
 #define RUN_MSG_MAX 512            /* an error line's message, a store error */
 
@@ -17,7 +17,7 @@ enum run_state { RUN_QUEUED, RUN_RUNNING, RUN_DONE };
 struct run {
 	char id[RUN_ID_MAX];
 	unsigned long num;
-	int refs;                  /* under g.mu */
+	int refs;                  /* under runs_mu */
 	enum run_state state;
 	bool cancel;               /* client gone or server stopping */
 	bool ended;                /* the end line is stored: nothing follows */

@@ -34,6 +34,25 @@ static struct {
 	bool runner_started;
 } g = { .wake = { -1, -1 }, .next_num = 1 };
 
+const char *run_id(const struct run *r)
+{
+	return r->id;
+}
+
+void runs_ref(struct run *r)
+{
+	pthread_mutex_lock(&runs_mu);
+	r->refs++;
+	pthread_mutex_unlock(&runs_mu);
+}
+
+void runs_unref(struct run *r)
+{
+	pthread_mutex_lock(&runs_mu);
+	unref_locked(r);
+	pthread_mutex_unlock(&runs_mu);
+}
+
 /* ---- tracking and history ----------------------------------------------- */
 
 static int track_locked(struct run *r)

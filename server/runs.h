@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define RUN_ID_MAX 16              /* "r" and the run's number */
-
 struct run;
 
 struct runs_config {
