@@ -30,8 +30,15 @@ ALIBOBJ  := $(LIBSRC:%.c=obj-asan/%.o) obj-asan/static_data.o $(APBOBJ)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=bin/tests/%)
 AUNITBIN := $(UNITSRC:tests/unit/%.c=bin/tests-asan/%)
 
+# the mpi mechanism's ranks run in bin/ipcscope-mpi, the one binary that
+# links libmpi (flags read when it is built, after deps are installed)
+MPISRC   := $(wildcard workers/mpi/*.c)
+MPIOBJ   := $(MPISRC:%.c=obj/%.o)
+MPICFLAGS = $(shell pkg-config --cflags ompi-c)
+MPILIBS   = $(shell pkg-config --libs ompi-c)
+
 .PHONY: all run test bench clean deps deps-test deps-bench web
-all: bin/ipcscope
+all: bin/ipcscope bin/ipcscope-mpi
 
 deps: obj/.deps-build
 obj/.deps-build: scripts/deps.sh
@@ -54,6 +61,14 @@ web: static/chart.umd.js
 bin/ipcscope: $(OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/ipcscope-mpi: $(MPIOBJ) $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(MPILIBS)
+
+obj/workers/mpi/%.o: workers/mpi/%.c | obj/.deps-build $(PBGEN:.c=.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(MPICFLAGS) -c -o $@ $<
 
 bin/ipcscope-asan: $(AOBJ)
 	@mkdir -p $(@D)
@@ -105,7 +120,7 @@ bin/tests-asan/%: tests/unit/%.c $(ALIBOBJ) | obj/.deps-test
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-run: bin/ipcscope
+run: bin/ipcscope bin/ipcscope-mpi
 	bin/ipcscope serve --port $(PORT)
 
 # libFuzzer targets (clang): the request head and query parsers, and the
@@ -131,13 +146,13 @@ bin/fuzz/%: tests/fuzz/%.c $(FUZZOBJ) | obj/.deps-test
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -no-pie -Wl,--gc-sections \
 		-Wl,--unresolved-symbols=ignore-all -o $@ $^ -lcjson -lrt -lm -pthread
 
-test: obj/.deps-test bin/ipcscope bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) $(FUZZBIN) web
+test: obj/.deps-test bin/ipcscope bin/ipcscope-mpi bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) $(FUZZBIN) web
 	tests/run.sh
 
-bench: obj/.deps-bench bin/ipcscope
+bench: obj/.deps-bench bin/ipcscope bin/ipcscope-mpi
 	bench/run.sh
 
 clean:
 	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js
 
--include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(FUZZOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(MPIOBJ:.o=.d)

@@ -4,10 +4,10 @@
 set -euo pipefail
 
 # libzmq3-dev, libgrpc-dev, libdbus-1-dev and dbus-daemon: the zmq, grpc and
-# dbus mechanisms
-# (node, for the node mechanism and the page, is there already)
+# dbus mechanisms (node, for the node mechanism and the page, is there
+# already); openmpi-bin and libopenmpi-dev: the mpi mechanism's ranks
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
-	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon)
+	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev)
 # clang and its runtime: the libFuzzer targets of tests/fuzz
 test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)

@@ -8,6 +8,7 @@
 
 #include "../workers/engine.h"
 #include "serve.h"
+#include "../workers/mech/mpi_job.h"
 
 static void usage(FILE *f)
 {
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
+	mech_mpi_under_mpirun(argc, argv);   /* a rank of someone's mpirun */
 	die_with_server();
 
 	if (engine_is_command(cmd))

@@ -38,6 +38,11 @@ void harness_stop(void)
 	stop_requested = 1;
 }
 
+int harness_stopping(void)
+{
+	return stop_requested;
+}
+
 /* --- the parent -------------------------------------------------------- */
 
 struct rep_state {
@@ -67,7 +72,7 @@ static int first_cpus(int cpus[2])
 }
 
 /* cpu_for: the CPU a role is pinned to under params, or -1 */
-static int cpu_for(const struct bench_params *p, enum mech_role role)
+int harness_cpu_for(const struct bench_params *p, enum mech_role role)
 {
 	int cpus[2] = { -1, -1 };
 	int n;
@@ -92,7 +97,7 @@ static int cpu_for(const struct bench_params *p, enum mech_role role)
    as given, else 1 % of count (at least WARMUP_MIN) or WARMUP_DURATION
    with a duration, and then at most WARMUP_BYTES_MAX of data (at least
    one message), so large messages do not spend seconds warming up */
-static uint64_t warmup_of(const struct bench_params *p, uint64_t size)
+uint64_t harness_warmup_of(const struct bench_params *p, uint64_t size)
 {
 	uint64_t n, cap;
 
@@ -120,8 +125,8 @@ static void worker_setup(struct worker *w, struct rep_state *st, const struct re
 	w->spec = spec;
 	w->role = role;
 	w->count = count;
-	w->warmup = warmup_of(p, spec->size);
-	w->cpu = cpu_for(p, role);
+	w->warmup = harness_warmup_of(p, spec->size);
+	w->cpu = harness_cpu_for(p, role);
 	w->start_fd = st->start[0];
 	w->ready_fd = st->ready[1];
 	w->go_fd = st->go[0];
@@ -478,6 +483,8 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 
 	*code = "run_failed";
 	err[0] = '\0';
+	if (spec->ops->run_rep)     /* its ends are not processes forked here */
+		return spec->ops->run_rep(spec, out, err, errlen, code);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &chld, &oldmask);
@@ -511,11 +518,12 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 		rc = -1;
 		goto out;
 	}
-	warm = warmup_of(p, spec->size);
+	warm = harness_warmup_of(p, spec->size);
 	st.warmup = warm;
 	atomic_store(&st.ctl->total, p->count ? p->count + warm : UINT64_MAX);
 	interference_init(&st.interf);
-	interference_rep_begin(&st.mark, cpu_for(p, ROLE_SENDER), cpu_for(p, ROLE_RECEIVER),
+	interference_rep_begin(&st.mark, harness_cpu_for(p, ROLE_SENDER),
+			       harness_cpu_for(p, ROLE_RECEIVER),
 			       &st.interf);
 	if ((rc = spawn_workers(&st, spec, err, errlen)) < 0)
 		goto reap;

@@ -66,4 +66,13 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
    with an error "interrupted" */
 void harness_stop(void);
 
+/* harness_stopping: 1 once harness_stop was called */
+int harness_stopping(void);
+
+/* harness_cpu_for: the CPU role is pinned to under p, or -1 */
+int harness_cpu_for(const struct bench_params *p, enum mech_role role);
+
+/* harness_warmup_of: messages sent and discarded before timing */
+uint64_t harness_warmup_of(const struct bench_params *p, uint64_t size);
+
 #endif

@@ -65,7 +65,8 @@ static void usage(FILE *f)
 		"  --delay D   added delay each way, e.g. 500us, 1ms (up to 10s; needs netem)\n"
 		"  --loss L    packets dropped each way, e.g. 0.1%% (needs netem)\n\n"
 		"In COMMAND, {peer} becomes " LAB_PEER_ADDR ":%d and {token} the peer's token;\n"
-		"both are also in the environment as IPCSCOPE_PEER and IPCSCOPE_TOKEN:\n"
+		"both are also in the environment as IPCSCOPE_PEER and IPCSCOPE_TOKEN, and the\n"
+		"namespaces' names as IPCSCOPE_NETNS_PEER and IPCSCOPE_NETNS_SELF:\n"
 		"  ipcscope lab --rate 1gbit -- ipcscope bench tcp --peer {peer} --token {token}\n\n"
 		"exit status: the command's; 1 when the lab could not be made; 2 usage error\n",
 		LAB_PEER_PORT);
@@ -388,6 +389,10 @@ static void command_exec(const struct lab *l)
 			_exit(127);
 	setenv("IPCSCOPE_PEER", peer, 1);
 	setenv("IPCSCOPE_TOKEN", l->token, 1);
+	/* for launchers that start processes on the peer's side themselves
+	   (mpirun's plm_rsh_agent: `ip netns exec $IPCSCOPE_NETNS_PEER ...`) */
+	setenv("IPCSCOPE_NETNS_PEER", l->ns[0], 1);
+	setenv("IPCSCOPE_NETNS_SELF", l->ns[1], 1);
 	execvp(argv[0], argv);
 	fprintf(stderr, "ipcscope lab: cannot run '%s': %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -434,7 +439,11 @@ static void lab_signals(void)
    command's status or -1 with err */
 static int lab_run(struct lab *l, char *err, size_t errlen)
 {
-	if (link_make(l, err, errlen) < 0 || peer_start(l, err, errlen) < 0)
+	if (link_make(l, err, errlen) < 0)
+		return -1;
+	fprintf(stderr, "ipcscope lab: namespaces %s (" LAB_PEER_ADDR ") and %s (" LAB_CMD_ADDR
+		") joined by %s-%s\n", l->ns[0], l->ns[1], l->dev[0], l->dev[1]);
+	if (peer_start(l, err, errlen) < 0)
 		return -1;
 	if ((l->child = fork()) < 0) {
 		snprintf(err, errlen, "cannot fork: %s", strerror(errno));

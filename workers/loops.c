@@ -69,21 +69,11 @@ int loop_stream_send(struct worker *w)
 	return 0;
 }
 
-/* account_gap: a message that is not the next one expected: a gap means
-   lost messages, one behind a duplicate, anything else a reordering */
+/* account_gap: a message that is not the next one expected (payload.h) */
 static void account_gap(struct worker_out *o, uint64_t seq, uint64_t *expected,
 			uint64_t mask)
 {
-	uint64_t want = *expected & mask;
-
-	if (((seq - want) & mask) < (mask >> 1)) {
-		o->lost += (seq - want) & mask;
-		*expected += ((seq - want) & mask) + 1;
-	} else if (((want - seq) & mask) == 1) {
-		o->duplicated++;
-	} else {
-		o->reordered++;
-	}
+	payload_gap(seq, expected, mask, &o->lost, &o->duplicated, &o->reordered);
 }
 
 int loop_stream_recv(struct worker *w)

@@ -44,6 +44,8 @@ struct mech_granted {
 };
 
 struct mech_ops;
+struct rep_spec;
+struct rep_result;
 
 /* Cross-host runs: where this side's data socket binds, and the other
    host's data address once the control connection has told it. */
@@ -171,6 +173,13 @@ struct mech_ops {
 	   the role's end for open(). 0 or -errno; destroy() releases. */
 	int  (*net_listen)(struct mech *m);
 	int  (*net_join)(struct mech *m);
+
+	/* a mechanism whose two ends are not processes the harness forks
+	   (mpi: two ranks started by mpirun) runs each rep itself: 0 with
+	   *out filled, or -1 with a message in err and *code set; create
+	   to destroy are then NULL */
+	int  (*run_rep)(const struct rep_spec *spec, struct rep_result *out,
+			char *err, size_t errlen, const char **code);
 };
 
 /* mech_granted_add: records one granted setting; silently ignores overflow

@@ -638,6 +638,10 @@ static int check_peer(const struct bench_params *p, bool explicit_mechs,
 	for (int i = 0; i < p->nmechs; i++) {
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 
+		if (ops && ops->run_rep)
+			return fail(err, "peer", "mechanism '%s' crosses hosts with its own launcher, "
+				    "not with peer: run 'mpirun -np 2 -H HOST1,HOST2 ipcscope bench "
+				    "%s' there", ops->name, ops->name);
 		if (ops && !ops->cross_host)
 			return fail(err, "peer", "mechanism '%s' cannot cross hosts: with peer only "
 				    "%s can (the others' two ends share this machine's memory "

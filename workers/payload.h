@@ -47,4 +47,21 @@ static inline uint64_t seq_mask(size_t size)
 	return size >= 8 ? UINT64_MAX : (1ull << (8 * size)) - 1;
 }
 
+/* payload_gap: a message that is not the next one expected: a gap means
+   lost messages, one behind a duplicate, anything else a reordering */
+static inline void payload_gap(uint64_t seq, uint64_t *expected, uint64_t mask,
+			       uint64_t *lost, uint64_t *duplicated, uint64_t *reordered)
+{
+	uint64_t want = *expected & mask;
+
+	if (((seq - want) & mask) < (mask >> 1)) {
+		*lost += (seq - want) & mask;
+		*expected += ((seq - want) & mask) + 1;
+	} else if (((want - seq) & mask) == 1) {
+		(*duplicated)++;
+	} else {
+		(*reordered)++;
+	}
+}
+
 #endif

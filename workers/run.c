@@ -146,7 +146,9 @@ cJSON *run_probe_granted(const struct run *r)
 		struct mech m = { 0 };
 		cJSON *g;
 
-		if (cJSON_GetObjectItemCaseSensitive(all, r->jobs[i].ops->name))
+		/* a mechanism that runs its reps itself reports with each rep */
+		if (cJSON_GetObjectItemCaseSensitive(all, r->jobs[i].ops->name) ||
+		    r->jobs[i].ops->run_rep)
 			continue;
 		m.ops = r->jobs[i].ops;
 		m.msg_size = r->jobs[i].size;

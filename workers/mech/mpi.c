@@ -1,0 +1,235 @@
+/* mpi.c -- Open MPI between ranks 0 and 1: each rep runs in bin/ipcscope-mpi under mpirun, so ipcscope itself never loads libmpi */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../harness.h"
+#include "../params.h"
+#include "mpi_job.h"
+
+extern char **environ;
+
+#define MPI_OUT_MAX (64u << 10)      /* rank 0's answer: one hex line */
+#define MPI_POLL_MS 100
+#define MPI_TERM_GRACE_MS 2000
+
+/* Set by bin/ipcscope-mpi when it runs the CLI as rank 0 of an mpirun
+   someone else started: reps then run in that process, with rank 1. */
+int (*mech_mpi_inproc)(const struct rep_spec *spec, struct rep_result *out,
+		       char *err, size_t errlen, const char **code);
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* helper_path: bin/ipcscope-mpi beside this binary; 0 or -1 */
+static int helper_path(char *buf, size_t len)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	snprintf(buf, len, "%s/" MPIJOB_HELPER, dirname(self));
+	return access(buf, X_OK);
+}
+
+static const char *mpirun_path(void)
+{
+	static const char *const paths[] = { "/usr/bin/mpirun", "/usr/local/bin/mpirun",
+					     "/bin/mpirun" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
+}
+
+void mech_mpi_job_of(const struct rep_spec *spec, struct mpi_job *j)
+{
+	const struct bench_params *p = spec->params;
+
+	memset(j, 0, sizeof(*j));
+	j->magic = MPIJOB_MAGIC;
+	j->bytes = sizeof(*j);
+	j->mode = p->mode;
+	j->verify = p->verify;
+	j->cpu[0] = harness_cpu_for(p, ROLE_SENDER);
+	j->cpu[1] = harness_cpu_for(p, ROLE_RECEIVER);
+	j->size = spec->size;
+	j->count = p->count;
+	j->warmup = harness_warmup_of(p, spec->size);
+	j->duration = p->duration;
+}
+
+/* spawn: mpirun -np 2 of the helper for one job, in its own process
+   group, its stdout on *out; the pid or -1 */
+static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job *j, int *out)
+{
+	char hex[2 * sizeof(*j) + 1];
+	char *argv[] = { "mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none",
+			 "--allow-run-as-root", (char *)helper, "rep", hex, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int pfd[2];
+	pid_t pid;
+
+	if (geteuid() != 0)   /* only root needs (and may give) the flag */
+		memmove(&argv[6], &argv[7], 4 * sizeof(argv[0]));
+	mpijob_hex(j, sizeof(*j), hex);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	if (posix_spawn(&pid, mpirun, &fa, &at, argv, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	close(pfd[1]);
+	if (pid < 0)
+		close(pfd[0]);
+	else
+		*out = pfd[0];
+	return pid;
+}
+
+/* collect: rank 0's output until mpirun ends; kills the group on a stop
+   or past the deadline; 0, -1 stopped or timed out (err set) */
+static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, size_t len,
+		   char *err, size_t errlen, const char **code)
+{
+	double t0 = now_s(), killed = 0;
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		double t = now_s();
+
+		if (!killed && (harness_stopping() || t - t0 > spec->deadline_s)) {
+			snprintf(err, errlen, harness_stopping() ? "interrupted" :
+				 "rep exceeded its %.0f s limit", spec->deadline_s);
+			*code = harness_stopping() ? "cancelled" : "timeout";
+			kill(-pid, SIGTERM);
+			killed = t;
+		}
+		if (killed && t - killed > MPI_TERM_GRACE_MS / 1000.0)
+			kill(-pid, SIGKILL);
+		if (spec->progress && !killed)
+			spec->progress(spec->progress_ctx, spec->params->count ? 0.5 :
+				       (t - t0) / (spec->params->duration + 1));
+		if (poll(&p, 1, MPI_POLL_MS) > 0) {
+			ssize_t r = read(fd, buf + n, len - 1 - n);
+			if (r <= 0)
+				break;
+			n += (size_t)r;
+			if (n == len - 1)
+				break;
+		}
+	}
+	buf[n] = '\0';
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	kill(-pid, SIGKILL);   /* nothing of the group outlives the rep */
+	return killed ? -1 : 0;
+}
+
+/* answer: rank 0's result line into *out; 0 or -1 with err */
+static int answer(const char *text, struct rep_result *out, char *err, size_t errlen)
+{
+	const char *r = strstr(text, MPIJOB_RESULT " "), *e = strstr(text, MPIJOB_ERROR " ");
+
+	if (r && mpijob_unhex(r + strlen(MPIJOB_RESULT) + 1, out, sizeof(*out)) == 0) {
+		/* the one granted fact's key pointed into the helper */
+		out->ngranted = out->ngranted == 1;
+		out->granted[0].key = MPIJOB_ONE_NODE;
+		return 0;
+	}
+	if (e) {
+		e += strlen(MPIJOB_ERROR) + 1;
+		snprintf(err, errlen, "mpi: %.*s", (int)strcspn(e, "\n"), e);
+	} else {
+		snprintf(err, errlen, "mpi: mpirun gave no result (see its messages above)");
+	}
+	return -1;
+}
+
+static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char *err,
+		       size_t errlen, const char **code)
+{
+	char helper[4200], *buf;
+	const char *mpirun = mpirun_path();
+	struct mpi_job j;
+	int fd = -1, rc;
+	pid_t pid;
+
+	if (mech_mpi_inproc)
+		return mech_mpi_inproc(spec, out, err, errlen, code);
+	*code = "mpi_unavailable";
+	if (helper_path(helper, sizeof(helper)) < 0 || !mpirun) {
+		snprintf(err, errlen, "mpi needs %s and mpirun (Debian: openmpi-bin; "
+			 "build with 'make bin/" MPIJOB_HELPER "')", helper);
+		return -1;
+	}
+	mech_mpi_job_of(spec, &j);
+	if (!(buf = malloc(MPI_OUT_MAX)))
+		return -1;
+	*code = "mpi_failed";
+	if ((pid = spawn(mpirun, helper, &j, &fd)) < 0) {
+		snprintf(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
+		free(buf);
+		return -1;
+	}
+	rc = collect(spec, pid, fd, buf, MPI_OUT_MAX, err, errlen, code);
+	close(fd);
+	if (rc == 0)
+		rc = answer(buf, out, err, errlen);
+	free(buf);
+	if (rc == 0)
+		out->rep = spec->rep;
+	return rc;
+}
+
+/* mech_mpi_under_mpirun: when this process is a rank of an mpirun someone
+   else started (`mpirun -np 2 -H a,b ipcscope bench mpi`), the ranks
+   become bin/ipcscope-mpi, which speaks MPI; returns only if not */
+void mech_mpi_under_mpirun(int argc, char **argv)
+{
+	char helper[4200];
+
+	(void)argc;
+	if (!getenv("OMPI_COMM_WORLD_SIZE") || helper_path(helper, sizeof(helper)) < 0)
+		return;
+	argv[0] = helper;
+	execv(helper, argv);
+}
+
+const struct mech_ops mech_mpi = {
+	.name = "mpi",
+	.summary = "Open MPI between ranks 0 and 1 started by mpirun: MPI_Send/Recv "
+		   "for round trips, windows of MPI_Isend/Irecv for streams; on one "
+		   "host it goes through Open MPI's shared-memory transport.",
+	.family = FAM_SHARED_MEMORY,
+	.copies = "1-2 on one host: into and out of a shared-memory fragment "
+		  "(large messages single-copy where the kernel allows)",
+	.cleanup = "mpirun starts both ranks in its own process group per rep and "
+		   "is waited for; the group is killed on a stop or a timeout",
+	.run_rep = mpi_run_rep,
+};
