@@ -7,7 +7,7 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers api stability headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability headline),
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
 # BENCH_IPCSCOPE=PATH to measure another build.
@@ -20,7 +20,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers api stability headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -86,6 +86,7 @@ build_refs() {
 	local src out name
 	mkdir -p "$REF"
 	for src in bench/ref/*.c; do
+		[ "$src" = bench/ref/ref_mpi.c ] && continue
 		name=$(basename "$src" .c)
 		out=$REF/$name
 		if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ bench/ref/ref.h -nt "$out" ]; then
@@ -93,6 +94,9 @@ build_refs() {
 			gcc "${REF_CFLAGS[@]}" -o "$out" "$src" $(ref_libs "$name") || return 1
 		fi
 	done
+	if [ ! -x $REF/ref_mpi ] || [ bench/ref/ref_mpi.c -nt $REF/ref_mpi ]; then
+		mpicc "${REF_CFLAGS[@]}" -o $REF/ref_mpi bench/ref/ref_mpi.c || return 1
+	fi
 }
 
 # --- the groups, in the order of the table ---------------------------------
@@ -233,6 +237,20 @@ g_layers() {
 	done
 }
 
+# Open MPI between two ranks (CPUs 0 and 1) against plain loops in the shape
+# of osu_latency (MPI_Send/Recv ping-pong) and osu_bw (windows of 64
+# MPI_Isend/Irecv and an ack), both under the same mpirun flags.
+g_mpi() {
+	local i n=20000 w=300 root=
+	[ "$(id -u)" = 0 ] && root=--allow-run-as-root
+	for i in $(seq "$REPS"); do
+		ipc mpi_lat "$i" mpi --mode latency --size 64 --count $n --warmup 1000 --pin split --verify 0
+		tool mpi_lat.ref "$i" mpirun -np 2 --oversubscribe --bind-to none $root $REF/ref_mpi lat 64 $n 1000
+		ipc mpi_bw "$i" mpi --size 4096 --count $((w * 64)) --warmup 640 --pin split --verify 0
+		tool mpi_bw.ref "$i" mpirun -np 2 --oversubscribe --bind-to none $root $REF/ref_mpi bw 4096 $w 10
+	done
+}
+
 # start_server: ipcscope serve on a free port; sets BASE and SERVER_PID
 start_server() {
 	local _
@@ -304,6 +322,7 @@ record_tools() {
 		echo "wrk	$(wrk -v 2>&1 | head -1)"
 		echo "node	$(node --version 2>&1)"
 		echo "gcc	$(gcc --version 2>&1 | head -1)"
+		echo "mpirun	$(mpirun --version 2>&1 | head -1)"
 		echo "ipcscope	$(git rev-parse --short HEAD 2>/dev/null)$([ -z "$(git status --porcelain -- server workers 2>/dev/null)" ] || echo '+uncommitted')"
 	} >"$RAW/tools.tsv"
 }
@@ -313,6 +332,8 @@ main() {
 	[ -x "$IPC" ] || { log "$IPC is missing: run make"; exit 1; }
 	# Measure a private copy, so a rebuild during the run cannot swap it.
 	cp "$IPC" "$TMP/ipcscope" || exit 1
+	# the mpi mechanism's ranks are the helper beside the binary
+	cp "$(dirname "$IPC")/ipcscope-mpi" "$TMP/" 2>/dev/null || log "no ipcscope-mpi: the mpi rows will fail"
 	IPC=$TMP/ipcscope
 	[ "$(nproc)" -ge 2 ] || { log "needs at least 2 CPUs for pin=split"; exit 1; }
 	build_refs || { log "building the reference loops failed"; exit 1; }

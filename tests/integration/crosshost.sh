@@ -108,13 +108,24 @@ lab_ok() {
 	ip netns delete "$probe"
 }
 
-# lab_left PID: namespaces, links or processes a lab of PID (a pattern)
-# left: its namespaces, its veth ends, its peer, the suite's commands
+# The machine may run other labs (another checkout's tests): look only at
+# what this suite's labs made, by the pid in their names and their token.
+NAP=29.$$
+# lab_pid ERRFILE: the pid a lab's namespaces carry, from its stderr
+lab_pid() {
+	sed -n 's/.*namespaces ipcscope-\([0-9]*\)-a .*/\1/p' "$1" | head -1
+}
+# lab_token ERRFILE: its peer's token
+lab_token() {
+	sed -n 's/.*, token \([0-9a-f]*\);.*/\1/p' "$1" | head -1
+}
+# lab_left PID TOKEN: what that lab left: its namespaces, its veth ends,
+# its peer, this suite's commands
 lab_left() {
 	ip netns list 2>/dev/null | grep "ipcscope-$1-"
 	ip -o link 2>/dev/null | grep "ipcs$1[ab]"
-	pgrep -f "peer --listen 10\.199\.0\.1" 2>/dev/null
-	pgrep -fx "sleep 29\.5" 2>/dev/null
+	[ -n "$2" ] && pgrep -f "token $2" 2>/dev/null
+	pgrep -fx "sleep $NAP" 2>/dev/null
 	return 0
 }
 
@@ -143,7 +154,9 @@ is_true "tcp across the veth: verified, not loopback, an MTU" \
 	"$(js "$work/lab-tcp" 'r.length === 2 && r.every((x) => x.verified && x.count === 20000) &&
 		s.peer.path.loopback === false && /^ipcs[0-9]+b$/.test(s.peer.path.interface) &&
 		s.peer.path.mtu > 0 && s.peer.address === "10.199.0.1:7399"')"
-tap "$([ -z "$(lab_left '[0-9]*')" ]; echo $?)" "no namespace, link or process left after the lab's end"
+lp=$(lab_pid "$work/lab.err")
+tap "$([ -n "$lp" ] && [ -z "$(lab_left "$lp" "$(lab_token "$work/lab.err")")" ]; echo $?)" \
+	"no namespace, link or process left after the lab's end (pid ${lp:-?})"
 
 lab_run "$work/lab-udp" "$work/lab.err" -- "$IPCSCOPE" bench udp --mode latency --peer {peer} \
 	--token {token} --reps 1 --count 1000 --format ndjson
@@ -186,40 +199,41 @@ if command -v setpriv >/dev/null; then
 fi
 
 # SIGKILL: the lab's guardian removes everything at once
-"$IPCSCOPE" lab -- sleep 29.5 >/dev/null 2>"$work/lab.err" &
+"$IPCSCOPE" lab -- sleep "$NAP" >/dev/null 2>"$work/lab.err" &
 kpid=$!
 for _ in $(seq 100); do
-	ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep 29\.5" >/dev/null && break
+	ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep $NAP" >/dev/null && break
 	sleep 0.05
 done
-tap "$(ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep 29\.5" >/dev/null; echo $?)" \
+tap "$(ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep $NAP" >/dev/null; echo $?)" \
 	"lab made its namespaces and runs the command"
 kill -9 $kpid
 wait $kpid 2>/dev/null
 for _ in $(seq 100); do
-	[ -z "$(lab_left $kpid)" ] && break
+	[ -z "$(lab_left $kpid "$(lab_token "$work/lab.err")")" ] && break
 	sleep 0.05
 done
-left=$(lab_left $kpid)
+left=$(lab_left $kpid "$(lab_token "$work/lab.err")")
 [ -n "$left" ] && echo "# left: $left"
 tap "$([ -z "$left" ]; echo $?)" "SIGKILL of the lab: namespaces, link, peer and command are gone"
 
 # SIGKILL of the lab and its guardian: the next lab sweeps what was left
-"$IPCSCOPE" lab -- sleep 29.5 >/dev/null 2>"$work/lab.err" &
+"$IPCSCOPE" lab -- sleep "$NAP" >/dev/null 2>"$work/lab.err" &
 kpid=$!
 for _ in $(seq 100); do
-	ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep 29\.5" >/dev/null && break
+	ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep $NAP" >/dev/null && break
 	sleep 0.05
 done
+tok=$(lab_token "$work/lab.err")
 kill -9 $kpid $(pgrep -P $kpid)
 wait $kpid 2>/dev/null
 sleep 0.2
 tap "$(ip netns list | grep -q "ipcscope-$kpid-"; echo $?)" "with its guardian killed too, the namespaces stay"
 lab_run "$work/o" "$work/lab.err" -- true
 for _ in $(seq 40); do
-	[ -z "$(lab_left $kpid)" ] && break
+	[ -z "$(lab_left $kpid "$tok")" ] && break
 	sleep 0.05
 done
-tap "$([ -z "$(lab_left $kpid)" ]; echo $?)" "the next lab's start sweeps them"
+tap "$([ -z "$(lab_left $kpid "$tok")" ]; echo $?)" "the next lab's start sweeps them"
 
 tap_done
