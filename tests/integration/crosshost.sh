@@ -79,6 +79,29 @@ is_true "the start line records both hosts and a loopback path" \
 	"$(js "$work/tcp-lo" 's.peer.path.loopback === true && s.peer.path.interface === "lo" &&
 		!!s.peer.remote_host.kernel && !!s.peer.local_host.hostname && s.params.peer !== undefined &&
 		!JSON.stringify(s).includes("'"$TOKEN"'")')"
+# the same params in a URL: strictly parsed, relayed to the same run
+"$IPCSCOPE" serve --port 0 --results-dir "$work/runs" >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+for _ in $(seq 100); do
+	base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" | head -1)
+	[ -n "$base" ] && break
+	sleep 0.05
+done
+# get URL FILE: the body into FILE, the status on stdout
+get() {
+	node -e 'fetch(process.argv[1]).then(async (r) => {
+	  require("fs").writeFileSync(process.argv[2], await r.text()); console.log(r.status); })
+	  .catch((e) => console.log(e.message))' "$1" "$2"
+}
+code=$(get "$base/api/bench/shm?peer=127.0.0.1:$port&token=$TOKEN" "$work/http.json")
+tap "$([ "$code" = 400 ] && grep -q '"param":"peer"' "$work/http.json"; echo $?)" \
+	"GET /api/bench/shm with peer= is a 400 naming peer (got $code)"
+get "$base/api/bench/tcp?peer=127.0.0.1:$port&token=$TOKEN&count=5000&reps=1" "$work/http-tcp" >/dev/null
+is_true "GET /api/bench/tcp with peer= and token= runs against the peer, verified" \
+	"$(js "$work/http-tcp" 'r.length === 1 && r[0].verified && s.peer.path.loopback === true')"
+kill "$serve_pid" 2>/dev/null
+wait "$serve_pid" 2>/dev/null
+
 kill "$peer_pid" 2>/dev/null
 wait "$peer_pid" 2>/dev/null
 peer_pid=
