@@ -174,8 +174,10 @@ struct mech_ops {
 	int  (*net_listen)(struct mech *m);
 	int  (*net_join)(struct mech *m);
 
-	/* a mechanism whose two ends are not processes the harness forks
-	   (mpi: two ranks started by mpirun) runs each rep itself: 0 with
+	/* unlike run (one rep inside a worker the harness forks, handing
+	   back raw round trips), a mechanism whose two ends are not processes
+	   of this run at all (mpi: two ranks of an mpirun, or this very
+	   process as rank 0 of someone else's) runs each rep itself: 0 with
 	   *out filled, or -1 with a message in err and *code set; create
 	   to destroy are then NULL */
 	int  (*run_rep)(const struct rep_spec *spec, struct rep_result *out,
