@@ -36,13 +36,19 @@ is_true() {
 
 # --- the peer on loopback ---------------------------------------------------
 
-"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" >"$work/peer.out" 2>"$work/peer.err" &
-peer_pid=$!
-for _ in $(seq 100); do
-	grep -q "listening on" "$work/peer.out" 2>/dev/null && break
-	sleep 0.05
-done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$work/peer.out")
+# start_peer ARGS...: a peer on 127.0.0.1 at a port the kernel picks; its
+# pid in peer_pid, its port in port (empty if it did not say)
+start_peer() {
+	"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" "$@" >"$work/peer.out" 2>"$work/peer.err" &
+	peer_pid=$!
+	for _ in $(seq 100); do
+		grep -q "listening on" "$work/peer.out" 2>/dev/null && break
+		sleep 0.05
+	done
+	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$work/peer.out")
+}
+
+start_peer
 tap "$([ -n "$port" ]; echo $?)" "peer listens on 127.0.0.1 and says where"
 
 timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token wrong-token-1 --reps 1 \
@@ -83,7 +89,7 @@ is_true "the start line records both hosts and a loopback path" \
 "$IPCSCOPE" serve --port 0 --results-dir "$work/runs" >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
 for _ in $(seq 100); do
-	base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" | head -1)
+	base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" 2>/dev/null | head -1)
 	[ -n "$base" ] && break
 	sleep 0.05
 done
@@ -106,13 +112,9 @@ kill "$peer_pid" 2>/dev/null
 wait "$peer_pid" 2>/dev/null
 peer_pid=
 
-"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" --once >"$work/peer.out" 2>/dev/null &
-once_pid=$!
-for _ in $(seq 100); do
-	grep -q "listening on" "$work/peer.out" 2>/dev/null && break
-	sleep 0.05
-done
-port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$work/peer.out")
+start_peer --once
+once_pid=$peer_pid
+peer_pid=
 timeout 30 "$IPCSCOPE" bench udp --mode latency --peer "127.0.0.1:$port" --token "$TOKEN" \
 	--reps 1 --count 500 --format ndjson >"$work/udp-lo" 2>/dev/null
 is_true "udp latency against a loopback peer is verified" "$(js "$work/udp-lo" 'r.length === 1 && r[0].verified')"

@@ -68,7 +68,9 @@ void sockpair_grant_buffers(struct mech *m)
 	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->sv[1], SO_RCVBUF));
 }
 
-int sockpair_bind_loopback(int type, struct sockaddr_in *addr)
+/* bind_any_port: a socket of type bound to *addr at a port the kernel
+   picks, which is written back into *addr; the fd or -errno */
+static int bind_any_port(int type, struct sockaddr_in *addr)
 {
 	socklen_t alen = sizeof(*addr);
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
@@ -76,9 +78,7 @@ int sockpair_bind_loopback(int type, struct sockaddr_in *addr)
 
 	if (fd < 0)
 		return -errno;
-	addr->sin_family = AF_INET;
 	addr->sin_port = 0;
-	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (bind(fd, (struct sockaddr *)addr, sizeof(*addr)) < 0 ||
 	    getsockname(fd, (struct sockaddr *)addr, &alen) < 0) {
 		err = -errno;
@@ -88,23 +88,16 @@ int sockpair_bind_loopback(int type, struct sockaddr_in *addr)
 	return fd;
 }
 
+int sockpair_bind_loopback(int type, struct sockaddr_in *addr)
+{
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return bind_any_port(type, addr);
+}
+
 int sockpair_net_bind(struct mech *m, int type)
 {
-	struct sockaddr_in *a = &m->net->local;
-	socklen_t alen = sizeof(*a);
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	a->sin_port = 0;
-	if (bind(fd, (struct sockaddr *)a, sizeof(*a)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)a, &alen) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
+	return bind_any_port(type, &m->net->local);
 }
 
 struct sockpair *sockpair_net_state(struct mech *m)
