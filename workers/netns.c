@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -18,6 +19,7 @@ extern char **environ;
 
 #define NETNS_GONE_WAIT_MS 3000   /* killed members leave within this */
 #define NETNS_POLL_MS 10
+#define NETNS_TOOL_MAX_MS 20000   /* one `ip` or `tc` call */
 
 /* tool_path: the tool's absolute path from a fixed list of system
    directories (never $PATH: the lab runs as root), or NULL */
@@ -33,26 +35,40 @@ static const char *tool_path(const char *tool, char *buf, size_t len)
 	return NULL;
 }
 
-/* first_line: what the tool said on stderr, up to its first newline */
-static void first_line(int fd, char *err, size_t errlen)
+/* first_line: what the tool said on stderr, up to its first newline,
+   read until it closes stderr; -1 when that takes over NETNS_TOOL_MAX_MS */
+static int first_line(int fd, char *err, size_t errlen)
 {
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char buf[512];
 	size_t n = 0;
-	ssize_t r;
+	int waited = 0;
 
-	while ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0 && (n += (size_t)r) == sizeof(buf) - 1)
+	for (;;) {
+		ssize_t r;
+
+		if (poll(&p, 1, NETNS_POLL_MS) == 0) {
+			if ((waited += NETNS_POLL_MS) >= NETNS_TOOL_MAX_MS)
+				return -1;
+			continue;
+		}
+		r = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (n += (size_t)r) == sizeof(buf) - 1)
 			break;
+	}
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(err, errlen, "%s", n ? buf : "no message");
+	return 0;
 }
 
 int netns_tool(char *const argv[], char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	char path[64];
-	int pfd[2], status = 0, rc;
+	int pfd[2], status = 0, rc, hung = 0;
 	pid_t pid;
 
 	if (!tool_path(argv[0], path, sizeof(path))) {
@@ -74,11 +90,16 @@ int netns_tool(char *const argv[], char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start '%s': %s", path, strerror(rc));
 		return -1;
 	}
-	first_line(pfd[0], err, errlen);
+	if (first_line(pfd[0], err, errlen) < 0) {
+		kill(pid, SIGKILL);   /* a tool that hangs must not hang the lab */
+		snprintf(err, errlen, "'%s' did not finish within %d s", argv[0],
+			 NETNS_TOOL_MAX_MS / 1000);
+		hung = 1;
+	}
 	close(pfd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	if (!hung && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	return -1;
 }

@@ -51,29 +51,29 @@ start_peer() {
 start_peer
 tap "$([ -n "$port" ]; echo $?)" "peer listens on 127.0.0.1 and says where"
 
-timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token wrong-token-1 --reps 1 \
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token wrong-token-1 --reps 1 \
 	--count 1000 >"$work/o" 2>"$work/e"
 rc=$?
 tap "$([ $rc -eq 1 ] && grep -q "wrong token" "$work/e"; echo $?)" \
 	"a wrong token is refused (exit $rc: $(head -c 120 "$work/e"))"
 tap "$(kill -0 "$peer_pid" 2>/dev/null; echo $?)" "the peer outlives a refused caller"
 
-timeout 30 "$IPCSCOPE" bench shm --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" bench shm --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
 rc=$?
 tap "$([ $rc -eq 2 ] && grep -q "cannot cross hosts" "$work/e"; echo $?)" \
 	"shm with a peer is a usage error naming what can cross (exit $rc)"
-timeout 30 "$IPCSCOPE" compare --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" compare --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "only tcp and udp can cross" "$work/e"; echo $?)" \
 	"compare of every mechanism with a peer is a usage error"
-timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
-timeout 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "HOST:PORT" "$work/e"; echo $?)" "a malformed peer is a usage error"
-timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "bad token!" >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "bad token!" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && ! grep -q "bad token!" "$work/e"; echo $?)" \
 	"a malformed token is a usage error that does not echo it"
 
-timeout 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "$TOKEN" --reps 2 \
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "$TOKEN" --reps 2 \
 	--count 20000 --format ndjson >"$work/tcp-lo" 2>"$work/e"
 rc=$?
 [ $rc -ne 0 ] && echo "# $(cat "$work/e")"
@@ -115,7 +115,7 @@ peer_pid=
 start_peer --once
 once_pid=$peer_pid
 peer_pid=
-timeout 30 "$IPCSCOPE" bench udp --mode latency --peer "127.0.0.1:$port" --token "$TOKEN" \
+timeout -k 5 30 "$IPCSCOPE" bench udp --mode latency --peer "127.0.0.1:$port" --token "$TOKEN" \
 	--reps 1 --count 500 --format ndjson >"$work/udp-lo" 2>/dev/null
 is_true "udp latency against a loopback peer is verified" "$(js "$work/udp-lo" 'r.length === 1 && r[0].verified')"
 for _ in $(seq 100); do kill -0 $once_pid 2>/dev/null || break; sleep 0.05; done
@@ -158,7 +158,7 @@ lab_left() {
 lab_run() {
 	local out=$1 err=$2
 	shift 2
-	timeout 60 "$IPCSCOPE" lab "$@" >"$out" 2>"$err" &
+	timeout -k 5 60 "$IPCSCOPE" lab "$@" >"$out" 2>"$err" &
 	lab_pid=$!
 	wait $lab_pid
 }
@@ -197,7 +197,7 @@ is_true "udp over a 10 Mbit/s link: real losses, counted, not verified" \
 echo "# udp at 10 Mbit/s: $(js "$work/lab-loss" 'r[0].count + " in, " + r[0].lost + " lost"')"
 
 # a 256 KiB message is four times the link's burst: each way waits for tokens
-"$IPCSCOPE" bench tcp --mode latency --size 256K --count 20 --warmup 2 --reps 1 \
+timeout -k 5 60 "$IPCSCOPE" bench tcp --mode latency --size 256K --count 20 --warmup 2 --reps 1 \
 	--format ndjson >"$work/lo-lat" 2>/dev/null
 lab_run "$work/lab-lat" "$work/lab.err" --rate 200mbit -- "$IPCSCOPE" bench tcp --mode latency \
 	--peer {peer} --token {token} --size 256K --count 20 --warmup 2 --reps 1 --format ndjson
@@ -213,12 +213,12 @@ tap "$([ $rc -eq 0 ] && { ! grep -q "no netem" "$work/lab.err" ||
 	grep -q "NOT applied" "$work/lab.err"; }; echo $?)" \
 	"--delay goes on, saying so clearly where the kernel has no netem (exit $rc)"
 
-"$IPCSCOPE" lab -- >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" lab -- >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "which command" "$work/e"; echo $?)" "lab without a command is a usage error"
-"$IPCSCOPE" lab --rate 5parsecs -- true >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" lab --rate 5parsecs -- true >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "rate" "$work/e"; echo $?)" "a bad rate is a usage error naming the range"
 if command -v setpriv >/dev/null; then
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCSCOPE" lab -- true >"$work/o" 2>"$work/e"
+	timeout -k 5 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$IPCSCOPE" lab -- true >"$work/o" 2>"$work/e"
 	rc=$?
 	tap "$([ $rc -eq 1 ] && grep -q "needs root" "$work/e"; echo $?)" "lab as non-root says it needs root (exit $rc)"
 fi

@@ -42,7 +42,7 @@ if ! command -v mpirun >/dev/null || [ ! -x "$helper" ]; then
 	exit 0
 fi
 
-timeout 60 "$IPCSCOPE" bench mpi --mode latency --count 2000 --reps 2 --format ndjson \
+timeout -k 5 60 "$IPCSCOPE" bench mpi --mode latency --count 2000 --reps 2 --format ndjson \
 	>"$work/lat" 2>"$work/err"
 tap $? "bench mpi starts mpirun itself and runs latency reps"
 is_true "2 latency reps of 2000 round trips, verified, on one node, both ranks' CPU" \
@@ -51,26 +51,26 @@ is_true "2 latency reps of 2000 round trips, verified, on one node, both ranks' 
 		x.granted.ranks_on_one_node === 1 && x.cpu.receiver.util_pct > 0)')"
 echo "# mpi one-way p50 on one host: $(js "$work/lat" 'r.map((x) => x.latency_ns.p50).join(", ")') ns"
 
-timeout 60 "$IPCSCOPE" bench mpi --size 4K --count 20000 --reps 1 --format ndjson \
+timeout -k 5 60 "$IPCSCOPE" bench mpi --size 4K --count 20000 --reps 1 --format ndjson \
 	>"$work/bw" 2>"$work/err"
 is_true "a 4 KiB stream in windows: 20000 messages, verified" \
 	"$(js "$work/bw" 'r.length === 1 && r[0].verified && r[0].count === 20000 &&
 		r[0].bytes_per_s > 0')"
-timeout 60 "$IPCSCOPE" bench mpi --size 1M --duration 0.1 --reps 1 --format ndjson \
+timeout -k 5 60 "$IPCSCOPE" bench mpi --size 1M --duration 0.1 --reps 1 --format ndjson \
 	>"$work/dur" 2>"$work/err"
 is_true "1 MiB messages for a duration: verified, a whole number of windows" \
 	"$(js "$work/dur" 'r.length === 1 && r[0].verified && r[0].count > 0 && r[0].count % 64 === 0')"
-timeout 60 "$IPCSCOPE" bench mpi --size 64 --count 1000 --verify 1 --reps 1 --format ndjson \
+timeout -k 5 60 "$IPCSCOPE" bench mpi --size 64 --count 1000 --verify 1 --reps 1 --format ndjson \
 	>"$work/tiny" 2>"$work/err"
 is_true "64-byte stream with a partial last window" \
 	"$(js "$work/tiny" 'r.length === 1 && r[0].verified && r[0].count === 1000')"
 
-timeout 30 "$IPCSCOPE" bench mpi --peer 127.0.0.1:9 --token abcdefgh >"$work/o" 2>"$work/e"
+timeout -k 5 30 "$IPCSCOPE" bench mpi --peer 127.0.0.1:9 --token abcdefgh >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "mpirun -np 2 -H" "$work/e"; echo $?)" \
 	"mpi with peer= is a usage error that points to mpirun"
 
 # under an mpirun someone else started: rank 0 writes the output, rank 1 nothing
-timeout 90 mpirun -np 2 $root_flag --oversubscribe "$IPCSCOPE" bench mpi --mode latency \
+timeout -k 5 90 mpirun -np 2 $root_flag --oversubscribe "$IPCSCOPE" bench mpi --mode latency \
 	--count 1000 --reps 2 --format ndjson >"$work/ext" 2>"$work/err"
 rc=$?
 [ $rc -ne 0 ] && echo "# $(head -c 300 "$work/err")"
@@ -109,7 +109,7 @@ shift
 exec ip netns exec "$IPCSCOPE_NETNS_PEER" sh -c "$*"
 AGENT
 	chmod +x "$work/agent"
-	timeout 120 "$IPCSCOPE" lab -- mpirun -np 2 -H 10.199.0.2,10.199.0.1 --allow-run-as-root \
+	timeout -k 5 120 "$IPCSCOPE" lab -- mpirun -np 2 -H 10.199.0.2,10.199.0.1 --allow-run-as-root \
 		--oversubscribe --bind-to none --mca plm_rsh_agent "$work/agent" --mca btl tcp,self \
 		--mca btl_tcp_if_include 10.199.0.0/30 --mca oob_tcp_if_include 10.199.0.0/30 \
 		"$IPCSCOPE" bench mpi --mode latency --count 500 --reps 1 --format ndjson \
