@@ -1,4 +1,5 @@
-/* test_http.c -- the server's Host allowlist and static-file allowlist */
+/* test_http.c -- the server's Host allowlist, same-origin rule, head verdicts,
+   UTF-8 escaping and static-file allowlist */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 
 #include "../../server/http_check.h"
+#include "../../server/http_head.h"
+#include "../../server/http_reply.h"
 #include "../../server/static.h"
 
 static void test_loopback_hosts(void **state)
@@ -48,6 +51,84 @@ static void test_public_bind_takes_ip_literals(void **state)
 	assert_false(http_host_allowed("10.0.0.1.nip.io", true));
 }
 
+static void test_same_origin(void **state)
+{
+	static const struct {
+		const char *host, *origin, *site;
+		int want;
+	} cases[] = {
+		{ "127.0.0.1:8080", NULL, NULL, 0 },
+		{ "127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin", 0 },
+		{ "localhost:8080", "http://LOCALHOST:8080", NULL, 0 },
+		{ "127.0.0.1:8080", NULL, "none", 0 },
+		{ "127.0.0.1:8080", "http://evil.example", NULL, -1 },
+		{ "127.0.0.1:8080", "null", NULL, -1 },
+		{ "127.0.0.1:8080", "http://localhost:8080", NULL, -1 },
+		{ "127.0.0.1:8080", "https://127.0.0.1:8080", NULL, -1 },
+		{ "127.0.0.1:8080", "http://127.0.0.1:8081", NULL, -1 },
+		{ "127.0.0.1:8080", "http://127.0.0.1:8080/", NULL, -1 },
+		{ "127.0.0.1:8080", NULL, "same-site", -1 },
+		{ "127.0.0.1:8080", NULL, "cross-site", -1 },
+		{ NULL, "http://127.0.0.1:8080", NULL, -1 },
+	};
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(http_same_origin(cases[i].host, cases[i].origin, cases[i].site, why,
+						  sizeof(why)), cases[i].want);
+		assert_true(cases[i].want == 0 || strstr(why, "own page"));
+	}
+}
+
+static void test_head_verdicts(void **state)
+{
+	static const struct {
+		const char *head;
+		unsigned status;
+	} cases[] = {
+		{ "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n", 0 },
+		{ "GET /api/health HTTP/1.0\r\n\r\n", 0 },
+		{ "GET /api/health HTTP/1.1\nHost: x\n\n", 0 },
+		{ "GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400 },
+		{ "GET /api/health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400 },
+		{ "GET /api/health HTTP/1.1\r\n\r\n", 421 },
+		{ "GET /api/health%00x HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET /a?size=64K%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET /api/health HTTP/2.0\r\nHost: x\r\n\r\n", 505 },
+		{ "GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400 },
+	};
+	struct head_verdict v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i].head), end = head_end(cases[i].head, n);
+
+		assert_int_equal(end, n);
+		assert_int_equal(head_check(cases[i].head, end, &v), cases[i].status ? -1 : 0);
+		assert_int_equal(v.status, cases[i].status);
+	}
+	assert_int_equal(head_end("GET / HTTP/1.1\r\nHost: x\r\n", strlen("GET / HTTP/1.1\r\nHost: x\r\n")), 0);
+}
+
+static void test_utf8_clean(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_string_equal(utf8_clean(out, sizeof(out), "plain"), "plain");
+	assert_string_equal(utf8_clean(out, sizeof(out), "\xc2\xb5s \xe2\x80\x93"), "\xc2\xb5s \xe2\x80\x93");
+	assert_string_equal(utf8_clean(out, sizeof(out), "a\xff\xfe"), "a\\xff\\xfe");
+	assert_string_equal(utf8_clean(out, sizeof(out), "\xc0\xae"), "\\xc0\\xae");
+	assert_string_equal(utf8_clean(out, sizeof(out), "\xe2\x82"), "\\xe2\\x82");
+	assert_string_equal(utf8_clean(out, sizeof(out), "\xed\xa0\x80"), "\\xed\\xa0\\x80");
+	assert_string_equal(utf8_clean(out, sizeof(out), "tab\tnl\n"), "tab\\x09nl\\x0a");
+	assert_string_equal(utf8_clean(out, 6, "\xff\xff"), "\\xff");
+}
+
 static void test_static_allowlist(void **state)
 {
 	static const char *const refused[] = {
@@ -82,6 +163,9 @@ int main(void)
 		cmocka_unit_test(test_loopback_hosts),
 		cmocka_unit_test(test_foreign_hosts),
 		cmocka_unit_test(test_public_bind_takes_ip_literals),
+		cmocka_unit_test(test_same_origin),
+		cmocka_unit_test(test_head_verdicts),
+		cmocka_unit_test(test_utf8_clean),
 		cmocka_unit_test(test_static_allowlist),
 		cmocka_unit_test(test_content_types),
 	};
