@@ -47,7 +47,7 @@ const char *params_name(enum param_id id)
 	return (unsigned)id < P__COUNT ? param_names[id] : "?";
 }
 
-static int fail(struct param_error *err, const char *param, const char *fmt, ...)
+int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -178,14 +178,14 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 	if (parse_u64(a, &ca) < 0 || parse_u64(b, &cb) < 0)
 		goto bad;
 	if (!cpu_usable((long)(ca > 4096 ? 4096 : ca)) || !cpu_usable((long)(cb > 4096 ? 4096 : cb)))
-		return fail(err, "pin", "pin '%s' names a CPU this process cannot use: "
+		return params_fail(err, "pin", "pin '%s' names a CPU this process cannot use: "
 			    "CPUs are 0..%ld here", v, ncpu - 1);
 	p->pin = PIN_CPUS;
 	p->pin_cpu[0] = (int)ca;
 	p->pin_cpu[1] = (int)cb;
 	return 0;
 bad:
-	return fail(err, "pin", "bad value '%s' for pin: expected split, same, none "
+	return params_fail(err, "pin", "bad value '%s' for pin: expected split, same, none "
 		    "or two CPU numbers A,B in 0..%ld", v, ncpu - 1);
 }
 
@@ -200,19 +200,19 @@ static int set_mechs(struct bench_params *p, const char *v, struct param_error *
 		char name[MECH_NAME_MAX];
 
 		if (n == 0 || n >= sizeof(name))
-			return fail(err, "mechanisms", "bad value '%s' for mechanisms: expected "
+			return params_fail(err, "mechanisms", "bad value '%s' for mechanisms: expected "
 				    "a comma-separated list of mechanism names (see 'ipcscope list')", v);
 		memcpy(name, s, n);
 		name[n] = '\0';
 		if (!mech_find(name))
-			return fail(err, "mechanisms", "unknown mechanism '%s' in mechanisms "
+			return params_fail(err, "mechanisms", "unknown mechanism '%s' in mechanisms "
 				    "(see 'ipcscope list')", name);
 		for (int i = 0; i < p->nmechs; i++)
 			if (strcmp(p->mechs[i], name) == 0)
-				return fail(err, "mechanisms", "mechanism '%s' is listed twice in "
+				return params_fail(err, "mechanisms", "mechanism '%s' is listed twice in "
 					    "mechanisms", name);
 		if (p->nmechs == PARAMS_MAX_MECHS)
-			return fail(err, "mechanisms", "too many mechanisms: at most %d",
+			return params_fail(err, "mechanisms", "too many mechanisms: at most %d",
 				    PARAMS_MAX_MECHS);
 		strcpy(p->mechs[p->nmechs++], name);
 		if (!e)
@@ -245,16 +245,16 @@ static int set_sizes(struct bench_params *p, const char *v, struct param_error *
 			goto bad;
 		for (int i = 0; i < p->nsizes; i++)
 			if (p->sizes[i] == sz)
-				return fail(err, "sizes", "size '%s' is listed twice in sizes", item);
+				return params_fail(err, "sizes", "size '%s' is listed twice in sizes", item);
 		if (p->nsizes == PARAMS_MAX_SIZES)
-			return fail(err, "sizes", "too many sizes: at most %d", PARAMS_MAX_SIZES);
+			return params_fail(err, "sizes", "too many sizes: at most %d", PARAMS_MAX_SIZES);
 		p->sizes[p->nsizes++] = sz;
 		if (!e)
 			return 0;
 		s = e + 1;
 	}
 bad:
-	return fail(err, "sizes", "bad value '%s' for sizes: expected a comma-separated "
+	return params_fail(err, "sizes", "bad value '%s' for sizes: expected a comma-separated "
 		    "list of sizes, each " SIZE_RANGE, v);
 }
 
@@ -264,7 +264,7 @@ static int set_peer(struct bench_params *p, const char *v, struct param_error *e
 	char why[160];
 
 	if (strlen(v) >= sizeof(p->peer) || peer_parse_hostport(v, &a, 0, why, sizeof(why)) < 0)
-		return fail(err, "peer", "bad value for peer: %s",
+		return params_fail(err, "peer", "bad value for peer: %s",
 			    strlen(v) >= sizeof(p->peer) ? "longer than a host name and port" : why);
 	snprintf(p->peer, sizeof(p->peer), "%s", v);
 	return 0;
@@ -296,44 +296,44 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 	switch (id) {
 	case P_MODE:
 		if ((k = pick(v, mode_names, 2)) < 0)
-			return fail(err, "mode", "bad value '%s' for mode: expected throughput or latency", v);
+			return params_fail(err, "mode", "bad value '%s' for mode: expected throughput or latency", v);
 		p->mode = (enum bench_mode)k;
 		return 0;
 	case P_SIZE:
 		if (params_parse_size(v, &u) < 0)
-			return fail(err, "size", "bad value '%s' for size: expected " SIZE_RANGE, v);
+			return params_fail(err, "size", "bad value '%s' for size: expected " SIZE_RANGE, v);
 		p->size = u;
 		return 0;
 	case P_COUNT:
 		if (parse_u64(v, &u) < 0 || u < 1 || u > PARAMS_COUNT_MAX)
-			return fail(err, "count", "bad value '%s' for count: expected a whole "
+			return params_fail(err, "count", "bad value '%s' for count: expected a whole "
 				    "number of messages in 1..%llu", v, PARAMS_COUNT_MAX);
 		p->count = u;
 		return 0;
 	case P_DURATION: {
 		double d;
 		if (parse_seconds(v, &d) < 0 || d < 0.01 || d > PARAMS_DURATION_MAX)
-			return fail(err, "duration", "bad value '%s' for duration: expected "
+			return params_fail(err, "duration", "bad value '%s' for duration: expected "
 				    "seconds per rep in 0.01..%g", v, PARAMS_DURATION_MAX);
 		p->duration = d;
 		return 0;
 	}
 	case P_WARMUP:
 		if (parse_u64(v, &u) < 0 || u > PARAMS_COUNT_MAX)
-			return fail(err, "warmup", "bad value '%s' for warmup: expected a whole "
+			return params_fail(err, "warmup", "bad value '%s' for warmup: expected a whole "
 				    "number of messages in 0..%llu", v, PARAMS_COUNT_MAX);
 		p->warmup = u;
 		return 0;
 	case P_REPS:
 		if (parse_u64(v, &u) < 0 || u < 1 || u > PARAMS_REPS_MAX)
-			return fail(err, "reps", "bad value '%s' for reps: expected 1..%d", v,
+			return params_fail(err, "reps", "bad value '%s' for reps: expected 1..%d", v,
 				    PARAMS_REPS_MAX);
 		p->reps = (unsigned)u;
 		return 0;
 	case P_CI: {
 		double c;
 		if (parse_seconds(v, &c) < 0 || (c != 0 && (c < PARAMS_CI_MIN || c > PARAMS_CI_MAX)))
-			return fail(err, "ci", "bad value '%s' for ci: expected 0 (off) or the "
+			return params_fail(err, "ci", "bad value '%s' for ci: expected 0 (off) or the "
 				    "percent the median must be within, %g..%g", v,
 				    PARAMS_CI_MIN, PARAMS_CI_MAX);
 		p->ci = c;
@@ -343,12 +343,12 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		return set_pin(p, v, err);
 	case P_VERIFY:
 		if (strcmp(v, "0") && strcmp(v, "1"))
-			return fail(err, "verify", "bad value '%s' for verify: expected 0 or 1", v);
+			return params_fail(err, "verify", "bad value '%s' for verify: expected 0 or 1", v);
 		p->verify = v[0] == '1';
 		return 0;
 	case P_FORMAT:
 		if ((k = pick(v, format_names, 4)) < 0)
-			return fail(err, "format", "bad value '%s' for format: expected text, json, ndjson or csv", v);
+			return params_fail(err, "format", "bad value '%s' for format: expected text, json, ndjson or csv", v);
 		p->format = (enum out_format)k;
 		return 0;
 	case P_MECHANISMS:
@@ -357,14 +357,14 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		return set_sizes(p, v, err);
 	case P_BASELINE:
 		if (!mech_find(v))
-			return fail(err, "baseline", "unknown mechanism '%s' for baseline "
+			return params_fail(err, "baseline", "unknown mechanism '%s' for baseline "
 				    "(see 'ipcscope list')", v);
 		snprintf(p->baseline, sizeof(p->baseline), "%s", v);
 		return 0;
 	case P_RUN_ID:
 		if (!*v || strlen(v) >= sizeof(p->run_id) || strspn(v,
 		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(v))
-			return fail(err, "run-id", "bad value for run-id: expected 1..31 "
+			return params_fail(err, "run-id", "bad value for run-id: expected 1..31 "
 				    "letters, digits, '-' or '_'");
 		strcpy(p->run_id, v);
 		return 0;
@@ -373,13 +373,13 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 	case P_TOKEN:
 		/* never echoed: a token is a secret */
 		if (!peer_token_ok(v))
-			return fail(err, "token", "bad value for token: expected %d..%d letters, "
+			return params_fail(err, "token", "bad value for token: expected %d..%d letters, "
 				    "digits, '-' or '_' (as printed by 'ipcscope peer')",
 				    PEER_TOKEN_MIN, PEER_TOKEN_MAX);
 		snprintf(p->token, sizeof(p->token), "%s", v);
 		return 0;
 	default:
-		return fail(err, "", "internal: unhandled parameter");
+		return params_fail(err, "", "internal: unhandled parameter");
 	}
 }
 
@@ -392,72 +392,11 @@ static int param_id(const char *name)
 	return -1;
 }
 
-/* option_of: ops's option called name, or NULL */
-static const struct mech_option *option_of(const struct mech_ops *ops, const char *name)
-{
-	int k = mech_option_index(ops, name);
-
-	return k < 0 ? NULL : &ops->options[k];
-}
-
-/* option_known: 1 when some mechanism of the registry declares name */
-static int option_known(const char *name)
-{
-	for (int i = 0; mech_registry[i]; i++)
-		if (option_of(mech_registry[i], name))
-			return 1;
-	return 0;
-}
-
-/* declarers: "shm" or "zmq and grpc", the mechanisms declaring name;
-   returns how many there are */
-static int declarers(const char *name, char *buf, size_t len)
-{
-	int n = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; mech_registry[i]; i++)
-		if (option_of(mech_registry[i], name))
-			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
-				 n++ ? " and " : "", mech_registry[i]->name);
-	return n;
-}
-
-/* set_option: mechanism option name=v, checked against every mechanism
-   declaring it; 0 or -1 with *err */
-static int set_option(struct bench_params *p, const char *name, const char *v,
-		      struct param_error *err)
-{
-	char values[256] = "";
-	int ok = 0;
-
-	for (int i = 0; mech_registry[i]; i++) {
-		const struct mech_option *o = option_of(mech_registry[i], name);
-		char text[128];
-
-		if (!o)
-			continue;
-		ok |= mech_option_value(o, v) >= 0;
-		mech_option_values_text(o, text, sizeof(text));
-		if (!strstr(values, text))
-			snprintf(values + strlen(values), sizeof(values) - strlen(values), "%s%s",
-				 values[0] ? "; " : "", text);
-	}
-	if (!ok || strlen(v) >= PARAMS_OPTION_VALUE_MAX)
-		return fail(err, name, "bad value '%.64s' for %s: expected %s", v, name, values);
-	if (p->nopts == PARAMS_MAX_OPTIONS)
-		return fail(err, name, "too many mechanism options: at most %d", PARAMS_MAX_OPTIONS);
-	snprintf(p->opts[p->nopts].name, sizeof(p->opts[p->nopts].name), "%s", name);
-	snprintf(p->opts[p->nopts].value, sizeof(p->opts[p->nopts].value), "%s", v);
-	p->nopts++;
-	return 0;
-}
-
 int params_set(struct bench_params *p, const char *name, const char *value,
 	       bool http, struct param_error *err)
 {
 	int id = param_id(name);
-	bool option = id < 0 && option_known(name);
+	bool option = id < 0 && params_option_known(name);
 
 	if (!option && (id < 0 || !allowed(p->cmd, (enum param_id)id, http))) {
 		char shown[40];
@@ -465,17 +404,17 @@ int params_set(struct bench_params *p, const char *name, const char *value,
 		for (char *c = shown; *c; c++)
 			if (*c < 0x20 || *c > 0x7e)
 				*c = '?';
-		return fail(err, shown, "unknown parameter '%s'%s", shown,
+		return params_fail(err, shown, "unknown parameter '%s'%s", shown,
 			    id < 0 ? "" : " for this command");
 	}
 	if (params_given(p, name))
-		return fail(err, name, "parameter '%s' given more than once", name);
+		return params_fail(err, name, "parameter '%s' given more than once", name);
 	if (!option)
 		p->seen |= 1u << id;
 	if (!value || !*value)
-		return fail(err, name, "parameter '%s' needs a value", name);
+		return params_fail(err, name, "parameter '%s' needs a value", name);
 	if (option)
-		return set_option(p, name, value, err);
+		return params_set_option(p, name, value, err);
 	return set_value(p, (enum param_id)id, value, err);
 }
 
@@ -505,64 +444,6 @@ void params_forget(struct bench_params *p, const char *name)
 		}
 }
 
-const char *params_option(const struct bench_params *p, const char *name)
-{
-	for (int i = 0; i < p->nopts; i++)
-		if (strcmp(p->opts[i].name, name) == 0)
-			return p->opts[i].value;
-	return NULL;
-}
-
-void params_mech_options(const struct bench_params *p, const struct mech_ops *ops,
-			 int opt[MECH_MAX_OPTIONS])
-{
-	for (int i = 0; i < MECH_MAX_OPTIONS; i++)
-		opt[i] = 0;
-	for (int i = 0; i < mech_option_count(ops) && i < MECH_MAX_OPTIONS; i++) {
-		const char *v = params_option(p, ops->options[i].name);
-		int k = v ? mech_option_value(&ops->options[i], v) : 0;
-
-		opt[i] = k < 0 ? 0 : k;
-	}
-}
-
-int params_check_options(const struct bench_params *p, const struct mech_ops *ops,
-			 struct param_error *err)
-{
-	for (int i = 0; i < p->nopts; i++) {
-		const struct mech_option *o = option_of(ops, p->opts[i].name);
-		char text[128];
-
-		if (!o || mech_option_value(o, p->opts[i].value) >= 0)
-			continue;
-		mech_option_values_text(o, text, sizeof(text));
-		return fail(err, o->name, "bad value '%s' for %s: %s takes %s",
-			    p->opts[i].value, o->name, ops->name, text);
-	}
-	return 0;
-}
-
-/* check_options_apply: each option given is declared by one of the
-   mechanisms run; 0 or -1 with *err */
-static int check_options_apply(const struct bench_params *p, struct param_error *err)
-{
-	for (int i = 0; i < p->nopts; i++) {
-		char who[256];
-		int used = 0, n;
-
-		for (int k = 0; k < p->nmechs; k++) {
-			const struct mech_ops *ops = mech_find(p->mechs[k]);
-			used |= ops && option_of(ops, p->opts[i].name);
-		}
-		if (used)
-			continue;
-		n = declarers(p->opts[i].name, who, sizeof(who));
-		return fail(err, p->opts[i].name, "%s applies to the %s mechanism%s only",
-			    p->opts[i].name, who, n > 1 ? "s" : "");
-	}
-	return 0;
-}
-
 uint64_t params_effective_size(const struct bench_params *p, const struct mech_ops *ops)
 {
 	struct mech_limits lim;
@@ -586,7 +467,7 @@ int params_check_size(const struct mech_ops *ops, uint64_t size, const char *par
 	mech_limits_of(ops, &lim);
 	if (size >= lim.min_size && size <= lim.max_size)
 		return 0;
-	fail(err, param, "%s of %llu bytes is outside what '%s' can carry: "
+	params_fail(err, param, "%s of %llu bytes is outside what '%s' can carry: "
 	     "%zu..%zu bytes (%s)", param, (unsigned long long)size, ops->name,
 	     lim.min_size, lim.max_size, lim.why);
 	snprintf(err->code, sizeof(err->code), "size_limit");
@@ -627,23 +508,23 @@ static int check_peer(const struct bench_params *p, bool explicit_mechs,
 	if (!p->peer[0] && !p->token[0])
 		return 0;
 	if (!p->peer[0])
-		return fail(err, "token", "token is for a run against a peer: give peer=HOST:PORT too");
+		return params_fail(err, "token", "token is for a run against a peer: give peer=HOST:PORT too");
 	if (!p->token[0])
-		return fail(err, "token", "peer needs the token that 'ipcscope peer' printed: "
+		return params_fail(err, "token", "peer needs the token that 'ipcscope peer' printed: "
 			    "give token=...");
 	cross_host_names(names, sizeof(names));
 	if (!explicit_mechs || p->cmd == CMD_DEMO)
-		return fail(err, "peer", "with peer, name the mechanisms: only %s can cross hosts",
+		return params_fail(err, "peer", "with peer, name the mechanisms: only %s can cross hosts",
 			    names);
 	for (int i = 0; i < p->nmechs; i++) {
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 
 		if (ops && ops->run_rep)
-			return fail(err, "peer", "mechanism '%s' crosses hosts with its own launcher, "
+			return params_fail(err, "peer", "mechanism '%s' crosses hosts with its own launcher, "
 				    "not with peer: run 'mpirun -np 2 -H HOST1,HOST2 ipcscope bench "
 				    "%s' there", ops->name, ops->name);
 		if (ops && !ops->cross_host)
-			return fail(err, "peer", "mechanism '%s' cannot cross hosts: with peer only "
+			return params_fail(err, "peer", "mechanism '%s' cannot cross hosts: with peer only "
 				    "%s can (the others' two ends share this machine's memory "
 				    "or kernel objects)", ops->name, names);
 	}
@@ -655,17 +536,17 @@ int params_finish(struct bench_params *p, struct param_error *err)
 	bool explicit_mechs = p->cmd != CMD_COMPARE || (p->seen & (1u << P_MECHANISMS));
 
 	if ((p->seen & (1u << P_COUNT)) && (p->seen & (1u << P_DURATION)))
-		return fail(err, "duration", "give either count or duration, not both");
+		return params_fail(err, "duration", "give either count or duration, not both");
 	if (p->mode == MODE_LATENCY && p->count > PARAMS_LAT_COUNT_MAX)
-		return fail(err, "count", "count %llu is too large for latency mode, which "
+		return params_fail(err, "count", "count %llu is too large for latency mode, which "
 			    "keeps every round trip: expected 1..%llu",
 			    (unsigned long long)p->count, PARAMS_LAT_COUNT_MAX);
 	if (p->cmd == CMD_SWEEP && p->nsizes == 0)
-		return fail(err, "sizes", "sweep needs sizes, e.g. sizes=64,4K,64K,1M");
-	if (explicit_mechs && check_options_apply(p, err) < 0)
+		return params_fail(err, "sizes", "sweep needs sizes, e.g. sizes=64,4K,64K,1M");
+	if (explicit_mechs && params_options_apply(p, err) < 0)
 		return -1;
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
-		return fail(err, "baseline", "baseline '%s' is not one of the mechanisms "
+		return params_fail(err, "baseline", "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
 	if (check_peer(p, explicit_mechs, err) < 0)
 		return -1;
@@ -673,7 +554,7 @@ int params_finish(struct bench_params *p, struct param_error *err)
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 
 		if (!ops)
-			return fail(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
+			return params_fail(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
 				    p->mechs[i]);
 		if (params_check_options(p, ops, err) < 0)
 			return -1;

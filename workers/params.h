@@ -154,4 +154,22 @@ uint64_t params_effective_size(const struct bench_params *p,
 int params_check_size(const struct mech_ops *ops, uint64_t size, const char *param,
 		      struct param_error *err);
 
+/* For the parser's own files (params.c, params_options.c): */
+
+/* params_fail: fills *err (code bad_param, param, printf message); -1 */
+int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* params_option_known: 1 when some mechanism of the registry declares name */
+int params_option_known(const char *name);
+
+/* params_set_option: mechanism option name=v, checked against every
+   mechanism declaring it; 0 or -1 with *err */
+int params_set_option(struct bench_params *p, const char *name, const char *v,
+		      struct param_error *err);
+
+/* params_options_apply: each option given is declared by one of p's
+   mechanisms; 0 or -1 with *err */
+int params_options_apply(const struct bench_params *p, struct param_error *err);
+
 #endif
