@@ -19,23 +19,6 @@
 
 #define CLI_ID_MAX 32
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	harness_stop();
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* --- usage ------------------------------------------------------------ */
 
 /* usage_options: one line per mechanism option of the registry */
@@ -297,7 +280,7 @@ static int run_main(int argc, char **argv)
 		report_close(&r.out);
 		return rc;
 	}
-	install_signals();
+	run_install_signals();
 	cleanup_sweep_stale();
 	skipped = cJSON_CreateArray();
 	if (setup(&r, skipped) < 0) {

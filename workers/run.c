@@ -1,6 +1,7 @@
 /* run.c -- the planner (a run is a list of jobs) and the runner over reps x jobs */
 #include "run.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,24 @@
 #define REP_DEADLINE_SLACK_S 30.0      /* times its duration, plus this */
 #define PROBE_TIMEOUT_MS 200           /* m->timeout_ms of the granted probe */
 #define RUN_JOBS_FIRST 16             /* room for jobs, doubled when full */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	harness_stop();
+	exp_stop();
+}
+
+void run_install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
 
 double run_now_s(void)
 {

@@ -48,6 +48,10 @@ struct run {
 /* Outcome of a rep and of a run. */
 enum run_status { RUN_OK, RUN_FAILED, RUN_CANCELLED };
 
+/* run_install_signals: SIGINT, SIGTERM and SIGHUP stop the running rep or
+   experiment (the run then ends "cancelled"); SIGPIPE is ignored */
+void run_install_signals(void);
+
 /* run_now_s: monotonic seconds */
 double run_now_s(void);
 

@@ -29,7 +29,7 @@ static void crossover_lesson(const struct demo_outcome *o, int n, char *buf, siz
 	}
 	snprintf(buf, len, "shm-ring moved %.1fx the bytes of a pipe at 64 B ",
 		 r64->fig.median / p64->fig.median);
-	demo_add(buf, len, "and %.1fx at 1 MiB: %s", r1m->fig.median / p1m->fig.median,
+	exp_lesson_add(buf, len, "and %.1fx at 1 MiB: %s", r1m->fig.median / p1m->fig.median,
 	    r1m->fig.median / p1m->fig.median > r64->fig.median / p64->fig.median ?
 	    "the gap widened with size, as the claim says." :
 	    "the gap did not widen with size on this machine: at small sizes the system "

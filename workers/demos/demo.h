@@ -79,10 +79,6 @@ const struct demo_outcome *demo_outcome_at(const struct demo_outcome *o, int n, 
 /* demo_beyond_noise: 1 when the min-max ranges over reps do not overlap */
 int demo_beyond_noise(const struct spread *a, const struct spread *b);
 
-/* demo_add: appends printf-style text to the lesson in buf */
-void demo_add(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* demo_ratio_lesson: "Lowest: ..., highest: ...: a factor of N." over the
    jobs that ran, figures divided by scale and shown in unit */
 void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,

@@ -29,19 +29,6 @@ int demo_beyond_noise(const struct spread *a, const struct spread *b)
 	return a->max < b->min || b->max < a->min;
 }
 
-/* add: appends printf-style text to the lesson in buf */
-void demo_add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
 			 const char *unit, double scale)
 {

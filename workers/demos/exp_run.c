@@ -15,24 +15,6 @@
 #define EXP_LESSON_MAX 1024
 #define EXP_NAME_MAX 40
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	exp_stop();
-	harness_stop();
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* emit_line: exp_out's sink: the run's output */
 static void emit_line(void *ctx, cJSON *line)
 {
@@ -118,7 +100,7 @@ int demo_exp_main(struct run *r, int argc, char **argv)
 	out.run = r->id = r->p.run_id[0] ? r->p.run_id : r->id;
 	report_open(&r->out, r->p.format == FMT_JSON ? REPORT_JSON : r->p.format == FMT_NDJSON ?
 		    REPORT_NDJSON : r->p.format == FMT_CSV ? REPORT_CSV : REPORT_TEXT, stdout);
-	install_signals();
+	run_install_signals();
 	exp_start(r, given);
 	rc = x->run(params, &out, lesson, sizeof(lesson), why, sizeof(why));
 	if (rc < 0)

@@ -23,7 +23,7 @@ static void placement_lesson(const struct demo_outcome *o, int n, char *buf, siz
 	if (same && split) {
 		double r = same->fig.median > split->fig.median ?
 			   same->fig.median / split->fig.median : split->fig.median / same->fig.median;
-		demo_add(buf, len, "For the pipe, placement changed latency by %.1fx: %s.", r,
+		exp_lesson_add(buf, len, "For the pipe, placement changed latency by %.1fx: %s.", r,
 		    r >= 10 ? "an order of magnitude, as claimed" :
 		    "less than the order of magnitude the claim makes, on this machine");
 	}

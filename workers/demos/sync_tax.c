@@ -31,20 +31,20 @@ static void sync_tax_lesson(const struct demo_outcome *o, int n, char *buf, size
 	}
 	snprintf(buf, len, "Fastest here: %s at %.0f messages/s. ", best->label, best->fig.median);
 	if (demo_beyond_noise(&spin->fig, &mutex->fig) && spin->fig.median > mutex->fig.median)
-		demo_add(buf, len, "The mutex handoff was %.1fx slower than the spinning one. ",
+		exp_lesson_add(buf, len, "The mutex handoff was %.1fx slower than the spinning one. ",
 		    spin->fig.median / mutex->fig.median);
 	else if (demo_beyond_noise(&spin->fig, &mutex->fig))
-		demo_add(buf, len, "Against the usual claim, the mutex handoff was %.1fx faster "
+		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff was %.1fx faster "
 		    "than spinning. ", mutex->fig.median / spin->fig.median);
 	else
-		demo_add(buf, len, "Spinning and the mutex were within the noise of each other "
+		exp_lesson_add(buf, len, "Spinning and the mutex were within the noise of each other "
 		    "(%.0f vs %.0f messages/s). ", spin->fig.median, mutex->fig.median);
 	if (sem && pipe && sem->fig.median < pipe->fig.median)
-		demo_add(buf, len, "Semaphore-guarded shared memory lost to a plain pipe (%.0f vs "
+		exp_lesson_add(buf, len, "Semaphore-guarded shared memory lost to a plain pipe (%.0f vs "
 		    "%.0f messages/s): the synchronisation, not the copy, set the pace.",
 		    sem->fig.median, pipe->fig.median);
 	else if (sem && pipe)
-		demo_add(buf, len, "Semaphore-guarded shared memory beat the pipe (%.0f vs %.0f "
+		exp_lesson_add(buf, len, "Semaphore-guarded shared memory beat the pipe (%.0f vs %.0f "
 		    "messages/s).", sem->fig.median, pipe->fig.median);
 }
 

@@ -25,9 +25,9 @@ static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_
 	snprintf(buf, len, "Moving the messages took %.3g ms between two threads and %.3g ms "
 		 "between two processes over TCP loopback",
 		 t->wall_s * 1e3, tcp->wall_s * 1e3);
-	demo_add(buf, len, " (%.0fx). ", tcp->wall_s / t->wall_s);
+	exp_lesson_add(buf, len, " (%.0fx). ", tcp->wall_s / t->wall_s);
 	if ((t = demo_outcome_at(o, n, TP_SHM_RING)))
-		demo_add(buf, len, "Shared memory between processes took %.3g ms: the process "
+		exp_lesson_add(buf, len, "Shared memory between processes took %.3g ms: the process "
 		    "boundary itself costs little, the kernel round trips do.", t->wall_s * 1e3);
 }
 
