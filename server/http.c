@@ -112,7 +112,7 @@ static enum MHD_Result start_run(struct MHD_Connection *c, struct request *rq, c
 	if (!q)
 		return MHD_NO;
 	mhd.get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, take_pair, &pairs);
-	if (query_parse(q, cmd, cmd == CMD_BENCH || cmd == CMD_SWEEP ? target : NULL, pairs.v,
+	if (query_parse(q, cmd, cmd != CMD_COMPARE ? target : NULL, pairs.v,
 			pairs.n, &err) < 0) {
 		ret = reply_error(c, MHD_HTTP_BAD_REQUEST, "bad_param", err.param, NULL, NULL,
 				  "%s", err.message);

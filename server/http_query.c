@@ -4,6 +4,8 @@
 
 #include "http_query.h"
 
+#include "../workers/engine.h"
+
 #define QUERY_MSG_MAX 128
 
 static int fail(struct param_error *err, const char *param, const char *msg)
@@ -44,9 +46,34 @@ static int check_pair(const struct query_pair *qp, struct param_error *err)
 	return 0;
 }
 
+/* demo_param: one pair through the own params of a demo that runs its own
+   experiment, each once */
+static int demo_param(const char *demo, const struct query *q, int i,
+		      const struct query_pair *qp, struct param_error *err)
+{
+	for (int j = 0; j < i; j++)
+		if (!strcmp(q->names[j] + 2, qp->name)) {
+			snprintf(err->code, sizeof(err->code), "bad_param");
+			snprintf(err->param, sizeof(err->param), "%.*s",
+				 (int)sizeof(err->param) - 1, qp->name);
+			snprintf(err->message, sizeof(err->message),
+				 "parameter '%.64s' given more than once", qp->name);
+			return -1;
+		}
+	if (engine_demo_param(demo, qp->name, qp->value ? qp->value : "", err->message,
+			      sizeof(err->message)) < 0) {
+		snprintf(err->code, sizeof(err->code), "bad_param");
+		snprintf(err->param, sizeof(err->param), "%.*s", (int)sizeof(err->param) - 1,
+			 qp->name);
+		return -1;
+	}
+	return 0;
+}
+
 int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 		const struct query_pair *pairs, int npairs, struct param_error *err)
 {
+	const char *own = NULL;    /* a demo with params of its own */
 	char msg[QUERY_MSG_MAX];
 
 	memset(q, 0, sizeof(*q));
@@ -56,17 +83,21 @@ int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 		return fail(err, "", msg);
 	}
 	params_init(&q->p, cmd);
-	if (mech && params_set_targets(&q->p, mech, err) < 0)
+	if (cmd == CMD_DEMO)
+		own = mech && engine_demo_own_params(mech) ? mech : NULL;
+	else if (mech && params_set_targets(&q->p, mech, err) < 0)
 		return -1;
 	for (int i = 0; i < npairs; i++) {
 		if (check_pair(&pairs[i], err) < 0 ||
-		    params_set(&q->p, pairs[i].name, pairs[i].value, true, err) < 0)
+		    (own ? demo_param(own, q, i, &pairs[i], err) :
+		     params_set(&q->p, pairs[i].name, pairs[i].value, true, err)) < 0)
 			return -1;
 		snprintf(q->names[i], sizeof(q->names[i]), "--%s", pairs[i].name);
 		q->values[i] = pairs[i].value;
 	}
 	q->npairs = npairs;
-	return params_finish(&q->p, err);
+	q->own_params = own != NULL;
+	return own ? 0 : params_finish(&q->p, err);
 }
 
 int query_argv(struct query *q, const char *const *head, int nhead,
@@ -74,9 +105,22 @@ int query_argv(struct query *q, const char *const *head, int nhead,
 {
 	const char *demo = q->p.cmd == CMD_DEMO && nhead > 1 ? head[1] : NULL;
 	char why[QUERY_MSG_MAX];
-	int n = params_argv(&q->p, demo, argv, max - 1, q->argbuf, sizeof(q->argbuf), why,
-			    sizeof(why));
+	int n;
 
+	if (q->own_params) {
+		if (nhead + 2 * q->npairs + 1 > max)
+			return -1;
+		for (n = 0; n < nhead; n++)
+			argv[n] = head[n];
+		for (int i = 0; i < q->npairs; i++) {
+			argv[n++] = q->names[i];
+			argv[n++] = q->values[i] ? q->values[i] : "";
+		}
+		argv[n] = NULL;
+		return n;
+	}
+	n = params_argv(&q->p, demo, argv, max - 1, q->argbuf, sizeof(q->argbuf), why,
+			sizeof(why));
 	if (n < 0)
 		return -1;
 	argv[n] = NULL;

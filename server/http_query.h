@@ -26,6 +26,7 @@ struct query {
 	char names[QUERY_PARAMS_MAX][QUERY_NAME_MAX];   /* "--size" */
 	const char *values[QUERY_PARAMS_MAX];           /* the pairs' own */
 	char argbuf[QUERY_ARGBUF];                      /* query_argv's strings */
+	bool own_params;           /* a demo with params of its own: the pairs are its argv */
 };
 
 /* query_parse: checks pairs for cmd (mech: the path's mechanism or NULL):
@@ -37,8 +38,10 @@ int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 
 /* query_argv: the run process's arguments for q as the engine's
    params_argv() writes them from the validated params (head: the command
-   and its target; a demo's name is taken from it), into argv (room for
-   max entries, NULL-terminated); the count, or -1 when they do not fit */
+   and its target; a demo's name is taken from it), or, for a demo with
+   params of its own, head and the validated pairs as they came; into argv
+   (room for max entries, NULL-terminated); the count, or -1 when they do
+   not fit */
 int query_argv(struct query *q, const char *const *head, int nhead,
 	       const char **argv, int max);
 

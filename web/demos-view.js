@@ -11,6 +11,22 @@ import { renderProgress, statusText } from './progress.js';
 import { renderComparison, trustNote } from './run-view.js';
 import { stream } from './running.js';
 
+// renderComparisons: every comparison line of a demo (crossover writes one per
+// message size, so that mechanisms meet at the same size only)
+function renderComparisons(model, box) {
+  if (model.comparisons.length < 2) {
+    renderComparison(model, box);
+    return;
+  }
+  box.replaceChildren(...model.comparisons.map((c) => {
+    const one = Object.create(model);
+    one.comparisons = [c];
+    const div = document.createElement('div');
+    renderComparison(one, div);
+    return div;
+  }));
+}
+
 export function renderDemo() {
   const model = state.demo;
   if (!figs.demo || !model) return;
@@ -22,7 +38,7 @@ export function renderDemo() {
     $('#demo-comparison').innerHTML = pointsTable(model, title);
   } else {
     figs.demo.show(demoSpec(model, title, info.metric || (comp && comp.metric), theme(state.projector)));
-    renderComparison(model, $('#demo-comparison'));
+    renderComparisons(model, $('#demo-comparison'));
   }
   renderProgress($('#demo-progress'), [model]);
   const status = statusText(model, `demo ${info.name || ''}`);

@@ -166,10 +166,18 @@ static int demo_usage(int bad)
 	fprintf(f, "usage: ipcscope demo NAME [--reps N] [--count N | --duration S] [params]\n\n"
 		"Each demo puts a claim about IPC to the test on this machine and ends with a\n"
 		"lesson computed from what it measured. The demos:\n\n");
-	for (int i = 0; demo_registry[i]; i++)
-		fprintf(f, "  %-22s %s\n  %-22s defaults: %s\n", demo_registry[i]->name,
-			demo_registry[i]->claim, "", demo_registry[i]->defaults);
-	fprintf(f, "\nA demo's own settings (for example pin=same in placement) win over params.\n");
+	for (int i = 0; demo_registry[i]; i++) {
+		const struct demo *d = demo_registry[i];
+
+		fprintf(f, "  %-22s %s\n  %-22s %s", d->name, d->claim, "",
+			d->exp ? "params:" : "defaults: ");
+		for (const struct dparam *p = d->exp ? d->exp->params : NULL; p && p->name; p++)
+			fprintf(f, " --%s (%s)", p->name, p->def);
+		fprintf(f, "%s\n", d->exp ? (d->exp->params ? "" : " none") : d->defaults);
+	}
+	fprintf(f, "\nA demo's own settings (for example pin=same in placement) win over params;\n"
+		"a demo that runs its own experiment takes its own params instead: see\n"
+		"'ipcscope demo NAME --help'.\n");
 	return bad ? 2 : 0;
 }
 

@@ -93,7 +93,8 @@ static int better(const struct spread *a, const struct spread *b, enum metric m)
 	return metric_higher_is_better(m) ? a->median > b->median : a->median < b->median;
 }
 
-int compare_jobs(const struct run *r, struct comparison *c)
+/* compare_at: compare_jobs over the jobs of size only (0: every job) */
+static int compare_at(const struct run *r, struct comparison *c, uint64_t only)
 {
 	int base = -1;
 
@@ -102,7 +103,7 @@ int compare_jobs(const struct run *r, struct comparison *c)
 	for (int i = 0; i < r->njobs && c->nrows < COMPARE_MAX_ROWS; i++) {
 		struct comparison_row *row = &c->rows[c->nrows];
 
-		if (!r->jobs[i].nres)
+		if (!r->jobs[i].nres || (only && r->jobs[i].size != only))
 			continue;
 		row->job = i;
 		metric_spread(&r->jobs[i], c->metric, &row->fig);
@@ -126,14 +127,44 @@ int compare_jobs(const struct run *r, struct comparison *c)
 	return 0;
 }
 
+int compare_jobs(const struct run *r, struct comparison *c)
+{
+	return compare_at(r, c, 0);
+}
+
+/* demo_sizes: the distinct message sizes of a demo's jobs into sizes (room
+   for max); how many */
+static int demo_sizes(const struct run *r, uint64_t *sizes, int max)
+{
+	int n = 0, k;
+
+	for (int i = 0; r->demo && i < r->njobs && n < max; i++) {
+		for (k = 0; k < n && sizes[k] != r->jobs[i].size; k++)
+			;
+		if (k == n)
+			sizes[n++] = r->jobs[i].size;
+	}
+	return n;
+}
+
 void compare_emit(struct run *r)
 {
 	struct comparison c;
+	uint64_t sizes[COMPARE_MAX_ROWS];
+	int n;
 
 	/* a sweep of several mechanisms has no one baseline to rank its
 	   mechanism-and-size jobs against: its chart is the comparison */
 	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
 		return;
+	/* a demo over several sizes (crossover) compares mechanisms at the
+	   same size only: one comparison line per size */
+	if ((n = demo_sizes(r, sizes, COMPARE_MAX_ROWS)) > 1) {
+		for (int k = 0; k < n; k++)
+			if (compare_at(r, &c, sizes[k]) == 0)
+				ndjson_comparison(r, &c);
+		return;
+	}
 	if (compare_jobs(r, &c) == 0)
 		ndjson_comparison(r, &c);
 }

@@ -4,6 +4,8 @@
 #ifndef IPCSCOPE_ENGINE_H
 #define IPCSCOPE_ENGINE_H
 
+#include <stddef.h>
+
 #include <cjson/cJSON.h>
 
 #define IPCSCOPE_VERSION "0.1.0"
@@ -21,6 +23,15 @@ cJSON *engine_catalogue_json(void);
 
 /* engine_demos_json: a new array of every demo (name, title, claim, ...) */
 cJSON *engine_demos_json(void);
+
+/* engine_demo_own_params: 1 when the demo called name runs its own
+   experiment and takes its own params (workers/demos/exp.h), not bench's */
+int engine_demo_own_params(const char *name);
+
+/* engine_demo_param: name=value is a valid param of that demo; 0, or -1
+   with a message naming the param and its range in err */
+int engine_demo_param(const char *demo, const char *name, const char *value, char *err,
+		      size_t errlen);
 
 /* engine_sysinfo_json: a new object describing this machine */
 cJSON *engine_sysinfo_json(void);

@@ -18,6 +18,7 @@ void report_open(struct report *r, enum report_format fmt, FILE *out)
 		r->doc = cJSON_CreateObject();
 		cJSON_AddArrayToObject(r->doc, "results");
 		cJSON_AddArrayToObject(r->doc, "summaries");
+		cJSON_AddArrayToObject(r->doc, "points");      /* experiment demos */
 		cJSON_AddArrayToObject(r->doc, "errors");
 	}
 }
@@ -382,7 +383,8 @@ static void json_keep(struct report *r, cJSON *line)
 	const char *type = str(line, "type");
 	const char *arr = !strcmp(type, "result") ? "results" :
 			  !strcmp(type, "summary") ? "summaries" :
-			  !strcmp(type, "error") ? "errors" : NULL;
+			  !strcmp(type, "error") ? "errors" :
+			  !strcmp(type, "point") ? "points" : NULL;
 
 	if (!strcmp(type, "progress") || !strcmp(type, "heartbeat")) {
 		cJSON_Delete(line);

@@ -19,10 +19,19 @@ demos=$("$IPCSCOPE" demo --help | awk '/^  [a-z]/ {print $1}')
 [ -n "$demos" ]
 tap $? "demo --help lists the demos"
 for d in $demos; do
-	"$IPCSCOPE" demo "$d" --count 10 --reps 1 --format ndjson >"$work/c.out" 2>"$work/c.err"
+	# a demo that runs its own experiment promises its own params, each
+	# with its range: all of them at their smallest
+	own=$("$IPCSCOPE" demo "$d" --help | sed -n 's/^  --\([a-z_]*\) .*(\(a number\|bytes\|whole\) \([0-9.e+]*\)\.\..*/--\1 \3/p')
+	if [ -n "$own" ] || "$IPCSCOPE" demo "$d" --help | grep -q '(no params)'; then
+		args="$own"
+	else
+		args="--count 10 --reps 1"
+	fi
+	# shellcheck disable=SC2086
+	"$IPCSCOPE" demo "$d" $args --format ndjson >"$work/c.out" 2>"$work/c.err"
 	rc=$?
 	ends_ok "$work/c.out" && [ $rc -eq 0 ]
-	tap $? "demo $d --count 10 --reps 1 runs to an ok end (exit $rc)"
+	tap $? "demo $d $(echo $args) runs to an ok end (exit $rc)"
 	[ $rc -eq 0 ] || head -c 300 "$work/c.err" | sed 's/^/# /'
 done
 for d in threads-vs-processes sync-tax; do

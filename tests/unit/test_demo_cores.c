@@ -266,6 +266,13 @@ static void test_serialization(void **state)
 	ser_lesson(&r, lesson, sizeof(lesson));
 	human_seconds(r.f[SER_JSON].encode_s + r.f[SER_JSON].decode_s, json, sizeof(json));
 	lesson_ok(lesson, (const char *const[]){ json, NULL });
+	/* no text at all: protobuf's record 0 is every field at its default,
+	   zero bytes on the wire, and still a record */
+	p = (struct ser_params){ .count = 20, .text = 0 };
+	if (ser_run(&p, &r, NULL, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	for (int f = 0; f < SER_NFORMATS; f++)
+		assert_int_equal(r.f[f].verified, 20);
 }
 
 static void test_decide_flow(void **state)

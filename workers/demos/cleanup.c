@@ -2,6 +2,7 @@
    object, a FIFO, a socket file and a System V queue and is SIGKILLed; what it
    left, what a second start hits, and ipcscope's own sweep removing it all */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "../cleanup.h"
+#include "../human.h"
 
 #define CL_SHM_SIZE 4096
 #define CL_FTOK_ID 'i'
@@ -261,4 +263,15 @@ const struct exp_demo cleanup_exp = {
 	.params_size = 0,
 	.chart = "{\"kind\":\"table\",\"y\":[\"where\",\"left\",\"error\"]}",
 	.run = cleanup_exp_run,
+};
+
+const struct demo demo_cleanup = {
+	.name = "cleanup",
+	.title = "What a killed process leaves behind",
+	.claim = "A killed process leaves IPC objects behind (shm segments, FIFOs, socket files, "
+		 "SysV queues) and the next start fails (EEXIST, EADDRINUSE).",
+	.method = "a naive worker makes a shm object, a FIFO, a socket file and a System V queue "
+		  "and is SIGKILLed; what it left, what its next start hits, and the sweep of "
+		  "ipcscope removing it all.",
+	.exp = &cleanup_exp,
 };

@@ -2,6 +2,7 @@
    into one consumer through a lock-free MPSC queue in shared memory, a
    mutex-guarded queue and a POSIX message queue */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -402,4 +403,15 @@ const struct exp_demo ct_exp = {
 	.params_size = sizeof(struct ct_params),
 	.chart = "{\"kind\":\"line\",\"x\":\"producers\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"log\":true,\"also\":[\"cpu_pct\"]}",
 	.run = ct_exp_run,
+};
+
+const struct demo demo_contention = {
+	.name = "contention",
+	.title = "Many producers, one consumer",
+	.claim = "With 1, 2, 4, 8 producers a lock-free queue degrades gracefully, a mutex queue "
+		 "collapses, a kernel queue stays predictable.",
+	.method = "1, 2, 4 and 8 producers into one consumer through a lock-free MPSC queue in "
+		  "shared memory, a process-shared mutex queue and a POSIX message queue; "
+		  "messages/s and CPU by producer count.",
+	.exp = &ct_exp,
 };

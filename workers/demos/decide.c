@@ -2,6 +2,7 @@
    (other machine? size? rate? latency bound?), backed by a quick measurement
    of the recommended mechanism and the runner-up through the harness */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -233,4 +234,14 @@ const struct exp_demo decide_exp = {
 	.params_size = sizeof(struct decide_params),
 	.chart = "{\"kind\":\"bar\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"also\":[\"latency_p50_ns\",\"cpu_pct\"]}",
 	.run = decide_exp_run,
+};
+
+const struct demo demo_decide = {
+	.name = "decide",
+	.title = "Which IPC should I use?",
+	.claim = "A decision flow: other machine? sockets; > 100 KB at > 10 k/s: shared memory "
+		 "or hybrid; < 1 µs latency: shared memory; else message passing.",
+	.method = "the answers as params (remote, size, rate, latency_us); the flow recommends, "
+		  "and the recommendation and the runner-up are measured here.",
+	.exp = &decide_exp,
 };

@@ -2,10 +2,10 @@
 #include "exp.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,12 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../harness.h"
 #include "../mech/sockpair.h"
 #include "../ndjson.h"
 
 #define POLL_NS 2000000L         /* reaping looks every 2 ms */
-
-static volatile sig_atomic_t stop_asked;
 
 double exp_now(void)
 {
@@ -31,12 +30,12 @@ double exp_now(void)
 
 void exp_stop(void)
 {
-	stop_asked = 1;
+	harness_stop();
 }
 
 int exp_stopped(void)
 {
-	return stop_asked;
+	return harness_stopping();
 }
 
 void exp_emit(struct exp_out *o, cJSON *line)
@@ -77,6 +76,8 @@ void exp_begin(struct exp_out *o, const char *label, double expect_s)
 {
 	if (!o)
 		return;
+	if (o->step > 0)
+		exp_progress(o, 1);      /* the step before is done */
 	o->step++;
 	snprintf(o->label, sizeof(o->label), "%s", label);
 	o->step_t0 = exp_now();
@@ -212,8 +213,8 @@ int exp_wait(struct exp_out *o, pid_t *pids, int n, double *cpu_s, char *err, si
 			}
 		if (got)
 			continue;
-		if (stop_asked || exp_now() > t0 + expect + EXP_GRACE_S) {
-			snprintf(err, errlen, stop_asked ? "interrupted" :
+		if (exp_stopped() || exp_now() > t0 + EXP_SLACK * expect + EXP_GRACE_S) {
+			snprintf(err, errlen, exp_stopped() ? "interrupted" :
 				 "the step overran its plan of %.1f s; its workers were killed", expect);
 			exp_kill_all(pids, n);
 			return -1;

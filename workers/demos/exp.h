@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -13,7 +14,8 @@
 #include "dparam.h"
 
 #define EXP_PROGRESS_S 0.25      /* a running step reports this often */
-#define EXP_GRACE_S 5.0          /* a step may overrun its plan by this much */
+#define EXP_SLACK 3.0            /* a busy machine may take this many times the plan */
+#define EXP_GRACE_S 5.0          /* ... and this much more, before a step is killed */
 
 /* Where an experiment's lines go. emit takes ownership of the line; with
    emit NULL the lines are dropped (unit tests). */
@@ -39,6 +41,12 @@ struct exp_demo {
 		   char *err, size_t errlen);
 };
 
+/* exp_text_line: the text view of an experiment's start, progress (each
+   step once, numbered) or point line onto f; 1 when it was one of those,
+   0 for any other line (the run's own text view shows it); *step is the
+   step last shown */
+int exp_text_line(FILE *f, const cJSON *l, int *step);
+
 /* exp_now: CLOCK_MONOTONIC in seconds */
 double exp_now(void);
 
@@ -51,8 +59,8 @@ int exp_stopped(void);
 /* exp_plan: the experiment will run steps steps (o may be NULL) */
 void exp_plan(struct exp_out *o, int steps);
 
-/* exp_begin: starts the next step, named label, planned to last expect_s;
-   emits a progress line */
+/* exp_begin: ends the running step (a progress line at 1) and starts the
+   next, named label, planned to last expect_s (a progress line at 0) */
 void exp_begin(struct exp_out *o, const char *label, double expect_s);
 
 /* exp_progress: a progress line for the running step, done in 0..1 */
@@ -83,8 +91,8 @@ pid_t exp_fork(int (*fn)(void *arg, int idx), void *arg, int idx, int pin,
 	       char *err, size_t errlen);
 
 /* exp_wait: reaps the n children in pids, with a progress line every
-   EXP_PROGRESS_S; kills all of them once the step overruns its plan by
-   EXP_GRACE_S or exp_stop was called; adds their CPU time to *cpu_s
+   EXP_PROGRESS_S; kills all of them once the step overruns EXP_SLACK times
+   its plan plus EXP_GRACE_S, or exp_stop was called; adds their CPU time to *cpu_s
    (user + system, may be NULL); 0 when every child exited 0, else -1
    with a message in err */
 int exp_wait(struct exp_out *o, pid_t *pids, int n, double *cpu_s, char *err, size_t errlen);
@@ -104,7 +112,7 @@ int exp_full_io(int fd, void *buf, size_t len, int wr);
    0, or -1 with a message in err */
 int exp_tcp_pair(int sv[2], char *err, size_t errlen);
 
-/* exp_lesson_add: appends printf-style text to buf */
+/* exp_lesson_add: appends printf-style text to the lesson in buf */
 void exp_lesson_add(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

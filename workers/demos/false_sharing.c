@@ -2,6 +2,7 @@
    increment their own counter in one shared mapping, on one cache line or
    64 and 128 bytes apart */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -224,4 +225,14 @@ const struct exp_demo fs_exp = {
 	.params_size = sizeof(struct fs_params),
 	.chart = "{\"kind\":\"bar\",\"y\":[\"increments_per_s\"],\"unit\":\"increments/s\",\"also\":[\"cpu_share_a\",\"cpu_share_b\"]}",
 	.run = fs_exp_run,
+};
+
+const struct demo demo_false_sharing = {
+	.name = "false-sharing",
+	.title = "False sharing",
+	.claim = "Two counters on one cache line slow each other down; padding them 64 bytes "
+		 "apart fixes it.",
+	.method = "two processes each increment their own counter in one shared mapping, 8, 64 "
+		  "and 128 bytes apart; increments/s of each and the ratio.",
+	.exp = &fs_exp,
 };

@@ -2,6 +2,7 @@
    TCP, the reads they arrive in, a parser that takes one read for one
    message, and newline and length-prefix framing that restore them */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -278,4 +279,15 @@ const struct exp_demo framing_exp = {
 	.params_size = sizeof(struct framing_params),
 	.chart = "{\"kind\":\"bar\",\"y\":[\"writes\",\"reads\",\"merged_reads\",\"split_messages\",\"naive_count\",\"framed_verified\"],\"unit\":\"count\"}",
 	.run = framing_exp_run,
+};
+
+const struct demo demo_framing = {
+	.name = "framing",
+	.title = "A stream has no message boundaries",
+	.claim = "A byte stream has no message boundaries: small writes arrive merged or split; "
+		 "a length prefix or newline framing restores them.",
+	.method = "many small writes over loopback tcp; the reads they arrive in, a parser taking "
+		  "one read for one message, and newline and length-prefix framing, each message "
+		  "checked.",
+	.exp = &framing_exp,
 };

@@ -2,6 +2,7 @@
    learns who the sender is from the kernel (SO_PEERCRED, SCM_CREDENTIALS),
    whatever the message claims; shared memory holds only what was written */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -11,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include "../human.h"
 
 #define PC_LIE_PID 1             /* what the sender claims to be: init, */
 #define PC_LIE_ROOT 0            /* and root; or, when it is root, */
@@ -243,4 +246,14 @@ const struct exp_demo peercred_exp = {
 	.params_size = 0,
 	.chart = "{\"kind\":\"table\",\"y\":[\"pid\",\"uid\",\"gid\"]}",
 	.run = peercred_exp_run,
+};
+
+const struct demo demo_peercred = {
+	.name = "peercred",
+	.title = "Who is on the other end",
+	.claim = "A Unix socket tells the receiver who the sender is (SO_PEERCRED); shared "
+		 "memory cannot.",
+	.method = "a child claims to be someone else in its message; the receiver reads its pid, "
+		  "uid and gid from the kernel, and the same claim written into shared memory.",
+	.exp = &peercred_exp,
 };

@@ -2,6 +2,7 @@
    counter without synchronisation, with atomics, under a process-shared
    mutex, and by messages to a single owner; the loss is counted */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -284,4 +285,15 @@ const struct exp_demo race_exp = {
 	.params_size = sizeof(struct race_params),
 	.chart = "{\"kind\":\"bar\",\"y\":[\"lost\"],\"unit\":\"lost updates\",\"also\":[\"expected\",\"actual\",\"elapsed_s\"]}",
 	.run = race_exp_run,
+};
+
+const struct demo demo_race = {
+	.name = "race",
+	.title = "Lost updates",
+	.claim = "Unsynchronised increments of a shared counter lose updates; atomics, a lock, "
+		 "or a single owner fed by messages do not.",
+	.method = "N processes add to one shared counter unsynchronised, with atomic adds, under "
+		  "a process-shared mutex, and by messages to a single owner; expected vs actual "
+		  "count.",
+	.exp = &race_exp,
 };

@@ -2,6 +2,7 @@
    a unix socket, against a memfd buffer pool handed over once with
    SCM_RIGHTS and small control messages naming the slot to read */
 #include "cores.h"
+#include "demo.h"
 
 #include <stddef.h>
 
@@ -391,4 +392,15 @@ const struct exp_demo zc_exp = {
 	.params_size = sizeof(struct zc_params),
 	.chart = "{\"kind\":\"bar\",\"y\":[\"bytes_per_s\"],\"unit\":\"B/s\",\"also\":[\"cpu_s_per_gb\",\"verified\",\"frames\"]}",
 	.run = zc_exp_run,
+};
+
+const struct demo demo_zero_copy = {
+	.name = "zero-copy",
+	.title = "Send the handle, not the bytes",
+	.claim = "For big payloads, send a small handle and keep the data in shared memory "
+		 "(control plane / data plane).",
+	.method = "frames copied over a unix socket vs written into a memfd buffer pool passed "
+		  "once with SCM_RIGHTS and announced by small control messages; GB/s, CPU and "
+		  "checksums.",
+	.exp = &zc_exp,
 };

@@ -1,0 +1,71 @@
+// demo-points.test.mjs -- the page draws the demos that run their own experiment
+// from their NDJSON alone: the start line's chart hint, the progress lines
+// naming the step, the point lines and the lesson. The lines come from real
+// runs of bin/ipcscope when it offers the demo, else from a recorded shape.
+// Runs in node, no browser. Prints TAP.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { top, BIN, tap } from './lib.mjs';
+
+async function pageModule(name) {
+  return import(pathToFileURL(path.join(top, 'web', name)).href);
+}
+const { RunModel } = await pageModule('model.js');
+const { pointsSpec, pointsTable } = await pageModule('demo-points.js');
+const { theme } = await pageModule('chart-kit.js');
+
+const t = tap();
+const { ok } = t;
+
+// modelOf: a RunModel fed with the NDJSON text of one run
+function modelOf(text) {
+  const m = new RunModel('demo');
+  for (const line of text.split('\n').filter(Boolean)) m.add(JSON.parse(line), line);
+  return m;
+}
+
+// demoLines: `ipcscope demo NAME --format ndjson` with small params
+function demoLines(name, args) {
+  const r = spawnSync(BIN, ['demo', name, '--format', 'ndjson', ...args], { encoding: 'utf8', timeout: 60000 });
+  return { status: r.status, stdout: r.stdout || '', stderr: r.stderr || '' };
+}
+
+const SMALL = {
+  race: ['--procs', '2', '--adds', '20K'],
+  'false-sharing': ['--duration', '0.02', '--reps', '1'],
+  framing: ['--count', '500'],
+  contention: ['--duration', '0.02'],
+  'zero-copy': ['--frame', '64K', '--frames', '20', '--reps', '1'],
+  cleanup: [],
+  peercred: [],
+  serialization: ['--count', '50', '--text', '100'],
+  decide: ['--duration', '0.02', '--reps', '1'],
+};
+const KINDS = { race: 'bar', 'false-sharing': 'bar', framing: 'bar', contention: 'line', 'zero-copy': 'bar',
+  cleanup: 'table', peercred: 'table', serialization: 'stacked', decide: 'bar' };
+const RAW_NUMBER = /\d{5,}|\de[+-]\d/;
+
+for (const [name, args] of Object.entries(SMALL)) {
+  const run = demoLines(name, args);
+  ok(run.status === 0, `${name}: the demo runs with small params`, run.stderr);
+  const m = modelOf(run.stdout);
+  ok(m.chart && m.chart.kind === KINDS[name], `${name}: the start line carries a ${KINDS[name]} chart hint`, JSON.stringify(m.chart));
+  ok(m.points.length > 0, `${name}: point lines arrived`);
+  const steps = run.stdout.split('\n').filter((l) => l.includes('"type":"progress"')).map((l) => JSON.parse(l));
+  ok(steps.length > 0 && steps.every((p) => typeof p.step === 'string' && p.step && typeof p.done === 'number'),
+    `${name}: every progress line names its step and how far the run is`);
+  const spec = pointsSpec(m, name, theme(false));
+  if (KINDS[name] === 'table') ok(spec === null, `${name}: a table demo draws no chart`);
+  else {
+    ok(spec && spec.config && spec.config.data.datasets.length > 0, `${name}: the chart has data`, JSON.stringify(spec && spec.label));
+    ok(spec && !RAW_NUMBER.test(spec.label), `${name}: the chart's text alternative formats its numbers`, spec && spec.label);
+  }
+  const html = pointsTable(m, name);
+  // tables of ids (pids, paths, queue ids) show them as they are
+  ok(html.includes('<table') && (KINDS[name] === 'table' || !RAW_NUMBER.test(html)), `${name}: the table of points reads for people`, html.slice(0, 400));
+  ok(m.lesson.length > 40 && m.status === 'ok', `${name}: the lesson came and the run ended ok`, m.lesson);
+}
+
+console.log(`1..${t.n}`);
+process.exit(t.failures ? 1 : 0);
