@@ -2,6 +2,7 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include "../human.h"
 
 /* Job CO_JOB(size, mech): the sizes in order, each with the four mechanisms. */
 enum { CO_RING, CO_PIPE, CO_UNIX, CO_TCP, CO_NMECH };
@@ -21,15 +22,17 @@ static void crossover_lesson(const struct demo_outcome *o, int n, char *buf, siz
 	const struct demo_outcome *p64 = demo_outcome_at(o, n, CO_JOB(CO_64, CO_PIPE));
 	const struct demo_outcome *r1m = demo_outcome_at(o, n, CO_JOB(CO_1M, CO_RING));
 	const struct demo_outcome *p1m = demo_outcome_at(o, n, CO_JOB(CO_1M, CO_PIPE));
+	char h[HUMAN_LEN];
 
 	buf[0] = '\0';
 	if (!r64 || !p64 || !r1m || !p1m) {
 		snprintf(buf, len, "Not every size ran, so there is no lesson this time.");
 		return;
 	}
-	snprintf(buf, len, "shm-ring moved %.1fx the bytes of a pipe at 64 B ",
-		 r64->fig.median / p64->fig.median);
-	exp_lesson_add(buf, len, "and %.1fx at 1 MiB: %s", r1m->fig.median / p1m->fig.median,
+	snprintf(buf, len, "shm-ring moved %s the bytes of a pipe at 64 B ",
+		 human_ratio(r64->fig.median / p64->fig.median, h, sizeof(h)));
+	exp_lesson_add(buf, len, "and %s at 1 MiB: %s",
+	    human_ratio(r1m->fig.median / p1m->fig.median, h, sizeof(h)),
 	    r1m->fig.median / p1m->fig.median > r64->fig.median / p64->fig.median ?
 	    "the gap widened with size, as the claim says." :
 	    "the gap did not widen with size on this machine: at small sizes the system "

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "../human.h"
 
 extern const struct demo demo_sync_tax, demo_placement, demo_threads_vs_processes,
 	demo_crossover, demo_layers, demo_race, demo_false_sharing, demo_framing,
@@ -44,6 +45,7 @@ void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t le
 			 const char *unit, double scale)
 {
 	const struct demo_outcome *lo = NULL, *hi = NULL;
+	char h[3][HUMAN_LEN];
 
 	buf[0] = '\0';
 	for (int i = 0; i < n; i++) {
@@ -58,9 +60,10 @@ void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t le
 		snprintf(buf, len, "Too few variants ran to compare.");
 		return;
 	}
-	snprintf(buf, len, "Lowest: %s, %.3g %s; highest: %s, %.3g %s: a factor of %.1f. ",
-		 lo->label, lo->fig.median / scale, unit, hi->label, hi->fig.median / scale,
-		 unit, hi->fig.median / lo->fig.median);
+	snprintf(buf, len, "Lowest: %s, %s; highest: %s, %s: a factor of %s. ",
+		 lo->label, human_si(lo->fig.median / scale, unit, h[0], sizeof(h[0])), hi->label,
+		 human_si(hi->fig.median / scale, unit, h[1], sizeof(h[1])),
+		 human_ratio(hi->fig.median / lo->fig.median, h[2], sizeof(h[2])));
 }
 
 const struct demo *demo_find(const char *name)

@@ -2,6 +2,7 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include "../human.h"
 
 enum { PL_PIPE_SAME, PL_PIPE_SPLIT, PL_PIPE_NONE, PL_UNIX_SAME, PL_UNIX_SPLIT, PL_UNIX_NONE };
 
@@ -19,11 +20,14 @@ static void placement_lesson(const struct demo_outcome *o, int n, char *buf, siz
 	const struct demo_outcome *same = demo_outcome_at(o, n, PL_PIPE_SAME);
 	const struct demo_outcome *split = demo_outcome_at(o, n, PL_PIPE_SPLIT);
 
-	demo_ratio_lesson(o, n, buf, len, "us one-way", 1000.0);
+	char h[HUMAN_LEN];
+
+	demo_ratio_lesson(o, n, buf, len, "µs one-way", 1000.0);
 	if (same && split) {
 		double r = same->fig.median > split->fig.median ?
 			   same->fig.median / split->fig.median : split->fig.median / same->fig.median;
-		exp_lesson_add(buf, len, "For the pipe, placement changed latency by %.1fx: %s.", r,
+		exp_lesson_add(buf, len, "For the pipe, placement changed latency by %s: %s.",
+		    human_ratio(r, h, sizeof(h)),
 		    r >= 10 ? "an order of magnitude, as claimed" :
 		    "less than the order of magnitude the claim makes, on this machine");
 	}

@@ -2,6 +2,7 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include "../human.h"
 
 enum { ST_SPIN, ST_FUTEX, ST_SEM, ST_MUTEX, ST_PIPE };
 
@@ -20,6 +21,7 @@ static void sync_tax_lesson(const struct demo_outcome *o, int n, char *buf, size
 	const struct demo_outcome *sem = demo_outcome_at(o, n, ST_SEM);
 	const struct demo_outcome *pipe = demo_outcome_at(o, n, ST_PIPE);
 	const struct demo_outcome *best = NULL;
+	char h[2][HUMAN_LEN];
 
 	buf[0] = '\0';
 	for (int i = 0; i < n; i++)
@@ -29,23 +31,28 @@ static void sync_tax_lesson(const struct demo_outcome *o, int n, char *buf, size
 		snprintf(buf, len, "Not every variant ran, so there is no lesson this time.");
 		return;
 	}
-	snprintf(buf, len, "Fastest here: %s at %.0f messages/s. ", best->label, best->fig.median);
+	snprintf(buf, len, "Fastest here: %s at %s. ", best->label,
+		 human_si(best->fig.median, "messages/s", h[0], sizeof(h[0])));
 	if (demo_beyond_noise(&spin->fig, &mutex->fig) && spin->fig.median > mutex->fig.median)
-		exp_lesson_add(buf, len, "The mutex handoff was %.1fx slower than the spinning one. ",
-		    spin->fig.median / mutex->fig.median);
+		exp_lesson_add(buf, len, "The mutex handoff was %s slower than the spinning one. ",
+		    human_ratio(spin->fig.median / mutex->fig.median, h[0], sizeof(h[0])));
 	else if (demo_beyond_noise(&spin->fig, &mutex->fig))
-		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff was %.1fx faster "
-		    "than spinning. ", mutex->fig.median / spin->fig.median);
+		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff was %s faster "
+		    "than spinning. ", human_ratio(mutex->fig.median / spin->fig.median, h[0],
+						   sizeof(h[0])));
 	else
 		exp_lesson_add(buf, len, "Spinning and the mutex were within the noise of each other "
-		    "(%.0f vs %.0f messages/s). ", spin->fig.median, mutex->fig.median);
+		    "(%s vs %s messages/s). ", human_si(spin->fig.median, "", h[0], sizeof(h[0])),
+		    human_si(mutex->fig.median, "", h[1], sizeof(h[1])));
 	if (sem && pipe && sem->fig.median < pipe->fig.median)
-		exp_lesson_add(buf, len, "Semaphore-guarded shared memory lost to a plain pipe (%.0f vs "
-		    "%.0f messages/s): the synchronisation, not the copy, set the pace.",
-		    sem->fig.median, pipe->fig.median);
+		exp_lesson_add(buf, len, "Semaphore-guarded shared memory lost to a plain pipe (%s vs "
+		    "%s messages/s): the synchronisation, not the copy, set the pace.",
+		    human_si(sem->fig.median, "", h[0], sizeof(h[0])),
+		    human_si(pipe->fig.median, "", h[1], sizeof(h[1])));
 	else if (sem && pipe)
-		exp_lesson_add(buf, len, "Semaphore-guarded shared memory beat the pipe (%.0f vs %.0f "
-		    "messages/s).", sem->fig.median, pipe->fig.median);
+		exp_lesson_add(buf, len, "Semaphore-guarded shared memory beat the pipe (%s vs %s "
+		    "messages/s).", human_si(sem->fig.median, "", h[0], sizeof(h[0])),
+		    human_si(pipe->fig.median, "", h[1], sizeof(h[1])));
 }
 
 const struct demo demo_sync_tax = {

@@ -2,6 +2,7 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include "../human.h"
 
 enum { TP_THREADS, TP_SHM_RING, TP_UNIX, TP_TCP };
 
@@ -16,19 +17,22 @@ static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_
 {
 	const struct demo_outcome *t = demo_outcome_at(o, n, TP_THREADS);
 	const struct demo_outcome *tcp = demo_outcome_at(o, n, TP_TCP);
+	char h[3][HUMAN_LEN];
 
 	buf[0] = '\0';
 	if (!t || !tcp) {
 		snprintf(buf, len, "Not every variant ran, so there is no lesson this time.");
 		return;
 	}
-	snprintf(buf, len, "Moving the messages took %.3g ms between two threads and %.3g ms "
-		 "between two processes over TCP loopback",
-		 t->wall_s * 1e3, tcp->wall_s * 1e3);
-	exp_lesson_add(buf, len, " (%.0fx). ", tcp->wall_s / t->wall_s);
+	snprintf(buf, len, "Moving the messages took %s between two threads and %s "
+		 "between two processes over TCP loopback (%s). ",
+		 human_seconds(t->wall_s, h[0], sizeof(h[0])),
+		 human_seconds(tcp->wall_s, h[1], sizeof(h[1])),
+		 human_ratio(tcp->wall_s / t->wall_s, h[2], sizeof(h[2])));
 	if ((t = demo_outcome_at(o, n, TP_SHM_RING)))
-		exp_lesson_add(buf, len, "Shared memory between processes took %.3g ms: the process "
-		    "boundary itself costs little, the kernel round trips do.", t->wall_s * 1e3);
+		exp_lesson_add(buf, len, "Shared memory between processes took %s: the process "
+		    "boundary itself costs little, the kernel round trips do.",
+		    human_seconds(t->wall_s, h[0], sizeof(h[0])));
 }
 
 const struct demo demo_threads_vs_processes = {
