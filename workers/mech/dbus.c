@@ -41,14 +41,14 @@ struct dbus_priv {
    credit window, not the daemon, bounds what is in flight. */
 static int dbus_write_conf(struct dbus_priv *p)
 {
-	char *addr = dbus_address_escape_value(p->sock);
+	char *addr = dapi.address_escape_value(p->sock);
 	FILE *f;
 	int ok;
 
 	if (!addr)
 		return -ENOMEM;
 	if (!(f = fopen(p->conf, "wex"))) {
-		dbus_free(addr);
+		dapi.free(addr);
 		return -errno;
 	}
 	fprintf(f, "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-BUS Bus "
@@ -61,7 +61,7 @@ static int dbus_write_conf(struct dbus_priv *p)
 		"  <limit name=\"max_incoming_bytes\">%lld</limit>\n"
 		"  <limit name=\"max_outgoing_bytes\">%lld</limit>\n</busconfig>\n",
 		addr, DBUS_MAXIMUM_MESSAGE_LENGTH, DBUS_QUEUE_LIMIT, DBUS_QUEUE_LIMIT);
-	dbus_free(addr);
+	dapi.free(addr);
 	ok = !ferror(f);
 	return fclose(f) == 0 && ok ? 0 : -EIO;
 }
@@ -122,7 +122,7 @@ static int dbus_create(struct mech *m)
 		return -ENOMEM;
 	m->priv = p;
 	p->window = dbus_window(m->msg_size);
-	if ((rc = dbus_load()) < 0 || (rc = dbus_paths(m, p)) < 0 ||
+	if ((rc = dapi_load()) < 0 || (rc = dbus_paths(m, p)) < 0 ||
 	    (rc = dbus_write_conf(p)) < 0 || (rc = dbus_start_daemon(p, m->tmpdir)) < 0)
 		return rc;
 	m->broker_pid = p->daemon;
@@ -135,9 +135,9 @@ static int dbus_create(struct mech *m)
 /* dbus_call_ok: runs a bus call that must succeed; 0 or -EPROTO */
 static int dbus_check(DBusError *e)
 {
-	if (!dbus_error_is_set(e))
+	if (!dapi.error_is_set(e))
 		return 0;
-	dbus_error_free(e);
+	dapi.error_free(e);
 	return -EPROTO;
 }
 
@@ -148,11 +148,11 @@ static int dbus_receiver_setup(DBusConnection *c)
 	DBusError e;
 	int r;
 
-	dbus_error_init(&e);
-	r = dbus_bus_request_name(c, DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &e);
+	dapi.error_init(&e);
+	r = dapi.bus_request_name(c, DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &e);
 	if (dbus_check(&e) < 0 || r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER)
 		return -EADDRINUSE;
-	dbus_bus_add_match(c, "type='signal',interface='" DBUS_IFACE "',member='"
+	dapi.bus_add_match(c, "type='signal',interface='" DBUS_IFACE "',member='"
 			   DBUS_MEMBER "'", &e);
 	return dbus_check(&e);
 }
@@ -163,14 +163,14 @@ static int dbus_open(struct mech *m, enum mech_role role)
 	DBusError e;
 
 	p->daemon = 0;   /* the parent's to stop */
-	dbus_error_init(&e);
-	p->conn = dbus_connection_open_private(p->address, &e);
+	dapi.error_init(&e);
+	p->conn = dapi.connection_open_private(p->address, &e);
 	if (!p->conn || dbus_check(&e) < 0)
 		return -ECONNREFUSED;
-	dbus_connection_set_exit_on_disconnect(p->conn, FALSE);
-	dbus_connection_set_max_message_size(p->conn, DBUS_MAXIMUM_MESSAGE_LENGTH);
-	dbus_connection_set_max_received_size(p->conn, DBUS_QUEUE_LIMIT);
-	if (!dbus_bus_register(p->conn, &e) || dbus_check(&e) < 0)
+	dapi.connection_set_exit_on_disconnect(p->conn, FALSE);
+	dapi.connection_set_max_message_size(p->conn, DBUS_MAXIMUM_MESSAGE_LENGTH);
+	dapi.connection_set_max_received_size(p->conn, DBUS_QUEUE_LIMIT);
+	if (!dapi.bus_register(p->conn, &e) || dbus_check(&e) < 0)
 		return -EPROTO;
 	return role == ROLE_RECEIVER ? dbus_receiver_setup(p->conn) : 0;
 }
@@ -193,21 +193,21 @@ static int dbus_next(struct mech *m, DBusMessage **out)
 	uint64_t end = ms_now() + (uint64_t)(t > 0 ? t : 0);
 
 	for (;;) {
-		DBusMessage *msg = dbus_connection_pop_message(p->conn);
+		DBusMessage *msg = dapi.connection_pop_message(p->conn);
 
-		if (msg && (dbus_message_has_interface(msg, DBUS_IFACE) ||
-			    dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_METHOD_RETURN ||
-			    dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_ERROR)) {
+		if (msg && (dapi.message_has_interface(msg, DBUS_IFACE) ||
+			    dapi.message_get_type(msg) == DBUS_MESSAGE_TYPE_METHOD_RETURN ||
+			    dapi.message_get_type(msg) == DBUS_MESSAGE_TYPE_ERROR)) {
 			*out = msg;
 			return 0;
 		}
 		if (msg) {
-			dbus_message_unref(msg);
+			dapi.message_unref(msg);
 			continue;
 		}
 		if (t > 0 && ms_now() >= end)
 			return -ETIMEDOUT;
-		if (!dbus_connection_read_write(p->conn, t > 0 ? (int)(end - ms_now()) : -1))
+		if (!dapi.connection_read_write(p->conn, t > 0 ? (int)(end - ms_now()) : -1))
 			return -EPIPE;
 	}
 }
@@ -219,12 +219,12 @@ static int dbus_payload(DBusMessage *msg, void *buf, size_t len)
 	const unsigned char *bytes;
 	int n = 0;
 
-	if (!dbus_message_iter_init(msg, &it) ||
-	    dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY ||
-	    dbus_message_iter_get_element_type(&it) != DBUS_TYPE_BYTE)
+	if (!dapi.message_iter_init(msg, &it) ||
+	    dapi.message_iter_get_arg_type(&it) != DBUS_TYPE_ARRAY ||
+	    dapi.message_iter_get_element_type(&it) != DBUS_TYPE_BYTE)
 		return -EPROTO;
-	dbus_message_iter_recurse(&it, &sub);
-	dbus_message_iter_get_fixed_array(&sub, &bytes, &n);
+	dapi.message_iter_recurse(&it, &sub);
+	dapi.message_iter_get_fixed_array(&sub, &bytes, &n);
 	if ((size_t)n != len)
 		return -EPROTO;
 	memcpy(buf, bytes, len);
@@ -239,14 +239,14 @@ static int dbus_post(struct dbus_priv *p, DBusMessage *msg, const void *buf, siz
 
 	if (!msg)
 		return -ENOMEM;
-	ok = dbus_message_append_args(msg, DBUS_TYPE_ARRAY, DBUS_TYPE_BYTE, &bytes,
+	ok = dapi_append_args(msg, DBUS_TYPE_ARRAY, DBUS_TYPE_BYTE, &bytes,
 				      (int)len, DBUS_TYPE_INVALID) &&
-	     dbus_connection_send(p->conn, msg, NULL);
-	dbus_message_unref(msg);
+	     dapi.connection_send(p->conn, msg, NULL);
+	dapi.message_unref(msg);
 	if (!ok)
 		return -ENOMEM;
-	dbus_connection_flush(p->conn);
-	return dbus_connection_get_is_connected(p->conn) ? 0 : -EPIPE;
+	dapi.connection_flush(p->conn);
+	return dapi.connection_get_is_connected(p->conn) ? 0 : -EPIPE;
 }
 
 /* dbus_wait_credit: the stream sender keeps at most two windows in
@@ -265,11 +265,11 @@ static int dbus_wait_credit(struct mech *m)
 			continue;
 		if (rc < 0)
 			return rc;
-		if (dbus_message_is_signal(msg, DBUS_IFACE, DBUS_CREDIT) &&
-		    dbus_message_get_args(msg, NULL, DBUS_TYPE_UINT64, &got, DBUS_TYPE_INVALID) &&
+		if (dapi.message_is_signal(msg, DBUS_IFACE, DBUS_CREDIT) &&
+		    dapi_get_args(msg, NULL, DBUS_TYPE_UINT64, &got, DBUS_TYPE_INVALID) &&
 		    got > p->credit)
 			p->credit = got;
-		dbus_message_unref(msg);
+		dapi.message_unref(msg);
 	}
 	return 0;
 }
@@ -283,19 +283,19 @@ static int dbus_mech_send(struct mech *m, const void *buf, size_t len)
 	if (m->role == ROLE_RECEIVER) {   /* the reply to the call just taken */
 		if (!p->call)
 			return -EPROTO;
-		msg = dbus_message_new_method_return(p->call);
-		dbus_message_unref(p->call);
+		msg = dapi.message_new_method_return(p->call);
+		dapi.message_unref(p->call);
 		p->call = NULL;
 		return dbus_post(p, msg, buf, len);
 	}
 	if (m->mode == MODE_LATENCY)
-		return dbus_post(p, dbus_message_new_method_call(DBUS_NAME, DBUS_PATH,
+		return dbus_post(p, dapi.message_new_method_call(DBUS_NAME, DBUS_PATH,
 								 DBUS_IFACE, DBUS_MEMBER),
 				 buf, len);
 	if ((rc = dbus_wait_credit(m)) < 0)
 		return rc;
 	p->sent++;
-	return dbus_post(p, dbus_message_new_signal(DBUS_PATH, DBUS_IFACE, DBUS_MEMBER),
+	return dbus_post(p, dapi.message_new_signal(DBUS_PATH, DBUS_IFACE, DBUS_MEMBER),
 			 buf, len);
 }
 
@@ -303,18 +303,18 @@ static int dbus_mech_send(struct mech *m, const void *buf, size_t len)
 static int dbus_give_credit(struct dbus_priv *p)
 {
 	dbus_uint64_t n = p->taken;
-	DBusMessage *msg = dbus_message_new_signal(DBUS_PATH, DBUS_IFACE, DBUS_CREDIT);
+	DBusMessage *msg = dapi.message_new_signal(DBUS_PATH, DBUS_IFACE, DBUS_CREDIT);
 	int ok;
 
 	if (!msg)
 		return -ENOMEM;
-	ok = dbus_message_set_destination(msg, p->peer) &&
-	     dbus_message_append_args(msg, DBUS_TYPE_UINT64, &n, DBUS_TYPE_INVALID) &&
-	     dbus_connection_send(p->conn, msg, NULL);
-	dbus_message_unref(msg);
+	ok = dapi.message_set_destination(msg, p->peer) &&
+	     dapi_append_args(msg, DBUS_TYPE_UINT64, &n, DBUS_TYPE_INVALID) &&
+	     dapi.connection_send(p->conn, msg, NULL);
+	dapi.message_unref(msg);
 	if (!ok)
 		return -ENOMEM;
-	dbus_connection_flush(p->conn);
+	dapi.connection_flush(p->conn);
 	return 0;
 }
 
@@ -322,7 +322,7 @@ static int dbus_give_credit(struct dbus_priv *p)
 static int dbus_take(struct mech *m, DBusMessage *msg, void *buf, size_t len)
 {
 	struct dbus_priv *p = m->priv;
-	int type = dbus_message_get_type(msg), rc;
+	int type = dapi.message_get_type(msg), rc;
 
 	if (m->role == ROLE_SENDER)
 		return type == DBUS_MESSAGE_TYPE_METHOD_RETURN ? dbus_payload(msg, buf, len)
@@ -330,13 +330,13 @@ static int dbus_take(struct mech *m, DBusMessage *msg, void *buf, size_t len)
 	if (m->mode == MODE_LATENCY) {
 		if (type != DBUS_MESSAGE_TYPE_METHOD_CALL)
 			return -EPROTO;
-		p->call = dbus_message_ref(msg);
+		p->call = dapi.message_ref(msg);
 		return dbus_payload(msg, buf, len);
 	}
-	if (!dbus_message_is_signal(msg, DBUS_IFACE, DBUS_MEMBER))
+	if (!dapi.message_is_signal(msg, DBUS_IFACE, DBUS_MEMBER))
 		return -EPROTO;
 	if (!p->peer[0])
-		snprintf(p->peer, sizeof(p->peer), "%s", dbus_message_get_sender(msg));
+		snprintf(p->peer, sizeof(p->peer), "%s", dapi.message_get_sender(msg));
 	if ((rc = dbus_payload(msg, buf, len)) < 0)
 		return rc;
 	return ++p->taken % p->window == 0 ? dbus_give_credit(p) : 0;
@@ -351,15 +351,15 @@ static int dbus_mech_recv(struct mech *m, void *buf, size_t len)
 		if ((rc = dbus_next(m, &msg)) < 0)
 			return rc;
 		/* a credit the sender did not wait for is skipped */
-		if (dbus_message_is_signal(msg, DBUS_IFACE, DBUS_CREDIT)) {
-			dbus_message_unref(msg);
+		if (dapi.message_is_signal(msg, DBUS_IFACE, DBUS_CREDIT)) {
+			dapi.message_unref(msg);
 			continue;
 		}
-		if (dbus_message_get_type(msg) == DBUS_MESSAGE_TYPE_ERROR)
+		if (dapi.message_get_type(msg) == DBUS_MESSAGE_TYPE_ERROR)
 			rc = -EPIPE;   /* the bus answered instead of the peer */
 		else
 			rc = dbus_take(m, msg, buf, len);
-		dbus_message_unref(msg);
+		dapi.message_unref(msg);
 		return rc;
 	} while (1);
 }
@@ -369,12 +369,12 @@ static void dbus_mech_close(struct mech *m)
 	struct dbus_priv *p = m->priv;
 
 	if (p->call)
-		dbus_message_unref(p->call);
+		dapi.message_unref(p->call);
 	p->call = NULL;
 	if (p->conn) {
-		dbus_connection_flush(p->conn);
-		dbus_connection_close(p->conn);
-		dbus_connection_unref(p->conn);
+		dapi.connection_flush(p->conn);
+		dapi.connection_close(p->conn);
+		dapi.connection_unref(p->conn);
 		p->conn = NULL;
 	}
 }

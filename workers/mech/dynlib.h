@@ -7,9 +7,10 @@
 /*
  * Linking libzmq, libdbus-1 or gRPC would make every ipcscope process load
  * them (gRPC alone brings some fifty libraries) before it prints a line.
- * Each such mechanism instead defines the entry points it calls as small
- * forwarders (zmq_load.c, dbus_load.c, ...) and opens the library here the
- * first time its create() or open() runs.
+ * Each such mechanism instead calls the library through a table of function
+ * pointers of its own (struct zmq_api zapi in zmq_load.h, ...), filled here
+ * the first time its create() or open() runs.  ipcscope never defines a
+ * library's public names.
  */
 struct dynlib {
 	const char *soname;            /* "libzmq.so.5" */
@@ -28,21 +29,20 @@ struct dynlib {
 int dynlib_load(struct dynlib *l);
 
 /*
- * DYNLIB_FORWARDERS(FUNCS, soname, loader): for an X-macro table FUNCS of
- * X(return type, name, parameters, arguments), a pointer p_<name> per entry
- * point, `int loader(void)` that opens soname and fills them, and a
- * forwarder <name> per entry point that calls through its pointer.
+ * For an X-macro list FUNCS of X(return type, member, symbol, parameters):
+ * DYNLIB_MEMBERS(FUNCS) declares one pointer per entry point inside a
+ * struct; DYNLIB_TABLE(FUNCS, soname, loader) -- with DYNLIB_API defined as
+ * the table object -- defines `int loader(void)` that opens soname and
+ * fills that table by dlsym.
  */
-#define DYNLIB_DECLARE_(ret, name, params, args) static ret (*p_##name) params;
-#define DYNLIB_NAME_(ret, name, params, args) #name,
-#define DYNLIB_SLOT_(ret, name, params, args) (void **)&p_##name,
-#define DYNLIB_FORWARD_(ret, name, params, args) ret name params { return p_##name args; }
-#define DYNLIB_FORWARDERS(FUNCS, soname, loader) \
-	FUNCS(DYNLIB_DECLARE_) \
+#define DYNLIB_MEMBER_(ret, member, sym, params) ret (*member) params;
+#define DYNLIB_NAME_(ret, member, sym, params) #sym,
+#define DYNLIB_SLOT_(ret, member, sym, params) (void **)&DYNLIB_API.member,
+#define DYNLIB_MEMBERS(FUNCS) FUNCS(DYNLIB_MEMBER_)
+#define DYNLIB_TABLE(FUNCS, soname, loader) \
 	static const char *const dynlib_names_[] = { FUNCS(DYNLIB_NAME_) NULL }; \
 	static void **const dynlib_slots_[] = { FUNCS(DYNLIB_SLOT_) NULL }; \
 	static struct dynlib dynlib_lib_ = DYNLIB_INIT(soname, dynlib_names_, dynlib_slots_); \
-	int loader(void) { return dynlib_load(&dynlib_lib_); } \
-	FUNCS(DYNLIB_FORWARD_)
+	int loader(void) { return dynlib_load(&dynlib_lib_); }
 
 #endif

@@ -53,16 +53,16 @@ struct grpcm_priv {
 
 static gpr_timespec grpcm_after(int ms)
 {
-	return ms < 0 ? gpr_inf_future(GPR_CLOCK_REALTIME) :
-	       gpr_time_add(gpr_now(GPR_CLOCK_REALTIME),
-			    gpr_time_from_millis(ms, GPR_TIMESPAN));
+	return ms < 0 ? gapi.gpr_inf_future(GPR_CLOCK_REALTIME) :
+	       gapi.gpr_time_add(gapi.gpr_now(GPR_CLOCK_REALTIME),
+			    gapi.gpr_time_from_millis(ms, GPR_TIMESPAN));
 }
 
 /* grpcm_wait: the completion of tag within ms (< 0: no limit); 0,
    -ETIMEDOUT (still pending), or -EPIPE when the batch failed */
 static int grpcm_wait(struct grpcm_priv *p, void *tag, int ms)
 {
-	grpc_event ev = grpc_completion_queue_pluck(p->cq, tag, grpcm_after(ms), NULL);
+	grpc_event ev = gapi.completion_queue_pluck(p->cq, tag, grpcm_after(ms), NULL);
 
 	if (ev.type == GRPC_QUEUE_TIMEOUT)
 		return -ETIMEDOUT;
@@ -73,7 +73,7 @@ static int grpcm_wait(struct grpcm_priv *p, void *tag, int ms)
 /* grpcm_batch: starts n ops on the call under tag; 0 or -EPROTO */
 static int grpcm_batch(struct grpcm_priv *p, grpc_op *ops, size_t n, void *tag)
 {
-	if (grpc_call_start_batch(p->call, ops, n, tag, NULL) != GRPC_CALL_OK)
+	if (gapi.call_start_batch(p->call, ops, n, tag, NULL) != GRPC_CALL_OK)
 		return -EPROTO;
 	p->pending = tag;
 	return 0;
@@ -131,7 +131,7 @@ static int grpcm_serve(struct mech *m, struct grpcm_priv *p)
 {
 	grpc_arg a[2];
 	grpc_channel_args args = grpcm_args(a);
-	grpc_server_credentials *cr = grpc_insecure_server_credentials_create();
+	grpc_server_credentials *cr = gapi.insecure_server_credentials_create();
 	char addr[GRPCM_TARGET_MAX];
 	int port;
 
@@ -139,16 +139,16 @@ static int grpcm_serve(struct mech *m, struct grpcm_priv *p)
 		snprintf(addr, sizeof(addr), "unix:%s", p->path);
 	else
 		snprintf(addr, sizeof(addr), "127.0.0.1:0");
-	p->server = grpc_server_create(&args, NULL);
-	grpc_server_register_completion_queue(p->server, p->cq, NULL);
-	port = grpc_server_add_http2_port(p->server, addr, cr);
-	grpc_server_credentials_release(cr);
+	p->server = gapi.server_create(&args, NULL);
+	gapi.server_register_completion_queue(p->server, p->cq, NULL);
+	port = gapi.server_add_http2_port(p->server, addr, cr);
+	gapi.server_credentials_release(cr);
 	if (port <= 0)
 		return -EADDRNOTAVAIL;
-	grpc_server_start(p->server);
+	gapi.server_start(p->server);
 	if (grpcm_transport(m) == GT_TCP)
 		*p->port = port;
-	if (grpc_server_request_call(p->server, &p->call, &p->details, &p->req_md, p->cq,
+	if (gapi.server_request_call(p->server, &p->call, &p->details, &p->req_md, p->cq,
 				     p->cq, (void *)TAG_NEW) != GRPC_CALL_OK)
 		return -EPROTO;
 	p->pending = (void *)TAG_NEW;
@@ -160,15 +160,15 @@ static int grpcm_open(struct mech *m, enum mech_role role)
 	struct grpcm_priv *p = m->priv;
 	int rc;
 
-	if ((rc = grpc_load()) < 0)
+	if ((rc = gapi_load()) < 0)
 		return rc;
-	grpc_init();
+	gapi.init();
 	p->inited = 1;
-	p->cq = grpc_completion_queue_create_for_pluck(NULL);
-	grpc_metadata_array_init(&p->req_md);
-	grpc_metadata_array_init(&p->init_md);
-	grpc_metadata_array_init(&p->trail_md);
-	grpc_call_details_init(&p->details);
+	p->cq = gapi.completion_queue_create_for_pluck(NULL);
+	gapi.metadata_array_init(&p->req_md);
+	gapi.metadata_array_init(&p->init_md);
+	gapi.metadata_array_init(&p->trail_md);
+	gapi.call_details_init(&p->details);
 	return role == ROLE_RECEIVER ? grpcm_serve(m, p) : 0;
 }
 
@@ -190,26 +190,26 @@ static int grpcm_connect(struct mech *m, struct grpcm_priv *p)
 		snprintf(target, sizeof(target), "unix:%s", p->path);
 	else
 		snprintf(target, sizeof(target), "127.0.0.1:%d", *p->port);
-	cr = grpc_insecure_credentials_create();
-	p->channel = grpc_channel_create(target, cr, &args);
-	grpc_channel_credentials_release(cr);
+	cr = gapi.insecure_credentials_create();
+	p->channel = gapi.channel_create(target, cr, &args);
+	gapi.channel_credentials_release(cr);
 	return p->channel ? 0 : -ECONNREFUSED;
 }
 
 static int grpcm_new_call(struct grpcm_priv *p)
 {
-	p->call = grpc_channel_create_call(p->channel, NULL, GRPC_PROPAGATE_DEFAULTS, p->cq,
-					   grpc_slice_from_static_string(GRPCM_METHOD), NULL,
-					   gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+	p->call = gapi.channel_create_call(p->channel, NULL, GRPC_PROPAGATE_DEFAULTS, p->cq,
+					   gapi.slice_from_static_string(GRPCM_METHOD), NULL,
+					   gapi.gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
 	return p->call ? 0 : -ENOMEM;
 }
 
 static grpc_byte_buffer *grpcm_buffer(const void *buf, size_t len)
 {
-	grpc_slice s = grpc_slice_from_copied_buffer(buf, len);
-	grpc_byte_buffer *bb = grpc_raw_byte_buffer_create(&s, 1);
+	grpc_slice s = gapi.slice_from_copied_buffer(buf, len);
+	grpc_byte_buffer *bb = gapi.raw_byte_buffer_create(&s, 1);
 
-	grpc_slice_unref(s);
+	gapi.slice_unref(s);
 	return bb;
 }
 
@@ -224,18 +224,18 @@ static int grpcm_take(struct grpcm_priv *p, void *buf, size_t len)
 
 	if (!p->in)
 		return -EPIPE;
-	if (grpc_byte_buffer_length(p->in) != len || !grpc_byte_buffer_reader_init(&r, p->in)) {
+	if (gapi.byte_buffer_length(p->in) != len || !gapi.byte_buffer_reader_init(&r, p->in)) {
 		rc = -EPROTO;
 		goto out;
 	}
-	while (grpc_byte_buffer_reader_next(&r, &s)) {
+	while (gapi.byte_buffer_reader_next(&r, &s)) {
 		memcpy((char *)buf + got, GRPC_SLICE_START_PTR(s), GRPC_SLICE_LENGTH(s));
 		got += GRPC_SLICE_LENGTH(s);
-		grpc_slice_unref(s);
+		gapi.slice_unref(s);
 	}
-	grpc_byte_buffer_reader_destroy(&r);
+	gapi.byte_buffer_reader_destroy(&r);
 out:
-	grpc_byte_buffer_destroy(p->in);
+	gapi.byte_buffer_destroy(p->in);
 	p->in = NULL;
 	return rc;
 }
@@ -279,7 +279,7 @@ static int grpcm_stream_send(struct grpcm_priv *p, const void *buf, size_t len)
 	if ((rc = grpcm_batch(p, first ? ops : ops + 1, first ? 2 : 1, (void *)TAG_MSG)) < 0)
 		return rc;
 	rc = grpcm_wait(p, (void *)TAG_MSG, -1);   /* one send in flight at a time */
-	grpc_byte_buffer_destroy(p->out);
+	gapi.byte_buffer_destroy(p->out);
 	p->out = NULL;
 	return rc;
 }
@@ -287,15 +287,15 @@ static int grpcm_stream_send(struct grpcm_priv *p, const void *buf, size_t len)
 static void grpcm_call_done(struct grpcm_priv *p)
 {
 	if (p->out)
-		grpc_byte_buffer_destroy(p->out);
+		gapi.byte_buffer_destroy(p->out);
 	p->out = NULL;
-	grpc_slice_unref(p->status_details);
+	gapi.slice_unref(p->status_details);
 	memset(&p->status_details, 0, sizeof(p->status_details));
-	grpc_metadata_array_destroy(&p->init_md);
-	grpc_metadata_array_destroy(&p->trail_md);
-	grpc_metadata_array_init(&p->init_md);
-	grpc_metadata_array_init(&p->trail_md);
-	grpc_call_unref(p->call);
+	gapi.metadata_array_destroy(&p->init_md);
+	gapi.metadata_array_destroy(&p->trail_md);
+	gapi.metadata_array_init(&p->init_md);
+	gapi.metadata_array_init(&p->trail_md);
+	gapi.call_unref(p->call);
 	p->call = NULL;
 }
 
@@ -340,12 +340,12 @@ static int grpcm_reply(struct grpcm_priv *p, const void *buf, size_t len)
 	if ((rc = grpcm_batch(p, ops, 3, (void *)TAG_REPLY)) < 0)
 		return rc;
 	rc = grpcm_wait(p, (void *)TAG_REPLY, -1);
-	grpc_call_details_destroy(&p->details);
-	grpc_metadata_array_destroy(&p->req_md);
-	grpc_call_details_init(&p->details);
-	grpc_metadata_array_init(&p->req_md);
+	gapi.call_details_destroy(&p->details);
+	gapi.metadata_array_destroy(&p->req_md);
+	gapi.call_details_init(&p->details);
+	gapi.metadata_array_init(&p->req_md);
 	grpcm_call_done(p);
-	if (rc == 0 && grpc_server_request_call(p->server, &p->call, &p->details, &p->req_md,
+	if (rc == 0 && gapi.server_request_call(p->server, &p->call, &p->details, &p->req_md,
 						p->cq, p->cq, (void *)TAG_NEW) != GRPC_CALL_OK)
 		rc = -EPROTO;
 	p->pending = rc == 0 ? (void *)TAG_NEW : NULL;
@@ -398,7 +398,7 @@ static void grpcm_end_call(struct mech *m, struct grpcm_priv *p)
 		return;
 	/* a batch the rep left unfinished: cancelled, and its end collected */
 	if (tag && grpcm_wait(p, tag, 0) == -ETIMEDOUT) {
-		grpc_call_cancel(p->call, NULL);
+		gapi.call_cancel(p->call, NULL);
 		grpcm_wait(p, tag, -1);
 	}
 	if (m->role == ROLE_SENDER) {
@@ -419,7 +419,7 @@ static void grpcm_end_call(struct mech *m, struct grpcm_priv *p)
 	}
 	if (grpcm_batch(p, ops, n, (void *)TAG_CLOSE) == 0 &&
 	    grpcm_wait(p, (void *)TAG_CLOSE, GRPCM_CLOSE_MS) == -ETIMEDOUT) {
-		grpc_call_cancel(p->call, NULL);
+		gapi.call_cancel(p->call, NULL);
 		grpcm_wait(p, (void *)TAG_CLOSE, -1);
 	}
 	grpcm_call_done(p);
@@ -433,26 +433,26 @@ static void grpcm_close(struct mech *m)
 		return;
 	grpcm_end_call(m, p);
 	if (p->channel)
-		grpc_channel_destroy(p->channel);
+		gapi.channel_destroy(p->channel);
 	if (p->server) {
-		grpc_server_shutdown_and_notify(p->server, p->cq, (void *)TAG_SHUT);
-		grpc_server_cancel_all_calls(p->server);
+		gapi.server_shutdown_and_notify(p->server, p->cq, (void *)TAG_SHUT);
+		gapi.server_cancel_all_calls(p->server);
 		if (p->pending == (void *)TAG_NEW)   /* the shutdown ends it */
 			grpcm_wait(p, (void *)TAG_NEW, -1);
 		grpcm_wait(p, (void *)TAG_SHUT, -1);
-		grpc_server_destroy(p->server);
+		gapi.server_destroy(p->server);
 	}
-	grpc_call_details_destroy(&p->details);
-	grpc_metadata_array_destroy(&p->req_md);
-	grpc_metadata_array_destroy(&p->init_md);
-	grpc_metadata_array_destroy(&p->trail_md);
-	grpc_completion_queue_shutdown(p->cq);
-	grpc_completion_queue_destroy(p->cq);
+	gapi.call_details_destroy(&p->details);
+	gapi.metadata_array_destroy(&p->req_md);
+	gapi.metadata_array_destroy(&p->init_md);
+	gapi.metadata_array_destroy(&p->trail_md);
+	gapi.completion_queue_shutdown(p->cq);
+	gapi.completion_queue_destroy(p->cq);
 	p->channel = NULL;
 	p->server = NULL;
 	p->cq = NULL;
 	p->inited = 0;
-	grpc_shutdown();
+	gapi.shutdown();
 }
 
 static void grpcm_destroy(struct mech *m)

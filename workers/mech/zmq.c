@@ -116,7 +116,7 @@ static int zmq_create(struct mech *m)
 
 static int zmq_setint(void *sock, int opt, int v)
 {
-	return zmq_setsockopt(sock, opt, &v, sizeof(v)) == 0 ? 0 : -zmq_errno();
+	return zapi.setsockopt(sock, opt, &v, sizeof(v)) == 0 ? 0 : -zapi.errnum();
 }
 
 /* zmq_socket_type: PUSH/PULL for a stream, REQ/REP for round trips (the
@@ -136,11 +136,11 @@ static int zmq_attach(struct zmq_priv *p, enum mech_role role)
 
 	if (role == ROLE_SENDER) {
 		io_close(&p->lfd);
-		return zmq_connect(p->sock, p->endpoint) == 0 ? 0 : -zmq_errno();
+		return zapi.connect(p->sock, p->endpoint) == 0 ? 0 : -zapi.errnum();
 	}
 	if ((rc = zmq_setint(p->sock, ZMQ_USE_FD, p->lfd)) < 0)
 		return rc;
-	rc = zmq_bind(p->sock, p->endpoint) == 0 ? 0 : -zmq_errno();
+	rc = zapi.bind(p->sock, p->endpoint) == 0 ? 0 : -zapi.errnum();
 	p->lfd = -1;   /* the socket owns it now, bound or not */
 	return rc;
 }
@@ -150,12 +150,12 @@ static int zmq_open(struct mech *m, enum mech_role role)
 	struct zmq_priv *p = m->priv;
 	int rc;
 
-	if ((rc = zmq_load()) < 0)
+	if ((rc = zapi_load()) < 0)
 		return rc;
-	if (!(p->ctx = zmq_ctx_new()))
-		return -zmq_errno();
-	if (!(p->sock = zmq_socket(p->ctx, zmq_socket_type(m, role))))
-		return -zmq_errno();
+	if (!(p->ctx = zapi.ctx_new()))
+		return -zapi.errnum();
+	if (!(p->sock = zapi.socket(p->ctx, zmq_socket_type(m, role))))
+		return -zapi.errnum();
 	if ((rc = zmq_setint(p->sock, ZMQ_SNDHWM, p->hwm)) < 0 ||
 	    (rc = zmq_setint(p->sock, ZMQ_RCVHWM, p->hwm)) < 0 ||
 	    (rc = zmq_setint(p->sock, ZMQ_LINGER, ZMQ_LINGER_MS)) < 0 ||
@@ -166,7 +166,7 @@ static int zmq_open(struct mech *m, enum mech_role role)
 
 static int zmq_err(void)
 {
-	int e = zmq_errno();
+	int e = zapi.errnum();
 
 	if (e == EAGAIN)
 		return -ETIMEDOUT;
@@ -179,8 +179,8 @@ static int zmq_mech_send(struct mech *m, const void *buf, size_t len)
 	int n;
 
 	do
-		n = zmq_send(p->sock, buf, len, 0);
-	while (n < 0 && zmq_errno() == EINTR);
+		n = zapi.send(p->sock, buf, len, 0);
+	while (n < 0 && zapi.errnum() == EINTR);
 	return n < 0 ? zmq_err() : 0;
 }
 
@@ -192,8 +192,8 @@ static int zmq_mech_recv(struct mech *m, void *buf, size_t len)
 	int n;
 
 	do
-		n = zmq_recv(p->sock, buf, len, 0);
-	while (n < 0 && zmq_errno() == EINTR);
+		n = zapi.recv(p->sock, buf, len, 0);
+	while (n < 0 && zapi.errnum() == EINTR);
 	if (n < 0)
 		return zmq_err();
 	if ((size_t)n > len)
@@ -206,9 +206,9 @@ static void zmq_mech_close(struct mech *m)
 	struct zmq_priv *p = m->priv;
 
 	if (p->sock)
-		zmq_close(p->sock);
+		zapi.close(p->sock);
 	if (p->ctx)
-		zmq_ctx_term(p->ctx);  /* waits up to the linger for the queue */
+		zapi.ctx_term(p->ctx);  /* waits up to the linger for the queue */
 	p->sock = p->ctx = NULL;
 	io_close(&p->lfd);
 }
