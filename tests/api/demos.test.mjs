@@ -5,7 +5,7 @@
 import { done, get, killAll, ok, startServer, stopServer, stream, tryJson, oneEndLast } from './lib.mjs';
 
 const EXPERIMENTS = ['race', 'false-sharing', 'framing', 'contention', 'zero-copy', 'cleanup', 'peercred',
-  'serialization', 'decide'];
+  'serialization', 'decide', 'cross-host'];
 
 async function listing(srv) {
   const r = await get(srv, '/api/demos');

@@ -261,4 +261,62 @@ for _ in $(seq 40); do
 done
 tap "$([ -z "$(lab_left $kpid "$tok")" ]; echo $?)" "the next lab's start sweeps them"
 
+
+# --- the cross-host demo: its own namespaces, nothing left after its end or a SIGTERM
+
+# kids_of PID: notes the children of PID in $work/kids-PID while it runs
+kids_of() {
+	while kill -0 "$1" 2>/dev/null; do
+		pgrep -P "$1" >>"$work/kids-$1" 2>/dev/null
+		sleep 0.1
+	done
+}
+# demo_left PID: what the demo with that pid left: its namespaces, veth
+# ends, and any child seen while it ran (peer, bench runs, guardian)
+demo_left() {
+	ip netns list 2>/dev/null | grep "ipcscope-$1-"
+	ip -o link 2>/dev/null | grep "ipcs$1[ab]"
+	sort -u "$work/kids-$1" 2>/dev/null | while read -r k; do
+		kill -0 "$k" 2>/dev/null && echo "pid $k"
+	done
+	return 0
+}
+# 256 KiB round trips at 200 Mbit/s wait for the link's tokens: far above loopback
+timeout -k 5 60 "$IPCSCOPE" demo cross-host --duration 0.05 --size 4K --lat_size 256K \
+	--rate_mbit 200 --format ndjson >"$work/xh" 2>"$work/xh.err" &
+xpid=$!
+kids_of $xpid &
+wait $xpid
+rc=$?
+[ $rc -ne 0 ] && echo "# $(head -c 300 "$work/xh.err")"
+is_true "demo cross-host ends ok with five points, every one measured (exit $rc)" \
+	"$(js "$work/xh" 'e.status === "ok" && ls.filter((l) => l.type === "point").length === 5 &&
+		ls.filter((l) => l.type === "point").every((p) => p.ok && p.rtt_p50_ns > 0 && p.bytes_per_s > 0)')"
+is_true "cross-host: the limited veth's round trip is above loopback's" \
+	"$(js "$work/xh" 'const p = (n) => ls.find((l) => l.type === "point" && l.label === n);
+		p("tcp veth limited").rtt_p50_ns > p("tcp loopback").rtt_p50_ns && p("tcp veth").across_namespaces')"
+echo "# $(js "$work/xh" '(ls.find((l) => l.type === "lesson") || {}).text')"
+lesson=$(js "$work/xh" '(ls.find((l) => l.type === "lesson") || {}).text || ""')
+tap "$(echo "$lesson" | grep -q "tcp across the veth took [0-9.]*× the loopback round trip" &&
+	echo "$lesson" | grep -Eq '[0-9] (µs|ms)' && echo "$lesson" | grep -Eq '[0-9] [MG]B/s' &&
+	! echo "$lesson" | grep -Eq '[0-9]{5,}|[0-9]e[+-]?[0-9]|[0-9]{2,}\.[0-9]{3,}|[0-9]\.[0-9]{4,}'; echo $?)" \
+	"cross-host: a lesson with its figures formatted for people"
+tap "$([ -z "$(demo_left $xpid)" ]; echo $?)" "cross-host leaves no namespace, link or process"
+
+"$IPCSCOPE" demo cross-host --duration 1 --format ndjson >"$work/xh-term" 2>/dev/null &
+xpid=$!
+kids_of $xpid &
+for _ in $(seq 100); do
+	grep -q '"step":"tcp veth' "$work/xh-term" 2>/dev/null && break
+	sleep 0.05
+done
+kill -TERM $xpid
+wait $xpid
+rc=$?
+for _ in $(seq 40); do [ -z "$(demo_left $xpid)" ] && break; sleep 0.05; done
+left=$(demo_left $xpid)
+[ -n "$left" ] && echo "# left: $left"
+tap "$([ $rc -eq 1 ] && [ -z "$left" ] && grep -q '"status":"cancelled"' "$work/xh-term"; echo $?)" \
+	"cross-host after SIGTERM: cancelled, no namespace, link or process left (exit $rc)"
+
 tap_done

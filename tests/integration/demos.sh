@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/demotest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-EXPERIMENTS="race false-sharing framing contention zero-copy cleanup peercred serialization decide"
+EXPERIMENTS="race false-sharing framing contention zero-copy cleanup peercred serialization decide cross-host"
 
 # --- help ---------------------------------------------------------------------
 "$IPCSCOPE" demo --help >"$work/help" 2>&1

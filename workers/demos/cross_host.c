@@ -1,0 +1,595 @@
+/* cross_host.c -- the demo "cross-host": shm, unix and tcp on one host against
+   tcp across a veth pair between two network namespaces (and at a limited
+   rate): what the machine boundary costs in round trip and throughput.
+
+   Each step is `ipcscope bench` run as a child (in the client's namespace
+   for the veth steps, against an `ipcscope peer` in the other); the
+   namespaces are made with the lab's netns code and removed by a guardian
+   child however the demo ends (a SIGKILL leaves them to the next start's
+   sweep, as the lab does). Without root only the loopback steps run. */
+#include "demo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../human.h"
+#include "../lab.h"
+#include "../netns.h"
+#include "../peerproto.h"
+
+#define XH_LAT_WARMUP "10"           /* few: a limited link and big messages are slow */
+#define XH_TPUT_WARMUP "10"          /* few: a slow link would take long */
+#define XH_POLL_MS 250               /* a progress line at least this often */
+#define XH_STARTUP_S 0.3             /* a bench child's own start and end */
+#define XH_DRAIN_BYTES 8e6           /* socket buffers a limited link drains */
+#define XH_PEER_WAIT_S 10.0
+#define XH_OUT_MAX (4u << 20)        /* a bench child's output we keep */
+#define XH_CLOSE_CALL 1.10           /* within 10%: too close to call */
+#define XH_RATE_SLACK 1.10           /* a limited link may look this much faster */
+#define XH_BURST_MIN 65536           /* tbf burst: at least one GSO segment */
+#define XH_TBF_LATENCY "50ms"
+#define NS_PER_S 1e9
+
+struct xh_params {
+	double duration;
+	int rate_mbit;
+	uint64_t size, lat_size;
+};
+
+enum { XH_SHM, XH_UNIX, XH_TCP_LO, XH_TCP_VETH, XH_TCP_RATE, XH_N };
+
+static const struct xh_config {
+	const char *label, *mech;
+	int veth, rated;
+} xh_configs[XH_N] = {
+	[XH_SHM] = { "shm", "shm", 0, 0 },
+	[XH_UNIX] = { "unix", "unix", 0, 0 },
+	[XH_TCP_LO] = { "tcp loopback", "tcp", 0, 0 },
+	[XH_TCP_VETH] = { "tcp veth", "tcp", 1, 0 },
+	[XH_TCP_RATE] = { "tcp veth limited", "tcp", 1, 1 },
+};
+
+struct xh_fig {
+	int lat_ok, tput_ok;
+	double rtt_ns, one_way_ns, bytes_per_s, msgs_per_s;
+	char error[200];
+};
+
+struct xh_lab {
+	char ns[2][32];              /* [0] the peer's, [1] the client's */
+	char dev[2][16];
+	char token[PEER_TOKEN_LEN + 1];
+	int guard_fd, peer_fd;
+	pid_t guard, peer;
+};
+
+/* --- the namespaces ------------------------------------------------------- */
+
+static int xh_tool(char *err, size_t errlen, char *const argv[])
+{
+	return netns_tool(argv, err, errlen);
+}
+
+/* lab_guard: a child that removes the namespaces once the demo closes a
+   pipe, at its end or by dying */
+static int lab_guard(struct xh_lab *l, char *err, size_t errlen)
+{
+	int pfd[2];
+	char b;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0 || (l->guard = fork()) < 0) {
+		snprintf(err, errlen, "cannot start the namespaces' guardian: %s", strerror(errno));
+		return -1;
+	}
+	if (l->guard == 0) {
+		char e[256];
+
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(pfd[1]);
+		while (read(pfd[0], &b, 1) != 0 && errno == EINTR)
+			;
+		for (int i = 1; i >= 0; i--)
+			if (netns_remove(l->ns[i], e, sizeof(e)) < 0)
+				fprintf(stderr, "ipcscope demo cross-host: cannot remove namespace "
+					"'%s': %s\n", l->ns[i], e);
+		_exit(0);
+	}
+	close(pfd[0]);
+	l->guard_fd = pfd[1];
+	return 0;
+}
+
+static int lab_link(struct xh_lab *l, char *err, size_t errlen)
+{
+	static const char *const addr[2] = { LAB_PEER_ADDR "/" LAB_PREFIX_LEN,
+					     LAB_CMD_ADDR "/" LAB_PREFIX_LEN };
+
+	for (int i = 0; i < 2; i++)
+		if (xh_tool(err, errlen, (char *[]){ "ip", "netns", "add", l->ns[i], NULL }) < 0)
+			return -1;
+	if (xh_tool(err, errlen, (char *[]){ "ip", "link", "add", l->dev[0], "netns", l->ns[0],
+			"type", "veth", "peer", "name", l->dev[1], "netns", l->ns[1], NULL }) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "addr", "add",
+				(char *)addr[i], "dev", l->dev[i], NULL }) < 0 ||
+		    xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "link", "set",
+				l->dev[i], "up", NULL }) < 0 ||
+		    xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "link", "set", "lo",
+				"up", NULL }) < 0)
+			return -1;
+	return 0;
+}
+
+/* lab_shape: a tbf of rate_mbit on both ends of the link */
+static int lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen)
+{
+	char rate[32], burst[32];
+	double bytes_per_s = rate_mbit * 1e6 / 8;
+
+	snprintf(rate, sizeof(rate), "%dmbit", rate_mbit);
+	snprintf(burst, sizeof(burst), "%.0f", bytes_per_s / 1000 > XH_BURST_MIN ?
+		 bytes_per_s / 1000 : XH_BURST_MIN);
+	for (int i = 0; i < 2; i++)
+		if (xh_tool(err, errlen, (char *[]){ "tc", "-n", l->ns[i], "qdisc", "add", "dev",
+				l->dev[i], "root", "tbf", "rate", rate, "burst", burst, "latency",
+				XH_TBF_LATENCY, NULL }) < 0)
+			return -1;
+	return 0;
+}
+
+/* child_into: in a forked child: dies with the demo, enters ns (if any),
+   stdout and stderr into fd; exits on failure */
+static void child_into(const char *ns, int fd)
+{
+	char err[256];
+	int nul = open("/dev/null", O_RDONLY);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (ns && netns_enter(ns, err, sizeof(err)) < 0) {
+		dprintf(fd, "cannot enter namespace %s: %s\n", ns, err);
+		_exit(127);
+	}
+	if (nul >= 0)
+		dup2(nul, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+}
+
+/* spawn: /proc/self/exe with argv in namespace ns (or here), its output
+   on *fd; the pid or -1 with err */
+static pid_t spawn(char *const argv[], const char *ns, int *fd, char *err, size_t errlen)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		snprintf(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		child_into(ns, pfd[1]);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	*fd = pfd[0];
+	return pid;
+}
+
+struct xh_buf {
+	char *p;
+	size_t n, cap;
+};
+
+/* slurp: what is ready on fd within XH_POLL_MS into b; 1 at end of stream */
+static int slurp(int fd, struct xh_buf *b)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	char chunk[16384];
+	ssize_t r;
+
+	if (poll(&pf, 1, XH_POLL_MS) <= 0)
+		return 0;
+	r = read(fd, chunk, sizeof(chunk));
+	if (r < 0)
+		return errno == EINTR ? 0 : 1;
+	if (r == 0)
+		return 1;
+	if (b->n + (size_t)r + 1 > b->cap && b->cap < XH_OUT_MAX) {
+		size_t cap = b->cap ? b->cap * 2 : sizeof(chunk) * 4;
+		char *p = realloc(b->p, cap + sizeof(chunk));
+
+		if (!p)
+			return 1;
+		b->p = p;
+		b->cap = cap;
+	}
+	if (b->n + (size_t)r < b->cap) {
+		memcpy(b->p + b->n, chunk, (size_t)r);
+		b->n += (size_t)r;
+		b->p[b->n] = '\0';
+	}
+	return 0;
+}
+
+static void reap(pid_t pid, int *status)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen)
+{
+	char listen[48];
+	struct xh_buf b = { 0 };
+	double t0 = exp_now();
+	int found = 0;
+
+	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
+	l->peer = spawn((char *[]){ "ipcscope", "peer", "--listen", listen, "--token", l->token,
+				    NULL }, l->ns[0], &l->peer_fd, err, errlen);
+	if (l->peer < 0)
+		return -1;
+	while (!found && exp_now() - t0 < XH_PEER_WAIT_S && !exp_stopped()) {
+		int end = slurp(l->peer_fd, &b);
+
+		found = b.p && strstr(b.p, "listening on");
+		exp_progress(o, (exp_now() - t0) / XH_PEER_WAIT_S);
+		if (end)
+			break;
+	}
+	if (!found)
+		snprintf(err, errlen, "the peer did not start listening on %s%s%.160s", listen,
+			 b.p ? ": " : "", b.p ? b.p : "");
+	free(b.p);
+	return found ? 0 : -1;
+}
+
+static void lab_close(struct xh_lab *l)
+{
+	if (l->guard_fd >= 0)
+		close(l->guard_fd);
+	if (l->guard > 0)
+		while (waitpid(l->guard, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (l->peer > 0)
+		reap(l->peer, NULL);
+	if (l->peer_fd >= 0)
+		close(l->peer_fd);
+}
+
+/* lab_open: the namespaces, the link and the peer; 0 or -1 with err */
+static int lab_open(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen)
+{
+	for (int i = 0; i < 2; i++) {
+		snprintf(l->ns[i], sizeof(l->ns[i]), NETNS_PREFIX "%d-%c", (int)getpid(), 'a' + i);
+		snprintf(l->dev[i], sizeof(l->dev[i]), "ipcs%d%c", (int)getpid(), 'a' + i);
+	}
+	netns_sweep_stale();
+	peer_token_new(l->token);
+	if (lab_guard(l, err, errlen) < 0 || lab_link(l, err, errlen) < 0)
+		return -1;
+	return lab_peer(l, o, err, errlen);
+}
+
+/* --- one bench run -------------------------------------------------------- */
+
+/* parse: the result or error line of a bench child's NDJSON into f */
+static int parse(const char *out, int latency, struct xh_fig *f)
+{
+	int ok = 0;
+
+	for (const char *s = out; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL) {
+		cJSON *l = *s == '{' ? cJSON_ParseWithOpts(s, NULL, 0) : NULL;
+		const cJSON *t = cJSON_GetObjectItem(l, "type");
+
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, "result")) {
+			const cJSON *rtt = cJSON_GetObjectItem(l, "rtt_ns");
+			const cJSON *ow = cJSON_GetObjectItem(l, "latency_ns");
+
+			if (latency && rtt && ow) {
+				f->rtt_ns = cJSON_GetNumberValue(cJSON_GetObjectItem(rtt, "p50"));
+				f->one_way_ns = cJSON_GetNumberValue(cJSON_GetObjectItem(ow, "p50"));
+			} else if (!latency) {
+				f->bytes_per_s = cJSON_GetNumberValue(cJSON_GetObjectItem(l, "bytes_per_s"));
+				f->msgs_per_s = cJSON_GetNumberValue(cJSON_GetObjectItem(l, "msgs_per_s"));
+			}
+			ok = 1;
+		} else if (cJSON_IsString(t) && !strcmp(t->valuestring, "error") && !f->error[0]) {
+			snprintf(f->error, sizeof(f->error), "%s",
+				 cJSON_GetStringValue(cJSON_GetObjectItem(l, "message")) ?: "failed");
+		}
+		cJSON_Delete(l);
+	}
+	return ok;
+}
+
+/* bench: one step: `ipcscope bench` of config c in mode latency or
+   throughput; 0, or -1 with f->error (the demo goes on) */
+static int bench(struct exp_out *o, const struct xh_params *p, const struct xh_lab *l, int c,
+		 int latency, struct xh_fig *f)
+{
+	const struct xh_config *cf = &xh_configs[c];
+	char dur[32], size[32], lat_size[32], peer[48], label[96], err[256];
+	char *argv[24] = { "ipcscope", "bench", (char *)cf->mech, "--mode",
+			   latency ? "latency" : "throughput", "--duration", dur, "--size",
+			   latency ? lat_size : size, "--warmup",
+			   latency ? XH_LAT_WARMUP : XH_TPUT_WARMUP, "--reps", "1",
+			   "--format", "ndjson" };
+	int n = 15, fd, status = 0, end = 0;
+	struct xh_buf b = { 0 };
+	double expect = p->duration + XH_STARTUP_S, limit, t0;
+	pid_t pid;
+
+	snprintf(dur, sizeof(dur), "%g", p->duration);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)p->size);
+	snprintf(lat_size, sizeof(lat_size), "%llu", (unsigned long long)p->lat_size);
+	snprintf(peer, sizeof(peer), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
+	if (cf->veth) {
+		argv[n++] = "--peer";
+		argv[n++] = peer;
+		argv[n++] = "--token";
+		argv[n++] = (char *)l->token;
+	}
+	snprintf(label, sizeof(label), "%s %s", cf->label, latency ? "round trip" : "throughput");
+	exp_begin(o, label, expect);
+	limit = expect * EXP_SLACK + EXP_GRACE_S +
+		(cf->rated ? XH_DRAIN_BYTES * 8 / (p->rate_mbit * 1e6) : 0);
+	if ((pid = spawn(argv, cf->veth ? l->ns[1] : NULL, &fd, err, sizeof(err))) < 0) {
+		snprintf(f->error, sizeof(f->error), "%.190s", err);
+		return -1;
+	}
+	for (t0 = exp_now(); !end && !exp_stopped() && exp_now() - t0 < limit;) {
+		end = slurp(fd, &b);
+		exp_progress(o, (exp_now() - t0) / expect);
+	}
+	close(fd);
+	if (!end)
+		reap(pid, &status);
+	else
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (!parse(b.p, latency, f) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (!f->error[0])
+			snprintf(f->error, sizeof(f->error), "%s", !end ? "it overran its time" :
+				 b.p ? b.p : "it ended without a result");
+		free(b.p);
+		return -1;
+	}
+	free(b.p);
+	*(latency ? &f->lat_ok : &f->tput_ok) = 1;
+	return 0;
+}
+
+static void emit_fig(struct exp_out *o, int c, const struct xh_fig *f)
+{
+	cJSON *l = exp_point_new(o, xh_configs[c].label, xh_configs[c].label, 0);
+
+	cJSON_AddStringToObject(l, "mechanism", xh_configs[c].mech);
+	cJSON_AddBoolToObject(l, "across_namespaces", xh_configs[c].veth);
+	cJSON_AddBoolToObject(l, "ok", f->lat_ok && f->tput_ok);
+	if (f->lat_ok) {
+		cJSON_AddNumberToObject(l, "rtt_p50_ns", f->rtt_ns);
+		cJSON_AddNumberToObject(l, "one_way_p50_ns", f->one_way_ns);
+	}
+	if (f->tput_ok) {
+		cJSON_AddNumberToObject(l, "msgs_per_s", f->msgs_per_s);
+		cJSON_AddNumberToObject(l, "bytes_per_s", f->bytes_per_s);
+	}
+	if (f->error[0])
+		cJSON_AddStringToObject(l, "error", f->error);
+	exp_emit(o, l);
+}
+
+/* --- the lesson ------------------------------------------------------------- */
+
+static const char *secs(double ns, char *b)
+{
+	return human_seconds(ns / NS_PER_S, b, HUMAN_LEN);
+}
+
+/* faster: "3.2× faster" when x >= 1, else "2× slower" */
+static const char *faster(double x, char *b)
+{
+	char r[HUMAN_LEN];
+
+	human_ratio(x >= 1 ? x : 1 / x, r, sizeof(r));
+	snprintf(b, HUMAN_LEN, "%.30s %s", r, x >= 1 ? "faster" : "slower");
+	return b;
+}
+
+/* lesson_veth: the veth's round trips against loopback's and shm's */
+static void lesson_veth(const struct xh_params *p, const struct xh_fig *f, char *buf, size_t len)
+{
+	const struct xh_fig *shm = &f[XH_SHM], *lo = &f[XH_TCP_LO], *ve = &f[XH_TCP_VETH];
+	const struct xh_fig *lim = &f[XH_TCP_RATE];
+	char h[3][HUMAN_LEN];
+
+	exp_lesson_add(buf, len, ", tcp across the veth %s (one way %s, half the round trip timed "
+		       "on one side). tcp across the veth took %s the loopback round trip; ",
+		       secs(ve->rtt_ns, h[0]), secs(ve->one_way_ns, h[1]),
+		       human_ratio(ve->rtt_ns / lo->rtt_ns, h[2], HUMAN_LEN));
+	exp_lesson_add(buf, len, "shared memory was %s than loopback tcp and %s than the "
+		       "veth. ", faster(lo->rtt_ns / shm->rtt_ns, h[0]),
+		       faster(ve->rtt_ns / shm->rtt_ns, h[1]));
+	if (lim->lat_ok)
+		exp_lesson_add(buf, len, "At %s Mbit/s the round trip was %s (%s loopback's). ",
+			       human_count((uint64_t)p->rate_mbit, h[0], HUMAN_LEN),
+			       secs(lim->rtt_ns, h[1]),
+			       human_ratio(lim->rtt_ns / lo->rtt_ns, h[2], HUMAN_LEN));
+	if (ve->rtt_ns <= lo->rtt_ns)
+		exp_lesson_add(buf, len, "This contradicts the claim: here the veth's round trip "
+			       "was NOT above loopback's (a veth is a software link inside one "
+			       "kernel: small messages cross it about as cheaply as loopback). ");
+	else if (ve->rtt_ns < lo->rtt_ns * XH_CLOSE_CALL)
+		exp_lesson_add(buf, len, "The veth and loopback are within 10%% of each other: too "
+			       "close to call from one measurement each. ");
+}
+
+static void lesson_latency(const struct xh_params *p, const struct xh_fig *f, int veth,
+			   char *buf, size_t len)
+{
+	const struct xh_fig *shm = &f[XH_SHM], *lo = &f[XH_TCP_LO];
+	char h[4][HUMAN_LEN];
+
+	exp_lesson_add(buf, len, "Round trip p50 with %s messages: shm %s, unix %s, tcp over "
+		       "loopback %s", human_bytes((double)p->lat_size, h[3], HUMAN_LEN),
+		       secs(shm->rtt_ns, h[0]),
+		       f[XH_UNIX].lat_ok ? secs(f[XH_UNIX].rtt_ns, h[1]) : "(failed)",
+		       secs(lo->rtt_ns, h[2]));
+	if (veth)
+		lesson_veth(p, f, buf, len);
+	else
+		exp_lesson_add(buf, len, "; shared memory was %s than loopback tcp. ",
+			       faster(lo->rtt_ns / shm->rtt_ns, h[0]));
+	if (shm->rtt_ns >= lo->rtt_ns)
+		exp_lesson_add(buf, len, "Shared memory did NOT beat tcp here: with few CPUs shared "
+			       "by other work a spinning reader loses its core; treat these figures "
+			       "as unreliable. ");
+}
+
+static void lesson_tput(const struct xh_params *p, const struct xh_fig *f, int veth, char *buf,
+			size_t len)
+{
+	char h[3][HUMAN_LEN];
+	double limit = p->rate_mbit * 1e6 / 8;
+
+	exp_lesson_add(buf, len, "Throughput with %s messages:",
+		       human_bytes((double)p->size, h[0], sizeof(h[0])));
+	for (int c = 0; c < XH_N; c++)
+		if (f[c].tput_ok && (veth || !xh_configs[c].veth))
+			exp_lesson_add(buf, len, "%s %s %s", c ? "," : "", xh_configs[c].label,
+				       human_rate_bytes(f[c].bytes_per_s, h[0], sizeof(h[0])));
+	exp_lesson_add(buf, len, ". ");
+	if (!veth || !f[XH_TCP_RATE].tput_ok)
+		return;
+	exp_lesson_add(buf, len, "At %s Mbit/s the link carried %s of its limit of %s",
+		       human_count((uint64_t)p->rate_mbit, h[0], sizeof(h[0])),
+		       human_pct(100 * f[XH_TCP_RATE].bytes_per_s / limit, h[1], sizeof(h[1])),
+		       human_rate_bytes(limit, h[2], sizeof(h[2])));
+	if (f[XH_SHM].tput_ok)
+		exp_lesson_add(buf, len, "; shared memory moved %s as much",
+			       human_ratio(f[XH_SHM].bytes_per_s / f[XH_TCP_RATE].bytes_per_s,
+					   h[0], sizeof(h[0])));
+	exp_lesson_add(buf, len, ". ");
+	if (f[XH_TCP_RATE].bytes_per_s > limit * XH_RATE_SLACK)
+		exp_lesson_add(buf, len, "The limited link carried more than its rate: the shaping "
+			       "did not hold, so that figure is unreliable. ");
+}
+
+static void xh_lesson(const struct xh_params *p, const struct xh_fig *f, int veth,
+		      const char *why, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	lesson_latency(p, f, veth, buf, len);
+	lesson_tput(p, f, veth, buf, len);
+	for (int c = 0; c < XH_N; c++)
+		if (f[c].error[0] && (veth || !xh_configs[c].veth))
+			exp_lesson_add(buf, len, "%s failed: %.120s. ", xh_configs[c].label,
+				       f[c].error);
+	if (!veth)
+		exp_lesson_add(buf, len, "The cross-namespace steps did not run: %s. ", why);
+	else
+		exp_lesson_add(buf, len, "A veth has no wire, NIC or distance: between real "
+			       "machines the network's own time comes on top. ");
+}
+
+/* --- the experiment ----------------------------------------------------------- */
+
+static int xh_steps(const struct xh_params *p, struct exp_out *o, const struct xh_lab *l,
+		    int veth, struct xh_fig *f, char *err, size_t errlen)
+{
+	for (int c = 0; c < XH_N && !exp_stopped(); c++) {
+		if (xh_configs[c].veth && !veth)
+			continue;
+		if (xh_configs[c].rated && lab_shape((struct xh_lab *)l, p->rate_mbit, err,
+						       errlen) < 0)
+			return -1;
+		bench(o, p, l, c, 1, &f[c]);
+		if (!exp_stopped())
+			bench(o, p, l, c, 0, &f[c]);
+		emit_fig(o, c, &f[c]);
+	}
+	if (exp_stopped()) {
+		snprintf(err, errlen, "cancelled");
+		return -1;
+	}
+	return 0;
+}
+
+static int xh_run(const void *params, struct exp_out *o, char *lesson, size_t len, char *err,
+		  size_t errlen)
+{
+	const struct xh_params *p = params;
+	struct xh_lab l = { .guard_fd = -1, .peer_fd = -1 };
+	struct xh_fig f[XH_N];
+	int veth = geteuid() == 0, rc = 0;
+	const char *why = "they need root to make the network namespaces; run the demo as root";
+
+	memset(f, 0, sizeof(f));
+	exp_plan(o, veth ? 1 + 2 * XH_N : 2 * (XH_N - 2));
+	if (veth) {
+		exp_begin(o, "making two network namespaces, a veth pair and a peer",
+			  XH_STARTUP_S);
+		rc = lab_open(&l, o, err, errlen);
+	}
+	if (rc == 0)
+		rc = xh_steps(p, o, &l, veth, f, err, errlen);
+	if (veth)
+		lab_close(&l);
+	if (rc < 0)
+		return -1;
+	if (!f[XH_SHM].lat_ok || !f[XH_TCP_LO].lat_ok || (veth && !f[XH_TCP_VETH].lat_ok)) {
+		int c = !f[XH_SHM].lat_ok ? XH_SHM : !f[XH_TCP_LO].lat_ok ? XH_TCP_LO : XH_TCP_VETH;
+
+		snprintf(err, errlen, "%s could not be measured: %.200s", xh_configs[c].label,
+			 f[c].error);
+		return -1;
+	}
+	xh_lesson(p, f, veth, why, lesson, len);
+	return 0;
+}
+
+static const struct dparam xh_params[] = {
+	{ "duration", DP_REAL, 0.05, 5, "0.3", "seconds of each measurement",
+	  offsetof(struct xh_params, duration) },
+	{ "rate_mbit", DP_INT, 10, 10000, "100", "the limited link's rate in Mbit/s (tbf)",
+	  offsetof(struct xh_params, rate_mbit) },
+	{ "size", DP_SIZE, 64, 1 << 20, "16K", "bytes per message of the throughput steps",
+	  offsetof(struct xh_params, size) },
+	{ "lat_size", DP_SIZE, 1, 1 << 20, "64", "bytes per message of the round-trip steps",
+	  offsetof(struct xh_params, lat_size) },
+	{ 0 }
+};
+
+static const struct exp_demo xh_exp = {
+	.params = xh_params,
+	.params_size = sizeof(struct xh_params),
+	.chart = "{\"kind\":\"bar\",\"y\":[\"rtt_p50_ns\"],\"unit\":\"ns\",\"also\":"
+		 "[\"one_way_p50_ns\",\"bytes_per_s\",\"msgs_per_s\"]}",
+	.run = xh_run,
+};
+
+const struct demo demo_cross_host = {
+	.name = "cross-host",
+	.title = "The machine boundary",
+	.claim = "Shared memory doesn't cross machine boundaries; TCP does, and crossing a link "
+		 "costs round-trip time and, on a limited link, throughput.",
+	.method = "shm, unix and tcp over loopback, then tcp across a veth pair between two "
+		  "network namespaces (an ipcscope peer in one) and at a limited rate (tbf): "
+		  "round trip p50 and throughput of each.",
+	.exp = &xh_exp,
+};
