@@ -63,11 +63,25 @@ async function oneRun(srv) {
     'one end line, last, status ok');
 }
 
+// cross-host over HTTP: its children (peer, bench runs) are not the
+// server's run process and must run all the same; without root it runs the
+// loopback steps only
+async function crossHost(srv) {
+  const s = await stream(srv, '/api/demos/cross-host?duration=0.05&size=4K', { timeout: 60000 });
+  const pts = s.lines.filter((l) => l.type === 'point');
+  const root = process.getuid && process.getuid() === 0;
+  ok(s.status === 200 && s.lines.at(-1).status === 'ok' && pts.length === (root ? 5 : 3) &&
+    pts.every((p) => p.ok && p.rtt_p50_ns > 0),
+  `GET /api/demos/cross-host runs every step (${root ? 'as root: 5' : 'not root: 3'}) to an ok end`,
+  JSON.stringify(s.lines.filter((l) => l.type !== 'progress')).slice(0, 400));
+}
+
 try {
   const srv = await startServer();
   await listing(srv);
   await badParams(srv);
   await oneRun(srv);
+  await crossHost(srv);
   await stopServer(srv);
 } catch (e) {
   ok(false, 'the demo API suite ran', e.stack);

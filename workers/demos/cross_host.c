@@ -38,6 +38,9 @@
 #define XH_BURST_MIN 65536           /* tbf burst: at least one GSO segment */
 #define XH_TBF_LATENCY "50ms"
 #define NS_PER_S 1e9
+/* set by `ipcscope serve` for its run process, which exits unless the
+   server is its parent: this demo's own children are not the server's */
+#define XH_SERVER_ENV "IPCSCOPE_SERVER_PID"
 
 struct xh_params {
 	double duration;
@@ -157,6 +160,7 @@ static void child_into(const char *ns, int fd)
 	int nul = open("/dev/null", O_RDONLY);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	unsetenv(XH_SERVER_ENV);
 	if (ns && netns_enter(ns, err, sizeof(err)) < 0) {
 		dprintf(fd, "cannot enter namespace %s: %s\n", ns, err);
 		_exit(127);
