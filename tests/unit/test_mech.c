@@ -1,4 +1,4 @@
-/* test_mech.c -- walks the whole mechanism registry: sizes x modes, checksummed messages, nothing left behind */
+/* test_mech.c -- every mechanism of the registry: sizes x modes, checksummed messages, nothing left behind */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,6 +22,7 @@
 
 #include "../../workers/params.h"
 #include "../../workers/mech.h"
+#include "mech_check.h"
 #include "mech_own.h"
 
 #define N_MSGS 200
@@ -38,9 +39,6 @@ enum {
 };
 
 static const size_t test_sizes[] = { 1, 64, 4096, (size_t)1 << 20 };
-
-static char test_root[256];      /* private temp dir of this test run */
-static int case_no;
 
 /* One transfer case: what the workers need to know. */
 struct xfer {
@@ -374,23 +372,6 @@ static void run_threads(struct mech *m, const struct xfer *x, int status[2])
 
 /* ---- leftovers ---- */
 
-/* count_prefixed: entries of dir whose name starts with prefix (all if "") */
-static int count_prefixed(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-		    strncmp(e->d_name, prefix, strlen(prefix)) == 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* sweep_prefixed: removes the entries of dir whose name starts with
    prefix, so a failing case leaves nothing behind; returns how many */
 static int sweep_prefixed(const char *dir, const char *prefix)
@@ -419,27 +400,6 @@ static int sweep_prefixed(const char *dir, const char *prefix)
 static int is_lossy(const struct mech_ops *ops)
 {
 	return strcmp(ops->name, "udp") == 0;   /* API.md: reports lost */
-}
-
-/* variant: the option values of case v of ops: 0 every default, then each
-   other value of each option in turn; 0, or -1 past the last; *what
-   names it ("sync=sem") */
-static int variant(const struct mech_ops *ops, int v, int opt[MECH_MAX_OPTIONS],
-		   char *what, size_t len)
-{
-	memset(opt, 0, sizeof(int) * MECH_MAX_OPTIONS);
-	snprintf(what, len, "defaults");
-	if (v == 0)
-		return 0;
-	for (int i = 0; i < mech_option_count(ops); i++)
-		for (int k = 1; ops->options[i].values[k]; k++)
-			if (--v == 0) {
-				opt[i] = k;
-				snprintf(what, len, "%s=%s", ops->options[i].name,
-					 ops->options[i].values[k]);
-				return 0;
-			}
-	return -1;
 }
 
 static void run_case(const struct mech_ops *ops, size_t size,
@@ -525,205 +485,19 @@ static void test_transfer(void **state)
 	assert_true(ran);
 }
 
-/* ---- catalogue and registry ---- */
-
-static void test_catalogue(void **state)
-{
-	const struct mech_ops *ops = *state;
-	struct mech m;
-
-	assert_non_null(ops->name);
-	assert_ptr_equal(mech_find(ops->name), ops);
-	assert_non_null(ops->summary);
-	assert_true(strlen(ops->summary) > 20);
-	assert_non_null(ops->copies);
-	assert_true(strlen(ops->copies) > 0);
-	assert_non_null(ops->cleanup);
-	assert_true(strlen(ops->cleanup) > 0);
-	assert_string_not_equal(mech_family_name(ops->family), "unknown");
-	if (ops->run_rep) {
-		/* its reps run elsewhere (mpi: ranks under mpirun); nothing to drive */
-		assert_null(ops->create);
-		assert_null(ops->send);
-		return;
-	}
-	assert_non_null(ops->create);
-	assert_non_null(ops->open);
-	assert_true(ops->run || (ops->send && ops->recv));
-	assert_non_null(ops->destroy);
-	/* destroy before any create (priv still NULL) must be harmless */
-	memset(&m, 0, sizeof(m));
-	m.ops = ops;
-	ops->destroy(&m);
-}
-
-/* test_registry_complete: the table is what the catalogue lists: unique
-   names, each found, options well formed and not named like a param */
-static void test_registry_complete(void **state)
-{
-	int n = 0;
-
-	(void)state;
-	for (; mech_registry[n]; n++) {
-		const struct mech_ops *ops = mech_registry[n];
-
-		assert_ptr_equal(mech_find(ops->name), ops);
-		assert_true(strlen(ops->name) < MECH_NAME_MAX);
-		assert_true(mech_option_count(ops) <= MECH_MAX_OPTIONS);
-		for (int k = 0; k < mech_option_count(ops); k++) {
-			const struct mech_option *o = &ops->options[k];
-
-			assert_true(strlen(o->name) < PARAMS_OPTION_NAME_MAX);
-			assert_non_null(o->help);
-			assert_non_null(o->values[0]);
-			assert_int_equal(mech_option_index(ops, o->name), k);
-			for (int id = 0; id < P__COUNT; id++)
-				assert_string_not_equal(o->name, params_name(id));
-			for (int v = 0; o->values[v]; v++) {
-				assert_true(strlen(o->values[v]) < PARAMS_OPTION_VALUE_MAX);
-				assert_int_equal(mech_option_value(o, o->values[v]), v);
-			}
-		}
-	}
-	assert_true(n > 0);
-	print_message("# %d mechanisms in the registry\n", n);
-}
-
-/* ---- timeouts of the shared-memory family: a wait never spins forever ---- */
-
-static void check_recv_times_out(const char *name, int var)
-{
-	const struct mech_ops *ops = mech_find(name);
-	char tag[MECH_NAME_MAX], buf[64], what[64];
-	struct mech m;
-	struct timespec t0, t1;
-
-	if (!ops) {
-		print_message("# %s not built, skipped\n", name);
-		return;
-	}
-	snprintf(tag, sizeof(tag), "ipcscope-%d-%d", (int)getpid(), ++case_no);
-	memset(&m, 0, sizeof(m));
-	m.ops = ops;
-	m.msg_size = sizeof(buf);
-	m.mode = MODE_LATENCY;
-	assert_int_equal(variant(ops, var, m.opt, what, sizeof(what)), 0);
-	m.timeout_ms = 10;   /* a send waits SPIN_SEND_TIMEOUT_FACTOR times longer */
-	m.tmpdir = test_root;
-	m.tag = tag;
-	assert_int_equal(ops->create(&m), 0);
-	m.role = ROLE_RECEIVER;
-	assert_int_equal(ops->open(&m, ROLE_RECEIVER), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(ops->recv(&m, buf, sizeof(buf)), -ETIMEDOUT);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* the receiver may send its one echo slot, the next one must wait */
-	memset(buf, 0, sizeof(buf));
-	assert_int_equal(ops->send(&m, buf, sizeof(buf)), 0);
-	if (strcmp(name, "shm") == 0 || strcmp(name, "mmap") == 0)
-		assert_int_equal(ops->send(&m, buf, sizeof(buf)), -ETIMEDOUT);
-	if (ops->close)
-		ops->close(&m);
-	ops->destroy(&m);
-	assert_true(t1.tv_sec - t0.tv_sec < 5);
-	assert_int_equal(count_prefixed("/dev/shm", tag), 0);
-	assert_int_equal(count_prefixed(test_root, ""), 0);
-}
-
-static void test_shared_memory_timeouts(void **state)
-{
-	(void)state;
-	for (int v = 0; v < 4; v++)     /* shm: each of its four syncs */
-		check_recv_times_out("shm", v);
-	check_recv_times_out("mmap", 0);
-	check_recv_times_out("shm-ring", 0);
-	check_recv_times_out("threads", 0);
-}
-
-/* ---- a create that fails half-way is undone by destroy ---- */
-
-/* check_create_fails: create() of name with tmpdir dir must fail with want,
-   and destroy() afterwards must be harmless */
-static void check_create_fails(const char *name, const char *tag, const char *dir,
-			       int want)
-{
-	const struct mech_ops *ops = mech_find(name);
-	struct mech m;
-
-	if (!ops)
-		return;
-	memset(&m, 0, sizeof(m));
-	m.ops = ops;
-	m.msg_size = 64;
-	m.mode = MODE_LATENCY;
-	m.opt[0] = mech_option_count(ops) ? 1 : 0;   /* shm: sync=sem */
-	m.timeout_ms = 100;
-	m.tmpdir = dir;
-	m.tag = tag;
-	assert_int_equal(ops->create(&m), want);
-	ops->destroy(&m);
-	assert_null(m.priv);
-}
-
-static void test_shared_memory_failed_create(void **state)
-{
-	char tag[MECH_NAME_MAX], name[MECH_NAME_MAX + 16];
-	const char *suffix[] = { "shm", "ring" }, *mech[] = { "shm", "shm-ring" };
-	char missing[300];
-	int fd;
-
-	(void)state;
-	snprintf(tag, sizeof(tag), "ipcscope-%d-%d", (int)getpid(), ++case_no);
-	for (int i = 0; i < 2; i++) {
-		/* someone else's object under our name: refuse it, leave it alone */
-		snprintf(name, sizeof(name), "/%s-%s", tag, suffix[i]);
-		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-		assert_true(fd >= 0);
-		close(fd);
-		check_create_fails(mech[i], tag, test_root, -EEXIST);
-		assert_int_equal(count_prefixed("/dev/shm", tag), 1);
-		assert_int_equal(shm_unlink(name), 0);
-	}
-	snprintf(missing, sizeof(missing), "%s/missing", test_root);
-	check_create_fails("mmap", tag, missing, -ENOENT);
-}
-
-/* ---- setup ---- */
-
-static int root_setup(void **state)
-{
-	const char *t = getenv("TMPDIR");
-
-	(void)state;
-	snprintf(test_root, sizeof(test_root), "%s/ipcscope-test-XXXXXX",
-		 t && *t ? t : "/tmp");
-	return mkdtemp(test_root) ? 0 : -1;
-}
-
-static int root_teardown(void **state)
-{
-	(void)state;
-	return rmdir(test_root) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
-	static struct CMUnitTest tests[4 + 2 * 32];
-	static char names[2 * 32][MECH_NAME_MAX + 16];
-	int n = 0, k = 0;
+	static struct CMUnitTest tests[MAX_MECHS];
+	static char names[MAX_MECHS][MECH_NAME_MAX + 16];
+	int n = 0;
 
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_registry_complete);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_timeouts);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_failed_create);
-	for (int i = 0; mech_registry[i] && k < 2 * 32; i++) {
-		snprintf(names[k], sizeof(names[k]), "catalogue_%s", mech_registry[i]->name);
-		tests[n++] = (struct CMUnitTest){ names[k++], test_catalogue, NULL, NULL,
-						  (void *)mech_registry[i] };
+	for (int i = 0; mech_registry[i] && n < MAX_MECHS; i++) {
 		if (mech_registry[i]->run_rep)
 			continue;   /* its reps run under mpirun: tests/integration/mpi.sh */
-		snprintf(names[k], sizeof(names[k]), "transfer_%s", mech_registry[i]->name);
-		tests[n++] = (struct CMUnitTest){ names[k++], test_transfer, NULL, NULL,
-						  (void *)mech_registry[i] };
+		snprintf(names[n], sizeof(names[n]), "transfer_%s", mech_registry[i]->name);
+		tests[n] = (struct CMUnitTest){ names[n], test_transfer, NULL, NULL,
+						(void *)mech_registry[i] };
+		n++;
 	}
 	return _cmocka_run_group_tests("mech", tests, (size_t)n, root_setup,
 				       root_teardown);
