@@ -2,6 +2,7 @@
    JSON view of them; the text and CSV rows come from one column list */
 #include "report.h"
 
+#include "human.h"
 #include "trust.h"
 
 #include <stdint.h>
@@ -52,20 +53,6 @@ static const char *name_of(const cJSON *l)
 	const char *label = str(l, "label");
 
 	return *label ? label : str(l, "mechanism");
-}
-
-/* human: v with an SI prefix into buf */
-static const char *human(double v, const char *unit, char *buf, size_t len)
-{
-	static const char *const pre[] = { "", "k", "M", "G", "T" };
-	int i = 0;
-
-	while (v >= 1000 && i < 4) {
-		v /= 1000;
-		i++;
-	}
-	snprintf(buf, len, "%.3g %s%s", v, pre[i], unit);
-	return buf;
 }
 
 /* human_size: bytes in binary units, as sizes are given ("4 KiB") */
@@ -199,8 +186,8 @@ static void text_cell(FILE *f, const struct column *c, const cJSON *l)
 	switch (c->kind) {
 	case K_NAME: fprintf(f, "%*s", c->width, name_of(l)); break;
 	case K_SIZE: fprintf(f, "%*s", c->width, human_size(v, buf, sizeof(buf))); break;
-	case K_RATE: fprintf(f, "%*s", c->width, human(v, "", buf, sizeof(buf))); break;
-	case K_BYTES_RATE: fprintf(f, "%*s", c->width, human(v, "B/s", buf, sizeof(buf))); break;
+	case K_RATE: fprintf(f, "%*s", c->width, human_si(v, "", buf, sizeof(buf))); break;
+	case K_BYTES_RATE: fprintf(f, "%*s", c->width, human_si(v, "B/s", buf, sizeof(buf))); break;
 	case K_NS: fprintf(f, "%*s", c->width, human_ns(v, buf, sizeof(buf))); break;
 	case K_PCT: fprintf(f, "%*.0f%%", c->width - 1, v); break;
 	case K_CHECK: fputs(check_text(l, buf, sizeof(buf)), f); break;
@@ -249,10 +236,10 @@ static void text_summary(struct report *r, const cJSON *l)
 			100 * num(f, "rel_spread"), (int)num(l, "reps"));
 	else
 		fprintf(r->out, "%-15s %8s  median %s msgs/s, %s (min %s, max %s msgs/s), spread %.1f%% over %d reps\n",
-			name_of(l), sz, human(num(f, "median"), "", a, sizeof(a)),
-			human(num(l, "bytes_per_s.median"), "B/s", c, sizeof(c)),
-			human(num(f, "min"), "", b, sizeof(b)),
-			human(num(f, "max"), "", d, sizeof(d)),
+			name_of(l), sz, human_si(num(f, "median"), "", a, sizeof(a)),
+			human_si(num(l, "bytes_per_s.median"), "B/s", c, sizeof(c)),
+			human_si(num(f, "min"), "", b, sizeof(b)),
+			human_si(num(f, "max"), "", d, sizeof(d)),
 			100 * num(f, "rel_spread"), (int)num(l, "reps"));
 	trust_text_summary(r->out, l);
 }
