@@ -115,13 +115,27 @@ cJSON *ndjson_result_json(const char *run, const char *mech, int reps,
 	return o;
 }
 
-/* add_options: every mechanism option of the registry, as given or its
-   default (the default of the first mechanism declaring it) */
+/* in_run: ops is one of the mechanisms the run names (all when it names none,
+   as an implicit compare or a demo does) */
+static int in_run(const struct bench_params *p, const struct mech_ops *ops)
+{
+	if (p->nmechs == 0)
+		return 1;
+	for (int i = 0; i < p->nmechs; i++)
+		if (strcmp(p->mechs[i], ops->name) == 0)
+			return 1;
+	return 0;
+}
+
+/* add_options: the options of the run's mechanisms, as given or the default
+   of the first of them declaring it */
 static void add_options(cJSON *o, const struct bench_params *p)
 {
 	for (int i = 0; mech_registry[i]; i++) {
 		const struct mech_option *opt = mech_registry[i]->options;
 
+		if (!in_run(p, mech_registry[i]))
+			continue;
 		for (int k = 0; opt && opt[k].name; k++) {
 			const char *v = params_option(p, opt[k].name);
 
