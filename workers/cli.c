@@ -49,7 +49,10 @@ static void usage_options(FILE *f)
 static void usage(FILE *f, enum params_cmd cmd)
 {
 	const char *synopsis =
-		cmd == CMD_COMPARE ? "compare [MECH,...] [params]   (default: every mechanism)" :
+		cmd == CMD_COMPARE ? "compare [MECH,...] [params]\n"
+				     "  no list: every mechanism that can carry the size, but for the library\n"
+				     "  family (see ipcscope list) and mpi: they start a daemon or runtime per\n"
+				     "  rep and run only when named (the start line lists them as skipped)" :
 		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
 		"bench MECHANISM [params]";
 

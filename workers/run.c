@@ -101,20 +101,45 @@ int run_apply_args(struct bench_params *p, const char *args, int override,
 	return 0;
 }
 
-/* plan_all: an implicit compare of every mechanism that can carry the size */
+/* explicit_only: why a mechanism is left out of an implicit compare (it
+   needs a daemon or a runtime started per rep, so it must be named), or
+   NULL when it belongs to the classic local set */
+static const char *explicit_only(const struct mech_ops *ops)
+{
+	if (ops->family == FAM_LIBRARY)
+		return "a library mechanism (a daemon or runtime started per rep): "
+		       "name it to compare it";
+	if (!strcmp(ops->name, "mpi"))
+		return "needs the MPI runtime started per rep: name it to compare it";
+	return NULL;
+}
+
+static void skip(cJSON *skipped, const char *name, const char *reason)
+{
+	cJSON *s = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(s, "mechanism", name);
+	cJSON_AddStringToObject(s, "reason", reason);
+	cJSON_AddItemToArray(skipped, s);
+}
+
+/* plan_all: an implicit compare of the classic local set: every mechanism
+   that can carry the size, but for those that must be named */
 static int plan_all(struct run *r, cJSON *skipped)
 {
 	for (int i = 0; mech_registry[i]; i++) {
 		const struct mech_ops *ops = mech_registry[i];
 		uint64_t size = params_effective_size(&r->p, ops);
+		const char *why = explicit_only(ops);
 		struct param_error e;
 
+		if (why) {
+			skip(skipped, ops->name, why);
+			continue;
+		}
 		if (params_check_size(ops, size, "size", &e) < 0 ||
 		    params_check_options(&r->p, ops, &e) < 0) {
-			cJSON *s = cJSON_CreateObject();
-			cJSON_AddStringToObject(s, "mechanism", ops->name);
-			cJSON_AddStringToObject(s, "reason", e.message);
-			cJSON_AddItemToArray(skipped, s);
+			skip(skipped, ops->name, e.message);
 			continue;
 		}
 		if (!run_add_job(r, ops, size))

@@ -458,6 +458,26 @@ tap "$([ $rc -eq 0 ] && grep -qi comparison "$work/cmp" && grep -q unix "$work/c
 	"compare pipe,unix prints a comparison (got $rc)"
 run_json "compare pipe,unix --format ndjson ends with one comparison" compare 2 \
 	compare pipe,unix --reps 2 --count 200 --format ndjson
+# no list: the local set; the library family and mpi are skipped, with a reason
+ipc "$work/cmpall" "$work/cmpall.err" compare --reps 1 --ci 0 --count 200 --format ndjson
+rc=$?
+node -e '
+const fs = require("fs");
+const start = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)
+  .map((l) => JSON.parse(l)).find((l) => l.type === "start") || {};
+const ran = start.mechanisms || [], skipped = start.skipped || [];
+const bad = fs.readFileSync(process.argv[2], "utf8").split("\n").filter(Boolean)
+  .map((l) => l.split(" ")).filter(([name, , , , family]) => {
+    const named = family === "library" || name === "mpi";
+    const s = skipped.find((x) => x.mechanism === name);
+    return named ? ran.includes(name) || !s || !/name it/.test(s.reason)
+      : !ran.includes(name) && !s;
+  });
+if (!ran.length || bad.length) { console.error(bad.map((b) => b[0])); process.exit(1); }
+' "$work/cmpall" "$work/limits" 2>>"$work/cmpall.err"
+local_ok=$?
+tap "$([ $rc -eq 0 ] && [ $local_ok -eq 0 ]; echo $?)" \
+	"compare with no list runs the local set; library mechanisms and mpi are skipped with a reason (got $rc)"
 run_json "sweep shm-ring --sizes 64,4K" sweep "64,4096" \
 	sweep shm-ring --sizes 64,4K --reps 1 --count 200 --format ndjson
 run_json "sweep pipe,unix --sizes 64,4K is one run" sweeps "pipe,unix/64,4096" \
