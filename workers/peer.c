@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "harness.h"
 #include "params.h"
+#include "run.h"
 
 #define PEER_HELLO_MS 5000       /* a caller proves the token within this */
 #define PEER_CONNECT_MS 5000
@@ -207,7 +208,7 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void run_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, double left_s)
+static void peer_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, double left_s)
 {
 	struct bench_params p;
 	const struct mech_ops *ops;
@@ -301,7 +302,7 @@ static int session(const struct peer_cfg *cfg, int fd)
 			cJSON_Delete(m);
 			break;
 		}
-		run_rep(l, m, ++reps, dir, t_end - mono_s());
+		peer_rep(l, m, ++reps, dir, t_end - mono_s());
 		cJSON_Delete(m);
 	}
 	cleanup_tmpdir_remove(dir);
@@ -310,17 +311,6 @@ out:
 	free(l);
 	close(fd);
 	return ran;
-}
-
-static void peer_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 int peer_main(int argc, char **argv)
@@ -341,7 +331,7 @@ int peer_main(int argc, char **argv)
 			inet_ntoa(cfg.addr.sin_addr), ntohs(cfg.addr.sin_port), strerror(errno));
 		return 1;
 	}
-	peer_signals();
+	run_install_stop(on_signal);
 	cleanup_sweep_stale();
 	inet_ntop(AF_INET, &bound.sin_addr, addr, sizeof(addr));
 	printf("ipcscope peer: listening on %s:%d, token %s; runs only ipcscope's own "

@@ -27,15 +27,20 @@ static void on_signal(int sig)
 	exp_stop();
 }
 
-void run_install_signals(void)
+void run_install_stop(void (*handler)(int))
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = handler };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+void run_install_signals(void)
+{
+	run_install_stop(on_signal);
 }
 
 double run_now_s(void)

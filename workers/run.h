@@ -52,6 +52,10 @@ enum run_status { RUN_OK, RUN_FAILED, RUN_CANCELLED };
    experiment (the run then ends "cancelled"); SIGPIPE is ignored */
 void run_install_signals(void);
 
+/* run_install_stop: SIGINT, SIGTERM and SIGHUP go to handler; SIGPIPE is
+   ignored (a closed peer shows as EPIPE) */
+void run_install_stop(void (*handler)(int));
+
 /* run_now_s: monotonic seconds */
 double run_now_s(void);
 
