@@ -85,6 +85,18 @@ async function compareAndSweep(srv) {
   const mechs = c.lines.filter((l) => l.type === 'start').map((l) => l.mechanism);
   ok(c.status === 200 && oneEndLast(c.lines) && c.lines.at(-1).status === 'ok', 'compare streams and ends ok', types(c));
   ok(mechs.length >= 1 && c.lines.some((l) => l.type === 'comparison'), 'compare has start and comparison lines', types(c));
+  // no mechanisms: the local set; the library family and mpi are skipped with a reason
+  const cat = tryJson((await get(srv, '/api/mechanisms')).body) || [];
+  const all = await stream(srv, '/api/compare?count=200&reps=1&ci=0');
+  const st = all.lines.find((l) => l.type === 'start') || {};
+  const ran = st.mechanisms || [], skipped = st.skipped || [];
+  const wrong = cat.filter((m) => {
+    const named = m.family === 'library' || m.name === 'mpi';
+    const s = skipped.find((x) => x.mechanism === m.name);
+    return named ? ran.includes(m.name) || !/name it/.test(s?.reason || '') : !ran.includes(m.name) && !s;
+  }).map((m) => m.name);
+  ok(cat.length > 0 && ran.length > 0 && wrong.length === 0 && all.lines.at(-1)?.status === 'ok',
+    'compare without mechanisms runs the local set; library mechanisms and mpi are skipped, named', wrong);
   const w = await stream(srv, '/api/sweep/pipe?sizes=64,4K&count=2000&reps=1');
   ok(w.status === 200 && oneEndLast(w.lines) && w.lines.at(-1).status === 'ok', 'sweep streams and ends ok', types(w));
 }
