@@ -24,6 +24,7 @@
 #define DBUS_WINDOW_BYTES ((size_t)4 << 20) /* a credit every this many bytes */
 #define DBUS_WINDOW_MAX 256        /* ... or messages, whichever comes first */
 #define DBUS_ADDR_MAX 512
+#define DBUS_SETTLE_MS 5000        /* the bus answers a round trip within this */
 
 struct dbus_priv {
 	pid_t daemon;
@@ -364,6 +365,31 @@ static int dbus_mech_recv(struct mech *m, void *buf, size_t len)
 	} while (1);
 }
 
+/* dbus_settle: a round trip to the daemon before hanging up. The daemon
+   takes a connection's messages in order, so its answer means all we sent
+   was routed. A stream sender that hung up straight after its last signal
+   lost the last few (a few runs in 100 at 64 B: the receiver had 291 of
+   300, in order, and waited for the rest for ever). */
+static void dbus_settle(struct dbus_priv *p)
+{
+	DBusMessage *call, *reply;
+	DBusError e;
+
+	if (!dapi.connection_get_is_connected(p->conn))
+		return;
+	call = dapi.message_new_method_call(DBUS_SERVICE_DBUS, DBUS_PATH_DBUS,
+					    DBUS_INTERFACE_DBUS, "GetId");
+	if (!call)
+		return;
+	dapi.error_init(&e);
+	reply = dapi.connection_send_with_reply_and_block(p->conn, call, DBUS_SETTLE_MS, &e);
+	dapi.message_unref(call);
+	if (reply)
+		dapi.message_unref(reply);
+	if (dapi.error_is_set(&e))
+		dapi.error_free(&e);
+}
+
 static void dbus_mech_close(struct mech *m)
 {
 	struct dbus_priv *p = m->priv;
@@ -372,6 +398,7 @@ static void dbus_mech_close(struct mech *m)
 		dapi.message_unref(p->call);
 	p->call = NULL;
 	if (p->conn) {
+		dbus_settle(p);
 		dapi.connection_flush(p->conn);
 		dapi.connection_close(p->conn);
 		dapi.connection_unref(p->conn);

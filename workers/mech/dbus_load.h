@@ -34,6 +34,9 @@
 	X(dbus_bool_t, connection_send, dbus_connection_send, (DBusConnection *c, \
 	  DBusMessage *m, dbus_uint32_t *s)) \
 	X(void, connection_flush, dbus_connection_flush, (DBusConnection *c)) \
+	X(DBusMessage *, connection_send_with_reply_and_block, \
+	  dbus_connection_send_with_reply_and_block, (DBusConnection *c, DBusMessage *m, \
+	  int t, DBusError *e)) \
 	X(dbus_bool_t, connection_get_is_connected, dbus_connection_get_is_connected, \
 	  (DBusConnection *c)) \
 	X(void, connection_close, dbus_connection_close, (DBusConnection *c)) \
