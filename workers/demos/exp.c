@@ -1,5 +1,6 @@
 /* exp.c -- what the demos that run their own experiment share */
 #include "exp.h"
+#include "../mech/io.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -237,18 +238,7 @@ void exp_wait_go(volatile int *go, int yield)
 
 int exp_full_io(int fd, void *buf, size_t len, int wr)
 {
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = wr ? write(fd, (char *)buf + off, len - off) :
-			    read(fd, (char *)buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		off += (size_t)n;
-	}
-	return 0;
+	return (wr ? io_write_all(fd, buf, len) : io_read_all(fd, buf, len)) ? -1 : 0;
 }
 
 int exp_tcp_pair(int sv[2], char *err, size_t errlen)
