@@ -41,6 +41,15 @@ uint64_t ring_batch(uint64_t nslots, int latency)
 	return b < RING_BATCH ? b : RING_BATCH;
 }
 
+uint64_t ring_slip(uint64_t nslots, uint64_t batch)
+{
+	uint64_t s = nslots / RING_SLIP_SHARE;
+
+	if (batch <= 1 || s < 1)
+		return 1;
+	return s < RING_SLIP ? s : RING_SLIP;
+}
+
 void ring_attach(struct ring_end *e, void *mem, int producer, uint64_t batch,
 		 int timeout_ms)
 {
@@ -55,6 +64,7 @@ void ring_attach(struct ring_end *e, void *mem, int producer, uint64_t batch,
 	e->peer = 0;
 	e->published = 0;
 	e->batch = batch;
+	e->slip = producer ? 1 : ring_slip(ctl->nslots, batch);
 	e->index = producer ? &ctl->head : &ctl->tail;
 	e->waits_out = producer ? &ctl->send_waits : &ctl->recv_waits;
 	e->waits = 0;
@@ -81,6 +91,7 @@ int ring_wait_room(struct ring_end *e)
 int ring_wait_data(struct ring_end *e)
 {
 	struct spin_wait w;
+	uint64_t seen = e->pos, still = 0;
 	int rc;
 
 	ring_publish(e);   /* an empty ring waits on the sender: give it room */
@@ -88,8 +99,16 @@ int ring_wait_data(struct ring_end *e)
 	spin_start(&w, e->timeout_ms);
 	for (;;) {
 		e->peer = atomic_load_explicit(&e->ctl->head, memory_order_acquire);
-		if (e->peer != e->pos)
+		if (e->peer - e->pos >= e->slip)
 			return 0;
+		if (e->peer != e->pos) {   /* some, short of the slip */
+			if (e->peer != seen) {
+				seen = e->peer;
+				still = 0;
+			} else if (++still >= RING_SLIP_PATIENCE) {
+				return 0;  /* the producer paused: take them */
+			}
+		}
 		if ((rc = spin_once(&w)))
 			return rc;
 	}
@@ -188,10 +207,13 @@ void ring_mech_collect(struct mech *m)
 {
 	struct ring_pair *rp = m->priv;
 	struct ring_ctl *fwd = rp ? rp->mem : NULL;
+	uint64_t batch;
 
 	if (!fwd)
 		return;
-	mech_granted_add(m, "ring_batch", (long long)ring_batch(rp->nslots, rp->nrings > 1));
+	batch = ring_batch(rp->nslots, rp->nrings > 1);
+	mech_granted_add(m, "ring_batch", (long long)batch);
+	mech_granted_add(m, "ring_slip", (long long)ring_slip(rp->nslots, batch));
 	mech_granted_add(m, "ring_recv_waits", (long long)fwd->recv_waits);
 	mech_granted_add(m, "ring_send_waits", (long long)fwd->send_waits);
 }

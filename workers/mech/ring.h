@@ -34,6 +34,21 @@
 #define RING_BATCH 32
 #define RING_BATCH_SHARE 8
 
+/*
+ * A stream consumer that finds the ring empty does not read again the
+ * moment the producer publishes: it lets the producer get RING_SLIP
+ * messages ahead (or nslots / RING_SLIP_SHARE, when smaller). Reading
+ * slots the producer wrote a moment ago takes each line out of the
+ * producer's cache while it is still writing next to it; a consumer that
+ * trails far enough behind reads lines that have settled. A producer
+ * that stops short of the slip (the end of a stream, a pause) is not
+ * waited for: once the published index has not moved for
+ * RING_SLIP_PATIENCE spins the consumer takes what there is.
+ */
+#define RING_SLIP 256
+#define RING_SLIP_SHARE 8
+#define RING_SLIP_PATIENCE 512
+
 /* The shared part, at the start of the region; the slots follow it. */
 struct ring_ctl {
 	alignas(RING_PAD) _Atomic uint64_t head;  /* messages published so far */
@@ -65,6 +80,7 @@ struct ring_end {
 	uint64_t peer;         /* cached tail (producer) or head (consumer) */
 	uint64_t published;    /* pos as last stored in the shared index */
 	uint64_t batch;        /* publish once pos is this far ahead */
+	uint64_t slip;         /* consumer, once empty: wait for this many */
 	_Atomic uint64_t *index;   /* the shared index this side writes */
 	uint64_t *waits_out;       /* where close leaves waits for the parent */
 	uint64_t waits;            /* slow paths taken: ring full / empty */
@@ -80,13 +96,19 @@ size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes);
 void ring_init(void *mem, uint64_t nslots, size_t slot_bytes);
 
 /* ring_attach: fills *e to use the ring at mem as producer (or consumer),
-   publishing every batch messages; timeout_ms <= 0 waits forever */
+   publishing every batch messages (a consumer of a batched ring also
+   slips, see ring_slip); timeout_ms <= 0 waits forever */
 void ring_attach(struct ring_end *e, void *mem, int producer, uint64_t batch,
 		 int timeout_ms);
 
 /* ring_batch: messages between two index stores for a ring of nslots
    (1 when every message must be seen at once, as in a ping-pong) */
 uint64_t ring_batch(uint64_t nslots, int latency);
+
+/* ring_slip: how far a consumer that found the ring empty lets the
+   producer get ahead before it reads again (1: at once, as in a
+   ping-pong, where batch is 1) */
+uint64_t ring_slip(uint64_t nslots, uint64_t batch);
 
 /* ring_wait_room / ring_wait_data: the slow paths of push and pop;
    0 once there is room / data, or -ETIMEDOUT */
@@ -211,7 +233,7 @@ int ring_mech_recv(struct mech *m, void *buf, size_t len);
    its ends had to wait; the mapping goes with the worker */
 void ring_mech_close(struct mech *m);
 /* ring_mech_collect: the forward ring's regime into m->granted:
-   ring_batch, ring_recv_waits and ring_send_waits (see README) */
+   ring_batch, ring_slip, ring_recv_waits and ring_send_waits (see README) */
 void ring_mech_collect(struct mech *m);
 /* ring_mech_destroy: unmaps the rings and frees the pair; safe after a
    partial create */
