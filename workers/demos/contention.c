@@ -343,10 +343,20 @@ static double kept(const struct ct_result *r, int q)
 	return one > 0 ? r->c[q][CT_NCOUNTS - 1].msgs_per_s / one : 0;
 }
 
+/* rank: the queues that kept the most and the least of their rate */
+static void rank(const struct ct_result *r, int *best, int *worst)
+{
+	*best = *worst = 0;
+	for (int q = 1; q < CT_NQUEUES; q++) {
+		*best = kept(r, q) > kept(r, *best) ? q : *best;
+		*worst = kept(r, q) < kept(r, *worst) ? q : *worst;
+	}
+}
+
 void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 {
 	char h[4][HUMAN_LEN];
-	int best = 0, worst = 0;
+	int best, worst;
 
 	buf[0] = '\0';
 	for (int q = 0; q < CT_NQUEUES; q++) {
@@ -365,9 +375,8 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 			       human_si(b->msgs_per_s, "", h[1], sizeof(h[1])), h[2],
 			       kept(r, q) < 1 ? "kept" : "the rate",
 			       human_pct(b->cpu_pct, h[3], sizeof(h[3])));
-		best = kept(r, q) > kept(r, best) ? q : best;
-		worst = kept(r, q) < kept(r, worst) ? q : worst;
 	}
+	rank(r, &best, &worst);
 	exp_lesson_add(buf, len, ". ");
 	if (best == CT_LOCKFREE && worst == CT_MUTEX)
 		exp_lesson_add(buf, len, "As claimed, the lock-free queue degraded most gracefully "
@@ -378,6 +387,22 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 	exp_lesson_add(buf, len, "With %d producers and a consumer on %d CPUs most processes "
 		       "wait for a CPU: a spinning producer burns the time slice the consumer "
 		       "needs, while a blocked one gives it back.", CT_PRODUCERS_MAX, r->cpus);
+}
+
+/* ct_check: whether the lesson's ranking of the queues (the share of its
+   one-producer rate each kept at eight) holds: each cell runs once */
+static void ct_check(const struct ct_result *r, struct exp_out *o)
+{
+	int best, worst;
+	double hi, lo;
+	struct exp_cmp c = { .unit = "", .higher = true, .kind = EXP_DIFFERS };
+
+	rank(r, &best, &worst);
+	hi = kept(r, best);
+	lo = kept(r, worst);
+	c.a = (struct exp_side){ ct_queue_names[best], &hi, 1, NULL };
+	c.b = (struct exp_side){ ct_queue_names[worst], &lo, 1, NULL };
+	exp_claim(o, &c);
 }
 
 static const struct dparam ct_params[] = {
@@ -395,6 +420,7 @@ static int ct_exp_run(const void *params, struct exp_out *o, char *lesson, size_
 	if (ct_run(pp, &r, o, err, errlen) < 0)
 		return -1;
 	ct_lesson(&r, lesson, len);
+	ct_check(&r, o);
 	return 0;
 }
 

@@ -61,6 +61,8 @@ struct fs_layout {
 	double rate[2];           /* increments/s of each process, median over reps */
 	double total;             /* both together */
 	double cpu_share[2];      /* CPU time / wall of each process, median */
+	double totals[FS_REPS_MAX]; /* both together, each rep */
+	int n;                    /* reps */
 };
 
 struct fs_result {
@@ -157,6 +159,8 @@ struct zc_outcome {
 	double bytes_per_s;          /* median over reps */
 	double cpu_s_per_gb;         /* CPU seconds of both processes per GB moved */
 	uint64_t wire_bytes;         /* bytes through the socket in one rep */
+	double reps_bps[ZC_REPS_MAX];/* bytes/s of each rep */
+	int n;                       /* reps */
 };
 
 struct zc_result {
@@ -257,6 +261,9 @@ struct decide_option {
 	double msgs_per_s;        /* median over reps */
 	double p50_ns;            /* one-way, latency mode */
 	double cpu_pct;
+	double fig[DECIDE_REPS_MAX];  /* each rep's p50_ns (latency mode) or msgs_per_s */
+	struct interference in[DECIDE_REPS_MAX];  /* what disturbed each rep */
+	int n;                    /* reps measured */
 	char error[256];
 };
 

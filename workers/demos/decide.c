@@ -80,6 +80,8 @@ static int measure(const struct decide_params *p, const char *mech, int latency,
 		rate[rep] = res.msgs_per_s;
 		p50[rep] = res.lat.p50;
 		cpu[rep] = res.sender.util_pct + res.receiver.util_pct;
+		opt->fig[rep] = latency ? res.lat.p50 : res.msgs_per_s;
+		opt->in[opt->n++] = res.interference;
 	}
 	stats_spread(rate, p->reps, &s);
 	opt->msgs_per_s = s.median;
@@ -201,6 +203,21 @@ void decide_lesson(const struct decide_result *r, char *buf, size_t len)
 			       "latency and bandwidth limit.");
 }
 
+/* decide_check: whether the lesson's ranking of the two options holds
+   over their reps */
+static void decide_check(const struct decide_result *r, struct exp_out *o)
+{
+	struct exp_cmp c = {
+		.a = { r->plan.rec, r->rec.fig, r->rec.n, r->rec.in },
+		.b = { r->plan.alt, r->alt.fig, r->alt.n, r->alt.in },
+		.unit = r->plan.latency ? "ns" : "msgs/s", .higher = !r->plan.latency,
+		.kind = EXP_DIFFERS,
+	};
+
+	if (r->rec.ok && r->alt.ok)
+		exp_claim(o, &c);
+}
+
 static const struct dparam decide_params[] = {
 	{ "remote", DP_BOOL, 0, 1, "0", "1: the peer is on another machine",
 	  offsetof(struct decide_params, remote) },
@@ -226,6 +243,7 @@ static int decide_exp_run(const void *params, struct exp_out *o, char *lesson, s
 	if (decide_run(&p, &r, o, err, errlen) < 0)
 		return -1;
 	decide_lesson(&r, lesson, len);
+	decide_check(&r, o);
 	return 0;
 }
 

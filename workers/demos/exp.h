@@ -4,6 +4,7 @@
 #define IPCSCOPE_EXP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -11,11 +12,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "../interference.h"
 #include "dparam.h"
 
 #define EXP_PROGRESS_S 0.25      /* a running step reports this often */
 #define EXP_SLACK 3.0            /* a busy machine may take this many times the plan */
 #define EXP_GRACE_S 5.0          /* ... and this much more, before a step is killed */
+#define EXP_WHY_LEN 400          /* why a lesson's comparison does not hold */
 
 /* Where an experiment's lines go. emit takes ownership of the line; with
    emit NULL the lines are dropped (unit tests). */
@@ -28,6 +31,7 @@ struct exp_out {
 	char label[96];          /* what the running step does */
 	double step_t0;
 	double step_expect_s;    /* planned length of the running step */
+	char why[EXP_WHY_LEN];   /* exp_claim: why a comparison of the lesson does not hold */
 };
 
 /* An experiment a demo runs itself (rather than a list of mechanism jobs):
@@ -115,5 +119,51 @@ int exp_tcp_pair(int sv[2], char *err, size_t errlen);
 /* exp_lesson_add: appends printf-style text to the lesson in buf */
 void exp_lesson_add(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* --- whether a comparison a lesson draws holds (exp_check.c) ---------------
+
+   A lesson that says "A was 5× faster than B" rests on each side's reps.
+   Each side is judged first: a side that ran once shows nothing of its
+   spread; from EXP_SURE_REPS reps the robust tools judge it (two regimes,
+   outliers, an interval of the median wider than trust.h allows). A claim
+   that the sides differ then needs their ranges over reps apart, and, when
+   a side has fewer than EXP_SURE_REPS reps or more than half of its reps
+   were disturbed by other processes (trust_disturbed), a gap between the
+   medians wider than the spread (max/min) within either side. */
+#define EXP_SURE_REPS 3
+
+/* One side of a comparison: one figure's value in each rep. */
+struct exp_side {
+	const char *name;                   /* "same cache line" */
+	const double *x;                    /* the figure of each rep, > 0 */
+	int n;                              /* reps */
+	const struct interference *in;      /* what disturbed each rep, or NULL */
+};
+
+enum exp_claim_kind {
+	EXP_DIFFERS,       /* "A was N× faster than B" */
+	EXP_ALIKE,         /* "A and B were about the same" */
+};
+
+struct exp_cmp {
+	struct exp_side a, b;
+	const char *unit;                   /* "increments/s", "ns", "s", "B/s" */
+	bool higher;                        /* a higher figure is better */
+	enum exp_claim_kind kind;
+};
+
+/* exp_compare: whether a lesson may draw c's claim (the rule above): 1, or
+   0 with the reason in why ("A ran once: ..."); why is "" when it holds */
+int exp_compare(const struct exp_cmp *c, char *why, size_t len);
+
+/* exp_claim: exp_compare, keeping the first reason a claim fails in o->why,
+   which the engine puts before the lesson (exp_caveat) and into the
+   lesson line's unreliable; 1 when the claim holds (o may be NULL) */
+int exp_claim(struct exp_out *o, const struct exp_cmp *c);
+
+/* exp_caveat: when why is not empty, text (of room len) becomes
+   "Unreliable here (why), so take this with care: text": the words every
+   lesson resting on figures that do not hold starts with */
+void exp_caveat(char *text, size_t len, const char *why);
 
 #endif

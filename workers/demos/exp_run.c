@@ -13,7 +13,7 @@
 #include "../run.h"
 #include "../sysinfo.h"
 
-#define EXP_LESSON_MAX 1024
+#define EXP_LESSON_MAX 2048     /* a lesson with its caveat */
 #define EXP_NAME_MAX 40
 #define EXP_PARAMS_MAX 512       /* room for any demo's params struct */
 
@@ -193,8 +193,10 @@ static int exp_run(struct exp_sink *k, struct exp_out *out, const void *params)
 		exp_progress(out, 1);     /* the last step is done */
 	if (rc < 0)
 		ndjson_error(r, exp_stopped() ? "cancelled" : "run_failed", why, NULL, 0);
-	else
-		ndjson_lesson(r, lesson, NULL);
+	else {
+		exp_caveat(lesson, sizeof(lesson), out->why);
+		ndjson_lesson(r, lesson, out->why);
+	}
 	ndjson_end(r, rc == 0 ? "ok" : exp_stopped() ? "cancelled" : "error");
 	return rc == 0 ? 0 : 1;
 }

@@ -17,6 +17,7 @@
 #define FS_AREA 4096             /* the mapping: counters in the first 256 bytes */
 #define FS_CTRL_OFF 2048         /* go flag and figures, far from the counters */
 #define FS_INNER 4096            /* increments between looks at the clock */
+#define FS_PADDED_GAIN 1.5       /* padding "made them faster" from this ratio */
 
 const int fs_gaps[FS_NLAYOUTS] = { 8, 64, 128 };
 
@@ -163,6 +164,8 @@ int fs_run(const struct fs_params *p, struct fs_result *r, struct exp_out *o,
 			l->cpu_share[i] = median(shares[k][i], p->reps);
 		}
 		l->total = l->rate[0] + l->rate[1];
+		for (l->n = 0; l->n < p->reps; l->n++)
+			l->totals[l->n] = rates[k][0][l->n] + rates[k][1][l->n];
 	}
 	exp_unshare(c.area, FS_AREA);
 	return rc;
@@ -187,7 +190,7 @@ void fs_lesson(const struct fs_result *r, char *buf, size_t len)
 		       human_si(same->total / 2, "", h[0], sizeof(h[0])),
 		       human_si(pad->total / 2, "", h[1], sizeof(h[1])),
 		       human_si(pad2->total / 2, "", h[2], sizeof(h[2])));
-	if (ratio >= 1.5)
+	if (ratio >= FS_PADDED_GAIN)
 		exp_lesson_add(buf, len, "Padding made them %s faster: the line bounced between "
 			       "the two cores on every write, though no byte was shared.",
 			       human_ratio(ratio, h[3], sizeof(h[3])));
@@ -198,6 +201,22 @@ void fs_lesson(const struct fs_result *r, char *buf, size_t len)
 			       "are hyperthreads of one core sharing its cache, the line has no one "
 			       "to bounce to.", human_ratio(ratio, h[3], sizeof(h[3])),
 			       human_pct(100 * share, h[4], sizeof(h[4])), r->cpus);
+}
+
+/* fs_check: whether the lesson's comparison of the shared line against 64 B
+   apart holds over the reps (a gain, or "changed little") */
+static void fs_check(const struct fs_result *r, struct exp_out *o)
+{
+	const struct fs_layout *same = &r->l[0], *pad = &r->l[1];
+	struct exp_cmp c = {
+		.a = { "the shared cache line", same->totals, same->n, NULL },
+		.b = { "64 B apart", pad->totals, pad->n, NULL },
+		.unit = "increments/s", .higher = true,
+		.kind = same->total > 0 && pad->total / same->total >= FS_PADDED_GAIN ?
+			EXP_DIFFERS : EXP_ALIKE,
+	};
+
+	exp_claim(o, &c);
 }
 
 static const struct dparam fs_params[] = {
@@ -217,6 +236,7 @@ static int fs_exp_run(const void *params, struct exp_out *o, char *lesson, size_
 	if (fs_run(pp, &r, o, err, errlen) < 0)
 		return -1;
 	fs_lesson(&r, lesson, len);
+	fs_check(&r, o);
 	return 0;
 }
 

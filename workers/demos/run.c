@@ -57,24 +57,15 @@ static void outcome_of(const struct job *j, enum metric m, struct demo_outcome *
 	o->cpu_pct = c.median;
 }
 
-/* lesson_caveat: a lesson resting on a job whose figures do not hold says
-   so first ("unreliable here: ... ; what the figures say: ..."); why gets
-   the reason, or "" */
-static void lesson_caveat(const struct run *r, char *text, size_t len, char *why,
-			  size_t whylen)
+/* lesson_why: why the lesson may not rest on the jobs: the first job whose
+   figures do not hold, or "" */
+static void lesson_why(const struct run *r, char *why, size_t whylen)
 {
-	char orig[LESSON_MAX];
-
 	why[0] = '\0';
 	for (int i = 0; i < r->njobs && !why[0]; i++)
 		if (r->jobs[i].nres && r->jobs[i].trust.why[0])
 			snprintf(why, whylen, "%s: %s", run_job_name(&r->jobs[i]),
 				 r->jobs[i].trust.why);
-	if (!why[0])
-		return;
-	snprintf(orig, sizeof(orig), "%s", text);
-	if (snprintf(text, len, "Unreliable here (%s), so take this with care: %s", why, orig) < 0)
-		snprintf(text, len, "%s", orig);
 }
 
 void demo_emit_lesson(struct run *r)
@@ -85,6 +76,7 @@ void demo_emit_lesson(struct run *r)
 	for (int i = 0; i < r->njobs && i < DEMO_MAX_JOBS; i++)
 		outcome_of(&r->jobs[i], r->demo->metric, &o[i]);
 	r->demo->lesson(o, r->njobs, text, sizeof(text));
-	lesson_caveat(r, text, sizeof(text), why, sizeof(why));
+	lesson_why(r, why, sizeof(why));
+	exp_caveat(text, sizeof(text), why);
 	ndjson_lesson(r, text, why);
 }
