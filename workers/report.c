@@ -195,6 +195,37 @@ static void text_cell(FILE *f, const struct column *c, const cJSON *l)
 	}
 }
 
+/*
+ * text_ring_regime: for a ring stream (shm-ring, threads), which side
+ * waited, in words (README, "The 64 B ring"): a receiver that found the
+ * ring empty about once per batch ran right behind the sender; about once
+ * per slip, it trailed by the slip; hardly ever, with the ring filling,
+ * it was the slower side and a backlog built.
+ */
+static void text_ring_regime(FILE *f, const cJSON *l)
+{
+	const cJSON *g = cJSON_GetObjectItemCaseSensitive(l, "granted");
+	double count = num(l, "count"), empty = num(g, "ring_recv_waits");
+	double full = num(g, "ring_send_waits"), batch = num(g, "ring_batch");
+	double slip = num(g, "ring_slip"), every = empty > 0 ? count / empty : 0;
+	char e[HUMAN_LEN], n[HUMAN_LEN];
+	const char *what;
+
+	if (batch <= 1 || slip <= 0 || count <= 0 ||
+	    !cJSON_GetObjectItemCaseSensitive(g, "ring_recv_waits"))
+		return;
+	if (every > 0 && every < 2 * batch)
+		what = "receiver ran right behind the sender";
+	else if (every > 0 && every < 4 * slip)
+		what = "receiver trailed the sender by the slip";
+	else
+		what = "receiver was the slower side: a backlog built";
+	human_si(every, "", e, sizeof(e));
+	human_si(full, "", n, sizeof(n));
+	fprintf(f, "%22s ring: %s (found it empty every %s msgs, full %s times)\n", "",
+		what, every > 0 ? e : "-", n);
+}
+
 static void text_result(struct report *r, const cJSON *l)
 {
 	const char *sep = "";
@@ -208,6 +239,7 @@ static void text_result(struct report *r, const cJSON *l)
 	}
 	fputc('\n', r->out);
 	trust_text_result(r->out, l);
+	text_ring_regime(r->out, l);
 }
 
 static void text_start(struct report *r, const cJSON *line)

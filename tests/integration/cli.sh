@@ -450,6 +450,16 @@ ipc "$work/bad" /dev/null frobnicate
 tap "$([ $? -eq 2 ]; echo $?)" "an unknown command exits 2"
 check_clean "no leftovers after the usage errors"
 
+# a ring stream names its regime in words, from the counts it granted
+ipc "$work/regime" "$work/regime.err" bench shm-ring --size 64 --reps 1 --count 200000 --verify 0
+rc=$?
+tap "$([ $rc -eq 0 ] && grep -Eq 'ring: receiver (ran right behind|trailed|was the slower)' "$work/regime" &&
+	grep -Eq 'empty every [0-9.]+ ?[kM]? ?msgs' "$work/regime"; echo $?)" \
+	"a shm-ring stream says which side waited (got $rc)"
+ipc "$work/regime_l" "$work/regime_l.err" bench shm-ring --mode latency --reps 1 --count 200
+tap "$([ $? -eq 0 ] && ! grep -q 'ring: receiver' "$work/regime_l"; echo $?)" \
+	"a ping-pong has no ring regime line"
+
 section_time
 # --- compare and sweep -----------------------------------------------------
 ipc "$work/cmp" "$work/cmp.err" compare pipe,unix --reps 2 --count 200
