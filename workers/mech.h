@@ -35,6 +35,9 @@ struct mech_option {
 	const char *name;             /* param name: "sync" */
 	const char *const *values;    /* NULL-terminated, the default first */
 	const char *help;             /* what it picks, one short line */
+	const char *cross_host;       /* the value the two ends need to be on
+					 two hosts (`peer=`, ops->cross_host);
+					 NULL: every value can */
 };
 
 /* One "what the kernel actually gave" fact, reported in the start line. */
@@ -136,7 +139,9 @@ struct mech_ops {
 				     receive timeout counts as loss; otherwise
 				     it only means "still waiting" */
 	int cross_host;           /* 1: the two ends can be on two hosts
-				     (`peer=`); net_listen and net_join set */
+				     (`peer=`), with each option at its
+				     cross_host value; net_listen and
+				     net_join set */
 
 	/* the mechanism's own settings, {NULL}-terminated; NULL: none */
 	const struct mech_option *options;
@@ -194,6 +199,16 @@ const struct mech_ops *mech_find(const char *name);
 /* mech_registry: NULL-terminated table of every mechanism, in catalogue
    order (workers/mech/registry.c) */
 extern const struct mech_ops *const mech_registry[];
+
+/* mech_cross_host_blocker: the option whose value in opt (as struct
+   mech's) keeps ops's two ends on one host, or NULL when ops crosses
+   hosts with opt; only for ops->cross_host mechanisms */
+const struct mech_option *mech_cross_host_blocker(const struct mech_ops *ops,
+						  const int opt[MECH_MAX_OPTIONS]);
+
+/* mech_cross_host_text: "tcp" or "zmq (transport=tcp)": ops and the
+   option values it crosses hosts with, into buf */
+void mech_cross_host_text(const struct mech_ops *ops, char *buf, size_t len);
 
 /* mech_limits_of: limits of ops on this machine (defaults when no hook) */
 void mech_limits_of(const struct mech_ops *ops, struct mech_limits *lim);

@@ -482,55 +482,6 @@ static int has_mech(const struct bench_params *p, const char *name)
 	return 0;
 }
 
-/* cross_host_names: "tcp and udp": the mechanisms that can cross hosts */
-static void cross_host_names(char *buf, size_t len)
-{
-	size_t n = 0;
-	int k = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; mech_registry[i]; i++)
-		if (mech_registry[i]->cross_host && n < len)
-			k++;
-	for (int i = 0, j = 0; mech_registry[i] && n < len; i++)
-		if (mech_registry[i]->cross_host)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", j++ == 0 ? "" :
-					      j == k ? " and " : ", ", mech_registry[i]->name);
-}
-
-/* check_peer: a run against a peer names its peer and token, and only
-   mechanisms that can cross hosts; 0 or -1 with *err */
-static int check_peer(const struct bench_params *p, bool explicit_mechs,
-		      struct param_error *err)
-{
-	char names[128];
-
-	if (!p->peer[0] && !p->token[0])
-		return 0;
-	if (!p->peer[0])
-		return params_fail(err, "token", "token is for a run against a peer: give peer=HOST:PORT too");
-	if (!p->token[0])
-		return params_fail(err, "token", "peer needs the token that 'ipcscope peer' printed: "
-			    "give token=...");
-	cross_host_names(names, sizeof(names));
-	if (!explicit_mechs || p->cmd == CMD_DEMO)
-		return params_fail(err, "peer", "with peer, name the mechanisms: only %s can cross hosts",
-			    names);
-	for (int i = 0; i < p->nmechs; i++) {
-		const struct mech_ops *ops = mech_find(p->mechs[i]);
-
-		if (ops && ops->run_rep)
-			return params_fail(err, "peer", "mechanism '%s' crosses hosts with its own launcher, "
-				    "not with peer: run 'mpirun -np 2 -H HOST1,HOST2 ipcscope bench "
-				    "%s' there", ops->name, ops->name);
-		if (ops && !ops->cross_host)
-			return params_fail(err, "peer", "mechanism '%s' cannot cross hosts: with peer only "
-				    "%s can (the others' two ends share this machine's memory "
-				    "or kernel objects)", ops->name, names);
-	}
-	return 0;
-}
-
 int params_finish(struct bench_params *p, struct param_error *err)
 {
 	bool explicit_mechs = p->cmd != CMD_COMPARE || (p->seen & (1u << P_MECHANISMS));
@@ -548,7 +499,7 @@ int params_finish(struct bench_params *p, struct param_error *err)
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
 		return params_fail(err, "baseline", "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
-	if (check_peer(p, explicit_mechs, err) < 0)
+	if (params_check_peer(p, explicit_mechs, err) < 0)
 		return -1;
 	for (int i = 0; explicit_mechs && i < p->nmechs; i++) {
 		const struct mech_ops *ops = mech_find(p->mechs[i]);

@@ -154,7 +154,13 @@ uint64_t params_effective_size(const struct bench_params *p,
 int params_check_size(const struct mech_ops *ops, uint64_t size, const char *param,
 		      struct param_error *err);
 
-/* For the parser's own files (params.c, params_options.c): */
+/* params_check_cross_host: ops (a cross_host mechanism) can cross hosts
+   with p's options, for a run against a peer or a rep a peer is asked
+   for; 0, or -1 with *err naming peer and the option value it needs */
+int params_check_cross_host(const struct bench_params *p, const struct mech_ops *ops,
+			    struct param_error *err);
+
+/* For the parser's own files (params.c, params_options.c, params_peer.c): */
 
 /* params_fail: fills *err (code bad_param, param, printf message); -1 */
 int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
@@ -166,6 +172,12 @@ int params_option_known(const char *name);
 /* params_set_option: mechanism option name=v, checked against every
    mechanism declaring it; 0 or -1 with *err */
 int params_set_option(struct bench_params *p, const char *name, const char *v,
+		      struct param_error *err);
+
+/* params_check_peer: a run against a peer names its peer and token, and
+   only mechanisms that can cross hosts (explicit_mechs: the run names
+   them); 0 or -1 with *err */
+int params_check_peer(const struct bench_params *p, bool explicit_mechs,
 		      struct param_error *err);
 
 /* params_options_apply: each option given is declared by one of p's

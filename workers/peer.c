@@ -45,8 +45,9 @@ static void usage(FILE *f)
 		"usage: ipcscope peer --listen ADDR:PORT [--token T] [--once] [--max-run-seconds N]\n\n"
 		"The far side of a run between two hosts: a run started elsewhere with\n"
 		"'--peer HOST:PORT --token T' (or peer=...&token=... in a URL) drives it.\n"
-		"It runs only ipcscope's own receiving role of tcp or udp, never a command,\n"
-		"for a caller with the token, and binds only ADDR.\n\n"
+		"It runs only ipcscope's own receiving role of tcp, udp, zmq (transport=tcp)\n"
+		"or grpc (transport=tcp), never a command, for a caller with the token, and\n"
+		"binds only ADDR.\n\n"
 		"  --listen ADDR:PORT     IPv4 address and port to listen on (port 0: any)\n"
 		"  --token T              the caller's token, %d..%d of [A-Za-z0-9_-]\n"
 		"                         (default: a random one, printed at start)\n"
@@ -156,13 +157,25 @@ static void send_error(struct peer_conn *c, const char *code, const char *msg)
 
 /* --- one rep asked by the driver -------------------------------------------- */
 
-/* rep_check: the rep's mechanism and params through the same strict
-   parser as every other input; 0, or -1 with why */
-static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech_ops **ops,
-		     char *why, size_t len)
+/* rep_param_taken: 1 when a rep may carry param name for ops: a common
+   param of the run, or one of ops's own options */
+static int rep_param_taken(const struct mech_ops *ops, const char *name)
 {
 	static const char *const taken[] = { "mode", "size", "count", "duration", "warmup",
 					     "pin", "verify" };
+
+	for (size_t k = 0; k < sizeof(taken) / sizeof(taken[0]); k++)
+		if (!strcmp(taken[k], name))
+			return 1;
+	return mech_option_index(ops, name) >= 0;
+}
+
+/* rep_check: the rep's mechanism and params through the same strict
+   parser as every other input, and the same check of what can cross
+   hosts; 0, or -1 with why */
+static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech_ops **ops,
+		     char *why, size_t len)
+{
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(rep, "mechanism"), *it;
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(rep, "params");
 	struct param_error pe;
@@ -176,11 +189,7 @@ static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech
 	p->nmechs = 1;
 	snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", (*ops)->name);
 	cJSON_ArrayForEach(it, params) {
-		size_t k = 0;
-
-		while (k < sizeof(taken) / sizeof(taken[0]) && strcmp(taken[k], it->string))
-			k++;
-		if (k == sizeof(taken) / sizeof(taken[0]) || !cJSON_IsString(it)) {
+		if (!rep_param_taken(*ops, it->string) || !cJSON_IsString(it)) {
 			snprintf(why, len, "parameter '%.32s' is not one a peer takes", it->string);
 			return -1;
 		}
@@ -193,7 +202,7 @@ static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech
 		snprintf(why, len, "the rep names no size");
 		return -1;
 	}
-	if (params_finish(p, &pe) < 0) {
+	if (params_finish(p, &pe) < 0 || params_check_cross_host(p, *ops, &pe) < 0) {
 		snprintf(why, len, "%s", pe.message);
 		return -1;
 	}

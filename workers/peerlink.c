@@ -72,10 +72,13 @@ static cJSON *expect(struct peer_link *l, const char *want, char *err, size_t er
 	return NULL;
 }
 
-/* rep_params: the params of one rep as strings the peer parses with the
-   same strict parser as every other input */
-static cJSON *rep_params(const struct bench_params *p, uint64_t size)
+/* rep_params: the params of one rep of m as strings the peer parses with
+   the same strict parser as every other input, with the value of each of
+   m's own options */
+static cJSON *rep_params(const struct bench_params *p, const struct mech *m)
 {
+	const struct mech_ops *ops = m->ops;
+	uint64_t size = m->msg_size;
 	static const char *const pins[] = { "split", "same", "none" };
 	cJSON *o = cJSON_CreateObject();
 	char v[48];
@@ -98,6 +101,8 @@ static cJSON *rep_params(const struct bench_params *p, uint64_t size)
 		snprintf(v, sizeof(v), "%s", pins[p->pin]);
 	cJSON_AddStringToObject(o, "pin", v);
 	cJSON_AddStringToObject(o, "verify", p->verify ? "1" : "0");
+	for (int i = 0; i < mech_option_count(ops) && i < MECH_MAX_OPTIONS; i++)
+		cJSON_AddStringToObject(o, ops->options[i].name, ops->options[i].values[m->opt[i]]);
 	return o;
 }
 
@@ -146,7 +151,7 @@ static int driver_data_open(struct peer_link *l, struct mech *m, const struct be
 		return -1;
 	o = peer_msg("rep");
 	cJSON_AddStringToObject(o, "mechanism", m->ops->name);
-	cJSON_AddItemToObject(o, "params", rep_params(p, m->msg_size));
+	cJSON_AddItemToObject(o, "params", rep_params(p, m));
 	cJSON_AddNumberToObject(o, "port", ntohs(l->net.local.sin_port));
 	rc = peer_send(&l->conn, o);
 	cJSON_Delete(o);

@@ -63,7 +63,7 @@ rc=$?
 tap "$([ $rc -eq 2 ] && grep -q "cannot cross hosts" "$work/e"; echo $?)" \
 	"shm with a peer is a usage error naming what can cross (exit $rc)"
 timeout -k 5 30 "$IPCSCOPE" compare --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
-tap "$([ $? -eq 2 ] && grep -q "only tcp and udp can cross" "$work/e"; echo $?)" \
+tap "$([ $? -eq 2 ] && grep -q "only tcp, udp, zmq (transport=tcp) and grpc (transport=tcp) can cross" "$work/e"; echo $?)" \
 	"compare of every mechanism with a peer is a usage error"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"

@@ -62,6 +62,8 @@ static void test_registry_complete(void **state)
 		assert_ptr_equal(mech_find(ops->name), ops);
 		assert_true(strlen(ops->name) < MECH_NAME_MAX);
 		assert_true(mech_option_count(ops) <= MECH_MAX_OPTIONS);
+		/* crossing hosts: both hooks, and a value it needs is one it has */
+		assert_true(!ops->cross_host || (ops->net_listen && ops->net_join));
 		for (int k = 0; k < mech_option_count(ops); k++) {
 			const struct mech_option *o = &ops->options[k];
 
@@ -69,6 +71,8 @@ static void test_registry_complete(void **state)
 			assert_non_null(o->help);
 			assert_non_null(o->values[0]);
 			assert_int_equal(mech_option_index(ops, o->name), k);
+			assert_true(!o->cross_host ||
+				    (ops->cross_host && mech_option_value(o, o->cross_host) >= 0));
 			for (int id = 0; id < P__COUNT; id++)
 				assert_string_not_equal(o->name, params_name(id));
 			for (int v = 0; o->values[v]; v++) {

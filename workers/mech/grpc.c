@@ -7,16 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "../mech.h"
 #include "grpc_load.h"
+#include "sockpair.h"
 
 #define GRPCM_METHOD "/ipcscope.Bench/Msg"
 #define GRPCM_TARGET_MAX 200
 #define GRPCM_CLOSE_MS 2000        /* ending a stream or the server waits this */
 #define GRPCM_PORT_WAIT_MS 10000   /* the sender waits this for the tcp port */
+#define GRPCM_NET_TARGET "ipcscope-peer"  /* the channel's name across hosts */
 
 /* grpc's own setting: the transport under HTTP/2 (enum grpcm_transport order) */
 enum grpcm_transport { GT_UNIX, GT_TCP };
@@ -24,8 +27,9 @@ enum { GRPC_OPT_TRANSPORT };
 static const char *const transport_values[] = { "unix", "tcp", NULL };
 static const struct mech_option grpcm_options[] = {
 	[GRPC_OPT_TRANSPORT] = { "transport", transport_values,
-				 "unix: a socket file in the run directory; tcp: 127.0.0.1" },
-	{ NULL, NULL, NULL },
+				 "unix: a socket file in the run directory; tcp: 127.0.0.1, "
+				 "or the network to a peer", "tcp" },
+	{ NULL, NULL, NULL, NULL },
 };
 
 /* completion-queue tags: which batch completed */
@@ -36,6 +40,8 @@ enum { TAG_NEW = 1, TAG_OPEN, TAG_MSG, TAG_CALL, TAG_REPLY, TAG_CLOSE, TAG_SHUT 
    the tcp port its server got. */
 struct grpcm_priv {
 	volatile int *port;            /* tcp: set by the receiver's open() */
+	struct sockpair net;           /* across hosts: the TCP connection the
+					  workers hand to gRPC (sockpair.h) */
 	char path[108];                /* unix: the socket file */
 	grpc_completion_queue *cq;
 	grpc_server *server;
@@ -103,16 +109,27 @@ static enum grpcm_transport grpcm_transport(const struct mech *m)
 	return (enum grpcm_transport)m->opt[GRPC_OPT_TRANSPORT];
 }
 
+/* grpcm_priv_new: fresh state in m->priv; NULL when out of memory */
+static struct grpcm_priv *grpcm_priv_new(struct mech *m)
+{
+	struct grpcm_priv *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	sockpair_init(&p->net);
+	m->priv = p;
+	return p;
+}
+
 /* Nothing of gRPC before fork: its threads would not survive it. The
    parent only reserves the shared block and the socket path. */
 static int grpcm_create(struct mech *m)
 {
-	struct grpcm_priv *p = calloc(1, sizeof(*p));
+	struct grpcm_priv *p = grpcm_priv_new(m);
 	void *port;
 
 	if (!p)
 		return -ENOMEM;
-	m->priv = p;
 	port = mmap(NULL, sizeof(*p->port), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		    -1, 0);
 	if (port == MAP_FAILED)
@@ -126,12 +143,46 @@ static int grpcm_create(struct mech *m)
 	return 0;
 }
 
-/* grpcm_serve: the receiver's server, listening, with a call requested */
-static int grpcm_serve(struct mech *m, struct grpcm_priv *p)
+/* --- across hosts: a TCP connection made before fork (sockpair.h), which
+   each worker hands to gRPC: the server takes it as a channel, the sender
+   makes its channel on it ------------------------------------------------ */
+
+static int grpcm_net_listen(struct mech *m)
 {
-	grpc_arg a[2];
-	grpc_channel_args args = grpcm_args(a);
-	grpc_server_credentials *cr = gapi.insecure_server_credentials_create();
+	struct grpcm_priv *p = grpcm_priv_new(m);
+
+	if (!p)
+		return -ENOMEM;
+	if (grpcm_transport(m) != GT_TCP)   /* params refuse it before */
+		return -EPROTONOSUPPORT;
+	return sockpair_tcp_net_listen(m, &p->net.lfd);
+}
+
+static int grpcm_net_join(struct mech *m)
+{
+	int rc = sockpair_tcp_net_join(m, &((struct grpcm_priv *)m->priv)->net);
+
+	if (rc == 0)
+		mech_granted_add(m, "max_message_bytes", (long long)MECH_SIZE_MAX_DEFAULT);
+	return rc;
+}
+
+/* grpcm_net_fd: the worker's connection to the other host, handed over
+   (gRPC polls it non-blocking and closes it), or -1 in a local run */
+static int grpcm_net_fd(struct mech *m, struct grpcm_priv *p)
+{
+	int *mine = &p->net.sv[sockpair_mine(m)], fd = *mine;
+
+	*mine = -1;
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+/* grpcm_add_port: the server's listener: the socket file, or 127.0.0.1
+   at a port the kernel picks; the port or -EADDRNOTAVAIL */
+static int grpcm_add_port(struct mech *m, struct grpcm_priv *p, grpc_server_credentials *cr)
+{
 	char addr[GRPCM_TARGET_MAX];
 	int port;
 
@@ -139,14 +190,30 @@ static int grpcm_serve(struct mech *m, struct grpcm_priv *p)
 		snprintf(addr, sizeof(addr), "unix:%s", p->path);
 	else
 		snprintf(addr, sizeof(addr), "127.0.0.1:0");
+	port = gapi.server_add_http2_port(p->server, addr, cr);
+	return port > 0 ? port : -EADDRNOTAVAIL;
+}
+
+/* grpcm_serve: the receiver's server, listening (or on the connection
+   from the other host), with a call requested */
+static int grpcm_serve(struct mech *m, struct grpcm_priv *p)
+{
+	grpc_arg a[2];
+	grpc_channel_args args = grpcm_args(a);
+	grpc_server_credentials *cr = gapi.insecure_server_credentials_create();
+	int fd = grpcm_net_fd(m, p), port = 0;
+
 	p->server = gapi.server_create(&args, NULL);
 	gapi.server_register_completion_queue(p->server, p->cq, NULL);
-	port = gapi.server_add_http2_port(p->server, addr, cr);
-	gapi.server_credentials_release(cr);
-	if (port <= 0)
-		return -EADDRNOTAVAIL;
+	if (fd < 0 && (port = grpcm_add_port(m, p, cr)) < 0) {
+		gapi.server_credentials_release(cr);
+		return port;
+	}
 	gapi.server_start(p->server);
-	if (grpcm_transport(m) == GT_TCP)
+	if (fd >= 0)
+		gapi.server_add_channel_from_fd(p->server, fd, cr);
+	gapi.server_credentials_release(cr);
+	if (fd < 0 && grpcm_transport(m) == GT_TCP)
 		*p->port = port;
 	if (gapi.server_request_call(p->server, &p->call, &p->details, &p->req_md, p->cq,
 				     p->cq, (void *)TAG_NEW) != GRPC_CALL_OK)
@@ -180,7 +247,14 @@ static int grpcm_connect(struct mech *m, struct grpcm_priv *p)
 	grpc_channel_args args = grpcm_args(a);
 	grpc_channel_credentials *cr;
 	char target[GRPCM_TARGET_MAX];
+	int fd = grpcm_net_fd(m, p);
 
+	if (fd >= 0) {
+		cr = gapi.insecure_credentials_create();
+		p->channel = gapi.channel_create_from_fd(GRPCM_NET_TARGET, fd, cr, &args);
+		gapi.channel_credentials_release(cr);
+		return p->channel ? 0 : -ECONNREFUSED;
+	}
 	for (int i = 0; grpcm_transport(m) == GT_TCP && !*p->port; i++) {
 		if (i >= GRPCM_PORT_WAIT_MS)
 			return -ETIMEDOUT;
@@ -463,6 +537,7 @@ static void grpcm_destroy(struct mech *m)
 		return;
 	if (p->path[0])
 		unlink(p->path);
+	sockpair_close_all(&p->net);
 	if (p->port)
 		munmap((void *)p->port, sizeof(*p->port));
 	free(p);
@@ -479,7 +554,8 @@ const struct mech_ops mech_grpc = {
 	.name = "grpc",
 	.summary = "gRPC (C core) over HTTP/2: a unary call per round trip, or one "
 		   "client stream of messages; raw byte payloads (no serializer), "
-		   "insecure credentials, over a unix socket or 127.0.0.1.",
+		   "insecure credentials, over a unix socket or 127.0.0.1; with tcp also "
+		   "between two hosts.",
 	.family = FAM_LIBRARY,
 	.options = grpcm_options,
 	.copies = "4 and HTTP/2 framing: into a gRPC byte buffer, through the kernel "
@@ -494,4 +570,7 @@ const struct mech_ops mech_grpc = {
 	.recv = grpcm_recv,
 	.close = grpcm_close,
 	.destroy = grpcm_destroy,
+	.cross_host = 1,
+	.net_listen = grpcm_net_listen,
+	.net_join = grpcm_net_join,
 };

@@ -5,6 +5,7 @@
 #include <grpc/byte_buffer.h>
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/grpc.h>
+#include <grpc/grpc_posix.h>
 #include <grpc/grpc_security.h>
 
 #include "dynlib.h"
@@ -46,6 +47,10 @@
 	X(grpc_channel *, channel_create, grpc_channel_create, (const char *t, \
 	  grpc_channel_credentials *c, const grpc_channel_args *a)) \
 	X(void, channel_destroy, grpc_channel_destroy, (grpc_channel *c)) \
+	X(grpc_channel *, channel_create_from_fd, grpc_channel_create_from_fd, \
+	  (const char *t, int fd, grpc_channel_credentials *c, const grpc_channel_args *a)) \
+	X(void, server_add_channel_from_fd, grpc_server_add_channel_from_fd, \
+	  (grpc_server *s, int fd, grpc_server_credentials *c)) \
 	X(grpc_call *, channel_create_call, grpc_channel_create_call, (grpc_channel *ch, \
 	  grpc_call *pc, uint32_t m, grpc_completion_queue *q, grpc_slice me, \
 	  const grpc_slice *h, gpr_timespec d, void *r)) \

@@ -112,3 +112,28 @@ void mech_option_values_text(const struct mech_option *o, char *buf, size_t len)
 		used += (size_t)n;
 	}
 }
+
+const struct mech_option *mech_cross_host_blocker(const struct mech_ops *ops,
+						  const int opt[MECH_MAX_OPTIONS])
+{
+	for (int i = 0; i < mech_option_count(ops) && i < MECH_MAX_OPTIONS; i++) {
+		const struct mech_option *o = &ops->options[i];
+
+		if (o->cross_host && strcmp(o->values[opt[i]], o->cross_host) != 0)
+			return o;
+	}
+	return NULL;
+}
+
+void mech_cross_host_text(const struct mech_ops *ops, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s", ops->name);
+	int n = 0;
+
+	for (int i = 0; ops->options && ops->options[i].name && used < len; i++)
+		if (ops->options[i].cross_host)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", n++ ? ", " : " (",
+						 ops->options[i].name, ops->options[i].cross_host);
+	if (n && used < len)
+		snprintf(buf + used, len - used, ")");
+}

@@ -2,6 +2,8 @@
 #include "sockpair.h"
 
 #include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -9,13 +11,18 @@
 
 #include "io.h"
 
+void sockpair_init(struct sockpair *p)
+{
+	p->sv[0] = p->sv[1] = p->fd = p->lfd = -1;
+}
+
 struct sockpair *sockpair_new(struct mech *m)
 {
 	struct sockpair *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
-	p->sv[0] = p->sv[1] = p->fd = p->lfd = -1;
+	sockpair_init(p);
 	m->priv = p;
 	return p;
 }
@@ -46,16 +53,21 @@ void sockpair_close(struct mech *m)
 	io_close(&((struct sockpair *)m->priv)->fd);
 }
 
+void sockpair_close_all(struct sockpair *p)
+{
+	io_close(&p->sv[0]);
+	io_close(&p->sv[1]);
+	io_close(&p->fd);
+	io_close(&p->lfd);
+}
+
 void sockpair_destroy(struct mech *m)
 {
 	struct sockpair *p = m->priv;
 
 	if (!p)
 		return;
-	io_close(&p->sv[0]);
-	io_close(&p->sv[1]);
-	io_close(&p->fd);
-	io_close(&p->lfd);
+	sockpair_close_all(p);
 	free(p);
 	m->priv = NULL;
 }
@@ -105,10 +117,91 @@ struct sockpair *sockpair_net_state(struct mech *m)
 	return m->priv ? m->priv : sockpair_new(m);
 }
 
-void sockpair_net_grant(struct mech *m)
+void sockpair_net_grant(struct mech *m, int fd)
 {
-	int fd = ((struct sockpair *)m->priv)->sv[sockpair_mine(m)];
-
 	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(fd, SO_SNDBUF));
 	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(fd, SO_RCVBUF));
+}
+
+/* --- a TCP data connection across hosts ----------------------------------- */
+
+int sockpair_tcp_tune(int fd, int timeout_ms)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		return -errno;
+	return io_set_timeout(fd, SO_RCVTIMEO, timeout_ms);
+}
+
+int sockpair_tcp_net_listen(struct mech *m, int *lfd)
+{
+	int fd;
+
+	if (m->role == ROLE_SENDER) {
+		m->net->local.sin_port = 0;   /* nothing to bind: it connects */
+		return 0;
+	}
+	if ((fd = sockpair_net_bind(m, SOCK_STREAM)) < 0)
+		return fd;
+	*lfd = fd;
+	return listen(fd, 1) < 0 ? -errno : 0;
+}
+
+/* accept_from: the first connection from host 'from' within ms; the fd
+   or -errno (-ETIMEDOUT) */
+static int accept_from(int lfd, const struct sockaddr_in *from, int ms)
+{
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+
+	for (;;) {
+		struct sockaddr_in a;
+		socklen_t alen = sizeof(a);
+		int fd, r = poll(&pfd, 1, ms);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 ? -ETIMEDOUT : -errno;
+		fd = accept4(lfd, (struct sockaddr *)&a, &alen, SOCK_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (a.sin_addr.s_addr == from->sin_addr.s_addr)
+			return fd;
+		close(fd);   /* not the run's other side */
+	}
+}
+
+/* connect_within: connects fd to addr, giving up after ms */
+static int connect_within(int fd, const struct sockaddr_in *addr, int ms)
+{
+	struct timeval none = { 0, 0 };
+	int rc = io_set_timeout(fd, SO_SNDTIMEO, ms);
+
+	if (rc == 0 && connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0)
+		rc = errno == EINPROGRESS ? -ETIMEDOUT : -errno;
+	/* sends stay untimed (io.h) */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)) < 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+int sockpair_tcp_net_join(struct mech *m, struct sockpair *p)
+{
+	int mine = sockpair_mine(m), rc;
+
+	if (m->role == ROLE_SENDER) {
+		if ((p->sv[mine] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+			return -errno;
+		rc = connect_within(p->sv[mine], &m->net->remote, m->net->accept_ms);
+	} else {
+		rc = p->sv[mine] = accept_from(p->lfd, &m->net->remote, m->net->accept_ms);
+		io_close(&p->lfd);
+	}
+	if (rc < 0 || (rc = sockpair_tcp_tune(p->sv[mine], m->timeout_ms)) < 0)
+		return rc;
+	mech_granted_add(m, "port", ntohs(m->role == ROLE_SENDER ? m->net->remote.sin_port :
+					  m->net->local.sin_port));
+	sockpair_net_grant(m, p->sv[mine]);
+	return 0;
 }

@@ -14,6 +14,9 @@ struct sockpair {
 	int lfd;     /* cross-host tcp receiver: the data listener, -1 */
 };
 
+/* sockpair_init: every end of p -1 */
+void sockpair_init(struct sockpair *p);
+
 /* sockpair_new: attaches fresh state (all ends -1) to m->priv; the
    struct or NULL when out of memory */
 struct sockpair *sockpair_new(struct mech *m);
@@ -34,6 +37,9 @@ int sockpair_recv_stream(struct mech *m, void *buf, size_t len);
 
 /* sockpair_close: the worker's own end */
 void sockpair_close(struct mech *m);
+
+/* sockpair_close_all: every end p holds */
+void sockpair_close_all(struct sockpair *p);
 
 /* sockpair_destroy: every end the parent still holds, and the state;
    safe after a partial create */
@@ -64,7 +70,24 @@ int sockpair_net_bind(struct mech *m, int type);
    NULL when out of memory */
 struct sockpair *sockpair_net_state(struct mech *m);
 
-/* sockpair_net_grant: records the buffer sizes of this side's own end */
-void sockpair_net_grant(struct mech *m);
+/* sockpair_net_grant: records the buffer sizes of this side's own end fd */
+void sockpair_net_grant(struct mech *m, int fd);
+
+/* --- a TCP data connection across hosts (tcp, and under zmq and grpc) --- */
+
+/* sockpair_tcp_tune: Nagle off (each message leaves at once) and a
+   receive timeout of ms; 0 or -errno */
+int sockpair_tcp_tune(int fd, int timeout_ms);
+
+/* sockpair_tcp_net_listen: net_listen of a TCP data connection: the
+   receiver listens on m->net->local (the fd in *lfd, the port written
+   back), the sender, which connects, binds nothing (port 0); 0 or -errno */
+int sockpair_tcp_net_listen(struct mech *m, int *lfd);
+
+/* sockpair_tcp_net_join: net_join of it: the sender connects to
+   m->net->remote, the receiver accepts from that host only (and closes
+   p->lfd), within m->net->accept_ms; the tuned end in
+   p->sv[sockpair_mine(m)], its port and buffer sizes granted; 0 or -errno */
+int sockpair_tcp_net_join(struct mech *m, struct sockpair *p);
 
 #endif

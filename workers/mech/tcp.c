@@ -2,8 +2,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,16 +38,6 @@ static int tcp_connect_pair(int sv[2], int lfd, const struct sockaddr_in *addr)
 	return 0;
 }
 
-/* tcp_tune: Nagle off (each message leaves at once) and a receive timeout */
-static int tcp_tune(int fd, int timeout_ms)
-{
-	int one = 1;
-
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
-		return -errno;
-	return io_set_timeout(fd, SO_RCVTIMEO, timeout_ms);
-}
-
 static int tcp_create(struct mech *m)
 {
 	struct sockpair *p = sockpair_new(m);
@@ -64,7 +52,7 @@ static int tcp_create(struct mech *m)
 	ret = tcp_connect_pair(p->sv, lfd, &addr);
 	close(lfd);   /* one connection is all a rep needs: no port stays open */
 	for (int i = 0; ret == 0 && i < 2; i++)
-		ret = tcp_tune(p->sv[i], m->timeout_ms);
+		ret = sockpair_tcp_tune(p->sv[i], m->timeout_ms);
 	if (ret < 0)
 		return ret;
 	mech_granted_add(m, "port", ntohs(addr.sin_port));
@@ -77,77 +65,13 @@ static int tcp_create(struct mech *m)
 static int tcp_net_listen(struct mech *m)
 {
 	struct sockpair *p = sockpair_net_state(m);
-	int fd;
 
-	if (!p)
-		return -ENOMEM;
-	if (m->role == ROLE_SENDER) {
-		m->net->local.sin_port = 0;   /* nothing to bind: it connects */
-		return 0;
-	}
-	if ((fd = sockpair_net_bind(m, SOCK_STREAM)) < 0)
-		return fd;
-	p->lfd = fd;
-	return listen(fd, 1) < 0 ? -errno : 0;
-}
-
-/* tcp_accept_from: the first connection from host 'from' within ms; the
-   fd or -errno (-ETIMEDOUT) */
-static int tcp_accept_from(int lfd, const struct sockaddr_in *from, int ms)
-{
-	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-
-	for (;;) {
-		struct sockaddr_in a;
-		socklen_t alen = sizeof(a);
-		int fd, r = poll(&pfd, 1, ms);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r == 0 ? -ETIMEDOUT : -errno;
-		fd = accept4(lfd, (struct sockaddr *)&a, &alen, SOCK_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		if (a.sin_addr.s_addr == from->sin_addr.s_addr)
-			return fd;
-		close(fd);   /* not the run's other side */
-	}
-}
-
-/* tcp_connect_within: connects fd to addr, giving up after ms */
-static int tcp_connect_within(int fd, const struct sockaddr_in *addr, int ms)
-{
-	struct timeval none = { 0, 0 };
-	int rc = io_set_timeout(fd, SO_SNDTIMEO, ms);
-
-	if (rc == 0 && connect(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0)
-		rc = errno == EINPROGRESS ? -ETIMEDOUT : -errno;
-	/* sends stay untimed (io.h) */
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)) < 0 && rc == 0)
-		rc = -errno;
-	return rc;
+	return p ? sockpair_tcp_net_listen(m, &p->lfd) : -ENOMEM;
 }
 
 static int tcp_net_join(struct mech *m)
 {
-	struct sockpair *p = m->priv;
-	int mine = sockpair_mine(m), rc;
-
-	if (m->role == ROLE_SENDER) {
-		if ((p->sv[mine] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-			return -errno;
-		rc = tcp_connect_within(p->sv[mine], &m->net->remote, m->net->accept_ms);
-	} else {
-		rc = p->sv[mine] = tcp_accept_from(p->lfd, &m->net->remote, m->net->accept_ms);
-		io_close(&p->lfd);
-	}
-	if (rc < 0 || (rc = tcp_tune(p->sv[mine], m->timeout_ms)) < 0)
-		return rc;
-	mech_granted_add(m, "port", ntohs(m->role == ROLE_SENDER ? m->net->remote.sin_port :
-					  m->net->local.sin_port));
-	sockpair_net_grant(m);
-	return 0;
+	return sockpair_tcp_net_join(m, m->priv);
 }
 
 const struct mech_ops mech_tcp = {

@@ -91,7 +91,7 @@ static int udp_net_join(struct mech *m)
 		return -EMSGSIZE;
 	if (connect(fd, (struct sockaddr *)&m->net->remote, sizeof(m->net->remote)) < 0)
 		return -errno;
-	sockpair_net_grant(m);
+	sockpair_net_grant(m, fd);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 /* zmq.c -- ZeroMQ (libzmq): PUSH/PULL streams, REQ/REP round trips, over ipc or tcp */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -25,8 +26,9 @@ enum { ZMQ_OPT_TRANSPORT };
 static const char *const transport_values[] = { "ipc", "tcp", NULL };
 static const struct mech_option zmq_options[] = {
 	[ZMQ_OPT_TRANSPORT] = { "transport", transport_values,
-				"ipc: a unix socket file in the run directory; tcp: 127.0.0.1" },
-	{ NULL, NULL, NULL },
+				"ipc: a unix socket file in the run directory; tcp: 127.0.0.1, "
+				"or the network to a peer", "tcp" },
+	{ NULL, NULL, NULL, NULL },
 };
 
 struct zmq_priv {
@@ -34,6 +36,8 @@ struct zmq_priv {
 	char endpoint[ZMQ_ENDPOINT_MAX];
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];  /* ipc file */
 	int hwm;
+	char accept_from[INET_ADDRSTRLEN];  /* across hosts: the only host the
+					       receiver takes a connection from */
 	void *ctx, *sock;              /* this worker's, from open() */
 };
 
@@ -93,24 +97,73 @@ static int zmq_listen_tcp(struct mech *m, struct zmq_priv *p)
 	return fd;
 }
 
-/* Only plain sockets before fork: a zmq context starts threads, which a
-   fork does not copy, so each worker makes its own in open(). */
-static int zmq_create(struct mech *m)
+/* zmq_priv_new: fresh state in m->priv, no listener yet; NULL when out
+   of memory */
+static struct zmq_priv *zmq_priv_new(struct mech *m)
 {
 	struct zmq_priv *p = calloc(1, sizeof(*p));
 
 	if (!p)
-		return -ENOMEM;
+		return NULL;
 	p->lfd = -1;
 	m->priv = p;
 	p->hwm = zmq_hwm(m->msg_size);
+	return p;
+}
+
+/* zmq_grant_hwm: records the queue lengths in messages */
+static void zmq_grant_hwm(struct mech *m, const struct zmq_priv *p)
+{
+	mech_granted_add(m, "zmq_sndhwm_msgs", p->hwm);
+	mech_granted_add(m, "zmq_rcvhwm_msgs", p->hwm);
+}
+
+/* Only plain sockets before fork: a zmq context starts threads, which a
+   fork does not copy, so each worker makes its own in open(). */
+static int zmq_create(struct mech *m)
+{
+	struct zmq_priv *p = zmq_priv_new(m);
+
+	if (!p)
+		return -ENOMEM;
 	p->lfd = zmq_transport_of(m) == ZT_TCP ? zmq_listen_tcp(m, p) : zmq_listen_ipc(m, p);
 	if (p->lfd < 0)
 		return p->lfd;
-	mech_granted_add(m, "zmq_sndhwm_msgs", p->hwm);
-	mech_granted_add(m, "zmq_rcvhwm_msgs", p->hwm);
+	zmq_grant_hwm(m, p);
 	mech_granted_add(m, "sndbuf_bytes", io_sockbuf(p->lfd, SO_SNDBUF));
 	mech_granted_add(m, "rcvbuf_bytes", io_sockbuf(p->lfd, SO_RCVBUF));
+	return 0;
+}
+
+/* --- across hosts: zmq's tcp transport between the control connection's
+   addresses; the receiver binds on a listener made before fork ---------- */
+
+static int zmq_net_listen(struct mech *m)
+{
+	struct zmq_priv *p = zmq_priv_new(m);
+
+	if (!p)
+		return -ENOMEM;
+	if (zmq_transport_of(m) != ZT_TCP)   /* params refuse it before */
+		return -EPROTONOSUPPORT;
+	return sockpair_tcp_net_listen(m, &p->lfd);
+}
+
+/* the receiver binds at its own address and takes the sender's host
+   only; the sender connects to the receiver's */
+static int zmq_net_join(struct mech *m)
+{
+	struct zmq_priv *p = m->priv;
+	const struct sockaddr_in *at = m->role == ROLE_SENDER ? &m->net->remote : &m->net->local;
+	char host[INET_ADDRSTRLEN];
+
+	if (!inet_ntop(AF_INET, &at->sin_addr, host, sizeof(host)) ||
+	    (m->role == ROLE_RECEIVER &&
+	     !inet_ntop(AF_INET, &m->net->remote.sin_addr, p->accept_from, sizeof(p->accept_from))))
+		return -EINVAL;
+	snprintf(p->endpoint, sizeof(p->endpoint), "tcp://%s:%d", host, ntohs(at->sin_port));
+	mech_granted_add(m, "port", ntohs(at->sin_port));
+	zmq_grant_hwm(m, p);
 	return 0;
 }
 
@@ -140,6 +193,9 @@ static int zmq_attach(struct zmq_priv *p, enum mech_role role)
 	}
 	if ((rc = zmq_setint(p->sock, ZMQ_USE_FD, p->lfd)) < 0)
 		return rc;
+	if (p->accept_from[0] && zapi.setsockopt(p->sock, ZMQ_TCP_ACCEPT_FILTER, p->accept_from,
+						 strlen(p->accept_from)) != 0)
+		return -zapi.errnum();
 	rc = zapi.bind(p->sock, p->endpoint) == 0 ? 0 : -zapi.errnum();
 	p->lfd = -1;   /* the socket owns it now, bound or not */
 	return rc;
@@ -237,7 +293,8 @@ const struct mech_ops mech_zmq = {
 	.name = "zmq",
 	.summary = "ZeroMQ messaging (libzmq): whole messages queued and moved by a "
 		   "library I/O thread in each process, PUSH/PULL for streams and "
-		   "REQ/REP for round trips, over a unix socket (ipc) or 127.0.0.1 (tcp).",
+		   "REQ/REP for round trips, over a unix socket (ipc) or 127.0.0.1 (tcp); "
+		   "with tcp also between two hosts.",
 	.family = FAM_LIBRARY,
 	.options = zmq_options,
 	.copies = "4: sender buffer into a zmq message, through the kernel socket "
@@ -252,4 +309,7 @@ const struct mech_ops mech_zmq = {
 	.recv = zmq_mech_recv,
 	.close = zmq_mech_close,
 	.destroy = zmq_destroy,
+	.cross_host = 1,
+	.net_listen = zmq_net_listen,
+	.net_join = zmq_net_join,
 };
