@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # crosshost.sh -- runs between two hosts: `ipcscope peer` (token, mechanisms
-# that cannot cross, a verified run) and `ipcscope lab` (tcp and udp across
-# two network namespaces, rate limits, nothing left after an end or a SIGKILL)
+# that cannot cross, a verified run) and `ipcscope lab` (tcp, udp, and zmq
+# and grpc over tcp across two network namespaces, rate limits, nothing left
+# after an end or a SIGKILL)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
@@ -65,6 +66,35 @@ tap "$([ $rc -eq 2 ] && grep -q "cannot cross hosts" "$work/e"; echo $?)" \
 timeout -k 5 30 "$IPCSCOPE" compare --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "only tcp, udp, zmq (transport=tcp) and grpc (transport=tcp) can cross" "$work/e"; echo $?)" \
 	"compare of every mechanism with a peer is a usage error"
+# zmq and grpc cross hosts only over tcp: their ipc/unix transport is refused
+timeout -k 5 30 "$IPCSCOPE" bench zmq --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
+rc=$?
+tap "$([ $rc -eq 2 ] && grep -q "zmq crosses hosts only with transport=tcp (transport=ipc" "$work/e"; echo $?)" \
+	"zmq's default ipc transport with a peer is a usage error naming transport=tcp (exit $rc)"
+timeout -k 5 30 "$IPCSCOPE" bench grpc --transport unix --peer "127.0.0.1:$port" --token "$TOKEN" \
+	>"$work/o" 2>"$work/e"
+rc=$?
+tap "$([ $rc -eq 2 ] && grep -q "grpc crosses hosts only with transport=tcp" "$work/e"; echo $?)" \
+	"grpc over unix with a peer is a usage error (exit $rc)"
+# the peer refuses it too, from a caller that skips the driver's checks
+node -e '
+const s = require("net").connect(Number(process.argv[1]), "127.0.0.1");
+let buf = "";
+s.on("connect", () => s.write(JSON.stringify({ type: "hello", version: 1, token: process.argv[2] }) + "\n"));
+s.on("data", (d) => {
+  buf += d;
+  const lines = buf.split("\n");
+  buf = lines.pop();
+  for (const l of lines) {
+    const m = JSON.parse(l);
+    if (m.type === "welcome") s.write(JSON.stringify({ type: "rep", mechanism: "zmq", port: 9,
+      params: { mode: "throughput", size: "64", count: "10", transport: "ipc" } }) + "\n");
+    else { console.log(m.type + ": " + m.message); s.end(); }
+  }
+});
+setTimeout(() => { console.log("no answer"); process.exit(1); }, 10000).unref();' "$port" "$TOKEN" >"$work/o" 2>&1
+tap "$(grep -q "^error: .*zmq crosses hosts only with transport=tcp" "$work/o"; echo $?)" \
+	"the peer refuses a zmq rep over ipc ($(head -c 100 "$work/o"))"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
@@ -102,6 +132,10 @@ get() {
 code=$(get "$base/api/bench/shm?peer=127.0.0.1:$port&token=$TOKEN" "$work/http.json")
 tap "$([ "$code" = 400 ] && grep -q '"param":"peer"' "$work/http.json"; echo $?)" \
 	"GET /api/bench/shm with peer= is a 400 naming peer (got $code)"
+code=$(get "$base/api/bench/zmq?transport=ipc&peer=127.0.0.1:$port&token=$TOKEN" "$work/http.json")
+tap "$([ "$code" = 400 ] && grep -q '"param":"peer"' "$work/http.json" &&
+	grep -q 'only with transport=tcp' "$work/http.json"; echo $?)" \
+	"GET /api/bench/zmq?transport=ipc with peer= is a 400 naming peer and transport=tcp (got $code)"
 get "$base/api/bench/tcp?peer=127.0.0.1:$port&token=$TOKEN&count=5000&reps=1" "$work/http-tcp" >/dev/null
 is_true "GET /api/bench/tcp with peer= and token= runs against the peer, verified" \
 	"$(js "$work/http-tcp" 'r.length === 1 && r[0].verified && s.peer.path.loopback === true')"
@@ -187,6 +221,35 @@ lab_run "$work/lab-udp" "$work/lab.err" -- "$IPCSCOPE" bench udp --mode latency 
 	--token {token} --reps 1 --count 1000 --format ndjson
 is_true "udp latency across the veth is verified" \
 	"$(js "$work/lab-udp" 'r.length === 1 && r[0].verified && r[0].count === 1000')"
+
+# zmq and grpc over their own tcp across the veth, both modes, in one lab
+lib_runs=
+for m in zmq grpc; do
+	for mode in throughput latency; do
+		lib_runs="$lib_runs timeout -k 5 40 $IPCSCOPE bench $m --transport tcp --mode $mode \
+			--peer {peer} --token {token} --reps 1 --count 2000 --format ndjson \
+			>$work/lab-$m-$mode 2>>$work/lab-lib.err || exit 1;"
+	done
+done
+lab_run "$work/o" "$work/lab.err" -- sh -c "$lib_runs"
+rc=$?
+[ $rc -ne 0 ] && echo "# $(cat "$work/lab.err" "$work/lab-lib.err" 2>/dev/null | head -c 600)"
+tap "$rc" "lab runs zmq and grpc over tcp across two namespaces, both modes (exit $rc)"
+for m in zmq grpc; do
+	for mode in throughput latency; do
+		is_true "$m $mode over tcp across the veth: verified, 2000 messages, the veth's path" \
+			"$(js "$work/lab-$m-$mode" 'r.length === 1 && r[0].verified && r[0].count === 2000 &&
+			r[0].granted.port > 0 && s.params.transport === "tcp" && s.peer.path.loopback === false &&
+			/^ipcs[0-9]+b$/.test(s.peer.path.interface) && s.peer.path.mtu > 0 &&
+			("'$mode'" === "latency") === (r[0].rtt_ns !== undefined)')"
+	done
+done
+echo "# across the veth: $(for f in zmq-throughput zmq-latency grpc-throughput grpc-latency; do
+	js "$work/lab-$f" '"'$f' " + (r[0] && r[0].rtt_ns ? "rtt p50 " + r[0].rtt_ns.p50 + " ns" :
+		r[0] ? Math.round(r[0].msgs_per_s) + " msgs/s" : "-")'; done | paste -sd, -)"
+lp=$(lab_pid "$work/lab.err")
+tap "$([ -n "$lp" ] && [ -z "$(lab_left "$lp" "$(lab_token "$work/lab.err")")" ]; echo $?)" \
+	"no namespace, link or process left after the zmq and grpc lab (pid ${lp:-?})"
 
 # a 1 KiB datagram stream far above a 10 Mbit/s link: the link drops most
 lab_run "$work/lab-loss" "$work/lab.err" --rate 10mbit -- "$IPCSCOPE" bench udp --peer {peer} \
