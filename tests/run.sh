@@ -18,6 +18,10 @@ failures=()
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export CMOCKA_MESSAGE_OUTPUT=TAP
+# runs remember the platform between runs: never in the user's own cache
+cache_dir=$(mktemp -d "${TMPDIR:-/tmp}/testcache-ipcscope.XXXXXX") || exit 1
+trap 'rm -rf "$cache_dir"' EXIT
+export IPCSCOPE_CACHE_DIR=$cache_dir
 
 # run_suite NAME CMD...: runs one suite, echoes its output, counts results
 run_suite() {

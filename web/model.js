@@ -55,6 +55,7 @@ export class RunModel {
     this.current = null;         // {mechanism, label} of the latest progress line
     this.chart = null;           // experiment demos: the start line's chart hint
     this.points = [];            // experiment demos: their "point" lines
+    this.platform = null;        // the end line's platform: against the last run
   }
 
   // entry: the record of one mechanism, created on first sight
@@ -129,6 +130,7 @@ export class RunModel {
     this.runDone = 1;
     this.status = o.status || 'ok';
     this.elapsed = o.elapsed_s;
+    if (o.platform && typeof o.platform === 'object') this.platform = o.platform;
   }
 
   // sizes: every message size seen in results or summaries, ascending

@@ -63,8 +63,17 @@ function leadWith(model) {
   if (lead && box.firstElementChild !== lead) box.prepend(lead);
 }
 
+// sinceLastRun: the platform moved since the last run, in words ('' when not)
+function sinceLastRun(model) {
+  const p = model.platform;
+  if (!p || p.moved_since_last_run !== true) return '';
+  if (typeof p.note === 'string' && p.note) return `${p.note[0].toUpperCase()}${p.note.slice(1)}.`;
+  return `The platform moved since the last run: a cache-line round trip took ${fmtNs(p.last_line_rtt_ns)} then and ${fmtNs(p.line_rtt_ns)} now; figures from the two runs are not comparable.`;
+}
+
 // trustNote: what the run says about its own reliability: reps disturbed
-// by other processes, a platform that moved, an interval left wide
+// by other processes, a platform that moved (during the run or since the
+// last one), an interval left wide
 export function trustNote(model) {
   if (!model) return '';
   const disturbed = [];
@@ -82,7 +91,8 @@ export function trustNote(model) {
   if (disturbed.length) parts.push(`Reps disturbed by other processes on the run's CPUs: ${disturbed.join(', ')}.`);
   if (moved.length) parts.push(`The platform moved during ${moved.join(', ')}: the cache-line round trip between the CPUs changed, so reps ran on different placements.`);
   if (loose.length) parts.push(`Out of reps before the median's interval was as tight as asked: ${loose.join(', ')}.`);
-  return parts.join(' ');
+  parts.push(sinceLastRun(model));
+  return parts.filter(Boolean).join(' ');
 }
 
 export function renderRun() {
@@ -154,10 +164,13 @@ function comparisonRow(r, m, c) {
     `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noise}</td></tr>`;
 }
 
-// whyHtml: each distinct reason a comparison row is unreliable, once
+// whyHtml: each distinct reason a comparison row is unreliable, once; and
+// a platform that moved since the last run
 function whyHtml(c) {
   const why = [...new Set(c.rows.map(unreliableWhy).filter(Boolean))];
-  return why.length ? `<p class="warn">Unreliable here: ${why.map(esc).join('; ')}</p>` : '';
+  const moved = c.platform_moved_since_last_run === true ?
+    '<p class="warn">The platform moved since the last run: these ratios hold within this run, whose reps were interleaved, not against an earlier run\'s figures.</p>' : '';
+  return (why.length ? `<p class="warn">Unreliable here: ${why.map(esc).join('; ')}</p>` : '') + moved;
 }
 
 // notesHtml: what the summaries say about their reps, in words ("rep 3 ran

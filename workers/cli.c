@@ -76,6 +76,9 @@ static void usage(FILE *f, enum params_cmd cmd)
 				     "  --baseline MECH            compare against MECH instead of the best\n" :
 		cmd == CMD_SWEEP ? "  --sizes LIST               message sizes, comma-separated\n" : "");
 	usage_options(f);
+	fprintf(f, "\nthe platform: each run leaves its cache-line round trip per CPU pair in\n"
+		"platform.json in $IPCSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/ipcscope, else\n"
+		"~/.cache/ipcscope; the next run says when the platform moved since\n");
 	fprintf(f, "\nexit status: 0 ok, 1 the run failed, 2 usage error\n");
 }
 
@@ -306,6 +309,7 @@ static int run_main(int argc, char **argv)
 	/* against a peer, what the kernel gave comes with each rep's result */
 	ndjson_start(&r, r.link ? cJSON_CreateObject() : run_probe_granted(&r), skipped);
 	st = run_rounds(&r);
+	platform_run_check(&r, &r.platform);
 	if (st == RUN_CANCELLED) {
 		status = "cancelled";
 	} else {

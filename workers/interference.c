@@ -31,6 +31,7 @@ void interference_init(struct interference *x)
 {
 	x->other_cpu_pct = x->steal_pct = x->line_rtt_ns = -1;
 	x->involuntary_ctx = x->migrations = -1;
+	x->line_cpu[0] = x->line_cpu[1] = -1;
 }
 
 static double mono_s(void)
@@ -352,11 +353,15 @@ void interference_rep_begin(struct interference_mark *mk, int a, int b,
 	if (a < 0 || b < 0) {
 		/* unpinned: the line between the first two CPUs it may use */
 		n = interference_cpus(-1, -1, cpus, INTERF_MAX_CPUS);
-		x->line_rtt_ns = n >= 2 ? interference_line_rtt(cpus[0], cpus[1],
-							       INTERF_RTT_BUDGET_NS) : -1;
+		a = n >= 2 ? cpus[0] : -1;
+		b = n >= 2 ? cpus[1] : -1;
 	} else {
 		n = interference_cpus(a, b, cpus, INTERF_MAX_CPUS);
-		x->line_rtt_ns = interference_line_rtt(a, b, INTERF_RTT_BUDGET_NS);
+	}
+	x->line_rtt_ns = interference_line_rtt(a, b, INTERF_RTT_BUDGET_NS);
+	if (x->line_rtt_ns > 0) {
+		x->line_cpu[0] = a;
+		x->line_cpu[1] = b;
 	}
 	if (interference_begin(mk, cpus, n) < 0)
 		memset(mk, 0, sizeof(*mk));

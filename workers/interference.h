@@ -29,6 +29,7 @@ struct interference {
 	long involuntary_ctx;       /* summed over the workers */
 	long migrations;            /* summed over the workers (pin=none) */
 	double line_rtt_ns;         /* cache-line round trip between the CPUs */
+	int line_cpu[2];            /* ... which CPUs: sender's, receiver's side */
 };
 
 /* interference_parse_stat: the ticks of "cpuN" in /proc/stat text; 0, or
@@ -65,7 +66,8 @@ double interference_line_rtt(int a, int b, long budget_ns);
 
 /* interference_rep_begin: before a rep whose workers run on cpus a and b
    (-1: not pinned; then the first two this process may use): times the
-   line round trip between them into x->line_rtt_ns, then marks the start
+   line round trip between them into x->line_rtt_ns (and the pair into
+   x->line_cpu), then marks the start
    (interference_begin over the rep's CPUs) */
 void interference_rep_begin(struct interference_mark *mk, int a, int b,
 			    struct interference *x);

@@ -385,6 +385,8 @@ void ndjson_end(struct run *r, const char *status)
 
 	cJSON_AddStringToObject(l, "status", status);
 	cJSON_AddNumberToObject(l, "elapsed_s", run_now_s() - r->t0);
+	if (r->platform.measured)
+		cJSON_AddItemToObject(l, "platform", platform_json(&r->platform));
 	report_emit(&r->out, l);
 }
 
@@ -424,6 +426,7 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 			cJSON_AddNullToObject(row, "unreliable");
 		cJSON_AddItemToArray(rows, row);
 	}
+	cJSON_AddBoolToObject(l, "platform_moved_since_last_run", r->platform.moved);
 	report_emit(&r->out, l);
 }
 

@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include "human.h"
+#include "platform.h"
 #include "trust.h"
 
 #include <stdint.h>
@@ -296,6 +297,13 @@ static void text_comparison(struct report *r, const cJSON *l)
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "significant")) ?
 			"differs beyond the noise" : "within the noise", why);
 	}
+	platform_text_comparison(r->out, l);
+}
+
+static void text_end(struct report *r, const cJSON *l)
+{
+	platform_text_end(r->out, l);
+	fprintf(r->out, "%s in %.2f s\n", str(l, "status"), num(l, "elapsed_s"));
 }
 
 static void text_emit(struct report *r, const cJSON *line)
@@ -314,7 +322,7 @@ static void text_emit(struct report *r, const cJSON *line)
 		fprintf(stderr, "ipcscope: %s%s%s\n", str(line, "mechanism"),
 			*str(line, "mechanism") ? ": " : "", str(line, "message"));
 	else if (!strcmp(type, "end"))
-		fprintf(r->out, "%s in %.2f s\n", str(line, "status"), num(line, "elapsed_s"));
+		text_end(r, line);
 	else if (!strcmp(type, "lesson"))
 		fprintf(r->out, "\n%s\n", str(line, "text"));
 	fflush(r->out);

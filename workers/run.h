@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "params.h"
+#include "platform.h"
 #include "report.h"
 #include "trust.h"
 
@@ -43,6 +44,7 @@ struct run {
 	char tmpdir[RUN_TMPDIR_MAX];
 	struct peer_link *link;        /* peer=: the control connection, else NULL */
 	cJSON *peer_info;              /* both hosts and the path, for the start line */
+	struct platform_check platform; /* against the last run, once the reps ran */
 };
 
 /* Outcome of a rep and of a run. */
