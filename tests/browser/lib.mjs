@@ -12,6 +12,9 @@ export const { chromium } = await import(path.join(top, 'web/node_modules/playwr
 export const BIN = process.env.IPCSCOPE || path.join(top, 'bin/ipcscope');
 export const OUT = path.join(top, 'tests/out/browser');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// runs remember the platform in a cache directory: tests/run.sh gives them
+// one of its own; run alone, a suite's runs get one that cannot be made
+process.env.IPCSCOPE_CACHE_DIR ||= '/dev/null/no-cache';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 const PORT_WAIT_MS = 10000;

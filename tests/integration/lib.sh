@@ -1,6 +1,9 @@
 # lib.sh -- TAP helpers and leftover checks for integration tests (sourced)
 # IPCSCOPE is the binary under test; ASAN=1 when it is the sanitizer build.
 : "${IPCSCOPE:?IPCSCOPE must name the ipcscope binary}"
+# runs remember the platform in a cache directory: tests/run.sh gives them
+# one of its own; run alone, a suite's runs get one that cannot be made
+export IPCSCOPE_CACHE_DIR=${IPCSCOPE_CACHE_DIR:-/dev/null/no-cache}
 tap_n=0
 tap_failed=0
 

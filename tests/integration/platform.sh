@@ -38,14 +38,15 @@ end_field() {
 	' "$1" "$2"
 }
 
-# fake FACTOR [BOOT]: the cache's baseline becomes FACTOR x its round trip,
-# remembered AGO_S ago (and of boot BOOT when given)
+# fake FACTOR [BOOT]: the cache's baseline becomes FACTOR x its round trip
+# (=NS: NS itself), remembered AGO_S ago (and of boot BOOT when given)
 fake() {
 	node -e '
 		const fs = require("fs");
 		const f = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+		const x = process.argv[2];
 		for (const b of f.baselines) {
-			b.line_rtt_ns *= Number(process.argv[2]);
+			b.line_rtt_ns = x[0] === "=" ? Number(x.slice(1)) : b.line_rtt_ns * Number(x);
 			b.at = Date.now() / 1000 - Number(process.argv[3]);
 			if (process.argv[4]) b.boot_id = process.argv[4];
 		}
@@ -85,13 +86,28 @@ tap "$([ "$v" = true ] && echo 0 || echo 1)" "ndjson: the end line says the plat
 v=$(end_field "$work/c.ndjson" 'c && c.platform_moved_since_last_run === true')
 tap "$([ "$v" = true ] && echo 0 || echo 1)" "ndjson: so does the comparison line ($v)"
 
-# 4. a baseline that matches (the last run's own): nothing said
-fake 1
-"$IPCSCOPE" compare pipe,unix "${RUN[@]}" --format ndjson >"$work/d.ndjson"
-v=$(end_field "$work/d.ndjson" 'p.moved_since_last_run === false && p.note === null && p.last_line_rtt_ns > 0 && c.platform_moved_since_last_run === false')
-tap "$([ "$v" = true ] && echo 0 || echo 1)" "ndjson: a matching baseline is no move ($v, $(end_field "$work/d.ndjson" 'p.line_rtt_ns + " ns against " + p.last_line_rtt_ns'))"
-fake 1
-"$IPCSCOPE" bench pipe "${RUN[@]}" >"$work/e.txt" 2>&1
+# 4. a baseline that matches (the round trip the last run's first reps
+# timed): nothing said. Other builds crowding the CPUs can stretch a round
+# trip from one run to the next: two more tries, each against the round
+# trip just timed, before failing
+now=$(end_field "$work/c.ndjson" 'p.line_rtt_ns')
+for try in 1 2 3; do
+	fake "=$now"
+	"$IPCSCOPE" compare pipe,unix "${RUN[@]}" --format ndjson >"$work/d.ndjson"
+	v=$(end_field "$work/d.ndjson" 'p.moved_since_last_run === false && p.note === null && p.last_line_rtt_ns > 0 && c.platform_moved_since_last_run === false')
+	got=$(end_field "$work/d.ndjson" 'p.line_rtt_ns + " ns against " + p.last_line_rtt_ns')
+	[ "$v" = true ] && break
+	echo "# try $try: $got"
+	now=$(end_field "$work/d.ndjson" 'p.line_rtt_ns')
+done
+tap "$([ "$v" = true ] && echo 0 || echo 1)" "ndjson: a matching baseline is no move ($v, $got)"
+for try in 1 2 3; do
+	fake "=$now"
+	"$IPCSCOPE" bench pipe "${RUN[@]}" >"$work/e.txt" 2>&1
+	grep -q 'platform moved since' "$work/e.txt" || break
+	echo "# try $try: $(grep '^!' "$work/e.txt")"
+	now=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).baselines[0].line_rtt_ns)' "$cache")
+done
 tap "$(grep -q 'platform moved since' "$work/e.txt" && echo 1 || echo 0)" "text: a matching baseline says nothing"
 
 # 5. another boot's baseline, however far: a new baseline, not a move
