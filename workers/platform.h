@@ -36,7 +36,7 @@ struct platform_cache {
 struct platform_check {
 	bool measured;               /* a round trip was measured: the rest holds */
 	int cpu[2];
-	double line_rtt_ns;          /* this run's first reps on that pair */
+	double line_rtt_ns;          /* median of this run's first reps on that pair */
 	bool has_last;               /* same host, same boot, a baseline */
 	double last_line_rtt_ns, last_at, ratio;
 	double age_s;                /* how long before this run the last one ended */
@@ -89,8 +89,8 @@ cJSON *platform_json(const struct platform_check *pc);
 
 struct run;
 
-/* platform_run_check: after the reps of r: its line round trips (the first
-   round's, per CPU pair) against the last run's into pc (the pair that
+/* platform_run_check: after the reps of r: its line round trips (the median
+   of its first reps per CPU pair: whole rounds until at least 3) against the last run's into pc (the pair that
    says most: a move, else a baseline), and its own (the median of all its
    reps) saved for the next run; a cache that cannot be read or written is
    passed over in silence */

@@ -3,6 +3,7 @@
    own baselines left for the next */
 #include "platform.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "stats.h"
 
 #define PLATFORM_MAX_PAIRS 8          /* CPU pairs one run remembers */
+#define PLATFORM_FIRST_REPS 3         /* whole rounds of reps until this many */
 #define MINUTE_S 60.0
 #define HOUR_S 3600.0
 #define DAY_S 86400.0
@@ -124,16 +126,23 @@ static double line_of(const struct rep_result *res, const int pair[2])
 	       x->line_rtt_ns : -1;
 }
 
-/* samples: the round trips on pair of the first rep of every job (first),
-   else of every rep, into x; how many */
-static int samples(const struct run *r, const int pair[2], bool first, double *x)
+/* samples: the round trips on pair into x, round by round (rep 1 of every
+   job, then rep 2, ...) until at least want of them (INT_MAX: all); how many */
+static int samples(const struct run *r, const int pair[2], int want, double *x)
 {
 	int n = 0;
+	bool more = true;
 
-	for (int i = 0; i < r->njobs; i++)
-		for (int k = 0; k < (first ? 1 : r->jobs[i].nres) && k < r->jobs[i].nres; k++)
+	for (int k = 0; more && n < want; k++) {
+		more = false;
+		for (int i = 0; i < r->njobs; i++) {
+			if (k >= r->jobs[i].nres)
+				continue;
+			more = true;
 			if (line_of(&r->jobs[i].res[k], pair) > 0)
 				x[n++] = line_of(&r->jobs[i].res[k], pair);
+		}
+	}
 	return n;
 }
 
@@ -202,16 +211,15 @@ void platform_run_check(const struct run *r, struct platform_check *pc)
 		const struct platform_baseline *last = known ?
 			platform_cache_find(c, me.host, me.boot_id, pairs[k][0], pairs[k][1]) : NULL;
 
-		/* the first round: the reps nearest to the last run */
-		if ((n = samples(r, pairs[k], true, x)) == 0)
-			n = samples(r, pairs[k], false, x);
+		/* the first reps: the nearest to the last run */
+		n = samples(r, pairs[k], PLATFORM_FIRST_REPS, x);
 		platform_judge(&one, pairs[k][0], pairs[k][1], median_of(x, n), last,
 			       (double)now.tv_sec);
 		if (k == 0 || says_more(&one, pc))
 			*pc = one;
 		mine[k] = me;
 		memcpy(mine[k].cpu, pairs[k], sizeof(mine[k].cpu));
-		mine[k].line_rtt_ns = median_of(x, samples(r, pairs[k], false, x));
+		mine[k].line_rtt_ns = median_of(x, samples(r, pairs[k], INT_MAX, x));
 		mine[k].at = (double)now.tv_sec;
 	}
 	/* a cache that cannot be written costs the next run its comparison,

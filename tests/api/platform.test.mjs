@@ -12,6 +12,19 @@ const RUN = 'duration=0.05&reps=2&ci=0';
 
 const endOf = (s) => s.lines.find((l) => l.type === 'end') || {};
 
+// timedRun: a run streamed, again (three tries in all) when none of its
+// reps timed a cache-line round trip: both ping-pong threads need their
+// CPUs, which a crowded machine can deny every rep (the cache then stays)
+async function timedRun(srv, url) {
+  let s = null;
+  for (let i = 0; i < 3; i++) {
+    s = await stream(srv, url);
+    if (endOf(s).platform) break;
+    note(`try ${i + 1} timed no cache-line round trip`);
+  }
+  return s;
+}
+
 // fake: every remembered round trip FAR times what it was, AGO_S ago
 function fake(file) {
   const f = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -31,7 +44,7 @@ async function main() {
   let srv = null;
   try {
     srv = await startServer(['--results-dir', results]);
-    const a = await stream(srv, `/api/bench/pipe?${RUN}`);
+    const a = await timedRun(srv, `/api/bench/pipe?${RUN}`);
     const pa = endOf(a).platform;
     ok(oneEndLast(a.lines) && endOf(a).status === 'ok' && pa && pa.line_rtt_ns > 0 && pa.last_line_rtt_ns === null,
       "a server's run times the platform and has no last run yet", endOf(a));
@@ -39,7 +52,7 @@ async function main() {
       "the server's run process wrote its baseline into the cache (mode 0600)", fs.readdirSync(cache));
     if (!fs.existsSync(file)) return;
     fake(file);
-    const b = await stream(srv, `/api/compare?mechanisms=pipe,unix&${RUN}`);
+    const b = await timedRun(srv, `/api/compare?mechanisms=pipe,unix&${RUN}`);
     const pb = endOf(b).platform || {};
     const cmp = b.lines.find((l) => l.type === 'comparison') || {};
     note(pb.note || 'no note');
