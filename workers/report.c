@@ -6,6 +6,7 @@
 #include "platform.h"
 #include "trust.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,15 +288,17 @@ static void text_comparison(struct report *r, const cJSON *l)
 		str(l, "baseline"));
 	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(l, "rows")) {
 		const char *why = str(row, "unreliable");
-		char ci[48] = "no interval: one rep";
-		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(row, "ci_high")))
+		bool has_ci = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(row, "ci_high"));
+		char ci[48] = "no interval";
+		if (has_ci)
 			snprintf(ci, sizeof(ci), "[%.3g .. %.3g]", num(row, "ci_low"),
 				 num(row, "ci_high"));
 		human_size(num(row, "size"), sz, sizeof(sz));
 		fprintf(r->out, "  %-15s %8s  x%-8.3g %-22s %s%s\n", name_of(row), sz,
 			num(row, "ratio"), ci, *why ? "unreliable here: " :
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "significant")) ?
-			"differs beyond the noise" : "within the noise", why);
+			"differs beyond the noise" : has_ci ? "within the noise" :
+			"too few reps to tell it from the noise", why);
 	}
 	platform_text_comparison(r->out, l);
 }

@@ -69,14 +69,50 @@ static void judge_modes(struct trust *t, const double *x, const char *unit)
 	snprintf(t->why, sizeof(t->why), "its reps ran in two regimes (%s and %s)", lo, hi);
 }
 
+/*
+ * judge_too_few: a ci was asked for but the reps are too few for an
+ * order-statistics interval (6 at 95 %). One rep shows nothing of the
+ * noise; a few reps may at least show that they disagree: half their
+ * range beyond TRUST_FAR_FACTOR times the target.
+ */
+static void judge_too_few(struct trust *t, const double *x)
+{
+	double lo = INFINITY, hi = -INFINITY, mid, half;
+	char w[TRUST_NOTE_LEN], h[HUMAN_LEN];
+
+	if (t->ci_target <= 0)
+		return;
+	if (t->n == 1) {
+		snprintf(w, sizeof(w), "one rep: nothing shows how much it varies");
+		note(t, w);
+		if (!t->why[0])
+			snprintf(t->why, sizeof(t->why), "%s", w);
+		return;
+	}
+	for (int i = 0; i < t->n; i++) {
+		lo = fmin(lo, x[i]);
+		hi = fmax(hi, x[i]);
+	}
+	mid = (lo + hi) / 2;
+	half = mid > 0 ? (hi - lo) / 2 / mid * 100 : 0;
+	human_pct(half, h, sizeof(h));
+	snprintf(w, sizeof(w), "%d reps are too few for a 95%% interval of the median; "
+		 "they spread ±%s", t->n, h);
+	note(t, w);
+	if (!t->why[0] && half > TRUST_FAR_FACTOR * t->ci_target)
+		snprintf(t->why, sizeof(t->why), "its %d reps spread ±%s", t->n, h);
+}
+
 static void judge_ci(struct trust *t, const double *x)
 {
 	char w[TRUST_NOTE_LEN], h[HUMAN_LEN], g[HUMAN_LEN];
 
 	t->has_ci = robust_median_ci(x, t->n, &t->ci) == 0;
 	t->ci_reached = t->has_ci && t->ci_target > 0 && t->ci.half_pct <= t->ci_target;
-	if (!t->has_ci)
+	if (!t->has_ci) {
+		judge_too_few(t, x);
 		return;
+	}
 	human_pct(t->ci.half_pct, h, sizeof(h));
 	human_pct(t->ci_target, g, sizeof(g));
 	if (t->ci_target > 0 && !t->ci_reached) {

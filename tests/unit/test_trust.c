@@ -81,6 +81,31 @@ static void test_ci_target(void **state)
 	assert_int_equal(t.nnotes, 0);
 }
 
+static void test_too_few_for_an_interval(void **state)
+{
+	const double one[] = {5.4e6};
+	const double close[] = {100, 104, 98};
+	const double apart[] = {4.7e6, 89e6, 71e6};
+	struct trust t;
+
+	(void)state;
+	/* with a ci asked, one rep is never enough */
+	trust_judge(&t, one, reps, NULL, 1, true, 5, "msgs/s");
+	assert_false(t.has_ci);
+	assert_non_null(strstr(t.why, "one rep"));
+	/* without one (a plain bench), one rep is what was asked for */
+	trust_judge(&t, one, reps, NULL, 1, true, 0, "msgs/s");
+	assert_string_equal(t.why, "");
+	assert_int_equal(t.nnotes, 0);
+	/* three reps within +-3 %: said, not unreliable */
+	trust_judge(&t, close, reps, NULL, 3, true, 5, "msgs/s");
+	assert_string_equal(t.why, "");
+	assert_non_null(strstr(t.notes[0], "too few for a 95% interval"));
+	/* three reps 19x apart: unreliable, whatever else is said */
+	trust_judge(&t, apart, reps, NULL, 3, true, 5, "msgs/s");
+	assert_true(t.why[0] != '\0');
+}
+
 static void test_disturbed_and_moved(void **state)
 {
 	const double x[] = {100, 101, 99, 100.5, 99.5, 100.2};
@@ -130,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_outlier_in_words),
 		cmocka_unit_test(test_two_regimes),
 		cmocka_unit_test(test_ci_target),
+		cmocka_unit_test(test_too_few_for_an_interval),
 		cmocka_unit_test(test_disturbed_and_moved),
 		cmocka_unit_test(test_interference_json),
 	};
