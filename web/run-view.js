@@ -159,7 +159,7 @@ function comparisonRow(r, m, c) {
   const base = r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label);
   const vs = base ? 'baseline' : ratioWords(r.ratio, m.higher);
   const noise = base ? '' : r.significant ? 'yes'
-    : r.ci_low == null ? 'too few reps to tell' : 'no, within the noise';
+    : (r.ci_low === null || r.ci_low === undefined) ? 'too few reps to tell' : 'no, within the noise';
   const warn = unreliableWhy(r) ? ' <span class="warn">(unreliable here)</span>' : '';
   return `<tr><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
     `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}${warn}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noise}</td></tr>`;

@@ -2,26 +2,31 @@
 #include "demo.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "../human.h"
 #include "exp.h"
 
-#define LAYERS_N 4
+/* The jobs are laid out size by mode by mechanism (see layers_jobs), so
+   each outcome's place follows from the three. */
+enum layer_mech { L_UNIX, L_ZMQ, L_GRPC, L_DBUS, L_NODE, L_NMECH };
+enum layer_mode { L_LATENCY, L_THROUGHPUT, L_NMODE };
+enum layer_size { L_64, L_4K, L_NSIZE };
 
-static const char *const layer_names[LAYERS_N] = { "zmq", "grpc", "dbus", "node" };
+static const char *const mech_names[L_NMECH] = { "unix", "zmq", "grpc", "dbus", "node" };
+static const char *const size_names[L_NSIZE] = { "64 B", "4 KiB" };
 
-/* find: the outcome labelled "<mech> <size> <mode>", or NULL when it did not run */
-static const struct demo_outcome *find(const struct demo_outcome *o, int n, const char *mech,
-				       const char *size, const char *mode)
+static int job_of(int size, int mode, int mech)
 {
-	char label[64];
+	return (size * L_NMODE + mode) * L_NMECH + mech;
+}
 
-	snprintf(label, sizeof(label), "%s %s %s", mech, size, mode);
-	for (int i = 0; i < n; i++)
-		if (o[i].ok && o[i].fig.median > 0 && strcmp(o[i].label, label) == 0)
-			return &o[i];
-	return NULL;
+/* find: what the job for (size, mode, mech) measured, or NULL when it did not run */
+static const struct demo_outcome *find(const struct demo_outcome *o, int n, int size,
+				       int mode, int mech)
+{
+	const struct demo_outcome *r = demo_outcome_at(o, n, job_of(size, mode, mech));
+
+	return r && r->fig.median > 0 ? r : NULL;
 }
 
 /* The extremes over every size and mode, for the closing sentence. */
@@ -30,10 +35,9 @@ struct extremes {
 	char dear_what[48], cheap_what[48];
 };
 
-static void note(struct extremes *e, double x, const char *mech, const char *size,
-		 const char *mode)
+static void note(struct extremes *e, double x, const char *mech, const char *size, int mode)
 {
-	const char *how = strcmp(mode, "latency") == 0 ? "round trips" : "streams";
+	const char *how = mode == L_LATENCY ? "round trips" : "streams";
 
 	if (x > e->dear) {
 		e->dear = x;
@@ -48,11 +52,12 @@ static void note(struct extremes *e, double x, const char *mech, const char *siz
 /* cost_sentence: for one size and mode, each layer's cost per message in
    multiples of the unix socket's (its rate divided by the layer's: round
    trips per second in latency mode, messages per second streaming) */
-static void cost_sentence(const struct demo_outcome *o, int n, const char *size,
-			  const char *mode, char *buf, size_t len, struct extremes *e)
+static void cost_sentence(const struct demo_outcome *o, int n, int sz, int mode,
+			  char *buf, size_t len, struct extremes *e)
 {
-	const struct demo_outcome *raw = find(o, n, "unix", size, mode);
-	int lat = strcmp(mode, "latency") == 0, first = 1;
+	const struct demo_outcome *raw = find(o, n, sz, mode, L_UNIX);
+	const char *size = size_names[sz];
+	int lat = mode == L_LATENCY, first = 1;
 	char a[HUMAN_LEN], b[HUMAN_LEN];
 
 	if (!raw)
@@ -63,32 +68,30 @@ static void cost_sentence(const struct demo_outcome *o, int n, const char *size,
 	else
 		exp_lesson_add(buf, len, "Streaming %s messages, the socket moved %s; each message "
 		    "through", size, human_si(raw->fig.median, "messages/s", a, sizeof(a)));
-	for (int i = 0; i < LAYERS_N; i++) {
-		const struct demo_outcome *l = find(o, n, layer_names[i], size, mode);
+	for (int i = L_UNIX + 1; i < L_NMECH; i++) {
+		const struct demo_outcome *l = find(o, n, sz, mode, i);
 		double x;
 
 		if (!l)
 			continue;
 		x = raw->fig.median / l->fig.median;
-		exp_lesson_add(buf, len, "%s %s %s", first ? "" : ",", layer_names[i],
+		exp_lesson_add(buf, len, "%s %s %s", first ? "" : ",", mech_names[i],
 		    human_ratio(x, b, sizeof(b)));
 		first = 0;
-		note(e, x, layer_names[i], size, mode);
+		note(e, x, mech_names[i], size, mode);
 	}
 	exp_lesson_add(buf, len, first ? " no layer ran. " : lat ? " that time. " : " the socket's time. ");
 }
 
 static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t len)
 {
-	static const char *const sizes[] = { "64 B", "4 KiB" };
-	static const char *const modes[] = { "latency", "throughput" };
 	struct extremes e = { 0 };
 	char x[HUMAN_LEN];
 
 	buf[0] = '\0';
-	for (int s = 0; s < 2; s++)
-		for (int m = 0; m < 2; m++)
-			cost_sentence(o, n, sizes[s], modes[m], buf, len, &e);
+	for (int s = 0; s < L_NSIZE; s++)
+		for (int m = 0; m < L_NMODE; m++)
+			cost_sentence(o, n, s, m, buf, len, &e);
 	if (!e.dear) {
 		snprintf(buf, len, "The unix socket or every layer failed to run, so there is "
 			 "no lesson this time.");
@@ -102,6 +105,7 @@ static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t
 		    e.cheap_what, human_ratio(e.cheap, x, sizeof(x)));
 }
 
+/* in the order job_of computes: mode, then mechanism in enum layer_mech order */
 #define LAYER_JOBS(size, arg) \
 	{ "unix " size " latency", "unix", "mode=latency size=" arg }, \
 	{ "zmq " size " latency", "zmq", "mode=latency size=" arg }, \
@@ -117,6 +121,9 @@ static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t
 static const struct demo_job layers_jobs[] = {
 	LAYER_JOBS("64 B", "64"), LAYER_JOBS("4 KiB", "4K"),
 };
+
+_Static_assert(DEMO_COUNT(layers_jobs) == L_NSIZE * L_NMODE * L_NMECH,
+	       "one job per size, mode and mechanism");
 
 const struct demo demo_layers = {
 	.name = "layers",
