@@ -21,7 +21,19 @@
 
 /* --- usage ------------------------------------------------------------ */
 
-/* usage_options: one line per mechanism option of the registry */
+/* A flag longer than this column gets a line of its own, its text below. */
+#define USAGE_FLAG_W 27
+
+/* usage_row: one param: its flag, and what it does in the column beside it */
+static void usage_row(FILE *f, const char *flag, const char *text)
+{
+	if (strlen(flag) > USAGE_FLAG_W)
+		fprintf(f, "  %s\n  %-*s  %s\n", flag, USAGE_FLAG_W, "", text);
+	else
+		fprintf(f, "  %-*s  %s\n", USAGE_FLAG_W, flag, text);
+}
+
+/* usage_options: one row per mechanism option of the registry */
 static void usage_options(FILE *f)
 {
 	for (int i = 0; mech_registry[i]; i++) {
@@ -29,7 +41,7 @@ static void usage_options(FILE *f)
 
 		for (int k = 0; k < mech_option_count(ops); k++) {
 			const struct mech_option *o = &ops->options[k];
-			char flag[96] = "";
+			char flag[96] = "", text[512];
 			int first = 1;
 
 			for (int j = 0; j < i; j++)
@@ -40,11 +52,31 @@ static void usage_options(FILE *f)
 			for (int v = 0; o->values[v]; v++)
 				snprintf(flag + strlen(flag), sizeof(flag) - strlen(flag), "%s%s",
 					 v ? "|" : "", o->values[v]);
-			fprintf(f, "  %-28s%s only: %s (%s)\n", flag, ops->name, o->help,
-				o->values[0]);
+			snprintf(text, sizeof(text), "%s only: %s (%s)", ops->name, o->help,
+				 o->values[0]);
+			usage_row(f, flag, text);
 		}
 	}
 }
+
+/* The params of every run, in the order usage shows them; a NULL text is
+   the duration's, computed from its default. */
+static const struct {
+	const char *flag, *text;
+} common_params[] = {
+	{ "--mode throughput|latency",
+	  "one-way stream, or ping-pong timing every round trip (throughput)" },
+	{ "--size N[K|M]", "bytes per message, 1..64M (64, or the mechanism's fixed size)" },
+	{ "--count N", "messages (latency: round trips) per rep, 1..1000000000" },
+	{ "--duration S", NULL },
+	{ "--warmup N", "messages sent before timing (1% of count, >= 100; 1000 with duration)" },
+	{ "--reps N", "repetitions, 1..100 (5; compare and demos: at most 7)" },
+	{ "--ci P", "add reps, up to --reps, until the median's 95% interval" },
+	{ "", "is within +-P %; 0 off (compare and demos: 5, 0.1 s reps)" },
+	{ "--pin split|same|none|A,B", "where sender and receiver run (split: two cores)" },
+	{ "--verify 0|1", "check sequence numbers and payload bytes (1)" },
+	{ "--format text|json|ndjson|csv", "output (text)" },
+};
 
 static void usage(FILE *f, enum params_cmd cmd)
 {
@@ -55,26 +87,20 @@ static void usage(FILE *f, enum params_cmd cmd)
 				     "  rep and run only when named (the start line lists them as skipped)" :
 		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
 		"bench MECHANISM [params]";
+	char duration[96];
 
-	fprintf(f,
-		"usage: ipcscope %s\n\n"
-		"params (also accepted as --name=value):\n"
-		"  --mode throughput|latency  one-way stream, or ping-pong timing every round trip (throughput)\n"
-		"  --size N[K|M]              bytes per message, 1..64M (64, or the mechanism's fixed size)\n"
-		"  --count N                  messages (latency: round trips) per rep, 1..1000000000\n"
-		"  --duration S               seconds per rep instead of count, 0.01..60 (%.2f when no count)\n"
-		"  --warmup N                 messages sent before timing (1%% of count, >= 100; 1000 with duration)\n"
-		"  --reps N                   repetitions, 1..100 (5; compare and demos: at most 7)\n"
-		"  --ci P                     add reps, up to --reps, until the median's 95%% interval\n"
-		"                             is within +-P %%; 0 off (compare and demos: 5, 0.1 s reps)\n"
-		"  --pin split|same|none|A,B  where sender and receiver run (split: two cores)\n"
-		"  --verify 0|1               check sequence numbers and payload bytes (1)\n"
-		"  --format text|json|ndjson|csv  output (text)\n"
-		"%s",
-		synopsis, PARAMS_DEFAULT_DURATION,
-		cmd == CMD_COMPARE ? "  --mechanisms A,B,...       same as the positional list\n"
-				     "  --baseline MECH            compare against MECH instead of the best\n" :
-		cmd == CMD_SWEEP ? "  --sizes LIST               message sizes, comma-separated\n" : "");
+	snprintf(duration, sizeof(duration), "seconds per rep instead of count, 0.01..60 "
+		 "(%.2f when no count)", PARAMS_DEFAULT_DURATION);
+	fprintf(f, "usage: ipcscope %s\n\nparams (also accepted as --name=value):\n", synopsis);
+	for (size_t i = 0; i < sizeof(common_params) / sizeof(common_params[0]); i++)
+		usage_row(f, common_params[i].flag, common_params[i].text ?
+			  common_params[i].text : duration);
+	if (cmd == CMD_COMPARE) {
+		usage_row(f, "--mechanisms A,B,...", "same as the positional list");
+		usage_row(f, "--baseline MECH", "compare against MECH instead of the best");
+	} else if (cmd == CMD_SWEEP) {
+		usage_row(f, "--sizes LIST", "message sizes, comma-separated");
+	}
 	usage_options(f);
 	fprintf(f, "\nthe platform: each run leaves its cache-line round trip per CPU pair in\n"
 		"platform.json in $IPCSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/ipcscope, else\n"

@@ -392,6 +392,65 @@ static void csv_emit(struct report *r, const cJSON *l)
 	fflush(r->out);
 }
 
+/* --- csv of an experiment demo: its point lines, one row each, written at
+   the end under the union of their fields (as the page's export does) --- */
+
+/* point_column: whether a point's field is a CSV column (first seen) */
+static int point_column(const cJSON *it)
+{
+	return strcmp(it->string, "type") && strcmp(it->string, "run") &&
+	       !cJSON_IsObject(it) && !cJSON_IsArray(it) && !cJSON_IsNull(it);
+}
+
+/* points_header: the union of the points' columns, in the order first seen */
+static cJSON *points_header(const cJSON *points)
+{
+	cJSON *names = cJSON_CreateArray();
+	const cJSON *p, *it;
+
+	cJSON_ArrayForEach(p, points)
+		cJSON_ArrayForEach(it, p) {
+			const cJSON *n;
+			int seen = 0;
+
+			cJSON_ArrayForEach(n, names)
+				seen |= !strcmp(n->valuestring, it->string);
+			if (!seen && point_column(it))
+				cJSON_AddItemToArray(names, cJSON_CreateString(it->string));
+		}
+	return names;
+}
+
+static void point_cell(FILE *f, const cJSON *v)
+{
+	if (cJSON_IsBool(v))
+		fputc(cJSON_IsTrue(v) ? '1' : '0', f);
+	else if (cJSON_IsNumber(v))
+		fprintf(f, "%.15g", v->valuedouble);
+	else if (cJSON_IsString(v))
+		csv_text(f, v->valuestring);
+}
+
+static void csv_points(struct report *r)
+{
+	cJSON *names = points_header(r->doc);
+	const cJSON *p, *n;
+
+	cJSON_ArrayForEach(n, names)
+		fprintf(r->out, "%s%s", n == names->child ? "" : ",", n->valuestring);
+	fputc('\n', r->out);
+	cJSON_ArrayForEach(p, r->doc) {
+		cJSON_ArrayForEach(n, names) {
+			if (n != names->child)
+				fputc(',', r->out);
+			point_cell(r->out, cJSON_GetObjectItemCaseSensitive(p, n->valuestring));
+		}
+		fputc('\n', r->out);
+	}
+	fflush(r->out);
+	cJSON_Delete(names);
+}
+
 cJSON *report_csv_columns_json(void)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -446,6 +505,12 @@ void report_emit(struct report *r, cJSON *line)
 		json_keep(r, line);
 		return;
 	case REPORT_CSV:
+		if (!strcmp(str(line, "type"), "point")) {
+			if (!r->doc)
+				r->doc = cJSON_CreateArray();
+			cJSON_AddItemToArray(r->doc, line);
+			return;
+		}
 		csv_emit(r, line);
 		break;
 	case REPORT_TEXT:
@@ -466,6 +531,8 @@ void report_close(struct report *r)
 		}
 		fflush(r->out);
 	}
+	if (r->fmt == REPORT_CSV && r->doc)
+		csv_points(r);
 	cJSON_Delete(r->doc);
 	r->doc = NULL;
 }

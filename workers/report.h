@@ -12,7 +12,8 @@ enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_NDJSON, REPORT_CSV };
 struct report {
 	enum report_format fmt;
 	FILE *out;
-	cJSON *doc;          /* json: the document being collected */
+	cJSON *doc;          /* json: the document being collected; csv: an
+				experiment demo's point lines */
 	int csv_header;      /* csv: header row printed */
 	int latency;         /* text/csv: latency columns */
 };
@@ -24,7 +25,9 @@ void report_open(struct report *r, enum report_format fmt, FILE *out);
    flushes it, text and csv render it, json keeps it for report_close */
 void report_emit(struct report *r, cJSON *line);
 
-/* report_close: json prints the collected document; frees everything */
+/* report_close: json prints the collected document, csv an experiment
+   demo's point lines (one row each, the union of their fields as columns);
+   frees everything */
 void report_close(struct report *r);
 
 /* report_csv_columns_json: [{"name", "path"}] of every CSV column: the

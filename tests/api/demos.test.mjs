@@ -63,6 +63,16 @@ async function oneRun(srv) {
     'one end line, last, status ok');
 }
 
+// a lesson resting on one rep a side says so over HTTP too: the lesson
+// line's unreliable, and the text the page shows starting with it
+async function unreliableLesson(srv) {
+  const s = await stream(srv, '/api/demos/false-sharing?duration=0.02&reps=1', { timeout: 60000 });
+  const l = s.lines.find((x) => x.type === 'lesson') || {};
+  ok(typeof l.unreliable === 'string' && /ran once/.test(l.unreliable) &&
+    l.text.startsWith(`Unreliable here (${l.unreliable}), so take this with care: `),
+  'an experiment lesson from one rep carries unreliable and says it first', JSON.stringify(l));
+}
+
 // cross-host over HTTP: its children (peer, bench runs) are not the
 // server's run process and must run all the same; without root it runs the
 // loopback steps only
@@ -81,6 +91,7 @@ try {
   await listing(srv);
   await badParams(srv);
   await oneRun(srv);
+  await unreliableLesson(srv);
   await crossHost(srv);
   await stopServer(srv);
 } catch (e) {

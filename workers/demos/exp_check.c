@@ -36,6 +36,12 @@ static const char *fig_text(double v, const char *unit, char *buf, size_t len)
 	return human_si(v, unit, buf, len);
 }
 
+/* plain_unit: a unit human_si carries after the number (not a time or B/s) */
+static int plain_unit(const char *unit)
+{
+	return strcmp(unit, "ns") && strcmp(unit, "s") && strcmp(unit, "B/s");
+}
+
 /* range_text: "4.7 M to 89 M increments/s", or the one figure */
 static const char *range_text(const struct side_range *r, const char *unit, char *buf,
 			      size_t len)
@@ -46,7 +52,8 @@ static const char *range_text(const struct side_range *r, const char *unit, char
 	if (r->lo == r->hi)
 		snprintf(buf, len, "%s", hi);
 	else
-		snprintf(buf, len, "%s to %s", fig_text(r->lo, unit, lo, sizeof(lo)), hi);
+		snprintf(buf, len, "%s to %s", fig_text(r->lo, plain_unit(unit) ? "" : unit, lo,
+							sizeof(lo)), hi);
 	return buf;
 }
 
