@@ -196,6 +196,13 @@ function checkPeer(p, catalogue, errs) {
   else if (!TOKEN_RE.test(p.token)) errs.push({ field: 'token', message: 'token: expected 8..64 letters, digits, - or _' });
   const local = p.mechanisms.filter((m) => catalogue.get(m) && catalogue.get(m).cross_host === false);
   if (local.length) errs.push({ field: 'peer', message: `peer: ${local.join(', ')} cannot cross hosts` });
+  for (const m of p.mechanisms) {
+    const c = catalogue.get(m);
+    for (const o of c && c.cross_host && Array.isArray(c.options) ? c.options : []) {
+      const v = (p.options || {})[o.name] || o.default;
+      if (o.cross_host && v !== o.cross_host) errs.push({ field: 'peer', message: `peer: ${m} crosses hosts only with ${o.name}=${o.cross_host}` });
+    }
+  }
 }
 
 // validate: list of {field, message} for what the server would refuse

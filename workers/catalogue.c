@@ -49,7 +49,8 @@ cJSON *engine_demos_json(void)
 
 
 
-/* options_json: [{name, values, default, help}] of ops's own settings */
+/* options_json: [{name, values, default, help, cross_host}] of ops's own
+   settings (cross_host: the value crossing hosts needs, or null) */
 static cJSON *options_json(const struct mech_ops *ops)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -64,6 +65,8 @@ static cJSON *options_json(const struct mech_ops *ops)
 			cJSON_AddItemToArray(v, cJSON_CreateString(opt->values[i]));
 		cJSON_AddStringToObject(o, "default", opt->values[0]);
 		cJSON_AddStringToObject(o, "help", opt->help);
+		cJSON_AddItemToObject(o, "cross_host", opt->cross_host ?
+				      cJSON_CreateString(opt->cross_host) : cJSON_CreateNull());
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -90,6 +93,7 @@ cJSON *engine_catalogue_json(void)
 		cJSON_AddNumberToObject(x, "max", (double)lim.max_size);
 		cJSON_AddStringToObject(x, "why", lim.why);
 		cJSON_AddItemToObject(o, "options", options_json(ops));
+		cJSON_AddBoolToObject(o, "cross_host", ops->cross_host != 0);
 		cJSON_AddStringToObject(o, "copies", ops->copies ? ops->copies : "");
 		cJSON_AddStringToObject(o, "cleanup", ops->cleanup ? ops->cleanup : "");
 		cJSON_AddItemToArray(all, o);

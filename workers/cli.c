@@ -33,7 +33,18 @@ static void usage_row(FILE *f, const char *flag, const char *text)
 		fprintf(f, "  %-*s  %s\n", USAGE_FLAG_W, flag, text);
 }
 
-/* usage_options: one row per mechanism option of the registry */
+/* declarers: how many mechanisms of the registry declare option name */
+static int declarers(const char *name)
+{
+	int n = 0;
+
+	for (int i = 0; mech_registry[i]; i++)
+		n += mech_option_index(mech_registry[i], name) >= 0;
+	return n;
+}
+
+/* usage_options: one row per mechanism option of the registry and
+   mechanism declaring it (zmq's and grpc's transport take other values) */
 static void usage_options(FILE *f)
 {
 	for (int i = 0; mech_registry[i]; i++) {
@@ -42,21 +53,29 @@ static void usage_options(FILE *f)
 		for (int k = 0; k < mech_option_count(ops); k++) {
 			const struct mech_option *o = &ops->options[k];
 			char flag[96] = "", text[512];
-			int first = 1;
 
-			for (int j = 0; j < i; j++)
-				first &= mech_option_index(mech_registry[j], o->name) < 0;
-			if (!first)
-				continue;
 			snprintf(flag, sizeof(flag), "--%s ", o->name);
 			for (int v = 0; o->values[v]; v++)
 				snprintf(flag + strlen(flag), sizeof(flag) - strlen(flag), "%s%s",
 					 v ? "|" : "", o->values[v]);
-			snprintf(text, sizeof(text), "%s only: %s (%s)", ops->name, o->help,
-				 o->values[0]);
+			snprintf(text, sizeof(text), "%s%s: %s (%s)", ops->name,
+				 declarers(o->name) > 1 ? "" : " only", o->help, o->values[0]);
 			usage_row(f, flag, text);
 		}
 	}
+}
+
+/* usage_peer: --peer and --token, with what can cross hosts */
+static void usage_peer(FILE *f)
+{
+	char names[256];
+
+	params_cross_host_names(names, sizeof(names));
+	usage_row(f, "--peer HOST:PORT", "run against 'ipcscope peer' on another host (the data");
+	usage_row(f, "", "goes over the mechanism between the two hosts) with a");
+	usage_row(f, "", "mechanism that can cross hosts:");
+	usage_row(f, "", names);
+	usage_row(f, "--token T", "the token that peer printed");
 }
 
 /* The params of every run, in the order usage shows them; a NULL text is
@@ -101,6 +120,7 @@ static void usage(FILE *f, enum params_cmd cmd)
 	} else if (cmd == CMD_SWEEP) {
 		usage_row(f, "--sizes LIST", "message sizes, comma-separated");
 	}
+	usage_peer(f);
 	usage_options(f);
 	fprintf(f, "\nthe platform: each run leaves its cache-line round trip per CPU pair in\n"
 		"platform.json in $IPCSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/ipcscope, else\n"

@@ -154,6 +154,11 @@ uint64_t params_effective_size(const struct bench_params *p,
 int params_check_size(const struct mech_ops *ops, uint64_t size, const char *param,
 		      struct param_error *err);
 
+/* params_cross_host_names: "tcp, udp, zmq (transport=tcp) and grpc
+   (transport=tcp)": the mechanisms that can cross hosts, with the option
+   values they need, into buf */
+void params_cross_host_names(char *buf, size_t len);
+
 /* params_check_cross_host: ops (a cross_host mechanism) can cross hosts
    with p's options, for a run against a peer or a rep a peer is asked
    for; 0, or -1 with *err naming peer and the option value it needs */

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* cross_host_names: "tcp, udp, zmq (transport=tcp) and grpc
+/* params_cross_host_names: "tcp, udp, zmq (transport=tcp) and grpc
    (transport=tcp)": the mechanisms that can cross hosts, with the option
    values they need */
-static void cross_host_names(char *buf, size_t len)
+void params_cross_host_names(char *buf, size_t len)
 {
 	size_t n = 0;
 	int k = 0;
@@ -34,7 +34,7 @@ int params_check_cross_host(const struct bench_params *p, const struct mech_ops 
 	int opt[MECH_MAX_OPTIONS];
 	char names[256];
 
-	cross_host_names(names, sizeof(names));
+	params_cross_host_names(names, sizeof(names));
 	if (!ops->cross_host)
 		return params_fail(err, "peer", "mechanism '%s' cannot cross hosts: with peer only "
 				   "%s can (the others' two ends share this machine's memory "
@@ -61,7 +61,7 @@ int params_check_peer(const struct bench_params *p, bool explicit_mechs,
 	if (!p->token[0])
 		return params_fail(err, "token", "peer needs the token that 'ipcscope peer' printed: "
 			    "give token=...");
-	cross_host_names(names, sizeof(names));
+	params_cross_host_names(names, sizeof(names));
 	if (!explicit_mechs || p->cmd == CMD_DEMO)
 		return params_fail(err, "peer", "with peer, name the mechanisms: only %s can cross hosts",
 			    names);

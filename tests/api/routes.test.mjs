@@ -24,6 +24,11 @@ async function catalogues(srv) {
   const fields = ['name', 'family', 'summary', 'modes', 'sizes', 'copies', 'cleanup'];
   const missing = (mj || []).filter((x) => !fields.every((f) => f in x)).map((x) => x.name);
   ok(mj && missing.length === 0, `every catalogue entry has ${fields.join(', ')}`, missing);
+  const crossing = (mj || []).filter((x) => x.cross_host === true).map((x) => x.name);
+  const zmqT = ((mj || []).find((x) => x.name === 'zmq') || { options: [] }).options.find((o) => o.name === 'transport');
+  ok(['tcp', 'udp', 'zmq', 'grpc'].every((x) => crossing.includes(x)) && !crossing.includes('shm') &&
+    zmqT && zmqT.cross_host === 'tcp',
+    'the catalogue says which mechanisms cross hosts, and zmq only with transport=tcp', crossing);
 
   const d = await get(srv, '/api/demos');
   ok(d.status === 200 && isJson(d) && Array.isArray(tryJson(d.body)), 'GET /api/demos is a JSON array', d.body.slice(0, 200));

@@ -94,6 +94,15 @@ function peerChecks() {
     bad({ peer: '10.0.0.2:7000' }).includes('token') && bad({ token: 'abcdefgh12' }).includes('peer') &&
     bad({ peer: 'host:70000', token: 'abcdefgh12' }).includes('peer') && bad({ peer: 'h:1', token: 'short' }).includes('token'),
   'peer and token go together, HOST:PORT and 8..64 token characters');
+  const lib = new Map([...catalogue, ['shm', { ...catalogue.get('shm'), cross_host: false }],
+    ['zmq', { name: 'zmq', sizes: { min: 1, max: 67108864 }, cross_host: true,
+      options: [{ name: 'transport', values: ['ipc', 'tcp'], default: 'ipc', cross_host: 'tcp' }] }]]);
+  const refused = (over) => form.validate(params({ peer: '10.0.0.2:7000', token: 'abcdefgh12', ...over }), 'run', lib, ncpu)
+    .filter((e) => e.field === 'peer').map((e) => e.message).join('; ');
+  ok(/zmq crosses hosts only with transport=tcp/.test(refused({ mechanisms: ['zmq'] })) &&
+    refused({ mechanisms: ['zmq'], options: { transport: 'tcp' } }) === '' &&
+    /shm cannot cross hosts/.test(refused({ mechanisms: ['shm'] })),
+  'with a peer: zmq only with transport=tcp, shm never', refused({ mechanisms: ['zmq'] }));
   const p = params({ peer: '10.0.0.2:7000', token: 'abcdefgh12' });
   ok(form.apiUrls(p, 'run')[0].includes('token=abcdefgh12') && !form.shareHash(p, 'run').includes('token'),
     "the token goes to the server but never into the page's address", form.shareHash(p, 'run'));

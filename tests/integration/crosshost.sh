@@ -76,6 +76,11 @@ timeout -k 5 30 "$IPCSCOPE" bench grpc --transport unix --peer "127.0.0.1:$port"
 rc=$?
 tap "$([ $rc -eq 2 ] && grep -q "grpc crosses hosts only with transport=tcp" "$work/e"; echo $?)" \
 	"grpc over unix with a peer is a usage error (exit $rc)"
+"$IPCSCOPE" bench --help >"$work/o" 2>&1
+"$IPCSCOPE" peer --help >>"$work/o" 2>&1
+tap "$(grep -q "tcp, udp, zmq (transport=tcp) and grpc (transport=tcp)$" "$work/o" &&
+	grep -q "tcp, udp, zmq (transport=tcp)$" "$work/o"; echo $?)" \
+	"bench --help and peer --help name the mechanisms that can cross hosts"
 # the peer refuses it too, from a caller that skips the driver's checks
 node -e '
 const s = require("net").connect(Number(process.argv[1]), "127.0.0.1");
