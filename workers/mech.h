@@ -172,7 +172,7 @@ struct mech_ops {
 
 	/* cross-host (`peer=`): set only by mechanisms whose two ends can be
 	   on two hosts. In the parent instead of create(), with m->role and
-	   m->net set: net_listen makes this side's data socket bound to
+	   m->net set, and m->opt at the options' cross_host values: net_listen makes this side's data socket bound to
 	   net->local and writes its port back; once net->remote is known,
 	   net_join connects (sender) or accepts/connects (receiver), leaving
 	   the role's end for open(). 0 or -errno; destroy() releases. */

@@ -108,8 +108,14 @@ static cJSON *rep_params(const struct bench_params *p, const struct mech *m)
 
 static int data_listen(struct peer_link *l, struct mech *m, char *err, size_t errlen)
 {
+	const struct mech_option *o = mech_cross_host_blocker(m->ops, m->opt);
 	int rc;
 
+	if (o) {   /* params refuse it before: never a data socket for it */
+		snprintf(err, errlen, "%s crosses hosts only with %s=%s", m->ops->name, o->name,
+			 o->cross_host);
+		return -1;
+	}
 	l->net.local = l->here;
 	l->net.local.sin_port = 0;
 	m->net = &l->net;

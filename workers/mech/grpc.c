@@ -151,11 +151,7 @@ static int grpcm_net_listen(struct mech *m)
 {
 	struct grpcm_priv *p = grpcm_priv_new(m);
 
-	if (!p)
-		return -ENOMEM;
-	if (grpcm_transport(m) != GT_TCP)   /* params refuse it before */
-		return -EPROTONOSUPPORT;
-	return sockpair_tcp_net_listen(m, &p->net.lfd);
+	return p ? sockpair_tcp_net_listen(m, &p->net.lfd) : -ENOMEM;
 }
 
 static int grpcm_net_join(struct mech *m)

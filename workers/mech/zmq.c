@@ -142,11 +142,7 @@ static int zmq_net_listen(struct mech *m)
 {
 	struct zmq_priv *p = zmq_priv_new(m);
 
-	if (!p)
-		return -ENOMEM;
-	if (zmq_transport_of(m) != ZT_TCP)   /* params refuse it before */
-		return -EPROTONOSUPPORT;
-	return sockpair_tcp_net_listen(m, &p->lfd);
+	return p ? sockpair_tcp_net_listen(m, &p->lfd) : -ENOMEM;
 }
 
 /* the receiver binds at its own address and takes the sender's host
