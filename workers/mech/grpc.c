@@ -557,8 +557,9 @@ const struct mech_ops mech_grpc = {
 	.copies = "4 and HTTP/2 framing: into a gRPC byte buffer, through the kernel "
 		  "socket (2 copies), out of the byte buffer",
 	.cleanup = "a unix socket file in the run directory (removed by the parent) "
-		   "or a 127.0.0.1 port the receiver's server closes; gRPC runs only "
-		   "inside the workers, started after fork",
+		   "or a 127.0.0.1 port the receiver's server closes (across hosts, "
+		   "one tcp connection made before fork, closed by gRPC and the "
+		   "parent); gRPC runs only inside the workers, started after fork",
 	.limits = grpcm_limits,
 	.create = grpcm_create,
 	.open = grpcm_open,

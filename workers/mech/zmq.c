@@ -296,8 +296,9 @@ const struct mech_ops mech_zmq = {
 	.copies = "4: sender buffer into a zmq message, through the kernel socket "
 		  "(2 copies), zmq message to receiver buffer",
 	.cleanup = "an endpoint socket file in the run directory (ipc) or a "
-		   "127.0.0.1 listener (tcp), made before fork and removed by the "
-		   "parent; each worker ends its own zmq context",
+		   "127.0.0.1 listener (tcp; across hosts, on the address the caller "
+		   "reached), made before fork and removed by the parent; each worker "
+		   "ends its own zmq context",
 	.limits = zmq_limits,
 	.create = zmq_create,
 	.open = zmq_open,
