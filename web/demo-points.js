@@ -86,6 +86,16 @@ function barSpec(points, hint, title, th, stacked) {
   };
 }
 
+// medianByX: one point per x, the median of its reps there, left to right
+function medianByX(pts, key, xKey) {
+  const byX = new Map();
+  for (const p of pts) {
+    const x = p[xKey] ?? p.x;
+    byX.set(x, [...(byX.get(x) || []), p[key]]);
+  }
+  return [...byX].map(([x, ys]) => ({ x, y: median(ys) })).sort((a, b) => a.x - b.x);
+}
+
 // lineSpec: one line per series over hint.x (producers, sizes, ...)
 function lineSpec(points, hint, title, th) {
   const key = hint.y[0];
@@ -94,8 +104,7 @@ function lineSpec(points, hint, title, th) {
   const names = unique(points.map((p) => p.series || p.label));
   const series = names.map((n) => ({
     name: n,
-    data: points.filter((p) => (p.series || p.label) === n && typeof p[key] === 'number')
-      .map((p) => ({ x: p[xKey] ?? p.x, y: p[key] })),
+    data: medianByX(points.filter((p) => (p.series || p.label) === n && typeof p[key] === 'number'), key, xKey),
   })).filter((s) => s.data.length);
   if (!series.length) return null;
   const xs = unique(series.flatMap((s) => s.data.map((p) => p.x))).sort((a, b) => a - b);

@@ -3,6 +3,7 @@
    mutex-guarded queue and a POSIX message queue */
 #include "cores.h"
 #include "demo.h"
+#include "../robust.h"
 
 #include <stddef.h>
 
@@ -285,7 +286,8 @@ out:
 	return rc;
 }
 
-static void emit_cell(struct exp_out *o, enum ct_queue q, int producers, const struct ct_cell *c)
+static void emit_cell(struct exp_out *o, enum ct_queue q, int producers, int rep,
+		      const struct ct_cell *c)
 {
 	char label[64];
 	cJSON *l;
@@ -293,12 +295,66 @@ static void emit_cell(struct exp_out *o, enum ct_queue q, int producers, const s
 	snprintf(label, sizeof(label), "%s, %d producer%s", ct_queue_names[q], producers,
 		 producers > 1 ? "s" : "");
 	l = exp_point_new(o, label, ct_queue_names[q], producers);
+	cJSON_AddNumberToObject(l, "rep", rep);
 	cJSON_AddNumberToObject(l, "producers", producers);
 	cJSON_AddNumberToObject(l, "msgs_per_s", c->msgs_per_s);
 	cJSON_AddNumberToObject(l, "cpu_pct", c->cpu_pct);
 	cJSON_AddNumberToObject(l, "received", (double)c->received);
 	cJSON_AddNumberToObject(l, "out_of_order", (double)c->out_of_order);
 	exp_emit(o, l);
+}
+
+/* median_cells: each cell of r as the median of its reps in each[rep] */
+static void median_cells(struct ct_result *r, struct ct_cell each[][CT_NQUEUES][CT_NCOUNTS])
+{
+	for (int q = 0; q < CT_NQUEUES; q++)
+		for (int k = 0; k < CT_NCOUNTS; k++) {
+			double rate[CT_REPS_MAX], got[CT_REPS_MAX], cpu[CT_REPS_MAX];
+			struct ct_cell *c = &r->c[q][k];
+
+			for (int i = 0; i < r->reps; i++) {
+				rate[i] = each[i][q][k].msgs_per_s;
+				got[i] = (double)each[i][q][k].received;
+				cpu[i] = each[i][q][k].cpu_pct;
+				c->out_of_order += each[i][q][k].out_of_order;
+			}
+			c->ok = 1;
+			c->msgs_per_s = robust_median(rate, r->reps);
+			c->received = (uint64_t)robust_median(got, r->reps);
+			c->cpu_pct = robust_median(cpu, r->reps);
+		}
+}
+
+/* measure: every cell r->reps times, rep by rep, so that a noisy moment of
+   the machine hits every queue alike; medians into r->c, the share each
+   queue kept of its one-producer rate in each rep into r->kept */
+static int measure(struct ct_ctx *c, const struct ct_params *p, struct exp_out *o,
+		   struct ct_result *r, char *err, size_t errlen)
+{
+	struct ct_cell each[CT_REPS_MAX][CT_NQUEUES][CT_NCOUNTS] = { 0 };
+
+	for (int rep = 0; rep < r->reps; rep++)
+		for (int k = 0; k < CT_NCOUNTS; k++)
+			for (int q = 0; q < CT_NQUEUES; q++) {
+				struct ct_cell *cell = &each[rep][q][k];
+				char label[96];
+
+				c->q = q;
+				c->producers = ct_producer_counts[k];
+				snprintf(label, sizeof(label), "%s: %d producer%s into one consumer, "
+					 "rep %d of %d", ct_queue_names[q], c->producers,
+					 c->producers > 1 ? "s" : "", rep + 1, r->reps);
+				exp_begin(o, label, p->duration);
+				if (run_cell(c, p, o, cell, err, errlen) < 0)
+					return -1;
+				emit_cell(o, q, c->producers, rep + 1, cell);
+			}
+	for (int rep = 0; rep < r->reps; rep++)
+		for (int q = 0; q < CT_NQUEUES; q++)
+			r->kept[q][rep] = each[rep][q][0].msgs_per_s > 0 ?
+				each[rep][q][CT_NCOUNTS - 1].msgs_per_s / each[rep][q][0].msgs_per_s : 0;
+	median_cells(r, each);
+	return 0;
 }
 
 int ct_run(const struct ct_params *p, struct ct_result *r, struct exp_out *o,
@@ -310,24 +366,14 @@ int ct_run(const struct ct_params *p, struct ct_result *r, struct exp_out *o,
 	memset(r, 0, sizeof(*r));
 	r->p = *p;
 	r->cpus = exp_cpus();
+	r->reps = p->reps < 1 ? 1 : p->reps > CT_REPS_MAX ? CT_REPS_MAX : p->reps;
 	if (!(c.sh = exp_shared(sizeof(*c.sh))) || init_sync(c.sh) < 0) {
 		snprintf(err, errlen, "cannot set up the shared queues: %s", strerror(errno));
 		exp_unshare(c.sh, sizeof(*c.sh));
 		return -1;
 	}
-	exp_plan(o, CT_NCOUNTS * CT_NQUEUES);
-	for (int k = 0; rc == 0 && k < CT_NCOUNTS; k++)
-		for (int q = 0; rc == 0 && q < CT_NQUEUES; q++) {
-			char label[96];
-
-			c.q = q;
-			c.producers = ct_producer_counts[k];
-			snprintf(label, sizeof(label), "%s: %d producer%s into one consumer",
-				 ct_queue_names[q], c.producers, c.producers > 1 ? "s" : "");
-			exp_begin(o, label, p->duration);
-			if ((rc = run_cell(&c, p, o, &r->c[q][k], err, errlen)) == 0)
-				emit_cell(o, q, c.producers, &r->c[q][k]);
-		}
+	exp_plan(o, r->reps * CT_NCOUNTS * CT_NQUEUES);
+	rc = measure(&c, p, o, r, err, errlen);
 	pthread_mutex_destroy(&c.sh->mu);
 	pthread_cond_destroy(&c.sh->not_empty);
 	pthread_cond_destroy(&c.sh->not_full);
@@ -390,24 +436,23 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 }
 
 /* ct_check: whether the lesson's ranking of the queues (the share of its
-   one-producer rate each kept at eight) holds: each cell runs once */
+   one-producer rate each kept at eight, each rep) holds */
 static void ct_check(const struct ct_result *r, struct exp_out *o)
 {
 	int best, worst;
-	double hi, lo;
 	struct exp_cmp c = { .unit = "", .higher = true, .kind = EXP_DIFFERS };
 
 	rank(r, &best, &worst);
-	hi = kept(r, best);
-	lo = kept(r, worst);
-	c.a = (struct exp_side){ ct_queue_names[best], &hi, 1, NULL };
-	c.b = (struct exp_side){ ct_queue_names[worst], &lo, 1, NULL };
+	c.a = (struct exp_side){ ct_queue_names[best], r->kept[best], r->reps, NULL };
+	c.b = (struct exp_side){ ct_queue_names[worst], r->kept[worst], r->reps, NULL };
 	exp_claim(o, &c);
 }
 
 static const struct dparam ct_params[] = {
-	{ "duration", DP_REAL, 0.01, 2, "0.3", "seconds each queue runs at each producer count",
+	{ "duration", DP_REAL, 0.01, 2, "0.2", "seconds each queue runs at each producer count",
 	  offsetof(struct ct_params, duration) },
+	{ "reps", DP_INT, 1, CT_REPS_MAX, "2", "repetitions of every queue and count, interleaved",
+	  offsetof(struct ct_params, reps) },
 	{ 0 }
 };
 

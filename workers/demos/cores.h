@@ -176,12 +176,14 @@ void zc_lesson(const struct zc_result *r, char *buf, size_t len);
 enum ct_queue { CT_LOCKFREE, CT_MUTEX, CT_MQ, CT_NQUEUES };
 #define CT_NCOUNTS 4
 #define CT_PRODUCERS_MAX 8
+#define CT_REPS_MAX 5
 
 extern const char *const ct_queue_names[CT_NQUEUES];
 extern const int ct_producer_counts[CT_NCOUNTS];    /* 1, 2, 4, 8 */
 
 struct ct_params {
 	double duration;          /* seconds per queue and producer count */
+	int reps;                 /* every cell this many times, interleaved (0: 1) */
 };
 
 struct ct_cell {
@@ -195,7 +197,10 @@ struct ct_cell {
 struct ct_result {
 	struct ct_params p;
 	int cpus;
-	struct ct_cell c[CT_NQUEUES][CT_NCOUNTS];
+	struct ct_cell c[CT_NQUEUES][CT_NCOUNTS];   /* medians over reps */
+	double kept[CT_NQUEUES][CT_REPS_MAX];       /* the rate at 8 producers over
+						       the rate at 1, each rep */
+	int reps;
 };
 
 int ct_run(const struct ct_params *p, struct ct_result *r, struct exp_out *o,
