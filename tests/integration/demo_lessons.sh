@@ -47,6 +47,24 @@ console.log(`# shared line ${a.map((x) => (x / 1e6).toFixed(0))} M/s, 64 B apart
 process.exit(a.length === 2 && b.length === 2 && said === holds && words ? 0 : 1);' "$work/two"
 tap $(( rc != 0 || $? != 0 )) "false-sharing with two reps: unreliable is null exactly when the printed figures carry the ratio"
 
+# decide ranks its two options by msgs/s, one point a rep: the same rule
+"$IPCSCOPE" demo decide --duration 0.03 --reps 2 --format ndjson >"$work/decide" 2>"$work/err"
+rc=$?
+node -e '
+const ls = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+const l = ls.find((x) => x.type === "lesson") || {};
+const side = (role) => ls.filter((x) => x.type === "point" && x.role === role).map((x) => x.msgs_per_s);
+const a = side("recommended"), b = side("runner-up");
+const mean = (v) => v.reduce((s, x) => s + x, 0) / v.length;
+const [lo, hi] = mean(a) <= mean(b) ? [a, b] : [b, a];
+const holds = Math.min(...hi) > Math.max(...lo) &&
+  mean(hi) / mean(lo) > Math.max(Math.max(...a) / Math.min(...a), Math.max(...b) / Math.min(...b));
+console.log(`# recommended ${a.map((x) => (x / 1e3).toFixed(0))} k/s, runner-up ${b.map((x) => (x / 1e3).toFixed(0))} k/s: ` +
+  `${holds ? "holds" : "does not hold"}; the lesson: ${l.unreliable}`);
+process.exit(a.length === 2 && b.length === 2 && (l.unreliable === null) === holds &&
+  /^Unreliable here/.test(l.text) === !holds ? 0 : 1);' "$work/decide"
+tap $(( rc != 0 || $? != 0 )) "decide with two reps: unreliable is null exactly when its points carry the ranking"
+
 # --- counts carry no speed caveat ----------------------------------------------------
 "$IPCSCOPE" demo race --procs 2 --adds 20K --format ndjson >"$work/race" 2>"$work/err"
 rc=$?

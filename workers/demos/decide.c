@@ -49,9 +49,40 @@ static void tick(void *ctx, double done)
 	exp_progress(t->o, (t->rep + done) / t->reps);
 }
 
-/* measure: reps of one mechanism through the harness, medians into *opt */
-static int measure(const struct decide_params *p, const char *mech, int latency,
-		   const char *tmpdir, struct exp_out *o, struct decide_option *opt)
+/* emit_rep: one rep of an option as a point (the bar is their median) */
+static void emit_rep(struct exp_out *o, const char *role, const char *mech, int rep,
+		     const struct rep_result *res, int latency)
+{
+	cJSON *l = exp_point_new(o, mech, role, 0);
+
+	cJSON_AddStringToObject(l, "role", role);
+	cJSON_AddStringToObject(l, "mechanism", mech);
+	cJSON_AddBoolToObject(l, "ok", 1);
+	cJSON_AddNumberToObject(l, "rep", rep);
+	cJSON_AddNumberToObject(l, "msgs_per_s", res->msgs_per_s);
+	if (latency)
+		cJSON_AddNumberToObject(l, "latency_p50_ns", res->lat.p50);
+	cJSON_AddNumberToObject(l, "cpu_pct", res->sender.util_pct + res->receiver.util_pct);
+	exp_emit(o, l);
+}
+
+/* emit_failure: an option that could not run, as a point with its error */
+static void emit_failure(struct exp_out *o, const char *role, const char *mech,
+			 const struct decide_option *opt)
+{
+	cJSON *l = exp_point_new(o, mech, role, 0);
+
+	cJSON_AddStringToObject(l, "role", role);
+	cJSON_AddStringToObject(l, "mechanism", mech);
+	cJSON_AddBoolToObject(l, "ok", 0);
+	cJSON_AddStringToObject(l, "error", opt->error);
+	exp_emit(o, l);
+}
+
+/* measure: reps of one mechanism through the harness, each a point, medians
+   into *opt */
+static int measure(const struct decide_params *p, const char *mech, const char *role,
+		   int latency, const char *tmpdir, struct exp_out *o, struct decide_option *opt)
 {
 	const struct mech_ops *ops = mech_find(mech);
 	struct bench_params bp;
@@ -82,6 +113,7 @@ static int measure(const struct decide_params *p, const char *mech, int latency,
 		cpu[rep] = res.sender.util_pct + res.receiver.util_pct;
 		opt->fig[rep] = latency ? res.lat.p50 : res.msgs_per_s;
 		opt->in[opt->n++] = res.interference;
+		emit_rep(o, role, mech, rep + 1, &res, latency);
 	}
 	stats_spread(rate, p->reps, &s);
 	opt->msgs_per_s = s.median;
@@ -91,25 +123,6 @@ static int measure(const struct decide_params *p, const char *mech, int latency,
 	opt->cpu_pct = s.median;
 	opt->ok = 1;
 	return 0;
-}
-
-static void emit_option(struct exp_out *o, const char *role, const char *mech,
-			const struct decide_option *opt, int latency)
-{
-	cJSON *l = exp_point_new(o, mech, role, 0);
-
-	cJSON_AddStringToObject(l, "role", role);
-	cJSON_AddStringToObject(l, "mechanism", mech);
-	cJSON_AddBoolToObject(l, "ok", opt->ok);
-	if (opt->ok) {
-		cJSON_AddNumberToObject(l, "msgs_per_s", opt->msgs_per_s);
-		if (latency)
-			cJSON_AddNumberToObject(l, "latency_p50_ns", opt->p50_ns);
-		cJSON_AddNumberToObject(l, "cpu_pct", opt->cpu_pct);
-	} else {
-		cJSON_AddStringToObject(l, "error", opt->error);
-	}
-	exp_emit(o, l);
 }
 
 int decide_run(const struct decide_params *p, struct decide_result *r, struct exp_out *o,
@@ -128,12 +141,12 @@ int decide_run(const struct decide_params *p, struct decide_result *r, struct ex
 	}
 	snprintf(label, sizeof(label), "recommended: %s", r->plan.rec);
 	exp_begin(o, label, p->duration * p->reps);
-	measure(p, r->plan.rec, r->plan.latency, tmpdir, o, &r->rec);
-	emit_option(o, "recommended", r->plan.rec, &r->rec, r->plan.latency);
+	if (measure(p, r->plan.rec, "recommended", r->plan.latency, tmpdir, o, &r->rec) < 0)
+		emit_failure(o, "recommended", r->plan.rec, &r->rec);
 	snprintf(label, sizeof(label), "runner-up: %s", r->plan.alt);
 	exp_begin(o, label, p->duration * p->reps);
-	measure(p, r->plan.alt, r->plan.latency, tmpdir, o, &r->alt);
-	emit_option(o, "runner-up", r->plan.alt, &r->alt, r->plan.latency);
+	if (measure(p, r->plan.alt, "runner-up", r->plan.latency, tmpdir, o, &r->alt) < 0)
+		emit_failure(o, "runner-up", r->plan.alt, &r->alt);
 	cleanup_tmpdir_remove(tmpdir);
 	if (!r->rec.ok) {
 		snprintf(err, errlen, "%s could not be measured: %s", r->plan.rec, r->rec.error);
