@@ -64,6 +64,19 @@ static void test_three_reps(void **state)
 	assert_false(robust_bimodal(x, 3, NULL));
 }
 
+static void test_everyday_noise_is_not_an_outlier(void **state)
+{
+	const double near[] = {100, 100.5, 113}, far[] = {100, 100.5, 130};
+	int reps[3];
+
+	(void)state;
+	/* two reps agree closely: the third, 13 % off, is still not fenced out */
+	assert_int_equal(robust_outliers(near, 3, reps), 0);
+	/* 30 % off is */
+	assert_int_equal(robust_outliers(far, 3, reps), 1);
+	assert_int_equal(reps[0], 3);
+}
+
 static void test_two_clusters(void **state)
 {
 	int reps[N_OF(two_clusters)];
@@ -213,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_one_outlier),
+		cmocka_unit_test(test_everyday_noise_is_not_an_outlier),
 		cmocka_unit_test(test_three_reps),
 		cmocka_unit_test(test_two_clusters),
 		cmocka_unit_test(test_close_clusters_are_one),

@@ -132,7 +132,7 @@ const struct demo demo_layers = {
 		 "convenient but cost several times the raw socket under them.",
 	.method = "unix, zmq, grpc, dbus and node at 64 B and 4 KiB, round trips and "
 		  "streams; each layer's cost per message in multiples of the socket's.",
-	.defaults = "duration=0.2 reps=3",
+	.defaults = "duration=0.1 reps=7",
 	.metric = METRIC_MSGS_PER_S,
 	.jobs = layers_jobs,
 	.njobs = DEMO_COUNT(layers_jobs),

@@ -39,7 +39,7 @@ const struct demo demo_placement = {
 	.claim = "Where the two processes run (same core, two cores, unpinned) changes IPC "
 		 "latency by an order of magnitude, especially in VMs.",
 	.method = "pipe and unix round trips with pin=same, split and none.",
-	.defaults = "mode=latency duration=0.3 reps=3",
+	.defaults = "mode=latency duration=0.1 reps=7",
 	.metric = METRIC_LATENCY_P50_NS,
 	.jobs = placement_jobs,
 	.njobs = DEMO_COUNT(placement_jobs),

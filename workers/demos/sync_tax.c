@@ -61,7 +61,7 @@ const struct demo demo_sync_tax = {
 	.claim = "Shared memory is only as fast as its synchronisation: a lock-free flag beats "
 		 "a mutex, and semaphore-guarded shared memory can lose to a plain pipe.",
 	.method = "shm with 4 KiB messages under every sync kind, and a pipe for reference.",
-	.defaults = "size=4K duration=0.2 reps=3",
+	.defaults = "size=4K duration=0.1 reps=7",
 	.metric = METRIC_MSGS_PER_S,
 	.jobs = sync_tax_jobs,
 	.njobs = DEMO_COUNT(sync_tax_jobs),
