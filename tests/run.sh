@@ -21,6 +21,7 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 # runs remember the platform between runs: never in the user's own cache
 cache_dir=$(mktemp -d "${TMPDIR:-/tmp}/testcache-ipcscope.XXXXXX") || exit 1
 trap 'rm -rf "$cache_dir"' EXIT
+trap 'exit 143' TERM HUP INT
 export IPCSCOPE_CACHE_DIR=$cache_dir
 
 # run_suite NAME CMD...: runs one suite, echoes its output, counts results
