@@ -23,14 +23,37 @@
 
 /* A flag longer than this column gets a line of its own, its text below. */
 #define USAGE_FLAG_W 27
+#define USAGE_TEXT_W 66      /* a row's text wraps at spaces past this */
 
 /* usage_row: one param: its flag, and what it does in the column beside it */
 static void usage_row(FILE *f, const char *flag, const char *text)
 {
-	if (strlen(flag) > USAGE_FLAG_W)
-		fprintf(f, "  %s\n  %-*s  %s\n", flag, USAGE_FLAG_W, "", text);
-	else
-		fprintf(f, "  %-*s  %s\n", USAGE_FLAG_W, flag, text);
+	size_t len = strlen(text);
+
+	if (strlen(flag) > USAGE_FLAG_W) {
+		fprintf(f, "  %s\n", flag);
+		flag = "";
+	}
+	/* the text in lines of at most USAGE_TEXT_W, broken at spaces */
+	do {
+		size_t n = len;
+
+		if (n > USAGE_TEXT_W) {
+			n = USAGE_TEXT_W;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0)
+				n = USAGE_TEXT_W;
+		}
+		fprintf(f, "  %-*s  %.*s\n", USAGE_FLAG_W, flag, (int)n, text);
+		flag = "";
+		text += n;
+		len -= n;
+		while (*text == ' ') {
+			text++;
+			len--;
+		}
+	} while (len > 0);
 }
 
 /* declarers: how many mechanisms of the registry declare option name */
@@ -124,7 +147,8 @@ static void usage(FILE *f, enum params_cmd cmd)
 	usage_options(f);
 	fprintf(f, "\nthe platform: each run leaves its cache-line round trip per CPU pair in\n"
 		"platform.json in $IPCSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/ipcscope, else\n"
-		"~/.cache/ipcscope; the next run says when the platform moved since\n");
+		"~/.cache/ipcscope; the next run on the same CPUs says so when the\n"
+		"platform moved since (its round trip 1.5x longer or shorter)\n");
 	fprintf(f, "\nexit status: 0 ok, 1 the run failed, 2 usage error\n");
 }
 
