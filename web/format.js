@@ -55,9 +55,13 @@ export function fmtBytes(b) {
   return `${sig(b, 4)} B`;
 }
 
-// fmtPct: a percentage: "12.3 %"
+const PCT_FLOOR = 0.1;                // below this a share reads "< 0.1 %"
+
+// fmtPct: a percentage: "12.3 %", "0.44 %", "< 0.1 %"
 export function fmtPct(v) {
-  return typeof v === 'number' && Number.isFinite(v) ? `${sig(v)} %` : '–';
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
+  if (v > 0 && v < PCT_FLOOR) return `< ${PCT_FLOOR} %`;
+  return `${sig(v, Math.abs(v) < 1 ? 2 : SIG)} %`;
 }
 
 // fmtTimes: a plain ratio: "22×", "0.055×"

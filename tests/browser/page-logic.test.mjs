@@ -204,7 +204,7 @@ function numbers() {
     [f.fmtNum(756655, 'msg/s'), '757 k msg/s'], [f.fmtNum(1.2e9, 'B/s'), '1.2 GB/s'], [f.fmtNs(7.85e9), '7.85 s'],
     [f.fmtNs(80), '80 ns'], [f.fmtNs(1300), '1.3 µs'], [f.fmtNs(1.3e6), '1.3 ms'], [f.ratioWords(1 / 22, true), '22× slower'],
     [f.ratioWords(22, false), '22× slower'], [f.ratioWords(1.5, true), '1.5× faster'], [f.fmtBytes(65536), '64 KiB'],
-    [f.fmtBytes(25276514304), '23.5 GiB'], [f.fmtNum(1234e12), '1230 T'], [f.fmtPct(12.345), '12.3 %'], [f.fmtNum(0.5), '0.5'],
+    [f.fmtBytes(25276514304), '23.5 GiB'], [f.fmtNum(1234e12), '1230 T'], [f.fmtPct(12.345), '12.3 %'], [f.fmtPct(0.0437), '< 0.1 %'], [f.fmtPct(0.4371), '0.44 %'], [f.fmtPct(0), '0 %'], [f.fmtNum(0.5), '0.5'],
   ];
   const bad = cases.filter(([got, want]) => got !== want).map(([got, want]) => `${got} != ${want}`);
   ok(bad.length === 0, `numbers for people: ${cases.length} formats`, bad.join('; '));
