@@ -359,7 +359,7 @@ rc=$?
 [ $rc -ne 0 ] && echo "# $(head -c 300 "$work/xh.err")"
 is_true "demo cross-host ends ok with five points, every one measured (exit $rc)" \
 	"$(js "$work/xh" 'e.status === "ok" && ls.filter((l) => l.type === "point").length === 5 &&
-		ls.filter((l) => l.type === "point").every((p) => p.ok && p.rtt_p50_ns > 0 && p.bytes_per_s > 0)')"
+		ls.filter((l) => l.type === "point").every((p) => p.ok && p.reps === 3 && p.rtt_p50_ns > 0 && p.bytes_per_s > 0)')"
 is_true "cross-host: the limited veth's round trip is above loopback's" \
 	"$(js "$work/xh" 'const p = (n) => ls.find((l) => l.type === "point" && l.label === n);
 		p("tcp veth limited").rtt_p50_ns > p("tcp loopback").rtt_p50_ns && p("tcp veth").across_namespaces')"
@@ -371,7 +371,7 @@ tap "$(echo "$lesson" | grep -q "tcp across the veth took [0-9.]*× the loopback
 	"cross-host: a lesson with its figures formatted for people"
 tap "$([ -z "$(demo_left $xpid)" ]; echo $?)" "cross-host leaves no namespace, link or process"
 
-"$IPCSCOPE" demo cross-host --duration 1 --format ndjson >"$work/xh-term" 2>/dev/null &
+"$IPCSCOPE" demo cross-host --duration 1 --reps 1 --format ndjson >"$work/xh-term" 2>/dev/null &
 xpid=$!
 kids_of $xpid &
 for _ in $(seq 100); do

@@ -1,0 +1,234 @@
+/* xh_lab.c -- the cross-host demo's two network namespaces, veth pair,
+   rate limit and peer, and its children's plumbing (spawn into a
+   namespace, read their output, reap them) */
+#include "xh_lab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lab.h"
+#include "../netns.h"
+
+#define XH_POLL_MS 250               /* a progress line at least this often */
+#define XH_PEER_WAIT_S 10.0
+#define XH_OUT_MAX (4u << 20)        /* a bench child's output we keep */
+#define XH_BURST_MIN 65536           /* tbf burst: at least one GSO segment */
+#define XH_TBF_LATENCY "50ms"
+/* set by `ipcscope serve` for its run process, which exits unless the
+   server is its parent: this demo's own children are not the server's */
+#define XH_SERVER_ENV "IPCSCOPE_SERVER_PID"
+
+static int xh_tool(char *err, size_t errlen, char *const argv[])
+{
+	return netns_tool(argv, err, errlen);
+}
+
+/* lab_guard: a child that removes the namespaces once the demo closes a
+   pipe, at its end or by dying */
+static int lab_guard(struct xh_lab *l, char *err, size_t errlen)
+{
+	int pfd[2];
+	char b;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0 || (l->guard = fork()) < 0) {
+		snprintf(err, errlen, "cannot start the namespaces' guardian: %s", strerror(errno));
+		return -1;
+	}
+	if (l->guard == 0) {
+		char e[256];
+
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(pfd[1]);
+		while (read(pfd[0], &b, 1) != 0 && errno == EINTR)
+			;
+		for (int i = 1; i >= 0; i--)
+			if (netns_remove(l->ns[i], e, sizeof(e)) < 0)
+				fprintf(stderr, "ipcscope demo cross-host: cannot remove namespace "
+					"'%s': %s\n", l->ns[i], e);
+		_exit(0);
+	}
+	close(pfd[0]);
+	l->guard_fd = pfd[1];
+	return 0;
+}
+
+static int lab_link(struct xh_lab *l, char *err, size_t errlen)
+{
+	static const char *const addr[2] = { LAB_PEER_ADDR "/" LAB_PREFIX_LEN,
+					     LAB_CMD_ADDR "/" LAB_PREFIX_LEN };
+
+	for (int i = 0; i < 2; i++)
+		if (xh_tool(err, errlen, (char *[]){ "ip", "netns", "add", l->ns[i], NULL }) < 0)
+			return -1;
+	if (xh_tool(err, errlen, (char *[]){ "ip", "link", "add", l->dev[0], "netns", l->ns[0],
+			"type", "veth", "peer", "name", l->dev[1], "netns", l->ns[1], NULL }) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if (xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "addr", "add",
+				(char *)addr[i], "dev", l->dev[i], NULL }) < 0 ||
+		    xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "link", "set",
+				l->dev[i], "up", NULL }) < 0 ||
+		    xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "link", "set", "lo",
+				"up", NULL }) < 0)
+			return -1;
+	return 0;
+}
+
+/* lab_shape: a tbf of rate_mbit on both ends of the link */
+int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen)
+{
+	char rate[32], burst[32];
+	double bytes_per_s = rate_mbit * 1e6 / 8;
+
+	snprintf(rate, sizeof(rate), "%dmbit", rate_mbit);
+	snprintf(burst, sizeof(burst), "%.0f", bytes_per_s / 1000 > XH_BURST_MIN ?
+		 bytes_per_s / 1000 : XH_BURST_MIN);
+	for (int i = 0; i < 2; i++)
+		if (xh_tool(err, errlen, (char *[]){ "tc", "-n", l->ns[i], "qdisc", "add", "dev",
+				l->dev[i], "root", "tbf", "rate", rate, "burst", burst, "latency",
+				XH_TBF_LATENCY, NULL }) < 0)
+			return -1;
+	return 0;
+}
+
+/* child_into: in a forked child: dies with the demo, enters ns (if any),
+   stdout and stderr into fd; exits on failure */
+static void child_into(const char *ns, int fd)
+{
+	char err[256];
+	int nul = open("/dev/null", O_RDONLY);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	unsetenv(XH_SERVER_ENV);
+	if (ns && netns_enter(ns, err, sizeof(err)) < 0) {
+		dprintf(fd, "cannot enter namespace %s: %s\n", ns, err);
+		_exit(127);
+	}
+	if (nul >= 0)
+		dup2(nul, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+}
+
+/* spawn: /proc/self/exe with argv in namespace ns (or here), its output
+   on *fd; the pid or -1 with err */
+pid_t xh_spawn(char *const argv[], const char *ns, int *fd, char *err, size_t errlen)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		snprintf(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		child_into(ns, pfd[1]);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	*fd = pfd[0];
+	return pid;
+}
+
+/* slurp: what is ready on fd within XH_POLL_MS into b; 1 at end of stream */
+int xh_slurp(int fd, struct xh_buf *b)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	char chunk[16384];
+	ssize_t r;
+
+	if (poll(&pf, 1, XH_POLL_MS) <= 0)
+		return 0;
+	r = read(fd, chunk, sizeof(chunk));
+	if (r < 0)
+		return errno == EINTR ? 0 : 1;
+	if (r == 0)
+		return 1;
+	if (b->n + (size_t)r + 1 > b->cap && b->cap < XH_OUT_MAX) {
+		size_t cap = b->cap ? b->cap * 2 : sizeof(chunk) * 4;
+		char *p = realloc(b->p, cap + sizeof(chunk));
+
+		if (!p)
+			return 1;
+		b->p = p;
+		b->cap = cap;
+	}
+	if (b->n + (size_t)r < b->cap) {
+		memcpy(b->p + b->n, chunk, (size_t)r);
+		b->n += (size_t)r;
+		b->p[b->n] = '\0';
+	}
+	return 0;
+}
+
+void xh_reap(pid_t pid, int *status)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen)
+{
+	char listen[48];
+	struct xh_buf b = { 0 };
+	double t0 = exp_now();
+	int found = 0;
+
+	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
+	l->peer = xh_spawn((char *[]){ "ipcscope", "peer", "--listen", listen, "--token", l->token,
+				    NULL }, l->ns[0], &l->peer_fd, err, errlen);
+	if (l->peer < 0)
+		return -1;
+	while (!found && exp_now() - t0 < XH_PEER_WAIT_S && !exp_stopped()) {
+		int end = xh_slurp(l->peer_fd, &b);
+
+		found = b.p && strstr(b.p, "listening on");
+		exp_progress(o, (exp_now() - t0) / XH_PEER_WAIT_S);
+		if (end)
+			break;
+	}
+	if (!found)
+		snprintf(err, errlen, "the peer did not start listening on %s%s%.160s", listen,
+			 b.p ? ": " : "", b.p ? b.p : "");
+	free(b.p);
+	return found ? 0 : -1;
+}
+
+void xh_lab_close(struct xh_lab *l)
+{
+	if (l->guard_fd >= 0)
+		close(l->guard_fd);
+	if (l->guard > 0)
+		while (waitpid(l->guard, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (l->peer > 0)
+		xh_reap(l->peer, NULL);
+	if (l->peer_fd >= 0)
+		close(l->peer_fd);
+}
+
+/* lab_open: the namespaces, the link and the peer; 0 or -1 with err */
+int xh_lab_open(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen)
+{
+	for (int i = 0; i < 2; i++) {
+		snprintf(l->ns[i], sizeof(l->ns[i]), NETNS_PREFIX "%d-%c", (int)getpid(), 'a' + i);
+		snprintf(l->dev[i], sizeof(l->dev[i]), "ipcs%d%c", (int)getpid(), 'a' + i);
+	}
+	netns_sweep_stale();
+	peer_token_new(l->token);
+	if (lab_guard(l, err, errlen) < 0 || lab_link(l, err, errlen) < 0)
+		return -1;
+	return lab_peer(l, o, err, errlen);
+}

@@ -1,0 +1,47 @@
+/* xh_lab.h -- the cross-host demo's lab: two namespaces joined by a veth
+   pair, an ipcscope peer in one, and children spawned into either */
+#ifndef IPCSCOPE_XH_LAB_H
+#define IPCSCOPE_XH_LAB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../peerproto.h"
+#include "exp.h"
+
+struct xh_lab {
+	char ns[2][32];              /* [0] the peer's, [1] the client's */
+	char dev[2][16];
+	char token[PEER_TOKEN_LEN + 1];
+	int guard_fd, peer_fd;
+	pid_t guard, peer;
+};
+
+/* a child's output as it arrives, NUL-terminated, capped */
+struct xh_buf {
+	char *p;
+	size_t n, cap;
+};
+
+/* xh_lab_open: the namespaces (removed by a guardian child however the
+   demo ends), the link and the peer; 0 or -1 with err */
+int xh_lab_open(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen);
+
+/* xh_lab_close: stops the peer and lets the guardian remove the namespaces */
+void xh_lab_close(struct xh_lab *l);
+
+/* xh_lab_shape: a tbf of rate_mbit on both ends of the link; 0 or -1 */
+int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen);
+
+/* xh_spawn: /proc/self/exe with argv in namespace ns (or here), its output
+   on *fd; the pid or -1 with err */
+pid_t xh_spawn(char *const argv[], const char *ns, int *fd, char *err, size_t errlen);
+
+/* xh_slurp: what is ready on fd within a poll interval into b; 1 at end
+   of stream */
+int xh_slurp(int fd, struct xh_buf *b);
+
+/* xh_reap: kills pid and waits for it; *status (may be NULL) its end */
+void xh_reap(pid_t pid, int *status);
+
+#endif
