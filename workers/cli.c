@@ -102,7 +102,8 @@ static void usage_peer(FILE *f)
 }
 
 /* The params of every run, in the order usage shows them; a NULL text is
-   the duration's, computed from its default. */
+   the duration's, computed from its default. A sweep takes --sizes, not
+   --size. */
 static const struct {
 	const char *flag, *text;
 } common_params[] = {
@@ -134,14 +135,17 @@ static void usage(FILE *f, enum params_cmd cmd)
 	snprintf(duration, sizeof(duration), "seconds per rep instead of count, 0.01..60 "
 		 "(%.2f when no count)", PARAMS_DEFAULT_DURATION);
 	fprintf(f, "usage: ipcscope %s\n\nparams (also accepted as --name=value):\n", synopsis);
-	for (size_t i = 0; i < sizeof(common_params) / sizeof(common_params[0]); i++)
+	for (size_t i = 0; i < sizeof(common_params) / sizeof(common_params[0]); i++) {
+		if (cmd == CMD_SWEEP && !strncmp(common_params[i].flag, "--size ", 7))
+			continue;
 		usage_row(f, common_params[i].flag, common_params[i].text ?
 			  common_params[i].text : duration);
+	}
 	if (cmd == CMD_COMPARE) {
 		usage_row(f, "--mechanisms A,B,...", "same as the positional list");
 		usage_row(f, "--baseline MECH", "compare against MECH instead of the best");
 	} else if (cmd == CMD_SWEEP) {
-		usage_row(f, "--sizes LIST", "message sizes, comma-separated");
+		usage_row(f, "--sizes LIST", "message sizes, comma-separated, each 1..64M, at most 32");
 	}
 	usage_peer(f);
 	usage_options(f);

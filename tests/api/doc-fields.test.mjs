@@ -3,11 +3,13 @@
 // and failed run writes is named in the documentation of its line type, and
 // every field that documentation names is written by one of these runs
 // (or is listed below with the reason these runs cannot write it), so the
-// reference cannot drift from the code unnoticed
+// reference cannot drift from the code unnoticed; and every flag a
+// command's --help lists is one the command takes
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { done, killAll, note, ok, oneEndLast, startServer, stopServer, stream, tmpdir } from './lib.mjs';
+import { BIN, done, killAll, note, ok, oneEndLast, startServer, stopServer, stream, tmpdir } from './lib.mjs';
 
 const DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../docs/API.md');
 const FAST = 'duration=0.02&reps=2&ci=0';
@@ -167,7 +169,23 @@ function elsewhere(lines, text) {
   return granted;
 }
 
+// helpFlags: every flag a command's --help lists is one it takes: given a
+// junk value, the parser may refuse the value, never the name
+function helpFlags() {
+  for (const cmd of [['bench', 'pipe'], ['compare', 'pipe'], ['sweep', 'pipe'], ['demo', 'race'], ['demo', 'decide']]) {
+    const help = spawnSync(BIN, [...cmd, '--help'], { encoding: 'utf8', timeout: 10000 }).stdout || '';
+    const flags = [...new Set(help.match(/^ {2}--[a-z_-]+/gm) || [])].map((f) => f.trim());
+    const refused = flags.filter((f) => {
+      const r = spawnSync(BIN, [...cmd, f, '!x'], { encoding: 'utf8', timeout: 10000 });
+      return r.status !== 2 || /unknown (parameter|argument|option)/.test(r.stderr);
+    });
+    ok(flags.length > 0 && refused.length === 0, `every flag of '${cmd.join(' ')} --help' is taken`,
+      `${flags.length} flags; refused as unknown: ${refused.join(' ')}`);
+  }
+}
+
 async function main() {
+  helpFlags();
   const text = fs.readFileSync(DOC, 'utf8');
   const doc = docTypes(text);
   ok(['start', 'progress', 'result', 'point', 'summary', 'comparison', 'lesson', 'error', 'end']
