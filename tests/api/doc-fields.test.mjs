@@ -34,7 +34,7 @@ const VALUES = {
   comparison: ['msgs_per_s', 'bytes_per_s', 'elapsed_s', 'latency_p50_ns', 'platform', 'moved_since_last_run'],
   lesson: [],
   error: ['bad_param', 'size_limit', 'unknown_mechanism', 'setup_failed', 'peer_failed', 'run_failed',
-    'cancelled'],
+    'cancelled', 'create_failed', 'worker_killed', 'timeout', 'mpi_unavailable', 'mpi_failed'],
   end: ['ok', 'error', 'cancelled', 'timeout'],
 };
 // documented fields these runs cannot write, or not every time: why
