@@ -5,11 +5,11 @@
 // (or is listed below with the reason these runs cannot write it), so the
 // reference cannot drift from the code unnoticed; and every flag a
 // command's --help lists is one the command takes
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, done, killAll, note, ok, oneEndLast, startServer, stopServer, stream, tmpdir } from './lib.mjs';
+import { BIN, done, killAll, note, ok, oneEndLast, sleep, startServer, stopServer, stream, tmpdir } from './lib.mjs';
 
 const DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../docs/API.md');
 const FAST = 'duration=0.02&reps=2&ci=0';
@@ -39,8 +39,7 @@ const VALUES = {
 };
 // documented fields these runs cannot write, or not every time: why
 const UNSEEN = {
-  start: { skipped: 'an implicit compare (every local mechanism: too slow here)', reason: 'skipped',
-    peer: 'a reachable peer' },
+  start: { skipped: 'an implicit compare (every local mechanism: too slow here)', reason: 'skipped' },
   result: { broker: 'dbus (a daemon per rep)' },
   summary: { regimes: 'reps in two regimes', low_reps: 'reps in two regimes', high_reps: 'reps in two regimes' },
   error: { param: 'a bad param refuses the request before a run (HTTP 400)', label: 'a failed rep of a demo',
@@ -48,7 +47,8 @@ const UNSEEN = {
 };
 // objects whose keys are documented elsewhere in API.md, not in the line's
 // bullet (granted: each mechanism's own, checked against the whole document)
-const ELSEWHERE = new Set(['params', 'system', 'granted', 'csv_columns', 'chart']);
+const ELSEWHERE = new Set(['params', 'system', 'granted', 'csv_columns', 'chart', 'peer']);
+const TOKEN = 'docfields-token';
 
 // docTypes: {type: Set of backticked words} from the "NDJSON lines" bullets
 function docTypes(text) {
@@ -152,15 +152,19 @@ function elsewhere(lines, text) {
   const all = wordsOf(text);
   const params = wordsOf(section(text, '## Params'));
   const chart = wordsOf(section(text, '### start'));
+  const hosts = wordsOf(section(text, '## Between two hosts'));
   const csv = wordsOf(section(text, '## CSV columns'));
   const granted = new Set();
-  const bad = { granted: [], params: [], chart: [], csv_columns: [] };
+  const bad = { granted: [], params: [], chart: [], csv_columns: [], peer: [] };
   for (const l of lines) {
     grantedKeys(l, granted);
     if (l.type !== 'start') continue;
     for (const k of Object.keys(l.params || {})) if (l.kind !== 'experiment' && !params.has(k)) bad.params.push(k);
     for (const k of Object.keys(l.chart || {})) if (!chart.has(k)) bad.chart.push(k);
     for (const c of l.csv_columns || []) if (!csv.has(c.name)) bad.csv_columns.push(c.name);
+    for (const [k, v] of Object.entries(l.peer || {})) {
+      for (const w of [k, ...Object.keys(typeof v === 'object' ? v : {})]) if (!hosts.has(w)) bad.peer.push(w);
+    }
   }
   for (const k of granted) if (!all.has(k)) bad.granted.push(k);
   for (const [what, list] of Object.entries(bad)) {
@@ -184,6 +188,17 @@ function helpFlags() {
   }
 }
 
+// startPeer: `ipcscope peer --once` on loopback; its address once it listens
+async function startPeer() {
+  const proc = spawn(BIN, ['peer', '--listen', '127.0.0.1:0', '--once', '--token', TOKEN],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  for (let i = 0; i < 200 && !/listening on 127\.0\.0\.1:(\d+)/.test(out); i++) await sleep(50);
+  const m = out.match(/listening on (127\.0\.0\.1:\d+)/);
+  return { proc, address: m ? m[1] : null };
+}
+
 async function main() {
   helpFlags();
   const text = fs.readFileSync(DOC, 'utf8');
@@ -195,7 +210,10 @@ async function main() {
   const points = {};
   const types = [];
   const all = [];
-  for (const url of RUNS) {
+  const peer = await startPeer();
+  ok(peer.address, 'a peer listens on loopback');
+  const runs = [...RUNS, `/api/bench/tcp?peer=${peer.address}&token=${TOKEN}&${FAST}`];
+  for (const url of runs) {
     const s = await stream(srv, url, { timeout: 60000 });
     ok(s.status === 200 && oneEndLast(s.lines), `${url}: a stream ending in one end line`,
       `${s.status} ${s.error || ''} ${JSON.stringify(s.lines.at(-1))}`);
@@ -217,6 +235,7 @@ async function main() {
     }
   }
   await stopServer(srv);
+  if (peer.proc.exitCode === null) peer.proc.kill('SIGTERM');
   ok(types.length === 0, 'every line type written is documented', types.join(' '));
   for (const k of elsewhere(all, text)) if (doc.result.has(k)) seen.result?.set(k, `result.granted.${k}`);
   const stray = [];
