@@ -143,6 +143,18 @@ export function axis(th, title, fmt, extra = {}) {
   };
 }
 
+// categoryAxis: an axis of bars that names every bar (Chart.js would skip
+// every other name where they crowd): smaller type past CROWDED_BARS bars
+export function categoryAxis(th, title, n, extra = {}) {
+  const a = axis(th, title, null, extra);
+  const size = n > CROWDED_BARS ? Math.max(MIN_CROWDED_PX, Math.round(th.font * CROWDED_SCALE)) : th.font;
+  a.ticks = { ...a.ticks, autoSkip: false, font: { size } };
+  return a;
+}
+const CROWDED_BARS = 8;
+const CROWDED_SCALE = 0.75;
+const MIN_CROWDED_PX = 10;
+
 // logAxis: a log scale from the power of ten below the smallest value (so
 // every bar shows) with ticks at powers of ten only (no colliding labels)
 export function logAxis(th, title, fmt, values) {

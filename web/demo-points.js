@@ -4,7 +4,7 @@
 'use strict';
 
 import { fmtNum, fmtNs, fmtSeconds, fmtBytes, fmtPct, metricInfo } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, logAxis, chartOptions, tableHtml } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, tableHtml } from './chart-kit.js';
 import { median } from './model.js';
 
 const LOG_SPREAD = 50;          // bars go on a log axis when they span more than this
@@ -77,7 +77,7 @@ function barSpec(points, hint, title, th, stacked) {
       options: chartOptions(th, {
         title, subtitle: `${keys.map((k) => figureInfo(k).name).join(', ')}${stacked ? ' (stacked)' : ''}` +
           `${keys.length === 1 ? ` · ${f.higher ? 'higher' : 'lower'} is better` : ''}${log ? ' · log scale' : ''}`,
-        x: axis(th, null, null, { stacked: Boolean(stacked) }), y, legend: keys.length > 1,
+        x: categoryAxis(th, null, labels.length, { stacked: Boolean(stacked) }), y, legend: keys.length > 1,
         tooltip: (c) => `${c.label}, ${c.dataset.label}: ${figureInfo(keys[c.datasetIndex]).fmt(c.parsed.y)}`,
       }),
     },

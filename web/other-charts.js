@@ -2,7 +2,7 @@
 'use strict';
 
 import { fmtBytes, metricInfo, betterNote } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, logAxis, chartOptions } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions } from './chart-kit.js';
 
 // sweepData: one series per mechanism of {x: size, y: median, w: [min, max]}
 export function sweepData(models, metric) {
@@ -96,7 +96,7 @@ export function demoSpec(model, title, metric, th) {
       data: { labels, datasets: [{ label: m.name, data: figs.map((f) => f.median), whiskers: figs.map((f) => [f.min, f.max]), backgroundColor: labels.map(colourFor) }] },
       options: chartOptions(th, {
         title, subtitle: `${m.long}: ${betterNote(m.higher)} · bar: median, whisker: min–max${log ? ' · log scale' : ''}`,
-        x: axis(th, null), y,
+        x: categoryAxis(th, null, labels.length), y,
         tooltip: (c) => `${c.label}: ${m.fmt(c.parsed.y)}`,
       }),
     },

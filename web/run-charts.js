@@ -5,7 +5,7 @@
 
 import { PERCENTILES } from './model.js';
 import { fmtNum, fmtNs, fmtPct, metricInfo, betterNote, plural } from './format.js';
-import { colourFor, hatch, axis, logAxis, chartOptions } from './chart-kit.js';
+import { colourFor, hatch, axis, categoryAxis, logAxis, chartOptions } from './chart-kit.js';
 
 const PCT_MARKS = { p90: { style: 'rect', radius: 4 }, p99: { style: 'triangle', radius: 6 }, p999: { style: 'crossRot', radius: 7 } };
 const PCT_NAMES = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9' };
@@ -65,7 +65,7 @@ export function throughputSpec(model, opts, th) {
       options: chartOptions(th, {
         title: `Throughput: ${unitName}`,
         subtitle: `${betterNote(true)} · bar: median of ${plural(d.reps, 'rep')}, whisker: min–max${opts.log ? ' · log scale' : ''}`,
-        x: axis(th, 'mechanism'), y,
+        x: categoryAxis(th, 'mechanism', d.labels.length), y,
         tooltip: (c) => `${c.label}: ${m.fmt(c.parsed.y)} (min ${m.fmt(d.whiskers[c.dataIndex][0])}, max ${m.fmt(d.whiskers[c.dataIndex][1])})`,
       }),
     },
@@ -100,7 +100,7 @@ export function latencySpec(model, opts, th) {
       options: chartOptions(th, {
         title: 'One-way latency',
         subtitle: `${betterNote(false)} · bar: p50, whisker to p99 · log scale`,
-        x: axis(th, 'mechanism'), y: logAxis(th, 'one-way latency', fmtNs, all), legend: true,
+        x: categoryAxis(th, 'mechanism', d.labels.length), y: logAxis(th, 'one-way latency', fmtNs, all), legend: true,
         tooltip: (c) => `${c.dataset.label}: ${fmtNs(c.parsed.y)}`,
       }),
     },
