@@ -8,24 +8,8 @@ import { theme } from './chart-kit.js';
 import { $, $$, esc, fetchList, clearMessages, announce } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
-import { renderComparison, trustNote } from './run-view.js';
+import { renderComparison, trustNote, renderCautions, lessonParts } from './trust-view.js';
 import { stream } from './running.js';
-
-// renderComparisons: every comparison line of a demo (crossover writes one per
-// message size, so that mechanisms meet at the same size only)
-function renderComparisons(model, box) {
-  if (model.comparisons.length < 2) {
-    renderComparison(model, box);
-    return;
-  }
-  box.replaceChildren(...model.comparisons.map((c) => {
-    const one = Object.create(model);
-    one.comparisons = [c];
-    const div = document.createElement('div');
-    renderComparison(one, div);
-    return div;
-  }));
-}
 
 export function renderDemo() {
   const model = state.demo;
@@ -38,13 +22,14 @@ export function renderDemo() {
     $('#demo-comparison').innerHTML = pointsTable(model, title);
   } else {
     figs.demo.show(demoSpec(model, title, info.metric || (comp && comp.metric), theme(state.projector)));
-    renderComparisons(model, $('#demo-comparison'));
+    renderComparison(model, $('#demo-comparison'));
   }
   renderProgress($('#demo-progress'), [model]);
   const status = statusText(model, `demo ${info.name || ''}`);
   $('#demo-status').textContent = status;
   $('#demo-status').className = `status ${model.status}`;
-  $('#demo-lesson').textContent = model.lesson || (model.status === 'running' ? 'measuring…' : '');
+  $('#demo-lesson').textContent = lessonParts(model).text || (model.status === 'running' ? 'measuring…' : '');
+  renderCautions(model, $('#demo-caution'));
   $('#demo-note').textContent = trustNote(model);
   if (model.status !== 'running') announce(`${status}. ${model.lesson || ''}`);
   ui.fitProjector();

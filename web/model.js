@@ -56,6 +56,7 @@ export class RunModel {
     this.chart = null;           // experiment demos: the start line's chart hint
     this.points = [];            // experiment demos: their "point" lines
     this.platform = null;        // the end line's platform: against the last run
+    this.lessonUnreliable = '';  // demos: why the lesson's figures do not hold
   }
 
   // entry: the record of one mechanism, created on first sight
@@ -124,7 +125,10 @@ export class RunModel {
 
   on_error(o) { this.errors.push(o.message || o.code || 'error'); }
 
-  on_lesson(o) { this.lesson = o.text || o.lesson || ''; }
+  on_lesson(o) {
+    this.lesson = o.text || o.lesson || '';
+    this.lessonUnreliable = typeof o.unreliable === 'string' ? o.unreliable : '';
+  }
 
   on_end(o) {
     this.runDone = 1;
@@ -186,14 +190,22 @@ export class RunModel {
       const which = p.step && p.steps ? `step ${p.step}/${p.steps}` : 'step';
       return { frac, label: frac >= 1 ? `${which} done` : `${which}: ${Math.round(100 * frac)} %` };
     }
-    if (!p || !p.reps) return { frac: 0, label: 'waiting' };
-    const done = Math.min(1, Math.max(0, p.done || 0));
-    const frac = p.done >= 1 ? p.rep / p.reps : (p.rep - 1 + done) / p.reps;
+    if (!p || !p.reps) return { frac: 0, label: this.status === 'running' ? 'waiting' : 'not run' };
     const sz = p.size ? ` · ${fmtBytes(p.size)}` : '';
     const sizes = new Set(e.summaries.map((s) => s.size)).size;
-    const what = sizes > 1 ? `${sizes} sizes` : `${p.reps} rep${p.reps > 1 ? 's' : ''}${sz}`;
-    const label = e.summaries.length && frac >= 1 ? `done: ${what}` : `rep ${p.rep}/${p.reps}${sz}`;
-    return { frac: Math.min(1, frac), label };
+    // a summary of the size in progress: that job is done, though a ci
+    // met early may leave it short of the reps it was allowed
+    const sum = e.summaries.filter((s) => !p.size || s.size === undefined || s.size === p.size).at(-1);
+    if (sum) {
+      const used = sum.reps_used || sum.reps || p.rep;
+      const of = used < p.reps ? ` of up to ${p.reps}` : '';
+      return { frac: 1, label: sizes > 1 ? `done: ${sizes} sizes` : `done: ${used}${of} rep${used > 1 || of ? 's' : ''}${sz}` };
+    }
+    const done = Math.min(1, Math.max(0, p.done || 0));
+    const frac = Math.min(1, p.done >= 1 ? p.rep / p.reps : (p.rep - 1 + done) / p.reps);
+    // a run that ended before this job's summary: it stopped there
+    if (this.status !== 'running') return { frac, label: `stopped at rep ${p.rep}/${p.reps}${sz}`, stopped: true };
+    return { frac, label: `rep ${p.rep}/${p.reps}${sz}` };
   }
 
   hasLatency() {

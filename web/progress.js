@@ -14,7 +14,8 @@ export function renderProgress(box, models) {
     }
     for (const name of model.order) {
       const p = model.progressOf(name);
-      rows.push(`<div class="prow"><span class="pname">${esc(name)}</span>` +
+      const cls = p.stopped ? ' stopped' : p.frac >= 1 ? ' complete' : '';
+      rows.push(`<div class="prow${cls}"><span class="pname" title="${esc(name)}">${esc(name)}</span>` +
         `<progress max="1" value="${p.frac.toFixed(3)}" aria-label="${esc(name)}"></progress><span class="plabel">${esc(p.label)}</span></div>`);
     }
   }

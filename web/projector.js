@@ -40,13 +40,16 @@ function shownCharts() {
   return $$('.chart', view).filter((f) => !f.hidden && f.offsetParent !== null);
 }
 
-// fitLesson: shrinks the lesson's type until its last line is on screen
+// fitLesson: shrinks the lesson's type until the last line under it (the
+// note on the reps, else the lesson itself) is on screen
 function fitLesson() {
   const lesson = $('#demo-lesson');
   lesson.style.fontSize = '';
   if (!state.projector || state.view !== 'demos' || !lesson.textContent) return;
+  const note = $('#demo-note');
+  const last = note.textContent ? note : lesson;
   let px = parseFloat(getComputedStyle(lesson).fontSize);
-  while (lesson.getBoundingClientRect().bottom + window.scrollY > window.innerHeight - MARGIN_PX && px > MIN_LESSON_PX) {
+  while (last.getBoundingClientRect().bottom + window.scrollY > window.innerHeight - MARGIN_PX && px > MIN_LESSON_PX) {
     px -= 1;
     lesson.style.fontSize = `${px}px`;
   }

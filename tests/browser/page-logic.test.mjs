@@ -19,6 +19,7 @@ const format = await pageModule('format.js');
 const runCharts = await pageModule('run-charts.js');
 const runView = await pageModule('run-view.js');
 const exporter = await pageModule('export.js');
+const trust = await pageModule('trust-view.js');
 
 let n = 0;
 let failed = 0;
@@ -228,13 +229,15 @@ function pageFigures() {
   m.add({ type: 'comparison', run: 'r9', baseline: 'dbus', metric: 'msgs_per_s', rows: [], platform_moved_since_last_run: true });
   m.add({ type: 'end', run: 'r9', status: 'ok', platform: { cpus: [0, 1], line_rtt_ns: 467, last_line_rtt_ns: 131, ratio: 3.56, moved_since_last_run: true,
     note: 'the platform moved since the last run 20 min ago: a cache-line round trip between CPUs 0 and 1 took 131 ns then and 467 ns now (3.56× slower); figures from the two runs are not comparable' } });
-  const since = runView.trustNote(m);
-  ok(/The platform moved since the last run 20 min ago: .*131 ns then and 467 ns now/.test(since), 'a platform moved since the last run is said on the page', since);
+  const since = trust.cautionText(m);
+  ok(/The platform moved since the last run 20 min ago: .*131 ns then and 467 ns now.*The ratios here hold within this run/.test(since),
+    'a platform moved since the last run is said in the caution, with what still holds', since);
   const box = { innerHTML: '', querySelector: () => null };
   runView.renderComparison(m, box);
-  ok(/platform moved since the last run: these ratios hold within this run/.test(box.innerHTML), 'and under the comparison', box.innerHTML);
+  ok(!/since the last run/.test(box.innerHTML + runView.trustNote(m)), 'and said there only: not again under the comparison or in the note', box.innerHTML);
   m.platform = { ...m.platform, moved_since_last_run: false, note: null };
-  ok(!/since the last run/.test(runView.trustNote(m)), 'a platform that did not move says nothing', runView.trustNote(m));
+  m.comparisons.at(-1).platform_moved_since_last_run = false;
+  ok(!/since the last run/.test(trust.cautionText(m)), 'a platform that did not move says nothing', trust.cautionText(m));
   const csv = exporter.toCsv([m], exporter.CLI_CSV_COLUMNS).split('\n');
   const row = Object.fromEntries(csv[0].split(',').map((k, i) => [k, csv[1].split(',')[i]]));
   ok(row.mechanism === 'dbus' && row.lat_p50_ns === '100' && row.sender_invol_cs === '4' && row.verified === '1' && row.msgs_per_s === '5',

@@ -1,0 +1,134 @@
+// trust-view.test.mjs -- what the page says of a run's reliability, from
+// NDJSON lines as the server writes them: unreliable comparison rows cannot
+// tell, each reason and note said once (crossover's four tables too), the
+// lesson's caution split from the lesson, many jobs said in counts, and
+// progress that ends where the jobs did. Runs in node, no browser. Prints TAP.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const pageModule = (name) => import(pathToFileURL(path.join(top, 'web', name)).href);
+const trust = await pageModule('trust-view.js');
+const { RunModel } = await pageModule('model.js');
+
+let n = 0;
+let failed = 0;
+function ok(cond, name, detail) {
+  n += 1;
+  if (cond) console.log(`ok ${n} - ${name}`);
+  else {
+    failed += 1;
+    console.log(`not ok ${n} - ${name}`);
+    if (detail !== undefined) console.log(`# ${String(detail).split('\n').join('\n# ')}`);
+  }
+}
+
+const count = (text, part) => text.split(part).length - 1;
+// cells: the text of each cell of the table row whose header is name
+function cells(html, name) {
+  const row = html.split('<tr').find((r) => r.includes(`<th scope="row">${name}</th>`)) || '';
+  return [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+}
+const html = (model) => {
+  const box = { innerHTML: '' };
+  trust.renderComparison(model, box);
+  return box.innerHTML;
+};
+
+// compareRun: the lines of a compare of shm and pipe at size, every job
+// unreliable as on a busy machine (5 reps far apart)
+function compareRun(model, size, extra = {}) {
+  for (const m of ['shm', 'pipe']) {
+    model.add({ type: 'summary', run: 'r1', mechanism: m, label: `${m} ${size}`, size, reps: 5, reps_used: 5, ci_reached: false,
+      disturbed_reps: [1, 2], notes: [`5 reps are too few for a 95% interval of the median; they spread ±${size}%`, 'rep 2 ran 1.4× slower than the others'],
+      unreliable: 'rep 2 ran 1.4× slower than the others' });
+  }
+  model.add({ type: 'comparison', run: 'r1', baseline: 'shm', baseline_label: `shm ${size}`, metric: 'msgs_per_s', higher_is_better: true, rows: [
+    { mechanism: 'shm', label: `shm ${size}`, size, median: 1914037.6, ratio: 1, ci_low: 0.75, ci_high: 1.34, significant: false, unreliable: `shm ${size}: rep 2 ran 1.4× slower than the others` },
+    { mechanism: 'pipe', label: `pipe ${size}`, size, median: 840092, ratio: 0.4389, ci_low: 0.281, ci_high: 0.686, significant: false, unreliable: `pipe ${size}: rep 2 ran 1.4× slower than the others` },
+  ], ...extra });
+}
+
+function comparisonRows() {
+  const m = new RunModel('run');
+  compareRun(m, 64);
+  const h = html(m);
+  const pipe = cells(h, 'pipe 64');
+  ok(pipe[4] === 'can\'t tell: unreliable here', 'an unreliable row whose interval excludes 1 cannot tell, not "within the noise"', pipe.join(' | '));
+  ok(pipe[1] === '840 k msg/s' && pipe[2] === '2.28× slower' && pipe[3] === '1.46–3.56× slower', 'its ratio and median read as figures for people', pipe.join(' | '));
+  ok(cells(h, 'shm 64')[4] === 'unreliable here' && cells(h, 'shm 64')[2] === 'baseline', 'an unreliable baseline says so in its noise cell', cells(h, 'shm 64').join(' | '));
+  ok(!/within the noise/.test(h), 'no unreliable row claims it is within the noise', h);
+  ok(count(h, 'pipe 64: rep 2 ran 1.4× slower than the others') === 1, 'each reason is said once', h);
+  ok(count(h, 'pipe 64: 5 reps are too few') === 1, 'a note that is not a reason is listed', h);
+  const quiet = new RunModel('run');
+  quiet.add({ type: 'comparison', run: 'r2', baseline: 'shm', metric: 'msgs_per_s', rows: [
+    { mechanism: 'shm', median: 2e6, ratio: 1, ci_low: null, ci_high: null, significant: false, unreliable: null },
+    { mechanism: 'pipe', median: 1e6, ratio: 0.5, ci_low: null, ci_high: null, significant: false, unreliable: null },
+    { mechanism: 'unix', median: 9e5, ratio: 0.45, ci_low: 0.9, ci_high: 1.1, significant: false, unreliable: null },
+  ] });
+  const q = html(quiet);
+  ok(cells(q, 'pipe')[4] === 'too few reps to tell' && cells(q, 'unix')[4] === 'no, within the noise' && !/unreliable/.test(q),
+    'reliable rows: too few reps to tell without an interval, within the noise with one', q);
+}
+
+// severalTables: crossover writes one comparison per size; its notes and
+// the platform's move since the last run are said once, not per table
+function severalTables() {
+  const m = new RunModel('demo');
+  for (const size of [64, 4096, 65536, 1048576]) compareRun(m, size, { platform_moved_since_last_run: true });
+  m.add({ type: 'end', run: 'r1', status: 'ok', platform: { moved_since_last_run: true, note: 'the platform moved since the last run 12 s ago: a cache-line round trip between CPUs 0 and 1 took 273 ns then and 74.2 ns now (3.68× faster); figures from the two runs are not comparable' } });
+  const h = html(m);
+  ok(count(h, '<table>') === 4, 'every comparison line gets its table', count(h, '<table>'));
+  ok(count(h, 'shm 4096: 5 reps are too few') === 1 && count(h, 'pipe 1048576: 5 reps are too few') === 1, 'each note is said once under all the tables', h.slice(-600));
+  ok(/<details class="notes-more"><summary>what the reps say: 8 notes<\/summary>/.test(h), 'many notes fold away under a count', h.slice(-400));
+  ok(!/since the last run/.test(h), 'the platform move is not repeated under each table', h);
+  const c = trust.cautionText(m);
+  ok(count(c, 'since the last run') === 1 && /273 ns then and 74\.2 ns now/.test(c) && /Unreliable here/.test(c),
+    'the caution says the move once, and that figures are unreliable here', c);
+  const note = trust.trustNote(m);
+  ok(/16 of 40 reps, in 8 of 8 jobs/.test(note) && /as tight as asked: 8 of 8 jobs/.test(note) && !/shm 64 2 of 5/.test(note),
+    'eight jobs are said in counts, not one name at a time', note);
+}
+
+// lesson: the lesson line's reason leaves the lesson for the caution
+function lesson() {
+  const m = new RunModel('demo');
+  const why = 'unix 64 B latency: its reps ran in two regimes (15.7 k msgs/s and 26.5 k msgs/s)';
+  m.add({ type: 'lesson', run: 'r6', demo: 'layers', unreliable: why, text: `Unreliable here (${why}), so take this with care: At 64 B a round trip took 38.1 µs.` });
+  const parts = trust.lessonParts(m);
+  ok(parts.text === 'At 64 B a round trip took 38.1 µs.' && parts.why === why, 'the lesson proper is split from its caution', JSON.stringify(parts));
+  ok(trust.cautionText(m) === `Unreliable here: ${why}. Take the lesson with care.`, 'the caution names the reason', trust.cautionText(m));
+  const plain = new RunModel('demo');
+  plain.add({ type: 'lesson', run: 'r7', demo: 'race', unreliable: null, text: 'Without synchronisation 4 processes lost 33.2%.' });
+  ok(trust.lessonParts(plain).text === 'Without synchronisation 4 processes lost 33.2%.' && trust.cautionText(plain) === '',
+    'a reliable lesson is left whole, with no caution', trust.cautionText(plain));
+}
+
+// progress: jobs that met their ci early, and a run that ended before a job did
+function progress() {
+  const m = new RunModel('demo');
+  m.add({ type: 'start', run: 'r3', demo: 'sync-tax', jobs: [{ label: 'a', mechanism: 'shm' }, { label: 'b', mechanism: 'pipe' }] });
+  for (const [label, rep] of [['a', 5], ['b', 2]]) {
+    m.add({ type: 'progress', run: 'r3', mechanism: 'x', label, rep, reps: 7, size: 64, rep_done: 1, done: 0.5 });
+    m.add({ type: 'result', run: 'r3', mechanism: 'x', label, rep, reps: 7, size: 64, msgs_per_s: 1 });
+  }
+  m.add({ type: 'summary', run: 'r3', mechanism: 'x', label: 'a', size: 64, reps: 5, reps_used: 5, ci_reached: true });
+  const a = m.progressOf('a');
+  ok(a.frac === 1 && a.label === 'done: 5 of up to 7 reps · 64 B', 'a job that met its interval at rep 5 of 7 is done, not at 71 %', JSON.stringify(a));
+  ok(m.progressOf('b').label === 'rep 2/7 · 64 B', 'a job under way says its rep', m.progressOf('b').label);
+  m.add({ type: 'error', run: 'r3', code: 'timeout', message: 'rep exceeded its 30 s limit', label: 'b' });
+  m.add({ type: 'end', run: 'r3', status: 'error' });
+  const b = m.progressOf('b');
+  ok(b.stopped && b.label === 'stopped at rep 2/7 · 64 B', 'after the end a job short of its summary says it stopped there', JSON.stringify(b));
+}
+
+try {
+  comparisonRows();
+  severalTables();
+  lesson();
+  progress();
+} catch (e) {
+  ok(false, 'trust view tests ran to the end', e.stack || e);
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,182 @@
+// trust-view.js -- what a run says about its own reliability, in words: the
+// comparison table with its unreliable rows, the notes on the reps, the
+// caution shown at the top (unreliable here, a platform that moved since
+// the last run) and the muted note under the charts
+'use strict';
+
+import { sig, fmtBytes, fmtTimes, ratioWords, metricInfo, betterNote } from './format.js';
+import { esc, markScroll, scrollTable } from './dom.js';
+
+// past this many jobs a finding is said in counts, not by name
+const NAMES_MAX = 4;
+// past this many notes on the reps, they fold away under a summary
+const NOTES_OPEN_MAX = 6;
+
+// capital: text with its first letter upper case
+const capital = (t) => `${t[0].toUpperCase()}${t.slice(1)}`;
+
+// platformMoved: the platform moved since the last run, in words ('' when
+// not): the move, and that ratios within this run still hold
+export function platformMoved(model) {
+  const p = model && model.platform;
+  const c = model && model.comparisons.at(-1);
+  if (!(p && p.moved_since_last_run === true) && !(c && c.platform_moved_since_last_run === true)) return '';
+  const move = p && typeof p.note === 'string' && p.note ? capital(p.note.replace(/\.$/, '')) :
+    'The platform moved since the last run; figures from the two runs are not comparable';
+  return `${move}. ${c ? 'The ratios here hold within this run, whose reps were interleaved.' : ''}`.trim();
+}
+
+// lessonParts: a demo's lesson split into its caution ("Unreliable here
+// (why), so take this with care: ", from the lesson line's unreliable) and
+// the lesson proper
+export function lessonParts(model) {
+  const text = (model && model.lesson) || '';
+  const why = model && typeof model.lessonUnreliable === 'string' ? model.lessonUnreliable : '';
+  if (!why) return { why: '', text };
+  const prefix = `Unreliable here (${why}), so take this with care: `;
+  return { why, text: text.startsWith(prefix) ? text.slice(prefix.length) : text };
+}
+
+// anyUnreliable: a reason some row of the run's comparisons is unreliable ('' if none)
+function anyUnreliable(model) {
+  for (const c of model.comparisons) {
+    for (const r of c.rows || []) if (unreliableWhy(r)) return unreliableWhy(r);
+  }
+  return '';
+}
+
+// cautions: what the top of the view warns of, one sentence or two each:
+// figures unreliable here (the lesson's reason, or that of the comparison)
+// and a platform that moved since the last run
+export function cautions(model) {
+  if (!model) return [];
+  const parts = [];
+  const { why } = lessonParts(model);
+  if (why) parts.push(`Unreliable here: ${why}. Take the lesson with care.`);
+  else if (anyUnreliable(model)) parts.push('Unreliable here: some figures did not hold over their reps; the reasons are under the comparison.');
+  parts.push(platformMoved(model));
+  return parts.filter(Boolean);
+}
+
+export const cautionText = (model) => cautions(model).join(' ');
+
+// renderCautions: each caution a line of its own in box
+export function renderCautions(model, box) {
+  box.innerHTML = cautions(model).map((t) => `<p class="caution">${esc(t)}</p>`).join('');
+}
+
+// named: "a, b, c" by name, or in counts past NAMES_MAX jobs
+function named(list, total) {
+  return list.length > NAMES_MAX ? `${list.length} of ${total} jobs` : list.join(', ');
+}
+
+// trustNote: what the run says about its own reliability: reps disturbed
+// by other processes, a platform that moved during the run, an interval
+// left wide (a platform moved since the last run is the caution's)
+export function trustNote(model) {
+  if (!model) return '';
+  const disturbed = [];
+  const moved = [];
+  const loose = [];
+  let hit = 0;
+  let all = 0;
+  for (const n of model.order) {
+    const s = model.mechs.get(n).summaries.at(-1);
+    if (!s) continue;
+    const reps = s.reps_used || s.reps;
+    all += reps || 0;
+    if (Array.isArray(s.disturbed_reps) && s.disturbed_reps.length) {
+      disturbed.push(`${n} ${s.disturbed_reps.length} of ${reps}`);
+      hit += s.disturbed_reps.length;
+    }
+    if (s.platform_moved) moved.push(n);
+    if (s.ci_reached === false && model.status !== 'running') loose.push(`${n} (${reps})`);
+  }
+  const total = model.order.filter((n) => model.mechs.get(n).summaries.length).length;
+  const parts = [];
+  if (disturbed.length > NAMES_MAX) parts.push(`Reps disturbed by other processes on the run's CPUs: ${hit} of ${all} reps, in ${disturbed.length} of ${total} jobs.`);
+  else if (disturbed.length) parts.push(`Reps disturbed by other processes on the run's CPUs: ${disturbed.join(', ')}.`);
+  if (moved.length) parts.push(`The platform moved during ${named(moved, total)}: the cache-line round trip between the CPUs changed, so reps ran on different placements.`);
+  if (loose.length) parts.push(`Out of reps before the median's interval was as tight as asked: ${named(loose, total)}.`);
+  return parts.join(' ');
+}
+
+// ciText: the 95 % interval of a ratio in the words of the ratio itself,
+// "11.9–50.3× slower"; an interval around 1 stays plain, "0.91–1.1×"
+function ciText(r, higher) {
+  const lo = r.ci_low;
+  const hi = r.ci_high;
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !(lo > 0) || !(hi > 0)) return '–';
+  // below 0.1, two significant digits keep it to three decimals ("0.058")
+  if (lo <= 1 && hi >= 1) return `${sig(lo, lo < 0.1 ? 2 : undefined)}–${fmtTimes(hi)}`;
+  const above = lo > 1;
+  const better = higher ? above : !above;
+  return `${sig(above ? lo : 1 / hi)}–${fmtTimes(above ? hi : 1 / lo)} ${better ? 'faster' : 'slower'}`;
+}
+
+// unreliableWhy: why a comparison row is unreliable here, '' when it is not
+function unreliableWhy(r) {
+  if (!(r.reliable === false || r.unreliable)) return '';
+  return r.why || (typeof r.unreliable === 'string' ? r.unreliable : 'see the notes below');
+}
+
+// noiseCell: whether a row differs beyond the noise; an unreliable row
+// cannot tell, whatever its interval (the server calls it not significant)
+function noiseCell(r, base) {
+  if (unreliableWhy(r)) return `<span class="warn">${base ? 'unreliable here' : 'can\'t tell: unreliable here'}</span>`;
+  if (base) return '';
+  if (r.significant) return 'yes';
+  return r.ci_low === null || r.ci_low === undefined ? 'too few reps to tell' : 'no, within the noise';
+}
+
+// comparisonRow: one table row of a comparison line, in words; an
+// unreliable row is flagged, its reason said once under the table
+function comparisonRow(r, m, c) {
+  const base = r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label);
+  const vs = base ? 'baseline' : ratioWords(r.ratio, m.higher);
+  const cls = unreliableWhy(r) ? ' class="unreliable"' : '';
+  return `<tr${cls}><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
+    `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noiseCell(r, base)}</td></tr>`;
+}
+
+// whyHtml: each distinct reason a comparison row is unreliable, once
+function whyHtml(c) {
+  const why = [...new Set(c.rows.map(unreliableWhy).filter(Boolean))];
+  return why.length ? `<p class="warn why">Unreliable here: ${why.map(esc).join('; ')}</p>` : '';
+}
+
+// notesHtml: what the summaries say about their reps, in words ("rep 3 ran
+// 19× slower than the others", two regimes, a wide interval), but for a
+// note a comparison already gave as its reason; many fold away
+export function notesHtml(model) {
+  const said = new Set(model.comparisons.flatMap((c) => (c.rows || []).map(unreliableWhy)));
+  const notes = model.order.flatMap((n) => {
+    const s = model.mechs.get(n).summaries.at(-1);
+    return s && Array.isArray(s.notes) ? s.notes.map((t) => `${n}: ${t}`).filter((t) => !said.has(t)) : [];
+  });
+  if (!notes.length) return '';
+  const list = `<ul class="notes">${notes.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`;
+  if (notes.length <= NOTES_OPEN_MAX) return list;
+  return `<details class="notes-more"><summary>what the reps say: ${notes.length} notes</summary>${list}</details>`;
+}
+
+// comparisonHtml: one comparison line as a table, with its rows' reasons
+export function comparisonHtml(c) {
+  const m = metricInfo(c.metric || 'msgs_per_s');
+  const higher = c.higher_is_better === undefined ? m.higher : c.higher_is_better !== false;
+  const mm = { ...m, higher };
+  const rows = c.rows.map((r) => comparisonRow(r, mm, c)).join('');
+  return `<h2>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h2>` +
+    scrollTable(`<table><thead><tr><th scope="col">mechanism</th><th scope="col">size</th><th scope="col">median ${esc(m.name)}</th>` +
+    `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`) +
+    whyHtml(c);
+}
+
+// renderComparison: every comparison line of the run (crossover writes one
+// per message size, so that mechanisms meet at the same size only), then
+// the notes on the reps once
+export function renderComparison(model, box) {
+  const tables = model.comparisons.filter((c) => Array.isArray(c.rows));
+  box.innerHTML = tables.map(comparisonHtml).join('') + notesHtml(model);
+  if (box.querySelectorAll) box.querySelectorAll('.table-scroll').forEach(markScroll);
+}
