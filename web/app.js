@@ -12,7 +12,7 @@ import { loadDemos, renderDemo, runDemo } from './demos-view.js';
 import { loadRuns, openRun } from './runs-view.js';
 import { setBusy, checkedParams, onRun, onStop, startUrl } from './running.js';
 import { onExport, headerLines, exportModels } from './export.js';
-import { storedProjector, applyProjector, fitProjector, settingsSummary } from './projector.js';
+import { storedProjector, applyProjector, fitProjector, settingsSummary, idleStatus } from './projector.js';
 
 const VIEWS = ['run', 'sweep', 'demos', 'runs'];
 
@@ -78,6 +78,7 @@ function updateCommand() {
   $('#copy-cli').disabled = !ok;
   $('#copy-curl').disabled = !ok;
   $('#settings-summary').textContent = settingsSummary(p);
+  if (!state.run) $('#status').textContent = idleStatus(p.mechanisms);
 }
 
 async function copyCommand(kind) {

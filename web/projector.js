@@ -72,3 +72,15 @@ export function settingsSummary(p) {
   const mechs = p.mechanisms.length ? p.mechanisms.join(', ') : 'no mechanism chosen';
   return `${mechs} · ${p.mode}`;
 }
+
+// past this many the idle status counts the chosen mechanisms
+const NAMED_MAX = 6;
+
+// idleStatus: before the first run, what Run will measure ("Press Run:
+// shm, pipe, unix and tcp are chosen.")
+export function idleStatus(mechs) {
+  if (!mechs.length) return 'Tick a mechanism, then press Run.';
+  if (mechs.length === 1) return `Press Run: ${mechs[0]} is chosen.`;
+  if (mechs.length > NAMED_MAX) return `Press Run: ${mechs.length} mechanisms are chosen.`;
+  return `Press Run: ${mechs.slice(0, -1).join(', ')} and ${mechs.at(-1)} are chosen.`;
+}

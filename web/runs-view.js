@@ -2,6 +2,7 @@
 'use strict';
 
 import { getText } from './stream.js';
+import { fmtSeconds } from './format.js';
 import { RunModel } from './model.js';
 import { $, $$, esc, fetchList, showMessage, clearMessages, markScroll } from './dom.js';
 import { state, ui } from './state.js';
@@ -13,12 +14,16 @@ function runId(r) {
   return r.id || r.run || '';
 }
 
-function runDescription(r) {
-  if (r.request) return decodeURIComponent(String(r.request).replace(/^\/api\//, ''));
+// runDescription: what a run measured, as a person says it: "compare
+// shm, pipe, unix, tcp · reps=5", "demo layers"
+export function runDescription(r) {
   const what = r.kind || r.command || '';
-  let mechs = r.mechanisms || r.mechanism || r.target || '';
-  if (Array.isArray(mechs)) mechs = mechs.join(',');
-  return [what, mechs].filter(Boolean).join(' ');
+  let target = r.target || r.mechanisms || r.mechanism || '';
+  if (Array.isArray(target)) target = target.join(',');
+  const query = r.request ? String(r.request).split('?')[1] || '' : '';
+  const params = [...new URLSearchParams(query)].filter(([k]) => k !== 'mechanisms' && k !== 'token').map(([k, v]) => `${k}=${v}`);
+  if (!what && r.request) return decodeURIComponent(String(r.request).replace(/^\/api\//, ''));
+  return [[what, String(target).split(',').join(', ')].filter(Boolean).join(' '), ...params].join(' · ');
 }
 
 function runWhen(r) {
@@ -32,10 +37,10 @@ export async function loadRuns() {
   const runs = await fetchList(box, '/api/runs', 'runs', 'past runs', 'No runs yet.');
   if (!runs) return;
   // the open button and the status come first, so a phone sees them
-  box.innerHTML = '<table><thead><tr><th scope="col">open</th><th scope="col">status</th><th scope="col">run</th><th scope="col">what</th><th scope="col">when</th></tr></thead><tbody>' +
+  box.innerHTML = '<table><thead><tr><th scope="col">open</th><th scope="col">status</th><th scope="col">run</th><th scope="col">what</th><th scope="col">when</th><th scope="col">took</th></tr></thead><tbody>' +
     runs.map((r) => `<tr><td><button type="button" class="open-run" data-id="${esc(runId(r))}" aria-label="open run ${esc(runId(r))}">open</button></td>` +
       `<td class="st-${esc(r.status || '')}">${esc(r.status || '')}</td><th scope="row">${esc(runId(r))}</th><td>${esc(runDescription(r))}</td>` +
-      `<td>${esc(runWhen(r))}</td></tr>`).join('') +
+      `<td>${esc(runWhen(r))}</td><td>${typeof r.elapsed_s === 'number' ? esc(fmtSeconds(r.elapsed_s)) : ''}</td></tr>`).join('') +
     '</tbody></table>';
   $$('.open-run', box).forEach((b) => b.addEventListener('click', () => openRun(b.dataset.id)));
   markScroll(box);

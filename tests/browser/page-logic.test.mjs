@@ -20,6 +20,8 @@ const runCharts = await pageModule('run-charts.js');
 const runView = await pageModule('run-view.js');
 const exporter = await pageModule('export.js');
 const trust = await pageModule('trust-view.js');
+const runsView = await pageModule('runs-view.js');
+const projector = await pageModule('projector.js');
 
 let n = 0;
 let failed = 0;
@@ -249,7 +251,19 @@ function pageFigures() {
   ok(ownCsv === 'mechanism,lat_p50_ns\npipe,42\n', "the CSV takes its columns from the start line's csv_columns", ownCsv);
 }
 
+// words: the past runs' list and the idle status say runs as people do
+function words() {
+  const d = runsView.runDescription({ id: 'r12', kind: 'compare', target: 'shm,pipe,unix,tcp', request: '/api/compare?mechanisms=shm,pipe,unix,tcp&reps=5&token=secret12' });
+  ok(d === 'compare shm, pipe, unix, tcp · reps=5', 'a past run reads "compare shm, pipe, unix, tcp · reps=5", not its query string (nor its token)', d);
+  const demo = runsView.runDescription({ id: 'r13', kind: 'demo', target: 'layers', request: '/api/demos/layers' });
+  ok(demo === 'demo layers', 'a past demo reads "demo layers"', demo);
+  const idle = [['shm', 'pipe', 'unix', 'tcp'], ['zmq'], [], 'abcdefg'.split('')].map(projector.idleStatus);
+  ok(idle.join('|') === 'Press Run: shm, pipe, unix and tcp are chosen.|Press Run: zmq is chosen.|Tick a mechanism, then press Run.|Press Run: 7 mechanisms are chosen.',
+    'before a run the status names what Run will measure', idle.join('|'));
+}
+
 try {
+  words();
   numbers();
   pageFigures();
   parity();

@@ -5,7 +5,8 @@
 // caution on the first screen in projector mode and large enough to read,
 // each warning and note once, every bar named, the note under the lesson in
 // view, no finished job's progress row, no unreliable row "within the
-// noise", and no console error. Prints TAP.
+// noise", and no console error; before a run, the status names what Run
+// will measure. Prints TAP.
 import { chromium, CHROMIUM, CHROMIUM_ARGS, tap, load, runSuite } from './lib.mjs';
 
 const TOTAL_LIMIT_MS = 120000;
@@ -132,6 +133,10 @@ runSuite(t, {
   ctx.on('weberror', (e) => errors.push(`pageerror: ${e.error().message}`));
   const page = await ctx.newPage();
   await load(page, base);
+  await page.click('#pick-none');
+  await page.check('#mechlist input[value="pipe"]');
+  const idle = await page.textContent('#status');
+  ok(idle === 'Press Run: pipe is chosen.', 'before a run the status names what Run will measure, not the four it started with', idle);
   await demoChecks(page);
   step('demo');
   await compareChecks(page);
