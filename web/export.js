@@ -9,6 +9,7 @@ import { theme, makeChart } from './chart-kit.js';
 import { machineLine } from './machine.js';
 import { $, download } from './dom.js';
 import { state } from './state.js';
+import { cautions } from './trust-view.js';
 
 export function exportModels() {
   if (state.view === 'sweep') return state.sweep;
@@ -106,13 +107,28 @@ export function headerLines(models) {
     title: `ipcscope: ${what}`,
     params: params || 'default params',
     machine: `${machineLine(start.system || state.system) || 'machine unknown'} · run ${ids || '(not stored)'} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    cautions: cautions(m),
   };
+}
+
+const PNG_LINE = 22;
+
+// wrapLines: text cut at spaces into lines no wider than width on ctx
+function wrapLines(ctx, text, width) {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const next = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+    if (ctx.measureText(next).width > width && lines[lines.length - 1]) lines.push(word);
+    else lines[lines.length - 1] = next;
+  }
+  return lines;
 }
 
 const PNG_CHART_W = 900;
 const PNG_CHART_H = 460;
 const PNG_PAD = 16;
 const PNG_HEAD = 96;
+const PNG_CAUTION_FONT = 'bold 16px system-ui, "DejaVu Sans", sans-serif';
 
 // renderSpec: draws one spec onto an off-screen canvas of a fixed size
 function renderSpec(spec) {
@@ -133,11 +149,15 @@ export function toPng(models) {
   const rows = Math.max(1, Math.ceil(specs.length / cols));
   const out = document.createElement('canvas');
   out.width = cols * PNG_CHART_W + (cols + 1) * PNG_PAD;
-  out.height = PNG_HEAD + rows * (PNG_CHART_H + PNG_PAD) + PNG_PAD;
+  const h = headerLines(models);
+  // a run that does not hold says so on its picture too, in red under the header
   const ctx = out.getContext('2d');
+  ctx.font = PNG_CAUTION_FONT;
+  const warn = h.cautions.flatMap((t) => wrapLines(ctx, `⚠ ${t}`, out.width - 2 * PNG_PAD));
+  const head = PNG_HEAD + warn.length * PNG_LINE;
+  out.height = head + rows * (PNG_CHART_H + PNG_PAD) + PNG_PAD;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
-  const h = headerLines(models);
   ctx.fillStyle = '#1b1f24';
   ctx.font = 'bold 26px system-ui, "DejaVu Sans", sans-serif';
   ctx.fillText(h.title, PNG_PAD, 36, out.width - 2 * PNG_PAD);
@@ -145,13 +165,17 @@ export function toPng(models) {
   ctx.fillStyle = '#333';
   ctx.fillText(h.params, PNG_PAD, 62, out.width - 2 * PNG_PAD);
   ctx.fillText(h.machine, PNG_PAD, 84, out.width - 2 * PNG_PAD);
+  ctx.font = PNG_CAUTION_FONT;
+  ctx.fillStyle = '#b3261e';
+  warn.forEach((line, i) => ctx.fillText(line, PNG_PAD, PNG_HEAD + (i + 0.5) * PNG_LINE));
+  ctx.fillStyle = '#333';
   if (!specs.length) {
-    ctx.fillText('no chart: this run holds no figures', PNG_PAD, PNG_HEAD + 30);
+    ctx.fillText('no chart: this run holds no figures', PNG_PAD, head + 30);
   }
   specs.forEach((spec, i) => {
     const { c, chart } = renderSpec(spec);
     const x = PNG_PAD + (i % cols) * (PNG_CHART_W + PNG_PAD);
-    const y = PNG_HEAD + Math.floor(i / cols) * (PNG_CHART_H + PNG_PAD);
+    const y = head + Math.floor(i / cols) * (PNG_CHART_H + PNG_PAD);
     ctx.drawImage(c, x, y);
     chart.destroy();
     c.remove();

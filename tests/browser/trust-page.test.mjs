@@ -12,6 +12,7 @@ import { chromium, CHROMIUM, CHROMIUM_ARGS, tap, load, runSuite } from './lib.mj
 const TOTAL_LIMIT_MS = 120000;
 const SIZES = [[1280, 720], [1920, 1080]];
 const READABLE_PX = 18;          // the caution at projector distance
+const PNG_HEIGHT_AT = 20;        // byte offset of the height in a PNG's IHDR chunk
 const JOBS = ['unix', 'zmq', 'grpc', 'dbus', 'node'].flatMap((m) => [64, 4096].flatMap((size) =>
   ['latency', 'throughput'].map((mode) => ({ mechanism: m, size, label: `${m} ${size === 64 ? '64 B' : '4 KiB'} ${mode}` }))));
 const MOVED = 'the platform moved since the last run 21 min ago: a cache-line round trip between CPUs 0 and 1 took 571 ns then and 69.2 ns now (8.25× faster); figures from the two runs are not comparable';
@@ -95,6 +96,25 @@ async function demoChecks(page) {
   ok(!/within the noise/.test(all), 'no unreliable row says "within the noise"', all.match(/.*within the noise.*/));
   const rows = await page.evaluate(() => [...document.querySelectorAll('#demo-progress .pname')].filter((e) => e.offsetParent).map((e) => e.textContent));
   ok(rows.length === 1 && rows[0] === 'whole run', 'a finished demo keeps only its whole-run progress row', rows.join(', '));
+  const png = await page.evaluate(async () => {
+    const head = window.ipcscope.pngHeader();
+    const { onExport } = await import('/export.js');
+    const url = await new Promise((resolve) => {
+      const keep = HTMLAnchorElement.prototype.click;
+      HTMLAnchorElement.prototype.click = function click() { HTMLAnchorElement.prototype.click = keep; resolve(this.href); };
+      try {
+        onExport('png');
+      } catch (e) {
+        resolve(`error: ${e.message}`);
+      }
+    });
+    return { cautions: head.cautions, url };
+  });
+  // the picture's height, from its PNG header (the page's CSP loads no data: image)
+  png.height = png.url.startsWith('data:image/png;base64,') ? Buffer.from(png.url.split(',')[1], 'base64').readUInt32BE(PNG_HEIGHT_AT) : 0;
+  delete png.url;
+  ok(png.cautions.length === 2 && png.cautions[0].includes(WHY) && /since the last run/.test(png.cautions[1]) && png.height > 96 + 460 + 2 * 16 + 2 * 22,
+    'the PNG of the demo carries its cautions under the header', JSON.stringify(png));
   await page.click('#projector');
   for (const [w, h] of SIZES) {
     await page.setViewportSize({ width: w, height: h });
