@@ -6,7 +6,7 @@ import { RUN_CHARTS } from './run-charts.js';
 import { theme } from './chart-kit.js';
 import { sig, fmtNum, fmtNs, fmtBytes } from './format.js';
 import { $, $$, esc, markScroll, announce } from './dom.js';
-import { trustNote, renderCautions, renderComparison as renderTrustComparison } from './trust-view.js';
+import { trustNote, disturbedWords, renderCautions, renderComparison as renderTrustComparison } from './trust-view.js';
 import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
 
@@ -118,7 +118,7 @@ function renderRepTable(model) {
       const l = r.latency_ns || {};
       const x = r.interference || {};
       const bad = r.verified === false ? ` class="bad" title="lost ${r.lost}, duplicated ${r.duplicated}, reordered ${r.reordered}, corrupted ${r.corrupted}"` :
-        x.disturbed ? ` class="warn" title="disturbed: other processes took ${esc(sig(x.other_cpu_pct))}% of its CPUs' time, steal ${esc(sig(x.steal_pct))}%"` : '';
+        x.disturbed ? ` class="warn" title="${esc(disturbedWords(x))}"` : '';
       rows.push(`<tr${bad}><th scope="row">${esc(name)}</th><td>${esc(r.rep)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
         `<td>${esc(fmtNum(r.msgs_per_s, 'msg/s'))}</td><td>${esc(fmtNum(r.bytes_per_s, 'B/s'))}</td>` +
         `<td>${esc(fmtNs(l.p50))}</td><td>${esc(fmtNs(l.p99))}</td><td>${r.verified === undefined ? '' : r.verified ? 'yes' : 'NO'}</td></tr>`);

@@ -70,6 +70,21 @@ function named(list, total) {
   return list.length > NAMES_MAX ? `${list.length} of ${total} jobs` : list.join(', ');
 }
 
+// peerDisturbed: the reps of e disturbed on the peer's host (cross-host runs)
+function peerDisturbed(e) {
+  return e.results.filter((r) => r.interference && r.interference.peer && r.interference.peer.disturbed === true).length;
+}
+
+// disturbedWords: a disturbed rep's title: how much others took of its
+// CPUs, on each side of a cross-host run ('' when not disturbed)
+export function disturbedWords(x) {
+  if (!x || !x.disturbed) return '';
+  const took = (y) => `other processes took ${sig(y.other_cpu_pct)}% of its CPUs' time, steal ${sig(y.steal_pct)}%`;
+  const p = x.peer && typeof x.peer === 'object' ? x.peer : null;
+  if (!p) return `disturbed: ${took(x)}`;
+  return `disturbed ${p.disturbed ? 'on the peer' : 'on this host'}: on the peer ${took(p)}; on this host ${took(x)}`;
+}
+
 // trustNote: what the run says about its own reliability: reps disturbed
 // by other processes, a platform that moved during the run, an interval
 // left wide (a platform moved since the last run is the caution's)
@@ -86,7 +101,8 @@ export function trustNote(model) {
     const reps = s.reps_used || s.reps;
     all += reps || 0;
     if (Array.isArray(s.disturbed_reps) && s.disturbed_reps.length) {
-      disturbed.push(`${n} ${s.disturbed_reps.length} of ${reps}`);
+      const far = peerDisturbed(model.mechs.get(n));
+      disturbed.push(`${n} ${s.disturbed_reps.length} of ${reps}${far ? ` (${far} on the peer's host)` : ''}`);
       hit += s.disturbed_reps.length;
     }
     if (s.platform_moved) moved.push(n);

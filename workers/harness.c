@@ -466,9 +466,43 @@ static void fill_result(const struct rep_state *st, const struct rep_spec *spec,
 	memcpy(out->granted, st->m.granted, sizeof(out->granted));
 	out->ngranted = st->m.ngranted;
 	out->interference = st->interf;
+	if (spec->link) {   /* this host's side only; the peer's came apart */
+		out->interference.involuntary_ctx = s->use.invol_cs;
+		out->interference.migrations = s->use.migrations;
+		out->interference.peer = spec->link->far;
+		return;
+	}
 	out->interference.involuntary_ctx = s->use.invol_cs + r->use.invol_cs;
 	out->interference.migrations = s->use.migrations >= 0 && r->use.migrations >= 0 ?
 				       s->use.migrations + r->use.migrations : -1;
+}
+
+/* interf_start: marks both workers' CPUs after the line round trip; across
+   hosts only this side's worker's CPU (in a lab both "hosts" share CPUs,
+   and the far worker is no one else's load), and only the driver times
+   the line */
+static void interf_start(struct rep_state *st, const struct rep_spec *spec)
+{
+	int a = harness_cpu_for(spec->params, ROLE_SENDER);
+	int b = harness_cpu_for(spec->params, ROLE_RECEIVER);
+	int driver = spec->link && spec->link->role == ROLE_SENDER;
+
+	interference_init(&st->interf);
+	if (!spec->link) {
+		interference_rep_begin(&st->mark, a, b, &st->interf);
+		return;
+	}
+	if (driver)
+		interference_rep_line(a, b, &st->interf);
+	interference_side_begin(&st->mark, driver ? a : b);
+}
+
+/* interf_end: after the reap; the peer counts its worker's switches */
+static void interf_end(struct rep_state *st, const struct rep_spec *spec)
+{
+	interference_end(&st->mark, &st->interf);
+	if (spec->link && spec->link->role == ROLE_RECEIVER)
+		st->interf.involuntary_ctx = st->ctl->out[ROLE_RECEIVER].use.invol_cs;
 }
 
 int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
@@ -521,10 +555,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	warm = harness_warmup_of(p, spec->size);
 	st.warmup = warm;
 	atomic_store(&st.ctl->total, p->count ? p->count + warm : UINT64_MAX);
-	interference_init(&st.interf);
-	interference_rep_begin(&st.mark, harness_cpu_for(p, ROLE_SENDER),
-			       harness_cpu_for(p, ROLE_RECEIVER),
-			       &st.interf);
+	interf_start(&st, spec);
 	if ((rc = spawn_workers(&st, spec, err, errlen)) < 0)
 		goto reap;
 	t0 = now_ns();
@@ -540,7 +571,8 @@ reap:
 		while (reap_one(&st, 50, &status) >= 0)
 			;
 	}
-	if (pumping && peerlink_pump_finish(spec->link, PEER_RESULT_WAIT_MS, perr,
+	interf_end(&st, spec);
+	if (pumping && peerlink_pump_finish(spec->link, &st.interf, PEER_RESULT_WAIT_MS, perr,
 					    sizeof(perr)) < 0 && rc == 0) {
 		snprintf(err, errlen, "%s", perr);
 		*code = "peer_failed";
@@ -554,7 +586,6 @@ reap:
 			rc = -1;
 			break;
 		}
-	interference_end(&st.mark, &st.interf);
 	if (rc == 0 && spec->ops->collect)
 		spec->ops->collect(&st.m);
 	if (rc == 0)

@@ -33,6 +33,14 @@ void interference_init(struct interference *x)
 	x->other_cpu_pct = x->steal_pct = x->line_rtt_ns = -1;
 	x->involuntary_ctx = x->migrations = -1;
 	x->line_cpu[0] = x->line_cpu[1] = -1;
+	interference_far_init(&x->peer);
+}
+
+void interference_far_init(struct interference_far *far)
+{
+	far->sent = false;
+	far->other_cpu_pct = far->steal_pct = -1;
+	far->involuntary_ctx = -1;
 }
 
 static double mono_s(void)
@@ -349,24 +357,46 @@ bool interference_moved(double ref, double rtt)
 	return rtt > ref * INTERF_MOVED_FACTOR || ref > rtt * INTERF_MOVED_FACTOR;
 }
 
-void interference_rep_begin(struct interference_mark *mk, int a, int b,
-			    struct interference *x)
+void interference_rep_line(int a, int b, struct interference *x)
 {
-	int cpus[INTERF_MAX_CPUS], n;
+	int cpus[2];
 
 	if (a < 0 || b < 0) {
 		/* unpinned: the line between the first two CPUs it may use */
-		n = interference_cpus(-1, -1, cpus, INTERF_MAX_CPUS);
+		int n = interference_cpus(-1, -1, cpus, 2);
+
 		a = n >= 2 ? cpus[0] : -1;
 		b = n >= 2 ? cpus[1] : -1;
-	} else {
-		n = interference_cpus(a, b, cpus, INTERF_MAX_CPUS);
 	}
 	x->line_rtt_ns = interference_line_rtt(a, b, INTERF_RTT_BUDGET_NS);
 	if (x->line_rtt_ns > 0) {
 		x->line_cpu[0] = a;
 		x->line_cpu[1] = b;
 	}
+}
+
+/* mark: interference_begin over cpus, or an empty mark when it fails */
+static void mark(struct interference_mark *mk, const int *cpus, int n)
+{
 	if (interference_begin(mk, cpus, n) < 0)
 		memset(mk, 0, sizeof(*mk));
+}
+
+void interference_rep_begin(struct interference_mark *mk, int a, int b,
+			    struct interference *x)
+{
+	int cpus[INTERF_MAX_CPUS];
+	/* unpinned: every CPU it may use */
+	int n = a < 0 || b < 0 ? interference_cpus(-1, -1, cpus, INTERF_MAX_CPUS) :
+		interference_cpus(a, b, cpus, INTERF_MAX_CPUS);
+
+	interference_rep_line(a, b, x);
+	mark(mk, cpus, n);
+}
+
+void interference_side_begin(struct interference_mark *mk, int cpu)
+{
+	int cpus[INTERF_MAX_CPUS];
+
+	mark(mk, cpus, interference_cpus(cpu, -1, cpus, INTERF_MAX_CPUS));
 }

@@ -22,6 +22,16 @@ struct interference_mark {
 	double t_s;                 /* CLOCK_MONOTONIC */
 };
 
+/* The other host's side of a cross-host rep, as its peer reported it:
+   others' and steal shares of the CPU its worker ran on, and its worker's
+   involuntary context switches. Fields not measured hold -1. */
+struct interference_far {
+	bool sent;                  /* false: a local run, or a peer that did not say */
+	double other_cpu_pct;
+	double steal_pct;
+	long involuntary_ctx;
+};
+
 /* What disturbed one rep. Fields not measured hold -1. */
 struct interference {
 	double other_cpu_pct;       /* others' share of the run's CPUs' time */
@@ -30,6 +40,7 @@ struct interference {
 	long migrations;            /* summed over the workers (pin=none) */
 	double line_rtt_ns;         /* cache-line round trip between the CPUs */
 	int line_cpu[2];            /* ... which CPUs: sender's, receiver's side */
+	struct interference_far peer;  /* cross-host: the peer's side */
 };
 
 /* interference_parse_stat: the ticks of "cpuN" in /proc/stat text; 0, or
@@ -72,6 +83,17 @@ double interference_line_rtt(int a, int b, long budget_ns);
 void interference_rep_begin(struct interference_mark *mk, int a, int b,
 			    struct interference *x);
 
+/* interference_side_begin: before a cross-host rep, which runs one worker
+   on this host, on cpu (-1: not pinned, then every CPU this process may
+   use): marks only that CPU, so the far worker's time (on the same CPUs
+   when both "hosts" share a kernel) is not taken for others' */
+void interference_side_begin(struct interference_mark *mk, int cpu);
+
+/* interference_rep_line: the line round trip between cpus a and b into
+   x->line_rtt_ns and x->line_cpu (-1: not pinned; then the first two CPUs
+   this process may use), as interference_rep_begin times it */
+void interference_rep_line(int a, int b, struct interference *x);
+
 /* A line round trip this many times slower or faster than the run's
    first says the platform moved (vCPUs placed elsewhere on the host). */
 #define INTERF_MOVED_FACTOR 1.5
@@ -80,7 +102,10 @@ void interference_rep_begin(struct interference_mark *mk, int a, int b,
    more than INTERF_MOVED_FACTOR either way */
 bool interference_moved(double ref, double rtt);
 
-/* interference_init: every field -1 (not measured) */
+/* interference_init: every field -1 (not measured), no peer's side */
 void interference_init(struct interference *x);
+
+/* interference_far_init: no peer's side: not sent, every field -1 */
+void interference_far_init(struct interference_far *far);
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "harness_int.h"
+#include "interference_peer.h"
 #include "params.h"
 
 #define PEER_REPLY_MS 15000      /* the other side answers a step within this */
@@ -270,10 +271,12 @@ static double num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(it) ? it->valuedouble : 0;
 }
 
-/* result_json: the peer's worker figures (it is the receiver) */
-static cJSON *result_json(const struct worker_out *w)
+/* result_json: the peer's worker figures (it is the receiver) and the
+   interference on its side */
+static cJSON *result_json(const struct worker_out *w, const struct interference *here)
 {
 	cJSON *o = peer_msg("result"), *u;
+	struct interference_far far;
 
 	cJSON_AddBoolToObject(o, "failed", w->failed);
 	cJSON_AddStringToObject(o, "message", w->err);
@@ -293,6 +296,8 @@ static cJSON *result_json(const struct worker_out *w)
 	cJSON_AddNumberToObject(u, "vol_cs", (double)w->use.vol_cs);
 	cJSON_AddNumberToObject(u, "invol_cs", (double)w->use.invol_cs);
 	cJSON_AddNumberToObject(u, "cpu", w->use.cpu);
+	interference_far_of(here, &far);
+	cJSON_AddItemToObject(o, "interference", interference_far_json(&far));
 	return o;
 }
 
@@ -323,6 +328,7 @@ static void result_take(struct peer_link *l, const cJSON *o)
 	w->use.vol_cs = (long)num(u, "vol_cs");
 	w->use.invol_cs = (long)num(u, "invol_cs");
 	w->use.cpu = (int)num(u, "cpu");
+	interference_peer_take(o, &l->far);
 	atomic_store(&l->result_in, 1);
 }
 
@@ -417,13 +423,15 @@ static void *pump_main(void *arg)
 int peerlink_pump_start(struct peer_link *l, struct ctl *c)
 {
 	l->ctl = c;
+	interference_far_init(&l->far);
 	atomic_store(&l->result_in, 0);
 	atomic_store(&l->finish, 0);
 	l->pumping = pthread_create(&l->pump, NULL, pump_main, l) == 0;
 	return l->pumping ? 0 : -1;
 }
 
-int peerlink_pump_finish(struct peer_link *l, int wait_ms, char *err, size_t errlen)
+int peerlink_pump_finish(struct peer_link *l, const struct interference *here, int wait_ms,
+			 char *err, size_t errlen)
 {
 	uint64_t deadline = mono_ms() + (uint64_t)wait_ms;
 	cJSON *o;
@@ -440,7 +448,7 @@ int peerlink_pump_finish(struct peer_link *l, int wait_ms, char *err, size_t err
 		pthread_join(l->pump, NULL);
 	l->pumping = 0;
 	if (l->role == ROLE_RECEIVER) {
-		o = result_json(&l->ctl->out[ROLE_RECEIVER]);
+		o = result_json(&l->ctl->out[ROLE_RECEIVER], here);
 		peer_send(&l->conn, o);
 		cJSON_Delete(o);
 		l->answered = 1;

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "interference.h"
 #include "mech.h"
 #include "peerproto.h"
 
@@ -19,7 +20,9 @@ struct cJSON;
  *   driver: rep {mechanism, params, port}   peer: port {port} | error
  *   peer:   ready {ok, message}             driver: go {stop}
  *   driver: total, done, stop as they happen; peer: progress
- *   peer:   result {its worker's figures and CPU use}
+ *   peer:   result {its worker's figures and CPU use, and interference:
+ *           what else ran on its worker's CPU (a peer that does not send
+ *           it: not measured)}
  */
 struct peer_link {
 	struct peer_conn conn;
@@ -34,6 +37,7 @@ struct peer_link {
 	_Atomic int finish;             /* the local worker is reaped */
 	_Atomic int result_in;          /* driver: the peer's figures came */
 	_Atomic int broken;             /* failure says why */
+	struct interference_far far;    /* driver: the peer's interference, as believed */
 	int answered;                   /* peer: this rep's result or error is sent */
 	char failure[192];              /* why the link failed mid-rep, or "" */
 	char remote_code[32];           /* storage for the peer's error code */
@@ -58,9 +62,11 @@ int peerlink_barrier(struct peer_link *l, int local_ok, char *err, size_t errlen
 int peerlink_pump_start(struct peer_link *l, struct ctl *c);
 
 /* peerlink_pump_finish: after the local worker is reaped: the peer sends
-   its worker's figures; the driver waits (at most wait_ms) until they
-   are in c->out[ROLE_RECEIVER]. 0, or -1 with err */
-int peerlink_pump_finish(struct peer_link *l, int wait_ms, char *err, size_t errlen);
+   its worker's figures and here (the interference on its side); the
+   driver waits (at most wait_ms) until they are in c->out[ROLE_RECEIVER]
+   and l->far. 0, or -1 with err */
+int peerlink_pump_finish(struct peer_link *l, const struct interference *here, int wait_ms,
+			 char *err, size_t errlen);
 
 /* peerlink_refuse: the peer tells the driver why this rep cannot run
    (it answers every rep once: figures or this); -1 */

@@ -5,12 +5,30 @@
 #include <string.h>
 
 #include "human.h"
+#include "interference_peer.h"
 
 #define TRUST_OUTLIER_NOTES 2    /* outliers told in words, the rest listed */
 
+/* side_disturbed: others' or the hypervisor's share of one side's CPUs
+   over the threshold */
+static bool side_disturbed(double other_cpu_pct, double steal_pct)
+{
+	return other_cpu_pct >= TRUST_DISTURBED_PCT || steal_pct >= TRUST_STEAL_PCT;
+}
+
+bool trust_here_disturbed(const struct interference *x)
+{
+	return side_disturbed(x->other_cpu_pct, x->steal_pct);
+}
+
+bool trust_peer_disturbed(const struct interference *x)
+{
+	return x->peer.sent && side_disturbed(x->peer.other_cpu_pct, x->peer.steal_pct);
+}
+
 bool trust_disturbed(const struct interference *x)
 {
-	return x->other_cpu_pct >= TRUST_DISTURBED_PCT || x->steal_pct >= TRUST_STEAL_PCT;
+	return trust_here_disturbed(x) || trust_peer_disturbed(x);
 }
 
 static void note(struct trust *t, const char *text)
@@ -222,25 +240,25 @@ void trust_summary_json(const struct trust *t, cJSON *o)
 		cJSON_AddNullToObject(o, "unreliable");
 }
 
-/* add_measured: key = v, or null when not measured (v < 0) */
-static void add_measured(cJSON *o, const char *key, double v)
-{
-	if (v < 0)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, v);
-}
-
 cJSON *trust_interference_json(const struct interference *x)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_measured(o, "other_cpu_pct", x->other_cpu_pct);
-	add_measured(o, "steal_pct", x->steal_pct);
-	add_measured(o, "involuntary_ctx", (double)x->involuntary_ctx);
-	add_measured(o, "migrations", (double)x->migrations);
-	add_measured(o, "line_rtt_ns", x->line_rtt_ns);
+	cJSON *peer;
+
+	interference_json_add(o, "other_cpu_pct", x->other_cpu_pct);
+	interference_json_add(o, "steal_pct", x->steal_pct);
+	interference_json_add(o, "involuntary_ctx", (double)x->involuntary_ctx);
+	interference_json_add(o, "migrations", (double)x->migrations);
+	interference_json_add(o, "line_rtt_ns", x->line_rtt_ns);
 	cJSON_AddBoolToObject(o, "disturbed", trust_disturbed(x));
+	if (!x->peer.sent) {
+		cJSON_AddNullToObject(o, "peer");
+		return o;
+	}
+	peer = interference_far_json(&x->peer);
+	cJSON_AddBoolToObject(peer, "disturbed", trust_peer_disturbed(x));
+	cJSON_AddItemToObject(o, "peer", peer);
 	return o;
 }
 
@@ -251,17 +269,32 @@ static double field(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
+/* text_side: "rep 3 disturbed[ on WHERE]: ..." when side x was */
+static void text_side(FILE *out, int rep, const cJSON *x, const char *where)
+{
+	char a[HUMAN_LEN], b[HUMAN_LEN];
+	double other = field(x, "other_cpu_pct"), steal = field(x, "steal_pct");
+
+	if (!side_disturbed(other, steal))
+		return;
+	human_pct(other, a, sizeof(a));
+	human_pct(steal, b, sizeof(b));
+	fprintf(out, "%22s rep %d disturbed%s%s: other processes took %s of its CPUs' time, "
+		"the hypervisor %s\n", "!", rep, where ? " on " : "", where ? where : "", a, b);
+}
+
 void trust_text_result(FILE *out, const cJSON *l)
 {
 	const cJSON *x = cJSON_GetObjectItemCaseSensitive(l, "interference");
-	char a[HUMAN_LEN], b[HUMAN_LEN];
+	const cJSON *peer = cJSON_GetObjectItemCaseSensitive(x, "peer");
+	int rep = (int)field(l, "rep");
 
 	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "disturbed")))
 		return;
-	human_pct(field(x, "other_cpu_pct"), a, sizeof(a));
-	human_pct(field(x, "steal_pct"), b, sizeof(b));
-	fprintf(out, "%22s rep %d disturbed: other processes took %s of its CPUs' time, "
-		"the hypervisor %s\n", "!", (int)field(l, "rep"), a, b);
+	/* across hosts, which side */
+	text_side(out, rep, x, cJSON_IsObject(peer) ? "this host" : NULL);
+	if (cJSON_IsObject(peer))
+		text_side(out, rep, peer, "the peer");
 }
 
 void trust_text_summary(FILE *out, const cJSON *l)

@@ -55,11 +55,17 @@ void trust_judge(struct trust *t, const double *x, const int *reps,
    platform_moved, notes and unreliable (see docs/API.md) */
 void trust_summary_json(const struct trust *t, cJSON *summary);
 
-/* trust_interference_json: the interference object of a result line */
+/* trust_interference_json: the interference object of a result line,
+   with "peer" (the far side's, or null: a local run or a peer that did
+   not say) */
 cJSON *trust_interference_json(const struct interference *x);
 
-/* trust_disturbed: whether a rep's interference says it was disturbed */
+/* trust_disturbed: whether a rep's interference says it was disturbed,
+   on this host or (across hosts) on the peer; trust_here_disturbed and
+   trust_peer_disturbed: on that side */
 bool trust_disturbed(const struct interference *x);
+bool trust_here_disturbed(const struct interference *x);
+bool trust_peer_disturbed(const struct interference *x);
 
 /* trust_text_result / trust_text_summary: the words the text view prints
    under a result line (a disturbed rep) or a summary line (its notes) */

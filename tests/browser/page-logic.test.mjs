@@ -228,6 +228,21 @@ function pageFigures() {
   const note = runView.trustNote(m);
   ok(/disturbed.*dbus 1 of 2/.test(note) && /platform moved/.test(note), 'disturbed reps and a moved platform are said in words', note);
   ok(!/since the last run/.test(note), 'no word of the last run before the end line says so', note);
+  // across hosts: which side a disturbed rep was disturbed on
+  const xm = new model.RunModel('run');
+  xm.add({ type: 'start', run: 'r11', mechanisms: ['tcp'] });
+  const far = { other_cpu_pct: 38, steal_pct: 0, involuntary_ctx: 12, disturbed: true };
+  xm.add({ type: 'result', run: 'r11', mechanism: 'tcp', rep: 1, reps: 2, size: 64, msgs_per_s: 5,
+    interference: { other_cpu_pct: 2, steal_pct: 0, disturbed: true, peer: far } });
+  xm.add({ type: 'result', run: 'r11', mechanism: 'tcp', rep: 2, reps: 2, size: 64, msgs_per_s: 5,
+    interference: { other_cpu_pct: 2, steal_pct: 0, disturbed: false, peer: { ...far, other_cpu_pct: 1, disturbed: false } } });
+  xm.add({ type: 'summary', run: 'r11', mechanism: 'tcp', size: 64, reps: 2, reps_used: 2, disturbed_reps: [1] });
+  const xnote = runView.trustNote(xm);
+  ok(/tcp 1 of 2 \(1 on the peer's host\)/.test(xnote), "a rep disturbed on the peer's host is said so", xnote);
+  const words = trust.disturbedWords(xm.mechs.get('tcp').results[0].interference);
+  ok(/^disturbed on the peer: on the peer other processes took 38% /.test(words), 'the rep title names the side', words);
+  ok(trust.disturbedWords({ other_cpu_pct: 12, steal_pct: 0, disturbed: true, peer: null }).startsWith('disturbed: other processes took 12%'),
+    'a local run says no side', trust.disturbedWords({ other_cpu_pct: 12, steal_pct: 0, disturbed: true, peer: null }));
   m.add({ type: 'comparison', run: 'r9', baseline: 'dbus', metric: 'msgs_per_s', rows: [], platform_moved_since_last_run: true });
   m.add({ type: 'end', run: 'r9', status: 'ok', platform: { cpus: [0, 1], line_rtt_ns: 467, last_line_rtt_ns: 131, ratio: 3.56, moved_since_last_run: true,
     note: 'the platform moved since the last run 20 min ago: a cache-line round trip between CPUs 0 and 1 took 131 ns then and 467 ns now (3.56× slower); figures from the two runs are not comparable' } });
