@@ -10,8 +10,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/crosshosttest.XXXXXX")
 peer_pid=
+hog=
 cleanup() {
 	[ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
+	[ -n "$hog" ] && kill -9 "$hog" 2>/dev/null && wait "$hog" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -116,6 +118,18 @@ tap $rc "tcp against a loopback peer runs"
 is_true "both reps verified, 20000 messages each, the peer's CPU reported" \
 	"$(js "$work/tcp-lo" 'r.length === 2 && r.every((x) => x.verified && x.count === 20000 &&
 		x.cpu.receiver.util_pct > 0)')"
+# peer_interf_ok: every result line has the peer's side of interference,
+# numbers in range
+peer_interf_ok='r.length > 0 && r.every((x) => { const p = x.interference.peer;
+	return p && p.other_cpu_pct >= 0 && p.other_cpu_pct <= 100 && p.steal_pct >= 0 &&
+		p.steal_pct <= 100 && Number.isInteger(p.involuntary_ctx) && p.involuntary_ctx >= 0 &&
+		typeof p.disturbed === "boolean" && x.interference.disturbed === (p.disturbed ||
+		x.interference.other_cpu_pct >= 10 || x.interference.steal_pct >= 5); })'
+is_true "each rep against a loopback peer carries the peer's interference, in range" \
+	"$(js "$work/tcp-lo" "$peer_interf_ok")"
+timeout -k 5 30 "$IPCSCOPE" bench tcp --reps 1 --count 2000 --format ndjson >"$work/tcp-local" 2>"$work/e"
+is_true "a run on one host has interference.peer null" \
+	"$(js "$work/tcp-local" 'r.length === 1 && r[0].interference.peer === null')"
 is_true "the start line records both hosts and a loopback path" \
 	"$(js "$work/tcp-lo" 's.peer.path.loopback === true && s.peer.path.interface === "lo" &&
 		!!s.peer.remote_host.kernel && !!s.peer.local_host.hostname && s.params.peer !== undefined &&
@@ -218,9 +232,95 @@ is_true "tcp across the veth: verified, not loopback, an MTU" \
 	"$(js "$work/lab-tcp" 'r.length === 2 && r.every((x) => x.verified && x.count === 20000) &&
 		s.peer.path.loopback === false && /^ipcs[0-9]+b$/.test(s.peer.path.interface) &&
 		s.peer.path.mtu > 0 && s.peer.address === "10.199.0.1:7399"')"
+is_true "tcp across the veth: each rep carries the peer's interference, in range" \
+	"$(js "$work/lab-tcp" "$peer_interf_ok")"
+echo "# the peer's side across the veth: $(js "$work/lab-tcp" 'r.map((x) => "rep " + x.rep +
+	" others " + x.interference.peer.other_cpu_pct.toFixed(1) + "%, " +
+	x.interference.peer.involuntary_ctx + " involuntary").join("; ")')"
 lp=$(lab_pid "$work/lab.err")
 tap "$([ -n "$lp" ] && [ -z "$(lab_left "$lp" "$(lab_token "$work/lab.err")")" ]; echo $?)" \
 	"no namespace, link or process left after the lab's end (pid ${lp:-?})"
+
+# --- a busy process on the peer's worker's CPU shows on the peer's side ---------
+# A run pinned to 0,1 puts the peer's worker on CPU 1 and the driver's on
+# CPU 0 (both "hosts" share this machine's CPUs). A busy loop pinned to CPU 1
+# runs during reps 2 and 4 only: their interference.peer.other_cpu_pct must
+# be above reps 1 and 3's, the same run's reps without it.
+HOG_REPS=4
+HOG_LOADED=" 2 4 "
+all_hogs=
+stop_hog() {
+	[ -n "$hog" ] && kill -9 "$hog" 2>/dev/null && wait "$hog" 2>/dev/null
+	hog=
+}
+# start_hog: above normal priority (root), so it takes CPU 1 whatever else
+# runs; it ends by itself after 20 s whatever happens to this script
+start_hog() {
+	nice -n -10 taskset -c 1 bash -c 'end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done' \
+		2>/dev/null &
+	hog=$!
+	all_hogs="$all_hogs $hog"
+}
+# run_hogged OUT: the lab's run; the busy loop starts with a loaded rep
+# (its first progress line) and stops at its result
+run_hogged() {
+	local line rep
+	while IFS= read -r line; do
+		echo "$line" >>"$1"
+		rep=$(echo "$line" | sed -n 's/.*"type":"\(progress\|result\)".*"rep":\([0-9]*\),.*/\2/p')
+		[ -n "$rep" ] && [[ $HOG_LOADED == *" $rep "* ]] || continue
+		case $line in
+		*'"type":"progress"'*'"rep_done":0,'*) [ -z "$hog" ] && start_hog ;;
+		*'"type":"result"'*) stop_hog ;;
+		esac
+	done < <(timeout -k 5 60 "$IPCSCOPE" lab -- "$IPCSCOPE" bench tcp --peer {peer} --token {token} \
+		--pin 0,1 --reps $HOG_REPS --duration 0.3 --format ndjson 2>"$work/hog.err")
+	stop_hog
+}
+# hog_verdict OUT: "ok: figures" when every loaded rep's peer other_cpu_pct
+# is above every other rep's, SATURATED when others already fill CPU 1,
+# else FAIL; with this host's side beside it
+hog_verdict() {
+	js "$1" '(() => {
+		const loaded = "'"$HOG_LOADED"'".trim().split(/\s+/).map(Number);
+		const peer = (l) => l.interference.peer ? l.interference.peer.other_cpu_pct : NaN;
+		const here = (l) => l.interference.other_cpu_pct;
+		const on = r.filter((l) => loaded.includes(l.rep)), off = r.filter((l) => !loaded.includes(l.rep));
+		const ok = r.length === '$HOG_REPS' && on.length === loaded.length &&
+			Math.min(...on.map(peer)) > Math.max(...off.map(peer));
+		const full = off.length && off.map(peer).every((x) => x >= 90);
+		const f = (v) => v.map((x) => Number(x).toFixed(1)).join(" ");
+		return (ok ? "ok" : full ? "SATURATED" : "FAIL") + ": peer other_cpu_pct with the busy loop " +
+			f(on.map(peer)) + " / without " + f(off.map(peer)) + "; this host " +
+			f(on.map(here)) + " / " + f(off.map(here));
+	})()'
+}
+if [ "$(nproc)" -lt 2 ]; then
+	echo "ok $((tap_n + 1)) # SKIP a busy loop on the peer's CPU needs two CPUs"
+	tap_n=$((tap_n + 1))
+else
+	# a shared machine may crowd a rep without the loop too: two more tries
+	for try in 1 2 3; do
+		out=$work/hog$try.ndjson
+		: >"$out"
+		run_hogged "$out"
+		v=$(hog_verdict "$out")
+		[[ $v == ok* ]] && break
+		echo "# try $try: $v"
+	done
+	if [[ $v == SATURATED* ]]; then
+		echo "ok $((tap_n + 1)) # SKIP other processes keep the peer's CPU full, a busy loop cannot add to it ($v)"
+		tap_n=$((tap_n + 1))
+	else
+		tap "$([[ $v == ok* ]]; echo $?)" "a busy loop on the peer's worker's CPU raises the peer's other_cpu_pct for exactly its reps ($v)"
+	fi
+	alive=
+	for p in $all_hogs; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+	lp=$(lab_pid "$work/hog.err")
+	tap "$([ -n "$all_hogs" ] && [ -z "$alive" ] && [ -n "$lp" ] &&
+		[ -z "$(lab_left "$lp" "$(lab_token "$work/hog.err")")" ]; echo $?)" \
+		"the busy loop ran and none is left, nor the lab's namespaces (loops$all_hogs)"
+fi
 
 lab_run "$work/lab-udp" "$work/lab.err" -- "$IPCSCOPE" bench udp --mode latency --peer {peer} \
 	--token {token} --reps 1 --count 1000 --format ndjson
