@@ -10,10 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/crosshosttest.XXXXXX")
 peer_pid=
-hog=
 cleanup() {
 	[ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
-	[ -n "$hog" ] && kill -9 "$hog" 2>/dev/null && wait "$hog" 2>/dev/null
+	stop_busy
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -248,34 +247,11 @@ tap "$([ -n "$lp" ] && [ -z "$(lab_left "$lp" "$(lab_token "$work/lab.err")")" ]
 # be above reps 1 and 3's, the same run's reps without it.
 HOG_REPS=4
 HOG_LOADED=" 2 4 "
-all_hogs=
-stop_hog() {
-	[ -n "$hog" ] && kill -9 "$hog" 2>/dev/null && wait "$hog" 2>/dev/null
-	hog=
-}
-# start_hog: above normal priority (root), so it takes CPU 1 whatever else
-# runs; it ends by itself after 20 s whatever happens to this script
-start_hog() {
-	nice -n -10 taskset -c 1 bash -c 'end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done' \
-		2>/dev/null &
-	hog=$!
-	all_hogs="$all_hogs $hog"
-}
-# run_hogged OUT: the lab's run; the busy loop starts with a loaded rep
-# (its first progress line) and stops at its result
+# run_hogged OUT: the lab's run, the busy loop on CPU 1 during the loaded reps
 run_hogged() {
-	local line rep
-	while IFS= read -r line; do
-		echo "$line" >>"$1"
-		rep=$(echo "$line" | sed -n 's/.*"type":"\(progress\|result\)".*"rep":\([0-9]*\),.*/\2/p')
-		[ -n "$rep" ] && [[ $HOG_LOADED == *" $rep "* ]] || continue
-		case $line in
-		*'"type":"progress"'*'"rep_done":0,'*) [ -z "$hog" ] && start_hog ;;
-		*'"type":"result"'*) stop_hog ;;
-		esac
-	done < <(timeout -k 5 60 "$IPCSCOPE" lab -- "$IPCSCOPE" bench tcp --peer {peer} --token {token} \
-		--pin 0,1 --reps $HOG_REPS --duration 0.3 --format ndjson 2>"$work/hog.err")
-	stop_hog
+	busy_during_reps "$1" 1 "$HOG_LOADED" timeout -k 5 60 "$IPCSCOPE" lab -- "$IPCSCOPE" bench tcp \
+		--peer {peer} --token {token} --pin 0,1 --reps $HOG_REPS --duration 0.3 --format ndjson \
+		2>"$work/hog.err"
 }
 # hog_verdict OUT: "ok: figures" when every loaded rep's peer other_cpu_pct
 # is above every other rep's, SATURATED when others already fill CPU 1,
@@ -299,27 +275,12 @@ if [ "$(nproc)" -lt 2 ]; then
 	echo "ok $((tap_n + 1)) # SKIP a busy loop on the peer's CPU needs two CPUs"
 	tap_n=$((tap_n + 1))
 else
-	# a shared machine may crowd a rep without the loop too: two more tries
-	for try in 1 2 3; do
-		out=$work/hog$try.ndjson
-		: >"$out"
-		run_hogged "$out"
-		v=$(hog_verdict "$out")
-		[[ $v == ok* ]] && break
-		echo "# try $try: $v"
-	done
-	if [[ $v == SATURATED* ]]; then
-		echo "ok $((tap_n + 1)) # SKIP other processes keep the peer's CPU full, a busy loop cannot add to it ($v)"
-		tap_n=$((tap_n + 1))
-	else
-		tap "$([[ $v == ok* ]]; echo $?)" "a busy loop on the peer's worker's CPU raises the peer's other_cpu_pct for exactly its reps ($v)"
-	fi
-	alive=
-	for p in $all_hogs; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+	busy_check run_hogged hog_verdict \
+		"a busy loop on the peer's worker's CPU raises the peer's other_cpu_pct for exactly its reps"
 	lp=$(lab_pid "$work/hog.err")
-	tap "$([ -n "$all_hogs" ] && [ -z "$alive" ] && [ -n "$lp" ] &&
+	tap "$([ -n "$all_busy" ] && [ -z "$(busy_left)" ] && [ -n "$lp" ] &&
 		[ -z "$(lab_left "$lp" "$(lab_token "$work/hog.err")")" ]; echo $?)" \
-		"the busy loop ran and none is left, nor the lab's namespaces (loops$all_hogs)"
+		"the busy loop ran and none is left, nor the lab's namespaces (loops$all_busy)"
 fi
 
 lab_run "$work/lab-udp" "$work/lab.err" -- "$IPCSCOPE" bench udp --mode latency --peer {peer} \

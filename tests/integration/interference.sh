@@ -7,40 +7,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/interftest.XXXXXX")
-busy=""
-all_busy=""
-stop_busy() {
-	[ -n "$busy" ] && kill -9 "$busy" 2>/dev/null && wait "$busy" 2>/dev/null
-	busy=""
-}
 trap 'stop_busy; rm -rf "$work"' EXIT
 
 REPS=6
 LOADED=" 2 5 "   # reps run beside the busy process
-# the busy process runs above normal priority where allowed (root), so that
-# it takes CPU 0 whatever else this shared machine runs
-start_busy() {
-	# nice and taskset exec, so $! is the loop itself; it ends by itself
-	# after 20 s whatever happens to this script
-	nice -n -10 taskset -c 0 bash -c 'end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done' 2>/dev/null &
-	busy=$!
-	all_busy="$all_busy $busy"
-}
 
-# run_loaded OUT: a run pinned to CPUs 0 and 1; the busy loop starts when a
-# loaded rep starts (its first progress line) and stops at its result
+# run_loaded OUT: a run pinned to CPUs 0 and 1; the busy loop on CPU 0
+# during the loaded reps
 run_loaded() {
-	local line rep
-	while IFS= read -r line; do
-		echo "$line" >>"$1"
-		rep=$(echo "$line" | sed -n 's/.*"type":"\(progress\|result\)".*"rep":\([0-9]*\),.*/\2/p')
-		[ -n "$rep" ] && [[ $LOADED == *" $rep "* ]] || continue
-		case $line in
-		*'"type":"progress"'*'"rep_done":0,'*) [ -z "$busy" ] && start_busy ;;
-		*'"type":"result"'*) stop_busy ;;
-		esac
-	done < <(timeout -k 5 60 "$IPCSCOPE" bench shm-ring --pin 0,1 --reps $REPS --duration 0.3 --format ndjson)
-	stop_busy
+	busy_during_reps "$1" 0 "$LOADED" \
+		timeout -k 5 60 "$IPCSCOPE" bench shm-ring --pin 0,1 --reps $REPS --duration 0.3 --format ndjson
 }
 
 # verdict OUT: "ok: figures" when every loaded rep's other_cpu_pct is above every
@@ -71,21 +47,8 @@ if [ "$(nproc)" -lt 2 ]; then
 	exit
 fi
 
-# a shared machine may crowd an unloaded rep too: two more tries before failing
-for try in 1 2 3; do
-	out=$work/run$try.ndjson
-	: >"$out"
-	run_loaded "$out"
-	v=$(verdict "$out")
-	[[ $v == ok* ]] && break
-	echo "# try $try: $v"
-done
-if [[ $v == SATURATED* ]]; then
-	echo "ok $((tap_n + 1)) # SKIP other processes keep the run's CPUs full, a busy process cannot add to it ($v)"
-	tap_n=$((tap_n + 1))
-else
-	tap "$([[ $v == ok* ]] && echo 0 || echo 1)" "other_cpu_pct is raised for exactly the reps run beside a busy process ($v)"
-fi
+busy_check run_loaded verdict "other_cpu_pct is raised for exactly the reps run beside a busy process"
+out=$busy_out
 
 # every result line carries the whole interference object
 n=$(node -e '
@@ -107,9 +70,6 @@ m=$(node -e '
 tap "$([ "$m" = number ] && echo 0 || echo 1)" "pin=none counts migrations ($m)"
 
 stop_busy
-alive=""
-for p in $all_busy; do
-	kill -0 "$p" 2>/dev/null && alive="$alive $p"
-done
+alive=$(busy_left)
 tap "$([ -z "$alive" ] && [ -n "$all_busy" ] && echo 0 || echo 1)" "the busy process ran and none is left ($all_busy)"
 tap_done

@@ -34,3 +34,67 @@ tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }
+
+# --- a busy loop on one CPU during chosen reps (interference tests) -----------
+busy=
+all_busy=
+stop_busy() {
+	[ -n "$busy" ] && kill -9 "$busy" 2>/dev/null && wait "$busy" 2>/dev/null
+	busy=
+}
+# start_busy CPU: a busy loop pinned to CPU, above normal priority where
+# allowed (root) so that it takes the CPU whatever else this shared machine
+# runs; nice and taskset exec, so $! is the loop itself; it ends by itself
+# after 20 s whatever happens to the script
+start_busy() {
+	nice -n -10 taskset -c "$1" bash -c 'end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done' \
+		2>/dev/null &
+	busy=$!
+	all_busy="$all_busy $busy"
+}
+# busy_during_reps OUT CPU " 2 5 " COMMAND...: COMMAND's NDJSON into OUT; a
+# busy loop on CPU starts with each listed rep (its first progress line)
+# and stops at its result
+busy_during_reps() {
+	local out=$1 cpu=$2 loaded=$3 line rep
+	shift 3
+	while IFS= read -r line; do
+		echo "$line" >>"$out"
+		rep=$(echo "$line" | sed -n 's/.*"type":"\(progress\|result\)".*"rep":\([0-9]*\),.*/\2/p')
+		[ -n "$rep" ] && [[ $loaded == *" $rep "* ]] || continue
+		case $line in
+		*'"type":"progress"'*'"rep_done":0,'*) [ -z "$busy" ] && start_busy "$cpu" ;;
+		*'"type":"result"'*) stop_busy ;;
+		esac
+	done < <("$@")
+	stop_busy
+}
+# busy_left: the busy loops still alive (none after stop_busy)
+busy_left() {
+	local p
+	for p in $all_busy; do kill -0 "$p" 2>/dev/null && echo "$p"; done
+	return 0
+}
+# busy_check RUN VERDICT DESCRIPTION: RUN FILE makes a run with a busy
+# loop beside some reps, VERDICT FILE judges it ("ok: figures",
+# "SATURATED: ..." when others already fill the CPU, else a failure); a
+# shared machine may crowd a rep without the loop too, so up to three
+# tries; one TAP line (a SKIP when saturated); the last run in busy_out
+# (under $work)
+busy_check() {
+	local run=$1 verdict=$2 what=$3 try v
+	for try in 1 2 3; do
+		busy_out=$work/busy$try.ndjson
+		: >"$busy_out"
+		"$run" "$busy_out"
+		v=$("$verdict" "$busy_out")
+		[[ $v == ok* ]] && break
+		echo "# try $try: $v"
+	done
+	if [[ $v == SATURATED* ]]; then
+		echo "ok $((tap_n + 1)) # SKIP other processes keep the CPU full, a busy process cannot add to it ($v)"
+		tap_n=$((tap_n + 1))
+	else
+		tap "$([[ $v == ok* ]]; echo $?)" "$what ($v)"
+	fi
+}
