@@ -4,7 +4,7 @@
 
 import { RUN_CHARTS } from './run-charts.js';
 import { theme } from './chart-kit.js';
-import { sig, fmtNum, fmtNs, fmtBytes } from './format.js';
+import { fmtNum, fmtNs, fmtBytes } from './format.js';
 import { $, $$, esc, markScroll, announce } from './dom.js';
 import { trustNote, disturbedWords, renderCautions, renderComparison as renderTrustComparison } from './trust-view.js';
 import { state, figs, ui } from './state.js';
