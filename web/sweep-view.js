@@ -7,6 +7,7 @@ import { metricInfo } from './format.js';
 import { $, announce } from './dom.js';
 import { state, figs } from './state.js';
 import { renderProgress, statusText } from './progress.js';
+import { renderCautions, sweepTrust } from './trust-view.js';
 
 // matchSweepMetric: a latency sweep shows latency, a throughput sweep a rate
 export function matchSweepMetric(mode) {
@@ -35,6 +36,9 @@ export function renderSweep() {
   const blank = $('#sweep-blank');
   blank.hidden = Boolean(spec);
   blank.textContent = blankText(state.sweep, metric);
+  const trust = sweepTrust(state.sweep);
+  renderCautions(null, $('#sweep-caution'), trust.cautions);
+  $('#sweep-notes').innerHTML = trust.html;
   if (!state.sweep.length) return;
   renderProgress($('#sweep-progress'), state.sweep);
   const last = state.sweep[state.sweep.length - 1];

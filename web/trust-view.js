@@ -60,9 +60,9 @@ export function cautions(model) {
 
 export const cautionText = (model) => cautions(model).join(' ');
 
-// renderCautions: each caution a line of its own in box
-export function renderCautions(model, box) {
-  box.innerHTML = cautions(model).map((t) => `<p class="caution">${esc(t)}</p>`).join('');
+// renderCautions: each caution a line of its own in box (of a model, or given)
+export function renderCautions(model, box, list = cautions(model)) {
+  box.innerHTML = list.map((t) => `<p class="caution">${esc(t)}</p>`).join('');
 }
 
 // named: "a, b, c" by name, or in counts past NAMES_MAX jobs
@@ -170,10 +170,36 @@ export function notesHtml(model) {
     const s = model.mechs.get(n).summaries.at(-1);
     return s && Array.isArray(s.notes) ? s.notes.map((t) => `${n}: ${t}`).filter((t) => !said.has(t)) : [];
   });
-  if (!notes.length) return '';
-  const list = `<ul class="notes">${notes.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`;
-  if (notes.length <= NOTES_OPEN_MAX) return list;
-  return `<details class="notes-more"><summary>what the reps say: ${notes.length} notes</summary>${list}</details>`;
+  return foldedList(notes, 'what the reps say', 'notes');
+}
+
+// foldedList: items as a list, folded under "summary: N what" past NOTES_OPEN_MAX
+function foldedList(items, summary, what) {
+  if (!items.length) return '';
+  const list = `<ul class="notes">${items.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`;
+  if (items.length <= NOTES_OPEN_MAX) return list;
+  return `<details class="notes-more"><summary>${esc(summary)}: ${items.length} ${esc(what)}</summary>${list}</details>`;
+}
+
+// sweepTrust: a sweep's points that did not hold over their reps (each
+// mechanism at each size), as cautions for its top and a list for under
+// its chart; and a platform that moved since the last run
+export function sweepTrust(models) {
+  const bad = [];
+  let points = 0;
+  for (const m of models) {
+    for (const n of m.order) {
+      for (const s of m.mechs.get(n).summaries) {
+        points += 1;
+        if (typeof s.unreliable === 'string' && s.unreliable) bad.push(`${n} ${fmtBytes(s.size)}: ${s.unreliable}`);
+      }
+    }
+  }
+  const out = [];
+  if (bad.length) out.push(`Unreliable here: ${bad.length} of ${points} points did not hold over their reps; each is listed under the chart.`);
+  const moved = models.map(platformMoved).find(Boolean);
+  if (moved) out.push(moved);
+  return { cautions: out, html: foldedList(bad, 'points that did not hold', 'points') };
 }
 
 // comparisonHtml: one comparison line as a table, with its rows' reasons

@@ -122,7 +122,24 @@ function progress() {
   ok(b.stopped && b.label === 'stopped at rep 2/7 · 64 B', 'after the end a job short of its summary says it stopped there', JSON.stringify(b));
 }
 
+// sweep: points that did not hold are counted at the top and listed under
+// the chart, by mechanism and size; a sweep that held says nothing
+function sweep() {
+  const m = new RunModel('sweep');
+  m.add({ type: 'start', run: 'r15', mechanisms: ['pipe', 'unix'] });
+  for (const [mech, size, why] of [['pipe', 64, null], ['pipe', 4096, 'its 3 reps spread ±45.3%'], ['unix', 64, null], ['unix', 4096, null]]) {
+    m.add({ type: 'summary', run: 'r15', mechanism: mech, size, reps: 3, unreliable: why });
+  }
+  const got = trust.sweepTrust([m]);
+  ok(got.cautions.length === 1 && /1 of 4 points did not hold/.test(got.cautions[0]) && got.html.includes('pipe 4 KiB: its 3 reps spread ±45.3%'),
+    'a sweep counts its points that did not hold and lists each by mechanism and size', JSON.stringify(got));
+  m.mechs.get('pipe').summaries[1].unreliable = null;
+  const quiet = trust.sweepTrust([m]);
+  ok(quiet.cautions.length === 0 && quiet.html === '', 'a sweep whose points held says nothing', JSON.stringify(quiet));
+}
+
 try {
+  sweep();
   comparisonRows();
   severalTables();
   lesson();
