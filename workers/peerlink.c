@@ -2,6 +2,7 @@
 #include "peerlink.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -264,11 +265,42 @@ static void send_count(struct peer_link *l, const char *type, uint64_t n)
 	cJSON_Delete(o);
 }
 
-static double num(const cJSON *o, const char *key)
+/* num: a finite number the other side sent, clamped to [0, max]; 0 when
+   absent, not a number, negative or not finite (a hostile 1e308 must not
+   reach a conversion to an integer type, whose result would be undefined) */
+static double num_in(const cJSON *o, const char *key, double max)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	double v = cJSON_IsNumber(it) ? it->valuedouble : 0;
 
-	return cJSON_IsNumber(it) ? it->valuedouble : 0;
+	if (!isfinite(v) || v < 0)
+		return 0;
+	return v > max ? max : v;
+}
+
+#define PEER_COUNT_MAX 9.0e18    /* below 2^63: any count or ns time fits */
+#define PEER_SECONDS_MAX 1.0e9
+#define PEER_PCT_MAX 1.0e4       /* util_pct of several threads, with room */
+#define PEER_CS_MAX 1.0e15
+#define PEER_CPU_MAX 1.0e6
+
+static double num(const cJSON *o, const char *key)
+{
+	return num_in(o, key, PEER_SECONDS_MAX);
+}
+
+static uint64_t count(const cJSON *o, const char *key)
+{
+	return (uint64_t)num_in(o, key, PEER_COUNT_MAX);
+}
+
+/* cpu_of: the CPU a worker ran on, -1 when unknown or implausible */
+static int cpu_of(const cJSON *u)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(u, "cpu");
+	double v = cJSON_IsNumber(it) ? it->valuedouble : -1;
+
+	return isfinite(v) && v >= 0 && v <= PEER_CPU_MAX ? (int)v : -1;
 }
 
 /* result_json: the peer's worker figures (it is the receiver) and the
@@ -314,20 +346,20 @@ static void result_take(struct peer_link *l, const cJSON *o)
 	snprintf(l->remote_code, sizeof(l->remote_code), "%s",
 		 cJSON_IsString(code) && code->valuestring[0] ? code->valuestring : "peer_failed");
 	w->code = l->remote_code;
-	w->received = (uint64_t)num(o, "received");
-	w->lost = (uint64_t)num(o, "lost");
-	w->duplicated = (uint64_t)num(o, "duplicated");
-	w->reordered = (uint64_t)num(o, "reordered");
-	w->corrupted = (uint64_t)num(o, "corrupted");
-	w->errors = (uint64_t)num(o, "errors");
-	w->t_start_ns = (uint64_t)num(o, "t_start_ns");
-	w->t_end_ns = (uint64_t)num(o, "t_end_ns");
+	w->received = count(o, "received");
+	w->lost = count(o, "lost");
+	w->duplicated = count(o, "duplicated");
+	w->reordered = count(o, "reordered");
+	w->corrupted = count(o, "corrupted");
+	w->errors = count(o, "errors");
+	w->t_start_ns = count(o, "t_start_ns");
+	w->t_end_ns = count(o, "t_end_ns");
 	w->use.user_s = num(u, "user_s");
 	w->use.sys_s = num(u, "sys_s");
-	w->use.util_pct = num(u, "util_pct");
-	w->use.vol_cs = (long)num(u, "vol_cs");
-	w->use.invol_cs = (long)num(u, "invol_cs");
-	w->use.cpu = (int)num(u, "cpu");
+	w->use.util_pct = num_in(u, "util_pct", PEER_PCT_MAX);
+	w->use.vol_cs = (long)num_in(u, "vol_cs", PEER_CS_MAX);
+	w->use.invol_cs = (long)num_in(u, "invol_cs", PEER_CS_MAX);
+	w->use.cpu = cpu_of(u);
 	interference_peer_take(o, &l->far);
 	atomic_store(&l->result_in, 1);
 }
@@ -336,7 +368,7 @@ static void result_take(struct peer_link *l, const cJSON *o)
 static void take(struct peer_link *l, const cJSON *o)
 {
 	struct ctl *c = l->ctl;
-	uint64_t n = (uint64_t)num(o, "n");
+	uint64_t n = count(o, "n");
 
 	if (peer_type_is(o, "progress"))
 		atomic_store(&c->progress, n);

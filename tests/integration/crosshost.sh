@@ -379,7 +379,11 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 tok=$(lab_token "$work/lab.err")
-kill -9 $kpid $(pgrep -P $kpid)
+# stopped first, so that it cannot see its children die and clean up, and
+# its guardian killed before the lab's end could wake it
+kill -STOP $kpid
+kill -9 $(pgrep -P $kpid) 2>/dev/null
+kill -9 $kpid
 wait $kpid 2>/dev/null
 sleep 0.2
 tap "$(ip netns list | grep -q "ipcscope-$kpid-"; echo $?)" "with its guardian killed too, the namespaces stay"
