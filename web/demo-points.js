@@ -150,9 +150,11 @@ export function pointsTable(model, title) {
   if (!hint || !points.length) return '';
   const keys = [...(hint.y || []), ...(hint.also || [])].filter((k) => points.some((p) => k in p));
   const series = points.some((p) => p.series && p.series !== p.label);
+  // a label measured more than once: each row says which rep it was
+  const reps = points.some((p) => typeof p.rep === 'number') && unique(points.map((p) => `${p.label}\n${p.series}`)).length < points.length;
   return tableHtml({
     caption: `${title}: every measured point`,
-    head: ['', ...(series ? [''] : []), ...keys.map((k) => figureInfo(k).name)],
-    rows: points.map((p) => [p.label, ...(series ? [p.series] : []), ...keys.map((k) => cell(p, k))]),
+    head: ['', ...(series ? [''] : []), ...(reps ? ['rep'] : []), ...keys.map((k) => figureInfo(k).name)],
+    rows: points.map((p) => [p.label, ...(series ? [p.series] : []), ...(reps ? [p.rep ?? '–'] : []), ...keys.map((k) => cell(p, k))]),
   });
 }

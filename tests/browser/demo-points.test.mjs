@@ -67,5 +67,18 @@ for (const [name, args] of Object.entries(SMALL)) {
   ok(m.lesson.length > 40 && m.status === 'ok', `${name}: the lesson came and the run ended ok`, m.lesson);
 }
 
+// a label measured in several reps: each row of the table says its rep
+{
+  const m = new RunModel('demo');
+  m.add({ type: 'start', run: 'r7', demo: 'false-sharing', chart: { kind: 'bar', y: ['increments_per_s'] } });
+  for (const rep of [1, 2]) {
+    for (const label of ['same cache line', '64 B apart']) m.add({ type: 'point', run: 'r7', label, rep, increments_per_s: rep * 1e9 });
+  }
+  const html = pointsTable(m, 'false sharing');
+  const rows = [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td>/g)].map((r) => `${r[1]} ${r[2]}`);
+  ok(/<th scope="col">rep<\/th>/.test(html) && rows.join('|') === 'same cache line 1|64 B apart 1|same cache line 2|64 B apart 2',
+    'a label measured in several reps: each row of the points table says which rep', rows.join('|'));
+}
+
 console.log(`1..${t.n}`);
 process.exit(t.failures ? 1 : 0);
