@@ -8,6 +8,7 @@ import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOp
 import { median } from './model.js';
 
 const LOG_SPREAD = 50;          // bars go on a log axis when they span more than this
+const WHISKER_ROOM = 1.05;      // headroom above the highest whisker
 
 // FIGURES: how each figure of a point reads, and whether more is better
 const FIGURES = {
@@ -63,13 +64,15 @@ function barSpec(points, hint, title, th, stacked) {
     whiskers: stacked ? undefined : labels.map((l) => (of(l, k).length > 1 ? [Math.min(...of(l, k)), Math.max(...of(l, k))] : null)),
     backgroundColor: keys.length > 1 ? colourFor(k) : labels.map(colourFor),
   }));
-  const all = datasets.flatMap((d) => d.data).filter((v) => typeof v === 'number');
-  const pos = all.filter((v) => v > 0);
+  // the axis reaches the whiskers' ends too, so none is cut at the top
+  const ends = datasets.flatMap((d) => [...d.data, ...(d.whiskers || []).flat()]).filter((v) => typeof v === 'number');
+  const pos = ends.filter((v) => v > 0);
   const log = !stacked && pos.length && Math.max(...pos) / Math.min(...pos) > LOG_SPREAD;
   const f = figureInfo(keys[0]);
   const unit = hint.unit || f.name;
+  const top = stacked || !ends.length ? undefined : Math.max(...ends) * WHISKER_ROOM;
   const y = log ? logAxis(th, unit, f.fmt, pos)
-    : axis(th, unit, f.fmt, { beginAtZero: true, stacked: Boolean(stacked) });
+    : axis(th, unit, f.fmt, { beginAtZero: true, stacked: Boolean(stacked), suggestedMax: top });
   return {
     config: {
       type: 'bar',

@@ -76,6 +76,8 @@ for (const [name, args] of Object.entries(SMALL)) {
   }
   const html = pointsTable(m, 'false sharing');
   const rows = [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td>/g)].map((r) => `${r[1]} ${r[2]}`);
+  const y = pointsSpec(m, 'false sharing', theme(false)).config.options.scales.y;
+  ok(y.suggestedMax >= 2e9, 'the bar axis reaches the highest whisker (rep 2 at 2 G), not only the medians', y.suggestedMax);
   ok(/<th scope="col">rep<\/th>/.test(html) && rows.join('|') === 'same cache line 1|64 B apart 1|same cache line 2|64 B apart 2',
     'a label measured in several reps: each row of the points table says which rep', rows.join('|'));
 }
