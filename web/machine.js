@@ -47,7 +47,8 @@ function renderSystem(sys) {
   for (const [k, label] of SYSTEM_KEYS) {
     const v = lookup(sys, k);
     if (v === undefined || v === null || typeof v === 'object') continue;
-    parts.push(`<span><b>${esc(label)}</b> ${esc(systemValue(k, v))}</span>`);
+    // the kernel's limits are for the desk: projector mode hides them
+    parts.push(`<span${k.startsWith('limits.') ? ' class="limit"' : ''}><b>${esc(label)}</b> ${esc(systemValue(k, v))}</span>`);
   }
   box.innerHTML = parts.length ? parts.join('') : '<span>machine info: (none reported)</span>';
   box.title = JSON.stringify(sys, null, 1);

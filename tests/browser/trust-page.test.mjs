@@ -123,6 +123,8 @@ async function demoChecks(page) {
     ok(caution && caution.inside && caution.px >= READABLE_PX, `projector ${w}×${h}: the caution is on the first screen in type of at least ${READABLE_PX} px`, JSON.stringify(caution));
     const note = await onScreen(page, '#demo-note');
     ok(note && note.inside && note.px >= READABLE_PX * 0.8, `projector ${w}×${h}: the note on the reps ends on screen, in type still readable`, JSON.stringify(note));
+    const bar = await page.evaluate(() => { const b = document.querySelector('#system'); return { sw: b.scrollWidth, cw: b.clientWidth, text: b.innerText }; });
+    ok(bar.sw <= bar.cw + 1 && /CPU/.test(bar.text), `projector ${w}×${h}: the machine line is not cut at the screen's edge`, JSON.stringify(bar));
     const named = await page.evaluate(() => {
       const ch = window.Chart.getChart(document.querySelector('#c-demo'));
       return { ticks: ch.scales.x.ticks.length, bars: ch.data.labels.length };
