@@ -89,7 +89,13 @@ export class RunModel {
     if (o.chart && typeof o.chart === 'object') this.chart = o.chart;
     if (Array.isArray(o.csv_columns)) this.csvColumns = o.csv_columns;
     if (Array.isArray(o.mechanisms)) o.mechanisms.forEach((m) => { this.entry(m).start = o; });
-    if (Array.isArray(o.jobs)) o.jobs.forEach((j) => { this.entry(j.label || j.mechanism).start = o; });
+    if (Array.isArray(o.jobs)) {
+      o.jobs.forEach((j) => {
+        const e = this.entry(j.label || j.mechanism);
+        e.start = o;
+        if (j.params && j.params.mode) e.mode = j.params.mode;     // demos mix modes (layers)
+      });
+    }
     if (o.mechanism || o.label || o.variant) this.entry(labelOf(o)).start = o;
   }
 

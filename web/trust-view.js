@@ -4,7 +4,7 @@
 // the last run) and the muted note under the charts
 'use strict';
 
-import { sig, fmtBytes, fmtTimes, ratioWords, metricInfo, betterNote } from './format.js';
+import { sig, fmtNum, fmtBytes, fmtTimes, ratioWords, metricInfo, betterNote } from './format.js';
 import { esc, markScroll, scrollTable } from './dom.js';
 
 // past this many jobs a finding is said in counts, not by name
@@ -202,9 +202,12 @@ export function sweepTrust(models) {
   return { cautions: out, html: foldedList(bad, 'points that did not hold', 'points') };
 }
 
-// comparisonHtml: one comparison line as a table, with its rows' reasons
-export function comparisonHtml(c) {
-  const m = metricInfo(c.metric || 'msgs_per_s');
+// comparisonHtml: one comparison line as a table, with its rows' reasons;
+// rates of round trips (every row's job ran in mode latency) say so
+export function comparisonHtml(c, model) {
+  const modeOf = (r) => model && model.mechs.get(r.label || r.mechanism) && model.mechs.get(r.label || r.mechanism).mode;
+  const trips = (c.metric || 'msgs_per_s') === 'msgs_per_s' && c.rows.length && c.rows.every((r) => modeOf(r) === 'latency');
+  const m = trips ? { ...metricInfo('msgs_per_s'), name: 'round trips/s', fmt: (v) => fmtNum(v, 'rt/s') } : metricInfo(c.metric || 'msgs_per_s');
   const higher = c.higher_is_better === undefined ? m.higher : c.higher_is_better !== false;
   const mm = { ...m, higher };
   const rows = c.rows.map((r) => comparisonRow(r, mm, c)).join('');
@@ -219,6 +222,6 @@ export function comparisonHtml(c) {
 // the notes on the reps once
 export function renderComparison(model, box) {
   const tables = model.comparisons.filter((c) => Array.isArray(c.rows));
-  box.innerHTML = tables.map(comparisonHtml).join('') + notesHtml(model);
+  box.innerHTML = tables.map((c) => comparisonHtml(c, model)).join('') + notesHtml(model);
   if (box.querySelectorAll) box.querySelectorAll('.table-scroll').forEach(markScroll);
 }

@@ -93,8 +93,15 @@ static int better(const struct spread *a, const struct spread *b, enum metric m)
 	return metric_higher_is_better(m) ? a->median > b->median : a->median < b->median;
 }
 
-/* compare_at: compare_jobs over the jobs of size only (0: every job) */
-static int compare_at(const struct run *r, struct comparison *c, uint64_t only)
+/* same_group: job j is of like's size and mode (like NULL: every job is) */
+static int same_group(const struct job *j, const struct job *like)
+{
+	return !like || (j->size == like->size && j->p.mode == like->p.mode);
+}
+
+/* compare_at: compare_jobs over the jobs of like's size and mode only
+   (like NULL: every job) */
+static int compare_at(const struct run *r, struct comparison *c, const struct job *like)
 {
 	int base = -1;
 
@@ -103,7 +110,7 @@ static int compare_at(const struct run *r, struct comparison *c, uint64_t only)
 	for (int i = 0; i < r->njobs && c->nrows < COMPARE_MAX_ROWS; i++) {
 		struct comparison_row *row = &c->rows[c->nrows];
 
-		if (!r->jobs[i].nres || (only && r->jobs[i].size != only))
+		if (!r->jobs[i].nres || !same_group(&r->jobs[i], like))
 			continue;
 		row->job = i;
 		metric_spread(&r->jobs[i], c->metric, &row->fig);
@@ -129,20 +136,20 @@ static int compare_at(const struct run *r, struct comparison *c, uint64_t only)
 
 int compare_jobs(const struct run *r, struct comparison *c)
 {
-	return compare_at(r, c, 0);
+	return compare_at(r, c, NULL);
 }
 
-/* demo_sizes: the distinct message sizes of a demo's jobs into sizes (room
-   for max); how many */
-static int demo_sizes(const struct run *r, uint64_t *sizes, int max)
+/* demo_groups: the first job of each distinct size and mode of a demo's
+   jobs into groups (room for max); how many */
+static int demo_groups(const struct run *r, const struct job **groups, int max)
 {
 	int n = 0, k;
 
 	for (int i = 0; r->demo && i < r->njobs && n < max; i++) {
-		for (k = 0; k < n && sizes[k] != r->jobs[i].size; k++)
+		for (k = 0; k < n && !same_group(&r->jobs[i], groups[k]); k++)
 			;
 		if (k == n)
-			sizes[n++] = r->jobs[i].size;
+			groups[n++] = &r->jobs[i];
 	}
 	return n;
 }
@@ -150,18 +157,19 @@ static int demo_sizes(const struct run *r, uint64_t *sizes, int max)
 void compare_emit(struct run *r)
 {
 	struct comparison c;
-	uint64_t sizes[COMPARE_MAX_ROWS];
+	const struct job *groups[COMPARE_MAX_ROWS];
 	int n;
 
 	/* a sweep of several mechanisms has no one baseline to rank its
 	   mechanism-and-size jobs against: its chart is the comparison */
 	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
 		return;
-	/* a demo over several sizes (crossover) compares mechanisms at the
-	   same size only: one comparison line per size */
-	if ((n = demo_sizes(r, sizes, COMPARE_MAX_ROWS)) > 1) {
+	/* a demo over several sizes (crossover) or modes (layers) compares
+	   mechanisms at the same size and mode only, never round trips
+	   against a stream: one comparison line each */
+	if ((n = demo_groups(r, groups, COMPARE_MAX_ROWS)) > 1) {
 		for (int k = 0; k < n; k++)
-			if (compare_at(r, &c, sizes[k]) == 0)
+			if (compare_at(r, &c, groups[k]) == 0)
 				ndjson_comparison(r, &c);
 		return;
 	}

@@ -138,7 +138,23 @@ function sweep() {
   ok(quiet.cautions.length === 0 && quiet.html === '', 'a sweep whose points held says nothing', JSON.stringify(quiet));
 }
 
+// roundTrips: layers' comparison of its latency jobs ranks round trips per
+// second and says so; that of its streams stays in messages per second
+function roundTrips() {
+  const m = new RunModel('demo');
+  const jobs = ['unix', 'zmq'].flatMap((mech) => ['latency', 'throughput'].map((mode) => ({ label: `${mech} 64 B ${mode}`, mechanism: mech, params: { mode, size: 64 } })));
+  m.add({ type: 'start', run: 'r6', demo: 'layers', jobs });
+  for (const mode of ['latency', 'throughput']) {
+    m.add({ type: 'comparison', run: 'r6', baseline: 'unix', baseline_label: `unix 64 B ${mode}`, metric: 'msgs_per_s', rows: ['unix', 'zmq'].map((mech, k) => (
+      { mechanism: mech, label: `${mech} 64 B ${mode}`, size: 64, median: 26279 / (k + 1), ratio: 1 / (k + 1), ci_low: null, ci_high: null, significant: false, unreliable: null })) });
+  }
+  const [lat, thr] = html(m).split('<h2>').slice(1);
+  ok(/round trips\/s/.test(lat) && cells(lat, 'zmq 64 B latency')[1] === '13.1 k rt/s', 'a comparison of round trips says round trips/s', lat.slice(0, 300));
+  ok(!/round trips/.test(thr) && cells(thr, 'zmq 64 B throughput')[1] === '13.1 k msg/s', 'one of streams stays in msgs/s', thr.slice(0, 300));
+}
+
 try {
+  roundTrips();
   sweep();
   comparisonRows();
   severalTables();
