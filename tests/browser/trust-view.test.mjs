@@ -4,24 +4,14 @@
 // lesson's caution split from the lesson, many jobs said in counts, and
 // progress that ends where the jobs did. Runs in node, no browser. Prints TAP.
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { top, tap } from './lib.mjs';
 
-const top = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pageModule = (name) => import(pathToFileURL(path.join(top, 'web', name)).href);
 const trust = await pageModule('trust-view.js');
 const { RunModel } = await pageModule('model.js');
-
-let n = 0;
-let failed = 0;
-function ok(cond, name, detail) {
-  n += 1;
-  if (cond) console.log(`ok ${n} - ${name}`);
-  else {
-    failed += 1;
-    console.log(`not ok ${n} - ${name}`);
-    if (detail !== undefined) console.log(`# ${String(detail).split('\n').join('\n# ')}`);
-  }
-}
+const t = tap();
+const { ok } = t;
 
 const count = (text, part) => text.split(part).length - 1;
 // cells: the text of each cell of the table row whose header is name
@@ -163,5 +153,5 @@ try {
 } catch (e) {
   ok(false, 'trust view tests ran to the end', e.stack || e);
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+console.log(`1..${t.n}`);
+process.exit(t.failures ? 1 : 0);
