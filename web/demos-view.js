@@ -43,14 +43,16 @@ export async function loadDemos() {
   box.innerHTML = demos.map((d, i) => `<article class="demo"><h2>${esc(d.title || d.name)}</h2>` +
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
     (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
-    (d.defaults || d.params ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +
+    (demoDefaults(d) ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +
     `<button type="button" class="demo-run primary" data-demo="${i}" data-name="${esc(d.name)}">Run ${esc(d.name)}</button></article>`).join('');
   $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => runDemo(demos[Number(b.dataset.demo)])));
   ui.setBusy(state.busy);
 }
 
+// demoDefaults: a demo's params and their defaults, "procs=4 adds=5M" ('' with none)
 function demoDefaults(d) {
   const v = d.defaults || d.params;
+  if (!v) return '';
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map((p) => (typeof p === 'object' ? `${p.name}=${p.default ?? ''}` : String(p))).join(' ');
   return Object.entries(v).map(([k, x]) => `${k}=${x}`).join(' ');

@@ -6,7 +6,7 @@
 // each warning and note once, every bar named, the note under the lesson in
 // view, no finished job's progress row, no unreliable row "within the
 // noise", and no console error; before a run, the status names what Run
-// will measure. Prints TAP.
+// will measure, and the demo list has no empty "defaults:". Prints TAP.
 import { chromium, CHROMIUM, CHROMIUM_ARGS, tap, load, runSuite } from './lib.mjs';
 
 const TOTAL_LIMIT_MS = 120000;
@@ -159,6 +159,10 @@ runSuite(t, {
   await page.check('#mechlist input[value="pipe"]');
   const idle = await page.textContent('#status');
   ok(idle === 'Press Run: pipe is chosen.', 'before a run the status names what Run will measure, not the four it started with', idle);
+  await page.click('#tab-demos');
+  await page.waitForSelector('.demo-run');
+  const bare = await page.evaluate(() => [...document.querySelectorAll('.demo .hint')].filter((e) => /^defaults:\s*$/.test(e.textContent)).length);
+  ok(bare === 0, 'no demo in the list says "defaults:" with nothing after it', bare);
   await demoChecks(page);
   step('demo');
   await compareChecks(page);
