@@ -214,6 +214,19 @@ export class RunModel {
     return { frac, label: `rep ${p.rep}/${p.reps}${sz}` };
   }
 
+  // wholeDone: the fraction of the whole run done, or null before the
+  // server says. Jobs that met their interval early leave reps never run
+  // in the server's count; the jobs' own progress (a finished one whole)
+  // says more then, when the start line listed every job
+  wholeDone() {
+    if (this.runDone === null) return null;
+    // (a sweep's jobs are mechanisms over several sizes: the server's count only)
+    const listed = this.kind !== 'sweep' && this.order.length && this.order.every((n) => this.mechs.get(n).start);
+    if (!listed) return this.runDone;
+    const own = this.order.reduce((sum, n) => sum + this.progressOf(n).frac, 0) / this.order.length;
+    return Math.max(this.runDone, Math.min(1, own));
+  }
+
   hasLatency() {
     for (const e of this.mechs.values()) if (e.results.some((r) => r.latency_ns)) return true;
     return false;

@@ -8,9 +8,10 @@ export function renderProgress(box, models) {
   const rows = [];
   for (const model of models) {
     if (model.queued) rows.push(`<div class="queued">waiting in the server's queue, position ${esc(model.queued)}</div>`);
-    if (model.runDone !== null && model.order.length > 1) {
-      rows.push(`<div class="prow whole"><span class="pname">whole run</span><progress max="1" value="${model.runDone.toFixed(3)}" aria-label="whole run"></progress>` +
-        `<span class="plabel">${Math.round(100 * model.runDone)} %</span></div>`);
+    const whole = model.wholeDone();
+    if (whole !== null && model.order.length > 1) {
+      rows.push(`<div class="prow whole"><span class="pname">whole run</span><progress max="1" value="${whole.toFixed(3)}" aria-label="whole run"></progress>` +
+        `<span class="plabel">${Math.round(100 * whole)} %</span></div>`);
     }
     for (const name of model.order) {
       const p = model.progressOf(name);

@@ -106,6 +106,9 @@ function progress() {
   const a = m.progressOf('a');
   ok(a.frac === 1 && a.label === 'done: 5 of up to 7 reps · 64 B', 'a job that met its interval at rep 5 of 7 is done, not at 71 %', JSON.stringify(a));
   ok(m.progressOf('b').label === 'rep 2/7 · 64 B', 'a job under way says its rep', m.progressOf('b').label);
+  // the server counts a's two unrun reps as to come: 7 of 14 done
+  ok(m.runDone === 0.5 && Math.abs(m.wholeDone() - (1 + 2 / 7) / 2) < 1e-9,
+    'the whole run counts a job that met its interval early as done, not its unrun reps as to come', `${m.runDone} ${m.wholeDone()}`);
   m.add({ type: 'error', run: 'r3', code: 'timeout', message: 'rep exceeded its 30 s limit', label: 'b' });
   m.add({ type: 'end', run: 'r3', status: 'error' });
   const b = m.progressOf('b');
