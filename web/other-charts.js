@@ -1,7 +1,7 @@
 // other-charts.js -- the size sweep's log–log chart and a demo's chart, as specs
 'use strict';
 
-import { fmtBytes, metricInfo, betterNote } from './format.js';
+import { fmtNum, fmtBytes, metricInfo, betterNote } from './format.js';
 import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions } from './chart-kit.js';
 
 // sweepData: one series per mechanism of {x: size, y: median, w: [min, max]}
@@ -78,12 +78,20 @@ export function demoFigure(model) {
   return null;
 }
 
+// ratesOf: a rate of messages said as what it counts: round trips for jobs
+// in mode latency, both when a demo mixes them (layers)
+function ratesOf(m, key, modes) {
+  if (key !== 'msgs_per_s' || !modes.includes('latency')) return m;
+  if (modes.every((x) => x === 'latency')) return { ...m, name: 'round trips/s', long: 'round trips per second', fmt: (v) => fmtNum(v, 'rt/s') };
+  return { ...m, name: 'msgs or round trips/s', long: 'messages or round trips per second', fmt: (v) => `${fmtNum(v)}/s` };
+}
+
 // demoSpec: the demo's figure per variant, bars with min–max whiskers
 export function demoSpec(model, title, metric, th) {
   const key = metric && model.order.some((n) => model.figure(n, metric)) ? metric : demoFigure(model);
   if (!key) return null;
-  const m = metricInfo(key);
   const labels = model.order.filter((n) => model.figure(n, key));
+  const m = ratesOf(metricInfo(key), key, labels.map((n) => model.mechs.get(n).mode));
   const figs = labels.map((n) => model.figure(n, key));
   if (!labels.length) return null;
   const ends = figs.flatMap((f) => [f.min, f.max]);

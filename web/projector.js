@@ -9,6 +9,8 @@ const KEY = 'ipcscope.projector';
 const MIN_CHART_PX = 220;
 const MARGIN_PX = 10;
 const MIN_LESSON_PX = 14;
+const LESSON_FLOOR_PX = 20;     // the lesson shrinks for the note only down to this
+const MIN_NOTE_PX = 12;
 
 export function storedProjector() {
   try {
@@ -40,19 +42,29 @@ function shownCharts() {
   return $$('.chart', view).filter((f) => !f.hidden && f.offsetParent !== null);
 }
 
-// fitLesson: shrinks the lesson's type until the last line under it (the
-// note on the reps, else the lesson itself) is on screen
+// shrinkUntil: takes el's type down a pixel at a time, to floor px at the
+// least, while last (an element at or under it) ends below the screen
+function shrinkUntil(el, last, floor) {
+  let px = parseFloat(getComputedStyle(el).fontSize);
+  while (last.getBoundingClientRect().bottom + window.scrollY > window.innerHeight - MARGIN_PX && px > floor) {
+    px -= 1;
+    el.style.fontSize = `${px}px`;
+  }
+}
+
+// fitLesson: the lesson's last line on screen first, then the note on the
+// reps under it: the lesson gives way to it down to LESSON_FLOOR_PX only,
+// then the note's own type shrinks
 function fitLesson() {
   const lesson = $('#demo-lesson');
-  lesson.style.fontSize = '';
-  if (!state.projector || state.view !== 'demos' || !lesson.textContent) return;
   const note = $('#demo-note');
-  const last = note.textContent ? note : lesson;
-  let px = parseFloat(getComputedStyle(lesson).fontSize);
-  while (last.getBoundingClientRect().bottom + window.scrollY > window.innerHeight - MARGIN_PX && px > MIN_LESSON_PX) {
-    px -= 1;
-    lesson.style.fontSize = `${px}px`;
-  }
+  lesson.style.fontSize = '';
+  note.style.fontSize = '';
+  if (!state.projector || state.view !== 'demos' || !lesson.textContent) return;
+  shrinkUntil(lesson, lesson, MIN_LESSON_PX);
+  if (!note.textContent) return;
+  shrinkUntil(lesson, note, Math.min(LESSON_FLOOR_PX, parseFloat(getComputedStyle(lesson).fontSize)));
+  shrinkUntil(note, note, MIN_NOTE_PX);
 }
 
 // fitProjector: in projector mode each shown chart ends at the bottom of

@@ -10,6 +10,8 @@ import { top, tap } from './lib.mjs';
 const pageModule = (name) => import(pathToFileURL(path.join(top, 'web', name)).href);
 const trust = await pageModule('trust-view.js');
 const { RunModel } = await pageModule('model.js');
+const { demoSpec } = await pageModule('other-charts.js');
+const { theme } = await pageModule('chart-kit.js');
 const t = tap();
 const { ok } = t;
 
@@ -144,6 +146,10 @@ function roundTrips() {
   const [lat, thr] = html(m).split('<h2>').slice(1);
   ok(/round trips\/s/.test(lat) && cells(lat, 'zmq 64 B latency')[1] === '13.1 k rt/s', 'a comparison of round trips says round trips/s', lat.slice(0, 300));
   ok(!/round trips/.test(thr) && cells(thr, 'zmq 64 B throughput')[1] === '13.1 k msg/s', 'one of streams stays in msgs/s', thr.slice(0, 300));
+  for (const j of jobs) m.add({ type: 'summary', run: 'r6', mechanism: j.mechanism, label: j.label, size: 64, reps: 3, msgs_per_s: { median: 26279, min: 2e4, max: 3e4 } });
+  const spec = demoSpec(m, 'layers', 'msgs_per_s', theme(false));
+  ok(spec.config.options.scales.y.title.text === 'messages or round trips per second' && /26\.3 k\/s/.test(spec.label),
+    "the layers chart's axis says it holds round trips and messages", `${spec.config.options.scales.y.title.text} | ${spec.label.slice(0, 120)}`);
 }
 
 try {
