@@ -16,7 +16,11 @@ int loop_stream_send(struct worker *w)
 	struct ctl *c = w->ctl;
 	struct mech *m = &w->m;     /* invariants in locals, as in loop_stream_recv */
 	int (*send)(struct mech *, const void *, size_t) = m->ops->send;   /* hoisted out of the hot loop */
-	unsigned char *pat0 = w->pat[0], *pat1 = w->pat[1];
+	/* SEND_BUFS buffers, each sequence number written SEND_AHEAD messages
+	   ahead (worker.h); or the two patterns, each written as it goes */
+	unsigned char *const *bufs = w->send_buf[0] ? w->send_buf : w->pat;
+	const uint64_t mask = w->send_buf[0] ? SEND_BUFS - 1 : NPATTERNS - 1;
+	const uint64_t ahead = w->send_buf[0] ? SEND_AHEAD : 0;
 	const size_t size = m->msg_size;
 	uint64_t seq = 0, batch = 1, next_check, t0 = 0, deadline = 0, t_check;
 	uint64_t total = w->count ? w->warmup + w->count : UINT64_MAX;
@@ -36,8 +40,10 @@ int loop_stream_send(struct worker *w)
 	else
 		batch = 1024;    /* only stop requests to look for: rarely */
 	next_check = seq + batch;
+	for (uint64_t k = 0; k < ahead; k++)
+		put_seq(bufs[(seq + k) & mask], size, seq + k);
 	for (; seq < total; seq++) {
-		unsigned char *msg = seq & 1 ? pat1 : pat0;
+		unsigned char *msg = bufs[seq & mask];
 
 		if (seq == next_check) {
 			if (atomic_load_explicit(&c->stop, memory_order_relaxed))
@@ -59,9 +65,12 @@ int loop_stream_send(struct worker *w)
 			}
 			next_check = seq + batch;
 		}
-		put_seq(msg, size, seq);
+		if (!ahead)
+			put_seq(msg, size, seq);
 		if (__builtin_expect((rc = send(m, msg, size)) < 0, 0))
 			return worker_fail(w, "send_failed", "send", rc);
+		if (ahead)
+			put_seq(bufs[(seq + ahead) & mask], size, seq + ahead);
 	}
 	c->out[ROLE_SENDER].t_start_ns = t0;
 	usage_finish(w, &ru, t0, now_ns());

@@ -107,6 +107,11 @@ static int worker_alloc(struct worker *w)
 			return -1;
 		payload_fill(w->pat[k], size, k);
 	}
+	for (int k = 0; size <= SEND_AHEAD_MAX && k < SEND_BUFS; k++) {
+		if (!(w->send_buf[k] = malloc(size)))
+			return -1;
+		payload_fill(w->send_buf[k], size, k % NPATTERNS);
+	}
 	return (w->rbuf = calloc(1, size)) ? 0 : -1;
 }
 
@@ -114,6 +119,8 @@ static void worker_free(struct worker *w)
 {
 	for (int k = 0; k < NPATTERNS; k++)
 		free(w->pat[k]);
+	for (int k = 0; k < SEND_BUFS; k++)
+		free(w->send_buf[k]);
 	free(w->rbuf);
 }
 
