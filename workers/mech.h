@@ -138,6 +138,11 @@ struct mech_ops {
 	int lossy;                /* 1: messages may be dropped (datagrams): a
 				     receive timeout counts as loss; otherwise
 				     it only means "still waiting" */
+	int drain_before_close;   /* 1: a stream sender that closes while the
+				     receiver still has a backlog may lose its
+				     tail (zmq drops what a full receive queue
+				     holds when the peer goes): it waits, bounded,
+				     until the receiver has every message */
 	int cross_host;           /* 1: the two ends can be on two hosts
 				     (`peer=`), with each option at its
 				     cross_host value; net_listen and

@@ -124,6 +124,28 @@ static void worker_free(struct worker *w)
 	free(w->rbuf);
 }
 
+/* DRAIN_WAIT_MS: how long a sender waits for its receiver to have every
+   message before closing (mech_ops.drain_before_close); past it the
+   harness's own limits take over */
+#define DRAIN_WAIT_MS 10000
+#define DRAIN_POLL_US 1000
+
+/* await_drain: a stream sender whose mechanism may drop a backlog at close
+   waits until the receiver has taken every message (its final progress),
+   the rep was stopped, or DRAIN_WAIT_MS passed */
+static void await_drain(struct worker *w)
+{
+	struct ctl *c = w->ctl;
+	uint64_t t0 = now_ns();
+
+	if (!w->m.ops->drain_before_close || w->role != ROLE_SENDER || w->spec->link ||
+	    w->spec->params->mode == MODE_LATENCY)
+		return;
+	while (atomic_load(&c->progress) < atomic_load(&c->total) && !atomic_load(&c->stop) &&
+	       now_ns() - t0 < (uint64_t)DRAIN_WAIT_MS * 1000000ull)
+		usleep(DRAIN_POLL_US);
+}
+
 /* worker_run: the life of one worker; 0 on success */
 int worker_run(struct worker *w)
 {
@@ -153,6 +175,8 @@ int worker_run(struct worker *w)
 		rc = w->role == ROLE_SENDER ? loop_latency_send(w) : loop_latency_echo(w);
 	else
 		rc = w->role == ROLE_SENDER ? loop_stream_send(w) : loop_stream_recv(w);
+	if (rc == 0)
+		await_drain(w);
 close:
 	w->m.ops->close(&w->m);
 out:

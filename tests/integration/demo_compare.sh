@@ -28,11 +28,15 @@ process.exit(cs.length === Number(process.argv[2]) && !bad.length ? 0 : 1);' "$1
 "$IPCSCOPE" demo layers --reps 2 --duration 0.02 --format ndjson >"$work/layers" 2>"$work/err"
 rc=$?
 groups "$work/layers" 4
-tap $(( rc != 0 || $? != 0 )) "layers: four comparisons, each of one size and one mode (exit $rc)"
+ok=$?
+[ $rc -ne 0 ] && head -c 600 "$work/err" | sed 's/^/# /' && grep '"type":"error"' "$work/layers" | head -3 | cut -c1-400 | sed 's/^/# /'
+tap $(( rc != 0 || ok != 0 )) "layers: four comparisons, each of one size and one mode (exit $rc)"
 
 "$IPCSCOPE" demo crossover --reps 2 --duration 0.02 --format ndjson >"$work/crossover" 2>"$work/err"
 rc=$?
 groups "$work/crossover" 4
-tap $(( rc != 0 || $? != 0 )) "crossover: four comparisons, each of one size (exit $rc)"
+ok=$?
+[ $rc -ne 0 ] && head -c 600 "$work/err" | sed 's/^/# /'
+tap $(( rc != 0 || ok != 0 )) "crossover: four comparisons, each of one size (exit $rc)"
 
 tap_done

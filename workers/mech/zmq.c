@@ -259,8 +259,12 @@ static void zmq_mech_close(struct mech *m)
 
 	if (p->sock)
 		zapi.close(p->sock);
+	/* waits up to the linger for the queue; a signal interrupts it, and
+	   a worker that then exited would drop what is still queued (a
+	   stream's tail, which its receiver would wait for in vain) */
 	if (p->ctx)
-		zapi.ctx_term(p->ctx);  /* waits up to the linger for the queue */
+		while (zapi.ctx_term(p->ctx) != 0 && zapi.errnum() == EINTR)
+			;
 	p->sock = p->ctx = NULL;
 	io_close(&p->lfd);
 }
@@ -307,6 +311,7 @@ const struct mech_ops mech_zmq = {
 	.close = zmq_mech_close,
 	.destroy = zmq_destroy,
 	.cross_host = 1,
+	.drain_before_close = 1,
 	.net_listen = zmq_net_listen,
 	.net_join = zmq_net_join,
 };
