@@ -129,6 +129,7 @@ static void usage(FILE *f, enum params_cmd cmd)
 				     "  family (see ipcscope list) and mpi: they start a daemon or runtime per\n"
 				     "  rep and run only when named (the start line lists them as skipped)" :
 		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
+		cmd == CMD_DEMO ? "demo NAME [params]   (the params of every job of the demo)" :
 		"bench MECHANISM [params]";
 	char duration[96];
 
@@ -359,6 +360,10 @@ static int run_main(int argc, char **argv)
 	r.id = r.p.run_id[0] ? r.p.run_id : default_id;
 	report_open(&r.out, fmt_of(r.p.format), stdout);
 	if (rc == 1) {
+		if (r.demo)
+			printf("%s: %s\n  claim: %s\n  method: %s\n  defaults: %s\n\n",
+			       r.demo->name, r.demo->title, r.demo->claim, r.demo->method,
+			       r.demo->defaults && *r.demo->defaults ? r.demo->defaults : "none");
 		usage(stdout, cmd);
 		report_close(&r.out);
 		return 0;

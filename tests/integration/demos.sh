@@ -22,6 +22,11 @@ tap $(( rc != 0 || ${#missing} > 0 )) "demo --help lists every experiment demo (
 tap $(( $? != 0 )) "demo race --help exits 0"
 grep -q -- "--procs" "$work/rhelp" && grep -q -- "--adds" "$work/rhelp"
 tap $? "demo race --help shows its params"
+"$IPCSCOPE" demo crossover --help >"$work/chelp" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "^usage: ipcscope demo NAME" "$work/chelp" && grep -q "^  claim: " "$work/chelp" &&
+	grep -q "^  defaults: duration=" "$work/chelp" && ! grep -q "ipcscope bench MECHANISM" "$work/chelp"
+tap $? "demo crossover --help names the demo, its claim and defaults, not bench's usage (exit $rc)"
 
 # --- strict params ----------------------------------------------------------------
 # bad NAME ARGS... EXPECTED_TEXT: exit 2 and a message holding EXPECTED_TEXT
