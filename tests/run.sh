@@ -23,6 +23,7 @@ cache_dir=$(mktemp -d "${TMPDIR:-/tmp}/testcache-ipcscope.XXXXXX") || exit 1
 trap 'rm -rf "$cache_dir"' EXIT
 trap 'exit 143' TERM HUP INT
 export IPCSCOPE_CACHE_DIR=$cache_dir
+run_started=$(date +%s)
 
 # run_suite NAME CMD...: runs one suite, echoes its output, counts results
 run_suite() {
@@ -70,6 +71,15 @@ for t in tests/api/*.test.mjs; do
 	run_suite "api-asan/$(basename "$t")" env IPCSCOPE="$top/bin/ipcscope-asan" ASAN=1 node "$t"
 done
 
+# the API suites' own temp dirs (lib.mjs tmpdir) must be gone too
+left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'ipcscope-apitest-*' -newermt "@$run_started" 2>/dev/null | head -5)
+if [ -n "$left" ]; then
+	echo "not ok - the suites left temp dirs behind: $(echo $left)"
+	failed=$((failed + 1))
+	failures+=("temp dirs")
+else
+	passed=$((passed + 1))
+fi
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed suites: ${failures[*]}"
 fi

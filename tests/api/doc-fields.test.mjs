@@ -199,13 +199,16 @@ async function startPeer() {
   return { proc, address: m ? m[1] : null };
 }
 
+let results = null;   // the server's results directory, removed at the end
+
 async function main() {
   helpFlags();
   const text = fs.readFileSync(DOC, 'utf8');
   const doc = docTypes(text);
   ok(['start', 'progress', 'result', 'point', 'summary', 'comparison', 'lesson', 'error', 'end']
     .every((t) => doc[t] && doc[t].size > 0), 'API.md documents every line type', Object.keys(doc).join(' '));
-  const srv = await startServer(['--results-dir', tmpdir('docfields')]);
+  results = tmpdir('docfields');
+  const srv = await startServer(['--results-dir', results]);
   const seen = {};
   const points = {};
   const types = [];
@@ -260,4 +263,8 @@ async function main() {
 
 main()
   .catch((e) => { note(e.stack || String(e)); ok(false, 'the doc-fields test ran to its end'); })
-  .finally(() => { killAll(); process.exit(done() ? 0 : 1); });
+  .finally(() => {
+    killAll();
+    if (results) fs.rmSync(results, { recursive: true, force: true });
+    process.exit(done() ? 0 : 1);
+  });
