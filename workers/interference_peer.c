@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "peerproto.h"
+
 #define PCT_MAX 100.0
 
 void interference_json_add(cJSON *o, const char *key, double v)
@@ -34,16 +36,9 @@ cJSON *interference_far_json(const struct interference_far *far)
 /* in_range: o[key] when a number within lo..hi (whole when whole), else -1 */
 static double in_range(const cJSON *o, const char *key, double lo, double hi, int whole)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-	double v;
+	double v = peer_num(o, key, lo, hi, -1);
 
-	if (!cJSON_IsNumber(it))
-		return -1;
-	v = it->valuedouble;
-	/* NaN and infinities fail the comparisons too */
-	if (!(v >= lo && v <= hi) || (whole && v != floor(v)))
-		return -1;
-	return v;
+	return whole && v != floor(v) ? -1 : v;
 }
 
 void interference_peer_take(const cJSON *msg, struct interference_far *far)

@@ -265,24 +265,19 @@ static void send_count(struct peer_link *l, const char *type, uint64_t n)
 	cJSON_Delete(o);
 }
 
-/* num: a finite number the other side sent, clamped to [0, max]; 0 when
-   absent, not a number, negative or not finite (a hostile 1e308 must not
-   reach a conversion to an integer type, whose result would be undefined) */
-static double num_in(const cJSON *o, const char *key, double max)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-	double v = cJSON_IsNumber(it) ? it->valuedouble : 0;
-
-	if (!isfinite(v) || v < 0)
-		return 0;
-	return v > max ? max : v;
-}
-
+/* A peer's counts and times, believed only when finite and not negative,
+   clamped to what the fields hold (a hostile 1e308 must not reach a
+   conversion to an integer type, whose result would be undefined). */
 #define PEER_COUNT_MAX 9.0e18    /* below 2^63: any count or ns time fits */
 #define PEER_SECONDS_MAX 1.0e9
 #define PEER_PCT_MAX 1.0e4       /* util_pct of several threads, with room */
 #define PEER_CS_MAX 1.0e15
 #define PEER_CPU_MAX 1.0e6
+
+static double num_in(const cJSON *o, const char *key, double max)
+{
+	return fmin(peer_num(o, key, 0, INFINITY, 0), max);
+}
 
 static double num(const cJSON *o, const char *key)
 {
@@ -292,15 +287,6 @@ static double num(const cJSON *o, const char *key)
 static uint64_t count(const cJSON *o, const char *key)
 {
 	return (uint64_t)num_in(o, key, PEER_COUNT_MAX);
-}
-
-/* cpu_of: the CPU a worker ran on, -1 when unknown or implausible */
-static int cpu_of(const cJSON *u)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(u, "cpu");
-	double v = cJSON_IsNumber(it) ? it->valuedouble : -1;
-
-	return isfinite(v) && v >= 0 && v <= PEER_CPU_MAX ? (int)v : -1;
 }
 
 /* result_json: the peer's worker figures (it is the receiver) and the
@@ -359,7 +345,7 @@ static void result_take(struct peer_link *l, const cJSON *o)
 	w->use.util_pct = num_in(u, "util_pct", PEER_PCT_MAX);
 	w->use.vol_cs = (long)num_in(u, "vol_cs", PEER_CS_MAX);
 	w->use.invol_cs = (long)num_in(u, "invol_cs", PEER_CS_MAX);
-	w->use.cpu = cpu_of(u);
+	w->use.cpu = (int)peer_num(u, "cpu", 0, PEER_CPU_MAX, -1);   /* -1: unknown */
 	interference_peer_take(o, &l->far);
 	atomic_store(&l->result_in, 1);
 }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <math.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <poll.h>
@@ -202,6 +203,14 @@ int peer_type_is(const cJSON *o, const char *type)
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
 
 	return cJSON_IsString(t) && !strcmp(t->valuestring, type);
+}
+
+double peer_num(const cJSON *o, const char *key, double lo, double hi, double fallback)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	double v = cJSON_IsNumber(it) ? it->valuedouble : NAN;
+
+	return isfinite(v) && v >= lo && v <= hi ? v : fallback;
 }
 
 cJSON *peer_host_json(void)

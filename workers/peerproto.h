@@ -50,6 +50,10 @@ cJSON *peer_msg(const char *type);
 /* peer_type_is: o's "type" is type */
 int peer_type_is(const cJSON *o, const char *type);
 
+/* peer_num: o[key] when it is a finite number within lo..hi, else fallback:
+   what the other side sends is believed only in range */
+double peer_num(const cJSON *o, const char *key, double lo, double hi, double fallback);
+
 /* peer_host_json: this host: name, kernel, CPU model and count */
 cJSON *peer_host_json(void);
 

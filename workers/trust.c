@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "human.h"
+#include "stats.h"
 #include "interference_peer.h"
 
 #define TRUST_OUTLIER_NOTES 2    /* outliers told in words, the rest listed */
@@ -37,6 +38,14 @@ static void note(struct trust *t, const char *text)
 		snprintf(t->notes[t->nnotes++], TRUST_NOTE_LEN, "%s", text);
 }
 
+/* note_why: text as a note, and as the reason unless one was given */
+static void note_why(struct trust *t, const char *text)
+{
+	note(t, text);
+	if (!t->why[0])
+		snprintf(t->why, sizeof(t->why), "%s", text);
+}
+
 /* outlier_words: "rep 3 ran 19× slower than the others" */
 static void outlier_words(const double *x, int n, int i, int rep, bool higher,
 			  char *buf, size_t len)
@@ -66,9 +75,7 @@ static void judge_outliers(struct trust *t, const double *x, const int *reps,
 		if (k >= TRUST_OUTLIER_NOTES)
 			continue;
 		outlier_words(x, t->n, pos[k] - 1, t->outliers[k], higher, w, sizeof(w));
-		note(t, w);
-		if (!t->why[0])
-			snprintf(t->why, sizeof(t->why), "%s", w);
+		note_why(t, w);
 	}
 }
 
@@ -95,24 +102,19 @@ static void judge_modes(struct trust *t, const double *x, const char *unit)
  */
 static void judge_too_few(struct trust *t, const double *x)
 {
-	double lo = INFINITY, hi = -INFINITY, mid, half;
+	struct spread s;
+	double mid, half;
 	char w[TRUST_NOTE_LEN], h[HUMAN_LEN];
 
 	if (t->ci_target <= 0)
 		return;
 	if (t->n == 1) {
-		snprintf(w, sizeof(w), "one rep: nothing shows how much it varies");
-		note(t, w);
-		if (!t->why[0])
-			snprintf(t->why, sizeof(t->why), "%s", w);
+		note_why(t, "one rep: nothing shows how much it varies");
 		return;
 	}
-	for (int i = 0; i < t->n; i++) {
-		lo = fmin(lo, x[i]);
-		hi = fmax(hi, x[i]);
-	}
-	mid = (lo + hi) / 2;
-	half = mid > 0 ? (hi - lo) / 2 / mid * 100 : 0;
+	stats_spread(x, t->n, &s);
+	mid = (s.min + s.max) / 2;
+	half = mid > 0 ? (s.max - s.min) / 2 / mid * 100 : 0;
 	human_pct(half, h, sizeof(h));
 	snprintf(w, sizeof(w), "%d reps are too few for a 95%% interval of the median; "
 		 "they spread ±%s", t->n, h);
