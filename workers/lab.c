@@ -22,8 +22,6 @@
 #define LAB_RATE_MIN 8e3              /* bit/s: 1 kB/s */
 #define LAB_RATE_MAX 100e9
 #define LAB_DELAY_MAX_US 10e6
-#define LAB_BURST_MIN 65536           /* bytes: at least one GSO segment */
-#define LAB_TBF_LATENCY "50ms"        /* queueing a tbf allows before drops */
 
 struct lab_unit {
 	const char *suffix;
@@ -38,12 +36,10 @@ static const struct lab_unit loss_units[] = { { "%", 1 }, { NULL, 0 } };
 
 struct lab {
 	double rate_bps, delay_us, loss_pct;   /* 0: not asked */
-	char ns[2][32];                        /* [0] the peer's, [1] the command's */
-	char dev[2][16];
+	struct netns_pair net;                 /* [0] the peer's, [1] the command's */
 	char token[PEER_TOKEN_LEN + 1];
 	char **cmd;
-	int guard_fd;
-	pid_t guard, peer, child;
+	pid_t peer, child;
 };
 
 static volatile sig_atomic_t lab_signal;
@@ -177,74 +173,19 @@ static int tool(char *err, size_t errlen, const char *a0, ...)
 	return netns_tool(argv, err, errlen);
 }
 
-/* --- the guardian: removes the namespaces however the lab ends ---------- */
-
-static void teardown(const struct lab *l)
-{
-	char err[256];
-
-	for (int i = 1; i >= 0; i--)
-		if (netns_remove(l->ns[i], err, sizeof(err)) < 0)
-			fprintf(stderr, "ipcscope lab: cannot remove namespace '%s': %s\n",
-				l->ns[i], err);
-}
-
-/* guardian_start: a child that waits for the lab to close a pipe (at its
-   end, or by dying, even of SIGKILL) and then removes what it made */
-static int guardian_start(struct lab *l)
-{
-	int pfd[2];
-	char b;
-
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -1;
-	l->guard = fork();
-	if (l->guard < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (l->guard == 0) {
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		close(pfd[1]);
-		while (read(pfd[0], &b, 1) != 0 && errno == EINTR)
-			;
-		teardown(l);
-		_exit(0);
-	}
-	close(pfd[0]);
-	l->guard_fd = pfd[1];
-	return 0;
-}
-
-static int guardian_finish(struct lab *l)
-{
-	int status;
-
-	close(l->guard_fd);
-	while (waitpid(l->guard, &status, 0) < 0 && errno == EINTR)
-		;
-	return 0;
-}
-
 /* --- the link ------------------------------------------------------------ */
 
 /* shape: the rate, delay and loss asked for, on one end of the link */
 static int shape(const struct lab *l, int i, int *netem_missing, char *err, size_t errlen)
 {
-	char rate[32], burst[32], delay[32], loss[32];
-	double bytes_per_s = l->rate_bps / 8;
+	char rate[32], delay[32], loss[32];
 
 	snprintf(rate, sizeof(rate), "%.0fbit", l->rate_bps);
-	snprintf(burst, sizeof(burst), "%.0f", bytes_per_s / 1000 > LAB_BURST_MIN ?
-		 bytes_per_s / 1000 : LAB_BURST_MIN);
 	snprintf(delay, sizeof(delay), "%.0fus", l->delay_us);
 	snprintf(loss, sizeof(loss), "%g%%", l->loss_pct);
 	if ((l->delay_us > 0 || l->loss_pct > 0) && !*netem_missing) {
 		/* netem carries delay, loss and (if asked) the rate in one qdisc */
-		if (tool(err, errlen, "tc", "-n", l->ns[i], "qdisc", "add", "dev", l->dev[i],
+		if (tool(err, errlen, "tc", "-n", l->net.ns[i], "qdisc", "add", "dev", l->net.dev[i],
 			 "root", "netem", "delay", l->delay_us > 0 ? delay : "0us",
 			 "loss", l->loss_pct > 0 ? loss : "0%",
 			 l->rate_bps > 0 ? "rate" : NULL, rate, NULL) == 0)
@@ -253,33 +194,18 @@ static int shape(const struct lab *l, int i, int *netem_missing, char *err, size
 		fprintf(stderr, "ipcscope lab: this kernel has no netem qdisc (tc said: %s): "
 			"--delay and --loss are NOT applied; going on without them\n", err);
 	}
-	if (l->rate_bps <= 0)
-		return 0;
-	return tool(err, errlen, "tc", "-n", l->ns[i], "qdisc", "add", "dev", l->dev[i],
-		    "root", "tbf", "rate", rate, "burst", burst, "latency", LAB_TBF_LATENCY, NULL);
+	return l->rate_bps > 0 ? netns_pair_tbf(&l->net, i, l->rate_bps, err, errlen) : 0;
 }
 
 static int link_make(struct lab *l, char *err, size_t errlen)
 {
-	static const char *const addr[2] = { LAB_PEER_ADDR "/" LAB_PREFIX_LEN,
-					     LAB_CMD_ADDR "/" LAB_PREFIX_LEN };
 	int netem_missing = 0;
 
-	for (int i = 0; i < 2; i++)
-		if (tool(err, errlen, "ip", "netns", "add", l->ns[i], NULL) < 0)
-			return -1;
-	/* both ends are born inside the namespaces: the host never sees them */
-	if (tool(err, errlen, "ip", "link", "add", l->dev[0], "netns", l->ns[0], "type", "veth",
-		 "peer", "name", l->dev[1], "netns", l->ns[1], NULL) < 0)
+	if (netns_pair_link(&l->net, err, errlen) < 0)
 		return -1;
-	for (int i = 0; i < 2; i++) {
-		if (tool(err, errlen, "ip", "-n", l->ns[i], "addr", "add", addr[i], "dev",
-			 l->dev[i], NULL) < 0 ||
-		    tool(err, errlen, "ip", "-n", l->ns[i], "link", "set", l->dev[i], "up", NULL) < 0 ||
-		    tool(err, errlen, "ip", "-n", l->ns[i], "link", "set", "lo", "up", NULL) < 0 ||
-		    shape(l, i, &netem_missing, err, errlen) < 0)
+	for (int i = 0; i < 2; i++)
+		if (shape(l, i, &netem_missing, err, errlen) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -336,7 +262,7 @@ static int peer_start(struct lab *l, char *err, size_t errlen)
 	}
 	if (l->peer == 0) {
 		char *argv[] = { "ipcscope", "peer", "--listen", listen, "--token", l->token, NULL };
-		child_enter(l->ns[0]);
+		child_enter(l->net.ns[0]);
 		dup2(pfd[1], STDOUT_FILENO);
 		execv("/proc/self/exe", argv);
 		_exit(127);
@@ -391,8 +317,8 @@ static void command_exec(const struct lab *l)
 	setenv("IPCSCOPE_TOKEN", l->token, 1);
 	/* for launchers that start processes on the peer's side themselves
 	   (mpirun's plm_rsh_agent: `ip netns exec $IPCSCOPE_NETNS_PEER ...`) */
-	setenv("IPCSCOPE_NETNS_PEER", l->ns[0], 1);
-	setenv("IPCSCOPE_NETNS_SELF", l->ns[1], 1);
+	setenv("IPCSCOPE_NETNS_PEER", l->net.ns[0], 1);
+	setenv("IPCSCOPE_NETNS_SELF", l->net.ns[1], 1);
 	execvp(argv[0], argv);
 	fprintf(stderr, "ipcscope lab: cannot run '%s': %s\n", argv[0], strerror(errno));
 	_exit(127);
@@ -442,7 +368,7 @@ static int lab_run(struct lab *l, char *err, size_t errlen)
 	if (link_make(l, err, errlen) < 0)
 		return -1;
 	fprintf(stderr, "ipcscope lab: namespaces %s (" LAB_PEER_ADDR ") and %s (" LAB_CMD_ADDR
-		") joined by %s-%s\n", l->ns[0], l->ns[1], l->dev[0], l->dev[1]);
+		") joined by %s-%s\n", l->net.ns[0], l->net.ns[1], l->net.dev[0], l->net.dev[1]);
 	if (peer_start(l, err, errlen) < 0)
 		return -1;
 	if ((l->child = fork()) < 0) {
@@ -450,7 +376,7 @@ static int lab_run(struct lab *l, char *err, size_t errlen)
 		return -1;
 	}
 	if (l->child == 0) {
-		child_enter(l->ns[1]);
+		child_enter(l->net.ns[1]);
 		command_exec(l);
 	}
 	return command_wait(l);
@@ -458,7 +384,7 @@ static int lab_run(struct lab *l, char *err, size_t errlen)
 
 int lab_main(int argc, char **argv)
 {
-	struct lab l = { .guard_fd = -1 };
+	struct lab l = { 0 };
 	char err[512];
 	int rc;
 
@@ -472,21 +398,17 @@ int lab_main(int argc, char **argv)
 			"pair; run it as root (for example with sudo)\n");
 		return 1;
 	}
-	for (int i = 0; i < 2; i++) {
-		snprintf(l.ns[i], sizeof(l.ns[i]), NETNS_PREFIX "%d-%c", (int)getpid(), 'a' + i);
-		snprintf(l.dev[i], sizeof(l.dev[i]), "ipcs%d%c", (int)getpid(), 'a' + i);
-	}
-	netns_sweep_stale();
+	netns_pair_init(&l.net);
 	peer_token_new(l.token);
 	lab_signals();
-	if (guardian_start(&l) < 0) {
-		fprintf(stderr, "ipcscope lab: cannot start: %s\n", strerror(errno));
+	if (netns_pair_guard(&l.net, "ipcscope lab", err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcscope lab: cannot start: %s\n", err);
 		return 1;
 	}
 	rc = lab_run(&l, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "ipcscope lab: %s\n", err);
-	guardian_finish(&l);
+	netns_pair_release(&l.net);
 	if (l.peer > 0)
 		waitpid(l.peer, NULL, 0);   /* the guardian has killed it */
 	return rc < 0 ? 1 : rc;

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab.h"
+
 extern char **environ;
 
 #define NETNS_GONE_WAIT_MS 3000   /* killed members leave within this */
@@ -199,4 +201,109 @@ int netns_sweep_stale(void)
 			n++;
 	closedir(d);
 	return n;
+}
+
+/* --- a lab's pair of namespaces -------------------------------------------- */
+
+#define PAIR_BURST_MIN 65536      /* tbf burst bytes: at least one GSO segment */
+#define PAIR_TBF_LATENCY "50ms"   /* queueing a tbf allows before drops */
+
+void netns_pair_init(struct netns_pair *p)
+{
+	for (int i = 0; i < 2; i++) {
+		snprintf(p->ns[i], sizeof(p->ns[i]), NETNS_PREFIX "%d-%c", (int)getpid(), 'a' + i);
+		snprintf(p->dev[i], sizeof(p->dev[i]), "ipcs%d%c", (int)getpid(), 'a' + i);
+	}
+	p->guard_fd = -1;
+	p->guard = 0;
+	netns_sweep_stale();
+}
+
+int netns_pair_guard(struct netns_pair *p, const char *who, char *err, size_t errlen)
+{
+	int pfd[2];
+	char b;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		goto fail;
+	if ((p->guard = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		goto fail;
+	}
+	if (p->guard == 0) {
+		char e[256];
+
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(pfd[1]);
+		while (read(pfd[0], &b, 1) != 0 && errno == EINTR)
+			;
+		for (int i = 1; i >= 0; i--)
+			if (netns_remove(p->ns[i], e, sizeof(e)) < 0)
+				fprintf(stderr, "%s: cannot remove namespace '%s': %s\n", who,
+					p->ns[i], e);
+		_exit(0);
+	}
+	close(pfd[0]);
+	p->guard_fd = pfd[1];
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot start the namespaces' guardian: %s", strerror(errno));
+	return -1;
+}
+
+void netns_pair_release(struct netns_pair *p)
+{
+	if (p->guard_fd >= 0)
+		close(p->guard_fd);
+	p->guard_fd = -1;
+	if (p->guard > 0)
+		while (waitpid(p->guard, NULL, 0) < 0 && errno == EINTR)
+			;
+	p->guard = 0;
+}
+
+int netns_pair_link(const struct netns_pair *p, char *err, size_t errlen)
+{
+	static const char *const addr[2] = { LAB_PEER_ADDR "/" LAB_PREFIX_LEN,
+					     LAB_CMD_ADDR "/" LAB_PREFIX_LEN };
+	char *ns0 = (char *)p->ns[0], *ns1 = (char *)p->ns[1];
+	char *dev0 = (char *)p->dev[0], *dev1 = (char *)p->dev[1];
+
+	for (int i = 0; i < 2; i++)
+		if (netns_tool((char *[]){ "ip", "netns", "add", (char *)p->ns[i], NULL },
+			       err, errlen) < 0)
+			return -1;
+	/* both ends are born inside the namespaces: the host never sees them */
+	if (netns_tool((char *[]){ "ip", "link", "add", dev0, "netns", ns0, "type", "veth",
+				   "peer", "name", dev1, "netns", ns1, NULL }, err, errlen) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		char *ns = (char *)p->ns[i], *dev = (char *)p->dev[i];
+
+		if (netns_tool((char *[]){ "ip", "-n", ns, "addr", "add", (char *)addr[i], "dev",
+					   dev, NULL }, err, errlen) < 0 ||
+		    netns_tool((char *[]){ "ip", "-n", ns, "link", "set", dev, "up", NULL },
+			       err, errlen) < 0 ||
+		    netns_tool((char *[]){ "ip", "-n", ns, "link", "set", "lo", "up", NULL },
+			       err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int netns_pair_tbf(const struct netns_pair *p, int i, double rate_bps, char *err,
+		   size_t errlen)
+{
+	char rate[32], burst[32];
+	double bytes_per_s = rate_bps / 8;
+
+	snprintf(rate, sizeof(rate), "%.0fbit", rate_bps);
+	snprintf(burst, sizeof(burst), "%.0f", bytes_per_s / 1000 > PAIR_BURST_MIN ?
+		 bytes_per_s / 1000 : PAIR_BURST_MIN);
+	return netns_tool((char *[]){ "tc", "-n", (char *)p->ns[i], "qdisc", "add", "dev",
+				      (char *)p->dev[i], "root", "tbf", "rate", rate, "burst", burst,
+				      "latency", PAIR_TBF_LATENCY, NULL }, err, errlen);
 }

@@ -134,7 +134,7 @@ static int bench(struct exp_out *o, const struct xh_params *p, const struct xh_l
 	exp_begin(o, label, expect);
 	limit = expect * EXP_SLACK + EXP_GRACE_S +
 		(cf->rated ? XH_DRAIN_BYTES * 8 / (p->rate_mbit * 1e6) : 0);
-	if ((pid = xh_spawn(argv, cf->veth ? l->ns[1] : NULL, &fd, err, sizeof(err))) < 0) {
+	if ((pid = xh_spawn(argv, cf->veth ? l->net.ns[1] : NULL, &fd, err, sizeof(err))) < 0) {
 		snprintf(f->error, sizeof(f->error), "%.190s", err);
 		return -1;
 	}
@@ -321,7 +321,7 @@ static int xh_run(const void *params, struct exp_out *o, char *lesson, size_t le
 		  size_t errlen)
 {
 	const struct xh_params *p = params;
-	struct xh_lab l = { .guard_fd = -1, .peer_fd = -1 };
+	struct xh_lab l = { .net = { .guard_fd = -1 }, .peer_fd = -1 };
 	struct xh_fig f[XH_N];
 	int veth = geteuid() == 0, rc = 0;
 	const char *why = "they need root to make the network namespaces; run the demo as root";

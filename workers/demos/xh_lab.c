@@ -20,83 +20,15 @@
 #define XH_POLL_MS 250               /* a progress line at least this often */
 #define XH_PEER_WAIT_S 10.0
 #define XH_OUT_MAX (4u << 20)        /* a bench child's output we keep */
-#define XH_BURST_MIN 65536           /* tbf burst: at least one GSO segment */
-#define XH_TBF_LATENCY "50ms"
 /* set by `ipcscope serve` for its run process, which exits unless the
    server is its parent: this demo's own children are not the server's */
 #define XH_SERVER_ENV "IPCSCOPE_SERVER_PID"
 
-static int xh_tool(char *err, size_t errlen, char *const argv[])
-{
-	return netns_tool(argv, err, errlen);
-}
-
-/* lab_guard: a child that removes the namespaces once the demo closes a
-   pipe, at its end or by dying */
-static int lab_guard(struct xh_lab *l, char *err, size_t errlen)
-{
-	int pfd[2];
-	char b;
-
-	if (pipe2(pfd, O_CLOEXEC) < 0 || (l->guard = fork()) < 0) {
-		snprintf(err, errlen, "cannot start the namespaces' guardian: %s", strerror(errno));
-		return -1;
-	}
-	if (l->guard == 0) {
-		char e[256];
-
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		close(pfd[1]);
-		while (read(pfd[0], &b, 1) != 0 && errno == EINTR)
-			;
-		for (int i = 1; i >= 0; i--)
-			if (netns_remove(l->ns[i], e, sizeof(e)) < 0)
-				fprintf(stderr, "ipcscope demo cross-host: cannot remove namespace "
-					"'%s': %s\n", l->ns[i], e);
-		_exit(0);
-	}
-	close(pfd[0]);
-	l->guard_fd = pfd[1];
-	return 0;
-}
-
-static int lab_link(struct xh_lab *l, char *err, size_t errlen)
-{
-	static const char *const addr[2] = { LAB_PEER_ADDR "/" LAB_PREFIX_LEN,
-					     LAB_CMD_ADDR "/" LAB_PREFIX_LEN };
-
-	for (int i = 0; i < 2; i++)
-		if (xh_tool(err, errlen, (char *[]){ "ip", "netns", "add", l->ns[i], NULL }) < 0)
-			return -1;
-	if (xh_tool(err, errlen, (char *[]){ "ip", "link", "add", l->dev[0], "netns", l->ns[0],
-			"type", "veth", "peer", "name", l->dev[1], "netns", l->ns[1], NULL }) < 0)
-		return -1;
-	for (int i = 0; i < 2; i++)
-		if (xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "addr", "add",
-				(char *)addr[i], "dev", l->dev[i], NULL }) < 0 ||
-		    xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "link", "set",
-				l->dev[i], "up", NULL }) < 0 ||
-		    xh_tool(err, errlen, (char *[]){ "ip", "-n", l->ns[i], "link", "set", "lo",
-				"up", NULL }) < 0)
-			return -1;
-	return 0;
-}
-
-/* lab_shape: a tbf of rate_mbit on both ends of the link */
+/* xh_lab_shape: a tbf of rate_mbit on both ends of the link */
 int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen)
 {
-	char rate[32], burst[32];
-	double bytes_per_s = rate_mbit * 1e6 / 8;
-
-	snprintf(rate, sizeof(rate), "%dmbit", rate_mbit);
-	snprintf(burst, sizeof(burst), "%.0f", bytes_per_s / 1000 > XH_BURST_MIN ?
-		 bytes_per_s / 1000 : XH_BURST_MIN);
 	for (int i = 0; i < 2; i++)
-		if (xh_tool(err, errlen, (char *[]){ "tc", "-n", l->ns[i], "qdisc", "add", "dev",
-				l->dev[i], "root", "tbf", "rate", rate, "burst", burst, "latency",
-				XH_TBF_LATENCY, NULL }) < 0)
+		if (netns_pair_tbf(&l->net, i, rate_mbit * 1e6, err, errlen) < 0)
 			return -1;
 	return 0;
 }
@@ -188,7 +120,7 @@ static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errle
 
 	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
 	l->peer = xh_spawn((char *[]){ "ipcscope", "peer", "--listen", listen, "--token", l->token,
-				    NULL }, l->ns[0], &l->peer_fd, err, errlen);
+				    NULL }, l->net.ns[0], &l->peer_fd, err, errlen);
 	if (l->peer < 0)
 		return -1;
 	while (!found && exp_now() - t0 < XH_PEER_WAIT_S && !exp_stopped()) {
@@ -208,11 +140,7 @@ static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errle
 
 void xh_lab_close(struct xh_lab *l)
 {
-	if (l->guard_fd >= 0)
-		close(l->guard_fd);
-	if (l->guard > 0)
-		while (waitpid(l->guard, NULL, 0) < 0 && errno == EINTR)
-			;
+	netns_pair_release(&l->net);   /* its guardian kills what is inside */
 	if (l->peer > 0)
 		xh_reap(l->peer, NULL);
 	if (l->peer_fd >= 0)
@@ -222,13 +150,10 @@ void xh_lab_close(struct xh_lab *l)
 /* lab_open: the namespaces, the link and the peer; 0 or -1 with err */
 int xh_lab_open(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen)
 {
-	for (int i = 0; i < 2; i++) {
-		snprintf(l->ns[i], sizeof(l->ns[i]), NETNS_PREFIX "%d-%c", (int)getpid(), 'a' + i);
-		snprintf(l->dev[i], sizeof(l->dev[i]), "ipcs%d%c", (int)getpid(), 'a' + i);
-	}
-	netns_sweep_stale();
+	netns_pair_init(&l->net);
 	peer_token_new(l->token);
-	if (lab_guard(l, err, errlen) < 0 || lab_link(l, err, errlen) < 0)
+	if (netns_pair_guard(&l->net, "ipcscope demo cross-host", err, errlen) < 0 ||
+	    netns_pair_link(&l->net, err, errlen) < 0)
 		return -1;
 	return lab_peer(l, o, err, errlen);
 }

@@ -6,15 +6,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "../netns.h"
 #include "../peerproto.h"
 #include "exp.h"
 
 struct xh_lab {
-	char ns[2][32];              /* [0] the peer's, [1] the client's */
-	char dev[2][16];
+	struct netns_pair net;       /* [0] the peer's, [1] the client's */
 	char token[PEER_TOKEN_LEN + 1];
-	int guard_fd, peer_fd;
-	pid_t guard, peer;
+	int peer_fd;
+	pid_t peer;
 };
 
 /* a child's output as it arrives, NUL-terminated, capped */
