@@ -107,7 +107,9 @@ static int worker_alloc(struct worker *w)
 			return -1;
 		payload_fill(w->pat[k], size, k);
 	}
-	for (int k = 0; size <= SEND_AHEAD_MAX && k < SEND_BUFS; k++) {
+	/* only a stream sender writes ahead (loop_stream_send) */
+	for (int k = 0; w->role == ROLE_SENDER && w->spec->params->mode != MODE_LATENCY &&
+	     size <= SEND_AHEAD_MAX && k < SEND_BUFS; k++) {
 		if (!(w->send_buf[k] = malloc(size)))
 			return -1;
 		payload_fill(w->send_buf[k], size, k % NPATTERNS);

@@ -36,7 +36,7 @@ struct worker {
 	int start_fd, ready_fd, go_fd; /* barrier pipes */
 	int thread;                    /* running as a thread (threads mech) */
 	unsigned char *pat[NPATTERNS];
-	unsigned char *send_buf[SEND_BUFS];  /* NULL above SEND_AHEAD_MAX */
+	unsigned char *send_buf[SEND_BUFS];  /* a stream sender's, up to SEND_AHEAD_MAX */
 	unsigned char *rbuf;
 };
 
