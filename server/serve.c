@@ -138,6 +138,10 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	/* what the runs of a server that died (even by SIGKILL) left behind:
 	   run directories with their FIFOs, sockets and System V queue
 	   records, shared memory, message queues */
+	if (cleanup_base_check(err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcscope serve: %s\n", err);
+		return 1;
+	}
 	if ((swept = cleanup_sweep_stale()) > 0)
 		fprintf(stderr, "ipcscope: removed %d objects left by runs of a dead server\n",
 			swept);

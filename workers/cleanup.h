@@ -4,23 +4,42 @@
 
 #include <stddef.h>
 
-/* cleanup_tmp_base: $TMPDIR when it is an absolute path, else "/tmp" */
+/* how many names the per-user base may take: "ipcscope.<euid>", then
+   "ipcscope.<euid>.1" .. where another user holds the earlier ones */
+#define CLEANUP_BASE_NAMES 16
+/* the ftok id of a System V queue keyed on a run directory */
+#define CLEANUP_FTOK_ID 'i'
+
+/* cleanup_tmp_base: the private directory of this user that holds every
+   run directory, "$TMPDIR/ipcscope.<euid>" ($TMPDIR when it is an absolute
+   path, else /tmp), made 0700 on first use */
 const char *cleanup_tmp_base(void);
 
+/* cleanup_base_check: 0 when that base is usable, else -errno with a
+   sentence for the user in err */
+int cleanup_base_check(char *err, size_t errlen);
+
+/* cleanup_private_fd: 0 when fd is a directory owned by the effective user
+   with no access for group or others; -ENOTDIR, -EPERM or -errno */
+int cleanup_private_fd(int fd);
+
 /* cleanup_tmpdir_make: creates a private directory "ipcscope-<pid>-XXXXXX"
-   under $TMPDIR or /tmp into buf; 0 or -errno */
+   in the base into buf; 0 or -errno */
 int cleanup_tmpdir_make(char *buf, size_t len);
 
-/* cleanup_tmpdir_remove: removes the directory and every file in it
-   (files only: run directories are flat); 0 or -errno */
+/* cleanup_tmpdir_remove: removes a private run directory and every file in
+   it (files only: run directories are flat), never following a link; 0 or
+   -errno (-EPERM: not a private directory of this user, left alone) */
 int cleanup_tmpdir_remove(const char *dir);
 
-/* cleanup_sweep_stale: removes objects named "ipcscope-<pid>-..." in
-   /dev/shm, /dev/mqueue and the temp dir whose pid is no longer alive,
-   and System V queues and helper processes recorded in such a directory
-   (a helper only while its command line still names the directory, so a
-   reused pid is left alone); returns how many
-   objects were removed */
+/* cleanup_sweep_stale: removes what runs of this user that died left:
+   objects named "ipcscope-<pid>-..." whose pid is gone, in /dev/shm and
+   /dev/mqueue when this user owns them, and run directories in the base
+   (each checked private), with the System V queues recorded there (when
+   this user created them with a key ipcscope uses) and helper processes
+   (while they run as this user and their command line still names the
+   directory, so a reused pid is left alone); returns how many objects were
+   removed */
 int cleanup_sweep_stale(void);
 
 /* cleanup_record_sysv: notes a System V queue id in a run directory so a

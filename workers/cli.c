@@ -289,8 +289,11 @@ static int setup(struct run *r, cJSON *skipped)
 	int rc = cleanup_tmpdir_make(r->tmpdir, sizeof(r->tmpdir));
 
 	if (rc < 0) {
-		snprintf(msg, sizeof(msg), "cannot make a run directory '%s': %s",
-			 r->tmpdir, strerror(-rc));
+		if (cleanup_base_check(why, sizeof(why)) < 0)
+			snprintf(msg, sizeof(msg), "cannot make a run directory: %s", why);
+		else
+			snprintf(msg, sizeof(msg), "cannot make a run directory '%s': %s",
+				 r->tmpdir, strerror(-rc));
 		r->tmpdir[0] = '\0';      /* nothing was made: nothing to remove */
 	} else if (run_plan(r, skipped, why, sizeof(why)) < 0) {
 		snprintf(msg, sizeof(msg), "cannot plan the run: %s", why);

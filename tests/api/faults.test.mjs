@@ -58,10 +58,15 @@ function plantLeftovers() {
     path.join(staging, 'sock')]);
   const dead = sockChild.pid;
   spawnSync('mkfifo', [path.join(staging, 'fifo')]);
-  const mk = spawnSync('ipcmk', ['-Q']).stdout?.toString() || '';
+  // a queue made as the mechanisms make theirs (IPC_PRIVATE, mode 0600)
+  const mk = spawnSync('perl', ['-e', 'my $q = msgget(0, 01000 | 0600); print "$q\n"'])
+    .stdout?.toString() || '';
   const msqid = (mk.match(/(\d+)/) || [])[1];
   if (msqid) fs.writeFileSync(path.join(staging, `msqid-${msqid}`), '');
-  const dir = path.join(os.tmpdir(), `ipcscope-${dead}-fault`);
+  // run directories live in this user's private base, 0700 like mkdtemp's
+  const base = path.join(os.tmpdir(), `ipcscope.${process.geteuid()}`);
+  fs.mkdirSync(base, { mode: 0o700, recursive: true });
+  const dir = path.join(base, `ipcscope-${dead}-fault`);
   fs.renameSync(staging, dir);
   const shm = `/dev/shm/ipcscope-${dead}-fault`;
   fs.writeFileSync(`/dev/shm/apitest-${dead}`, 'x');

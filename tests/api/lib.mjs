@@ -219,13 +219,23 @@ export async function waitFor(cond, ms) {
   }
 }
 
+// runBases: the private directories of this user that hold run directories
+// ("$TMPDIR/ipcscope.<uid>", then ".1" .. where another user took the name)
+export function runBases() {
+  const root = os.tmpdir();
+  const first = `ipcscope.${process.geteuid()}`;
+  let names = [];
+  try { names = fs.readdirSync(root); } catch { return []; }
+  return names.filter((n) => n === first || n.startsWith(`${first}.`)).map((n) => path.join(root, n));
+}
+
 // objectsOf: kernel objects (shm, mqueue, SysV queues, temp dirs) naming or
 // last used by one of pids
 export function objectsOf(pids) {
   const set = new Set(pids.map(String));
   const named = (name) => (name.match(/\d+/g) || []).some((x) => set.has(x));
   const found = [];
-  for (const dir of ['/dev/shm', '/dev/mqueue', os.tmpdir()]) {
+  for (const dir of ['/dev/shm', '/dev/mqueue', ...runBases()]) {
     let names = [];
     try { names = fs.readdirSync(dir); } catch { continue; }
     for (const f of names) if (/ipcscope/.test(f) && !/apitest/.test(f) && named(f)) found.push(`${dir}/${f}`);

@@ -18,15 +18,22 @@ tap() {
 	fi
 }
 
+# run_dirs [PID]: the run directories in this user's private bases
+# ("$TMPDIR/ipcscope.<uid>", then ".1" .. where another user took the name),
+# of run PID or of all runs
+run_dirs() {
+	ls -d "${TMPDIR:-/tmp}/ipcscope.$(id -u)"{,.*}/ipcscope-"${1:+$1-}"* 2>/dev/null
+}
+
 # leftovers: prints any kernel object or process ipcscope left behind
 leftovers() {
 	ls /dev/shm 2>/dev/null | grep -i ipcscope
 	ls /dev/mqueue 2>/dev/null | grep -i ipcscope
-	ls -d "${TMPDIR:-/tmp}"/ipcscope-* 2>/dev/null
+	run_dirs
 	ipcs -q 2>/dev/null | awk 'NR>3 && $1 ~ /^0x/ && $2 != "" {print "sysv-mq " $2}'
 	pgrep -f "$IPCSCOPE (bench|compare|sweep|demo)" 2>/dev/null | grep -v "^$$\$"
 	# helpers a mechanism started (a bus daemon, node) name the run's dir
-	pgrep -af "${TMPDIR:-/tmp}/ipcscope-[0-9]+-" 2>/dev/null | sed 's/^/helper /'
+	pgrep -af "/ipcscope\.[0-9.]+/ipcscope-[0-9]+-" 2>/dev/null | sed 's/^/helper /'
 	return 0
 }
 

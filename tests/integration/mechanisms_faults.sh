@@ -22,7 +22,7 @@ sysv_ids() {
 left_by() {
 	local pid=$1 before=$2 new
 	ls /dev/shm /dev/mqueue 2>/dev/null | grep "ipcscope-$pid-"
-	ls -d "${TMPDIR:-/tmp}/ipcscope-$pid-"* 2>/dev/null
+	run_dirs "$pid"
 	# a bus daemon or node process started for the run names its directory
 	pgrep -af "/ipcscope-$pid-" 2>/dev/null
 	new=$(comm -13 <(echo "$before") <(sysv_ids))

@@ -23,7 +23,6 @@
 #include "../human.h"
 
 #define CL_SHM_SIZE 4096
-#define CL_FTOK_ID 'i'
 #define CL_READY_S 5
 
 const char *const cleanup_object_names[CL_NOBJECTS] = {
@@ -73,7 +72,7 @@ static void naive_start(const struct cl_names *n, int errs[CL_NOBJECTS], int *ms
 		if (fd >= 0)
 			close(fd);       /* the file stays: nobody unlinks it */
 	}
-	*msqid = msgget(ftok(n->dir, CL_FTOK_ID), IPC_CREAT | IPC_EXCL | 0600);
+	*msqid = msgget(ftok(n->dir, CLEANUP_FTOK_ID), IPC_CREAT | IPC_EXCL | 0600);
 	errs[CL_SYSV] = *msqid < 0 ? errno : 0;
 	if (*msqid >= 0)
 		cleanup_record_sysv(n->dir, *msqid);
