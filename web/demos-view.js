@@ -9,7 +9,7 @@ import { $, $$, esc, fetchList, clearMessages, announce } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
 import { renderComparison, trustNote, renderCautions, lessonParts } from './trust-view.js';
-import { stream } from './running.js';
+import { stream, withGap } from './running.js';
 
 export function renderDemo() {
   const model = state.demo;
@@ -77,7 +77,9 @@ export async function runDemo(info) {
   state.abort = new AbortController();
   ui.setBusy(true);
   try {
-    await stream(`/api/demos/${encodeURIComponent(info.name)}`, state.demo, renderDemo);
+    // a demo of jobs pauses for the page between reps; an experiment has no reps
+    const url = `/api/demos/${encodeURIComponent(info.name)}`;
+    await stream(info.kind === 'jobs' ? withGap(url) : url, state.demo, renderDemo);
   } finally {
     ui.setBusy(false);
   }

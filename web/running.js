@@ -44,14 +44,33 @@ function quietWatch(model) {
 }
 const QUIET_MS = 10000;
 
-// stream: runs one request into model, calling render after every line
+// The page draws in the pauses a run makes for it (gap=PAGE_GAP_S: at most
+// once a second, between two reps), never while a rep runs: on this 2-core
+// machine a redraw competes with the workers it measures. A run without
+// pauses (an experiment demo) is drawn as its lines arrive.
+export const PAGE_GAP_S = 0.2;
+const REP_LINES = new Set(['progress', 'result', 'heartbeat']);
+
+// drawsNow: whether a line is a moment to draw
+export function drawsNow(obj, model) {
+  if (obj.type === 'heartbeat') return false;
+  return !(model.paced && REP_LINES.has(obj.type));
+}
+
+// withGap: url asking the run to pause for the page between reps
+export function withGap(url) {
+  return `${url}${url.includes('?') ? '&' : '?'}gap=${PAGE_GAP_S}`;
+}
+
+// stream: runs one request into model, calling render at each moment to draw
 export async function stream(url, model, render) {
   model.lastLineAt = Date.now();
+  model.paced = /[?&]gap=/.test(url);
   const watch = quietWatch(model);
   try {
     const res = await streamRun(url, (obj, text) => {
       model.add(obj, text);
-      if (obj.type !== 'heartbeat') render();
+      if (drawsNow(obj, model)) render();
     }, state.abort.signal);
     reportOutcome(model, res);
     return true;
@@ -83,7 +102,7 @@ export function checkedParams() {
 }
 
 async function runView(p) {
-  const [url] = apiUrls(p, 'run');
+  const url = withGap(apiUrls(p, 'run')[0]);
   state.run = new RunModel('run');
   state.run.params = p;
   renderRun();
@@ -98,7 +117,7 @@ async function runSweep(p) {
   for (const url of apiUrls(p, 'sweep')) {
     const model = new RunModel('sweep');
     state.sweep.push(model);
-    if (!await stream(url, model, renderSweep)) break;
+    if (!await stream(withGap(url), model, renderSweep)) break;
   }
   const ids = state.sweep.flatMap((m) => m.runIds);
   if (ids.length) history.replaceState(null, '', shareHash(p, 'sweep', ids.join(',')));

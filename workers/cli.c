@@ -116,6 +116,8 @@ static const struct {
 	{ "--reps N", "repetitions, 1..100 (5; compare and demos: at most 7)" },
 	{ "--ci P", "add reps, up to --reps, until the median's 95% interval" },
 	{ "", "is within +-P %; 0 off (compare and demos: 5, 0.1 s reps)" },
+	{ "--gap S", "pause S seconds between two reps, at most once a second, and" },
+	{ "", "say so with a pause line (0..1; 0): a watching page draws then" },
 	{ "--pin split|same|none|A,B", "where sender and receiver run (split: two cores)" },
 	{ "--verify 0|1", "check sequence numbers and payload bytes (1)" },
 	{ "--format text|json|ndjson|csv", "output (text)" },

@@ -338,6 +338,15 @@ void ndjson_progress(struct run *r, double rep_done)
 	report_emit(&r->out, l);
 }
 
+void ndjson_pause(struct run *r, double seconds)
+{
+	cJSON *l = ndjson_line("pause", r->id);
+
+	cJSON_AddNumberToObject(l, "seconds", seconds);
+	cJSON_AddNumberToObject(l, "done", (double)r->done_reps / r->total_reps);
+	report_emit(&r->out, l);
+}
+
 void ndjson_result(struct run *r, const struct job *j, const struct rep_result *res)
 {
 	report_emit(&r->out, labelled(ndjson_result_json(r->id, j->ops->name, (int)j->p.reps,

@@ -23,6 +23,8 @@ cJSON *ndjson_params(const struct bench_params *p);
 /* the lines of a run, written to r->out */
 void ndjson_start(struct run *r, cJSON *granted, cJSON *skipped);
 void ndjson_progress(struct run *r, double rep_done);
+/* a pause of the given seconds between two reps (gap=) */
+void ndjson_pause(struct run *r, double seconds);
 void ndjson_result(struct run *r, const struct job *j, const struct rep_result *res);
 void ndjson_summary(struct run *r, const struct job *j);
 void ndjson_comparison(struct run *r, const struct comparison *c);

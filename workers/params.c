@@ -16,7 +16,7 @@
 static const char *const param_names[P__COUNT] = {
 	"mode", "size", "count", "duration", "warmup", "reps", "pin",
 	"verify", "format", "mechanisms", "sizes", "baseline", "run-id",
-	"peer", "token", "ci",
+	"peer", "token", "ci", "gap",
 };
 
 static const char *const mode_names[] = { "throughput", "latency" };
@@ -337,6 +337,15 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 				    "percent the median must be within, %g..%g", v,
 				    PARAMS_CI_MIN, PARAMS_CI_MAX);
 		p->ci = c;
+		return 0;
+	}
+	case P_GAP: {
+		double g;
+		if (parse_seconds(v, &g) < 0 || g > PARAMS_GAP_MAX)
+			return params_fail(err, "gap", "bad value '%s' for gap: expected the seconds "
+				    "a run pauses between reps for a watching page, 0..%g (0: no "
+				    "pause)", v, PARAMS_GAP_MAX);
+		p->gap = g;
 		return 0;
 	}
 	case P_PIN:

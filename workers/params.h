@@ -29,6 +29,8 @@
 #define PARAMS_OPTION_VALUE_MAX 32
 #define PARAMS_PEER_MAX 262                /* host name (253), colon, port */
 #define PARAMS_TOKEN_MAX 65
+#define PARAMS_GAP_MAX 1.0                 /* seconds */
+#define PARAMS_GAP_EVERY_S 1.0             /* the least time between two pauses */
 
 enum pin_kind { PIN_SPLIT, PIN_SAME, PIN_NONE, PIN_CPUS };
 enum out_format { FMT_TEXT, FMT_JSON, FMT_NDJSON, FMT_CSV };
@@ -40,7 +42,7 @@ enum params_cmd { CMD_BENCH, CMD_COMPARE, CMD_SWEEP, CMD_DEMO };
 enum param_id {
 	P_MODE, P_SIZE, P_COUNT, P_DURATION, P_WARMUP, P_REPS, P_PIN,
 	P_VERIFY, P_FORMAT, P_MECHANISMS, P_SIZES, P_BASELINE, P_RUN_ID,
-	P_PEER, P_TOKEN, P_CI,
+	P_PEER, P_TOKEN, P_CI, P_GAP,
 	P__COUNT
 };
 
@@ -55,6 +57,9 @@ struct bench_params {
 	unsigned reps;                 /* with ci > 0: the most reps */
 	double ci;                     /* percent: add reps until the median's
 					  95 % interval is within +-ci; 0 off */
+	double gap;                    /* seconds the run pauses between two reps,
+					  at most once every PARAMS_GAP_EVERY_S, so
+					  a watching page draws then; 0 off */
 	enum pin_kind pin;
 	int pin_cpu[2];
 	bool verify;

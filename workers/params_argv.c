@@ -79,6 +79,7 @@ static void put_param(struct argv_out *o, const struct bench_params *p, enum par
 	case P_PEER: put(o, "%s", p->peer); break;
 	case P_TOKEN: put(o, "%s", p->token); break;
 	case P_CI: put(o, "%.15g", p->ci); break;
+	case P_GAP: put(o, "%.15g", p->gap); break;
 	default: o->full = 1; break;
 	}
 }

@@ -221,6 +221,27 @@ static void on_progress(void *ctx, double rep_done)
 	ndjson_progress(ctx, rep_done);
 }
 
+/* pause_if_due: with gap=S, between two reps and at most once every
+   PARAMS_GAP_EVERY_S, says "pause" and sleeps S seconds, so that a page
+   drawing the figures so far does not draw during a rep */
+static void pause_if_due(struct run *r)
+{
+	struct timespec ts;
+	double now = run_now_s();
+
+	if (r->p.gap <= 0 || r->done_reps == 0)
+		return;
+	if (r->last_pause < r->t0)
+		r->last_pause = r->t0;
+	if (now - r->last_pause < PARAMS_GAP_EVERY_S)
+		return;
+	ndjson_pause(r, r->p.gap);
+	ts.tv_sec = (time_t)r->p.gap;
+	ts.tv_nsec = (long)((r->p.gap - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);             /* a stop signal cuts it short */
+	r->last_pause = run_now_s();
+}
+
 enum run_status run_rep(struct run *r, struct job *j)
 {
 	int rep = j->nres + 1;
@@ -238,6 +259,7 @@ enum run_status run_rep(struct run *r, struct job *j)
 		ndjson_error(r, "setup_failed", "out of memory", j, rep);
 		return RUN_FAILED;
 	}
+	pause_if_due(r);
 	r->cur = j;
 	r->cur_rep = rep;
 	ndjson_progress(r, 0);

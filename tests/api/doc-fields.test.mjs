@@ -16,7 +16,8 @@ const FAST = 'duration=0.02&reps=2&ci=0';
 const RUNS = [
   `/api/bench/shm-ring?${FAST}`,
   `/api/bench/pipe?mode=latency&${FAST}`,
-  '/api/compare?mechanisms=pipe,unix&duration=0.02&reps=6&ci=0',
+  // 12 reps of 0.1 s: more than a second, so the run pauses (gap) once
+  '/api/compare?mechanisms=pipe,unix&duration=0.1&reps=6&ci=0&gap=0.01',
   `/api/sweep/pipe?sizes=64,4K&${FAST}`,
   '/api/demos/sync-tax?duration=0.02&reps=2',
   '/api/demos/false-sharing?duration=0.02&reps=2',

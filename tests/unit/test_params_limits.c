@@ -29,6 +29,26 @@ static void test_ci(void **state)
 		reject("ci", bad[i], "0.1..100", "off");
 }
 
+static void test_gap(void **state)
+{
+	static const char *const bad[] = { "-0.1", "1.01", "2", "abc", "1e-1", "0.1s",
+					   " 0.1", "inf", "nan" };
+	struct bench_params p;
+
+	(void)state;
+	params_init(&p, CMD_COMPARE);
+	assert_true(p.gap == 0);
+	accept_ok(&p, "gap", "0.2");
+	assert_true(p.gap == 0.2);
+	params_init(&p, CMD_BENCH);
+	accept_ok(&p, "gap", "1");
+	assert_true(p.gap == 1);
+	params_init(&p, CMD_SWEEP);
+	accept_ok(&p, "gap", "0");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		reject("gap", bad[i], "0..1", "pause");
+}
+
 static void test_count_and_duration(void **state)
 {
 	struct bench_params p;
@@ -289,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_count_and_duration),
 		cmocka_unit_test(test_ci),
+		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_latency_count_cap),
 		cmocka_unit_test(test_sync_only_shm),
 		cmocka_unit_test(test_mechanisms_list),

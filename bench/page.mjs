@@ -1,0 +1,95 @@
+// page.mjs -- does the page disturb what it measures? The same compare, run
+// interleaved by a plain HTTP client (as curl would), from the page drawing
+// in the run's pauses (gap=), and from the page drawing every line (no gap);
+// per way: the reps' other_cpu_pct (median, max), disturbed reps, each
+// mechanism's median msgs/s, and the CPU time the browser's processes took.
+// usage: node bench/page.mjs [ROUNDS]   (IPCSCOPE names the binary)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CHROMIUM, CHROMIUM_ARGS, chromium, startServer, stopServer, waitReady, waitRunDone } from '../tests/browser/lib.mjs';
+
+const ROUNDS = Number(process.argv[2] || 3);
+const QUERY = 'mechanisms=shm,pipe,unix,tcp&reps=5&ci=0';
+const CLK_TCK = 100;
+
+// cpuOf: user+system seconds of process pid and its descendants
+function cpuOf(pid) {
+  const kids = new Map();
+  const stat = new Map();
+  for (const p of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      stat.set(p, (Number(f[11]) + Number(f[12])) / CLK_TCK);
+      if (!kids.has(f[1])) kids.set(f[1], []);
+      kids.get(f[1]).push(p);
+    } catch { /* gone */ }
+  }
+  let s = 0;
+  const todo = [String(pid)];
+  while (todo.length) {
+    const p = todo.pop();
+    s += stat.get(p) || 0;
+    todo.push(...(kids.get(p) || []));
+  }
+  return s;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+async function byClient(base) {
+  const text = await (await fetch(`${base}/api/compare?${QUERY}`)).text();
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+async function byPage(page, gap) {
+  await page.evaluate((u) => { window.ipcscope.startUrl(u); }, `/api/compare?${QUERY}${gap ? '&gap=0.2' : ''}`);
+  await page.waitForFunction(() => window.ipcscope.state.busy, null, { timeout: 10000 }).catch(() => {});
+  await waitRunDone(page, 'run', 120000);
+  return page.evaluate(() => window.ipcscope.state.run.lines.map((l) => JSON.parse(l)));
+}
+
+const ways = { client: [], 'page, drawing in pauses': [], 'page, drawing every line': [] };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipcscope-bench-page-'));
+fs.mkdirSync(path.join(tmp, 'results'));
+const server = await startServer(path.join(tmp, 'results'));
+const bserver = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await chromium.connect(bserver.wsEndpoint());
+const bpid = bserver.process().pid;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.base}/`);
+  await waitReady(page);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, run] of [['client', () => byClient(server.base)],
+      ['page, drawing in pauses', () => byPage(page, true)],
+      ['page, drawing every line', () => byPage(page, false)]]) {
+      const c0 = cpuOf(bpid);
+      const t0 = Date.now();
+      const lines = await run();
+      ways[name].push({ lines, browser_s: cpuOf(bpid) - c0, wall_s: (Date.now() - t0) / 1000 });
+    }
+  }
+} finally {
+  await browser.close().catch(() => {});
+  await bserver.close().catch(() => {});
+  await stopServer(server.child);
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+console.log(`compare shm,pipe,unix,tcp, 5 reps, ${ROUNDS} interleaved rounds, ${new Date().toISOString()}`);
+console.log('way                        other_cpu% med  max  disturbed  browser cpu s  wall s  medians msgs/s');
+for (const [name, runs] of Object.entries(ways)) {
+  const res = runs.flatMap((x) => x.lines.filter((l) => l.type === 'result'));
+  const other = res.map((l) => l.interference?.other_cpu_pct).filter(Number.isFinite);
+  const dist = res.filter((l) => l.interference?.disturbed).length;
+  const mech = {};
+  for (const l of res) (mech[l.mechanism] ||= []).push(l.msgs_per_s);
+  const meds = Object.entries(mech).map(([m, xs]) => `${m} ${(median(xs) / 1e6).toFixed(2)}M`).join(', ');
+  console.log(`${name.padEnd(26)} ${median(other).toFixed(1).padStart(12)} ${Math.max(...other).toFixed(0).padStart(4)}` +
+    `  ${String(dist).padStart(3)}/${res.length}  ${(runs.reduce((a, x) => a + x.browser_s, 0) / runs.length).toFixed(2).padStart(13)}` +
+    `  ${(runs.reduce((a, x) => a + x.wall_s, 0) / runs.length).toFixed(1).padStart(6)}  ${meds}`);
+}
