@@ -37,8 +37,18 @@ MPIOBJ   := $(MPISRC:%.c=obj/%.o)
 MPICFLAGS = $(shell pkg-config --cflags ompi-c)
 MPILIBS   = $(shell pkg-config --libs ompi-c)
 
-.PHONY: all run test bench clean deps deps-test deps-bench web
+# the version, from git describe or the VERSION file (scripts/version.sh);
+# `make VERSION=X` overrides it
+VERSION  := $(shell scripts/version.sh)
+
+.PHONY: all run test bench clean deps deps-test deps-bench web FORCE
 all: bin/ipcscope bin/ipcscope-mpi
+
+# rewritten only when the version changed, so a build stays incremental
+obj/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define IPCSCOPE_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 deps: obj/.deps-build
 obj/.deps-build: scripts/deps.sh
@@ -97,7 +107,7 @@ obj-asan/gen/%.o: obj/gen/%.c
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 .SECONDARY: $(PBGEN) $(PBGEN:.c=.h)
 # the generated headers exist before anything that may include them compiles
-$(SRC:%.c=obj/%.o) $(SRC:%.c=obj-asan/%.o): | $(PBGEN:.c=.h)
+$(SRC:%.c=obj/%.o) $(SRC:%.c=obj-asan/%.o) $(MPIOBJ): | $(PBGEN:.c=.h) obj/gen/version.h
 
 bin/embed: scripts/embed.c
 	@mkdir -p $(@D)
@@ -136,6 +146,7 @@ FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c \
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)
 FUZZBIN   := $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .SECONDARY: $(FUZZOBJ)
+$(FUZZOBJ): | obj/gen/version.h
 
 obj-fuzz/%.o: %.c | obj/.deps-test
 	@mkdir -p $(@D)

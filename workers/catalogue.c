@@ -101,9 +101,23 @@ cJSON *engine_catalogue_json(void)
 	return all;
 }
 
+/* engine_sysinfo_json: the ipcscope version first, then the machine */
 cJSON *engine_sysinfo_json(void)
 {
-	return sysinfo_json();
+	cJSON *o = cJSON_CreateObject(), *m = sysinfo_json();
+
+	if (!o || !m || !cJSON_AddStringToObject(o, "ipcscope_version", IPCSCOPE_VERSION)) {
+		cJSON_Delete(o);
+		cJSON_Delete(m);
+		return NULL;
+	}
+	while (m->child) {
+		cJSON *c = cJSON_DetachItemViaPointer(m, m->child);
+
+		cJSON_AddItemToObject(o, c->string, c);
+	}
+	cJSON_Delete(m);
+	return o;
 }
 
 /* format_arg: "json" when argv asks --format json; -1 on a bad argument */
