@@ -131,7 +131,27 @@ bin/tests-asan/%: tests/unit/%.c $(ALIBOBJ) | obj/.deps-test
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 run: bin/ipcscope bin/ipcscope-mpi
-	bin/ipcscope serve --port $(PORT)
+	bin/ipcscope serve --port $(PORT) --results-dir results
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary in PREFIX/bin, the
+# mpi mechanism's rank binary in PREFIX/lib/ipcscope (the binary looks for
+# it beside itself, then in ../lib/ipcscope), the man page and the bash
+# completion. Everything else the binary needs (the page, node.js's
+# script) is inside it.
+PREFIX   ?= /usr/local
+BINDIR   := $(PREFIX)/bin
+LIBDIR   := $(PREFIX)/lib/ipcscope
+MANDIR   := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(BINDIR)/ipcscope $(LIBDIR)/ipcscope-mpi
+.PHONY: install uninstall
+install: bin/ipcscope bin/ipcscope-mpi
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)
+	install -m 0755 bin/ipcscope $(DESTDIR)$(BINDIR)/ipcscope
+	install -m 0755 bin/ipcscope-mpi $(DESTDIR)$(LIBDIR)/ipcscope-mpi
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
 
 # libFuzzer targets (clang): the request head and query parsers, and the
 # history loader. Only the parsers and what they call are built for them;

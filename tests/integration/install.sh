@@ -10,7 +10,13 @@ top=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/installtest.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+srv=
+cleanup() {
+	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
 
 # --- the version --------------------------------------------------------------
 want=$("$top/scripts/version.sh")
@@ -40,5 +46,77 @@ echo 'v7' >"$work/src/VERSION"
 "$work/src/scripts/version.sh" >/dev/null 2>"$work/badver.err"
 tap "$([ $? -ne 0 ] && grep -q 'VERSION does not start with a digit' "$work/badver.err"; echo $?)" \
 	"a VERSION that does not start with a digit is refused, naming the file"
+
+# --- make install, the installed binary, make uninstall ----------------------
+# make install copies bin/ipcscope; the sanitizer build is not installed
+if [ "${ASAN:-0}" = 1 ]; then
+	tap_done
+	exit
+fi
+root=$work/root
+make -s -C "$top" install DESTDIR="$root" PREFIX=/usr >"$work/install.out" 2>&1
+tap $? "make install DESTDIR=... PREFIX=/usr succeeds ($(tail -c 300 "$work/install.out"))"
+inst=$root/usr/bin/ipcscope
+missing=
+for f in usr/bin/ipcscope usr/lib/ipcscope/ipcscope-mpi; do
+	[ -x "$root/$f" ] || missing="$missing $f"
+done
+tap "$([ -z "$missing" ]; echo $?)" "make install puts the binary and the mpi ranks' binary under PREFIX (missing:${missing:- none})"
+
+# from another directory, with HOME elsewhere and the checkout out of PATH
+mkdir -p "$work/elsewhere" "$work/home"
+run_inst() {
+	(cd "$work/elsewhere" && env HOME="$work/home" XDG_STATE_HOME= PATH=/usr/bin:/bin \
+		timeout 120 "$inst" "$@")
+}
+out=$(run_inst bench pipe --count 1000 --reps 1 2>&1)
+tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
+	"the installed binary runs 'bench pipe --count 1000 --reps 1' from another directory ($(echo "$out" | tail -1))"
+out=$(run_inst demo race 2>&1)
+tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
+	"the installed binary runs 'demo race' from another directory ($(echo "$out" | tail -1))"
+if command -v mpirun >/dev/null; then
+	out=$(run_inst bench mpi --count 200 --reps 1 2>&1)
+	tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
+		"the installed binary finds its mpi ranks' binary in PREFIX/lib/ipcscope ($(echo "$out" | tail -1))"
+else
+	echo "ok $((tap_n + 1)) # SKIP no mpirun (openmpi-bin)"
+	tap_n=$((tap_n + 1))
+fi
+
+# serve started in / keeps its runs under HOME, and serves the page
+(cd / && exec env HOME="$work/home" XDG_STATE_HOME= "$inst" serve --port 0 \
+	>"$work/serve.out" 2>"$work/serve.err") &
+srv=$!
+port=
+for _ in $(seq 100); do
+	port=$(sed -n 's|^ipcscope: serving on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$work/serve.out")
+	[ -n "$port" ] && break
+	kill -0 "$srv" 2>/dev/null || break
+	sleep 0.1
+done
+# get PATH: the body of a GET of PATH from that server (20 s at most)
+get() {
+	node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(20000) })
+		.then((r) => r.text()).then((t) => process.stdout.write(t), () => process.exit(1))' \
+		"http://127.0.0.1:$port$1"
+}
+health=$(get /api/health)
+page=$(get /)
+end=$(get "/api/bench/pipe?count=1000&reps=1" | tail -1)
+tap "$([[ $health == *"\"version\":\"$want\""* ]] && [[ $page == *"<html"* ]] && \
+	[[ $end == *'"status":"ok"'* ]]; echo $?)" \
+	"the installed 'ipcscope serve' started in / answers /api/health, serves the page and runs a bench ($health; $end)"
+kill "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
+srv=
+stored=$(ls "$work/home/.local/state/ipcscope/results" 2>/dev/null | tr '\n' ' ')
+tap "$([[ $stored == *r1.ndjson* ]] && [ ! -e /results ]; echo $?)" \
+	"its runs are kept in ~/.local/state/ipcscope/results, not in the working directory ($stored)"
+
+make -s -C "$top" uninstall DESTDIR="$root" PREFIX=/usr >"$work/uninstall.out" 2>&1
+rc=$?
+left=$(find "$root" -type f -o -type l | sed "s|^$root||" | tr '\n' ' ')
+tap "$([ $rc -eq 0 ] && [ -z "$left" ]; echo $?)" "make uninstall removes every file make install put there (left: ${left:-none})"
 
 tap_done
