@@ -8,8 +8,9 @@ set -euo pipefail
 # already); openmpi-bin and libopenmpi-dev: the mpi mechanism's ranks
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev)
-# clang and its runtime: the libFuzzer targets of tests/fuzz
-test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev)
+# clang and its runtime: the libFuzzer targets of tests/fuzz; man-db and
+# groff-base: the installed man page rendered and checked for warnings
+test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev man-db groff-base)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
 
 want=("${build_pkgs[@]}")

@@ -21,7 +21,7 @@
 
 static struct catalog cat;
 
-static void usage(FILE *f)
+void serve_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ipcscope serve [options]\n\n"
@@ -106,7 +106,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		case 'q': bad |= parse_int("queue", optarg, 0, SERVE_QUEUE_MAX, &c->queue_max); break;
 		case 'c': bad |= parse_int("per-client", optarg, 1, SERVE_QUEUE_MAX + 1,
 					   &c->per_client); break;
-		case 'h': usage(stdout); return 1;
+		case 'h': serve_usage(stdout); return 1;
 		default: bad = -1; break;
 		}
 	}
@@ -120,7 +120,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		bad = -1;
 	}
 	if (bad) {
-		usage(stderr);
+		serve_usage(stderr);
 		return -1;
 	}
 	c->public_bind = !loopback(c->bind);

@@ -120,12 +120,17 @@ cJSON *engine_sysinfo_json(void)
 	return o;
 }
 
+void catalogue_usage(FILE *f, const char *cmd)
+{
+	fprintf(f, "usage: ipcscope %s [--format text|json]\n", cmd);
+}
+
 /* format_arg: "json" when argv asks --format json; -1 on a bad argument */
 static int json_wanted(int argc, char **argv, const char *cmd)
 {
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: ipcscope %s [--format text|json]\n", cmd);
+			catalogue_usage(stdout, cmd);
 			return 2;
 		}
 		if ((!strcmp(argv[i], "--format") && i + 1 < argc) || !strncmp(argv[i], "--format=", 9)) {

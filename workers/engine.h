@@ -5,6 +5,7 @@
 #define IPCSCOPE_ENGINE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -14,6 +15,20 @@
 /* engine_is_command: 1 when cmd is one of the engine's commands (bench,
    compare, sweep, demo, list, sysinfo, peer, lab) */
 int engine_is_command(const char *cmd);
+
+/* engine_commands: every command of ipcscope, serve's too, in the order
+   the usage lists them; NULL-terminated */
+extern const char *const engine_commands[];
+
+/* engine_usage: the --help of an engine command (bench, compare, sweep,
+   list, sysinfo, peer, lab; demo: its list of demos; "demo-params": the
+   params a demo of jobs takes), or with cmd NULL or "" the usage of
+   ipcscope itself */
+void engine_usage(FILE *f, const char *cmd);
+
+/* engine_manual: ipcscope(1) in roff, from the usage texts (serve's
+   printed by serve_usage) and the mechanism and demo registries */
+void engine_manual(FILE *f, void (*serve_usage)(FILE *f));
 
 /* engine_main: runs an engine command (argv[0] is the command); returns
    the exit status: 0 ok, 1 the run failed, 2 usage error */

@@ -61,7 +61,19 @@ missing=
 for f in usr/bin/ipcscope usr/lib/ipcscope/ipcscope-mpi; do
 	[ -x "$root/$f" ] || missing="$missing $f"
 done
-tap "$([ -z "$missing" ]; echo $?)" "make install puts the binary and the mpi ranks' binary under PREFIX (missing:${missing:- none})"
+for f in usr/share/man/man1/ipcscope.1.gz; do
+	[ -f "$root/$f" ] || missing="$missing $f"
+done
+tap "$([ -z "$missing" ]; echo $?)" "make install puts the binary, the mpi ranks' binary and the man page under PREFIX (missing:${missing:- none})"
+
+# the man page renders, and groff and man find nothing to warn about
+page=$root/usr/share/man/man1/ipcscope.1.gz
+rendered=$(MANWIDTH=80 man --warnings=all -l "$page" 2>"$work/man.err")
+rc=$?
+zcat "$page" | groff -man -Tutf8 -wall -z 2>>"$work/man.err"
+tap "$([ $rc -eq 0 ] && [ ! -s "$work/man.err" ] && [[ $rendered == *"ipcscope - how fast"* ]] &&
+	[[ $rendered == *"--results-dir DIR"* ]]; echo $?)" \
+	"man -l renders the installed man page without warnings ($(head -c 300 "$work/man.err"))"
 
 # from another directory, with HOME elsewhere and the checkout out of PATH
 mkdir -p "$work/elsewhere" "$work/home"
