@@ -42,12 +42,15 @@ MPILIBS   = $(shell pkg-config --libs ompi-c)
 VERSION  := $(shell scripts/version.sh)
 
 .PHONY: all run test bench clean deps deps-test deps-bench web FORCE
-all: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1
+all: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
 
 # the man page, written by the binary from its own usage texts and
 # registries (workers/manual.c), so it documents exactly what was built
 obj/ipcscope.1: bin/ipcscope
 	bin/ipcscope --man > $@.tmp && mv $@.tmp $@
+# the bash completion, the same way
+obj/ipcscope.bash: bin/ipcscope
+	bin/ipcscope --completion bash > $@.tmp && mv $@.tmp $@
 
 # rewritten only when the version changed, so a build stays incremental
 obj/gen/version.h: FORCE
@@ -148,10 +151,13 @@ BINDIR   := $(PREFIX)/bin
 LIBDIR   := $(PREFIX)/lib/ipcscope
 MANDIR   := $(PREFIX)/share/man/man1
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
-INSTALLED := $(BINDIR)/ipcscope $(LIBDIR)/ipcscope-mpi $(MANDIR)/ipcscope.1.gz
+INSTALLED := $(BINDIR)/ipcscope $(LIBDIR)/ipcscope-mpi $(MANDIR)/ipcscope.1.gz \
+	     $(BASHCOMPDIR)/ipcscope
 .PHONY: install uninstall
-install: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(MANDIR)
+install: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 obj/ipcscope.bash $(DESTDIR)$(BASHCOMPDIR)/ipcscope
 	install -m 0755 bin/ipcscope $(DESTDIR)$(BINDIR)/ipcscope
 	install -m 0755 bin/ipcscope-mpi $(DESTDIR)$(LIBDIR)/ipcscope-mpi
 	gzip -9n < obj/ipcscope.1 > $(DESTDIR)$(MANDIR)/ipcscope.1.gz

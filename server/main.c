@@ -36,9 +36,14 @@ int main(int argc, char **argv)
 		return engine_main(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return serve_main(argc - 1, argv + 1);
-	/* what make writes the man page with (not in the usage) */
+	/* what make writes the man page and the completion with (not in the
+	   usage) */
 	if (!strcmp(cmd, "--man") && argc == 2) {
 		engine_manual(stdout, serve_usage);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (!strcmp(cmd, "--completion") && argc == 3 && !strcmp(argv[2], "bash")) {
+		engine_completion_bash(stdout, serve_usage);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

@@ -30,6 +30,11 @@ void engine_usage(FILE *f, const char *cmd);
    printed by serve_usage) and the mechanism and demo registries */
 void engine_manual(FILE *f, void (*serve_usage)(FILE *f));
 
+/* engine_completion_bash: a bash completion script for ipcscope (commands,
+   mechanisms, demos, every command's flags and their values), from the same
+   usage texts and registries */
+void engine_completion_bash(FILE *f, void (*serve_usage)(FILE *f));
+
 /* engine_main: runs an engine command (argv[0] is the command); returns
    the exit status: 0 ok, 1 the run failed, 2 usage error */
 int engine_main(int argc, char **argv);

@@ -61,10 +61,10 @@ missing=
 for f in usr/bin/ipcscope usr/lib/ipcscope/ipcscope-mpi; do
 	[ -x "$root/$f" ] || missing="$missing $f"
 done
-for f in usr/share/man/man1/ipcscope.1.gz; do
+for f in usr/share/man/man1/ipcscope.1.gz usr/share/bash-completion/completions/ipcscope; do
 	[ -f "$root/$f" ] || missing="$missing $f"
 done
-tap "$([ -z "$missing" ]; echo $?)" "make install puts the binary, the mpi ranks' binary and the man page under PREFIX (missing:${missing:- none})"
+tap "$([ -z "$missing" ]; echo $?)" "make install puts the binary, the mpi ranks' binary, the man page and the bash completion under PREFIX (missing:${missing:- none})"
 
 # the man page renders, and groff and man find nothing to warn about
 page=$root/usr/share/man/man1/ipcscope.1.gz
@@ -74,6 +74,38 @@ zcat "$page" | groff -man -Tutf8 -wall -z 2>>"$work/man.err"
 tap "$([ $rc -eq 0 ] && [ ! -s "$work/man.err" ] && [[ $rendered == *"ipcscope - how fast"* ]] &&
 	[[ $rendered == *"--results-dir DIR"* ]]; echo $?)" \
 	"man -l renders the installed man page without warnings ($(head -c 300 "$work/man.err"))"
+
+# the completion: sourced in bash, _ipcscope called as bash calls it
+compfile=$root/usr/share/bash-completion/completions/ipcscope
+# comp WORD...: what completes the last word of the command line WORD...
+comp() {
+	bash --norc -c '. "$1" || exit 1; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_ipcscope; printf "%s\n" "${COMPREPLY[@]}"' _ "$compfile" "$@" | sort | tr '\n' ' '
+}
+# check DESCRIPTION WANT WORD...: the completions are exactly WANT (sorted)
+check() {
+	local what=$1 want got
+	want=$(echo "$2" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')
+	shift 2
+	got=$(comp "$@")
+	tap "$([ "$got" = "$want" ]; echo $?)" "completion: $what (got '$got', want '$want')"
+}
+mechs=$("$IPCSCOPE" list --format json | node -e \
+	'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).map(m=>m.name).join(" ")))')
+demos=$("$IPCSCOPE" demo --help | awk '/^  [a-z]/ {print $1}' | tr '\n' ' ')
+check "the commands" "serve bench compare sweep demo list sysinfo peer lab --help --version" ipcscope ""
+check "bench's mechanism is one of 'ipcscope list'" "$mechs" ipcscope bench ""
+check "a flag" "--mode" ipcscope bench pipe --mo
+check "a flag's values" "throughput latency" ipcscope bench pipe --mode ""
+check "a mechanism option's values" "spin sem mutex futex" ipcscope bench shm --sync ""
+check "the values of an option two mechanisms declare" "ipc tcp unix" ipcscope compare zmq,grpc --transport ""
+check "the last item of compare's list" "pipe,udp pipe,unix pipe,unix-dgram" ipcscope compare pipe,u
+check "the demos" "$demos" ipcscope demo ""
+check "a demo of jobs takes the params of a run" "--mode" ipcscope demo sync-tax --mo
+check "a demo with params of its own takes those" "--procs --adds --format --help" ipcscope demo race --
+check "serve's flags" "--per-client --port" ipcscope serve --p
+mkdir -p "$work/elsewhere"
+check "a directory for --results-dir" "$work/elsewhere" ipcscope serve --results-dir "$work/elsew"
 
 # from another directory, with HOME elsewhere and the checkout out of PATH
 mkdir -p "$work/elsewhere" "$work/home"

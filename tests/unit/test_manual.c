@@ -1,7 +1,8 @@
 /* test_manual.c -- ipcscope(1) as `ipcscope --man` writes it: every param,
    mechanism (with its options and their values), demo (with its own params)
    and every flag of every command's --help is in it, and it uses only the
-   man macros it means to */
+   man macros it means to; the bash completion offers every command,
+   mechanism, demo, param and option value */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -23,6 +24,9 @@
 static char *roff;   /* the page as written */
 static char *text;   /* the same with roff's escapes and fonts taken out */
 
+/* capture: what print writes, in a malloc'd string (not inlined: gcc then
+   takes the memstream's buffer for a pointer into this frame) */
+__attribute__((noinline))
 static char *capture(void (*print)(FILE *f, const char *arg), const char *arg)
 {
 	char *buf = NULL;
@@ -233,6 +237,123 @@ static void test_only_known_macros(void **state)
 	}
 }
 
+/* --- the bash completion ---------------------------------------------------- */
+
+static void completion(FILE *f, const char *arg)
+{
+	(void)arg;
+	engine_completion_bash(f, serve_usage);
+}
+
+/* flags_line: the flags="..." line of the case arm of ctx, or NULL */
+static char *flags_line(const char *comp, const char *ctx)
+{
+	char arm[96];
+	const char *p, *q;
+
+	snprintf(arm, sizeof(arm), "\t\"%s\")\n\t\tflags=\"", ctx);
+	if (!(p = strstr(comp, arm)))
+		return NULL;
+	p += strlen(arm);
+	q = strchr(p, '"');
+	return q ? strndup(p, (size_t)(q - p)) : NULL;
+}
+
+/* has_word: word is one of the space-separated words of list */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == '"') &&
+		    (p[n] == ' ' || p[n] == '"' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static void test_completion(void **state)
+{
+	char *comp = capture(completion, NULL);
+	static const char *const runs[] = { "bench", "compare", "sweep", "demo sync-tax", NULL };
+
+	(void)state;
+	/* every command, mechanism and demo among the words offered */
+	for (int i = 0; engine_commands[i]; i++)
+		if (!strstr(comp, "local commands=\"") || !has_word(strstr(comp, "local commands="),
+								     engine_commands[i]))
+			fail_msg("command %s is not completed", engine_commands[i]);
+	for (int i = 0; mech_registry[i]; i++)
+		if (!has_word(strstr(comp, "local mechs="), mech_registry[i]->name))
+			fail_msg("mechanism %s is not completed", mech_registry[i]->name);
+	for (int i = 0; demo_registry[i]; i++)
+		if (!has_word(strstr(comp, "local demos="), demo_registry[i]->name))
+			fail_msg("demo %s is not completed", demo_registry[i]->name);
+	/* every param a run takes, and every mechanism option with its values */
+	for (int r = 0; runs[r]; r++) {
+		char *flags = flags_line(comp, runs[r]);
+
+		if (!flags)
+			fail_msg("no flags for %s", runs[r]);
+		for (int i = 0; i < P__COUNT; i++) {
+			const char *name = params_name((enum param_id)i);
+			char flag[48];
+
+			snprintf(flag, sizeof(flag), "--%s", name);
+			/* sizes is sweep's, size not; mechanisms and baseline compare's */
+			if (!strcmp(name, "run-id") ||
+			    (!strcmp(name, "sizes")) != !strcmp(runs[r], "sweep") ||
+			    (!strcmp(name, "size") && !strcmp(runs[r], "sweep")) ||
+			    ((!strcmp(name, "mechanisms") || !strcmp(name, "baseline")) &&
+			     strcmp(runs[r], "compare")))
+				continue;
+			if (!has_word(flags, flag))
+				fail_msg("%s of %s is not completed", flag, runs[r]);
+		}
+		for (int i = 0; mech_registry[i]; i++)
+			for (int k = 0; k < mech_option_count(mech_registry[i]); k++) {
+				const struct mech_option *o = &mech_registry[i]->options[k];
+				char flag[48], arm[64];
+				const char *vals;
+
+				snprintf(flag, sizeof(flag), "--%s", o->name);
+				snprintf(arm, sizeof(arm), "\t\t%s) values=\"", flag);
+				vals = strstr(comp, arm);
+				if (!has_word(flags, flag) || !vals) {
+					fail_msg("%s of %s is not completed", flag, runs[r]);
+					continue;
+				}
+				for (int v = 0; o->values[v]; v++)
+					if (!has_word(strchr(vals, '"'), o->values[v]))
+						fail_msg("value %s of %s is not completed", o->values[v],
+							 flag);
+			}
+		free(flags);
+	}
+	/* a demo with params of its own: those, not a run's */
+	for (int i = 0; demo_registry[i]; i++) {
+		const struct demo *d = demo_registry[i];
+		char ctx[64], *flags;
+
+		if (!d->exp)
+			continue;
+		snprintf(ctx, sizeof(ctx), "demo %s", d->name);
+		if (!(flags = flags_line(comp, ctx)))
+			fail_msg("no flags for %s", ctx);
+		for (const struct dparam *p = d->exp->params; p && p->name; p++) {
+			char flag[48];
+
+			snprintf(flag, sizeof(flag), "--%s", p->name);
+			if (!has_word(flags, flag))
+				fail_msg("%s of %s is not completed", flag, ctx);
+		}
+		/* --mode is a run's param, never one of an experiment's own */
+		if (has_word(flags, "--mode"))
+			fail_msg("%s is offered the params of a run", ctx);
+		free(flags);
+	}
+	free(comp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_every_demo),
 		cmocka_unit_test(test_every_flag_of_every_help),
 		cmocka_unit_test(test_only_known_macros),
+		cmocka_unit_test(test_completion),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
