@@ -65,6 +65,8 @@ obj/.deps-test: scripts/deps.sh
 	@mkdir -p obj && scripts/deps.sh test && touch $@
 obj/.deps-bench: scripts/deps.sh
 	@mkdir -p obj && scripts/deps.sh bench && touch $@
+obj/.deps-deb: scripts/deps.sh
+	@mkdir -p obj && scripts/deps.sh deb && touch $@
 
 # web/node_modules comes from the committed lock file; chart.js is vendored
 # into static/ (git-ignored) so the binary serves it with no network at run time.
@@ -142,29 +144,39 @@ run: bin/ipcscope bin/ipcscope-mpi
 	bin/ipcscope serve --port $(PORT) --results-dir results
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: the binary in PREFIX/bin, the
-# mpi mechanism's rank binary in PREFIX/lib/ipcscope (the binary looks for
-# it beside itself, then in ../lib/ipcscope), the man page and the bash
+# mpi mechanism's rank binary in PREFIX/libexec/ipcscope (the binary looks for
+# it beside itself, then in ../libexec/ipcscope), the man page and the bash
 # completion. Everything else the binary needs (the page, node.js's
 # script) is inside it.
 PREFIX   ?= /usr/local
 BINDIR   := $(PREFIX)/bin
-LIBDIR   := $(PREFIX)/lib/ipcscope
+LIBEXECDIR := $(PREFIX)/libexec/ipcscope
 MANDIR   := $(PREFIX)/share/man/man1
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
-INSTALLED := $(BINDIR)/ipcscope $(LIBDIR)/ipcscope-mpi $(MANDIR)/ipcscope.1.gz \
+INSTALLED := $(BINDIR)/ipcscope $(LIBEXECDIR)/ipcscope-mpi $(MANDIR)/ipcscope.1.gz \
 	     $(BASHCOMPDIR)/ipcscope
 .PHONY: install uninstall
 install: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(MANDIR) \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR) \
 		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0644 obj/ipcscope.bash $(DESTDIR)$(BASHCOMPDIR)/ipcscope
 	install -m 0755 bin/ipcscope $(DESTDIR)$(BINDIR)/ipcscope
-	install -m 0755 bin/ipcscope-mpi $(DESTDIR)$(LIBDIR)/ipcscope-mpi
+	install -m 0755 bin/ipcscope-mpi $(DESTDIR)$(LIBEXECDIR)/ipcscope-mpi
 	gzip -9n < obj/ipcscope.1 > $(DESTDIR)$(MANDIR)/ipcscope.1.gz
 	chmod 0644 $(DESTDIR)$(MANDIR)/ipcscope.1.gz
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+# make deb: ipcscope_VERSION_ARCH.deb here, from make install into a staging
+# tree (scripts/deb.sh says why dpkg-deb), checked by lintian
+DEB := ipcscope_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+.PHONY: deb
+deb: obj/.deps-deb all
+	rm -rf obj/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/obj/deb/root PREFIX=/usr
+	scripts/deb.sh $(CURDIR)/obj/deb/root $(VERSION) $(CURDIR)
+	lintian --fail-on error $(DEB)
 
 # libFuzzer targets (clang): the request head and query parsers, and the
 # history loader. Only the parsers and what they call are built for them;
@@ -197,6 +209,6 @@ bench: obj/.deps-bench bin/ipcscope bin/ipcscope-mpi
 	bench/run.sh
 
 clean:
-	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js
+	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js ipcscope_*.deb
 
 -include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(MPIOBJ:.o=.d)

@@ -410,7 +410,7 @@ void engine_manual(FILE *f, void (*serve_usage)(FILE *f))
 	      ".TP\n.B TMPDIR\n"
 	      "where a run makes its directory of FIFOs, sockets and records (else /tmp)\n"
 	      ".SH FILES\n"
-	      ".TP\n.B PREFIX/lib/ipcscope/ipcscope\\-mpi\n"
+	      ".TP\n.B PREFIX/libexec/ipcscope/ipcscope\\-mpi\n"
 	      "the binary the ranks of the mpi mechanism run under mpirun\n"
 	      ".SH SEE ALSO\n"
 	      ".BR mpirun (1),\n"

@@ -58,7 +58,7 @@ make -s -C "$top" install DESTDIR="$root" PREFIX=/usr >"$work/install.out" 2>&1
 tap $? "make install DESTDIR=... PREFIX=/usr succeeds ($(tail -c 300 "$work/install.out"))"
 inst=$root/usr/bin/ipcscope
 missing=
-for f in usr/bin/ipcscope usr/lib/ipcscope/ipcscope-mpi; do
+for f in usr/bin/ipcscope usr/libexec/ipcscope/ipcscope-mpi; do
 	[ -x "$root/$f" ] || missing="$missing $f"
 done
 for f in usr/share/man/man1/ipcscope.1.gz usr/share/bash-completion/completions/ipcscope; do
@@ -122,7 +122,7 @@ tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
 if command -v mpirun >/dev/null; then
 	out=$(run_inst bench mpi --count 200 --reps 1 2>&1)
 	tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
-		"the installed binary finds its mpi ranks' binary in PREFIX/lib/ipcscope ($(echo "$out" | tail -1))"
+		"the installed binary finds its mpi ranks' binary in PREFIX/libexec/ipcscope ($(echo "$out" | tail -1))"
 else
 	echo "ok $((tap_n + 1)) # SKIP no mpirun (openmpi-bin)"
 	tap_n=$((tap_n + 1))

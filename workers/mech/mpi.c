@@ -36,11 +36,11 @@ static double now_s(void)
 }
 
 /* helper_path: ipcscope-mpi beside this binary (bin/ of a build), else
-   where make install puts it, PREFIX/lib/ipcscope/ for PREFIX/bin/ipcscope;
+   where make install puts it, PREFIX/libexec/ipcscope/ for PREFIX/bin/ipcscope;
    0 or -1 */
 static int helper_path(char *buf, size_t len)
 {
-	static const char *const where[] = { "", "/../" MPIJOB_LIBDIR };
+	static const char *const where[] = { "", "/../" MPIJOB_LIBEXEC };
 	char self[4096];
 	const char *dir;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
