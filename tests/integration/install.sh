@@ -22,7 +22,7 @@ trap 'exit 143' TERM INT HUP
 want=$("$top/scripts/version.sh")
 got=$("$IPCSCOPE" --version)
 tap "$([ "$got" = "ipcscope $want" ]; echo $?)" \
-	"--version prints the version scripts/version.sh gives ('$got', want 'ipcscope $want')"
+	"--version prints the version scripts/version.sh gives ('$got', want 'ipcscope $want'; a binary built before the last commit or edit is stale: make)"
 [[ $want =~ ^[0-9]+\.[0-9]+\.[0-9]+(\+[0-9]+\.g[0-9a-f]{7,})?(\.dirty)?$ ]]
 tap $? "in a git checkout the version is VERSION or the newest tag, the commit count and hash ('$want')"
 sys=$("$IPCSCOPE" sysinfo | awk '$1 == "ipcscope_version" {print $2}')
