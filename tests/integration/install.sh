@@ -107,26 +107,37 @@ check "serve's flags" "--per-client --port" ipcscope serve --p
 mkdir -p "$work/elsewhere"
 check "a directory for --results-dir" "$work/elsewhere" ipcscope serve --results-dir "$work/elsew"
 
-# from another directory, with HOME elsewhere and the checkout out of PATH
+# from another directory, with HOME elsewhere and the checkout out of PATH;
+# as root, in a mount namespace of its own where an empty tmpfs hides the
+# checkout, so that nothing in it can be found
 mkdir -p "$work/elsewhere" "$work/home"
+hide=()
+where="another directory"
+if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+	hide=(unshare -m --propagation private sh -c 'mount -t tmpfs -o size=1m none "$0" && exec "$@"' "$top")
+	where="another directory, the checkout hidden"
+fi
 run_inst() {
 	(cd "$work/elsewhere" && env HOME="$work/home" XDG_STATE_HOME= PATH=/usr/bin:/bin \
-		timeout 120 "$inst" "$@")
+		"${hide[@]}" timeout 120 "$inst" "$@")
 }
 out=$(run_inst bench pipe --count 1000 --reps 1 2>&1)
 tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
-	"the installed binary runs 'bench pipe --count 1000 --reps 1' from another directory ($(echo "$out" | tail -1))"
+	"the installed binary runs 'bench pipe --count 1000 --reps 1' from $where ($(echo "$out" | tail -1))"
 out=$(run_inst demo race 2>&1)
 tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
-	"the installed binary runs 'demo race' from another directory ($(echo "$out" | tail -1))"
+	"the installed binary runs 'demo race' from $where ($(echo "$out" | tail -1))"
 if command -v mpirun >/dev/null; then
 	out=$(run_inst bench mpi --count 200 --reps 1 2>&1)
 	tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
-		"the installed binary finds its mpi ranks' binary in PREFIX/libexec/ipcscope ($(echo "$out" | tail -1))"
+		"the installed binary finds its mpi ranks' binary in PREFIX/libexec/ipcscope, from $where ($(echo "$out" | tail -1))"
 else
 	echo "ok $((tap_n + 1)) # SKIP no mpirun (openmpi-bin)"
 	tap_n=$((tap_n + 1))
 fi
+out=$(run_inst bench node --count 200 --reps 1 2>&1)
+tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
+	"the installed binary runs the node mechanism (its script built in) from $where ($(echo "$out" | tail -1))"
 
 # serve started in / keeps its runs under HOME, and serves the page
 (cd / && exec env HOME="$work/home" XDG_STATE_HOME= "$inst" serve --port 0 \
