@@ -40,6 +40,9 @@ MPILIBS   = $(shell pkg-config --libs ompi-c)
 # the version, from git describe or the VERSION file (scripts/version.sh);
 # `make VERSION=X` overrides it
 VERSION  := $(shell scripts/version.sh)
+ifeq ($(VERSION),)
+$(error scripts/version.sh gave no version; see its message above)
+endif
 
 .PHONY: all run test bench clean deps deps-test deps-bench web FORCE
 all: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
