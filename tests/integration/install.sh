@@ -117,9 +117,10 @@ if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
 	hide=(unshare -m --propagation private sh -c 'mount -t tmpfs -o size=1m none "$0" && exec "$@"' "$top")
 	where="another directory, the checkout hidden"
 fi
+# run_inst ARG...: the installed binary, its pid kept in $work/pids
 run_inst() {
 	(cd "$work/elsewhere" && env HOME="$work/home" XDG_STATE_HOME= PATH=/usr/bin:/bin \
-		"${hide[@]}" timeout 120 "$inst" "$@")
+		"${hide[@]}" timeout 120 sh -c 'echo $$ >>"$0"; exec "$@"' "$work/pids" "$inst" "$@")
 }
 out=$(run_inst bench pipe --count 1000 --reps 1 2>&1)
 tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
@@ -138,6 +139,13 @@ fi
 out=$(run_inst bench node --count 200 --reps 1 2>&1)
 tap "$([ $? -eq 0 ] && [[ $out == *"ok in "* ]]; echo $?)" \
 	"the installed binary runs the node mechanism (its script built in) from $where ($(echo "$out" | tail -1))"
+
+# what those runs made (named by their pid) is gone
+left=
+for p in $(cat "$work/pids"); do
+	left="$left$(leftovers | grep -E "ipcscope-$p([^0-9]|\$)")"
+done
+tap "$([ -z "$left" ]; echo $?)" "the installed binary's runs leave nothing behind (${left:-nothing left})"
 
 # serve started in / keeps its runs under HOME, and serves the page
 (cd / && exec env HOME="$work/home" XDG_STATE_HOME= "$inst" serve --port 0 \
