@@ -53,7 +53,7 @@ static void help(FILE *f, const char *cmd)
 		engine_usage(f, cmd);
 }
 
-/* plain: s without \- \e \& \fB \fR \fI (as a reader sees it) */
+/* plain: s without \- \e \& \(dq \fB \fR \fI (as a reader sees it) */
 static char *plain(const char *s)
 {
 	char *out = malloc(strlen(s) + 1), *o = out;
@@ -70,6 +70,9 @@ static char *plain(const char *s)
 			s += 2;
 		} else if (s[0] == '\\' && s[1] == '&') {
 			s += 2;
+		} else if (!strncmp(s, "\\(dq", 4)) {
+			*o++ = '"';
+			s += 4;
 		} else {
 			*o++ = *s++;
 		}
