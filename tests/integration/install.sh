@@ -42,6 +42,22 @@ v1=$(cd / && "$work/src/scripts/version.sh" 2>&1)
 v2=$("$work/repo/src/scripts/version.sh" 2>&1)
 tap "$([ "$v1" = 7.8.9 ] && [ "$v2" = 7.8.9 ]; echo $?)" \
 	"with no git history of its own the version is the VERSION file's ('$v1', '$v2')"
+# a tag vX.Y.Z gives the number: alone at the tagged commit, then with the
+# commits since and the hash; an edit makes it .dirty
+if command -v git >/dev/null; then
+	g=$work/tagged
+	mkdir -p "$g/scripts" && cp "$top/scripts/version.sh" "$g/scripts/" && echo 1.0.0 >"$g/VERSION"
+	gitq() { git -C "$g" -c user.name=t -c user.email=t@t "$@" >/dev/null 2>&1; }
+	gitq init && gitq add -A && gitq commit -m one && gitq tag v2.3.4
+	t1=$("$g/scripts/version.sh")
+	echo more >"$g/file" && gitq add file && gitq commit -m two
+	t2=$("$g/scripts/version.sh")
+	h=$(git -C "$g" rev-parse --short=7 HEAD)
+	echo edit >>"$g/file"
+	t3=$("$g/scripts/version.sh")
+	tap "$([ "$t1" = 2.3.4 ] && [ "$t2" = "2.3.4+1.g$h" ] && [ "$t3" = "2.3.4+1.g$h.dirty" ]; echo $?)" \
+		"a tag names the version: '$t1' at the tag, '$t2' a commit later, '$t3' edited"
+fi
 echo 'v7' >"$work/src/VERSION"
 "$work/src/scripts/version.sh" >/dev/null 2>"$work/badver.err"
 tap "$([ $? -ne 0 ] && grep -q 'VERSION does not start with a digit' "$work/badver.err"; echo $?)" \
@@ -176,6 +192,20 @@ srv=
 stored=$(ls "$work/home/.local/state/ipcscope/results" 2>/dev/null | tr '\n' ' ')
 tap "$([[ $stored == *r1.ndjson* ]] && [ ! -e /results ]; echo $?)" \
 	"its runs are kept in ~/.local/state/ipcscope/results, not in the working directory ($stored)"
+# with XDG_STATE_HOME set, there
+(cd / && exec env HOME="$work/home" XDG_STATE_HOME="$work/state" "$inst" serve --port 0 \
+	>"$work/serve2.out" 2>"$work/serve2.err") &
+srv=$!
+for _ in $(seq 100); do
+	grep -q 'serving on' "$work/serve2.out" 2>/dev/null && break
+	kill -0 "$srv" 2>/dev/null || break
+	sleep 0.1
+done
+kill "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
+srv=
+tap "$([ -d "$work/state/ipcscope/results" ]; echo $?)" \
+	"with XDG_STATE_HOME set its runs go to \$XDG_STATE_HOME/ipcscope/results ($(head -c 200 "$work/serve2.err"))"
 
 make -s -C "$top" uninstall DESTDIR="$root" PREFIX=/usr >"$work/uninstall.out" 2>&1
 rc=$?
