@@ -37,8 +37,29 @@ MPIOBJ   := $(MPISRC:%.c=obj/%.o)
 MPICFLAGS = $(shell pkg-config --cflags ompi-c)
 MPILIBS   = $(shell pkg-config --libs ompi-c)
 
-.PHONY: all run test bench clean deps deps-test deps-bench web
-all: bin/ipcscope bin/ipcscope-mpi
+# the version, from git describe or the VERSION file (scripts/version.sh);
+# `make VERSION=X` overrides it
+VERSION  := $(shell scripts/version.sh)
+ifeq ($(VERSION),)
+$(error scripts/version.sh gave no version; see its message above)
+endif
+
+.PHONY: all run test bench clean deps deps-test deps-bench web FORCE
+all: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
+
+# the man page, written by the binary from its own usage texts and
+# registries (workers/manual.c), so it documents exactly what was built
+obj/ipcscope.1: bin/ipcscope
+	bin/ipcscope --man > $@.tmp && mv $@.tmp $@
+# the bash completion, the same way
+obj/ipcscope.bash: bin/ipcscope
+	bin/ipcscope --completion bash > $@.tmp && mv $@.tmp $@
+
+# rewritten only when the version changed, so a build stays incremental
+obj/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define IPCSCOPE_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 deps: obj/.deps-build
 obj/.deps-build: scripts/deps.sh
@@ -47,6 +68,8 @@ obj/.deps-test: scripts/deps.sh
 	@mkdir -p obj && scripts/deps.sh test && touch $@
 obj/.deps-bench: scripts/deps.sh
 	@mkdir -p obj && scripts/deps.sh bench && touch $@
+obj/.deps-deb: scripts/deps.sh
+	@mkdir -p obj && scripts/deps.sh deb && touch $@
 
 # web/node_modules comes from the committed lock file; chart.js is vendored
 # into static/ (git-ignored) so the binary serves it with no network at run time.
@@ -97,7 +120,7 @@ obj-asan/gen/%.o: obj/gen/%.c
 	$(CC) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 .SECONDARY: $(PBGEN) $(PBGEN:.c=.h)
 # the generated headers exist before anything that may include them compiles
-$(SRC:%.c=obj/%.o) $(SRC:%.c=obj-asan/%.o): | $(PBGEN:.c=.h)
+$(SRC:%.c=obj/%.o) $(SRC:%.c=obj-asan/%.o) $(MPIOBJ): | $(PBGEN:.c=.h) obj/gen/version.h
 
 bin/embed: scripts/embed.c
 	@mkdir -p $(@D)
@@ -121,7 +144,42 @@ bin/tests-asan/%: tests/unit/%.c $(ALIBOBJ) | obj/.deps-test
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 run: bin/ipcscope bin/ipcscope-mpi
-	bin/ipcscope serve --port $(PORT)
+	bin/ipcscope serve --port $(PORT) --results-dir results
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary in PREFIX/bin, the
+# mpi mechanism's rank binary in PREFIX/libexec/ipcscope (the binary looks for
+# it beside itself, then in ../libexec/ipcscope), the man page and the bash
+# completion. Everything else the binary needs (the page, node.js's
+# script) is inside it.
+PREFIX   ?= /usr/local
+BINDIR   := $(PREFIX)/bin
+LIBEXECDIR := $(PREFIX)/libexec/ipcscope
+MANDIR   := $(PREFIX)/share/man/man1
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+INSTALLED := $(BINDIR)/ipcscope $(LIBEXECDIR)/ipcscope-mpi $(MANDIR)/ipcscope.1.gz \
+	     $(BASHCOMPDIR)/ipcscope
+.PHONY: install uninstall
+install: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 obj/ipcscope.bash $(DESTDIR)$(BASHCOMPDIR)/ipcscope
+	install -m 0755 bin/ipcscope $(DESTDIR)$(BINDIR)/ipcscope
+	install -m 0755 bin/ipcscope-mpi $(DESTDIR)$(LIBEXECDIR)/ipcscope-mpi
+	gzip -9n < obj/ipcscope.1 > $(DESTDIR)$(MANDIR)/ipcscope.1.gz
+	chmod 0644 $(DESTDIR)$(MANDIR)/ipcscope.1.gz
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
+
+# make deb: ipcscope_VERSION_ARCH.deb here, from make install into a staging
+# tree (scripts/deb.sh says why dpkg-deb), checked by lintian
+DEB := ipcscope_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+.PHONY: deb
+deb: obj/.deps-deb all
+	rm -rf obj/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/obj/deb/root PREFIX=/usr
+	scripts/deb.sh $(CURDIR)/obj/deb/root $(VERSION) $(CURDIR)
+	lintian --fail-on error $(DEB)
 
 # libFuzzer targets (clang): the request head and query parsers, and the
 # history loader. Only the parsers and what they call are built for them;
@@ -136,6 +194,7 @@ FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c \
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)
 FUZZBIN   := $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .SECONDARY: $(FUZZOBJ)
+$(FUZZOBJ): | obj/gen/version.h
 
 obj-fuzz/%.o: %.c | obj/.deps-test
 	@mkdir -p $(@D)
@@ -153,6 +212,6 @@ bench: obj/.deps-bench bin/ipcscope bin/ipcscope-mpi
 	bench/run.sh
 
 clean:
-	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js
+	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js ipcscope_*.deb
 
 -include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(MPIOBJ:.o=.d)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deps.sh -- installs the Debian packages ipcscope needs that are missing.
-# usage: scripts/deps.sh build|test|bench
+# usage: scripts/deps.sh build|test|bench|deb
 set -euo pipefail
 
 # libzmq3-dev, libgrpc-dev, libdbus-1-dev and dbus-daemon: the zmq, grpc and
@@ -8,16 +8,20 @@ set -euo pipefail
 # already); openmpi-bin and libopenmpi-dev: the mpi mechanism's ranks
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev)
-# clang and its runtime: the libFuzzer targets of tests/fuzz
-test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev)
+# clang and its runtime: the libFuzzer targets of tests/fuzz; man-db and
+# groff-base: the installed man page rendered and checked for warnings
+test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev man-db groff-base)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
+# make deb: dpkg-deb and dpkg-shlibdeps, and lintian to check the package
+deb_pkgs=(dpkg-dev lintian)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
 build) ;;
 test) want+=("${test_pkgs[@]}") ;;
 bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+deb) want+=("${deb_pkgs[@]}") ;;
+*) echo "usage: $0 build|test|bench|deb" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,5 +1,6 @@
 /* serve.c -- `ipcscope serve`: options, start-up cleanup, signals and a clean stop */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include "../workers/cleanup.h"
 #include "catalog.h"
@@ -19,7 +21,7 @@
 
 static struct catalog cat;
 
-static void usage(FILE *f)
+void serve_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ipcscope serve [options]\n\n"
@@ -27,7 +29,10 @@ static void usage(FILE *f)
 		"  --bind ADDR           numeric address to listen on (default 127.0.0.1)\n"
 		"  --static-dir DIR      serve the page's files from disk (development):\n"
 		"                        DIR/static/*, DIR/web/* of a source tree, or DIR/*\n"
-		"  --results-dir DIR     NDJSON of past runs (default ./results)\n"
+		"  --results-dir DIR     NDJSON of past runs (default\n"
+		"                        $XDG_STATE_HOME/ipcscope/results, else\n"
+		"                        ~/.local/state/ipcscope/results; ./results when\n"
+		"                        neither variable is set)\n"
 		"  --max-run-seconds N   wall-time limit of one run (default 120)\n"
 		"  --queue N             runs that may wait behind the running one (default 8)\n"
 		"  --per-client N        runs one client address may have queued or running\n"
@@ -101,7 +106,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		case 'q': bad |= parse_int("queue", optarg, 0, SERVE_QUEUE_MAX, &c->queue_max); break;
 		case 'c': bad |= parse_int("per-client", optarg, 1, SERVE_QUEUE_MAX + 1,
 					   &c->per_client); break;
-		case 'h': usage(stdout); return 1;
+		case 'h': serve_usage(stdout); return 1;
 		default: bad = -1; break;
 		}
 	}
@@ -115,11 +120,41 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		bad = -1;
 	}
 	if (bad) {
-		usage(stderr);
+		serve_usage(stderr);
 		return -1;
 	}
 	c->public_bind = !loopback(c->bind);
 	return 0;
+}
+
+/* default_results_dir: $XDG_STATE_HOME/ipcscope/results, else
+   $HOME/.local/state/ipcscope/results (an installed server keeps its runs per user,
+   whatever directory it starts in), its parents made as needed; "results"
+   in the working directory when neither variable is set (or is relative,
+   which the XDG rules say to ignore) */
+static const char *default_results_dir(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/ipcscope/results", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(buf, len, "%s/.local/state/ipcscope/results", home);
+	else
+		return "results";
+	if (n < 0 || (size_t)n >= len)
+		return "results";
+	/* the parents, mode 0700 as the XDG rules ask; the last one
+	   store_open makes */
+	for (char *p = buf + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			fprintf(stderr, "ipcscope serve: cannot create '%s': %s\n", buf,
+				strerror(errno));
+		*p = '/';
+	}
+	return buf;
 }
 
 /* serve_loop: serves until SIGINT/SIGTERM; the signals are blocked in
@@ -169,15 +204,18 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 int serve_main(int argc, char **argv)
 {
 	struct serve_config c = {
-		.bind = "127.0.0.1", .port = SERVE_DEFAULT_PORT, .results_dir = "results",
+		.bind = "127.0.0.1", .port = SERVE_DEFAULT_PORT, .results_dir = NULL,
 		.max_run_seconds = SERVE_DEFAULT_RUN_SECONDS, .queue_max = SERVE_DEFAULT_QUEUE,
 		.per_client = SERVE_DEFAULT_PER_CLIENT,
 	};
 	sigset_t stop;
+	char results[4096];
 	int rc = parse_options(argc, argv, &c);
 
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if (!c.results_dir)
+		c.results_dir = default_results_dir(results, sizeof(results));
 	if (c.public_bind)
 		fprintf(stderr, "ipcscope serve: warning: %s is not a loopback address; anyone "
 			"who can reach it can start benchmarks on this machine\n", c.bind);

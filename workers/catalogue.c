@@ -101,9 +101,28 @@ cJSON *engine_catalogue_json(void)
 	return all;
 }
 
+/* engine_sysinfo_json: the ipcscope version first, then the machine */
 cJSON *engine_sysinfo_json(void)
 {
-	return sysinfo_json();
+	cJSON *o = cJSON_CreateObject(), *m = sysinfo_json();
+
+	if (!o || !m || !cJSON_AddStringToObject(o, "ipcscope_version", IPCSCOPE_VERSION)) {
+		cJSON_Delete(o);
+		cJSON_Delete(m);
+		return NULL;
+	}
+	while (m->child) {
+		cJSON *c = cJSON_DetachItemViaPointer(m, m->child);
+
+		cJSON_AddItemToObject(o, c->string, c);
+	}
+	cJSON_Delete(m);
+	return o;
+}
+
+void catalogue_usage(FILE *f, const char *cmd)
+{
+	fprintf(f, "usage: ipcscope %s [--format text|json]\n", cmd);
 }
 
 /* format_arg: "json" when argv asks --format json; -1 on a bad argument */
@@ -111,7 +130,7 @@ static int json_wanted(int argc, char **argv, const char *cmd)
 {
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: ipcscope %s [--format text|json]\n", cmd);
+			catalogue_usage(stdout, cmd);
 			return 2;
 		}
 		if ((!strcmp(argv[i], "--format") && i + 1 < argc) || !strncmp(argv[i], "--format=", 9)) {

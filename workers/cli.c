@@ -241,11 +241,9 @@ static void prescan_format(struct bench_params *p, int argc, char **argv)
 	}
 }
 
-/* demo_usage: the list of demos; exit status 0, or 2 after a bad call */
-static int demo_usage(int bad)
+/* demo_list: the usage of demo with the list of demos */
+static void demo_list(FILE *f)
 {
-	FILE *f = bad ? stderr : stdout;
-
 	fprintf(f, "usage: ipcscope demo NAME [--reps N] [--count N | --duration S] [params]\n\n"
 		"Each demo puts a claim about IPC to the test on this machine and ends with a\n"
 		"lesson computed from what it measured. The demos:\n\n");
@@ -261,6 +259,12 @@ static int demo_usage(int bad)
 	fprintf(f, "\nA demo's own settings (for example pin=same in placement) win over params;\n"
 		"a demo that runs its own experiment takes its own params instead: see\n"
 		"'ipcscope demo NAME --help'.\n");
+}
+
+/* demo_usage: the list of demos; exit status 0, or 2 after a bad call */
+static int demo_usage(int bad)
+{
+	demo_list(bad ? stderr : stdout);
 	return bad ? 2 : 0;
 }
 
@@ -416,6 +420,51 @@ static const struct {
 	{ "bench", run_main }, { "compare", run_main }, { "sweep", run_main },
 	{ "demo", run_main }, { "list", catalogue_list_main },
 	{ "sysinfo", catalogue_sysinfo_main }, { "peer", peer_main }, { "lab", lab_main },
+};
+
+/* top_usage: every command, one line each */
+static void top_usage(FILE *f)
+{
+	fprintf(f,
+		"ipcscope " IPCSCOPE_VERSION " -- how fast can two processes on this machine talk?\n\n"
+		"usage:\n"
+		"  ipcscope serve [--port 8080] [--bind 127.0.0.1]   the dashboard and REST API\n"
+		"  ipcscope bench MECHANISM [params]                 measure one mechanism\n"
+		"  ipcscope compare [MECH,...] [params]              several side by side (default: the\n"
+		"                                                    local set, see compare --help)\n"
+		"  ipcscope sweep MECH[,MECH...] --sizes LIST        mechanisms over message sizes\n"
+		"  ipcscope demo NAME [params]                       a teaching demo\n"
+		"  ipcscope list [--format json]                     the mechanisms\n"
+		"  ipcscope sysinfo [--format json]                  this machine and its IPC limits\n"
+		"  ipcscope peer --listen ADDR:PORT [--token T]      the far side of a run between hosts\n"
+		"  ipcscope lab [--rate R] -- COMMAND...             two network namespaces and a peer (root)\n\n"
+		"'ipcscope COMMAND --help' shows the params of each command.\n");
+}
+
+void engine_usage(FILE *f, const char *cmd)
+{
+	if (!cmd || !*cmd)
+		top_usage(f);
+	else if (!strcmp(cmd, "bench"))
+		usage(f, CMD_BENCH);
+	else if (!strcmp(cmd, "compare"))
+		usage(f, CMD_COMPARE);
+	else if (!strcmp(cmd, "sweep"))
+		usage(f, CMD_SWEEP);
+	else if (!strcmp(cmd, "demo"))
+		demo_list(f);
+	else if (!strcmp(cmd, "demo-params"))
+		usage(f, CMD_DEMO);
+	else if (!strcmp(cmd, "list") || !strcmp(cmd, "sysinfo"))
+		catalogue_usage(f, cmd);
+	else if (!strcmp(cmd, "peer"))
+		peer_usage(f);
+	else if (!strcmp(cmd, "lab"))
+		lab_usage(f);
+}
+
+const char *const engine_commands[] = {
+	"serve", "bench", "compare", "sweep", "demo", "list", "sysinfo", "peer", "lab", NULL,
 };
 
 int engine_is_command(const char *cmd)

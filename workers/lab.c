@@ -49,7 +49,7 @@ static void on_signal(int sig)
 	lab_signal = sig;
 }
 
-static void usage(FILE *f)
+void lab_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ipcscope lab [--rate R] [--delay D] [--loss L] -- COMMAND [ARGS...]\n\n"
@@ -390,7 +390,7 @@ int lab_main(int argc, char **argv)
 
 	rc = parse_args(&l, argc, argv);
 	if (rc != 0) {
-		usage(rc > 0 ? stdout : stderr);
+		lab_usage(rc > 0 ? stdout : stderr);
 		return rc > 0 ? 0 : 2;
 	}
 	if (geteuid() != 0) {

@@ -39,7 +39,7 @@ static void on_signal(int sig)
 	harness_stop();
 }
 
-static void usage(FILE *f)
+void peer_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ipcscope peer --listen ADDR:PORT [--token T] [--once] [--max-run-seconds N]\n\n"
@@ -330,7 +330,7 @@ int peer_main(int argc, char **argv)
 	int lfd, rc = parse_args(&cfg, argc, argv);
 
 	if (rc != 0) {
-		usage(rc > 0 ? stdout : stderr);
+		peer_usage(rc > 0 ? stdout : stderr);
 		return rc > 0 ? 0 : 2;
 	}
 	if (!cfg.token[0])

@@ -3,6 +3,7 @@
 #define IPCSCOPE_PEER_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <cjson/cJSON.h>
 
 #include "peerlink.h"
@@ -12,6 +13,9 @@
 /* peer_main: argv[0] is "peer"; 0 after --once or a signal, 1 when it
    cannot listen, 2 on a usage error */
 int peer_main(int argc, char **argv);
+
+/* peer_usage: the --help of `ipcscope peer` */
+void peer_usage(FILE *f);
 
 /* peer_drive_open: the driver's side: connects to the peer at hostport,
    proves the token and learns the peer's host; *info gets the start

@@ -13,8 +13,10 @@ const isJson = (r) => (r.headers.get('content-type') || '').startsWith('applicat
 async function catalogues(srv) {
   const h = await get(srv, '/api/health');
   const hj = tryJson(h.body);
-  ok(h.status === 200 && isJson(h) && hj?.status === 'ok' && typeof hj.version === 'string',
-    'GET /api/health is {"status":"ok","version":...}', h.body);
+  // the version the binary was built as, the one --version prints
+  const built = spawnSync(BIN, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^ipcscope /, '');
+  ok(h.status === 200 && isJson(h) && hj?.status === 'ok' && /^[0-9]/.test(built) && hj.version === built,
+    `GET /api/health is {"status":"ok","version":"${built}"} (as --version)`, h.body);
 
   const m = await get(srv, '/api/mechanisms');
   const mj = tryJson(m.body);
@@ -37,6 +39,7 @@ async function catalogues(srv) {
   const sj = tryJson(s.body);
   ok(s.status === 200 && isJson(s) && sj && typeof sj === 'object' && !Array.isArray(sj) && Object.keys(sj).length > 2,
     'GET /api/system is a JSON object describing the machine', s.body.slice(0, 200));
+  ok(sj?.ipcscope_version === built, 'GET /api/system names the ipcscope version', sj?.ipcscope_version);
 
   const r = await get(srv, '/api/runs');
   ok(r.status === 200 && isJson(r) && Array.isArray(tryJson(r.body)), 'GET /api/runs is a JSON array', r.body.slice(0, 200));

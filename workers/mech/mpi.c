@@ -35,17 +35,25 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* helper_path: bin/ipcscope-mpi beside this binary; 0 or -1 */
+/* helper_path: ipcscope-mpi beside this binary (bin/ of a build), else
+   where make install puts it, PREFIX/libexec/ipcscope/ for PREFIX/bin/ipcscope;
+   0 or -1 */
 static int helper_path(char *buf, size_t len)
 {
+	static const char *const where[] = { "", "/../" MPIJOB_LIBEXEC };
 	char self[4096];
+	const char *dir;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n <= 0)
 		return -1;
 	self[n] = '\0';
-	snprintf(buf, len, "%s/" MPIJOB_HELPER, dirname(self));
-	return access(buf, X_OK);
+	dir = dirname(self);
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		if ((size_t)snprintf(buf, len, "%s%s/" MPIJOB_HELPER, dir, where[i]) < len &&
+		    access(buf, X_OK) == 0)
+			return 0;
+	return -1;
 }
 
 static const char *mpirun_path(void)

@@ -8,7 +8,8 @@
 
 #include "../mech.h"
 
-#define MPIJOB_HELPER "ipcscope-mpi"          /* beside the ipcscope binary */
+#define MPIJOB_HELPER "ipcscope-mpi"          /* beside the ipcscope binary, */
+#define MPIJOB_LIBEXEC "libexec/ipcscope"     /* or installed: ../libexec/ipcscope/ */
 #define MPIJOB_RESULT "ipcscope-mpi-result"   /* rank 0's line: tag, then hex */
 #define MPIJOB_ERROR "ipcscope-mpi-error"     /* rank 0's line: tag, then a message */
 
