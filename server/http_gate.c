@@ -105,6 +105,7 @@ static const char *reason(unsigned status)
 	case 400: return "Bad Request";
 	case 408: return "Request Timeout";
 	case 414: return "URI Too Long";
+	case 417: return "Expectation Failed";
 	case 421: return "Misdirected Request";
 	case 431: return "Request Header Fields Too Large";
 	case 505: return "HTTP Version Not Supported";

@@ -118,7 +118,14 @@ function catalogue(port) {
     ['TRACE /', r('/', {}, 'TRACE'), 405, 'method_not_allowed'],
     ['Content-Length: -1', r('/api/health', { 'Content-Length': '-1' }), 400, 'bad_request'],
     ['Content-Length: abc', r('/api/health', { 'Content-Length': 'abc' }), 400, 'bad_request'],
-    ['two Content-Length', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n`), 400, 'bad_request'],
+    ['two Content-Length', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n`), 400, 'bad_request'],
+    ['Content-Length: 99999999999999999999999', r('/api/health', { 'Content-Length': '99999999999999999999999' }), 400, 'body_not_accepted'],
+    ['Content-Length: 18446744073709551615', r('/api/health', { 'Content-Length': '18446744073709551615' }), 400, 'body_not_accepted'],
+    ['a GET with a body', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 5\r\n\r\nhello`), 400, 'body_not_accepted'],
+    ['a run with a body', text(`GET ${RUN} HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 2\r\n\r\n{}`), 400, 'body_not_accepted'],
+    ['Expect: 100-continue', r('/api/health', { Expect: '100-continue', 'Content-Length': '0' }), 417, 'expect_not_accepted'],
+    ['1000 header lines (8 KB)', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\n${'X-A: b\r\n'.repeat(1000)}\r\n`), 431, 'headers_too_large'],
+    ['101 header lines', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\n${'X-A: b\r\n'.repeat(100)}\r\n`), 431, 'headers_too_large'],
     ['Transfer-Encoding: chunked', r('/api/health', { 'Transfer-Encoding': 'chunked' }), 400, 'body_not_accepted'],
     ['HTTP/2.0 on the request line', text(`GET /api/health HTTP/2.0\r\nHost: ${self}\r\n\r\n`), 505, 'http_version'],
     ['an HTTP/0.9 request line', text('GET /api/health\r\n\r\n'), 400, 'bad_request'],
@@ -151,6 +158,18 @@ async function hostileCatalogue(srv) {
     const good = a.status === want && a.statusLines === 1 && /content-type: application\/json/i.test(a.head) && json;
     ok(good, `${desc} -> ${want} ${code || ''}`, `${a.status} x${a.statusLines} ${a.body.toString('latin1').slice(0, 200)}`);
   }
+}
+
+// limitsServed: what is just inside the head limits is served, at once
+async function limitsServed(srv) {
+  const self = `127.0.0.1:${srv.port}`;
+  const t0 = performance.now();
+  const a = await send(srv, `GET /api/health HTTP/1.1\r\nHost: ${self}\r\n${`X-A: ${'b'.repeat(200)}\r\n`.repeat(98)}Connection: close\r\n\r\n`);
+  ok(a.status === 200 && a.statusLines === 1, 'a head of 100 header lines (20 KB) is served', [a.status, a.head.slice(0, 80)]);
+  const z = await send(srv, `GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 000\r\nConnection: close\r\n\r\n`);
+  ok(z.status === 200, 'Content-Length: 0 (an empty body) is served', [z.status, z.head.slice(0, 80)]);
+  const ms = performance.now() - t0;
+  ok(ms < 2000, 'both at once', ms);
 }
 
 async function sameOrigin(srv) {
@@ -238,6 +257,7 @@ async function main() {
     await get(srv, '/api/health');
     const slow = slowHead(srv);
     await hostileCatalogue(srv);
+    await limitsServed(srv);
     await sameOrigin(srv);
     await headers(srv);
     await perAddress(srv);
