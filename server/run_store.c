@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "run_store.h"
+#include "utf8.h"
 
 #define STORE_NAME_MAX 64
 #define STORE_NUM_MAX 999999999UL
@@ -152,7 +153,7 @@ static int check_line(const char *p, size_t n, struct store_status *st)
 
 int store_check(const char *buf, size_t len, struct store_status *st, char *why, size_t n)
 {
-	size_t lineno = 0;
+	size_t lineno = 0, bad;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->status, sizeof(st->status), "interrupted");
@@ -164,11 +165,19 @@ int store_check(const char *buf, size_t len, struct store_status *st, char *why,
 		snprintf(why, n, "it holds a NUL byte");
 		return -1;
 	}
+	if ((bad = utf8_valid(buf, len)) < len) {
+		snprintf(why, n, "byte %zu is not UTF-8", bad + 1);
+		return -1;
+	}
 	for (const char *p = buf, *end = buf + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 		lineno++;
+		if (k > STORE_LINE_MAX) {
+			snprintf(why, n, "line %zu is longer than %u bytes", lineno, STORE_LINE_MAX);
+			return -1;
+		}
 		if (st->has_end) {
 			snprintf(why, n, "line %zu follows the end line", lineno);
 			return -1;
@@ -260,6 +269,11 @@ static void load_meta(struct stored_run *sr, bool has_json)
 		else
 			fprintf(stderr, "ipcscope: history '%s/%s' skipped: %s\n", dirname_,
 				name, why);
+		return;
+	}
+	if (utf8_valid(s, len) < len) {
+		free(s);
+		aside(name, "it is not UTF-8");
 		return;
 	}
 	o = cJSON_ParseWithLength(s, len);
@@ -456,32 +470,32 @@ static void remove_tmp(unsigned long num)
 int store_load(void (*take)(void *ctx, struct stored_run *sr), void *ctx,
 	       unsigned long *next, char *err, size_t errlen)
 {
+	struct stored_run *kept[STORE_KEEP];
 	struct entry *v;
-	int n = scan(&v, err, errlen), first;
+	int n = scan(&v, err, errlen), nkept = 0;
 
 	if (n < 0)
 		return -1;
 	if (n > 1)
 		qsort(v, (size_t)n, sizeof(*v), cmp_entry);
 	*next = n > 0 ? v[n - 1].num + 1 : 1;
-	/* the newest STORE_KEEP runs are loaded; older files are pruned */
-	first = n;
-	for (int kept = 0; first > 0 && kept < STORE_KEEP; first--)
-		kept += (v[first - 1].flags & (F_NDJSON | F_JSON)) != 0;
-	for (int i = 0; i < n; i++) {
+	/* newest first: the newest STORE_KEEP runs that load are kept, and a
+	   file that does not load (planted, corrupt, a link) takes no place
+	   among them; the files of older runs are pruned */
+	for (int i = n - 1; i >= 0; i--) {
 		struct stored_run *sr;
 
 		if (v[i].flags & F_TMP)
 			remove_tmp(v[i].num);
-		if (i < first) {
+		if (nkept == STORE_KEEP) {
 			store_remove(v[i].num);
 			continue;
 		}
-		if (!(v[i].flags & (F_NDJSON | F_JSON)))
-			continue;
-		if ((sr = load_one(v[i].num, v[i].flags)))
-			take(ctx, sr);
+		if ((v[i].flags & (F_NDJSON | F_JSON)) && (sr = load_one(v[i].num, v[i].flags)))
+			kept[nkept++] = sr;
 	}
+	while (nkept > 0)
+		take(ctx, kept[--nkept]);
 	free(v);
 	return 0;
 }

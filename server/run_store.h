@@ -8,6 +8,8 @@
 #define STORE_KEEP 50                  /* finished runs kept, in memory and on disk */
 #define STORE_FILE_MAX (17u << 20)     /* a larger history file is not loaded */
 #define STORE_META_MAX (64u << 10)     /* a larger .json is not loaded */
+#define STORE_LINE_MAX (1u << 20)      /* a longer line is not loaded: a run process's
+					  lines are no longer (PROC_LINE_MAX) */
 #define STORE_STATUS_MAX 16
 
 /* What a run's end line says; status "interrupted" when it has none. */
@@ -32,17 +34,19 @@ struct stored_run {
    words ("error" for anything else) */
 const char *store_status_word(const char *s);
 
-/* store_check: the loader's verdict on a history file's bytes: every line
-   a JSON object with a string "type", nothing after an end line, not
-   empty; 0 with *st filled, or -1 with the reason in why */
+/* store_check: the loader's verdict on a history file's bytes: valid
+   UTF-8, every line at most STORE_LINE_MAX bytes and a JSON object with a
+   string "type", nothing after an end line, not empty; 0 with *st filled,
+   or -1 with the reason in why */
 int store_check(const char *buf, size_t len, struct store_status *st, char *why, size_t n);
 
 /* store_open: creates dir if needed and keeps it open; 0 or -1 with err */
 int store_open(const char *dir, char *err, size_t errlen);
 
-/* store_load: hands take() each loadable run among the newest STORE_KEEP
-   (oldest first; take owns it then), removes older files and stale temp
-   files, moves corrupt, empty or oversized ones aside (".bad"), skips and
+/* store_load: hands take() the newest STORE_KEEP runs that load (oldest
+   first; take owns them then): a file that does not load takes no place
+   among them. Removes the files of older runs and stale temp files, moves
+   corrupt, empty, oversized or non-UTF-8 ones aside (".bad"), skips and
    reports links, FIFOs and other non-regular files; *next is the first
    run number never used. 0, or -1 with a message in err */
 int store_load(void (*take)(void *ctx, struct stored_run *sr), void *ctx,
