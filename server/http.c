@@ -1,5 +1,6 @@
 /* http.c -- the routes of `ipcscope serve` and the daemon that answers them */
 #include <arpa/inet.h>
+#include <cjson/cJSON.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -27,7 +28,6 @@
 #define HTTP_MEMORY_LIMIT (64u << 10)  /* MHD's pool of one connection: room for
 					  any head the gate lets through */
 #define HTTP_RETRY_AFTER_S "10"
-#define HTTP_HEALTH_MAX 160        /* the /api/health answer */
 #define HTTP_LOG_MAX 512           /* one libmicrohttpd log message */
 #define HTTP_REASON_MAX 256
 
@@ -79,6 +79,8 @@ static void client_of(struct MHD_Connection *c, char *out, size_t n)
 
 static enum MHD_Result submit_failed(struct MHD_Connection *c, enum runs_submit_result res)
 {
+	char why[HTTP_REASON_MAX];
+
 	switch (res) {
 	case RUNS_QUEUE_FULL:
 		return reply_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "queue_full", NULL, "Retry-After",
@@ -91,6 +93,11 @@ static enum MHD_Result submit_failed(struct MHD_Connection *c, enum runs_submit_
 	case RUNS_STOPPING:
 		return reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping", NULL, NULL, NULL,
 				   "the server is stopping");
+	case RUNS_NO_ID:
+		runs_store_health(why, sizeof(why));
+		return reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, NULL,
+				   NULL, "no run id can be recorded in the results directory, so "
+				   "none is given out: %s", why);
 	default:
 		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, NULL, NULL,
 				   "cannot queue the run");
@@ -192,13 +199,27 @@ static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 	return stream_answer(c, r, false);
 }
 
+/* health: the server's state, and whether its history is being written */
 static enum MHD_Result health(struct MHD_Connection *c)
 {
-	char body[HTTP_HEALTH_MAX];
+	char last[HTTP_REASON_MAX * 2], clean[HTTP_REASON_MAX * 2];
+	unsigned long failures = runs_store_health(last, sizeof(last));
+	cJSON *o = cJSON_CreateObject();
+	char *body;
 
-	snprintf(body, sizeof(body), "{\"status\":\"ok\",\"version\":\"%s\",\"busy\":%d,"
-		 "\"queue_max\":%d}", IPCSCOPE_VERSION, runs_busy(), cfg->queue_max);
-	return reply(c, MHD_HTTP_OK, "application/json", body, MHD_RESPMEM_MUST_COPY, NULL, NULL);
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddStringToObject(o, "version", IPCSCOPE_VERSION);
+	cJSON_AddNumberToObject(o, "busy", runs_busy());
+	cJSON_AddNumberToObject(o, "queue_max", cfg->queue_max);
+	cJSON_AddNumberToObject(o, "store_failures", (double)failures);
+	if (failures)
+		cJSON_AddStringToObject(o, "store_error", utf8_clean(clean, sizeof(clean), last));
+	else
+		cJSON_AddNullToObject(o, "store_error");
+	body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return body ? reply(c, MHD_HTTP_OK, "application/json", body, MHD_RESPMEM_MUST_FREE,
+			    NULL, NULL) : MHD_NO;
 }
 
 /* ---- routing ------------------------------------------------------------ */

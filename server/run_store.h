@@ -11,6 +11,10 @@
 #define STORE_LINE_MAX (1u << 20)      /* a longer line is not loaded: a run process's
 					  lines are no longer (PROC_LINE_MAX) */
 #define STORE_STATUS_MAX 16
+#define STORE_NUM_MAX 999999999UL      /* the largest run number */
+#define STORE_ID_BLOCK 32              /* run numbers recorded in the id file at a time */
+#define STORE_IDS "next-run"           /* the id file: no number at or past the one it
+					  holds was ever given out */
 
 /* What a run's end line says; status "interrupted" when it has none. */
 struct store_status {
@@ -47,10 +51,17 @@ int store_open(const char *dir, char *err, size_t errlen);
    first; take owns them then): a file that does not load takes no place
    among them. Removes the files of older runs and stale temp files, moves
    corrupt, empty, oversized or non-UTF-8 ones aside (".bad"), skips and
-   reports links, FIFOs and other non-regular files; *next is the first
-   run number never used. 0, or -1 with a message in err */
+   reports links, FIFOs and other non-regular files. *next is the first
+   run number never given out: the id file's, and past every number with
+   files here; with an id file, files numbered at or past it were never
+   written by ipcscope and are moved aside. 0, or -1 with a message in err */
 int store_load(void (*take)(void *ctx, struct stored_run *sr), void *ctx,
 	       unsigned long *next, char *err, size_t errlen);
+
+/* store_reserve: records in the id file that numbers below upto may be
+   given out: through a temp file, flushed to disk, renamed into place and
+   read back; 0, or -1 with err */
+int store_reserve(unsigned long upto, char *err, size_t errlen);
 
 /* store_write: writes rNUM.EXT (".ndjson", ".json") through an exclusive
    temp file and a rename, never following a link; 0, or -1 with err */

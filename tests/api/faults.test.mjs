@@ -261,9 +261,74 @@ async function sideEffects(dir) {
 
 const by = (list, id) => list.find((r) => r.id === id);
 
+const health = async (srv) => tryJson((await get(srv, '/api/health')).body) || {};
+
+// fullDisk: a results directory that takes no file over 2 KiB (RLIMIT_FSIZE:
+// writes fail as on a full disk); then a restart with room again
+async function fullDisk(dir) {
+  let srv = await startServer(['--results-dir', dir], 10000, ['prlimit', '--fsize=2048', '--']);
+  let first;
+  try {
+    const h0 = await health(srv);
+    ok(h0.store_failures === 0 && h0.store_error === null, '/api/health reports no history failure at first', h0);
+    const s = await stream(srv, '/api/bench/pipe?count=100&reps=3');
+    const end = s.lines.at(-1) || {};
+    first = s.headers?.get('x-run-id');
+    ok(end.type === 'end' && end.status === 'ok' && end.stored === false &&
+      new RegExp(`${first}\\.ndjson`).test(end.store_error || ''),
+    'a run whose record cannot be written says so in its end line (stored false, why)', end);
+    const h = await health(srv);
+    ok(h.store_failures >= 1 && /ndjson/.test(h.store_error || ''), 'and /api/health reports it', h);
+    const again = await get(srv, `/api/runs/${first}`);
+    ok(again.status === 200 && /"stored":false/.test(again.body), 'the run is still served from memory, saying so', again.body.slice(-200));
+  } finally {
+    await stopServer(srv);
+  }
+  srv = await startServer(['--results-dir', dir]);
+  try {
+    const s = await stream(srv, '/api/bench/pipe?count=100&reps=1');
+    const id = s.headers?.get('x-run-id');
+    ok(runNum(id) > runNum(first), 'after a restart the unstored run\'s id is not given again', [first, id]);
+    ok(s.lines.at(-1)?.stored === undefined && fs.existsSync(path.join(dir, `${id}.ndjson`)),
+      'with room again, runs are stored and their end line is as the run wrote it', s.lines.at(-1));
+  } finally {
+    await stopServer(srv);
+  }
+}
+
+// plantedNumber: a planted r999999999.json neither moves ids nor is reused
+async function plantedNumber(dir) {
+  let srv = await startServer(['--results-dir', dir]);
+  let a;
+  try {
+    a = (await stream(srv, '/api/bench/pipe?count=100&reps=1')).headers?.get('x-run-id');
+  } finally {
+    await stopServer(srv);
+  }
+  fs.writeFileSync(path.join(dir, 'r999999999.json'), JSON.stringify({ id: 'r999999999', kind: 'bench', target: 'pipe', created_at: 1 }));
+  fs.writeFileSync(path.join(dir, 'r999999999.ndjson'), goodRun('r999999999'));
+  const ids = [a];
+  for (let i = 0; i < 2; i++) {
+    srv = await startServer(['--results-dir', dir]);
+    try {
+      const list = tryJson((await get(srv, '/api/runs')).body) || [];
+      if (i === 0) {
+        ok(!list.some((r) => r.id === 'r999999999') && fs.existsSync(path.join(dir, 'r999999999.json.bad')),
+          'a planted r999999999 past the recorded ids is not loaded, moved aside', list.map((r) => r.id));
+      }
+      ids.push((await stream(srv, '/api/bench/pipe?count=100&reps=1')).headers?.get('x-run-id'));
+    } finally {
+      await stopServer(srv);
+    }
+  }
+  const nums = ids.map(runNum);
+  ok(nums.every((n, i) => i === 0 || n > nums[i - 1]) && nums.every((n) => n < 1000),
+    'run ids keep rising across restarts without jumping to the planted number', ids);
+}
+
 async function main() {
   const dirs = [tmpdir('fault-kill'), tmpdir('fault-half'), tmpdir('fault-hostile'), tmpdir('fault-prune'),
-    tmpdir('fault-side')];
+    tmpdir('fault-side'), tmpdir('fault-full'), tmpdir('fault-planted')];
   try {
     const killed = await killedMidRun(dirs[0]);
     await restartAfterKill(dirs[0], killed);
@@ -271,6 +336,8 @@ async function main() {
     await hostileResults(dirs[2]);
     await pruning(dirs[3]);
     await sideEffects(dirs[4]);
+    await fullDisk(dirs[5]);
+    await plantedNumber(dirs[6]);
   } catch (e) {
     ok(false, 'faults suite ran to the end', String(e.stack || e));
   } finally {
