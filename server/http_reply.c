@@ -6,19 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_keep.h"
 #include "http_reply.h"
 #include "utf8.h"
 
 #define REPLY_MESSAGE_MAX 512      /* an error message, after escaping */
 
-void reply_headers(struct MHD_Response *resp)
+struct keep *reply_keep(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+void reply_headers(struct MHD_Connection *c, struct MHD_Response *resp)
 {
 	mhd.add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
 	mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	mhd.add_response_header(resp, "X-Frame-Options", "DENY");
 	mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
-	/* one request per connection: every request passes the gate */
-	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	/* a connection is kept only while every head on it was judged */
+	if (!keep_answer(reply_keep(c)))
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *ctype,
@@ -36,7 +46,7 @@ enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *cty
 	}
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	reply_headers(resp);
+	reply_headers(c, resp);
 	if (hname)
 		mhd.add_response_header(resp, hname, hvalue);
 	ret = mhd.queue_response(c, status, resp);
