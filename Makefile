@@ -188,7 +188,7 @@ deb: obj/.deps-deb all
 FUZZCC    := clang
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -ffunction-sections -fdata-sections \
 	     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iobj/gen
-FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c \
+FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c server/utf8.c \
 	     $(wildcard workers/params*.c workers/peer*.c workers/sysinfo.c \
 			workers/cleanup.c workers/mech/*.c)
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)

@@ -179,6 +179,8 @@ const ROWS = [
     refName: 'what loading ipcscope and its libraries adds to a bare fork+exec on this machine' },
   { group: 'api', id: 'api_wrk_idle', label: '/api/mechanisms req/s, wrk -t1 -c8 -d3s', unit: 'req/s', op: '>=', target: 1000, abs: true,
     ipc: ['api_wrk.ipc', wrk], ref: null, refName: 'server idle' },
+  { group: 'api', id: 'api_health_keep', label: '/api/health req/s on kept connections, wrk -t1 -c8 -d3s', unit: 'req/s', op: '>=', target: 20000, abs: true,
+    ipc: ['api_health_wrk.ipc', wrk], ref: null, refName: 'server idle; each next head judged on its kept connection' },
   { group: 'api', id: 'api_wrk_load', label: '/api/mechanisms req/s while a run streams', unit: 'req/s', op: '>=', target: 1000, abs: true,
     ipc: ['api_wrk_load.ipc', wrk], ref: null, refName: 'a pipe run (duration=1, reps=4) streaming meanwhile' },
   { group: 'stability', id: 'stability_ci_median', label: 'default compare: median CI half-width', unit: '%', op: 'info',

@@ -267,14 +267,15 @@ start_server() {
 	return 1
 }
 
-# The HTTP face: request-to-start latency, then /api/mechanisms under wrk,
-# idle and while a run streams.
+# The HTTP face: request-to-start latency, then /api/mechanisms and
+# /api/health under wrk (its connections kept), idle and while a run streams.
 g_api() {
 	local i load
 	start_server || return 0
 	tool api_start.ipc 1 node bench/http.mjs "$BASE" 20 "$IPC"
 	for i in $(seq 3); do
 		tool api_wrk.ipc "$i" wrk -t1 -c8 -d3s "$BASE/api/mechanisms"
+		tool api_health_wrk.ipc "$i" wrk -t1 -c8 -d3s "$BASE/api/health"
 	done
 	for i in $(seq 3); do
 		node -e 'require("http").get(process.argv[1], (r) => r.resume())' \

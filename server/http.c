@@ -1,5 +1,6 @@
 /* http.c -- the routes of `ipcscope serve` and the daemon that answers them */
 #include <arpa/inet.h>
+#include <cjson/cJSON.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "http_check.h"
 #include "http_gate.h"
 #include "http_head.h"
+#include "http_keep.h"
 #include "http_query.h"
 #include "http_reply.h"
 #include "http_stream.h"
@@ -23,11 +25,9 @@
 
 #define HTTP_URL_MAX HEAD_URL_MAX
 #define HTTP_CONN_MAX 64           /* connections at once */
-#define HTTP_IDLE_TIMEOUT_S 30     /* an idle keep-alive connection closes */
 #define HTTP_MEMORY_LIMIT (64u << 10)  /* MHD's pool of one connection: room for
 					  any head the gate lets through */
 #define HTTP_RETRY_AFTER_S "10"
-#define HTTP_HEALTH_MAX 160        /* the /api/health answer */
 #define HTTP_LOG_MAX 512           /* one libmicrohttpd log message */
 #define HTTP_REASON_MAX 256
 
@@ -79,6 +79,8 @@ static void client_of(struct MHD_Connection *c, char *out, size_t n)
 
 static enum MHD_Result submit_failed(struct MHD_Connection *c, enum runs_submit_result res)
 {
+	char why[HTTP_REASON_MAX];
+
 	switch (res) {
 	case RUNS_QUEUE_FULL:
 		return reply_error(c, MHD_HTTP_TOO_MANY_REQUESTS, "queue_full", NULL, "Retry-After",
@@ -91,6 +93,11 @@ static enum MHD_Result submit_failed(struct MHD_Connection *c, enum runs_submit_
 	case RUNS_STOPPING:
 		return reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "stopping", NULL, NULL, NULL,
 				   "the server is stopping");
+	case RUNS_NO_ID:
+		runs_store_health(why, sizeof(why));
+		return reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "store_failed", NULL, NULL,
+				   NULL, "no run id can be recorded in the results directory, so "
+				   "none is given out: %s", why);
 	default:
 		return reply_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, NULL, NULL,
 				   "cannot queue the run");
@@ -192,13 +199,27 @@ static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 	return stream_answer(c, r, false);
 }
 
+/* health: the server's state, and whether its history is being written */
 static enum MHD_Result health(struct MHD_Connection *c)
 {
-	char body[HTTP_HEALTH_MAX];
+	char last[HTTP_REASON_MAX * 2], clean[HTTP_REASON_MAX * 2];
+	unsigned long failures = runs_store_health(last, sizeof(last));
+	cJSON *o = cJSON_CreateObject();
+	char *body;
 
-	snprintf(body, sizeof(body), "{\"status\":\"ok\",\"version\":\"%s\",\"busy\":%d,"
-		 "\"queue_max\":%d}", IPCSCOPE_VERSION, runs_busy(), cfg->queue_max);
-	return reply(c, MHD_HTTP_OK, "application/json", body, MHD_RESPMEM_MUST_COPY, NULL, NULL);
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddStringToObject(o, "version", IPCSCOPE_VERSION);
+	cJSON_AddNumberToObject(o, "busy", runs_busy());
+	cJSON_AddNumberToObject(o, "queue_max", cfg->queue_max);
+	cJSON_AddNumberToObject(o, "store_failures", (double)failures);
+	if (failures)
+		cJSON_AddStringToObject(o, "store_error", utf8_clean(clean, sizeof(clean), last));
+	else
+		cJSON_AddNullToObject(o, "store_error");
+	body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return body ? reply(c, MHD_HTTP_OK, "application/json", body, MHD_RESPMEM_MUST_FREE,
+			    NULL, NULL) : MHD_NO;
 }
 
 /* ---- routing ------------------------------------------------------------ */
@@ -276,7 +297,8 @@ static enum MHD_Result check_origin(struct MHD_Connection *c, const char *host, 
 /* check: answers the request when its Host, target, route or method is
    refused, or when it would start work for another origin */
 static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
-			     const char *url, const char *method, bool *answered)
+			     const char *url, const char *method, const char *version,
+			     bool *answered)
 {
 	const char *host = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	enum route rt;
@@ -284,6 +306,11 @@ static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
 	bool streams;
 
 	(void)rq;
+	*answered = true;
+	if (keep_unjudged(reply_keep(c)))
+		return MHD_NO;     /* a head nobody judged: no answer, the connection ends */
+	keep_request(reply_keep(c), version,
+		     mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONNECTION));
 	/* the gate judged the head already; the Host rules are kept here too,
 	   where the routes are, so they hold whoever hands MHD a connection */
 	mhd.get_connection_values(c, MHD_HEADER_KIND, count_host, &hosts);
@@ -312,7 +339,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls;
 	(void)uri;
-	(void)c;
+	keep_began(reply_keep(c));
 	return calloc(1, sizeof(struct request));
 }
 
@@ -325,13 +352,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	bool answered;
 
 	(void)cls;
-	(void)version;
 	(void)upload;
 	if (!rq)
 		return MHD_NO;
 	if (!rq->checked) {
 		/* answer in the next call, once MHD has the whole head */
-		ret = check(c, rq, url, method, &answered);
+		ret = check(c, rq, url, method, version, &answered);
 		rq->checked = !answered;
 		return ret;
 	}
@@ -350,7 +376,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct request *rq = *con_cls;
 
 	(void)cls;
-	(void)c;
 	if (!rq)
 		return;
 	if (rq->run) {
@@ -360,6 +385,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	free(rq);
 	*con_cls = NULL;
+	/* a kept connection: its next head is judged before MHD reads it */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		keep_next(reply_keep(c));
 }
 
 /* ---- the daemon --------------------------------------------------------- */
@@ -378,8 +406,9 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 		msg[0] && msg[strlen(msg) - 1] == '\n' ? "" : "\n");
 }
 
-/* on_connection: small answers go out in two writes (head, body); without
-   TCP_NODELAY the second waits for the client's delayed ACK (~40 ms) */
+/* on_connection: the record of a kept connection (http_keep.c); and small
+   answers go out in two writes (head, body): without TCP_NODELAY the
+   second waits for the client's delayed ACK (~40 ms) */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
@@ -387,12 +416,16 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	int one = 1;
 
 	(void)cls;
-	(void)socket_context;
-	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		keep_close(*socket_context);
+		*socket_context = NULL;
 		return;
+	}
 	ci = mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci)
-		setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (!ci)
+		return;
+	setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	*socket_context = keep_open(ci->connect_fd);
 }
 
 static struct MHD_Daemon *start_daemon(unsigned flags, ...)
@@ -413,7 +446,8 @@ static struct MHD_Daemon *start_daemon(unsigned flags, ...)
  * heartbeats and to notice a client that hung up) instead of spinning.
  * Bounded by HTTP_CONN_MAX connections (GATE_PER_IP from one address) and
  * MHD's per-connection memory; an idle connection closes after
- * HTTP_IDLE_TIMEOUT_S.
+ * KEEP_IDLE_S. A kept connection's next head is judged before MHD reads it
+ * (http_keep.c), in the connection's own thread.
  */
 struct MHD_Daemon *http_start(const struct serve_config *config, const struct catalog *catalog,
 			      int *port, char *err, size_t errlen)
@@ -430,7 +464,7 @@ struct MHD_Daemon *http_start(const struct serve_config *config, const struct ca
 			 MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 			 MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
 			 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)GATE_PER_IP,
-			 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
+			 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)KEEP_IDLE_S,
 			 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
 			 MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 			 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -451,6 +485,7 @@ struct MHD_Daemon *http_start(const struct serve_config *config, const struct ca
 
 void http_stop(struct MHD_Daemon *d)
 {
+	keep_stop();
 	gate_stop();
 	stream_drain(SERVE_DRAIN_MS);
 	mhd.stop_daemon(d);

@@ -4,8 +4,8 @@
  * the socket for libmicrohttpd) until its request head is complete. A head
  * http_head.c refuses gets ipcscope's own JSON answer here; a client that
  * trickles its head gets 408 after GATE_HEAD_TIMEOUT_S; the rest go to MHD
- * with MHD_add_connection(). Every answer says "Connection: close", so each
- * connection carries one request and each request passes the gate.
+ * with MHD_add_connection(). On a connection MHD keeps, each next head is
+ * judged the same way before MHD reads it (http_keep.c).
  */
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -105,6 +105,7 @@ static const char *reason(unsigned status)
 	case 400: return "Bad Request";
 	case 408: return "Request Timeout";
 	case 414: return "URI Too Long";
+	case 417: return "Expectation Failed";
 	case 421: return "Misdirected Request";
 	case 431: return "Request Header Fields Too Large";
 	case 505: return "HTTP Version Not Supported";
@@ -112,8 +113,7 @@ static const char *reason(unsigned status)
 	}
 }
 
-/* answer: ipcscope's JSON error on a connection MHD never saw, then close */
-static void answer(int fd, const struct head_verdict *v)
+void gate_answer(int fd, const struct head_verdict *v)
 {
 	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
 	char head[GATE_ANSWER_MAX], drain[GATE_DRAIN_BLOCK];
@@ -137,6 +137,12 @@ static void answer(int fd, const struct head_verdict *v)
 		send(fd, body, strlen(body), MSG_NOSIGNAL | MSG_DONTWAIT);
 	free(body);
 	shutdown(fd, SHUT_WR);
+}
+
+/* answer: ipcscope's JSON error on a connection MHD never saw, then close */
+static void answer(int fd, const struct head_verdict *v)
+{
+	gate_answer(fd, v);
 	close(fd);
 }
 

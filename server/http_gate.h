@@ -19,6 +19,11 @@ int gate_listen(const char *bind, int port, int *bound, char *err, size_t errlen
    with ipcscope's JSON error and hands the others to d; 0, or -1 with err */
 int gate_start(struct MHD_Daemon *d, char *err, size_t errlen);
 
+/* gate_answer: sends ipcscope's JSON error for a refused head v on fd
+   (what the client sent is read first) and ends the sending side */
+struct head_verdict;
+void gate_answer(int fd, const struct head_verdict *v);
+
 /* gate_stop: stops accepting and closes what waits; before MHD stops */
 void gate_stop(void);
 

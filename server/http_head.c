@@ -1,8 +1,10 @@
 /* http_head.c -- the verdict on a request head, before libmicrohttpd sees it
  *
  * libmicrohttpd answers some malformed heads itself, with HTML bodies, and
- * one of them (Content-Length: -1) with two status lines. Every head is
- * judged here first, so every refusal is ipcscope's own JSON answer.
+ * some of them (a Content-Length of -1 or past 2^64) with two status
+ * lines; it waits for a body announced by Content-Length or Expect, and
+ * refuses a head with many header lines with its own 431. Every head is
+ * judged here first, so every refusal is ipcscope's own JSON answer, at once.
  */
 #include <stdio.h>
 #include <string.h>
@@ -101,7 +103,7 @@ static int check_request_line(const char *p, size_t n, bool *v11, struct head_ve
 }
 
 struct head_counts {
-	int host, length;
+	int host, length, fields;
 };
 
 /* check_header: one "Name: value" line */
@@ -132,14 +134,22 @@ static int check_header(const char *p, size_t n, struct head_counts *hc, struct 
 		hc->host++;
 	if (name_len == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
 		return refuse(v, 400, "body_not_accepted", "requests with a body are not accepted");
+	if (name_len == 6 && strncasecmp(p, "Expect", 6) == 0)
+		return refuse(v, 417, "expect_not_accepted", "Expect is not accepted: no route "
+			      "takes a request body");
 	if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
-		hc->length++;
-		bool digits = vlen > 0;
+		bool digits = vlen > 0, zero = true;
 
-		for (size_t i = 0; i < vlen; i++)
+		hc->length++;
+		for (size_t i = 0; i < vlen; i++) {
 			digits = digits && val[i] >= '0' && val[i] <= '9';
+			zero = zero && val[i] == '0';
+		}
 		if (!digits)
 			return refuse(v, 400, "bad_request", "Content-Length must be a number of bytes");
+		if (!zero)
+			return refuse(v, 400, "body_not_accepted", "requests with a body are not "
+				      "accepted (Content-Length must be 0)");
 	}
 	return 0;
 }
@@ -147,7 +157,7 @@ static int check_header(const char *p, size_t n, struct head_counts *hc, struct 
 int head_check(const char *buf, size_t len, struct head_verdict *v)
 {
 	const char *end = buf + len, *p = buf, *next;
-	struct head_counts hc = { 0, 0 };
+	struct head_counts hc = { 0, 0, 0 };
 	bool v11 = false;
 	size_t n;
 
@@ -165,6 +175,9 @@ int head_check(const char *buf, size_t len, struct head_verdict *v)
 		n = line_len(p, end, &next);
 		if (n == 0)
 			break;
+		if (++hc.fields > HEAD_FIELDS_MAX)
+			return refuse(v, 431, "headers_too_large", "the request has more than 100 "
+				      "header lines");
 		if (check_header(p, n, &hc, v) < 0)
 			return -1;
 	}

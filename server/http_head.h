@@ -8,6 +8,7 @@
 #define HEAD_MAX (24u << 10)       /* request line and headers, bytes */
 #define HEAD_URL_MAX 8192          /* the request target, bytes */
 #define HEAD_PARAMS_MAX 256        /* fields of the query; the parser allows fewer */
+#define HEAD_FIELDS_MAX 100        /* header lines; libmicrohttpd's pool holds them all */
 
 /* Why a head is refused: the status and the JSON error's code and message. */
 struct head_verdict {

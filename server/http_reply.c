@@ -6,18 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_keep.h"
 #include "http_reply.h"
+#include "utf8.h"
 
 #define REPLY_MESSAGE_MAX 512      /* an error message, after escaping */
 
-void reply_headers(struct MHD_Response *resp)
+struct keep *reply_keep(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+void reply_headers(struct MHD_Connection *c, struct MHD_Response *resp)
 {
 	mhd.add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
 	mhd.add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	mhd.add_response_header(resp, "X-Frame-Options", "DENY");
 	mhd.add_response_header(resp, "Referrer-Policy", "no-referrer");
-	/* one request per connection: every request passes the gate */
-	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	/* a connection is kept only while every head on it was judged */
+	if (!keep_answer(reply_keep(c)))
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 }
 
 enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *ctype,
@@ -35,7 +46,7 @@ enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *cty
 	}
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	reply_headers(resp);
+	reply_headers(c, resp);
 	if (hname)
 		mhd.add_response_header(resp, hname, hvalue);
 	ret = mhd.queue_response(c, status, resp);
@@ -49,43 +60,15 @@ enum MHD_Result reply_json(struct MHD_Connection *c, const char *body)
 		     NULL, NULL);
 }
 
-/* utf8_len: length of the valid UTF-8 sequence at s (1..4), or 0 */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* no overlong forms, no surrogates, nothing past U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 char *utf8_clean(char *dst, size_t n, const char *src)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	size_t o = 0;
+	size_t o = 0, left = strlen(src);
 
 	if (n == 0)
 		return dst;
 	while (*s) {
-		size_t k = utf8_len(s);
+		size_t k = utf8_seq(s, left);
 		bool escape = k == 0 || *s < 0x20 || *s == 0x7f;
 
 		if (escape) {
@@ -94,6 +77,7 @@ char *utf8_clean(char *dst, size_t n, const char *src)
 			snprintf(dst + o, n - o, "\\x%02x", *s);
 			o += 4;
 			s++;
+			left--;
 			continue;
 		}
 		if (o + k >= n)
@@ -101,6 +85,7 @@ char *utf8_clean(char *dst, size_t n, const char *src)
 		memcpy(dst + o, s, k);
 		o += k;
 		s += k;
+		left -= k;
 	}
 	dst[o] = '\0';
 	return dst;

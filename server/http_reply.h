@@ -9,9 +9,13 @@
 /* The page's own files only, no inline script or style, never framed. */
 #define HTTP_CSP "default-src 'self'; frame-ancestors 'none'"
 
-/* reply_headers: the headers every answer carries (CSP, nosniff, no
-   referrer, no framing, Connection: close) */
-void reply_headers(struct MHD_Response *resp);
+/* reply_headers: the headers every answer on c carries (CSP, nosniff, no
+   referrer, no framing), and Connection: close when c is not kept after
+   it (http_keep.c) */
+void reply_headers(struct MHD_Connection *c, struct MHD_Response *resp);
+
+/* reply_keep: the kept-connection record of c, or NULL */
+struct keep *reply_keep(struct MHD_Connection *c);
 
 /* reply: queues body (NULL: empty) with status and ctype, plus one header
    hname: hvalue when hname is set; body is freed per mode; MHD_YES/NO */

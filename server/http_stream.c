@@ -147,7 +147,7 @@ enum MHD_Result stream_answer(struct MHD_Connection *c, struct run *r, bool owne
 	mhd.add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	mhd.add_response_header(resp, "X-Accel-Buffering", "no");
 	mhd.add_response_header(resp, "X-Run-Id", run_id(r));
-	reply_headers(resp);
+	reply_headers(c, resp);
 	ret = mhd.queue_response(c, MHD_HTTP_OK, resp);
 	mhd.destroy_response(resp);
 	return ret;

@@ -31,6 +31,8 @@ struct run {
 	double elapsed_s;
 	char *buf;                 /* the NDJSON lines of the run */
 	size_t len, cap;
+	bool ending;               /* its end line is being stored: nothing else is taken */
+	char store_err[RUN_MSG_MAX];   /* why its record is not stored, or "" */
 };
 
 /* runs_mu guards every run and the queue; runs_data is signalled when a
@@ -50,14 +52,25 @@ void unref_locked(struct run *r);
 /* append_queued_locked: a "queued" line with r's place in the queue */
 void append_queued_locked(struct run *r, int position);
 
-/* end_locked: the server's own ending of r (an error line with code and
+/* run_end: the server's own ending of r (an error line with code and
    message when code is set, then the end line with status), unless the
-   run process already wrote its end line */
-void end_locked(struct run *r, const char *status, const char *code, const char *message);
+   run already has its end line; marks r done either way. Without runs_mu,
+   by the one thread that ends r (the runner, or whoever took r off the
+   queue) */
+void run_end(struct run *r, const char *status, const char *code, const char *message);
 
 /* relay_line: a proc_sink line callback (ctx is the run): stores one line
    of the run process if it is an NDJSON object; drops heartbeats (they are
    per stream) and anything after the end line */
 void relay_line(void *ctx, const char *line, size_t n);
+
+/* Every end line is shown only after the run's record (its lines and that
+   end line, rN.ndjson) is written to the results directory; when that
+   fails, the end line says so with "stored":false and "store_error".
+   store_failed_locked: counts and logs one failure to write the history
+   (a record, a .json, the id file); run_store_failures: how many there
+   were since the server started, and the last one's message in last */
+void store_failed_locked(const char *err);
+unsigned long run_store_failures(char *last, size_t n);
 
 #endif

@@ -70,6 +70,7 @@ int proc_spawn(char *const *argv, pid_t *pid, char *err, size_t errlen)
 	sigaddset(&dfl, SIGTERM);
 	sigaddset(&dfl, SIGINT);
 	sigaddset(&dfl, SIGHUP);
+	sigaddset(&dfl, SIGXFSZ);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
 				 POSIX_SPAWN_SETSIGDEF);
 	posix_spawnattr_setpgroup(&at, 0);

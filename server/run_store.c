@@ -2,7 +2,9 @@
  *
  * Files are rNUM.ndjson (the run's lines) and rNUM.json (what was asked,
  * written when the run is queued, so a run the server never finished is
- * still known, and its number never given out again). Everything is
+ * still known), and the id file (STORE_IDS), which records the run numbers
+ * that may have been given out, so none is given twice even when a run's
+ * files could not be written or were removed. Everything is
  * opened relative to the directory, without following links, and only
  * regular files are read: a link or a FIFO planted here is skipped.
  */
@@ -18,9 +20,9 @@
 #include <sys/stat.h>
 
 #include "run_store.h"
+#include "utf8.h"
 
 #define STORE_NAME_MAX 64
-#define STORE_NUM_MAX 999999999UL
 #define STORE_REASON_MAX 200
 #define STORE_TAIL_MAX 320         /* the lines an interrupted run ends with */
 
@@ -74,20 +76,22 @@ static int create_tmp(const char *tmp)
 	return fd;
 }
 
-int store_write(unsigned long num, const char *ext, const char *data, size_t len,
-		char *err, size_t errlen)
+/* write_named: writes name through an exclusive temp file and a rename,
+   never following a link; with sync, the file and the directory reach the
+   disk before it returns; 0, or -1 with err */
+static int write_named(const char *name, const char *data, size_t len, bool sync,
+		       char *err, size_t errlen)
 {
-	char name[STORE_NAME_MAX], tmp[STORE_NAME_MAX + 8];
+	char tmp[STORE_NAME_MAX + 8];
 	int fd, rc = -1;
 
-	name_of(name, num, ext);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
 	fd = create_tmp(tmp);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create '%s/%s': %s", dirname_, tmp, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0)
+	if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0))
 		snprintf(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
 	else
 		rc = 0;
@@ -101,7 +105,20 @@ int store_write(unsigned long num, const char *ext, const char *data, size_t len
 	}
 	if (rc < 0)
 		unlinkat(dirfd_, tmp, 0);
+	else if (sync && fsync(dirfd_) < 0 && errno != EINVAL) {
+		snprintf(err, errlen, "cannot flush '%s': %s", dirname_, strerror(errno));
+		rc = -1;
+	}
 	return rc;
+}
+
+int store_write(unsigned long num, const char *ext, const char *data, size_t len,
+		char *err, size_t errlen)
+{
+	char name[STORE_NAME_MAX];
+
+	name_of(name, num, ext);
+	return write_named(name, data, len, false, err, errlen);
 }
 
 void store_remove(unsigned long num)
@@ -152,7 +169,7 @@ static int check_line(const char *p, size_t n, struct store_status *st)
 
 int store_check(const char *buf, size_t len, struct store_status *st, char *why, size_t n)
 {
-	size_t lineno = 0;
+	size_t lineno = 0, bad;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->status, sizeof(st->status), "interrupted");
@@ -164,11 +181,19 @@ int store_check(const char *buf, size_t len, struct store_status *st, char *why,
 		snprintf(why, n, "it holds a NUL byte");
 		return -1;
 	}
+	if ((bad = utf8_valid(buf, len)) < len) {
+		snprintf(why, n, "byte %zu is not UTF-8", bad + 1);
+		return -1;
+	}
 	for (const char *p = buf, *end = buf + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
 		lineno++;
+		if (k > STORE_LINE_MAX) {
+			snprintf(why, n, "line %zu is longer than %u bytes", lineno, STORE_LINE_MAX);
+			return -1;
+		}
 		if (st->has_end) {
 			snprintf(why, n, "line %zu follows the end line", lineno);
 			return -1;
@@ -229,6 +254,71 @@ fail:
 	return -1;
 }
 
+/* read_ids: the number the id file holds; 0 when there is none, or it is
+   not one (logged: the directory's own numbers are all there is then) */
+static unsigned long read_ids(void)
+{
+	char why[STORE_REASON_MAX], *s, *end;
+	unsigned long v = 0;
+	struct stat st;
+	size_t len = 0;
+	bool big;
+
+	if (fstatat(dirfd_, STORE_IDS, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+		return 0;
+	if (read_file(STORE_IDS, 32, &s, &len, &big, why, sizeof(why)) < 0) {
+		fprintf(stderr, "ipcscope: id file '%s/%s' ignored: %s\n", dirname_, STORE_IDS,
+			why);
+		return 0;
+	}
+	errno = 0;
+	if (len > 0 && s[0] >= '1' && s[0] <= '9')
+		v = strtoul(s, &end, 10);
+	if (v == 0 || errno || (*end && strcmp(end, "\n") != 0) || v > STORE_NUM_MAX + 1) {
+		fprintf(stderr, "ipcscope: id file '%s/%s' ignored: it does not hold a run "
+			"number\n", dirname_, STORE_IDS);
+		v = 0;
+	}
+	free(s);
+	return v;
+}
+
+/* overwrite_ids: writes text over the id file in place: a full disk has
+   no room for a temp file, but the id file's own block takes the few bytes;
+   0, or -1 (the caller's error stands) */
+static int overwrite_ids(const char *text, size_t n)
+{
+	int fd = openat(dirfd_, STORE_IDS, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pwrite(fd, text, n, 0) == (ssize_t)n &&
+	    ftruncate(fd, (off_t)n) == 0 && fsync(fd) == 0)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+int store_reserve(unsigned long upto, char *err, size_t errlen)
+{
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%lu\n", upto);
+	unsigned long back;
+
+	if (write_named(STORE_IDS, text, (size_t)n, true, err, errlen) < 0 &&
+	    overwrite_ids(text, (size_t)n) < 0)
+		return -1;
+	back = read_ids();
+	if (back != upto) {
+		snprintf(err, errlen, "the id file '%s/%s' reads back %lu, not %lu", dirname_,
+			 STORE_IDS, back, upto);
+		return -1;
+	}
+	return 0;
+}
+
 static void aside(const char *name, const char *why)
 {
 	char bad[STORE_NAME_MAX + 8];
@@ -260,6 +350,11 @@ static void load_meta(struct stored_run *sr, bool has_json)
 		else
 			fprintf(stderr, "ipcscope: history '%s/%s' skipped: %s\n", dirname_,
 				name, why);
+		return;
+	}
+	if (utf8_valid(s, len) < len) {
+		free(s);
+		aside(name, "it is not UTF-8");
 		return;
 	}
 	o = cJSON_ParseWithLength(s, len);
@@ -453,35 +548,59 @@ static void remove_tmp(unsigned long num)
 	unlinkat(dirfd_, name, 0);
 }
 
+/* never_given: the files of a number the id file says was never given
+   out: not ipcscope's, moved aside */
+static void never_given(const struct entry *e, unsigned long ids)
+{
+	char name[STORE_NAME_MAX], why[STORE_REASON_MAX];
+
+	snprintf(why, sizeof(why), "run number %lu was never given out (the id file holds %lu)",
+		 e->num, ids);
+	if (e->flags & F_TMP)
+		remove_tmp(e->num);
+	if (e->flags & F_NDJSON) {
+		name_of(name, e->num, ".ndjson");
+		aside(name, why);
+	}
+	if (e->flags & F_JSON) {
+		name_of(name, e->num, ".json");
+		aside(name, why);
+	}
+}
+
 int store_load(void (*take)(void *ctx, struct stored_run *sr), void *ctx,
 	       unsigned long *next, char *err, size_t errlen)
 {
+	struct stored_run *kept[STORE_KEEP];
 	struct entry *v;
-	int n = scan(&v, err, errlen), first;
+	int n = scan(&v, err, errlen), nkept = 0;
+	unsigned long ids;
 
 	if (n < 0)
 		return -1;
 	if (n > 1)
 		qsort(v, (size_t)n, sizeof(*v), cmp_entry);
-	*next = n > 0 ? v[n - 1].num + 1 : 1;
-	/* the newest STORE_KEEP runs are loaded; older files are pruned */
-	first = n;
-	for (int kept = 0; first > 0 && kept < STORE_KEEP; first--)
-		kept += (v[first - 1].flags & (F_NDJSON | F_JSON)) != 0;
-	for (int i = 0; i < n; i++) {
+	ids = read_ids();
+	while (ids > 0 && n > 0 && v[n - 1].num >= ids)
+		never_given(&v[--n], ids);
+	*next = n > 0 && v[n - 1].num + 1 > ids ? v[n - 1].num + 1 : ids > 0 ? ids : 1;
+	/* newest first: the newest STORE_KEEP runs that load are kept, and a
+	   file that does not load (planted, corrupt, a link) takes no place
+	   among them; the files of older runs are pruned */
+	for (int i = n - 1; i >= 0; i--) {
 		struct stored_run *sr;
 
 		if (v[i].flags & F_TMP)
 			remove_tmp(v[i].num);
-		if (i < first) {
+		if (nkept == STORE_KEEP) {
 			store_remove(v[i].num);
 			continue;
 		}
-		if (!(v[i].flags & (F_NDJSON | F_JSON)))
-			continue;
-		if ((sr = load_one(v[i].num, v[i].flags)))
-			take(ctx, sr);
+		if ((v[i].flags & (F_NDJSON | F_JSON)) && (sr = load_one(v[i].num, v[i].flags)))
+			kept[nkept++] = sr;
 	}
+	while (nkept > 0)
+		take(ctx, kept[--nkept]);
 	free(v);
 	return 0;
 }

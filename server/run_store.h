@@ -8,7 +8,13 @@
 #define STORE_KEEP 50                  /* finished runs kept, in memory and on disk */
 #define STORE_FILE_MAX (17u << 20)     /* a larger history file is not loaded */
 #define STORE_META_MAX (64u << 10)     /* a larger .json is not loaded */
+#define STORE_LINE_MAX (1u << 20)      /* a longer line is not loaded: a run process's
+					  lines are no longer (PROC_LINE_MAX) */
 #define STORE_STATUS_MAX 16
+#define STORE_NUM_MAX 999999999UL      /* the largest run number */
+#define STORE_ID_BLOCK 32              /* run numbers recorded in the id file at a time */
+#define STORE_IDS "next-run"           /* the id file: no number at or past the one it
+					  holds was ever given out */
 
 /* What a run's end line says; status "interrupted" when it has none. */
 struct store_status {
@@ -32,21 +38,30 @@ struct stored_run {
    words ("error" for anything else) */
 const char *store_status_word(const char *s);
 
-/* store_check: the loader's verdict on a history file's bytes: every line
-   a JSON object with a string "type", nothing after an end line, not
-   empty; 0 with *st filled, or -1 with the reason in why */
+/* store_check: the loader's verdict on a history file's bytes: valid
+   UTF-8, every line at most STORE_LINE_MAX bytes and a JSON object with a
+   string "type", nothing after an end line, not empty; 0 with *st filled,
+   or -1 with the reason in why */
 int store_check(const char *buf, size_t len, struct store_status *st, char *why, size_t n);
 
 /* store_open: creates dir if needed and keeps it open; 0 or -1 with err */
 int store_open(const char *dir, char *err, size_t errlen);
 
-/* store_load: hands take() each loadable run among the newest STORE_KEEP
-   (oldest first; take owns it then), removes older files and stale temp
-   files, moves corrupt, empty or oversized ones aside (".bad"), skips and
-   reports links, FIFOs and other non-regular files; *next is the first
-   run number never used. 0, or -1 with a message in err */
+/* store_load: hands take() the newest STORE_KEEP runs that load (oldest
+   first; take owns them then): a file that does not load takes no place
+   among them. Removes the files of older runs and stale temp files, moves
+   corrupt, empty, oversized or non-UTF-8 ones aside (".bad"), skips and
+   reports links, FIFOs and other non-regular files. *next is the first
+   run number never given out: the id file's, and past every number with
+   files here; with an id file, files numbered at or past it were never
+   written by ipcscope and are moved aside. 0, or -1 with a message in err */
 int store_load(void (*take)(void *ctx, struct stored_run *sr), void *ctx,
 	       unsigned long *next, char *err, size_t errlen);
+
+/* store_reserve: records in the id file that numbers below upto may be
+   given out: through a temp file, flushed to disk, renamed into place and
+   read back; 0, or -1 with err */
+int store_reserve(unsigned long upto, char *err, size_t errlen);
 
 /* store_write: writes rNUM.EXT (".ndjson", ".json") through an exclusive
    temp file and a rename, never following a link; 0, or -1 with err */

@@ -27,7 +27,8 @@ static struct {
 	int nqueue;
 	struct run **all;          /* every tracked run, oldest first */
 	int nall, capall;
-	unsigned long next_num;    /* never reused: the store knows every number given */
+	unsigned long next_num;    /* never reused: the id file records every number given */
+	unsigned long reserved;    /* numbers below this are recorded in the id file */
 	bool stopping;
 	int wake[2];               /* wakes the runner's poll() on cancel */
 	pthread_t runner;
@@ -112,27 +113,56 @@ static cJSON *meta_json(const struct run *r)
 	return o;
 }
 
-/* persist_meta: what was asked, written as the run is queued */
-static void persist_meta(const struct run *r)
+/* persist_meta: what was asked, written as the run is queued; a failure
+   is counted, and the run's end line will say its record is not stored */
+static void persist_meta(struct run *r)
 {
 	cJSON *o = meta_json(r);
 	char *meta = cJSON_PrintUnformatted(o);
 	char err[RUN_MSG_MAX];
+	int rc = -1;
 
-	if (meta && store_write(r->num, ".json", meta, strlen(meta), err, sizeof(err)) < 0)
-		fprintf(stderr, "ipcscope: %s\n", err);
+	if (!meta)
+		snprintf(err, sizeof(err), "cannot store run %s: out of memory", r->id);
+	else
+		rc = store_write(r->num, ".json", meta, strlen(meta), err, sizeof(err));
 	free(meta);
 	cJSON_Delete(o);
+	if (rc == 0)
+		return;
+	pthread_mutex_lock(&runs_mu);
+	snprintf(r->store_err, sizeof(r->store_err), "%s", err);
+	store_failed_locked(err);
+	pthread_mutex_unlock(&runs_mu);
 }
 
-/* persist_lines: a finished run's lines (immutable from now on); failures
-   only cost the history, so they are logged */
-static void persist_lines(const struct run *r)
+/* reserve_locked: makes sure the id file records the number about to be
+   given out (several at a time, so it is written rarely); false when it
+   cannot, and no number may be given */
+static bool reserve_locked(void)
 {
+	unsigned long upto = g.next_num + STORE_ID_BLOCK;
 	char err[RUN_MSG_MAX];
 
-	if (store_write(r->num, ".ndjson", r->buf ? r->buf : "", r->len, err, sizeof(err)) < 0)
-		fprintf(stderr, "ipcscope: %s\n", err);
+	if (g.next_num > STORE_NUM_MAX) {
+		snprintf(err, sizeof(err), "run ids are exhausted: r%lu is past r%lu", g.next_num,
+			 STORE_NUM_MAX);
+		store_failed_locked(err);
+		return false;
+	}
+	if (g.next_num < g.reserved && g.reserved - g.next_num > STORE_ID_BLOCK / 2)
+		return true;
+	if (upto > STORE_NUM_MAX + 1)
+		upto = STORE_NUM_MAX + 1;
+	if (store_reserve(upto, err, sizeof(err)) == 0) {
+		g.reserved = upto;
+		return true;
+	}
+	/* what is reserved already may still be used */
+	if (g.next_num < g.reserved)
+		return true;
+	store_failed_locked(err);
+	return false;
 }
 
 /* take_stored: store_load's callback: a past run, tracked as done */
@@ -180,26 +210,24 @@ static void finish(struct run *r, enum proc_end why, int st)
 {
 	char msg[RUN_MSG_MAX];
 
-	pthread_mutex_lock(&runs_mu);
 	switch (why) {
 	case PROC_TIMEOUT:
 		snprintf(msg, sizeof(msg), "the run passed its wall-time limit of %d s "
 			 "(--max-run-seconds)", g.cfg.max_run_seconds);
-		end_locked(r, "timeout", "timeout", msg);
+		run_end(r, "timeout", "timeout", msg);
 		break;
 	case PROC_CANCELLED:
-		end_locked(r, "cancelled", NULL, NULL);
+		run_end(r, "cancelled", NULL, NULL);
 		break;
 	case PROC_OUTPUT:
 		snprintf(msg, sizeof(msg), "the run printed more than %u bytes", PROC_OUTPUT_MAX);
-		end_locked(r, "error", "output_limit", msg);
+		run_end(r, "error", "output_limit", msg);
 		break;
 	case PROC_EXITED:
 		proc_status_message(st, msg, sizeof(msg));
-		end_locked(r, "error", "run_failed", msg);
+		run_end(r, "error", "run_failed", msg);
 		break;
 	}
-	pthread_mutex_unlock(&runs_mu);
 }
 
 /* run_one: runs r from spawn to reaped, and stores its end */
@@ -217,12 +245,8 @@ static void run_one(struct run *r)
 	pthread_mutex_unlock(&runs_mu);
 	if (stop_requested(r))
 		return finish(r, PROC_CANCELLED, 0);
-	if (proc_run(r->argv, &lim, &sink, &why, &st, err, sizeof(err)) < 0) {
-		pthread_mutex_lock(&runs_mu);
-		end_locked(r, "error", "spawn_failed", err);
-		pthread_mutex_unlock(&runs_mu);
-		return;
-	}
+	if (proc_run(r->argv, &lim, &sink, &why, &st, err, sizeof(err)) < 0)
+		return run_end(r, "error", "spawn_failed", err);
 	finish(r, why, st);
 }
 
@@ -263,7 +287,6 @@ static void *runner_main(void *arg)
 		r->refs++;
 		pthread_mutex_unlock(&runs_mu);
 		run_one(r);
-		persist_lines(r);
 		pthread_mutex_lock(&runs_mu);
 		evict_locked();
 		g.current = next_locked();
@@ -350,6 +373,9 @@ enum runs_submit_result runs_submit(const struct runs_request *req, struct run *
 	pthread_mutex_lock(&runs_mu);
 	if ((res = admit_locked(r)) != RUNS_OK)
 		goto fail;
+	res = RUNS_NO_ID;
+	if (!reserve_locked())
+		goto fail;
 	res = RUNS_NOMEM;
 	r->num = g.next_num;
 	snprintf(r->id, sizeof(r->id), "r%lu", r->num);
@@ -402,15 +428,13 @@ void runs_cancel(struct run *r)
 	}
 	r->cancel = true;
 	dequeued = unqueue_locked(r);
-	if (dequeued)
-		end_locked(r, "cancelled", NULL, NULL);
-	else if (write(g.wake[1], "c", 1) < 0) {
+	if (!dequeued && write(g.wake[1], "c", 1) < 0) {
 		/* the pipe is full: the runner is awake already */
 	}
 	pthread_mutex_unlock(&runs_mu);
 	if (!dequeued)
 		return;
-	persist_lines(r);
+	run_end(r, "cancelled", NULL, NULL);
 	pthread_mutex_lock(&runs_mu);
 	evict_locked();
 	pthread_mutex_unlock(&runs_mu);
@@ -489,6 +513,11 @@ char *runs_list_json(void)
 	return s;
 }
 
+unsigned long runs_store_health(char *last, size_t n)
+{
+	return run_store_failures(last, n);
+}
+
 int runs_busy(void)
 {
 	int n;
@@ -532,6 +561,9 @@ int runs_init(const struct runs_config *cfg, char *err, size_t errlen)
 		return -1;
 	pthread_mutex_lock(&runs_mu);
 	rc = store_load(take_stored, NULL, &g.next_num, err, errlen);
+	g.reserved = g.next_num;
+	if (rc == 0)
+		reserve_locked();  /* when it fails, runs are refused until it works */
 	pthread_mutex_unlock(&runs_mu);
 	if (rc < 0)
 		return -1;
@@ -554,10 +586,11 @@ void runs_shutdown(void)
 	while (g.nqueue > 0) {
 		struct run *r = g.queue[--g.nqueue];
 
-		end_locked(r, "cancelled", NULL, NULL);
 		if (gone) {
 			r->refs++;
 			gone[ngone++] = r;
+		} else {
+			r->state = RUN_DONE;   /* out of memory: it ends unrecorded */
 		}
 	}
 	if (g.current)
@@ -568,7 +601,7 @@ void runs_shutdown(void)
 		/* full: the runner is awake already */
 	}
 	for (int i = 0; i < ngone; i++) {
-		persist_lines(gone[i]);
+		run_end(gone[i], "cancelled", NULL, NULL);
 		runs_unref(gone[i]);
 	}
 	free(gone);

@@ -27,7 +27,8 @@ struct runs_request {
 };
 
 enum runs_submit_result {
-	RUNS_OK, RUNS_QUEUE_FULL, RUNS_CLIENT_LIMIT, RUNS_STOPPING, RUNS_NOMEM
+	RUNS_OK, RUNS_QUEUE_FULL, RUNS_CLIENT_LIMIT, RUNS_STOPPING, RUNS_NOMEM,
+	RUNS_NO_ID                 /* no run id can be recorded (runs_store_health says why) */
 };
 
 /* runs_init: loads past runs from cfg->results_dir and starts the runner
@@ -68,5 +69,10 @@ char *runs_list_json(void);
 
 /* runs_busy: number of runs running or waiting */
 int runs_busy(void);
+
+/* runs_store_health: failures to write the history since the server
+   started (records, .json files, the id file), and the last one's message
+   in last ("" when none) */
+unsigned long runs_store_health(char *last, size_t n);
 
 #endif

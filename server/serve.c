@@ -229,6 +229,8 @@ int serve_main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit makes a history write fail (and say so), not the server */
+	signal(SIGXFSZ, SIG_IGN);
 	/* workers orphaned by a killed run come to us, and we reap them */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	catalog_load(&cat);

@@ -156,7 +156,7 @@ static enum MHD_Result queue_file(struct MHD_Connection *conn, int idx,
 	if (code == MHD_HTTP_OK)
 		mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 					static_content_type(static_files[idx].path));
-	reply_headers(resp);
+	reply_headers(conn, resp);
 	ret = mhd.queue_response(conn, code, resp);
 	mhd.destroy_response(resp);
 	return ret;

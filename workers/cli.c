@@ -218,7 +218,8 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 		snprintf(err->code, sizeof(err->code), "bad_param");
 		snprintf(err->param, sizeof(err->param), "mechanism");
 		snprintf(err->message, sizeof(err->message),
-			 "which mechanism? (see 'ipcscope list')");
+			 "which mechanism? (see 'ipcscope %s --help' and 'ipcscope list')",
+			 p->cmd == CMD_SWEEP ? "sweep" : "bench");
 		return -1;
 	}
 	return params_finish(p, err);
@@ -261,11 +262,11 @@ static void demo_list(FILE *f)
 		"'ipcscope demo NAME --help'.\n");
 }
 
-/* demo_usage: the list of demos; exit status 0, or 2 after a bad call */
-static int demo_usage(int bad)
+/* demo_usage: the list of demos (demo --help); exit status 0 */
+static int demo_usage(void)
 {
-	demo_list(bad ? stderr : stdout);
-	return bad ? 2 : 0;
+	demo_list(stdout);
+	return 0;
 }
 
 /* --- the run ---------------------------------------------------------------- */
@@ -346,8 +347,13 @@ static int run_main(int argc, char **argv)
 	r.t0 = run_now_s();
 	params_init(&r.p, cmd);
 	if (cmd == CMD_DEMO) {
-		if (argc < 2 || !strncmp(argv[1], "-", 1))
-			return demo_usage(argc > 1 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"));
+		if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+			return demo_usage();
+		/* a missing name is a usage error, as for bench and sweep */
+		if (argc < 2 || !strncmp(argv[1], "-", 1)) {
+			fprintf(stderr, "ipcscope: which demo? (see 'ipcscope demo --help')\n");
+			return 2;
+		}
 		if (!(r.demo = demo_find(argv[1]))) {
 			fprintf(stderr, "ipcscope: unknown demo '%s' (see 'ipcscope demo --help')\n",
 				argv[1]);

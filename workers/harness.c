@@ -367,6 +367,17 @@ static int barrier(struct rep_state *st, int workers, struct peer_link *link)
 	return rc;
 }
 
+void harness_timeout_message(const struct bench_params *p, double deadline_s, char *err,
+			     size_t n)
+{
+	if (p->count)
+		snprintf(err, n, "rep exceeded its %.0f s limit; use a smaller count", deadline_s);
+	else
+		snprintf(err, n, "rep exceeded its %.0f s limit, though it was to run %g s: a "
+			 "worker did not stop when its duration was over (blocked on the other "
+			 "side, or starved of CPU)", deadline_s, p->duration);
+}
+
 /* stop_rep: tells both workers to stop and makes sure they do */
 static void stop_rep(struct rep_state *st)
 {
@@ -405,8 +416,7 @@ static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint6
 			stop_rep(st);
 		}
 		if (!bad && (double)(t - t0) / 1e9 > spec->deadline_s) {
-			snprintf(err, errlen, "rep exceeded its %.0f s limit; use a smaller "
-				 "count", spec->deadline_s);
+			harness_timeout_message(p, spec->deadline_s, err, errlen);
 			*code = "timeout";
 			bad = 1;
 			stop_rep(st);

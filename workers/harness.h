@@ -69,6 +69,12 @@ void harness_stop(void);
 /* harness_stopping: 1 once harness_stop was called */
 int harness_stopping(void);
 
+/* harness_timeout_message: why a rep of p overran its deadline_s, and what
+   to do about it: a smaller count for a rep of a count; for a rep of a
+   duration, that its workers did not stop when the duration was over */
+void harness_timeout_message(const struct bench_params *p, double deadline_s, char *err,
+			     size_t n);
+
 /* harness_cpu_for: the CPU role is pinned to under p, or -1 */
 int harness_cpu_for(const struct bench_params *p, enum mech_role role);
 

@@ -11,7 +11,8 @@
 
 #include "peerproto.h"
 
-#define SIZE_RANGE "1..64M bytes (a number, optionally with suffix K=1024 or M=1048576)"
+#define SIZE_RANGE "1..64M bytes (a number, optionally with suffix K=1024 or M=1048576, " \
+		   "either case)"
 
 static const char *const param_names[P__COUNT] = {
 	"mode", "size", "count", "duration", "warmup", "reps", "pin",

@@ -45,6 +45,8 @@ const UNSEEN = {
   summary: { regimes: 'reps in two regimes', low_reps: 'reps in two regimes', high_reps: 'reps in two regimes' },
   error: { param: 'a bad param refuses the request before a run (HTTP 400)', label: 'a failed rep of a demo',
     mechanism: 'a failed rep', size: 'a failed rep', rep: 'a failed rep' },
+  end: { stored: 'a run whose record cannot be written (faults.test.mjs)',
+    store_error: 'a run whose record cannot be written (faults.test.mjs)' },
 };
 // objects whose keys are documented elsewhere in API.md, not in the line's
 // bullet (granted: each mechanism's own, checked against the whole document)

@@ -227,14 +227,122 @@ async function pruning(dir) {
   }
 }
 
+// sideEffects: files that do not load take no place among the 50 kept, and
+// nothing that is not UTF-8 or over the line limit is replayed
+async function sideEffects(dir) {
+  const w = (name, data) => fs.writeFileSync(path.join(dir, name), data);
+  for (let i = 1; i <= 40; i++) w(`r${i}.ndjson`, goodRun(`r${i}`));
+  for (let i = 41; i <= 56; i++) w(`r${i}.ndjson`, 'planted, not a run\n');
+  w('r57.ndjson', goodRun('r57'));
+  w('r57.json', Buffer.concat([Buffer.from('{"id":"r57","kind":"bench","target":"'),
+    Buffer.from([0xff, 0xfe]), Buffer.from('","created_at":3}')]));
+  w('r58.ndjson', Buffer.concat([Buffer.from('{"type":"start","run":"r58","mechanism":"'),
+    Buffer.from([0xff, 0xfe]), Buffer.from(`"}\n${JSON.stringify({ type: 'end', run: 'r58', status: 'ok' })}\n`)]));
+  w('r59.ndjson', `{"type":"end","run":"r59","status":"ok","pad":"${'x'.repeat(16 << 20)}"}\n`);
+  const srv = await startServer(['--results-dir', dir], 15000);
+  try {
+    const res = await fetch(`${srv.base}/api/runs`, { signal: AbortSignal.timeout(10000) });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    let text;
+    try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { text = undefined; }
+    ok(text !== undefined, '/api/runs is valid UTF-8 with a planted .json holding \\xff\\xfe', bytes.subarray(0, 200).toString('latin1'));
+    const list = tryJson(text || '') || [];
+    const ids = new Set(list.map((r) => r.id));
+    const good = Array.from({ length: 40 }, (_, i) => `r${i + 1}`);
+    ok(good.every((id) => ids.has(id)) && good.every((id) => fs.existsSync(path.join(dir, `${id}.ndjson`))),
+      '18 planted unloadable entries delete no good run: r1-r40 are all listed and kept', [list.length, good.filter((id) => !ids.has(id))]);
+    ok(list.length === 41 && ids.has('r57'), 'every run that loads is listed (41), none that does not', list.length);
+    ok(fs.existsSync(path.join(dir, 'r57.json.bad')) && by(list, 'r57')?.kind === 'unknown',
+      'a .json that is not UTF-8 is moved aside, its run listed without it', by(list, 'r57'));
+    const r58 = await get(srv, '/api/runs/r58');
+    ok(r58.status === 404 && fs.existsSync(path.join(dir, 'r58.ndjson.bad')), 'an .ndjson that is not UTF-8 is not replayed, moved aside', r58.status);
+    const r59 = await get(srv, '/api/runs/r59');
+    ok(r59.status === 404 && fs.existsSync(path.join(dir, 'r59.ndjson.bad')) && /r59\.ndjson.*longer than 1048576 bytes/.test(srv.stderr),
+      'a 16 MiB single-line file is not loaded (1 MiB line limit), moved aside with the reason', [r59.status, srv.stderr.slice(-300)]);
+  } finally {
+    await stopServer(srv);
+  }
+}
+
+const by = (list, id) => list.find((r) => r.id === id);
+
+const health = async (srv) => tryJson((await get(srv, '/api/health')).body) || {};
+
+// fullDisk: a results directory that takes no file over 2 KiB (RLIMIT_FSIZE:
+// writes fail as on a full disk); then a restart with room again
+async function fullDisk(dir) {
+  let srv = await startServer(['--results-dir', dir], 10000, ['prlimit', '--fsize=2048', '--']);
+  let first;
+  try {
+    const h0 = await health(srv);
+    ok(h0.store_failures === 0 && h0.store_error === null, '/api/health reports no history failure at first', h0);
+    const s = await stream(srv, '/api/bench/pipe?count=100&reps=3');
+    const end = s.lines.at(-1) || {};
+    first = s.headers?.get('x-run-id');
+    ok(end.type === 'end' && end.status === 'ok' && end.stored === false &&
+      new RegExp(`${first}\\.ndjson`).test(end.store_error || ''),
+    'a run whose record cannot be written says so in its end line (stored false, why)', end);
+    const h = await health(srv);
+    ok(h.store_failures >= 1 && /ndjson/.test(h.store_error || ''), 'and /api/health reports it', h);
+    const again = await get(srv, `/api/runs/${first}`);
+    ok(again.status === 200 && /"stored":false/.test(again.body), 'the run is still served from memory, saying so', again.body.slice(-200));
+  } finally {
+    await stopServer(srv);
+  }
+  srv = await startServer(['--results-dir', dir]);
+  try {
+    const s = await stream(srv, '/api/bench/pipe?count=100&reps=1');
+    const id = s.headers?.get('x-run-id');
+    ok(runNum(id) > runNum(first), 'after a restart the unstored run\'s id is not given again', [first, id]);
+    ok(s.lines.at(-1)?.stored === undefined && fs.existsSync(path.join(dir, `${id}.ndjson`)),
+      'with room again, runs are stored and their end line is as the run wrote it', s.lines.at(-1));
+  } finally {
+    await stopServer(srv);
+  }
+}
+
+// plantedNumber: a planted r999999999.json neither moves ids nor is reused
+async function plantedNumber(dir) {
+  let srv = await startServer(['--results-dir', dir]);
+  let a;
+  try {
+    a = (await stream(srv, '/api/bench/pipe?count=100&reps=1')).headers?.get('x-run-id');
+  } finally {
+    await stopServer(srv);
+  }
+  fs.writeFileSync(path.join(dir, 'r999999999.json'), JSON.stringify({ id: 'r999999999', kind: 'bench', target: 'pipe', created_at: 1 }));
+  fs.writeFileSync(path.join(dir, 'r999999999.ndjson'), goodRun('r999999999'));
+  const ids = [a];
+  for (let i = 0; i < 2; i++) {
+    srv = await startServer(['--results-dir', dir]);
+    try {
+      const list = tryJson((await get(srv, '/api/runs')).body) || [];
+      if (i === 0) {
+        ok(!list.some((r) => r.id === 'r999999999') && fs.existsSync(path.join(dir, 'r999999999.json.bad')),
+          'a planted r999999999 past the recorded ids is not loaded, moved aside', list.map((r) => r.id));
+      }
+      ids.push((await stream(srv, '/api/bench/pipe?count=100&reps=1')).headers?.get('x-run-id'));
+    } finally {
+      await stopServer(srv);
+    }
+  }
+  const nums = ids.map(runNum);
+  ok(nums.every((n, i) => i === 0 || n > nums[i - 1]) && nums.every((n) => n < 1000),
+    'run ids keep rising across restarts without jumping to the planted number', ids);
+}
+
 async function main() {
-  const dirs = [tmpdir('fault-kill'), tmpdir('fault-half'), tmpdir('fault-hostile'), tmpdir('fault-prune')];
+  const dirs = [tmpdir('fault-kill'), tmpdir('fault-half'), tmpdir('fault-hostile'), tmpdir('fault-prune'),
+    tmpdir('fault-side'), tmpdir('fault-full'), tmpdir('fault-planted')];
   try {
     const killed = await killedMidRun(dirs[0]);
     await restartAfterKill(dirs[0], killed);
     await halfClose(dirs[1]);
     await hostileResults(dirs[2]);
     await pruning(dirs[3]);
+    await sideEffects(dirs[4]);
+    await fullDisk(dirs[5]);
+    await plantedNumber(dirs[6]);
   } catch (e) {
     ok(false, 'faults suite ran to the end', String(e.stack || e));
   } finally {

@@ -118,7 +118,14 @@ function catalogue(port) {
     ['TRACE /', r('/', {}, 'TRACE'), 405, 'method_not_allowed'],
     ['Content-Length: -1', r('/api/health', { 'Content-Length': '-1' }), 400, 'bad_request'],
     ['Content-Length: abc', r('/api/health', { 'Content-Length': 'abc' }), 400, 'bad_request'],
-    ['two Content-Length', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n`), 400, 'bad_request'],
+    ['two Content-Length', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n`), 400, 'bad_request'],
+    ['Content-Length: 99999999999999999999999', r('/api/health', { 'Content-Length': '99999999999999999999999' }), 400, 'body_not_accepted'],
+    ['Content-Length: 18446744073709551615', r('/api/health', { 'Content-Length': '18446744073709551615' }), 400, 'body_not_accepted'],
+    ['a GET with a body', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 5\r\n\r\nhello`), 400, 'body_not_accepted'],
+    ['a run with a body', text(`GET ${RUN} HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 2\r\n\r\n{}`), 400, 'body_not_accepted'],
+    ['Expect: 100-continue', r('/api/health', { Expect: '100-continue', 'Content-Length': '0' }), 417, 'expect_not_accepted'],
+    ['1000 header lines (8 KB)', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\n${'X-A: b\r\n'.repeat(1000)}\r\n`), 431, 'headers_too_large'],
+    ['101 header lines', text(`GET /api/health HTTP/1.1\r\nHost: ${self}\r\n${'X-A: b\r\n'.repeat(100)}\r\n`), 431, 'headers_too_large'],
     ['Transfer-Encoding: chunked', r('/api/health', { 'Transfer-Encoding': 'chunked' }), 400, 'body_not_accepted'],
     ['HTTP/2.0 on the request line', text(`GET /api/health HTTP/2.0\r\nHost: ${self}\r\n\r\n`), 505, 'http_version'],
     ['an HTTP/0.9 request line', text('GET /api/health\r\n\r\n'), 400, 'bad_request'],
@@ -151,6 +158,112 @@ async function hostileCatalogue(srv) {
     const good = a.status === want && a.statusLines === 1 && /content-type: application\/json/i.test(a.head) && json;
     ok(good, `${desc} -> ${want} ${code || ''}`, `${a.status} x${a.statusLines} ${a.body.toString('latin1').slice(0, 200)}`);
   }
+}
+
+// limitsServed: what is just inside the head limits is served, at once
+async function limitsServed(srv) {
+  const self = `127.0.0.1:${srv.port}`;
+  const t0 = performance.now();
+  const a = await send(srv, `GET /api/health HTTP/1.1\r\nHost: ${self}\r\n${`X-A: ${'b'.repeat(200)}\r\n`.repeat(98)}Connection: close\r\n\r\n`);
+  ok(a.status === 200 && a.statusLines === 1, 'a head of 100 header lines (20 KB) is served', [a.status, a.head.slice(0, 80)]);
+  const z = await send(srv, `GET /api/health HTTP/1.1\r\nHost: ${self}\r\nContent-Length: 000\r\nConnection: close\r\n\r\n`);
+  ok(z.status === 200, 'Content-Length: 0 (an empty body) is served', [z.status, z.head.slice(0, 80)]);
+  const ms = performance.now() - t0;
+  ok(ms < 2000, 'both at once', ms);
+}
+
+// onOne: requests written one after another on one connection, each after
+// the answer to the last (or all at once with pipelined); everything the
+// server sent until it closed or timeoutMs passed, and whether it closed
+function onOne(srv, texts, { pipelined = false, timeoutMs = 4000 } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect(srv.port, '127.0.0.1');
+    const chunks = [];
+    let next = 0;
+    let closed = false;
+    const t0 = performance.now();
+    const timer = setTimeout(() => sock.destroy(), timeoutMs);
+    const answers = () => (Buffer.concat(chunks).toString('latin1').match(/(^|\r\n\r\n|})HTTP\/1\.1 \d{3}/g) || []).length;
+    const send = () => {
+      if (pipelined) { sock.write(Buffer.from(texts.join(''), 'latin1')); next = texts.length; return; }
+      if (next < texts.length) sock.write(Buffer.from(texts[next++], 'latin1'));
+    };
+    sock.on('connect', send);
+    sock.on('data', (d) => {
+      chunks.push(d);
+      if (!pipelined && answers() === next) setTimeout(send, 50);
+    });
+    sock.on('error', () => {});
+    sock.on('close', () => {
+      closed = performance.now() - t0 < timeoutMs - 50;
+      clearTimeout(timer);
+      const all = Buffer.concat(chunks).toString('latin1');
+      const heads = all.split(/(?=HTTP\/1\.1 \d{3} )/).filter((x) => x.startsWith('HTTP/1.1'));
+      resolve({ all, closed, ms: performance.now() - t0, answers: heads.map((h) => ({
+        status: Number(h.slice(9, 12)),
+        close: /\r\nconnection: close/i.test(h.split('\r\n\r\n')[0]),
+        json: /content-type: application\/json/i.test(h.split('\r\n\r\n')[0]),
+        body: h.split('\r\n\r\n').slice(1).join('\r\n\r\n'),
+      })) });
+    });
+  });
+}
+
+// keptConnections: a connection is kept between requests, and each next
+// head on it is judged as the first is: ipcscope's JSON, never
+// libmicrohttpd's own answer
+async function keptConnections(srv) {
+  const self = `127.0.0.1:${srv.port}`;
+  const get1 = (target, extra = '') => `GET ${target} HTTP/1.1\r\nHost: ${self}\r\n${extra}\r\n`;
+  const a = await onOne(srv, [get1('/api/health'), get1('/api/mechanisms'), get1('/api/health', 'Connection: close\r\n')]);
+  ok(a.answers.length === 3 && a.answers.every((x) => x.status === 200) && !a.answers[0].close && !a.answers[1].close &&
+    a.answers[2].close && a.closed, 'three requests on one kept connection, the last asking to close', a.answers.map((x) => [x.status, x.close]));
+  const hostile = [
+    ['a body', get1('/api/health', 'Content-Length: 5\r\n') + 'hello', 400, 'body_not_accepted'],
+    ['Content-Length: 99999999999999999999999', get1('/api/health', 'Content-Length: 99999999999999999999999\r\n'), 400, 'body_not_accepted'],
+    ['Expect: 100-continue', get1('/api/health', 'Expect: 100-continue\r\n'), 417, 'expect_not_accepted'],
+    ['1000 header lines', get1('/api/health', 'X-A: b\r\n'.repeat(1000)), 431, 'headers_too_large'],
+    ['%00 in the URL', get1('/api/health%00x'), 400, 'nul_byte'],
+    ['two Host headers', get1('/api/health', 'Host: evil.example\r\n'), 400, 'bad_host'],
+  ];
+  for (const [desc, text, status, code] of hostile) {
+    const r = await onOne(srv, [get1('/api/health'), text]);
+    const second = r.answers[1];
+    ok(r.answers.length === 2 && r.answers[0].status === 200 && second?.status === status && second.json &&
+      tryJson(second.body)?.error?.code === code && r.closed,
+    `${desc} as the second request of a kept connection -> ${status} ${code}, then closed`, [r.answers.map((x) => x.status), r.all.slice(-300)]);
+  }
+  // pipelined: the second head reaches the server before the first answer
+  const p = await onOne(srv, [get1('/api/health'), get1('/api/health', 'Content-Length: 99999999999999999999999\r\n')], { pipelined: true });
+  ok(p.answers.length >= 1 && p.answers[0].status === 200 && p.closed &&
+    p.answers.slice(1).every((x) => x.json && x.status === 400) && !/<html/i.test(p.all),
+  'a hostile head pipelined behind a good one never gets libmicrohttpd\'s answer', [p.answers.map((x) => [x.status, x.close]), p.all.slice(0, 300)]);
+  const q = await onOne(srv, [get1('/api/health'), get1('/api/health')], { pipelined: true });
+  ok(q.answers.length >= 1 && q.answers.every((x) => x.status === 200) && q.closed,
+    'two good pipelined requests: answered, or the first with Connection: close', q.answers.map((x) => [x.status, x.close]));
+}
+
+// keptSlowHead: the second head on a kept connection trickled a byte a second
+function keptSlowHead(srv) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const sock = net.connect(srv.port, '127.0.0.1');
+    const text = `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'a'.repeat(100)}`;
+    let i = 0;
+    let data = '';
+    let timer;
+    let t1 = 0;
+    sock.on('connect', () => sock.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    sock.on('data', (d) => {
+      data += d;
+      if (!timer) {
+        t1 = performance.now();
+        timer = setInterval(() => { if (i < text.length) sock.write(text[i++]); }, 1000);
+      }
+    });
+    sock.on('error', () => {});
+    sock.on('close', () => { clearInterval(timer); resolve({ ms: performance.now() - (t1 || t0), data }); });
+  });
 }
 
 async function sameOrigin(srv) {
@@ -237,10 +350,17 @@ async function main() {
     srv = await startServer(['--results-dir', dirs[0]]);
     await get(srv, '/api/health');
     const slow = slowHead(srv);
+    const keptSlow = keptSlowHead(srv);
     await hostileCatalogue(srv);
+    await limitsServed(srv);
+    await keptConnections(srv);
     await sameOrigin(srv);
     await headers(srv);
     await perAddress(srv);
+    const ks = await keptSlow;
+    note(`a second head trickled on a kept connection was answered after ${ks.ms.toFixed(0)} ms`);
+    ok(/head_timeout/.test(ks.data) && (ks.data.match(/HTTP\/1\.1 /g) || []).length === 2 && ks.ms < HEAD_TIMEOUT_MS + 2500,
+      'a second head trickled on a kept connection gets 408 once its 10 s are up', ks.data.slice(-200));
     const sl = await slow;
     note(`a head trickled a byte a second was answered after ${sl.ms.toFixed(0)} ms`);
     ok(/^HTTP\/1\.1 408/.test(sl.data) && /head_timeout/.test(sl.data) && sl.ms < HEAD_TIMEOUT_MS + 2500,

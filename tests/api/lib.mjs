@@ -48,10 +48,12 @@ export function tmpdir(tag) {
 
 const servers = new Set();
 
-// startServer: `ipcscope serve --port 0 ARGS`, resolved once it prints its port
-export function startServer(args = [], timeoutMs = 10000) {
+// startServer: `ipcscope serve --port 0 ARGS`, resolved once it prints its port;
+// wrap is a command that execs it (e.g. ['prlimit', '--fsize=2048', '--'])
+export function startServer(args = [], timeoutMs = 10000, wrap = []) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(BIN, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...argv] = [...wrap, BIN, 'serve', '--port', '0', ...args];
+    const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const srv = { proc, stderr: '', exited: null };
     servers.add(srv);
     let out = '';

@@ -1,10 +1,12 @@
 /* fuzz_history.c -- libFuzzer: a results-directory file through the history
-   loader's check (store_check), whose verdict decides what is replayed */
+   loader's check (store_check), whose verdict decides what is replayed
+   (served as it is, so only valid UTF-8) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../server/run_store.h"
+#include "../../server/utf8.h"
 
 static const char *const words[] = { "ok", "error", "cancelled", "timeout", "interrupted" };
 
@@ -23,5 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		known = known || strcmp(st.status, words[i]) == 0;
 	if (!known || (st.has_end && !strcmp(st.status, "interrupted")))
 		abort();   /* a replayed run has a status the API documents */
+	if (utf8_valid((const char *)data, size) != size)
+		abort();   /* a replayed file is served as it is: it must be UTF-8 */
 	return 0;
 }

@@ -444,8 +444,20 @@ bad sizes sweep pipe
 bad sizes sweep pipe --sizes 64,,4K
 bad nope bench nope
 bad nope compare pipe,nope
-ipc "$work/bad" /dev/null bench
-tap "$([ $? -eq 2 ]; echo $?)" "bench without a mechanism exits 2"
+# a missing required name: exit 2, one line on stderr pointing at --help
+for cmd in bench sweep demo "demo --reps 2"; do
+	ipc "$work/bad" "$work/bad.err" $cmd
+	rc=$?
+	tap "$([ $rc -eq 2 ] && [ ! -s "$work/bad" ] && [ "$(wc -l <"$work/bad.err")" -eq 1 ] &&
+		grep -q -- "--help" "$work/bad.err"; echo $?)" \
+		"'$cmd' without a name exits 2 with one line naming --help (got $rc)"
+	[ $rc -eq 2 ] || head -3 "$work/bad.err" | sed 's/^/# /'
+done
+ipc "$work/bad" "$work/bad.err" demo --help
+tap "$([ $? -eq 0 ] && grep -q "^  sync-tax " "$work/bad"; echo $?)" "demo --help lists the demos and exits 0"
+# sizes take k and m as K and M (documented)
+ipc "$work/k" /dev/null bench pipe --size 4k --count 10 --reps 1 --format ndjson
+tap "$([ $? -eq 0 ] && grep -q '"type":"start".*"size":4096' "$work/k"; echo $?)" "--size 4k is 4096 bytes, as 4K"
 ipc "$work/bad" /dev/null frobnicate
 tap "$([ $? -eq 2 ]; echo $?)" "an unknown command exits 2"
 check_clean "no leftovers after the usage errors"

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../../server/http_check.h"
@@ -100,6 +101,13 @@ static void test_head_verdicts(void **state)
 		{ "GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
 		{ "GET /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
 		{ "GET /a HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", 0 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 00\r\n\r\n", 0 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", 400 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551615\r\n\r\n", 400 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n", 417 },
+		{ "GET /a HTTP/1.1\r\nHost: x\r\nexpect: 100-continue\r\n\r\n", 417 },
 	};
 	struct head_verdict v;
 
@@ -112,6 +120,24 @@ static void test_head_verdicts(void **state)
 		assert_int_equal(v.status, cases[i].status);
 	}
 	assert_int_equal(head_end("GET / HTTP/1.1\r\nHost: x\r\n", strlen("GET / HTTP/1.1\r\nHost: x\r\n")), 0);
+}
+
+/* head_fields: HEAD_FIELDS_MAX header lines pass, one more is 431 */
+static void test_head_fields(void **state)
+{
+	char head[4096];
+	struct head_verdict v;
+	size_t n;
+
+	(void)state;
+	for (int lines = HEAD_FIELDS_MAX; lines <= HEAD_FIELDS_MAX + 1; lines++) {
+		n = (size_t)snprintf(head, sizeof(head), "GET /a HTTP/1.1\r\nHost: x\r\n");
+		for (int i = 1; i < lines; i++)
+			n += (size_t)snprintf(head + n, sizeof(head) - n, "X-%d: b\r\n", i);
+		n += (size_t)snprintf(head + n, sizeof(head) - n, "\r\n");
+		assert_int_equal(head_check(head, n, &v), lines > HEAD_FIELDS_MAX ? -1 : 0);
+		assert_int_equal(v.status, lines > HEAD_FIELDS_MAX ? 431 : 0);
+	}
 }
 
 static void test_utf8_clean(void **state)
@@ -165,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_public_bind_takes_ip_literals),
 		cmocka_unit_test(test_same_origin),
 		cmocka_unit_test(test_head_verdicts),
+		cmocka_unit_test(test_head_fields),
 		cmocka_unit_test(test_utf8_clean),
 		cmocka_unit_test(test_static_allowlist),
 		cmocka_unit_test(test_content_types),
