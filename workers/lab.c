@@ -89,9 +89,23 @@ static int parse_amount(const char *s, const struct lab_unit *units, double *out
 	return -1;
 }
 
+/* usage_error: one line saying what is wrong and where the usage is; -1 */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipcscope lab: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'ipcscope lab --help')\n");
+	return -1;
+}
+
 static int bad_option(const char *name, const char *value, const char *range)
 {
-	fprintf(stderr, "ipcscope lab: bad value '%s' for --%s: expected %s\n", value, name, range);
+	usage_error("bad value '%s' for --%s: expected %s", value, name, range);
 	return -1;
 }
 
@@ -116,7 +130,7 @@ static int parse_option(struct lab *l, const char *name, const char *v)
 			return bad_option(name, v, "a percentage above 0 up to 100%");
 		return 0;
 	}
-	fprintf(stderr, "ipcscope lab: unknown option '--%s' (see 'ipcscope lab --help')\n", name);
+	usage_error("unknown option '--%s'", name);
 	return -1;
 }
 
@@ -132,7 +146,7 @@ static int parse_args(struct lab *l, int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		if (strncmp(a, "--", 2) != 0 || strlen(a) > 40) {
-			fprintf(stderr, "ipcscope lab: unexpected '%.40s': the command goes after '--'\n", a);
+			usage_error("unexpected '%.40s': the command goes after '--'", a);
 			return -1;
 		}
 		a += 2;
@@ -141,15 +155,14 @@ static int parse_args(struct lab *l, int argc, char **argv)
 		else
 			snprintf(name, sizeof(name), "%s", a);
 		if (!eq && i + 1 >= argc) {
-			fprintf(stderr, "ipcscope lab: --%s needs a value\n", name);
+			usage_error("--%s needs a value", name);
 			return -1;
 		}
 		if (parse_option(l, name, eq ? eq + 1 : argv[++i]) < 0)
 			return -1;
 	}
 	if (i + 1 >= argc) {
-		fprintf(stderr, "ipcscope lab: which command? give it after '--' "
-			"(see 'ipcscope lab --help')\n");
+		usage_error("which command? give it after '--'");
 		return -1;
 	}
 	l->cmd = argv + i + 1;
@@ -390,7 +403,8 @@ int lab_main(int argc, char **argv)
 
 	rc = parse_args(&l, argc, argv);
 	if (rc != 0) {
-		usage(rc > 0 ? stdout : stderr);
+		if (rc > 0)
+			usage(stdout);
 		return rc > 0 ? 0 : 2;
 	}
 	if (geteuid() != 0) {
