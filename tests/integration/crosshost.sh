@@ -101,6 +101,88 @@ s.on("data", (d) => {
 setTimeout(() => { console.log("no answer"); process.exit(1); }, 10000).unref();' "$port" "$TOKEN" >"$work/o" 2>&1
 tap "$(grep -q "^error: .*zmq crosses hosts only with transport=tcp" "$work/o"; echo $?)" \
 	"the peer refuses a zmq rep over ipc ($(head -c 100 "$work/o"))"
+# ctl HELLO LINE...: sends the hello line (raw JSON) and, once welcomed,
+# each LINE; prints every answer's type, code and message, then "closed"
+ctl() {
+	node -e '
+const [port, ...lines] = process.argv.slice(1);
+const s = require("net").connect(Number(port), "127.0.0.1");
+let buf = "", next = 1;
+s.on("connect", () => s.write(lines[0] + "\n"));
+s.on("data", (d) => {
+  buf += d;
+  const ls = buf.split("\n");
+  buf = ls.pop();
+  for (const l of ls) {
+    const m = JSON.parse(l);
+    console.log(m.type + " " + (m.code || "") + " " + (m.message || ""));
+    if (m.type === "welcome" && next < lines.length) s.write(lines[next++] + "\n");
+  }
+});
+s.on("close", () => { console.log("closed"); process.exit(0); });
+s.on("error", (e) => { console.log("error " + e.message); process.exit(1); });
+setTimeout(() => { console.log("no answer"); process.exit(1); }, 10000).unref();' "$port" "$@" 2>&1
+}
+hello='{"type":"hello","version":1,"token":"'$TOKEN'"}'
+# every field of every message is checked for type and range: a rep whose
+# params are a list, not an object, once crashed the peer
+for bad in '{"type":"rep","mechanism":"tcp","params":["size","64"],"port":40000}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":64},"port":0}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"},"port":1e300}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"},"port":-1}' \
+	'{"type":"rep","mechanism":["tcp"],"params":{"size":"64"},"port":0}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"}}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"},"port":0} trailing' \
+	'{"type":"rep","mechanism":"tcp","params":{"\u0000size":"64"},"port":0}'; do
+	ctl "$hello" "$bad" >"$work/o"
+	tap "$(grep -q "^error bad_message the other side sent" "$work/o" && grep -q "^closed" "$work/o" &&
+		kill -0 "$peer_pid" 2>/dev/null; echo $?)" \
+		"the peer refuses a malformed rep with a clear error and lives on: $bad ($(sed -n 2p "$work/o" | head -c 120))"
+done
+ctl '{"type":"hello","version":1,"token":"'$TOKEN'\u0000tail"}' >"$work/o"
+tap "$(grep -q "^error bad_message .*NUL character" "$work/o" && ! grep -q welcome "$work/o"; echo $?)" \
+	"a token with \\u0000 and more after it is refused ($(head -1 "$work/o" | head -c 100))"
+ctl '{"type":"hello","version":1.9,"token":"'$TOKEN'"}' >"$work/o"
+tap "$(grep -q "^error bad_version this peer speaks control protocol version 1, not 1.9" "$work/o" &&
+	! grep -q welcome "$work/o"; echo $?)" \
+	"protocol version 1.9 is refused, naming the version spoken ($(head -1 "$work/o" | head -c 100))"
+ctl '{"type":"hello","version":"1","token":"'$TOKEN'"}' >"$work/o"
+tap "$(grep -q "^error bad_message .*'version' must be a number" "$work/o"; echo $?)" \
+	"a version that is not a number is refused ($(head -1 "$work/o" | head -c 100))"
+
+# callers without the token cannot hold the peer: 12 connections (more than
+# the peer reads at once) each trickle a byte a second for 12 s; each is
+# dropped within its whole-hello deadline (5 s from accept, however its
+# bytes trickle in), and a caller with the token runs meanwhile
+node -e '
+const port = Number(process.argv[1]), t0 = Date.now(), shut = [];
+for (let i = 0; i < 12; i++) {
+  const s = require("net").connect(port, "127.0.0.1");
+  let sent = 0, opened = 0;
+  s.on("connect", () => {
+    opened = Date.now();
+    const tick = () => { if (sent < 12 && !s.destroyed) { s.write("{\"type\":\"hello\"".charAt(sent++) || " "); setTimeout(tick, 1000); } };
+    tick();
+  });
+  s.on("error", () => {});
+  s.on("close", () => { shut.push(((Date.now() - (opened || t0)) / 1000).toFixed(1)); });
+}
+setTimeout(() => { console.log(shut.length + " " + shut.join(" ")); process.exit(0); }, 14000);' "$port" >"$work/drip" 2>&1 &
+drip_pid=$!
+sleep 1
+t0=$(date +%s%N)
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "$TOKEN" --reps 1 \
+	--count 2000 --format ndjson >"$work/o" 2>"$work/e"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+wait $drip_pid
+[ $rc -ne 0 ] && echo "# $(head -c 300 "$work/e")"
+tap "$([ $rc -eq 0 ] && [ "$(js "$work/o" 'r.length === 1 && r[0].verified')" = true ]; echo $?)" \
+	"a caller with the token runs while 12 connections trickle bytes (exit $rc, $ms ms)"
+read -r nshut shut_s <"$work/drip"
+echo "# trickling connections closed by the peer after (s): $shut_s"
+tap "$([ "$nshut" = 12 ] && echo "$shut_s" | tr ' ' '\n' | awk '$1 > 6.5 { bad = 1 } END { exit bad }'; echo $?)" \
+	"every trickling connection is closed within 6.5 s of connecting, though it kept sending ($nshut closed)"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
