@@ -123,8 +123,9 @@ bin/tests-asan/%: tests/unit/%.c $(ALIBOBJ) | obj/.deps-test
 run: bin/ipcscope bin/ipcscope-mpi
 	bin/ipcscope serve --port $(PORT)
 
-# libFuzzer targets (clang): the request head and query parsers, and the
-# history loader. Only the parsers and what they call are built for them;
+# libFuzzer targets (clang): the request head and query parsers, the
+# history loader, and the peer's control protocol (framing, message, hello
+# and rep checks). Only the parsers and what they call are built for them;
 # the linker is told to leave unresolved the rest of the engine that the
 # mechanism table names but a parser never calls (a call would crash the run).
 FUZZCC    := clang
