@@ -44,7 +44,8 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ipcscope peer --listen ADDR:PORT [--token T] [--once] [--max-run-seconds N]\n\n"
+		"usage: ipcscope peer --listen ADDR:PORT [--token T | --token-file PATH] [--once]\n"
+		"                     [--max-run-seconds N]\n\n"
 		"The far side of a run between two hosts: a run started elsewhere with\n"
 		"'--peer HOST:PORT --token T' (or peer=...&token=... in a URL) drives it.\n"
 		"It runs only ipcscope's own receiving role of tcp, udp, zmq (transport=tcp)\n"
@@ -53,6 +54,8 @@ static void usage(FILE *f)
 		"  --listen ADDR:PORT     IPv4 address and port to listen on (port 0: any)\n"
 		"  --token T              the caller's token, %d..%d of [A-Za-z0-9_-]\n"
 		"                         (default: a random one, printed at start)\n"
+		"  --token-file PATH      the token from PATH ('-': stdin), one line: off\n"
+		"                         the command line, which every user can see\n"
 		"  --once                 exit after one run\n"
 		"  --max-run-seconds N    wall time of one run, 1..86400 (%d)\n\n"
 		"exit status: 0 ok, 1 cannot listen, 2 usage error\n",
@@ -120,6 +123,12 @@ static int parse_args(struct peer_cfg *c, int argc, char **argv)
 				return -1;
 			}
 			snprintf(c->token, sizeof(c->token), "%s", v);
+			i++;
+		} else if (!strcmp(a, "--token-file") && v) {
+			char err[256];
+
+			if (peer_token_read(v, c->token, err, sizeof(err)) < 0)
+				return usage_error("%s", err);
 			i++;
 		} else if (!strcmp(a, "--max-run-seconds") && v) {
 			long n = strtol(v, &end, 10);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <math.h>
 #include <net/if.h>
@@ -58,6 +59,50 @@ int peer_token_equal(const char *expected, const char *given)
 	for (size_t i = 0; i < n; i++)
 		diff |= (unsigned char)(expected[i] ^ (i < m ? given[i] : 0));
 	return diff == 0;
+}
+
+int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, size_t errlen)
+{
+	char buf[PEER_TOKEN_MAX + 3];   /* a token, "\r\n", and one byte to see more */
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : STDIN_FILENO;
+	size_t n = 0;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read token-file '%.128s': %s", path, strerror(errno));
+		return -1;
+	}
+	while (n < sizeof(buf)) {
+		ssize_t r = read(fd, buf + n, sizeof(buf) - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read token-file '%.128s': %s", path,
+				 strerror(errno));
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	/* the token's bytes are never echoed: it is a secret */
+	if (n < PEER_TOKEN_MIN || n > PEER_TOKEN_MAX || memchr(buf, '\0', n) ||
+	    (buf[n] = '\0', !peer_token_ok(buf))) {
+		explicit_bzero(buf, sizeof(buf));
+		snprintf(err, errlen, "token-file '%.128s' does not hold a token: expected one line "
+			 "of %d..%d letters, digits, '-' or '_'", path, PEER_TOKEN_MIN, PEER_TOKEN_MAX);
+		return -1;
+	}
+	memcpy(out, buf, n + 1);
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
 }
 
 /* host_ok: an IPv4 address or a DNS name: letters, digits, dots, hyphens */

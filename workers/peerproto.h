@@ -31,6 +31,11 @@ int peer_token_ok(const char *token);
    the expected token's length only */
 int peer_token_equal(const char *expected, const char *given);
 
+/* peer_token_read: the token in the file at path ("-": stdin), one line
+   (its newline optional): a way to give it that keeps it off the command
+   line; 0, or -1 with err naming the file but never its bytes */
+int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, size_t errlen);
+
 /* peer_parse_hostport: "HOST:PORT" (IPv4 address or host name, port
    1..65535) into *out, resolved to IPv4; 0 or -1 with err naming what is
    wrong (resolve 0: only the form is checked) */

@@ -38,10 +38,15 @@ is_true() {
 
 # --- the peer on loopback ---------------------------------------------------
 
+# the token in a file only its owner reads, kept off every command line
+printf '%s\n' "$TOKEN" >"$work/token"
+chmod 600 "$work/token"
+
 # start_peer ARGS...: a peer on 127.0.0.1 at a port the kernel picks; its
 # pid in peer_pid, its port in port (empty if it did not say)
 start_peer() {
-	"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" "$@" >"$work/peer.out" 2>"$work/peer.err" &
+	"$IPCSCOPE" peer --listen 127.0.0.1:0 --token-file "$work/token" "$@" >"$work/peer.out" \
+		2>"$work/peer.err" &
 	peer_pid=$!
 	for _ in $(seq 100); do
 		grep -q "listening on" "$work/peer.out" 2>/dev/null && break
@@ -185,6 +190,24 @@ tap "$([ "$nshut" = 12 ] && echo "$shut_s" | tr ' ' '\n' | awk '$1 > 6.5 { bad =
 	"every trickling connection is closed within 6.5 s of connecting, though it kept sending ($nshut closed)"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
+# the token from a file or stdin, off the command line
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file "$work/token" --reps 1 \
+	--count 2000 --format ndjson >"$work/o" 2>"$work/e"
+rc=$?
+echo "$TOKEN" | timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file - \
+	--reps 1 --count 2000 --format ndjson >"$work/o2" 2>"$work/e"
+rc2=$?
+tap "$([ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(js "$work/o" 'r.length === 1 && r[0].verified')" = true ] &&
+	[ "$(js "$work/o2" 'r.length === 1 && r[0].verified')" = true ]; echo $?)" \
+	"--token-file PATH and --token-file - (stdin) run against the peer (exit $rc, $rc2)"
+printf 'not a token: %s\n' "$TOKEN" >"$work/badtoken"
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file "$work/badtoken" >"$work/o" 2>"$work/e"
+rc=$?
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file "$work/none" >>"$work/o" 2>>"$work/e"
+rc2=$?
+tap "$([ $rc -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(grep -c "token-file" "$work/e")" -eq 2 ] &&
+	! grep -q -- "$TOKEN" "$work/e" "$work/o"; echo $?)" \
+	"a token-file that holds no token, or none, is a usage error naming token-file, never echoing it ($rc, $rc2)"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "HOST:PORT" "$work/e"; echo $?)" "a malformed peer is a usage error"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "bad token!" >"$work/o" 2>"$work/e"
@@ -236,9 +259,35 @@ code=$(get "$base/api/bench/zmq?transport=ipc&peer=127.0.0.1:$port&token=$TOKEN"
 tap "$([ "$code" = 400 ] && grep -q '"param":"peer"' "$work/http.json" &&
 	grep -q 'only with transport=tcp' "$work/http.json"; echo $?)" \
 	"GET /api/bench/zmq?transport=ipc with peer= is a 400 naming peer and transport=tcp (got $code)"
-get "$base/api/bench/tcp?peer=127.0.0.1:$port&token=$TOKEN&count=5000&reps=1" "$work/http-tcp" >/dev/null
+code=$(get "$base/api/bench/tcp?peer=127.0.0.1:$port&token-file=$work/token" "$work/http.json")
+tap "$([ "$code" = 400 ] && grep -q '"param":"token-file"' "$work/http.json"; echo $?)" \
+	"token-file is the command line's alone: a URL with it is a 400 (got $code)"
+# tree_args PID: the command lines of PID's descendants, one a line
+tree_args() {
+	ps -eo pid=,ppid=,args= | awk -v root="$1" '{ pid[NR] = $1; ppid[NR] = $2; $1 = $2 = "";
+		args[NR] = $0 } END { keep[root] = 1
+		do { more = 0; for (i = 1; i <= NR; i++) if (keep[ppid[i]] && !keep[pid[i]]) {
+			keep[pid[i]] = 1; more = 1 } } while (more)
+		for (i = 1; i <= NR; i++) if (pid[i] != root && keep[pid[i]]) print args[i] }'
+}
+get "$base/api/bench/tcp?peer=127.0.0.1:$port&token=$TOKEN&duration=0.4&reps=3" "$work/http-tcp" >/dev/null &
+get_pid=$!
+: >"$work/ps"
+while kill -0 $get_pid 2>/dev/null; do
+	tree_args "$serve_pid" >>"$work/ps"
+	sleep 0.05
+done
+wait $get_pid
 is_true "GET /api/bench/tcp with peer= and token= runs against the peer, verified" \
-	"$(js "$work/http-tcp" 'r.length === 1 && r[0].verified && s.peer.path.loopback === true')"
+	"$(js "$work/http-tcp" 'r.length === 3 && r.every((x) => x.verified) && s.peer.path.loopback === true')"
+seen=$(grep -c "bench tcp" "$work/ps")
+tap "$([ "$seen" -gt 0 ] && ! grep -q -- "$TOKEN" "$work/ps"; echo $?)" \
+	"the run process and its workers never show the token in ps ($seen command lines seen: $(grep -m1 "bench tcp" "$work/ps" | head -c 160))"
+get "$base/api/runs" "$work/runs.json" >/dev/null
+tap "$(grep -q '"request":"/api/bench/tcp?peer=127.0.0.1:'"$port"'&duration=0.4&reps=3"' "$work/runs.json" &&
+	! grep -q -- "$TOKEN" "$work/runs.json" && [ -n "$(ls "$work/runs")" ] &&
+	! grep -rq -- "$TOKEN" "$work/runs"; echo $?)" \
+	"neither /api/runs nor the stored run holds the token; the request is kept without it"
 kill "$serve_pid" 2>/dev/null
 wait "$serve_pid" 2>/dev/null
 
