@@ -355,7 +355,8 @@ static void session(const struct peer_cfg *cfg, struct peer_link *l, const char 
 /* A caller accepted and not yet through its hello. A caller has
    PEER_HELLO_MS from accept for the whole hello, however it trickles in,
    and PEER_HELLO_SLOTS of them are read side by side: one that is slow or
-   silent never keeps out one that has the token. */
+   silent never keeps out one that has the token, which sends its hello
+   as it connects. */
 struct caller {
 	struct peer_link *l;         /* NULL: a free slot */
 	double deadline;             /* monotonic s: the hello is in by then */
@@ -373,8 +374,37 @@ static void caller_drop(struct caller *c, const char *code, const char *why)
 	c->l = NULL;
 }
 
+/* slots_of: the slots held by callers from c's address */
+static int slots_of(const struct caller *cs, const struct caller *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+		n += cs[i].l && cs[i].l->there.sin_addr.s_addr == c->l->there.sin_addr.s_addr;
+	return n;
+}
+
+/* evictee: when every slot is taken, the caller that gives way: the one
+   waiting longest of the address that holds the most slots, so that
+   callers from one address cannot push out a caller from another */
+static struct caller *evictee(struct caller *cs)
+{
+	struct caller *c = &cs[0];
+	int most = slots_of(cs, c);
+
+	for (int i = 1; i < PEER_HELLO_SLOTS; i++) {
+		int n = slots_of(cs, &cs[i]);
+
+		if (n > most || (n == most && cs[i].deadline < c->deadline)) {
+			c = &cs[i];
+			most = n;
+		}
+	}
+	return c;
+}
+
 /* caller_add: a connection just accepted into a free slot (or the slot
-   of the caller that has waited longest, told so) */
+   of the caller that gives way, told so) */
 static void caller_add(struct caller *cs, int fd)
 {
 	struct caller *c = NULL;
@@ -384,10 +414,7 @@ static void caller_add(struct caller *cs, int fd)
 		if (!cs[i].l)
 			c = &cs[i];
 	if (!c) {
-		c = &cs[0];
-		for (int i = 1; i < PEER_HELLO_SLOTS; i++)
-			if (cs[i].deadline < c->deadline)
-				c = &cs[i];
+		c = evictee(cs);
 		caller_drop(c, "busy", "too many callers are proving the token at once: try again");
 	}
 	c->l = calloc(1, sizeof(*c->l));

@@ -188,6 +188,20 @@ read -r nshut shut_s <"$work/drip"
 echo "# trickling connections closed by the peer after (s): $shut_s"
 tap "$([ "$nshut" = 12 ] && echo "$shut_s" | tr ' ' '\n' | awk '$1 > 6.5 { bad = 1 } END { exit bad }'; echo $?)" \
 	"every trickling connection is closed within 6.5 s of connecting, though it kept sending ($nshut closed)"
+# with every hello slot taken, the caller that gives way is one of the
+# address holding the most: a caller from 127.0.0.3 (the longest waiting)
+# outlasts nine from 127.0.0.2, to its own deadline
+node -e '
+const net = require("net"), port = Number(process.argv[1]), t0 = Date.now();
+const lone = net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.3" });
+lone.on("data", (d) => { console.log(((Date.now() - t0) / 1000).toFixed(1) + " " + d.toString().trim()); });
+lone.on("error", (e) => console.log("error " + e.message));
+lone.on("close", () => process.exit(0));
+setTimeout(() => { for (let i = 0; i < 9; i++)
+  net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.2" }).on("error", () => {}); }, 300);
+setTimeout(() => { console.log("still open"); process.exit(1); }, 9000).unref();' "$port" >"$work/o" 2>&1
+tap "$(grep -q '"code":"hello_timeout"' "$work/o" && ! grep -q '"code":"busy"' "$work/o"; echo $?)" \
+	"with the hello slots full, the callers of one address give way to each other, not to another's ($(head -c 100 "$work/o"))"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
 # the token from a file or stdin, off the command line
