@@ -63,7 +63,10 @@ static void usage(FILE *f)
 		"In COMMAND, {peer} becomes " LAB_PEER_ADDR ":%d and {token} the peer's token;\n"
 		"both are also in the environment as IPCSCOPE_PEER and IPCSCOPE_TOKEN, and the\n"
 		"namespaces' names as IPCSCOPE_NETNS_PEER and IPCSCOPE_NETNS_SELF:\n"
-		"  ipcscope lab --rate 1gbit -- ipcscope bench tcp --peer {peer} --token {token}\n\n"
+		"  ipcscope lab --rate 1gbit -- ipcscope bench tcp --peer {peer} --token {token}\n"
+		"The lab's own peer takes the token on stdin; to keep it off COMMAND's line too:\n"
+		"  ipcscope lab -- sh -c 'echo \"$IPCSCOPE_TOKEN\" | ipcscope bench tcp \\\n"
+		"      --peer \"$IPCSCOPE_PEER\" --token-file -'\n\n"
 		"exit status: the command's; 1 when the lab could not be made; 2 usage error\n",
 		LAB_PEER_PORT);
 }
@@ -263,23 +266,32 @@ static int read_line_ms(int fd, char *buf, size_t len, int ms)
 	return 0;
 }
 
+/* peer_start: the peer in the first namespace, its token on its stdin
+   (never on its command line), IPCSCOPE_LAB naming this lab in its
+   environment; 0 once it listens, or -1 with err */
 static int peer_start(struct lab *l, char *err, size_t errlen)
 {
-	char listen[48], line[256];
-	int pfd[2], rc;
+	char listen[48], line[256], lab[24];
+	int pfd[2] = { -1, -1 }, tfd = peer_token_pipe(l->token), rc;
 
 	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
-	if (pipe2(pfd, O_CLOEXEC) < 0 || (l->peer = fork()) < 0) {
+	snprintf(lab, sizeof(lab), "%d", (int)getpid());
+	if (tfd < 0 || pipe2(pfd, O_CLOEXEC) < 0 || (l->peer = fork()) < 0) {
 		snprintf(err, errlen, "cannot start the peer: %s", strerror(errno));
+		if (tfd >= 0)
+			close(tfd);
 		return -1;
 	}
 	if (l->peer == 0) {
-		char *argv[] = { "ipcscope", "peer", "--listen", listen, "--token", l->token, NULL };
+		char *argv[] = { "ipcscope", "peer", "--listen", listen, "--token-file", "-", NULL };
 		child_enter(l->net.ns[0]);
+		dup2(tfd, STDIN_FILENO);
 		dup2(pfd[1], STDOUT_FILENO);
+		setenv("IPCSCOPE_LAB", lab, 1);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
+	close(tfd);
 	close(pfd[1]);
 	rc = read_line_ms(pfd[0], line, sizeof(line), LAB_PEER_WAIT_MS);
 	close(pfd[0]);

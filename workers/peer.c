@@ -273,7 +273,7 @@ static void peer_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, do
 
 /* --- one caller ---------------------------------------------------------------- */
 
-/* hello_check: o is a hello with this peer's token and protocol version;
+/* peer_hello_check: o is a hello with this peer's token and protocol version;
    0, or -1 with the error code and message for the caller */
 int peer_hello_check(const cJSON *o, const char *token, const char **code, char *why,
 		     size_t len)
@@ -297,7 +297,7 @@ int peer_hello_check(const cJSON *o, const char *token, const char **code, char 
 	return 0;
 }
 
-/* welcome: the caller proved the token: the peer's host and path */
+/* welcome_send: the caller proved the token: the peer's host and path */
 static void welcome_send(struct peer_link *l)
 {
 	cJSON *w = peer_msg("welcome");

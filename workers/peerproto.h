@@ -36,6 +36,11 @@ int peer_token_equal(const char *expected, const char *given);
    line; 0, or -1 with err naming the file but never its bytes */
 int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, size_t errlen);
 
+/* peer_token_pipe: the read end of a pipe (close-on-exec) holding token
+   and a newline, its write end closed: a child's stdin for
+   "--token-file -", which keeps the token off its command line; or -1 */
+int peer_token_pipe(const char *token);
+
 /* peer_parse_hostport: "HOST:PORT" (IPv4 address or host name, port
    1..65535) into *out, resolved to IPv4; 0 or -1 with err naming what is
    wrong (resolve 0: only the form is checked) */

@@ -341,12 +341,23 @@ lab_pid() {
 lab_token() {
 	sed -n 's/.*, token \([0-9a-f]*\);.*/\1/p' "$1" | head -1
 }
+# lab_peers PID: the peers that lab started (IPCSCOPE_LAB=PID in their
+# environment)
+lab_peers() {
+	local p
+	for p in $(pgrep -f "peer --listen 10\.199\.0\.1:7399" 2>/dev/null); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "IPCSCOPE_LAB=$1" && echo "peer $p"
+	done
+	return 0
+}
 # lab_left PID TOKEN: what that lab left: its namespaces, its veth ends,
-# its peer, this suite's commands
+# its peer, anything with its token on the command line, this suite's
+# commands
 lab_left() {
 	ip netns list 2>/dev/null | grep "ipcscope-$1-"
 	ip -o link 2>/dev/null | grep "ipcs$1[ab]"
-	[ -n "$2" ] && pgrep -f "token $2" 2>/dev/null
+	lab_peers "$1"
+	[ -n "$2" ] && pgrep -f -- "$2" 2>/dev/null
 	pgrep -fx "sleep $NAP" 2>/dev/null
 	return 0
 }
@@ -506,6 +517,9 @@ for _ in $(seq 100); do
 done
 tap "$(ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep $NAP" >/dev/null; echo $?)" \
 	"lab made its namespaces and runs the command"
+tok=$(lab_token "$work/lab.err")
+tap "$([ -n "$tok" ] && [ -n "$(lab_peers $kpid)" ] && ! pgrep -f -- "$tok" >/dev/null; echo $?)" \
+	"the lab's peer runs with its token on no command line ($(lab_peers $kpid))"
 kill -9 $kpid
 wait $kpid 2>/dev/null
 for _ in $(seq 100); do
@@ -564,8 +578,15 @@ timeout -k 5 60 "$IPCSCOPE" demo cross-host --duration 0.05 --size 4K --lat_size
 	--rate_mbit 200 --format ndjson >"$work/xh" 2>"$work/xh.err" &
 xpid=$!
 kids_of $xpid &
+: >"$work/xh-ps"
+while kill -0 $xpid 2>/dev/null; do
+	tree_args $xpid >>"$work/xh-ps"
+	sleep 0.1
+done
 wait $xpid
 rc=$?
+tap "$(grep -q -- "--token-file -" "$work/xh-ps" && ! grep -Eq -- "--token( |=)" "$work/xh-ps"; echo $?)" \
+	"cross-host: its peer and runs take the token on stdin, never on a command line ($(grep -c -- "--token-file -" "$work/xh-ps") seen)"
 [ $rc -ne 0 ] && echo "# $(head -c 300 "$work/xh.err")"
 is_true "demo cross-host ends ok with five points, every one measured (exit $rc)" \
 	"$(js "$work/xh" 'e.status === "ok" && ls.filter((l) => l.type === "point").length === 5 &&
