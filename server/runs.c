@@ -299,7 +299,7 @@ static char **build_argv(const char *const *args, int nhead, const char *id, cha
 			if ((*input = malloc(len)))
 				snprintf(*input, len, "%s\n", args[i + 1]);
 			v[n++] = strdup("--token-file");
-			v[n++] = strdup(*input ? "-" : "");
+			v[n++] = *input ? strdup("-") : NULL;   /* NULL: out of memory, below */
 			i++;
 			continue;
 		}
