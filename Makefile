@@ -181,8 +181,9 @@ deb: obj/.deps-deb all
 	scripts/deb.sh $(CURDIR)/obj/deb/root $(VERSION) $(CURDIR)
 	lintian --fail-on error $(DEB)
 
-# libFuzzer targets (clang): the request head and query parsers, and the
-# history loader. Only the parsers and what they call are built for them;
+# libFuzzer targets (clang): the request head and query parsers, the
+# history loader, and the peer's control protocol (framing, message, hello
+# and rep checks). Only the parsers and what they call are built for them;
 # the linker is told to leave unresolved the rest of the engine that the
 # mechanism table names but a parser never calls (a call would crash the run).
 FUZZCC    := clang

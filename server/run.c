@@ -49,6 +49,9 @@ void run_free(struct run *r)
 	for (char **a = r->argv; a && *a; a++)
 		free(*a);
 	free(r->argv);
+	if (r->input)
+		explicit_bzero(r->input, strlen(r->input));
+	free(r->input);
 	free(r->target);
 	free(r->request);
 	free(r->buf);

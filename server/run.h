@@ -22,6 +22,8 @@ struct run {
 	bool cancel;               /* client gone or server stopping */
 	bool ended;                /* the end line is stored: nothing follows */
 	char **argv;               /* NULL-terminated, for posix_spawn */
+	char *input;               /* the run process's stdin (the peer's token),
+				      never on its command line, stored or served */
 	char kind[16];
 	char *target, *request;
 	char client[RUN_CLIENT_MAX];

@@ -49,20 +49,46 @@ const char *proc_exe(void)
 	return exe;
 }
 
-int proc_spawn(char *const *argv, pid_t *pid, char *err, size_t errlen)
+/* input_pipe: a pipe holding input, its write end closed; the read end,
+   or -1 (input is a line or two: it fits in the pipe at once) */
+static int input_pipe(const char *input)
+{
+	size_t n = strlen(input);
+	int p[2];
+
+	if (n > PIPE_BUF || pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if (write(p[1], input, n) != (ssize_t)n) {
+		close(p[0]);
+		p[0] = -1;
+	}
+	close(p[1]);
+	return p[0];
+}
+
+int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
-	int p[2], rc;
+	int p[2], rc, in = -1;
 
+	if (input && (in = input_pipe(input)) < 0) {
+		snprintf(err, errlen, "cannot hand the run process its input: %s", strerror(errno));
+		return -1;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		if (in >= 0)
+			close(in);
 		return -1;
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
+	else
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigemptyset(&dfl);
@@ -80,6 +106,8 @@ int proc_spawn(char *const *argv, pid_t *pid, char *err, size_t errlen)
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(p[1]);
+	if (in >= 0)
+		close(in);
 	if (rc != 0) {
 		close(p[0]);
 		snprintf(err, errlen, "cannot start the run process '%s': %s", exe, strerror(rc));
@@ -229,8 +257,9 @@ static void stop_group(pid_t pid, int fd, struct relay *rl, int grace_ms)
 	}
 }
 
-int proc_run(char *const *argv, const struct proc_limits *lim, const struct proc_sink *sink,
-	     enum proc_end *why, int *status, char *err, size_t errlen)
+int proc_run(char *const *argv, const char *input, const struct proc_limits *lim,
+	     const struct proc_sink *sink, enum proc_end *why, int *status, char *err,
+	     size_t errlen)
 {
 	struct relay rl = { .sink = sink };
 	double deadline = clock_s(CLOCK_MONOTONIC) + lim->max_seconds;
@@ -243,7 +272,7 @@ int proc_run(char *const *argv, const struct proc_limits *lim, const struct proc
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	fd = proc_spawn(argv, &pid, err, errlen);
+	fd = proc_spawn(argv, input, &pid, err, errlen);
 	if (fd < 0) {
 		free(rl.line);
 		return -1;

@@ -245,7 +245,7 @@ static void run_one(struct run *r)
 	pthread_mutex_unlock(&runs_mu);
 	if (stop_requested(r))
 		return finish(r, PROC_CANCELLED, 0);
-	if (proc_run(r->argv, &lim, &sink, &why, &st, err, sizeof(err)) < 0)
+	if (proc_run(r->argv, r->input, &lim, &sink, &why, &st, err, sizeof(err)) < 0)
 		return run_end(r, "error", "spawn_failed", err);
 	finish(r, why, st);
 }
@@ -298,7 +298,12 @@ static void *runner_main(void *arg)
 
 /* ---- requests ----------------------------------------------------------- */
 
-static char **build_argv(const char *const *args, const char *id)
+/* build_argv: the run process's argv from the request's, with the peer's
+   token taken out of it into *input (a line on the process's stdin) and
+   "--token-file -" in its place; the params after the head (the command
+   and its target, or the command alone for a compare) are name, value
+   pairs */
+static char **build_argv(const char *const *args, int nhead, const char *id, char **input)
 {
 	int nargs = 0, n = 0;
 	char **v;
@@ -309,8 +314,20 @@ static char **build_argv(const char *const *args, const char *id)
 	if (!v)
 		return NULL;
 	v[n++] = strdup(proc_exe());
-	for (int i = 0; i < nargs; i++)
+	for (int i = 0; i < nargs; i++) {
+		if (i >= nhead && (i - nhead) % 2 == 0 && i + 1 < nargs &&
+		    !strcmp(args[i], "--token") && !*input) {
+			size_t len = strlen(args[i + 1]) + 2;
+
+			if ((*input = malloc(len)))
+				snprintf(*input, len, "%s\n", args[i + 1]);
+			v[n++] = strdup("--token-file");
+			v[n++] = *input ? strdup("-") : NULL;   /* NULL: out of memory, below */
+			i++;
+			continue;
+		}
 		v[n++] = strdup(args[i]);
+	}
 	v[n++] = strdup("--format");
 	v[n++] = strdup("ndjson");
 	v[n++] = strdup("--run-id");
@@ -326,6 +343,29 @@ static char **build_argv(const char *const *args, const char *id)
 	return v;
 }
 
+/* request_text: the request as the client wrote it, less its token pairs:
+   a secret is never stored or served */
+static char *request_text(const char *req)
+{
+	char *out = strdup(req), *q = out ? strchr(out, '?') : NULL;
+
+	while (q && *q) {
+		char *pair = q + 1, *amp = strchr(pair, '&');
+
+		if (!strncmp(pair, "token=", 6)) {
+			/* the pair goes, with the '&' after it, or the '&' or '?'
+			   before it when it is the last */
+			if (amp)
+				memmove(pair, amp + 1, strlen(amp + 1) + 1);
+			else
+				*q = '\0';
+			continue;
+		}
+		q = amp;
+	}
+	return out;
+}
+
 static struct run *run_new(const struct runs_request *req)
 {
 	struct run *r = calloc(1, sizeof(*r));
@@ -335,7 +375,7 @@ static struct run *run_new(const struct runs_request *req)
 	snprintf(r->kind, sizeof(r->kind), "%s", req->kind);
 	snprintf(r->client, sizeof(r->client), "%s", req->client ? req->client : "");
 	r->target = req->target ? strdup(req->target) : NULL;
-	r->request = req->request ? strdup(req->request) : NULL;
+	r->request = req->request ? request_text(req->request) : NULL;
 	r->created_at = clock_s(CLOCK_REALTIME);
 	r->t_submit = clock_s(CLOCK_MONOTONIC);
 	r->state = RUN_QUEUED;
@@ -379,8 +419,8 @@ enum runs_submit_result runs_submit(const struct runs_request *req, struct run *
 	res = RUNS_NOMEM;
 	r->num = g.next_num;
 	snprintf(r->id, sizeof(r->id), "r%lu", r->num);
-	r->argv = build_argv(req->argv, r->id);
-	if (!r->argv || track_locked(r) < 0)
+	r->argv = build_argv(req->argv, strcmp(req->kind, "compare") ? 2 : 1, r->id, &r->input);
+	if (!r->argv || (req->request && !r->request) || track_locked(r) < 0)
 		goto fail;
 	g.next_num++;
 	r->refs += 2;              /* the caller's, and one while the meta is written */

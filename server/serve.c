@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,20 @@ void serve_usage(FILE *f)
 		"Stop with SIGINT or SIGTERM: running runs are stopped and cleaned up.\n");
 }
 
+/* usage_error: one line saying what is wrong and where the usage is; -1 */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipcscope serve: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'ipcscope serve --help')\n");
+	return -1;
+}
+
 static int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
 {
 	char *end;
@@ -55,9 +70,7 @@ static int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
 	*out = (int)v;
 	return 0;
 bad:
-	fprintf(stderr, "ipcscope serve: bad value '%s' for --%s: expected %ld..%ld\n",
-		s ? s : "", opt, lo, hi);
-	return -1;
+	return usage_error("bad value '%s' for --%s: expected %ld..%ld", s ? s : "", opt, lo, hi);
 }
 
 static bool loopback(const char *addr)
@@ -94,35 +107,30 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 	int o, bad = 0;
 
 	optind = 1;
-	opterr = 1;
-	while ((o = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	opterr = 0;
+	while (!bad && (o = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'p': bad |= parse_int("port", optarg, 0, 65535, &c->port); break;
+		case 'p': bad = parse_int("port", optarg, 0, 65535, &c->port); break;
 		case 'b': c->bind = optarg; break;
 		case 's': c->static_dir = optarg; break;
 		case 'r': c->results_dir = optarg; break;
-		case 'm': bad |= parse_int("max-run-seconds", optarg, 1, SERVE_RUN_SECONDS_MAX,
-					   &c->max_run_seconds); break;
-		case 'q': bad |= parse_int("queue", optarg, 0, SERVE_QUEUE_MAX, &c->queue_max); break;
-		case 'c': bad |= parse_int("per-client", optarg, 1, SERVE_QUEUE_MAX + 1,
-					   &c->per_client); break;
+		case 'm': bad = parse_int("max-run-seconds", optarg, 1, SERVE_RUN_SECONDS_MAX,
+					  &c->max_run_seconds); break;
+		case 'q': bad = parse_int("queue", optarg, 0, SERVE_QUEUE_MAX, &c->queue_max); break;
+		case 'c': bad = parse_int("per-client", optarg, 1, SERVE_QUEUE_MAX + 1,
+					  &c->per_client); break;
 		case 'h': serve_usage(stdout); return 1;
-		default: bad = -1; break;
+		case ':': bad = usage_error("%.64s needs a value", argv[optind - 1]); break;
+		default: bad = usage_error("unknown option '%.64s'", argv[optind - 1]); break;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "ipcscope serve: unexpected argument '%s'\n", argv[optind]);
-		bad = -1;
-	}
-	if (!bad && !numeric_addr(c->bind)) {
-		fprintf(stderr, "ipcscope serve: bad value '%s' for --bind: expected a numeric "
-			"IPv4 or IPv6 address\n", c->bind);
-		bad = -1;
-	}
-	if (bad) {
-		serve_usage(stderr);
+	if (!bad && optind < argc)
+		bad = usage_error("unexpected argument '%.64s'", argv[optind]);
+	if (!bad && !numeric_addr(c->bind))
+		bad = usage_error("bad value '%.64s' for --bind: expected a numeric IPv4 or IPv6 "
+				  "address", c->bind);
+	if (bad)
 		return -1;
-	}
 	c->public_bind = !loopback(c->bind);
 	return 0;
 }

@@ -99,6 +99,8 @@ static void usage_peer(FILE *f)
 	usage_row(f, "", "mechanism that can cross hosts:");
 	usage_row(f, "", names);
 	usage_row(f, "--token T", "the token that peer printed");
+	usage_row(f, "--token-file PATH", "read the token from PATH ('-': stdin) instead:");
+	usage_row(f, "", "off the command line, which every user can see");
 }
 
 /* The params of every run, in the order usage shows them; a NULL text is
@@ -159,6 +161,24 @@ static void usage(FILE *f, enum params_cmd cmd)
 	fprintf(f, "\nexit status: 0 ok, 1 the run failed, 2 usage error\n");
 }
 
+/* token_file: --token-file PATH, the command line's way to give the
+   peer's token without putting it on the command line (a server hands
+   its runs the token this way, on stdin); 0 or -1 with err */
+static int token_file(struct bench_params *p, const char *path, struct param_error *err)
+{
+	char token[PEER_TOKEN_MAX + 1];
+	int rc;
+
+	if (peer_token_read(path, token, err->message, sizeof(err->message)) < 0) {
+		snprintf(err->code, sizeof(err->code), "bad_param");
+		snprintf(err->param, sizeof(err->param), "token-file");
+		return -1;
+	}
+	rc = params_set(p, "token", token, false, err);
+	explicit_bzero(token, sizeof(token));
+	return rc;
+}
+
 /* parse_args: --name value / --name=value into p; positional is the
    mechanism (bench, sweep) or the list (compare); 0, 1 for --help, -1 */
 static int parse_args(struct bench_params *p, int argc, char **argv,
@@ -210,6 +230,11 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 		} else {
 			snprintf(name, sizeof(name), "%s", a);
 			val = i + 1 < argc ? argv[++i] : "";
+		}
+		if (!strcmp(name, "token-file")) {
+			if (token_file(p, val, err) < 0)
+				return -1;
+			continue;
 		}
 		if (params_set(p, name, val, false, err) < 0)
 			return -1;

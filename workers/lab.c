@@ -63,7 +63,10 @@ void lab_usage(FILE *f)
 		"In COMMAND, {peer} becomes " LAB_PEER_ADDR ":%d and {token} the peer's token;\n"
 		"both are also in the environment as IPCSCOPE_PEER and IPCSCOPE_TOKEN, and the\n"
 		"namespaces' names as IPCSCOPE_NETNS_PEER and IPCSCOPE_NETNS_SELF:\n"
-		"  ipcscope lab --rate 1gbit -- ipcscope bench tcp --peer {peer} --token {token}\n\n"
+		"  ipcscope lab --rate 1gbit -- ipcscope bench tcp --peer {peer} --token {token}\n"
+		"The lab's own peer takes the token on stdin; to keep it off COMMAND's line too:\n"
+		"  ipcscope lab -- sh -c 'echo \"$IPCSCOPE_TOKEN\" | ipcscope bench tcp \\\n"
+		"      --peer \"$IPCSCOPE_PEER\" --token-file -'\n\n"
 		"exit status: the command's; 1 when the lab could not be made; 2 usage error\n",
 		LAB_PEER_PORT);
 }
@@ -89,9 +92,23 @@ static int parse_amount(const char *s, const struct lab_unit *units, double *out
 	return -1;
 }
 
+/* usage_error: one line saying what is wrong and where the usage is; -1 */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipcscope lab: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'ipcscope lab --help')\n");
+	return -1;
+}
+
 static int bad_option(const char *name, const char *value, const char *range)
 {
-	fprintf(stderr, "ipcscope lab: bad value '%s' for --%s: expected %s\n", value, name, range);
+	usage_error("bad value '%s' for --%s: expected %s", value, name, range);
 	return -1;
 }
 
@@ -116,7 +133,7 @@ static int parse_option(struct lab *l, const char *name, const char *v)
 			return bad_option(name, v, "a percentage above 0 up to 100%");
 		return 0;
 	}
-	fprintf(stderr, "ipcscope lab: unknown option '--%s' (see 'ipcscope lab --help')\n", name);
+	usage_error("unknown option '--%s'", name);
 	return -1;
 }
 
@@ -132,7 +149,7 @@ static int parse_args(struct lab *l, int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		if (strncmp(a, "--", 2) != 0 || strlen(a) > 40) {
-			fprintf(stderr, "ipcscope lab: unexpected '%.40s': the command goes after '--'\n", a);
+			usage_error("unexpected '%.40s': the command goes after '--'", a);
 			return -1;
 		}
 		a += 2;
@@ -141,15 +158,14 @@ static int parse_args(struct lab *l, int argc, char **argv)
 		else
 			snprintf(name, sizeof(name), "%s", a);
 		if (!eq && i + 1 >= argc) {
-			fprintf(stderr, "ipcscope lab: --%s needs a value\n", name);
+			usage_error("--%s needs a value", name);
 			return -1;
 		}
 		if (parse_option(l, name, eq ? eq + 1 : argv[++i]) < 0)
 			return -1;
 	}
 	if (i + 1 >= argc) {
-		fprintf(stderr, "ipcscope lab: which command? give it after '--' "
-			"(see 'ipcscope lab --help')\n");
+		usage_error("which command? give it after '--'");
 		return -1;
 	}
 	l->cmd = argv + i + 1;
@@ -250,23 +266,32 @@ static int read_line_ms(int fd, char *buf, size_t len, int ms)
 	return 0;
 }
 
+/* peer_start: the peer in the first namespace, its token on its stdin
+   (never on its command line), IPCSCOPE_LAB naming this lab in its
+   environment; 0 once it listens, or -1 with err */
 static int peer_start(struct lab *l, char *err, size_t errlen)
 {
-	char listen[48], line[256];
-	int pfd[2], rc;
+	char listen[48], line[256], lab[24];
+	int pfd[2] = { -1, -1 }, tfd = peer_token_pipe(l->token), rc;
 
 	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
-	if (pipe2(pfd, O_CLOEXEC) < 0 || (l->peer = fork()) < 0) {
+	snprintf(lab, sizeof(lab), "%d", (int)getpid());
+	if (tfd < 0 || pipe2(pfd, O_CLOEXEC) < 0 || (l->peer = fork()) < 0) {
 		snprintf(err, errlen, "cannot start the peer: %s", strerror(errno));
+		if (tfd >= 0)
+			close(tfd);
 		return -1;
 	}
 	if (l->peer == 0) {
-		char *argv[] = { "ipcscope", "peer", "--listen", listen, "--token", l->token, NULL };
+		char *argv[] = { "ipcscope", "peer", "--listen", listen, "--token-file", "-", NULL };
 		child_enter(l->net.ns[0]);
+		dup2(tfd, STDIN_FILENO);
 		dup2(pfd[1], STDOUT_FILENO);
+		setenv("IPCSCOPE_LAB", lab, 1);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
+	close(tfd);
 	close(pfd[1]);
 	rc = read_line_ms(pfd[0], line, sizeof(line), LAB_PEER_WAIT_MS);
 	close(pfd[0]);
@@ -390,7 +415,8 @@ int lab_main(int argc, char **argv)
 
 	rc = parse_args(&l, argc, argv);
 	if (rc != 0) {
-		lab_usage(rc > 0 ? stdout : stderr);
+		if (rc > 0)
+			lab_usage(stdout);
 		return rc > 0 ? 0 : 2;
 	}
 	if (geteuid() != 0) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@
 #define PEER_HELLO_MS 5000       /* a caller proves the token within this */
 #define PEER_CONNECT_MS 5000
 #define PEER_ACCEPT_POLL_MS 200  /* how often the idle peer looks for a signal */
-#define PEER_BACKLOG 4
+#define PEER_BACKLOG 16
+#define PEER_HELLO_SLOTS 8       /* callers proving the token at once */
 #define PEER_REP_DEADLINE_S 120.0
 
 struct peer_cfg {
@@ -42,7 +44,8 @@ static void on_signal(int sig)
 void peer_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ipcscope peer --listen ADDR:PORT [--token T] [--once] [--max-run-seconds N]\n\n"
+		"usage: ipcscope peer --listen ADDR:PORT [--token T | --token-file PATH] [--once]\n"
+		"                     [--max-run-seconds N]\n\n"
 		"The far side of a run between two hosts: a run started elsewhere with\n"
 		"'--peer HOST:PORT --token T' (or peer=...&token=... in a URL) drives it.\n"
 		"It runs only ipcscope's own receiving role of tcp, udp, zmq (transport=tcp)\n"
@@ -51,6 +54,8 @@ void peer_usage(FILE *f)
 		"  --listen ADDR:PORT     IPv4 address and port to listen on (port 0: any)\n"
 		"  --token T              the caller's token, %d..%d of [A-Za-z0-9_-]\n"
 		"                         (default: a random one, printed at start)\n"
+		"  --token-file PATH      the token from PATH ('-': stdin), one line: off\n"
+		"                         the command line, which every user can see\n"
 		"  --once                 exit after one run\n"
 		"  --max-run-seconds N    wall time of one run, 1..86400 (%d)\n\n"
 		"exit status: 0 ok, 1 cannot listen, 2 usage error\n",
@@ -76,6 +81,20 @@ static int parse_listen(const char *v, struct sockaddr_in *a)
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
+/* usage_error: one line saying what is wrong and where the usage is; -1 */
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipcscope peer: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'ipcscope peer --help')\n");
+	return -1;
+}
+
 /* parse_args: 0, 1 for --help, -1 (reported) */
 static int parse_args(struct peer_cfg *c, int argc, char **argv)
 {
@@ -91,36 +110,42 @@ static int parse_args(struct peer_cfg *c, int argc, char **argv)
 			c->once = 1;
 		} else if (!strcmp(a, "--listen") && v) {
 			if (parse_listen(v, &c->addr) < 0) {
-				fprintf(stderr, "ipcscope peer: bad value '%.64s' for --listen: expected "
-					"an IPv4 address and a port, e.g. 192.0.2.7:7399\n", v);
+				usage_error("bad value '%.64s' for --listen: expected "
+					"an IPv4 address and a port, e.g. 192.0.2.7:7399", v);
 				return -1;
 			}
 			listen_seen = 1;
 			i++;
 		} else if (!strcmp(a, "--token") && v) {
 			if (!peer_token_ok(v)) {
-				fprintf(stderr, "ipcscope peer: bad value for --token: expected %d..%d "
-					"letters, digits, '-' or '_'\n", PEER_TOKEN_MIN, PEER_TOKEN_MAX);
+				usage_error("bad value for --token: expected %d..%d "
+					"letters, digits, '-' or '_'", PEER_TOKEN_MIN, PEER_TOKEN_MAX);
 				return -1;
 			}
 			snprintf(c->token, sizeof(c->token), "%s", v);
 			i++;
+		} else if (!strcmp(a, "--token-file") && v) {
+			char err[256];
+
+			if (peer_token_read(v, c->token, err, sizeof(err)) < 0)
+				return usage_error("%s", err);
+			i++;
 		} else if (!strcmp(a, "--max-run-seconds") && v) {
 			long n = strtol(v, &end, 10);
 			if (*v < '0' || *v > '9' || *end || n < 1 || n > 86400) {
-				fprintf(stderr, "ipcscope peer: bad value '%.16s' for --max-run-seconds: "
-					"expected 1..86400\n", v);
+				usage_error("bad value '%.16s' for --max-run-seconds: "
+					"expected 1..86400", v);
 				return -1;
 			}
 			c->max_run_s = (int)n;
 			i++;
 		} else {
-			fprintf(stderr, "ipcscope peer: unknown or incomplete argument '%.64s'\n", a);
+			usage_error("unknown or incomplete argument '%.64s'", a);
 			return -1;
 		}
 	}
 	if (!listen_seen) {
-		fprintf(stderr, "ipcscope peer: where to listen? give --listen ADDR:PORT\n");
+		usage_error("where to listen? give --listen ADDR:PORT");
 		return -1;
 	}
 	return 0;
@@ -170,16 +195,18 @@ static int rep_param_taken(const struct mech_ops *ops, const char *name)
 	return mech_option_index(ops, name) >= 0;
 }
 
-/* rep_check: the rep's mechanism and params through the same strict
-   parser as every other input, and the same check of what can cross
-   hosts; 0, or -1 with why */
-static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech_ops **ops,
+int peer_rep_check(const cJSON *rep, struct bench_params *p, const struct mech_ops **ops,
 		     char *why, size_t len)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(rep, "mechanism"), *it;
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(rep, "params");
 	struct param_error pe;
 
+	*ops = NULL;
+	if (!cJSON_IsObject(params)) {
+		snprintf(why, len, "the rep's params are not an object of strings");
+		return -1;
+	}
 	if (!cJSON_IsString(name) || !(*ops = mech_find(name->valuestring)) || !(*ops)->cross_host) {
 		snprintf(why, len, "mechanism '%.40s' cannot cross hosts", cJSON_IsString(name) ?
 			 name->valuestring : "?");
@@ -189,8 +216,9 @@ static int rep_check(const cJSON *rep, struct bench_params *p, const struct mech
 	p->nmechs = 1;
 	snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", (*ops)->name);
 	cJSON_ArrayForEach(it, params) {
-		if (!rep_param_taken(*ops, it->string) || !cJSON_IsString(it)) {
-			snprintf(why, len, "parameter '%.32s' is not one a peer takes", it->string);
+		if (!it->string || !cJSON_IsString(it) || !rep_param_taken(*ops, it->string)) {
+			snprintf(why, len, "parameter '%.32s' is not one a peer takes",
+				 it->string ? it->string : "?");
 			return -1;
 		}
 		if (params_set(p, it->string, it->valuestring, true, &pe) < 0) {
@@ -227,7 +255,7 @@ static void peer_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, do
 	struct rep_spec spec = { .rep = n, .tmpdir = dir, .link = l };
 
 	l->answered = 0;
-	if (rep_check(msg, &p, &ops, err, sizeof(err)) < 0) {
+	if (peer_rep_check(msg, &p, &ops, err, sizeof(err)) < 0) {
 		peerlink_refuse(l, err);
 		return;
 	}
@@ -245,33 +273,40 @@ static void peer_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, do
 
 /* --- one caller ---------------------------------------------------------------- */
 
-/* hello: the caller's first message proves the token; 0 or -1 (answered) */
-static int hello(const struct peer_cfg *cfg, struct peer_link *l, const char *who)
+/* peer_hello_check: o is a hello with this peer's token and protocol version;
+   0, or -1 with the error code and message for the caller */
+int peer_hello_check(const cJSON *o, const char *token, const char **code, char *why,
+		     size_t len)
 {
-	char why[160];
-	cJSON *o = peer_recv(&l->conn, PEER_HELLO_MS, why, sizeof(why)), *w;
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(o, "token");
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
-	int ok = o && peer_type_is(o, "hello") && cJSON_IsString(tok) &&
-		 peer_token_equal(cfg->token, tok->valuestring);
 
-	if (ok && !(cJSON_IsNumber(ver) && ver->valueint == PEER_PROTO_VERSION)) {
-		send_error(&l->conn, "bad_version", "this peer speaks control protocol version 1");
-		ok = 0;
-	} else if (!ok) {
-		send_error(&l->conn, "bad_token", "wrong token: give the token this peer printed");
-		fprintf(stderr, "ipcscope peer: refused %s: %s\n", who, o ? "wrong token" : why);
-	}
-	cJSON_Delete(o);
-	if (!ok)
+	*code = "bad_token";
+	if (!peer_type_is(o, "hello") || !cJSON_IsString(tok) || !peer_token_ok(tok->valuestring) ||
+	    !peer_token_equal(token, tok->valuestring)) {
+		snprintf(why, len, "wrong token: give the token this peer printed");
 		return -1;
-	w = peer_msg("welcome");
+	}
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != PEER_PROTO_VERSION) {
+		*code = "bad_version";
+		snprintf(why, len, "this peer speaks control protocol version %d, not %.6g: run "
+			 "the same ipcscope on both hosts", PEER_PROTO_VERSION,
+			 cJSON_IsNumber(ver) ? ver->valuedouble : 0.0);
+		return -1;
+	}
+	return 0;
+}
+
+/* welcome_send: the caller proved the token: the peer's host and path */
+static void welcome_send(struct peer_link *l)
+{
+	cJSON *w = peer_msg("welcome");
+
 	cJSON_AddNumberToObject(w, "version", PEER_PROTO_VERSION);
 	cJSON_AddItemToObject(w, "host", peer_host_json());
 	cJSON_AddItemToObject(w, "path", peer_path_json(l->conn.fd));
 	peer_send(&l->conn, w);
 	cJSON_Delete(w);
-	return 0;
 }
 
 /* late_relay: news of a rep that has ended, sent while its receiver was
@@ -281,33 +316,30 @@ static int late_relay(const cJSON *m)
 	return peer_type_is(m, "total") || peer_type_is(m, "done") || peer_type_is(m, "stop");
 }
 
-/* session: one caller; 1 when it ran (proved the token), else 0 */
-static int session(const struct peer_cfg *cfg, int fd)
+/* session: the reps of one caller who proved the token */
+static void session(const struct peer_cfg *cfg, struct peer_link *l, const char *who)
 {
-	struct peer_link *l = calloc(1, sizeof(*l));
-	char who[INET_ADDRSTRLEN] = "?", dir[512], err[160];
+	char dir[512], err[160];
 	double t_end = mono_s() + cfg->max_run_s;
-	int reps = 0, ran = 0;
+	int reps = 0;
 
-	if (!l || peerlink_init(l, fd, ROLE_RECEIVER, err, sizeof(err)) < 0)
-		goto out;
-	inet_ntop(AF_INET, &l->there.sin_addr, who, sizeof(who));
-	if (hello(cfg, l, who) < 0)
-		goto out;
-	ran = 1;
 	if (cleanup_tmpdir_make(dir, sizeof(dir)) < 0)
-		goto out;
+		return;
 	while (!peer_quit) {
 		double left = t_end - mono_s();
 		cJSON *m = left > 0 ? peer_recv(&l->conn, (int)(left * 1000), err, sizeof(err)) : NULL;
 
 		if (!m && left <= 0)
 			send_error(&l->conn, "run_time_cap", "this peer's run time cap is reached");
+		else if (!m)
+			send_error(&l->conn, "bad_message", err);
 		if (m && late_relay(m)) {
 			cJSON_Delete(m);
 			continue;
 		}
 		if (!m || !peer_type_is(m, "rep")) {
+			if (!m && left > 0)
+				fprintf(stderr, "ipcscope peer: run from %s ends: %s\n", who, err);
 			cJSON_Delete(m);
 			break;
 		}
@@ -316,21 +348,175 @@ static int session(const struct peer_cfg *cfg, int fd)
 	}
 	cleanup_tmpdir_remove(dir);
 	fprintf(stderr, "ipcscope peer: run from %s: %d rep%s\n", who, reps, reps == 1 ? "" : "s");
-out:
-	free(l);
-	close(fd);
-	return ran;
+}
+
+/* --- callers proving the token, several at once ------------------------------ */
+
+/* A caller accepted and not yet through its hello. A caller has
+   PEER_HELLO_MS from accept for the whole hello, however it trickles in,
+   and PEER_HELLO_SLOTS of them are read side by side: one that is slow or
+   silent never keeps out one that has the token, which sends its hello
+   as it connects. */
+struct caller {
+	struct peer_link *l;         /* NULL: a free slot */
+	double deadline;             /* monotonic s: the hello is in by then */
+	char who[INET_ADDRSTRLEN];
+};
+
+static void caller_drop(struct caller *c, const char *code, const char *why)
+{
+	if (code)
+		send_error(&c->l->conn, code, why);
+	if (why)
+		fprintf(stderr, "ipcscope peer: refused %s: %s\n", c->who, why);
+	close(c->l->conn.fd);
+	free(c->l);
+	c->l = NULL;
+}
+
+/* slots_of: the slots held by callers from c's address */
+static int slots_of(const struct caller *cs, const struct caller *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+		n += cs[i].l && cs[i].l->there.sin_addr.s_addr == c->l->there.sin_addr.s_addr;
+	return n;
+}
+
+/* evictee: when every slot is taken, the caller that gives way: the one
+   waiting longest of the address that holds the most slots, so that
+   callers from one address cannot push out a caller from another */
+static struct caller *evictee(struct caller *cs)
+{
+	struct caller *c = &cs[0];
+	int most = slots_of(cs, c);
+
+	for (int i = 1; i < PEER_HELLO_SLOTS; i++) {
+		int n = slots_of(cs, &cs[i]);
+
+		if (n > most || (n == most && cs[i].deadline < c->deadline)) {
+			c = &cs[i];
+			most = n;
+		}
+	}
+	return c;
+}
+
+/* caller_add: a connection just accepted into a free slot (or the slot
+   of the caller that gives way, told so) */
+static void caller_add(struct caller *cs, int fd)
+{
+	struct caller *c = NULL;
+	char err[160];
+
+	for (int i = 0; i < PEER_HELLO_SLOTS && !c; i++)
+		if (!cs[i].l)
+			c = &cs[i];
+	if (!c) {
+		c = evictee(cs);
+		caller_drop(c, "busy", "too many callers are proving the token at once: try again");
+	}
+	c->l = calloc(1, sizeof(*c->l));
+	if (!c->l || peerlink_init(c->l, fd, ROLE_RECEIVER, err, sizeof(err)) < 0) {
+		free(c->l);
+		c->l = NULL;
+		close(fd);
+		return;
+	}
+	c->deadline = mono_s() + PEER_HELLO_MS / 1000.0;
+	snprintf(c->who, sizeof(c->who), "?");
+	inet_ntop(AF_INET, &c->l->there.sin_addr, c->who, sizeof(c->who));
+}
+
+/* caller_read: what c sent by now; 1 when its hello proves the token
+   (welcomed), 0 when its hello is not all in, -1 when it is refused
+   (told why, dropped) */
+static int caller_read(const struct peer_cfg *cfg, struct caller *c)
+{
+	char why[160];
+	const char *code = "bad_token";
+	int more;
+	cJSON *o = peer_recv_nowait(&c->l->conn, &more, why, sizeof(why));
+
+	if (!o && more)
+		return 0;
+	if (o && peer_hello_check(o, cfg->token, &code, why, sizeof(why)) == 0) {
+		cJSON_Delete(o);
+		welcome_send(c->l);
+		return 1;
+	}
+	caller_drop(c, o ? code : "bad_message", why);
+	cJSON_Delete(o);
+	return -1;
+}
+
+/* next_wait_ms: until the first hello deadline, at most PEER_ACCEPT_POLL_MS */
+static int next_wait_ms(const struct caller *cs)
+{
+	double now = mono_s(), ms = PEER_ACCEPT_POLL_MS;
+
+	for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+		if (cs[i].l && (cs[i].deadline - now) * 1000 + 1 < ms)
+			ms = (cs[i].deadline - now) * 1000 + 1;
+	return ms < 0 ? 0 : (int)ms;
+}
+
+/* callers_serve: accepts callers and reads their hellos side by side
+   until one proves the token or a signal comes; the slot of the one that
+   did, or -1. The others are told the peer is busy. */
+static int callers_serve(const struct peer_cfg *cfg, int lfd, struct caller *cs)
+{
+	while (!peer_quit) {
+		struct pollfd p[PEER_HELLO_SLOTS + 1] = { { .fd = lfd, .events = POLLIN } };
+		int slot[PEER_HELLO_SLOTS + 1], n = 1, won = -1;
+		double now;
+
+		for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+			if (cs[i].l) {
+				p[n] = (struct pollfd){ .fd = cs[i].l->conn.fd, .events = POLLIN };
+				slot[n++] = i;
+			}
+		if (poll(p, (nfds_t)n, next_wait_ms(cs)) < 0)
+			continue;
+		for (int k = 1; k < n && won < 0; k++)
+			if (p[k].revents && caller_read(cfg, &cs[slot[k]]) > 0)
+				won = slot[k];
+		if (won >= 0) {
+			for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+				if (i != won && cs[i].l)
+					caller_drop(&cs[i], "busy", "this peer is running another "
+						    "caller's run: try again when it ends");
+			return won;
+		}
+		now = mono_s();
+		for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+			if (cs[i].l && now >= cs[i].deadline) {
+				char why[96];
+				snprintf(why, sizeof(why), "no hello with the token within %.0f s "
+					 "of connecting", PEER_HELLO_MS / 1000.0);
+				caller_drop(&cs[i], "hello_timeout", why);
+			}
+		if (p[0].revents & POLLIN) {
+			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd >= 0)
+				caller_add(cs, fd);
+		}
+	}
+	return -1;
 }
 
 int peer_main(int argc, char **argv)
 {
 	struct peer_cfg cfg = { .max_run_s = PEER_RUN_MAX_S };
+	struct caller cs[PEER_HELLO_SLOTS] = { { 0 } };
 	struct sockaddr_in bound;
 	char addr[INET_ADDRSTRLEN];
 	int lfd, rc = parse_args(&cfg, argc, argv);
 
 	if (rc != 0) {
-		peer_usage(rc > 0 ? stdout : stderr);
+		if (rc > 0)
+			peer_usage(stdout);
 		return rc > 0 ? 0 : 2;
 	}
 	if (!cfg.token[0])
@@ -348,16 +534,18 @@ int peer_main(int argc, char **argv)
 	       cfg.token, cfg.once ? "; exits after one run" : "");
 	fflush(stdout);
 	while (!peer_quit) {
-		struct pollfd p = { .fd = lfd, .events = POLLIN };
-		int fd;
+		int won = callers_serve(&cfg, lfd, cs);
 
-		if (poll(&p, 1, PEER_ACCEPT_POLL_MS) <= 0)
-			continue;
-		if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
-			continue;
-		if (session(&cfg, fd) && cfg.once)
+		if (won < 0)
+			break;
+		session(&cfg, cs[won].l, cs[won].who);
+		caller_drop(&cs[won], NULL, NULL);
+		if (cfg.once)
 			break;
 	}
+	for (int i = 0; i < PEER_HELLO_SLOTS; i++)
+		if (cs[i].l)
+			caller_drop(&cs[i], NULL, NULL);
 	close(lfd);
 	return 0;
 }
@@ -393,9 +581,14 @@ static cJSON *welcome(struct peer_link *l, const char *token, char *err, size_t 
 	peer_send(&l->conn, o);
 	cJSON_Delete(o);
 	w = peer_recv(&l->conn, PEER_HELLO_MS * 2, why, sizeof(why));
-	if (w && peer_type_is(w, "welcome"))
+	if (w && peer_type_is(w, "welcome") &&
+	    cJSON_GetObjectItemCaseSensitive(w, "version")->valuedouble == PEER_PROTO_VERSION)
 		return w;
-	if (w) {
+	if (w && peer_type_is(w, "welcome")) {
+		snprintf(why, sizeof(why), "it speaks control protocol version %.6g, this ipcscope "
+			 "%d: run the same ipcscope on both hosts",
+			 cJSON_GetObjectItemCaseSensitive(w, "version")->valuedouble, PEER_PROTO_VERSION);
+	} else if (w) {
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(w, "message");
 		snprintf(why, sizeof(why), "%s", cJSON_IsString(m) ? m->valuestring : "no welcome");
 	}

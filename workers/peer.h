@@ -17,6 +17,21 @@ int peer_main(int argc, char **argv);
 /* peer_usage: the --help of `ipcscope peer` */
 void peer_usage(FILE *f);
 
+/* peer_hello_check: o is a hello with this token and protocol version;
+   0, or -1 with *code ("bad_token", "bad_version") and why */
+int peer_hello_check(const cJSON *o, const char *token, const char **code, char *why,
+		     size_t len);
+
+struct bench_params;
+struct mech_ops;
+
+/* peer_rep_check: a rep asked of the peer: its mechanism one that can
+   cross hosts, its params an object of strings that the same strict
+   parser as every other input takes, with a size; 0 with *p and *ops,
+   or -1 with why */
+int peer_rep_check(const cJSON *rep, struct bench_params *p, const struct mech_ops **ops,
+		   char *why, size_t len);
+
 /* peer_drive_open: the driver's side: connects to the peer at hostport,
    proves the token and learns the peer's host; *info gets the start
    line's "peer" object (both hosts and the path). 0 or -1 with err */

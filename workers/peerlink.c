@@ -268,7 +268,6 @@ static void send_count(struct peer_link *l, const char *type, uint64_t n)
 /* A peer's counts and times, believed only when finite and not negative,
    clamped to what the fields hold (a hostile 1e308 must not reach a
    conversion to an integer type, whose result would be undefined). */
-#define PEER_COUNT_MAX 9.0e18    /* below 2^63: any count or ns time fits */
 #define PEER_SECONDS_MAX 1.0e9
 #define PEER_PCT_MAX 1.0e4       /* util_pct of several threads, with room */
 #define PEER_CS_MAX 1.0e15

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <math.h>
 #include <net/if.h>
@@ -58,6 +59,67 @@ int peer_token_equal(const char *expected, const char *given)
 	for (size_t i = 0; i < n; i++)
 		diff |= (unsigned char)(expected[i] ^ (i < m ? given[i] : 0));
 	return diff == 0;
+}
+
+int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, size_t errlen)
+{
+	char buf[PEER_TOKEN_MAX + 3];   /* a token, "\r\n", and one byte to see more */
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : STDIN_FILENO;
+	size_t n = 0;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read token-file '%.128s': %s", path, strerror(errno));
+		return -1;
+	}
+	while (n < sizeof(buf)) {
+		ssize_t r = read(fd, buf + n, sizeof(buf) - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "cannot read token-file '%.128s': %s", path,
+				 strerror(errno));
+			if (fd != STDIN_FILENO)
+				close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	/* the token's bytes are never echoed: it is a secret */
+	if (n < PEER_TOKEN_MIN || n > PEER_TOKEN_MAX || memchr(buf, '\0', n) ||
+	    (buf[n] = '\0', !peer_token_ok(buf))) {
+		explicit_bzero(buf, sizeof(buf));
+		snprintf(err, errlen, "token-file '%.128s' does not hold a token: expected one line "
+			 "of %d..%d letters, digits, '-' or '_'", path, PEER_TOKEN_MIN, PEER_TOKEN_MAX);
+		return -1;
+	}
+	memcpy(out, buf, n + 1);
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
+
+int peer_token_pipe(const char *token)
+{
+	char line[PEER_TOKEN_MAX + 2];
+	int p[2], n = snprintf(line, sizeof(line), "%s\n", token);
+
+	if (n < 0 || (size_t)n >= sizeof(line) || pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	/* a line far below PIPE_BUF: written at once, nobody reading yet */
+	if (write(p[1], line, (size_t)n) != n) {
+		close(p[0]);
+		p[0] = -1;
+	}
+	close(p[1]);
+	explicit_bzero(line, sizeof(line));
+	return p[0];
 }
 
 /* host_ok: an IPv4 address or a DNS name: letters, digits, dots, hyphens */
@@ -137,21 +199,150 @@ int peer_send(struct peer_conn *c, const cJSON *o)
 	return rc;
 }
 
-/* take_line: a whole line out of c->buf into a parsed object, or NULL */
-static cJSON *take_line(struct peer_conn *c, char *nl, char *err, size_t errlen)
+/* nul_escape: the line spells a NUL character (\u0000) inside a string,
+   which would cut the string short where it is used as a C string */
+static int nul_escape(const char *s)
 {
-	cJSON *o, *t;
+	for (; *s; s++) {
+		if (*s != '\\')
+			continue;
+		if (s[1] == 'u' && !strncmp(s + 2, "0000", 4))
+			return 1;
+		if (s[1])
+			s++;   /* the escaped character: a "\\" is no escape */
+	}
+	return 0;
+}
 
-	*nl = '\0';
-	o = cJSON_Parse(c->buf);
-	memmove(c->buf, nl + 1, c->n - (size_t)(nl + 1 - c->buf));
-	c->n -= (size_t)(nl + 1 - c->buf);
-	t = cJSON_GetObjectItemCaseSensitive(o, "type");
+/* One rule of the control protocol: a field of a message type, its kind
+   and its range. */
+enum field_kind { F_STRING, F_INT, F_NUMBER, F_BOOL, F_OBJECT, F_STRINGS };
+
+struct field_rule {
+	const char *type, *key;
+	enum field_kind kind;
+	double lo, hi;               /* F_INT, F_NUMBER: the range; F_STRING: length */
+	int optional;
+};
+
+static const struct field_rule rules[] = {
+	{ "hello", "version", F_NUMBER, -1e9, 1e9, 0 },
+	{ "hello", "token", F_STRING, 0, PEER_TOKEN_MAX, 0 },
+	{ "welcome", "version", F_NUMBER, -1e9, 1e9, 0 },
+	{ "welcome", "host", F_OBJECT, 0, 0, 1 },
+	{ "welcome", "path", F_OBJECT, 0, 0, 1 },
+	{ "rep", "mechanism", F_STRING, 1, 64, 0 },
+	{ "rep", "params", F_STRINGS, 0, 0, 0 },
+	{ "rep", "port", F_INT, 0, 65535, 0 },   /* 0: the driver connects */
+	{ "port", "port", F_INT, 1, 65535, 0 },
+	{ "ready", "ok", F_BOOL, 0, 0, 0 },
+	{ "go", "stop", F_BOOL, 0, 0, 0 },
+	{ "progress", "n", F_INT, 0, PEER_COUNT_MAX, 0 },
+	{ "total", "n", F_INT, 0, PEER_COUNT_MAX, 0 },
+	{ "done", "n", F_INT, 0, PEER_COUNT_MAX, 1 },
+	{ "stop", "n", F_INT, 0, PEER_COUNT_MAX, 1 },
+	{ "error", "code", F_STRING, 0, 64, 0 },
+	{ "error", "message", F_STRING, 0, PEER_LINE_MAX, 0 },
+	{ "result", "failed", F_BOOL, 0, 0, 0 },
+	{ "result", "message", F_STRING, 0, PEER_LINE_MAX, 0 },
+	{ "result", "code", F_STRING, 0, 64, 0 },
+	{ "result", "cpu", F_OBJECT, 0, 0, 0 },
+	{ "result", "interference", F_OBJECT, 0, 0, 1 },
+};
+
+static const char *const kind_text[] = {
+	[F_STRING] = "a string of %.0f..%.0f characters",
+	[F_INT] = "an integer %.0f..%.0f",
+	[F_NUMBER] = "a number",
+	[F_BOOL] = "true or false",
+	[F_OBJECT] = "an object",
+	[F_STRINGS] = "an object of strings",
+};
+
+/* field_ok: it is what rule asks */
+static int field_ok(const cJSON *it, const struct field_rule *r)
+{
+	const cJSON *m;
+	double v;
+
+	switch (r->kind) {
+	case F_STRING:
+		return cJSON_IsString(it) && strlen(it->valuestring) >= r->lo &&
+		       strlen(it->valuestring) <= r->hi;
+	case F_INT:
+	case F_NUMBER:
+		if (!cJSON_IsNumber(it))
+			return 0;
+		v = it->valuedouble;
+		return isfinite(v) && v >= r->lo && v <= r->hi &&
+		       (r->kind == F_NUMBER || v == floor(v));
+	case F_BOOL:
+		return cJSON_IsBool(it);
+	case F_OBJECT:
+		return cJSON_IsObject(it);
+	case F_STRINGS:
+		if (!cJSON_IsObject(it))
+			return 0;
+		cJSON_ArrayForEach(m, it)
+			if (!m->string || !cJSON_IsString(m))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+int peer_msg_check(const cJSON *o, char *err, size_t errlen)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
+
 	if (!cJSON_IsObject(o) || !cJSON_IsString(t)) {
-		cJSON_Delete(o);
 		snprintf(err, errlen, "the other side sent something that is not a control message");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct field_rule *r = &rules[i];
+		const cJSON *it;
+		char want[64];
+
+		if (strcmp(r->type, t->valuestring) != 0)
+			continue;
+		it = cJSON_GetObjectItemCaseSensitive(o, r->key);
+		if ((!it && r->optional) || (it && field_ok(it, r)))
+			continue;
+		snprintf(want, sizeof(want), kind_text[r->kind], r->lo, r->hi);
+		snprintf(err, errlen, "the other side sent a bad '%s' message: '%s' %s %s", r->type,
+			 r->key, it ? "must be" : "is missing: it is", want);
+		return -1;
+	}
+	return 0;
+}
+
+cJSON *peer_parse_line(const char *line, size_t n, char *err, size_t errlen)
+{
+	cJSON *o;
+
+	if (memchr(line, '\0', n) || line[n] != '\0' || nul_escape(line)) {
+		snprintf(err, errlen, "the other side sent a control message with a NUL character");
 		return NULL;
 	}
+	o = cJSON_ParseWithOpts(line, NULL, 1);
+	if (peer_msg_check(o, err, errlen) < 0) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* take_line: a whole line out of c->buf into a checked object, or NULL */
+static cJSON *take_line(struct peer_conn *c, char *nl, char *err, size_t errlen)
+{
+	size_t used = (size_t)(nl + 1 - c->buf);
+	cJSON *o;
+
+	*nl = '\0';
+	o = peer_parse_line(c->buf, (size_t)(nl - c->buf), err, errlen);
+	memmove(c->buf, nl + 1, c->n - used);
+	c->n -= used;
 	return o;
 }
 
@@ -188,6 +379,37 @@ cJSON *peer_recv(struct peer_conn *c, int timeout_ms, char *err, size_t errlen)
 		}
 		c->n += (size_t)r;
 	}
+}
+
+cJSON *peer_recv_nowait(struct peer_conn *c, int *more, char *err, size_t errlen)
+{
+	char *nl = memchr(c->buf, '\n', c->n);
+	ssize_t r;
+
+	*more = 0;
+	if (nl)
+		return take_line(c, nl, err, errlen);
+	if (c->n >= sizeof(c->buf) - 1) {
+		snprintf(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
+		return NULL;
+	}
+	r = recv(c->fd, c->buf + c->n, sizeof(c->buf) - 1 - c->n, MSG_DONTWAIT);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		*more = 1;
+		return NULL;
+	}
+	if (r <= 0) {
+		snprintf(err, errlen, "the control connection closed%s%s",
+			 r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+		return NULL;
+	}
+	c->n += (size_t)r;
+	if ((nl = memchr(c->buf, '\n', c->n)))
+		return take_line(c, nl, err, errlen);
+	*more = c->n < sizeof(c->buf) - 1;
+	if (!*more)
+		snprintf(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
+	return NULL;
 }
 
 cJSON *peer_msg(const char *type)

@@ -11,6 +11,7 @@
 #define PEER_TOKEN_MIN 8
 #define PEER_LINE_MAX 16384          /* one control message, newline included */
 #define PEER_PROTO_VERSION 1
+#define PEER_COUNT_MAX 9.0e18        /* below 2^63: any count or ns time fits */
 
 /* One end of a control connection: a socket and what was read past the
    last line. */
@@ -30,6 +31,16 @@ int peer_token_ok(const char *token);
    the expected token's length only */
 int peer_token_equal(const char *expected, const char *given);
 
+/* peer_token_read: the token in the file at path ("-": stdin), one line
+   (its newline optional): a way to give it that keeps it off the command
+   line; 0, or -1 with err naming the file but never its bytes */
+int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, size_t errlen);
+
+/* peer_token_pipe: the read end of a pipe (close-on-exec) holding token
+   and a newline, its write end closed: a child's stdin for
+   "--token-file -", which keeps the token off its command line; or -1 */
+int peer_token_pipe(const char *token);
+
 /* peer_parse_hostport: "HOST:PORT" (IPv4 address or host name, port
    1..65535) into *out, resolved to IPv4; 0 or -1 with err naming what is
    wrong (resolve 0: only the form is checked) */
@@ -39,10 +50,26 @@ int peer_parse_hostport(const char *s, struct sockaddr_in *out, int resolve,
 /* peer_send: o as one line on c (o is not freed); 0 or -errno */
 int peer_send(struct peer_conn *c, const cJSON *o);
 
-/* peer_recv: the next line on c as a JSON object with a string "type",
-   waiting at most timeout_ms (-1: forever); the object, or NULL with err
-   (timeout, closed, too long, not JSON) */
+/* peer_msg_check: o is a control message (an object with a string
+   "type") and every field its type has is of the kind and in the range
+   the protocol gives it; 0, or -1 with err naming the message and field */
+int peer_msg_check(const cJSON *o, char *err, size_t errlen);
+
+/* peer_parse_line: one control message, line[0..n) without its newline
+   (line[n] is its terminator): JSON with nothing after it, no NUL
+   character, and passing peer_msg_check; the object, or NULL with err */
+cJSON *peer_parse_line(const char *line, size_t n, char *err, size_t errlen);
+
+/* peer_recv: the next line on c as a checked control message (see
+   peer_parse_line), waiting at most timeout_ms (-1: forever); the
+   object, or NULL with err (timeout, closed, too long, not a control
+   message) */
 cJSON *peer_recv(struct peer_conn *c, int timeout_ms, char *err, size_t errlen);
+
+/* peer_recv_nowait: as peer_recv, reading only what c's socket holds
+   now: the next message; or NULL with *more 1 when its line is not all
+   in yet; or NULL with *more 0 and err */
+cJSON *peer_recv_nowait(struct peer_conn *c, int *more, char *err, size_t errlen);
 
 /* peer_msg: a new {"type": type} */
 cJSON *peer_msg(const char *type);

@@ -460,6 +460,24 @@ ipc "$work/k" /dev/null bench pipe --size 4k --count 10 --reps 1 --format ndjson
 tap "$([ $? -eq 0 ] && grep -q '"type":"start".*"size":4096' "$work/k"; echo $?)" "--size 4k is 4096 bytes, as 4K"
 ipc "$work/bad" /dev/null frobnicate
 tap "$([ $? -eq 2 ]; echo $?)" "an unknown command exits 2"
+# one_line_usage ARGS...: exit 2, one line on stderr naming the command's --help, nothing on stdout
+one_line_usage() {
+	local cmd=$1 rc
+	ipc "$work/bad" "$work/bad.err" "$@"
+	rc=$?
+	tap "$([ $rc -eq 2 ] && [ "$(wc -l <"$work/bad.err")" -eq 1 ] && [ ! -s "$work/bad" ] &&
+		grep -q "(see 'ipcscope $cmd --help')$" "$work/bad.err"; echo $?)" \
+		"'$*' exits 2 with one line naming '$cmd --help' (got $rc, $(wc -l <"$work/bad.err") lines)"
+}
+one_line_usage serve --bogus
+one_line_usage serve --port 70000
+one_line_usage serve --port
+one_line_usage serve --port 5 --queue 99999
+one_line_usage peer --bogus
+one_line_usage peer --listen nowhere
+one_line_usage peer
+one_line_usage lab --rate 5parsecs -- true
+one_line_usage lab --bogus 1 -- true
 check_clean "no leftovers after the usage errors"
 
 # a ring stream names its regime in words, from the counts it granted

@@ -38,10 +38,15 @@ is_true() {
 
 # --- the peer on loopback ---------------------------------------------------
 
+# the token in a file only its owner reads, kept off every command line
+printf '%s\n' "$TOKEN" >"$work/token"
+chmod 600 "$work/token"
+
 # start_peer ARGS...: a peer on 127.0.0.1 at a port the kernel picks; its
 # pid in peer_pid, its port in port (empty if it did not say)
 start_peer() {
-	"$IPCSCOPE" peer --listen 127.0.0.1:0 --token "$TOKEN" "$@" >"$work/peer.out" 2>"$work/peer.err" &
+	"$IPCSCOPE" peer --listen 127.0.0.1:0 --token-file "$work/token" "$@" >"$work/peer.out" \
+		2>"$work/peer.err" &
 	peer_pid=$!
 	for _ in $(seq 100); do
 		grep -q "listening on" "$work/peer.out" 2>/dev/null && break
@@ -101,8 +106,137 @@ s.on("data", (d) => {
 setTimeout(() => { console.log("no answer"); process.exit(1); }, 10000).unref();' "$port" "$TOKEN" >"$work/o" 2>&1
 tap "$(grep -q "^error: .*zmq crosses hosts only with transport=tcp" "$work/o"; echo $?)" \
 	"the peer refuses a zmq rep over ipc ($(head -c 100 "$work/o"))"
+# ctl HELLO LINE...: sends the hello line (raw JSON) and, once welcomed,
+# each LINE; prints every answer's type, code and message, then "closed"
+ctl() {
+	node -e '
+const [port, ...lines] = process.argv.slice(1);
+const s = require("net").connect(Number(port), "127.0.0.1");
+let buf = "", next = 1;
+s.on("connect", () => s.write(lines[0] + "\n"));
+s.on("data", (d) => {
+  buf += d;
+  const ls = buf.split("\n");
+  buf = ls.pop();
+  for (const l of ls) {
+    const m = JSON.parse(l);
+    console.log(m.type + " " + (m.code || "") + " " + (m.message || ""));
+    if (m.type === "welcome" && next < lines.length) s.write(lines[next++] + "\n");
+  }
+});
+s.on("close", () => { console.log("closed"); process.exit(0); });
+s.on("error", (e) => { console.log("error " + e.message); process.exit(1); });
+setTimeout(() => { console.log("no answer"); process.exit(1); }, 10000).unref();' "$port" "$@" 2>&1
+}
+hello='{"type":"hello","version":1,"token":"'$TOKEN'"}'
+# every field of every message is checked for type and range: a rep whose
+# params are a list, not an object, once crashed the peer
+for bad in '{"type":"rep","mechanism":"tcp","params":["size","64"],"port":40000}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":64},"port":0}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"},"port":1e300}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"},"port":-1}' \
+	'{"type":"rep","mechanism":["tcp"],"params":{"size":"64"},"port":0}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"}}' \
+	'{"type":"rep","mechanism":"tcp","params":{"size":"64"},"port":0} trailing' \
+	'{"type":"rep","mechanism":"tcp","params":{"\u0000size":"64"},"port":0}'; do
+	ctl "$hello" "$bad" >"$work/o"
+	tap "$(grep -q "^error bad_message the other side sent" "$work/o" && grep -q "^closed" "$work/o" &&
+		kill -0 "$peer_pid" 2>/dev/null; echo $?)" \
+		"the peer refuses a malformed rep with a clear error and lives on: $bad ($(sed -n 2p "$work/o" | head -c 120))"
+done
+ctl '{"type":"hello","version":1,"token":"'$TOKEN'\u0000tail"}' >"$work/o"
+tap "$(grep -q "^error bad_message .*NUL character" "$work/o" && ! grep -q welcome "$work/o"; echo $?)" \
+	"a token with \\u0000 and more after it is refused ($(head -1 "$work/o" | head -c 100))"
+ctl '{"type":"hello","version":1.9,"token":"'$TOKEN'"}' >"$work/o"
+tap "$(grep -q "^error bad_version this peer speaks control protocol version 1, not 1.9" "$work/o" &&
+	! grep -q welcome "$work/o"; echo $?)" \
+	"protocol version 1.9 is refused, naming the version spoken ($(head -1 "$work/o" | head -c 100))"
+ctl '{"type":"hello","version":"1","token":"'$TOKEN'"}' >"$work/o"
+tap "$(grep -q "^error bad_message .*'version' must be a number" "$work/o"; echo $?)" \
+	"a version that is not a number is refused ($(head -1 "$work/o" | head -c 100))"
+
+# callers without the token cannot hold the peer: 12 connections (more than
+# the peer reads at once) each trickle a byte a second for 12 s; each is
+# dropped within its whole-hello deadline (5 s from accept, however its
+# bytes trickle in), and a caller with the token runs meanwhile
+node -e '
+const port = Number(process.argv[1]), t0 = Date.now(), shut = [];
+let connected = 0;
+for (let i = 0; i < 12; i++) {
+  const s = require("net").connect(port, "127.0.0.1");
+  let sent = 0, opened = 0;
+  s.on("connect", () => {
+    opened = Date.now();
+    if (++connected === 12) require("fs").writeFileSync(process.argv[2], "held\n");
+    const tick = () => { if (sent < 12 && !s.destroyed) { s.write("{\"type\":\"hello\"".charAt(sent++) || " "); setTimeout(tick, 1000); } };
+    tick();
+  });
+  s.on("error", () => {});
+  s.resume();   /* reads what the peer says, so its close is seen at once */
+  s.on("close", () => { shut.push(((Date.now() - (opened || t0)) / 1000).toFixed(1));
+    if (shut.length === 12) done(); });
+}
+const done = () => { console.log(shut.length + " " + shut.join(" ")); process.exit(0); };
+setTimeout(done, 14000);' "$port" "$work/held" >"$work/drip" 2>&1 &
+drip_pid=$!
+for _ in $(seq 100); do
+	[ -s "$work/held" ] && break
+	sleep 0.1
+done
+sleep 0.2   # the peer accepts them and reads their first bytes
+t0=$(date +%s%N)
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "$TOKEN" --reps 1 \
+	--count 2000 --format ndjson >"$work/o" 2>"$work/e"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+wait $drip_pid
+[ $rc -ne 0 ] && echo "# $(head -c 300 "$work/e")"
+tap "$([ -s "$work/held" ] && [ $rc -eq 0 ] && [ "$(js "$work/o" 'r.length === 1 && r[0].verified')" = true ]; echo $?)" \
+	"a caller with the token runs while 12 connections trickle bytes (exit $rc, $ms ms)"
+read -r nshut shut_s <"$work/drip"
+echo "# trickling connections closed by the peer after (s): $shut_s"
+tap "$([ "$nshut" = 12 ] && echo "$shut_s" | tr ' ' '\n' | awk '$1 > 6.5 { bad = 1 } END { exit bad }'; echo $?)" \
+	"every trickling connection is closed within 6.5 s of connecting, though it kept sending ($nshut closed)"
+# with every hello slot taken, the caller that gives way is one of the
+# address holding the most: a caller from 127.0.0.3 (the longest waiting)
+# outlasts nine from 127.0.0.2, to its own deadline: 5 s from accept for
+# the whole hello, though it sends a byte of it every second
+node -e '
+const net = require("net"), port = Number(process.argv[1]), t0 = Date.now();
+const lone = net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.3" });
+let sent = 0;
+const tick = () => { if (!lone.destroyed) { lone.write("{\"type\":\"hello\"".charAt(sent++) || " ");
+  setTimeout(tick, 1000); } };
+lone.on("connect", tick);
+lone.on("data", (d) => { console.log(((Date.now() - t0) / 1000).toFixed(1) + " " + d.toString().trim()); });
+lone.on("error", (e) => console.log("error " + e.message));
+lone.on("close", () => process.exit(0));
+setTimeout(() => { for (let i = 0; i < 9; i++)
+  net.connect({ port, host: "127.0.0.1", localAddress: "127.0.0.2" }).on("error", () => {}); }, 300);
+setTimeout(() => { console.log("still open"); process.exit(1); }, 9000).unref();' "$port" >"$work/o" 2>&1
+tap "$(grep -q '"code":"busy"' "$work/o"; [ $? -eq 1 ] && grep -q '"code":"hello_timeout"' "$work/o" &&
+	awk '{ exit !($1 >= 4.5 && $1 <= 6.5) }' "$work/o"; echo $?)" \
+	"a caller trickling its hello is dropped 5 s from accept, and the callers of one address give way to each other, not to another's ($(head -c 100 "$work/o"))"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "token" "$work/e"; echo $?)" "a peer without a token is a usage error"
+# the token from a file or stdin, off the command line
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file "$work/token" --reps 1 \
+	--count 2000 --format ndjson >"$work/o" 2>"$work/e"
+rc=$?
+echo "$TOKEN" | timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file - \
+	--reps 1 --count 2000 --format ndjson >"$work/o2" 2>"$work/e"
+rc2=$?
+tap "$([ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ "$(js "$work/o" 'r.length === 1 && r[0].verified')" = true ] &&
+	[ "$(js "$work/o2" 'r.length === 1 && r[0].verified')" = true ]; echo $?)" \
+	"--token-file PATH and --token-file - (stdin) run against the peer (exit $rc, $rc2)"
+printf 'not a token: %s\n' "$TOKEN" >"$work/badtoken"
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file "$work/badtoken" >"$work/o" 2>"$work/e"
+rc=$?
+timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token-file "$work/none" >>"$work/o" 2>>"$work/e"
+rc2=$?
+tap "$([ $rc -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(grep -c "token-file" "$work/e")" -eq 2 ] &&
+	! grep -q -- "$TOKEN" "$work/e" "$work/o"; echo $?)" \
+	"a token-file that holds no token, or none, is a usage error naming token-file, never echoing it ($rc, $rc2)"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "bad host:1" --token "$TOKEN" >"$work/o" 2>"$work/e"
 tap "$([ $? -eq 2 ] && grep -q "HOST:PORT" "$work/e"; echo $?)" "a malformed peer is a usage error"
 timeout -k 5 30 "$IPCSCOPE" bench tcp --peer "127.0.0.1:$port" --token "bad token!" >"$work/o" 2>"$work/e"
@@ -154,9 +288,35 @@ code=$(get "$base/api/bench/zmq?transport=ipc&peer=127.0.0.1:$port&token=$TOKEN"
 tap "$([ "$code" = 400 ] && grep -q '"param":"peer"' "$work/http.json" &&
 	grep -q 'only with transport=tcp' "$work/http.json"; echo $?)" \
 	"GET /api/bench/zmq?transport=ipc with peer= is a 400 naming peer and transport=tcp (got $code)"
-get "$base/api/bench/tcp?peer=127.0.0.1:$port&token=$TOKEN&count=5000&reps=1" "$work/http-tcp" >/dev/null
+code=$(get "$base/api/bench/tcp?peer=127.0.0.1:$port&token-file=$work/token" "$work/http.json")
+tap "$([ "$code" = 400 ] && grep -q '"param":"token-file"' "$work/http.json"; echo $?)" \
+	"token-file is the command line's alone: a URL with it is a 400 (got $code)"
+# tree_args PID: the command lines of PID's descendants, one a line
+tree_args() {
+	ps -eo pid=,ppid=,args= | awk -v root="$1" '{ pid[NR] = $1; ppid[NR] = $2; $1 = $2 = "";
+		args[NR] = $0 } END { keep[root] = 1
+		do { more = 0; for (i = 1; i <= NR; i++) if (keep[ppid[i]] && !keep[pid[i]]) {
+			keep[pid[i]] = 1; more = 1 } } while (more)
+		for (i = 1; i <= NR; i++) if (pid[i] != root && keep[pid[i]]) print args[i] }'
+}
+get "$base/api/bench/tcp?peer=127.0.0.1:$port&token=$TOKEN&duration=0.4&reps=3" "$work/http-tcp" >/dev/null &
+get_pid=$!
+: >"$work/ps"
+while kill -0 $get_pid 2>/dev/null; do
+	tree_args "$serve_pid" >>"$work/ps"
+	sleep 0.05
+done
+wait $get_pid
 is_true "GET /api/bench/tcp with peer= and token= runs against the peer, verified" \
-	"$(js "$work/http-tcp" 'r.length === 1 && r[0].verified && s.peer.path.loopback === true')"
+	"$(js "$work/http-tcp" 'r.length === 3 && r.every((x) => x.verified) && s.peer.path.loopback === true')"
+seen=$(grep -c "bench tcp" "$work/ps")
+tap "$([ "$seen" -gt 0 ] && ! grep -q -- "$TOKEN" "$work/ps"; echo $?)" \
+	"the run process and its workers never show the token in ps ($seen command lines seen: $(grep -m1 "bench tcp" "$work/ps" | head -c 160))"
+get "$base/api/runs" "$work/runs.json" >/dev/null
+tap "$(grep -q '"request":"/api/bench/tcp?peer=127.0.0.1:'"$port"'&duration=0.4&reps=3"' "$work/runs.json" &&
+	! grep -q -- "$TOKEN" "$work/runs.json" && [ -n "$(ls "$work/runs")" ] &&
+	! grep -rq -- "$TOKEN" "$work/runs"; echo $?)" \
+	"neither /api/runs nor the stored run holds the token; the request is kept without it"
 kill "$serve_pid" 2>/dev/null
 wait "$serve_pid" 2>/dev/null
 
@@ -196,12 +356,23 @@ lab_pid() {
 lab_token() {
 	sed -n 's/.*, token \([0-9a-f]*\);.*/\1/p' "$1" | head -1
 }
+# lab_peers PID: the peers that lab started (IPCSCOPE_LAB=PID in their
+# environment)
+lab_peers() {
+	local p
+	for p in $(pgrep -f "peer --listen 10\.199\.0\.1:7399" 2>/dev/null); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "IPCSCOPE_LAB=$1" && echo "peer $p"
+	done
+	return 0
+}
 # lab_left PID TOKEN: what that lab left: its namespaces, its veth ends,
-# its peer, this suite's commands
+# its peer, anything with its token on the command line, this suite's
+# commands
 lab_left() {
 	ip netns list 2>/dev/null | grep "ipcscope-$1-"
 	ip -o link 2>/dev/null | grep "ipcs$1[ab]"
-	[ -n "$2" ] && pgrep -f "token $2" 2>/dev/null
+	lab_peers "$1"
+	[ -n "$2" ] && pgrep -f -- "$2" 2>/dev/null
 	pgrep -fx "sleep $NAP" 2>/dev/null
 	return 0
 }
@@ -361,6 +532,9 @@ for _ in $(seq 100); do
 done
 tap "$(ip netns list | grep -q "ipcscope-$kpid-b" && pgrep -fx "sleep $NAP" >/dev/null; echo $?)" \
 	"lab made its namespaces and runs the command"
+tok=$(lab_token "$work/lab.err")
+tap "$([ -n "$tok" ] && [ -n "$(lab_peers $kpid)" ] && ! pgrep -f -- "$tok" >/dev/null; echo $?)" \
+	"the lab's peer runs with its token on no command line ($(lab_peers $kpid))"
 kill -9 $kpid
 wait $kpid 2>/dev/null
 for _ in $(seq 100); do
@@ -419,8 +593,15 @@ timeout -k 5 60 "$IPCSCOPE" demo cross-host --duration 0.05 --size 4K --lat_size
 	--rate_mbit 200 --format ndjson >"$work/xh" 2>"$work/xh.err" &
 xpid=$!
 kids_of $xpid &
+: >"$work/xh-ps"
+while kill -0 $xpid 2>/dev/null; do
+	tree_args $xpid >>"$work/xh-ps"
+	sleep 0.1
+done
 wait $xpid
 rc=$?
+tap "$(grep -q -- "--token-file -" "$work/xh-ps" && ! grep -Eq -- "--token( |=)" "$work/xh-ps"; echo $?)" \
+	"cross-host: its peer and runs take the token on stdin, never on a command line ($(grep -c -- "--token-file -" "$work/xh-ps") seen)"
 [ $rc -ne 0 ] && echo "# $(head -c 300 "$work/xh.err")"
 is_true "demo cross-host ends ok with five points, every one measured (exit $rc)" \
 	"$(js "$work/xh" 'e.status === "ok" && ls.filter((l) => l.type === "point").length === 5 &&

@@ -127,14 +127,15 @@ static int bench(struct exp_out *o, const struct xh_params *p, const struct xh_l
 	if (cf->veth) {
 		argv[n++] = "--peer";
 		argv[n++] = peer;
-		argv[n++] = "--token";
-		argv[n++] = (char *)l->token;
+		argv[n++] = "--token-file";
+		argv[n++] = "-";
 	}
 	snprintf(label, sizeof(label), "%s %s", cf->label, latency ? "round trip" : "throughput");
 	exp_begin(o, label, expect);
 	limit = expect * EXP_SLACK + EXP_GRACE_S +
 		(cf->rated ? XH_DRAIN_BYTES * 8 / (p->rate_mbit * 1e6) : 0);
-	if ((pid = xh_spawn(argv, cf->veth ? l->net.ns[1] : NULL, &fd, err, sizeof(err))) < 0) {
+	if ((pid = xh_spawn(argv, cf->veth ? l->net.ns[1] : NULL, cf->veth ? l->token : NULL, &fd,
+			    err, sizeof(err))) < 0) {
 		snprintf(f->error, sizeof(f->error), "%.190s", err);
 		return -1;
 	}

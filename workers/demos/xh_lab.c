@@ -34,11 +34,12 @@ int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen)
 }
 
 /* child_into: in a forked child: dies with the demo, enters ns (if any),
-   stdout and stderr into fd; exits on failure */
-static void child_into(const char *ns, int fd)
+   stdin from in (-1: /dev/null), stdout and stderr into fd; exits on
+   failure */
+static void child_into(const char *ns, int in, int fd)
 {
 	char err[256];
-	int nul = open("/dev/null", O_RDONLY);
+	int nul = in >= 0 ? in : open("/dev/null", O_RDONLY);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	unsetenv(XH_SERVER_ENV);
@@ -52,22 +53,28 @@ static void child_into(const char *ns, int fd)
 	dup2(fd, STDERR_FILENO);
 }
 
-/* spawn: /proc/self/exe with argv in namespace ns (or here), its output
-   on *fd; the pid or -1 with err */
-pid_t xh_spawn(char *const argv[], const char *ns, int *fd, char *err, size_t errlen)
+/* spawn: /proc/self/exe with argv in namespace ns (or here), token (if
+   any) on its stdin for "--token-file -", its output on *fd; the pid or
+   -1 with err */
+pid_t xh_spawn(char *const argv[], const char *ns, const char *token, int *fd, char *err,
+	       size_t errlen)
 {
-	int pfd[2];
+	int pfd[2], in = token ? peer_token_pipe(token) : -1;
 	pid_t pid;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+	if ((token && in < 0) || pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
 		snprintf(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
+		if (in >= 0)
+			close(in);
 		return -1;
 	}
 	if (pid == 0) {
-		child_into(ns, pfd[1]);
+		child_into(ns, in, pfd[1]);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
+	if (in >= 0)
+		close(in);
 	close(pfd[1]);
 	*fd = pfd[0];
 	return pid;
@@ -119,8 +126,8 @@ static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errle
 	int found = 0;
 
 	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
-	l->peer = xh_spawn((char *[]){ "ipcscope", "peer", "--listen", listen, "--token", l->token,
-				    NULL }, l->net.ns[0], &l->peer_fd, err, errlen);
+	l->peer = xh_spawn((char *[]){ "ipcscope", "peer", "--listen", listen, "--token-file", "-",
+				    NULL }, l->net.ns[0], l->token, &l->peer_fd, err, errlen);
 	if (l->peer < 0)
 		return -1;
 	while (!found && exp_now() - t0 < XH_PEER_WAIT_S && !exp_stopped()) {

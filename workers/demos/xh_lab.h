@@ -33,9 +33,11 @@ void xh_lab_close(struct xh_lab *l);
 /* xh_lab_shape: a tbf of rate_mbit on both ends of the link; 0 or -1 */
 int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen);
 
-/* xh_spawn: /proc/self/exe with argv in namespace ns (or here), its output
-   on *fd; the pid or -1 with err */
-pid_t xh_spawn(char *const argv[], const char *ns, int *fd, char *err, size_t errlen);
+/* xh_spawn: /proc/self/exe with argv in namespace ns (or here), token
+   (if any) on its stdin for "--token-file -" (never on a command line),
+   its output on *fd; the pid or -1 with err */
+pid_t xh_spawn(char *const argv[], const char *ns, const char *token, int *fd, char *err,
+	       size_t errlen);
 
 /* xh_slurp: what is ready on fd within a poll interval into b; 1 at end
    of stream */
