@@ -1,4 +1,5 @@
 /* mpi.c -- Open MPI between ranks 0 and 1: each rep runs in bin/ipcscope-mpi under mpirun, so ipcscope itself never loads libmpi */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -20,6 +21,7 @@ extern char **environ;
 
 #define MPI_OUT_MAX (64u << 10)      /* rank 0's answer: one hex line */
 #define MPI_POLL_MS 100
+#define MPI_SESSION_DEPTH 8          /* ompi.HOST.UID/pid.N/... is 4 deep */
 
 /* Set by bin/ipcscope-mpi when it runs the CLI as rank 0 of an mpirun
    someone else started: reps then run in that process, with rank 1. */
@@ -174,6 +176,49 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 	return killed ? -1 : 0;
 }
 
+/* rm_tree: removes name under the directory dfd, a file or a directory
+   with all it holds, never following a link, at most depth levels down */
+static void rm_tree(int dfd, const char *name, int depth)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0) {
+		unlinkat(dfd, name, 0);
+		return;
+	}
+	if (depth > 0 && (d = fdopendir(fd))) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				rm_tree(dirfd(d), e->d_name, depth - 1);
+		closedir(d);
+	} else {
+		close(fd);
+	}
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* session_remove: Open MPI's session directories ("ompi.HOST.UID") in the
+   run directory, which a killed mpirun leaves behind */
+static void session_remove(const char *tmpdir)
+{
+	int fd = tmpdir && tmpdir[0] ?
+		 open(tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "ompi.", 5))
+			rm_tree(dirfd(d), e->d_name, MPI_SESSION_DEPTH);
+	closedir(d);
+}
+
 /* answer: rank 0's result line into *out; 0 or -1 with err */
 static int answer(const char *text, struct rep_result *out, char *err, size_t errlen)
 {
@@ -222,6 +267,7 @@ static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char
 	}
 	rc = collect(spec, pid, fd, buf, MPI_OUT_MAX, err, errlen, code);
 	close(fd);
+	session_remove(spec->tmpdir);
 	if (rc == 0)
 		rc = answer(buf, out, err, errlen);
 	free(buf);
