@@ -1,5 +1,8 @@
 // faults.test.mjs -- the server against its own failures: SIGKILL mid-run then a
 // restart (runs die within a second, leftovers removed, ids never reused), a
+// SIGKILL under the runs that once outlived it (mutex, contention, sync-tax,
+// an experiment, mpirun and its ranks), a client that leaves an mpi run or
+// an experiment (tree gone within a second, no partial lesson), a
 // client that half-closes, and a results directory holding links, FIFOs,
 // corrupt, empty, oversized and unfinished history
 import { spawnSync } from 'node:child_process';
@@ -8,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  descendants, done, get, killAll, note, objectsOf, ok, oneEndLast, procs, sleep,
+  BIN, descendants, done, get, killAll, note, objectsOf, ok, oneEndLast, procs, sleep,
   startServer, stopServer, stream, tmpdir, tryJson, waitFor,
 } from './lib.mjs';
 
@@ -45,6 +48,120 @@ async function killedMidRun(results) {
   const id = r.headers?.get('x-run-id');
   ok(!!id, 'the killed run had an id', id);
   return id;
+}
+
+// mpiReady: bin/ipcscope-mpi beside the binary and mpirun on PATH
+const mpiReady = () => fs.existsSync(path.join(path.dirname(BIN), 'ipcscope-mpi')) &&
+  spawnSync('sh', ['-c', 'command -v mpirun']).status === 0;
+const hasComm = (pids, name) => pids.some((p) => alive([p]).length && comm(p) === name);
+
+// measuring: streams url from srv until the run reports progress (and, with
+// comm, a process of that name runs below the server); { s: the stream's
+// promise } (wrapped, or awaiting this would wait for the stream's end)
+async function measuring(srv, url, { comm: name, onLine } = {}) {
+  let seen;
+  const started = new Promise((r) => { seen = r; });
+  const s = stream(srv, url, { onLine: (l, o) => { if (l.type === 'progress') seen(); return onLine?.(l, o); } });
+  await Promise.race([started, sleep(15000)]);
+  await waitFor(() => descendants(srv.proc.pid).length >= 2 &&
+    (!name || hasComm(descendants(srv.proc.pid), name)), 8000);
+  await sleep(200);
+  return { s };
+}
+
+// killedManyMidRun: the runs that once outlived a killed server (a mutex
+// handoff, the contention and sync-tax demos, an experiment, mpirun and
+// its ranks), each under a server of its own, all SIGKILLed at once
+async function killedManyMidRun() {
+  const runs = [
+    ['shm sync=mutex', '/api/bench/shm?sync=mutex&duration=2&reps=5'],
+    ['demo contention', '/api/demos/contention?duration=2'],
+    ['demo sync-tax', '/api/demos/sync-tax?duration=2&reps=3'],
+    ['demo decide', '/api/demos/decide?duration=5'],
+  ];
+  if (mpiReady()) runs.push(['mpi', '/api/bench/mpi?duration=3&reps=2', 'ipcscope-mpi']);
+  else note('mpi: mpirun or bin/ipcscope-mpi missing, not among the killed runs');
+  if (process.env.ASAN === '1') {   // the sanitizer build: fewer servers at once
+    runs.splice(0, runs.length, ...runs.filter(([what]) => ['shm sync=mutex', 'demo contention', 'mpi'].includes(what)));
+  }
+  const dirs = runs.map(([what]) => tmpdir(`fault-many-${what.replace(/\W+/g, '-')}`));
+  try {
+    const srvs = await Promise.all(dirs.map((d) => startServer(['--results-dir', d])));
+    const streams = await Promise.all(runs.map(([, url, name], i) => measuring(srvs[i], url, { comm: name })));
+    const trees = srvs.map((srv) => descendants(srv.proc.pid));
+    runs.forEach(([what, , name], i) => ok(trees[i].length >= 2 && (!name || hasComm(trees[i], name)),
+      `${what}: measuring under its server when the server is killed`, trees[i].map(comm)));
+    const exits = srvs.map((srv) => new Promise((r) => srv.proc.once('exit', r)));
+    for (const srv of srvs) srv.proc.kill('SIGKILL');
+    await Promise.all(exits);
+    // one look at /proc a round for every tree: when each was first seen gone
+    const t0 = performance.now();
+    const goneMs = trees.map(() => null);
+    while (goneMs.includes(null) && performance.now() - t0 < 3000) {
+      const all = procs();
+      const now = performance.now() - t0;
+      trees.forEach((pids, i) => {
+        if (goneMs[i] === null && !all.some((q) => pids.includes(q.pid) && q.state !== 'Z')) goneMs[i] = now;
+      });
+      await sleep(10);
+    }
+    runs.forEach(([what], i) => {
+      note(`${what}: its processes gone ${goneMs[i]?.toFixed(0)} ms after the server's SIGKILL`);
+      ok(goneMs[i] !== null && goneMs[i] <= DIE_MS, `${what}: the run's whole process tree dies within ${DIE_MS} ms of the server`,
+        alive(trees[i]).map((p) => `${p}(${comm(p)})`));
+    });
+    for (const p of alive(trees.flat())) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    await Promise.all(streams.map((x) => x.s));
+    const left = await waitFor(() => objectsOf(trees.flat()).length === 0, 1000);
+    ok(left, 'they leave no kernel object or run directory behind', objectsOf(trees.flat()));
+  } finally {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
+// disconnected: a client that drops its stream mid-run: the whole tree of
+// an mpi run (mpirun, its ranks in groups of their own) ends within the
+// bound, and a stopped experiment is stored cancelled, with no lesson
+async function disconnected(results) {
+  const srv = await startServer(['--results-dir', results]);
+  try {
+    if (mpiReady()) {
+      let drop;
+      const dropped = new Promise((r) => { drop = r; });
+      const { s } = await measuring(srv, '/api/bench/mpi?duration=5&reps=2',
+        { comm: 'ipcscope-mpi', onLine: (l) => (l.type === 'progress' ? dropped.then(() => 'abort') : undefined) });
+      const pids = descendants(srv.proc.pid);
+      ok(hasComm(pids, 'mpirun') && hasComm(pids, 'ipcscope-mpi'), 'mpi: mpirun and its ranks run', pids.map(comm));
+      drop();                       // the stream reader was held at a line: it aborts now
+      await s;
+      const t0 = performance.now();
+      const gone = await waitFor(() => alive(pids).length === 0, 3000);
+      const ms = performance.now() - t0;
+      note(`mpi: mpirun and its ranks gone ${ms.toFixed(0)} ms after the client left`);
+      ok(gone && ms <= DIE_MS, `mpi: a client that disconnects ends mpirun and its ranks within ${DIE_MS} ms`,
+        alive(pids).map((p) => `${p}(${comm(p)})`));
+      for (const p of alive(pids)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    } else {
+      note('mpi: mpirun or bin/ipcscope-mpi missing, no mpi disconnect');
+    }
+    let id;
+    const { s } = await measuring(srv, '/api/demos/decide?duration=5', {
+      onLine: (l, o) => {
+        id ||= o.headers?.get('x-run-id');
+        return l.type === 'point' ? 'abort' : undefined;
+      },
+    });
+    const r = await s;
+    id ||= r.headers?.get('x-run-id');
+    ok(r.aborted, 'decide: the client left after its first point', r.lines.map((l) => l.type));
+    await waitFor(async () => /"type":"end"/.test((await get(srv, `/api/runs/${id}`)).body), 5000);
+    const lines = (await get(srv, `/api/runs/${id}`)).body.trim().split('\n').map(tryJson);
+    ok(oneEndLast(lines) && lines.at(-1).status === 'cancelled' && !lines.some((l) => l?.type === 'lesson'),
+      'decide: a run its client left is stored cancelled, with no lesson from its partial points',
+      lines.filter((l) => l?.type !== 'progress').map((l) => [l?.type, l?.status || l?.code]));
+  } finally {
+    await stopServer(srv);
+  }
 }
 
 // plantLeftovers: what a dead server's run could leave: a run directory with a
@@ -227,6 +344,8 @@ async function main() {
   try {
     const killed = await killedMidRun(dirs[0]);
     await restartAfterKill(dirs[0], killed);
+    await killedManyMidRun();
+    await disconnected(dirs[1]);
     await halfClose(dirs[1]);
     await hostileResults(dirs[2]);
     await pruning(dirs[3]);
@@ -236,7 +355,9 @@ async function main() {
     killAll();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
-  process.exitCode = done() ? 0 : 1;
+  // exit now: a run that outlived its killed server would hold the
+  // server's inherited pipes open and keep this process waiting
+  process.exit(done() ? 0 : 1);
 }
 
 main();
