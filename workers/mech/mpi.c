@@ -168,8 +168,6 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 		}
 	}
 	buf[n] = '\0';
-	if (killed)
-		kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	kill(-pid, SIGKILL);   /* nothing of the group outlives the rep */
