@@ -1,7 +1,7 @@
 // faults.test.mjs -- the server against its own failures: SIGKILL mid-run then a
 // restart (runs die within a second, leftovers removed, ids never reused), a
-// SIGKILL under the runs that once outlived it (mutex, contention, sync-tax,
-// an experiment, mpirun and its ranks), a client that leaves an mpi run or
+// SIGKILL under a run of every mechanism and demo (mpirun and its ranks
+// included: each tree gone within a second), a client that leaves an mpi run or
 // an experiment (tree gone within a second, no partial lesson), a
 // client that half-closes, and a results directory holding links, FIFOs,
 // corrupt, empty, oversized and unfinished history
@@ -55,13 +55,19 @@ const mpiReady = () => fs.existsSync(path.join(path.dirname(BIN), 'ipcscope-mpi'
   spawnSync('sh', ['-c', 'command -v mpirun']).status === 0;
 const hasComm = (pids, name) => pids.some((p) => alive([p]).length && comm(p) === name);
 
-// measuring: streams url from srv until the run reports progress (and, with
-// comm, a process of that name runs below the server); { s: the stream's
-// promise } (wrapped, or awaiting this would wait for the stream's end)
-async function measuring(srv, url, { comm: name, onLine } = {}) {
+// measuring: streams url from srv until the run reports progress (with at,
+// a progress line holding that text; with comm, once a process of that
+// name runs below the server); { s: the stream's promise } (wrapped, or
+// awaiting this would wait for the stream's end)
+async function measuring(srv, url, { comm: name, onLine, at = '' } = {}) {
   let seen;
   const started = new Promise((r) => { seen = r; });
-  const s = stream(srv, url, { onLine: (l, o) => { if (l.type === 'progress') seen(); return onLine?.(l, o); } });
+  const s = stream(srv, url, {
+    onLine: (l, o) => {
+      if (l.type === 'progress' && JSON.stringify(l).includes(at)) seen();
+      return onLine?.(l, o);
+    },
+  });
   await Promise.race([started, sleep(15000)]);
   await waitFor(() => descendants(srv.proc.pid).length >= 2 &&
     (!name || hasComm(descendants(srv.proc.pid), name)), 8000);
@@ -69,54 +75,89 @@ async function measuring(srv, url, { comm: name, onLine } = {}) {
   return { s };
 }
 
-// killedManyMidRun: the runs that once outlived a killed server (a mutex
-// handoff, the contention and sync-tax demos, an experiment, mpirun and
-// its ranks), each under a server of its own, all SIGKILLed at once
-async function killedManyMidRun() {
-  const runs = [
-    ['shm sync=mutex', '/api/bench/shm?sync=mutex&duration=2&reps=5'],
-    ['demo contention', '/api/demos/contention?duration=2'],
-    ['demo sync-tax', '/api/demos/sync-tax?duration=2&reps=3'],
-    ['demo decide', '/api/demos/decide?duration=5'],
-  ];
-  if (mpiReady()) runs.push(['mpi', '/api/bench/mpi?duration=3&reps=2', 'ipcscope-mpi']);
-  else note('mpi: mpirun or bin/ipcscope-mpi missing, not among the killed runs');
-  if (process.env.ASAN === '1') {   // the sanitizer build: fewer servers at once
-    runs.splice(0, runs.length, ...runs.filter(([what]) => ['shm sync=mutex', 'demo contention', 'mpi'].includes(what)));
-  }
-  const dirs = runs.map(([what]) => tmpdir(`fault-many-${what.replace(/\W+/g, '-')}`));
-  try {
-    const srvs = await Promise.all(dirs.map((d) => startServer(['--results-dir', d])));
-    const streams = await Promise.all(runs.map(([, url, name], i) => measuring(srvs[i], url, { comm: name })));
-    const trees = srvs.map((srv) => descendants(srv.proc.pid));
-    runs.forEach(([what, , name], i) => ok(trees[i].length >= 2 && (!name || hasComm(trees[i], name)),
-      `${what}: measuring under its server when the server is killed`, trees[i].map(comm)));
-    const exits = srvs.map((srv) => new Promise((r) => srv.proc.once('exit', r)));
-    for (const srv of srvs) srv.proc.kill('SIGKILL');
-    await Promise.all(exits);
-    // one look at /proc a round for every tree: when each was first seen gone
-    const t0 = performance.now();
-    const goneMs = trees.map(() => null);
-    while (goneMs.includes(null) && performance.now() - t0 < 3000) {
-      const all = procs();
-      const now = performance.now() - t0;
-      trees.forEach((pids, i) => {
-        if (goneMs[i] === null && !all.some((q) => pids.includes(q.pid) && q.state !== 'Z')) goneMs[i] = now;
-      });
-      await sleep(10);
+// everyRun: a run of every mechanism (shm under each synchronisation) and
+// every demo that runs long enough to be stopped, with params that keep it
+// busy for seconds, and where a stop once went wrong, the step to stop in
+function everyRun() {
+  const q = (o) => new URLSearchParams(o).toString();
+  const bench = { duration: 10, reps: 2 };   // no rep ends while a batch gets ready
+  const runs = [];
+  const mechs = JSON.parse(spawnSync(BIN, ['list', '--format', 'json']).stdout.toString()).map((m) => m.name);
+  for (const m of mechs) {
+    if (m === 'shm') {
+      for (const sync of ['spin', 'sem', 'mutex', 'futex']) runs.push({ what: `shm sync=${sync}`, url: `/api/bench/shm?${q({ sync, ...bench })}` });
+    } else if (m === 'mpi') {
+      if (mpiReady()) runs.push({ what: 'mpi', url: `/api/bench/mpi?${q(bench)}`, comm: 'ipcscope-mpi' });
+      else note('mpi: mpirun or bin/ipcscope-mpi missing, not among the killed runs');
+    } else {
+      runs.push({ what: m, url: `/api/bench/${m}?${q(bench)}` });
     }
-    runs.forEach(([what], i) => {
-      note(`${what}: its processes gone ${goneMs[i]?.toFixed(0)} ms after the server's SIGKILL`);
-      ok(goneMs[i] !== null && goneMs[i] <= DIE_MS, `${what}: the run's whole process tree dies within ${DIE_MS} ms of the server`,
-        alive(trees[i]).map((p) => `${p}(${comm(p)})`));
-    });
-    for (const p of alive(trees.flat())) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
-    await Promise.all(streams.map((x) => x.s));
-    const left = await waitFor(() => objectsOf(trees.flat()).length === 0, 1000);
-    ok(left, 'they leave no kernel object or run directory behind', objectsOf(trees.flat()));
-  } finally {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
+  const jobs = { duration: 2, reps: 3 };
+  const params = {
+    'sync-tax': { duration: 0.5, reps: 2 }, placement: jobs, 'threads-vs-processes': jobs, crossover: jobs,
+    layers: jobs, race: { adds: '100M' }, 'false-sharing': { duration: 5 }, decide: { duration: 5 },
+    'cross-host': { duration: 5 }, contention: { duration: 0.5 }, framing: { count: '1M' },
+    serialization: { count: '1M' }, 'zero-copy': { frames: '100K' },
+  };
+  const at = { 'sync-tax': '"label":"shm sync=mutex"', contention: 'mutex queue: 2 producers' };
+  const help = spawnSync(BIN, ['demo', '--help']).stdout.toString();
+  for (const [, d] of help.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)) {
+    if (d === 'cleanup' || d === 'peercred') continue;      // they end within milliseconds
+    ok(!!params[d], `demo ${d} has params here that keep it running`);
+    if (params[d]) runs.push({ what: `demo ${d}`, url: `/api/demos/${d}?${q(params[d])}`, at: at[d] });
+  }
+  return runs;
+}
+
+// killedUnderEveryRun: every run above (the sanitizer build: those that
+// once outlived a killed server) under a server of its own, a few servers
+// at once, all SIGKILLed together mid-run: each run's whole tree ends
+// within the bound
+async function killedUnderEveryRun() {
+  let runs = everyRun();
+  if (process.env.ASAN === '1') runs = runs.filter((r) => ['shm sync=mutex', 'demo contention', 'mpi'].includes(r.what));
+  const BATCH = 6;
+  const slow = [];
+  for (let b = 0; b < runs.length; b += BATCH) {
+    const batch = runs.slice(b, b + BATCH);
+    const dirs = batch.map(() => tmpdir('fault-every'));
+    try {
+      const srvs = await Promise.all(dirs.map((d) => startServer(['--results-dir', d])));
+      const streams = await Promise.all(batch.map((r, i) => measuring(srvs[i], r.url, r)));
+      const trees = srvs.map((srv) => descendants(srv.proc.pid));
+      batch.forEach((r, i) => ok(trees[i].length >= 2 && (!r.comm || hasComm(trees[i], r.comm)),
+        `${r.what}: measuring under its server when the server is killed`, trees[i].map(comm)));
+      const exits = srvs.map((srv) => new Promise((res) => srv.proc.once('exit', res)));
+      for (const srv of srvs) srv.proc.kill('SIGKILL');
+      await Promise.all(exits);
+      // one look at /proc a round for every tree: when each was first seen gone
+      const t0 = performance.now();
+      const goneMs = trees.map(() => null);
+      while (goneMs.includes(null) && performance.now() - t0 < 3000) {
+        const all = procs();
+        const now = performance.now() - t0;
+        trees.forEach((pids, i) => {
+          if (goneMs[i] === null && !all.some((x) => pids.includes(x.pid) && x.state !== 'Z')) goneMs[i] = now;
+        });
+        await sleep(10);
+      }
+      batch.forEach((r, i) => {
+        slow.push([goneMs[i] ?? Infinity, r.what]);
+        ok(goneMs[i] !== null && goneMs[i] <= DIE_MS, `${r.what}: the run's whole process tree dies within ${DIE_MS} ms of its server (${goneMs[i]?.toFixed(0)} ms)`,
+          alive(trees[i]).map((p) => `${p}(${comm(p)})`));
+      });
+      for (const p of alive(trees.flat())) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      await Promise.all(streams.map((x) => x.s));
+      const left = await waitFor(() => objectsOf(trees.flat()).length === 0, 1000);
+      ok(left, `${batch.map((r) => r.what).join(', ')}: no kernel object or run directory left`, objectsOf(trees.flat()));
+    } finally {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  }
+  slow.sort((x, y) => x[0] - y[0]);
+  note(`${slow.length} runs gone after their server's SIGKILL: median ${slow[slow.length >> 1]?.[0].toFixed(0)} ms, ` +
+    `slowest ${slow.at(-1)?.[0].toFixed(0)} ms (${slow.at(-1)?.[1]})`);
 }
 
 // disconnected: a client that drops its stream mid-run: the whole tree of
@@ -344,7 +385,7 @@ async function main() {
   try {
     const killed = await killedMidRun(dirs[0]);
     await restartAfterKill(dirs[0], killed);
-    await killedManyMidRun();
+    await killedUnderEveryRun();
     await disconnected(dirs[1]);
     await halfClose(dirs[1]);
     await hostileResults(dirs[2]);
