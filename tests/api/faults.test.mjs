@@ -1,5 +1,8 @@
 // faults.test.mjs -- the server against its own failures: SIGKILL mid-run then a
 // restart (runs die within a second, leftovers removed, ids never reused), a
+// SIGKILL under a run of every mechanism and demo (mpirun and its ranks
+// included: each tree gone within a second), a client that leaves an mpi run or
+// an experiment (tree gone within a second, no partial lesson), a
 // client that half-closes, and a results directory holding links, FIFOs,
 // corrupt, empty, oversized and unfinished history
 import { spawnSync } from 'node:child_process';
@@ -8,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  descendants, done, get, killAll, note, objectsOf, ok, oneEndLast, procs, sleep,
+  BIN, descendants, done, get, killAll, note, objectsOf, ok, oneEndLast, procs, sleep,
   startServer, stopServer, stream, tmpdir, tryJson, waitFor,
 } from './lib.mjs';
 
@@ -45,6 +48,161 @@ async function killedMidRun(results) {
   const id = r.headers?.get('x-run-id');
   ok(!!id, 'the killed run had an id', id);
   return id;
+}
+
+// mpiReady: bin/ipcscope-mpi beside the binary and mpirun on PATH
+const mpiReady = () => fs.existsSync(path.join(path.dirname(BIN), 'ipcscope-mpi')) &&
+  spawnSync('sh', ['-c', 'command -v mpirun']).status === 0;
+const hasComm = (pids, name) => pids.some((p) => alive([p]).length && comm(p) === name);
+
+// measuring: streams url from srv until the run reports progress (with at,
+// a progress line holding that text; with comm, once a process of that
+// name runs below the server); { s: the stream's promise } (wrapped, or
+// awaiting this would wait for the stream's end)
+async function measuring(srv, url, { comm: name, onLine, at = '' } = {}) {
+  let seen;
+  const started = new Promise((r) => { seen = r; });
+  const s = stream(srv, url, {
+    onLine: (l, o) => {
+      if (l.type === 'progress' && JSON.stringify(l).includes(at)) seen();
+      return onLine?.(l, o);
+    },
+  });
+  await Promise.race([started, sleep(15000)]);
+  await waitFor(() => descendants(srv.proc.pid).length >= 2 &&
+    (!name || hasComm(descendants(srv.proc.pid), name)), 8000);
+  await sleep(200);
+  return { s };
+}
+
+// everyRun: a run of every mechanism (shm under each synchronisation) and
+// every demo that runs long enough to be stopped, with params that keep it
+// busy for seconds, and where a stop once went wrong, the step to stop in
+function everyRun() {
+  const q = (o) => new URLSearchParams(o).toString();
+  const bench = { duration: 10, reps: 2 };   // no rep ends while a batch gets ready
+  const runs = [];
+  const mechs = JSON.parse(spawnSync(BIN, ['list', '--format', 'json']).stdout.toString()).map((m) => m.name);
+  for (const m of mechs) {
+    if (m === 'shm') {
+      for (const sync of ['spin', 'sem', 'mutex', 'futex']) runs.push({ what: `shm sync=${sync}`, url: `/api/bench/shm?${q({ sync, ...bench })}` });
+    } else if (m === 'mpi') {
+      if (mpiReady()) runs.push({ what: 'mpi', url: `/api/bench/mpi?${q(bench)}`, comm: 'ipcscope-mpi' });
+      else note('mpi: mpirun or bin/ipcscope-mpi missing, not among the killed runs');
+    } else {
+      runs.push({ what: m, url: `/api/bench/${m}?${q(bench)}` });
+    }
+  }
+  const jobs = { duration: 2, reps: 3 };
+  const params = {
+    'sync-tax': { duration: 0.5, reps: 2 }, placement: jobs, 'threads-vs-processes': jobs, crossover: jobs,
+    layers: jobs, race: { adds: '100M' }, 'false-sharing': { duration: 5 }, decide: { duration: 5 },
+    'cross-host': { duration: 5 }, contention: { duration: 0.5 }, framing: { count: '1M' },
+    serialization: { count: '1M' }, 'zero-copy': { frames: '100K' },
+  };
+  const at = { 'sync-tax': '"label":"shm sync=mutex"', contention: 'mutex queue: 2 producers' };
+  const help = spawnSync(BIN, ['demo', '--help']).stdout.toString();
+  for (const [, d] of help.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)) {
+    if (d === 'cleanup' || d === 'peercred') continue;      // they end within milliseconds
+    ok(!!params[d], `demo ${d} has params here that keep it running`);
+    if (params[d]) runs.push({ what: `demo ${d}`, url: `/api/demos/${d}?${q(params[d])}`, at: at[d] });
+  }
+  return runs;
+}
+
+// killedUnderEveryRun: every run above (the sanitizer build: those that
+// once outlived a killed server) under a server of its own, a few servers
+// at once, all SIGKILLed together mid-run: each run's whole tree ends
+// within the bound
+async function killedUnderEveryRun() {
+  let runs = everyRun();
+  if (process.env.ASAN === '1') runs = runs.filter((r) => ['shm sync=mutex', 'demo contention', 'mpi'].includes(r.what));
+  const BATCH = 6;
+  const slow = [];
+  for (let b = 0; b < runs.length; b += BATCH) {
+    const batch = runs.slice(b, b + BATCH);
+    const dirs = batch.map(() => tmpdir('fault-every'));
+    try {
+      const srvs = await Promise.all(dirs.map((d) => startServer(['--results-dir', d])));
+      const streams = await Promise.all(batch.map((r, i) => measuring(srvs[i], r.url, r)));
+      const trees = srvs.map((srv) => descendants(srv.proc.pid));
+      batch.forEach((r, i) => ok(trees[i].length >= 2 && (!r.comm || hasComm(trees[i], r.comm)),
+        `${r.what}: measuring under its server when the server is killed`, trees[i].map(comm)));
+      const exits = srvs.map((srv) => new Promise((res) => srv.proc.once('exit', res)));
+      for (const srv of srvs) srv.proc.kill('SIGKILL');
+      await Promise.all(exits);
+      // one look at /proc a round for every tree: when each was first seen gone
+      const t0 = performance.now();
+      const goneMs = trees.map(() => null);
+      while (goneMs.includes(null) && performance.now() - t0 < 3000) {
+        const all = procs();
+        const now = performance.now() - t0;
+        trees.forEach((pids, i) => {
+          if (goneMs[i] === null && !all.some((x) => pids.includes(x.pid) && x.state !== 'Z')) goneMs[i] = now;
+        });
+        await sleep(10);
+      }
+      batch.forEach((r, i) => {
+        slow.push([goneMs[i] ?? Infinity, r.what]);
+        ok(goneMs[i] !== null && goneMs[i] <= DIE_MS, `${r.what}: the run's whole process tree dies within ${DIE_MS} ms of its server (${goneMs[i]?.toFixed(0)} ms)`,
+          alive(trees[i]).map((p) => `${p}(${comm(p)})`));
+      });
+      for (const p of alive(trees.flat())) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      await Promise.all(streams.map((x) => x.s));
+      const left = await waitFor(() => objectsOf(trees.flat()).length === 0, 1000);
+      ok(left, `${batch.map((r) => r.what).join(', ')}: no kernel object or run directory left`, objectsOf(trees.flat()));
+    } finally {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  }
+  slow.sort((x, y) => x[0] - y[0]);
+  note(`${slow.length} runs gone after their server's SIGKILL: median ${slow[slow.length >> 1]?.[0].toFixed(0)} ms, ` +
+    `slowest ${slow.at(-1)?.[0].toFixed(0)} ms (${slow.at(-1)?.[1]})`);
+}
+
+// disconnected: a client that drops its stream mid-run: the whole tree of
+// an mpi run (mpirun, its ranks in groups of their own) ends within the
+// bound, and a stopped experiment is stored cancelled, with no lesson
+async function disconnected(results) {
+  const srv = await startServer(['--results-dir', results]);
+  try {
+    if (mpiReady()) {
+      let drop;
+      const dropped = new Promise((r) => { drop = r; });
+      const { s } = await measuring(srv, '/api/bench/mpi?duration=5&reps=2',
+        { comm: 'ipcscope-mpi', onLine: (l) => (l.type === 'progress' ? dropped.then(() => 'abort') : undefined) });
+      const pids = descendants(srv.proc.pid);
+      ok(hasComm(pids, 'mpirun') && hasComm(pids, 'ipcscope-mpi'), 'mpi: mpirun and its ranks run', pids.map(comm));
+      drop();                       // the stream reader was held at a line: it aborts now
+      await s;
+      const t0 = performance.now();
+      const gone = await waitFor(() => alive(pids).length === 0, 3000);
+      const ms = performance.now() - t0;
+      note(`mpi: mpirun and its ranks gone ${ms.toFixed(0)} ms after the client left`);
+      ok(gone && ms <= DIE_MS, `mpi: a client that disconnects ends mpirun and its ranks within ${DIE_MS} ms`,
+        alive(pids).map((p) => `${p}(${comm(p)})`));
+      for (const p of alive(pids)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    } else {
+      note('mpi: mpirun or bin/ipcscope-mpi missing, no mpi disconnect');
+    }
+    let id;
+    const { s } = await measuring(srv, '/api/demos/decide?duration=5', {
+      onLine: (l, o) => {
+        id ||= o.headers?.get('x-run-id');
+        return l.type === 'point' ? 'abort' : undefined;
+      },
+    });
+    const r = await s;
+    id ||= r.headers?.get('x-run-id');
+    ok(r.aborted, 'decide: the client left after its first point', r.lines.map((l) => l.type));
+    await waitFor(async () => /"type":"end"/.test((await get(srv, `/api/runs/${id}`)).body), 5000);
+    const lines = (await get(srv, `/api/runs/${id}`)).body.trim().split('\n').map(tryJson);
+    ok(oneEndLast(lines) && lines.at(-1).status === 'cancelled' && !lines.some((l) => l?.type === 'lesson'),
+      'decide: a run its client left is stored cancelled, with no lesson from its partial points',
+      lines.filter((l) => l?.type !== 'progress').map((l) => [l?.type, l?.status || l?.code]));
+  } finally {
+    await stopServer(srv);
+  }
 }
 
 // plantLeftovers: what a dead server's run could leave: a run directory with a
@@ -337,6 +495,8 @@ async function main() {
   try {
     const killed = await killedMidRun(dirs[0]);
     await restartAfterKill(dirs[0], killed);
+    await killedUnderEveryRun();
+    await disconnected(dirs[1]);
     await halfClose(dirs[1]);
     await hostileResults(dirs[2]);
     await pruning(dirs[3]);
@@ -349,7 +509,9 @@ async function main() {
     killAll();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
-  process.exitCode = done() ? 0 : 1;
+  // exit now: a run that outlived its killed server would hold the
+  // server's inherited pipes open and keep this process waiting
+  process.exit(done() ? 0 : 1);
 }
 
 main();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demos.sh -- the demos that run their own experiment, from the command line:
 # help, strict params (exit 2 naming the param and its range), every output
-# format, a stop mid-run, and nothing left behind (the cleanup demo's
+# format, and nothing left behind (the cleanup demo's
 # naive leftovers included)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -94,17 +94,6 @@ while read -r w; do
 done <"$work/cleanup.where"
 tap $(( ${#still} > 0 )) "cleanup: nothing it named is left on the machine (left:${still:- none})"
 
-# --- a stop mid-run -----------------------------------------------------------------
-"$IPCSCOPE" demo contention --duration 2 --format ndjson >"$work/stop.ndjson" 2>&1 &
-pid=$!
-sleep 1
-kill -INT "$pid"
-wait "$pid"
-rc=$?
-grep -q '"status":"cancelled"' "$work/stop.ndjson"
-tap $(( rc != 1 || $? != 0 )) "contention stopped by SIGINT: exit 1, end status cancelled (exit $rc)"
-sleep 0.2
-kids=$(pgrep -P "$pid" 2>/dev/null; ls /dev/shm /dev/mqueue 2>/dev/null | grep "ipcscope-$pid-")
-tap $(( ${#kids} > 0 )) "contention stopped: no worker and no named object left (${kids:-none})"
+# a stop mid-run of every demo: tests/integration/stop.sh
 
 tap_done

@@ -189,6 +189,14 @@ static int exp_run(struct exp_sink *k, struct exp_out *out, const void *params)
 	run_install_signals();
 	exp_start(k, params_json(r->demo->exp, params));
 	rc = r->demo->exp->run(params, out, lesson, sizeof(lesson), why, sizeof(why));
+	/* a stop cuts the experiment short even where it still returns 0 (it
+	   ends its loops early): a lesson from part of its points would read
+	   as a finding, so a stopped run ends cancelled, with no lesson */
+	if (rc == 0 && exp_stopped()) {
+		snprintf(why, sizeof(why), "interrupted before every step ran; no lesson "
+			 "from part of the points");
+		rc = -1;
+	}
 	if (rc == 0 && out->step > 0)
 		exp_progress(out, 1);     /* the last step is done */
 	if (rc < 0)

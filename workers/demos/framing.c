@@ -133,9 +133,15 @@ static int read_all(struct fr_ctx *c, struct fr_reader *rd, struct exp_out *o,
 	double next = exp_now() + EXP_PROGRESS_S;
 	ssize_t got;
 
-	while ((got = read(c->sv[1], buf, sizeof(buf))) != 0) {
+	/* the reader is this process: a stop that lands between two reads
+	   (no EINTR to see) must end the loop too */
+	while (!exp_stopped() && (got = read(c->sv[1], buf, sizeof(buf))) != 0) {
 		if (got < 0 && errno == EINTR && !exp_stopped())
 			continue;
+		if (got < 0 && errno == EINTR) {
+			snprintf(err, errlen, "interrupted");
+			return -1;
+		}
 		if (got < 0 || take_read(rd, buf, (size_t)got) < 0) {
 			snprintf(err, errlen, got < 0 ? "reading the stream failed: %s" :
 				 "the stream lost its framing%s", got < 0 ? strerror(errno) : "");
@@ -145,6 +151,10 @@ static int read_all(struct fr_ctx *c, struct fr_reader *rd, struct exp_out *o,
 			exp_progress(o, (double)rd->out->framed_count / (double)c->count);
 			next += EXP_PROGRESS_S;
 		}
+	}
+	if (exp_stopped()) {
+		snprintf(err, errlen, "interrupted");
+		return -1;
 	}
 	return 0;
 }

@@ -1,13 +1,14 @@
 /* mpi.c -- Open MPI between ranks 0 and 1: each rep runs in bin/ipcscope-mpi under mpirun, so ipcscope itself never loads libmpi */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@ extern char **environ;
 
 #define MPI_OUT_MAX (64u << 10)      /* rank 0's answer: one hex line */
 #define MPI_POLL_MS 100
-#define MPI_TERM_GRACE_MS 2000
+#define MPI_SESSION_DEPTH 8          /* ompi.HOST.UID/pid.N/... is 4 deep */
 
 /* Set by bin/ipcscope-mpi when it runs the CLI as rank 0 of an mpirun
    someone else started: reps then run in that process, with rank 1. */
@@ -84,47 +85,71 @@ void mech_mpi_job_of(const struct rep_spec *spec, struct mpi_job *j)
 	j->duration = p->duration;
 }
 
-/* spawn: mpirun -np 2 of the helper for one job, in its own process
-   group, its stdout on *out; the pid or -1 */
-static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job *j, int *out)
+/* mpirun_exec: the forked child's side: its own process group (a stop
+   kills the group), killed (SIGKILL) when the run process dies however it
+   dies, stdout on the pipe; never returns */
+static void mpirun_exec(const char *mpirun, char *const argv[], pid_t parent, int out)
+{
+	sigset_t none;
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (null >= 0)
+		dup2(null, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	execve(mpirun, argv, environ);
+	_exit(127);
+}
+
+/* spawn: mpirun -np 2 of the helper for one job, its stdout on *out; the
+   pid or -1. The ranks (bin/ipcscope-mpi rep) sit in process groups of
+   their own and die with mpirun (their parent-death signal), so killing
+   mpirun ends the whole tree; Open MPI's session files go into the run
+   directory, which the run removes whatever ends it. */
+static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job *j,
+		   const char *tmpdir, int *out)
 {
 	char hex[2 * sizeof(*j) + 1];
 	char *argv[] = { "mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none",
 			 "--allow-run-as-root", (char *)helper, "rep", hex, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
+	pid_t parent = getpid(), pid;
 	int pfd[2];
-	pid_t pid;
 
 	if (geteuid() != 0)   /* only root needs (and may give) the flag */
 		memmove(&argv[6], &argv[7], 4 * sizeof(argv[0]));
 	mpijob_hex(j, sizeof(*j), hex);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&at, 0);
-	if (posix_spawn(&pid, mpirun, &fa, &at, argv, environ) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
+	if (tmpdir && tmpdir[0])
+		setenv("OMPI_MCA_orte_tmpdir_base", tmpdir, 1);
+	pid = fork();
+	if (pid == 0)
+		mpirun_exec(mpirun, argv, parent, pfd[1]);
 	close(pfd[1]);
-	if (pid < 0)
+	if (pid < 0) {
 		close(pfd[0]);
-	else
-		*out = pfd[0];
+		return -1;
+	}
+	setpgid(pid, pid);    /* whichever of parent and child comes first */
+	*out = pfd[0];
 	return pid;
 }
 
-/* collect: rank 0's output until mpirun ends; kills the group on a stop
-   or past the deadline; 0, -1 stopped or timed out (err set) */
+/* collect: rank 0's output until mpirun ends; on a stop or past the
+   deadline kills mpirun's group at once (SIGKILL: a SIGTERMed mpirun takes
+   over a second to take its ranks down, and a stopped one never does);
+   0, -1 stopped or timed out (err set) */
 static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, size_t len,
 		   char *err, size_t errlen, const char **code)
 {
-	double t0 = now_s(), killed = 0;
+	double t0 = now_s();
+	int killed = 0;
 	size_t n = 0;
 
 	for (;;) {
@@ -135,11 +160,9 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 			snprintf(err, errlen, harness_stopping() ? "interrupted" :
 				 "rep exceeded its %.0f s limit", spec->deadline_s);
 			*code = harness_stopping() ? "cancelled" : "timeout";
-			kill(-pid, SIGTERM);
-			killed = t;
-		}
-		if (killed && t - killed > MPI_TERM_GRACE_MS / 1000.0)
 			kill(-pid, SIGKILL);
+			killed = 1;
+		}
 		if (spec->progress && !killed)
 			spec->progress(spec->progress_ctx, spec->params->count ? 0.5 :
 				       (t - t0) / (spec->params->duration + 1));
@@ -157,6 +180,49 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 		;
 	kill(-pid, SIGKILL);   /* nothing of the group outlives the rep */
 	return killed ? -1 : 0;
+}
+
+/* rm_tree: removes name under the directory dfd, a file or a directory
+   with all it holds, never following a link, at most depth levels down */
+static void rm_tree(int dfd, const char *name, int depth)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0) {
+		unlinkat(dfd, name, 0);
+		return;
+	}
+	if (depth > 0 && (d = fdopendir(fd))) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				rm_tree(dirfd(d), e->d_name, depth - 1);
+		closedir(d);
+	} else {
+		close(fd);
+	}
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* session_remove: Open MPI's session directories ("ompi.HOST.UID") in the
+   run directory, which a killed mpirun leaves behind */
+static void session_remove(const char *tmpdir)
+{
+	int fd = tmpdir && tmpdir[0] ?
+		 open(tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "ompi.", 5))
+			rm_tree(dirfd(d), e->d_name, MPI_SESSION_DEPTH);
+	closedir(d);
 }
 
 /* answer: rank 0's result line into *out; 0 or -1 with err */
@@ -200,13 +266,14 @@ static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char
 	if (!(buf = malloc(MPI_OUT_MAX)))
 		return -1;
 	*code = "mpi_failed";
-	if ((pid = spawn(mpirun, helper, &j, &fd)) < 0) {
+	if ((pid = spawn(mpirun, helper, &j, spec->tmpdir, &fd)) < 0) {
 		snprintf(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
 		free(buf);
 		return -1;
 	}
 	rc = collect(spec, pid, fd, buf, MPI_OUT_MAX, err, errlen, code);
 	close(fd);
+	session_remove(spec->tmpdir);
 	if (rc == 0)
 		rc = answer(buf, out, err, errlen);
 	free(buf);
@@ -237,7 +304,9 @@ const struct mech_ops mech_mpi = {
 	.family = FAM_SHARED_MEMORY,
 	.copies = "1-2 on one host: into and out of a shared-memory fragment "
 		  "(large messages single-copy where the kernel allows)",
-	.cleanup = "mpirun starts both ranks in its own process group per rep and "
-		   "is waited for; the group is killed on a stop or a timeout",
+	.cleanup = "mpirun runs in its own process group per rep and is waited for; "
+		   "it is killed on a stop or a timeout and dies with the run "
+		   "(parent-death signal), the ranks die with it, and Open MPI's "
+		   "session files live in the run directory",
 	.run_rep = mpi_run_rep,
 };

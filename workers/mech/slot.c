@@ -321,10 +321,13 @@ static void slot_fini_dir(struct slot_ctl *c, enum shm_sync sync)
 		sem_destroy(&c->empty);
 		sem_destroy(&c->full);
 	}
-	if (sync == SYNC_MUTEX) {
-		pthread_cond_destroy(&c->cv);
+	/* The condvar is not destroyed: glibc's pthread_cond_destroy waits
+	   until every waiter that entered has confirmed it left, and a worker
+	   killed inside pthread_cond_wait (a stop, a worker's death) never
+	   does, so the run would hang here. A process-shared condvar holds no
+	   kernel resource; unmapping the slot is its whole teardown. */
+	if (sync == SYNC_MUTEX)
 		pthread_mutex_destroy(&c->mu);
-	}
 }
 
 int slot_map_init(struct slot_map *sm, void *mem, struct mech *m)

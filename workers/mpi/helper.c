@@ -2,11 +2,14 @@
 #include <mpi.h>
 
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../harness.h"
 #include "../payload.h"
@@ -99,6 +102,16 @@ int main(int argc, char **argv)
 {
 	int rank = 0, size = 0, rc;
 
+	/* a rank of the mpirun a run started dies with that mpirun: Open MPI
+	   puts each rank in a process group of its own, so killing mpirun's
+	   group alone would leave the ranks running */
+	if (argc == 3 && !strcmp(argv[1], "rep")) {
+		pid_t parent = getppid();
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			return 1;
+	}
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
