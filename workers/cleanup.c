@@ -31,6 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* how deep the removal of a run directory goes */
+#define CLEANUP_TREE_DEPTH 8
+
 static char base_path[PATH_MAX];
 static int base_err;                  /* 0, or -errno: no usable base */
 static pthread_once_t base_once = PTHREAD_ONCE_INIT;
@@ -269,10 +272,30 @@ static int act_on_record(int dirfd, const char *name, void *arg)
 	return 0;
 }
 
-static int unlink_entry(int dirfd, const char *name, void *arg)
+/* remove_entry: removes name in dirfd, a directory with everything in it
+   (Open MPI leaves a tree of session files in a run directory), never
+   following a link and going no deeper than CLEANUP_TREE_DEPTH; arg
+   points to the depth of dirfd */
+static int remove_entry(int dirfd, const char *name, void *arg)
 {
-	(void)arg;
-	return unlinkat(dirfd, name, 0) == 0;
+	int depth = arg ? *(const int *)arg : 0, sub, fd;
+	struct stat st;
+
+	if (unlinkat(dirfd, name, 0) == 0)
+		return 1;
+	if (errno != EISDIR || depth >= CLEANUP_TREE_DEPTH)
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
+		close(fd);
+		return 0;
+	}
+	sub = depth + 1;
+	for_each_entry(fd, remove_entry, &sub);
+	close(fd);
+	return unlinkat(dirfd, name, AT_REMOVEDIR) == 0;
 }
 
 static int record_path(char *path, size_t len, const char *dir, const char *kind, int id)
@@ -322,7 +345,7 @@ int cleanup_tmpdir_remove(const char *dir)
 
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
-	for_each_entry(fd, unlink_entry, NULL);
+	for_each_entry(fd, remove_entry, NULL);
 	close(fd);
 	return rmdir(dir) == 0 ? 0 : -errno;
 }
@@ -384,7 +407,7 @@ static int sweep_run_dir(int basefd, const char *name, void *arg)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s/%s", base, name);
 	n = for_each_entry(fd, act_on_record, dir);
-	for_each_entry(fd, unlink_entry, NULL);
+	for_each_entry(fd, remove_entry, NULL);
 	close(fd);
 	return n + (unlinkat(basefd, name, AT_REMOVEDIR) == 0);
 }

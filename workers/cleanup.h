@@ -27,9 +27,9 @@ int cleanup_private_fd(int fd);
    in the base into buf; 0 or -errno */
 int cleanup_tmpdir_make(char *buf, size_t len);
 
-/* cleanup_tmpdir_remove: removes a private run directory and every file in
-   it (files only: run directories are flat), never following a link; 0 or
-   -errno (-EPERM: not a private directory of this user, left alone) */
+/* cleanup_tmpdir_remove: removes a private run directory and everything
+   in it, never following a link; 0 or -errno (-EPERM: not a private
+   directory of this user, left alone) */
 int cleanup_tmpdir_remove(const char *dir);
 
 /* cleanup_sweep_stale: removes what runs of this user that died left:

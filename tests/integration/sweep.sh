@@ -79,13 +79,17 @@ q_ours=$(private_queue) && queues+=("$q_ours")
 q_foreign=$(keyed_queue) && queues+=("$q_foreign")
 mkdir -m 0700 "$T/ipcscope.0.1/ipcscope-$p6-x"
 touch "$T/ipcscope.0.1/ipcscope-$p6-x/msqid-$q_ours" "$T/ipcscope.0.1/ipcscope-$p6-x/msqid-$q_foreign"
+# a tree inside (Open MPI's session files), with a link out of it
+mkdir -p "$T/ipcscope.0.1/ipcscope-$p6-x/ompi/job/1"
+touch "$T/ipcscope.0.1/ipcscope-$p6-x/ompi/job/1/contact"
+ln -s "$T/victim" "$T/ipcscope.0.1/ipcscope-$p6-x/ompi/job/victim"
 ln -s "$T/victim" "$T/ipcscope.0.1/ipcscope-$p7-x"
 shm_ours=/dev/shm/ipcscope-$p6-ours
 touch "$shm_ours"
 TMPDIR=$T "$IPCSCOPE" bench pipe --count 10 --reps 1 >"$T/run.out" 2>"$T/run.err"
 tap $? "a second run succeeds"
 [ ! -e "$T/ipcscope.0.1/ipcscope-$p6-x" ] && [ ! -e "$shm_ours" ] && ! queue_there "$q_ours"
-tap $? "a dead run of this user's is swept: directory, shm object, recorded queue"
+tap $? "a dead run of this user's is swept: directory with the tree in it, shm object, recorded queue"
 queue_there "$q_foreign"
 tap $? "a recorded queue with a key ipcscope does not use is left alone"
 traps_intact && [ -L "$T/ipcscope.0.1/ipcscope-$p7-x" ]
