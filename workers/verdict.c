@@ -261,8 +261,7 @@ int ratio_interval(const double *a, const int *ra, int na, const double *b, cons
 
 /* --- the verdict ------------------------------------------------------- */
 
-/* range_text: "1.6–2.5×" */
-static const char *range_text(double lo, double hi, char *buf, size_t len)
+const char *verdict_range_text(double lo, double hi, char *buf, size_t len)
 {
 	char a[HUMAN_LEN], b[HUMAN_LEN];
 	const char *times = "\xc3\x97";
@@ -276,6 +275,17 @@ static const char *range_text(double lo, double hi, char *buf, size_t len)
 	return buf;
 }
 
+const char *verdict_within_text(const struct verdict *v, char *buf, size_t len)
+{
+	char w[HUMAN_LEN];
+
+	/* beyond ±100 % a percentage stops reading as a margin: the interval */
+	if (v->within_pct > 100)
+		return verdict_range_text(v->ci.lo, v->ci.hi, buf, len);
+	snprintf(buf, len, "within \xc2\xb1%s", human_pct(v->within_pct, w, sizeof(w)));
+	return buf;
+}
+
 static const char *dir_word(int dir)
 {
 	return dir > 0 ? "faster" : "slower";
@@ -284,21 +294,21 @@ static const char *dir_word(int dir)
 /* words: the verdict's text from its kind, direction and figures */
 static void words(struct verdict *v)
 {
-	char f[HUMAN_LEN], r[2 * HUMAN_LEN], w[HUMAN_LEN];
+	char f[HUMAN_LEN], r[2 * HUMAN_LEN], w[2 * HUMAN_LEN];
 
 	switch (v->kind) {
 	case VERDICT_CLEAR:
 		snprintf(v->text, sizeof(v->text), "%s %s (%s)",
 			 human_ratio(v->factor, f, sizeof(f)), dir_word(v->dir),
-			 range_text(v->factor_lo, v->factor_hi, r, sizeof(r)));
+			 verdict_range_text(v->factor_lo, v->factor_hi, r, sizeof(r)));
 		break;
 	case VERDICT_PROBABLY:
 		snprintf(v->text, sizeof(v->text), "probably %s, by %s", dir_word(v->dir),
-			 range_text(v->factor_lo, v->factor_hi, r, sizeof(r)));
+			 verdict_range_text(v->factor_lo, v->factor_hi, r, sizeof(r)));
 		break;
 	case VERDICT_SAME:
-		snprintf(v->text, sizeof(v->text), "can't tell apart (within \xc2\xb1%s)",
-			 human_pct(v->within_pct, w, sizeof(w)));
+		snprintf(v->text, sizeof(v->text), "can't tell apart (%s)",
+			 verdict_within_text(v, w, sizeof(w)));
 		break;
 	default:
 		snprintf(v->text, sizeof(v->text), "too few reps to tell");
@@ -433,7 +443,7 @@ static void check_disturbed(const struct verdict_side *a, const struct verdict_s
 	int ra[VERDICT_MAX_REPS], rb[VERDICT_MAX_REPS], na, nb, bad;
 	struct ratio_ci c;
 	struct verdict w;
-	char basis[VERDICT_WHY_LEN];
+	char basis[VERDICT_WHY_LEN], r[2 * HUMAN_LEN];
 
 	bad = clean_of(a, xa, ra, &na) + clean_of(b, xb, rb, &nb);
 	if (!bad)
@@ -450,12 +460,12 @@ static void check_disturbed(const struct verdict_side *a, const struct verdict_s
 		return;
 	if (!v->why[0] && w.kind == VERDICT_SAME)
 		snprintf(v->why, sizeof(v->why), "without the %d disturbed reps, %s and %s can't "
-			 "be told apart (within \xc2\xb1%.3g%%)", bad, a->name, b->name,
-			 w.within_pct);
+			 "be told apart (%s)", bad, a->name, b->name,
+			 verdict_within_text(&w, r, sizeof(r)));
 	else if (!v->why[0])
 		snprintf(v->why, sizeof(v->why), "without the %d disturbed reps, %s is %s than %s "
-			 "by %.3g\xe2\x80\x93%.3g\xc3\x97", bad, a->name, dir_word(w.dir), b->name,
-			 w.factor_lo, w.factor_hi);
+			 "by %s", bad, a->name, dir_word(w.dir), b->name,
+			 verdict_range_text(w.factor_lo, w.factor_hi, r, sizeof(r)));
 	demote(v, "dropping the disturbed reps changes it");
 }
 
@@ -468,7 +478,7 @@ static void check_wide(double margin, struct verdict *v)
 		return;
 	snprintf(v->why, sizeof(v->why), "the interval (%s) includes 1 but reaches beyond "
 		 "\xc2\xb1%s: more reps could tell them apart",
-		 range_text(v->ci.lo, v->ci.hi, r, sizeof(r)), human_pct(margin, m, sizeof(m)));
+		 verdict_range_text(v->ci.lo, v->ci.hi, r, sizeof(r)), human_pct(margin, m, sizeof(m)));
 }
 
 void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, bool higher,

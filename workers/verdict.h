@@ -87,6 +87,13 @@ struct verdict {
 void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, bool higher,
 		   double margin_pct, const char *unit, struct verdict *v);
 
+/* verdict_range_text: "1.6–2.5×"; returns buf */
+const char *verdict_range_text(double lo, double hi, char *buf, size_t len);
+
+/* verdict_within_text: how far a "can't tell apart" reaches: "within ±4%",
+   or the interval itself ("0.053–3.57×") beyond ±100 %; returns buf */
+const char *verdict_within_text(const struct verdict *v, char *buf, size_t len);
+
 /* verdict_kind_name: "clear", "probably", "same" or "unknown" */
 const char *verdict_kind_name(enum verdict_kind k);
 
