@@ -8,8 +8,9 @@ set -euo pipefail
 # already); openmpi-bin and libopenmpi-dev: the mpi mechanism's ranks
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev)
-# clang and its runtime: the libFuzzer targets of tests/fuzz
-test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev)
+# clang and its runtime: the libFuzzer targets of tests/fuzz; python3-scipy:
+# the independent check of the comparison's interval (verdict_scipy.sh)
+test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev python3-scipy)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
 
 want=("${build_pkgs[@]}")
