@@ -45,6 +45,16 @@ const flaggedPct = (t) => {
   return [used ? (100 * flagged) / used : NaN];
 };
 
+// the verdicts of comparison rows (not the baseline's own) over every run of
+// a file, and the share that say what is true
+const verdictRows = (t, pick) => lines(t).filter((m) => m.type === 'comparison')
+  .flatMap((m) => m.rows.filter((r) => r.verdict !== 'baseline' && pick(m, r)));
+const sharePct = (rows, right) => (rows.length ? [(100 * rows.filter(right).length) / rows.length] : []);
+const clearPct = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'clear');
+const aaSame = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'same');
+const gapClear = (t) => sharePct(verdictRows(t, (m, r) => m.baseline_label === 'shm sync=spin' &&
+  r.label === 'shm sync=mutex'), (r) => r.verdict === 'clear');
+
 // --- the rows ----------------------------------------------------------------
 // kind: thr (ratio >= 0.90), lat (ratio <= 1.10), ceil (ratio >= 0.50),
 // info (no target), max / min (absolute value against `target`).
@@ -187,6 +197,12 @@ const ROWS = [
     ipc: ['stability.ipc', ciWorst], ref: null, refName: `${STABLE}: the widest mechanism's interval, +-%` },
   { group: 'stability', id: 'stability_flagged', label: 'default compare: reps flagged', unit: '%', op: 'info',
     ipc: ['stability.ipc', flaggedPct], ref: null, refName: `${STABLE}: share of reps that were outliers or disturbed` },
+  { group: 'stability', id: 'stability_clear', label: 'default compare: comparisons called clear', unit: '%', op: 'info',
+    ipc: ['stability.ipc', clearPct], ref: null, refName: `${STABLE}: share of its comparison rows whose verdict is clear` },
+  { group: 'verdicts', id: 'aa_same', label: 'A/A compare pipe,pipe: can\'t tell apart', unit: '%', op: '>=', target: 95, abs: true,
+    ipc: ['aa.ipc', aaSame], ref: null, refName: 'ipcscope compare pipe,pipe (defaults), BENCH_AA runs: share whose verdict is "can\'t tell apart"' },
+  { group: 'verdicts', id: 'gap_clear', label: 'sync-tax mutex against spin: clear', unit: '%', op: 'info',
+    ipc: ['gap.ipc', gapClear], ref: null, refName: 'ipcscope demo sync-tax, BENCH_GAP runs: share whose shm sync=mutex row against shm sync=spin is clear' },
   { group: 'stability', id: 'stability_wall', label: 'default compare: wall time', unit: 's', op: '<=', target: 20, abs: true,
     ipc: ['stability.wall', plain], ref: null, refName: `${STABLE}, end to end` },
   { group: 'headline', id: 'headline_wall', label: 'compare shm,pipe,unix,tcp 100000 x 64 B', unit: 's', op: '<=', target: 2, abs: true,
