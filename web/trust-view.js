@@ -46,14 +46,17 @@ function anyUnreliable(model) {
 }
 
 // cautions: what the top of the view warns of, one sentence or two each:
-// figures unreliable here (the lesson's reason, or that of the comparison)
+// figures unreliable here (the lesson's reason, or without a lesson that
+// of the comparison)
 // and a platform that moved since the last run
 export function cautions(model) {
   if (!model) return [];
   const parts = [];
   const { why } = lessonParts(model);
   if (why) parts.push(`Unreliable here: ${why}. Take the lesson with care.`);
-  else if (anyUnreliable(model)) parts.push('Unreliable here: the noise could change some verdicts; the reasons are under the comparison.');
+  // a demo's lesson says which of its claims are at risk: rows it does not
+  // rest on are flagged in their table, not above the lesson
+  else if (!model.lesson && anyUnreliable(model)) parts.push('Unreliable here: the noise could change some verdicts; the reasons are under the comparison.');
   parts.push(platformMoved(model));
   return parts.filter(Boolean);
 }
