@@ -175,6 +175,27 @@ static int demo_groups(const struct run *r, const struct job **groups, int max)
 	return n;
 }
 
+bool compare_settled(const struct run *r, const struct job *j)
+{
+	const struct job *groups[COMPARE_MAX_ROWS];
+	struct comparison c;
+	int self = (int)(j - r->jobs);
+
+	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
+		return true;
+	if (compare_at(r, &c, demo_groups(r, groups, COMPARE_MAX_ROWS) > 1 ? j : NULL) < 0)
+		return true;
+	for (int i = 0; i < c.nrows; i++) {
+		const struct comparison_row *row = &c.rows[i];
+
+		if (row->job == c.base || (row->job != self && c.base != self))
+			continue;
+		if (!verdict_settled(&row->v, r->jobs[c.base].p.ci))
+			return false;
+	}
+	return true;
+}
+
 void compare_emit(struct run *r)
 {
 	struct comparison c;

@@ -60,6 +60,11 @@ int compare_jobs(const struct run *r, struct comparison *c);
 void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
 		  struct verdict *v);
 
+/* compare_settled: every comparison job j of r is in (its row against the
+   baseline; as the baseline, every row) has a settled verdict
+   (verdict_settled) over the reps so far, or there is none to settle */
+bool compare_settled(const struct run *r, const struct job *j);
+
 /* compare_emit: the comparison line of r, when there is one */
 void compare_emit(struct run *r);
 

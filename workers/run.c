@@ -272,7 +272,9 @@ enum run_status run_rep(struct run *r, struct job *j)
 	return RUN_OK;
 }
 
-/* job_wants_more: the stopping rule over the job's figures so far */
+/* job_wants_more: the stopping rule over the job's figures so far: with a
+   ci target, more reps while its median is not yet within it or a
+   comparison it is in has no settled verdict, up to its reps */
 static bool job_wants_more(const struct run *r, const struct job *j)
 {
 	double x[PARAMS_REPS_MAX];
@@ -280,7 +282,9 @@ static bool job_wants_more(const struct run *r, const struct job *j)
 	if (j->failed)
 		return false;
 	metric_values(j, metric_of_run(r), x);
-	return robust_want_more(x, j->nres, (int)j->p.reps, j->p.ci);
+	if (robust_want_more(x, j->nres, (int)j->p.reps, j->p.ci))
+		return true;
+	return j->p.ci > 0 && j->nres < (int)j->p.reps && !compare_settled(r, j);
 }
 
 /* judge: the trust of job j's reps, for its summary */
