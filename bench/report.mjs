@@ -52,6 +52,11 @@ const verdictRows = (t, pick) => lines(t).filter((m) => m.type === 'comparison')
     .map((r) => ({ ...r, baseline_label: m.baseline_label })));
 const sharePct = (rows, right) => (rows.length ? [(100 * rows.filter(right).length) / rows.length] : []);
 const clearPct = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'clear');
+// settled: no more reps would change it (it excludes 1, or lies within the
+// default ci, 5 %, of 1); and the medians that reached the ci target
+const settledCount = (t) => [verdictRows(t, () => true).filter((r) => r.verdict === 'clear' || r.verdict === 'probably' ||
+  (r.verdict === 'same' && r.within_pct <= 5)).length];
+const ciReachedCount = (t) => [summaries(t).filter((m) => m.ci_reached === true).length];
 const aaSame = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'same');
 // sync-tax ranks against its fastest: a run where spinning was not the
 // fastest (a busy machine starves a spinner) counts as not clear
@@ -202,6 +207,10 @@ const ROWS = [
     ipc: ['stability.ipc', flaggedPct], ref: null, refName: `${STABLE}: share of reps that were outliers or disturbed` },
   { group: 'stability', id: 'stability_clear', label: 'default compare: comparisons called clear', unit: '%', op: 'info',
     ipc: ['stability.ipc', clearPct], ref: null, refName: `${STABLE}: share of its comparison rows whose verdict is clear` },
+  { group: 'stability', id: 'stability_settled', label: 'default compare: comparisons settled', unit: 'count', op: 'info',
+    ipc: ['stability.ipc', settledCount], ref: null, refName: `${STABLE}: comparison rows whose verdict excludes 1 or lies within ±5 % of 1 (of 14)` },
+  { group: 'stability', id: 'stability_ci_reached', label: 'default compare: medians within ±5 %', unit: 'count', op: 'info',
+    ipc: ['stability.ipc', ciReachedCount], ref: null, refName: `${STABLE}: mechanisms whose median reached its ci target (of 15)` },
   { group: 'verdicts', id: 'aa_same', label: 'A/A compare pipe,pipe: can\'t tell apart', unit: '%', op: '>=', target: 95, abs: true,
     ipc: ['aa.ipc', aaSame], ref: null, refName: 'ipcscope compare pipe,pipe (defaults), BENCH_AA runs: share whose verdict is "can\'t tell apart"' },
   { group: 'verdicts', id: 'gap_clear', label: 'sync-tax mutex against spin: clear', unit: '%', op: 'info',
