@@ -261,17 +261,29 @@ int ratio_interval(const double *a, const int *ra, int na, const double *b, cons
 
 /* --- the verdict ------------------------------------------------------- */
 
+/* factor_text: a factor as human_ratio gives it, but one just above 1 with
+   three decimals ("1.003×"), which three significant digits would round to
+   a "1×" that reads as no difference at all */
+static const char *factor_text(double x, char *buf, size_t len)
+{
+	if (x > 1 && x < 1.01) {
+		snprintf(buf, len, "%.3f\xc3\x97", x);
+		return buf;
+	}
+	return human_ratio(x, buf, len);
+}
+
 const char *verdict_range_text(double lo, double hi, char *buf, size_t len)
 {
 	char a[HUMAN_LEN], b[HUMAN_LEN];
 	const char *times = "\xc3\x97";
 	size_t n;
 
-	human_ratio(lo, a, sizeof(a));
+	factor_text(lo, a, sizeof(a));
 	n = strlen(a);
 	if (n >= strlen(times) && !strcmp(a + n - strlen(times), times))
 		a[n - strlen(times)] = '\0';
-	snprintf(buf, len, "%s\xe2\x80\x93%s", a, human_ratio(hi, b, sizeof(b)));
+	snprintf(buf, len, "%s\xe2\x80\x93%s", a, factor_text(hi, b, sizeof(b)));
 	return buf;
 }
 
@@ -358,7 +370,7 @@ static void narrow_basis(struct verdict *v, double margin)
 		return;
 	snprintf(v->basis, sizeof(v->basis), "at its worst end the interval is only %s %s, "
 		 "within the \xc2\xb1%s that counts as a clear difference",
-		 human_ratio(v->factor_lo, f, sizeof(f)), dir_word(v->dir),
+		 factor_text(v->factor_lo, f, sizeof(f)), dir_word(v->dir),
 		 human_pct(margin, m, sizeof(m)));
 }
 

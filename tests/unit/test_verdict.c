@@ -331,6 +331,13 @@ static void test_verdict_narrow(void **state)
 	assert_int_equal(v.dir, 1);
 	assert_non_null(strstr(v.text, "probably faster, by 1."));
 	assert_non_null(strstr(v.basis, "within the ±5%"));
+	/* a worst end just above 1 keeps its decimals, never a bare "1×" */
+	const double c[] = {1.003, 1.02, 1.01, 1.025, 1.004, 1.015, 1.022};
+	judge(c, b, 7, NULL, true, &v);
+	assert_int_equal(v.kind, VERDICT_PROBABLY);
+	assert_null(strstr(v.text, "by 1\xe2\x80\x93"));
+	assert_non_null(strstr(v.text, "by 1.00"));
+	assert_null(strstr(v.basis, "only 1\xc3\x97"));
 	assert_true(verdict_settled(&v, 5));
 }
 
