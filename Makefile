@@ -206,7 +206,8 @@ bin/fuzz/%: tests/fuzz/%.c $(FUZZOBJ) | obj/.deps-test
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -no-pie -Wl,--gc-sections \
 		-Wl,--unresolved-symbols=ignore-all -o $@ $^ -lcjson -lrt -lm -pthread
 
-test: obj/.deps-test bin/ipcscope bin/ipcscope-mpi bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) $(FUZZBIN) web
+test: obj/.deps-test bin/ipcscope bin/ipcscope-mpi bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) $(FUZZBIN) \
+      bin/tests/verdict_pairs bin/tests-asan/verdict_pairs web
 	tests/run.sh
 
 bench: obj/.deps-bench bin/ipcscope bin/ipcscope-mpi

@@ -45,6 +45,24 @@ const flaggedPct = (t) => {
   return [used ? (100 * flagged) / used : NaN];
 };
 
+// the verdicts of comparison rows (not the baseline's own) over every run of
+// a file, and the share that say what is true
+const verdictRows = (t, pick) => lines(t).filter((m) => m.type === 'comparison')
+  .flatMap((m) => m.rows.filter((r) => r.verdict !== 'baseline' && pick(m, r))
+    .map((r) => ({ ...r, baseline_label: m.baseline_label })));
+const sharePct = (rows, right) => (rows.length ? [(100 * rows.filter(right).length) / rows.length] : []);
+const clearPct = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'clear');
+// settled: no more reps would change it (it excludes 1, or lies within the
+// default ci, 5 %, of 1); and the medians that reached the ci target
+const settledCount = (t) => [verdictRows(t, () => true).filter((r) => r.verdict === 'clear' || r.verdict === 'probably' ||
+  (r.verdict === 'same' && r.within_pct <= 5)).length];
+const ciReachedCount = (t) => [summaries(t).filter((m) => m.ci_reached === true).length];
+const aaSame = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'same');
+// sync-tax ranks against its fastest: a run where spinning was not the
+// fastest (a busy machine starves a spinner) counts as not clear
+const gapClear = (t) => sharePct(verdictRows(t, (m, r) => r.label === 'shm sync=mutex')
+  .map((r) => ({ ...r, spin: r.baseline_label === 'shm sync=spin' })), (r) => r.spin && r.verdict === 'clear');
+
 // --- the rows ----------------------------------------------------------------
 // kind: thr (ratio >= 0.90), lat (ratio <= 1.10), ceil (ratio >= 0.50),
 // info (no target), max / min (absolute value against `target`).
@@ -189,6 +207,16 @@ const ROWS = [
     ipc: ['stability.ipc', ciWorst], ref: null, refName: `${STABLE}: the widest mechanism's interval, +-%` },
   { group: 'stability', id: 'stability_flagged', label: 'default compare: reps flagged', unit: '%', op: 'info',
     ipc: ['stability.ipc', flaggedPct], ref: null, refName: `${STABLE}: share of reps that were outliers or disturbed` },
+  { group: 'stability', id: 'stability_clear', label: 'default compare: comparisons called clear', unit: '%', op: 'info',
+    ipc: ['stability.ipc', clearPct], ref: null, refName: `${STABLE}: share of its comparison rows whose verdict is clear` },
+  { group: 'stability', id: 'stability_settled', label: 'default compare: comparisons settled', unit: 'count', op: 'info',
+    ipc: ['stability.ipc', settledCount], ref: null, refName: `${STABLE}: comparison rows whose verdict excludes 1 or lies within ±5 % of 1 (of 14)` },
+  { group: 'stability', id: 'stability_ci_reached', label: 'default compare: medians within ±5 %', unit: 'count', op: 'info',
+    ipc: ['stability.ipc', ciReachedCount], ref: null, refName: `${STABLE}: mechanisms whose median reached its ci target (of 15)` },
+  { group: 'verdicts', id: 'aa_same', label: 'A/A compare pipe,pipe: can\'t tell apart', unit: '%', op: '>=', target: 95, abs: true,
+    ipc: ['aa.ipc', aaSame], ref: null, refName: 'ipcscope compare pipe,pipe (defaults), BENCH_AA runs: share whose verdict is "can\'t tell apart"' },
+  { group: 'verdicts', id: 'gap_clear', label: 'sync-tax mutex against spin: clear', unit: '%', op: 'info',
+    ipc: ['gap.ipc', gapClear], ref: null, refName: 'ipcscope demo sync-tax, BENCH_GAP runs: share whose shm sync=mutex row is clear against shm sync=spin (a run where spin was not the fastest, its baseline, counts as not clear)' },
   { group: 'stability', id: 'stability_wall', label: 'default compare: wall time', unit: 's', op: '<=', target: 20, abs: true,
     ipc: ['stability.wall', plain], ref: null, refName: `${STABLE}, end to end` },
   { group: 'headline', id: 'headline_wall', label: 'compare shm,pipe,unix,tcp 100000 x 64 B', unit: 's', op: '<=', target: 2, abs: true,

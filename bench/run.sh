@@ -7,7 +7,8 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability verdicts headline),
+# BENCH_AA (default 100) A/A compares and BENCH_GAP (default 20) sync-tax runs for the verdicts group,
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
 # BENCH_IPCSCOPE=PATH to measure another build.
@@ -20,7 +21,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability verdicts headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -302,6 +303,22 @@ g_stability() {
 		log "default compare ended in error: $(grep -h '"type":"error"' "$RAW/stability.ipc.1" | head -c 300)"
 	t1=$(date +%s%N)
 	echo "$(((t1 - t0) / 1000))e-6" >"$RAW/stability.wall.1"
+}
+
+# How often the verdicts say what is true. A/A: one mechanism twice as two
+# jobs of one compare (pipe#1 against pipe#2, the defaults), where "can't
+# tell apart" is right; a known gap: sync-tax's shm sync=mutex against
+# sync=spin, where "clear" is right. Every run's lines go to one file.
+g_verdicts() {
+	local i
+	for i in $(seq "${BENCH_AA:-100}"); do
+		timeout -k 5 60 "$IPC" compare pipe,pipe --format ndjson >>"$RAW/aa.ipc.1" \
+			2>>"$RAW/verdicts.err" || log "A/A compare $i ended in error"
+	done
+	for i in $(seq "${BENCH_GAP:-20}"); do
+		timeout -k 5 120 "$IPC" demo sync-tax --format ndjson >>"$RAW/gap.ipc.1" \
+			2>>"$RAW/verdicts.err" || log "sync-tax $i ended in error"
+	done
 }
 
 g_headline() {

@@ -9,8 +9,10 @@ set -euo pipefail
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
 	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev)
 # clang and its runtime: the libFuzzer targets of tests/fuzz; man-db and
-# groff-base: the installed man page rendered and checked for warnings
-test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev man-db groff-base)
+# groff-base: the installed man page rendered and checked for warnings;
+# python3-scipy: the independent check of the comparison's interval
+# (verdict_scipy.sh)
+test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev man-db groff-base python3-scipy)
 bench_pkgs=(linux-perf sockperf iperf3 wrk)
 # make deb: dpkg-deb and dpkg-shlibdeps, and lintian to check the package
 deb_pkgs=(dpkg-dev lintian)

@@ -220,7 +220,7 @@ export function validate(p, view, catalogue, ncpu) {
   if (noMode.length) errs.push({ field: 'mode', message: `mode: ${noMode.join(', ')} cannot run in ${p.mode} mode` });
   checkSizes(p, catalogue, view, errs);
   checkAmount(p, errs);
-  if (!checkInt(p.reps, 1, 100)) errs.push({ field: 'reps', message: 'reps: expected 1..100' });
+  if (p.reps !== '' && !checkInt(p.reps, 1, 100)) errs.push({ field: 'reps', message: 'reps: expected 1..100, or empty for the default' });
   if (p.warmup !== '' && !checkInt(p.warmup, 0, COUNT_MAX)) errs.push({ field: 'warmup', message: `warmup: expected 0..${COUNT_MAX} or empty` });
   checkPin(p, ncpu, errs);
   checkOptions(p, catalogue, errs);
@@ -237,7 +237,9 @@ export function queryParams(p, view) {
   else if (p.size !== '') q.push(['size', p.size]);
   if (p.amount === 'count') q.push(['count', p.count]);
   if (p.amount === 'duration') q.push(['duration', p.duration]);
-  q.push(['reps', p.reps]);
+  // empty: the command's own default (compare: reps until its verdicts and
+  // medians hold, at most 7), never a fixed count the page picked
+  if (p.reps !== '') q.push(['reps', p.reps]);
   if (p.warmup !== '') q.push(['warmup', p.warmup]);
   if (p.pin !== 'split') q.push(['pin', p.pin]);
   if (p.ci) q.push(['ci', p.ci]);

@@ -46,14 +46,17 @@ function anyUnreliable(model) {
 }
 
 // cautions: what the top of the view warns of, one sentence or two each:
-// figures unreliable here (the lesson's reason, or that of the comparison)
+// figures unreliable here (the lesson's reason, or without a lesson that
+// of the comparison)
 // and a platform that moved since the last run
 export function cautions(model) {
   if (!model) return [];
   const parts = [];
   const { why } = lessonParts(model);
   if (why) parts.push(`Unreliable here: ${why}. Take the lesson with care.`);
-  else if (anyUnreliable(model)) parts.push('Unreliable here: some figures did not hold over their reps; the reasons are under the comparison.');
+  // a demo's lesson says which of its claims are at risk: rows it does not
+  // rest on are flagged in their table, not above the lesson
+  else if (!model.lesson && anyUnreliable(model)) parts.push('Unreliable here: the noise could change some verdicts; the reasons are under the comparison.');
   parts.push(platformMoved(model));
   return parts.filter(Boolean);
 }
@@ -118,7 +121,8 @@ export function trustNote(model) {
 }
 
 // ciText: the 95 % interval of a ratio in the words of the ratio itself,
-// "11.9–50.3× slower"; an interval around 1 stays plain, "0.91–1.1×"
+// "11.9–50.3× slower"; an interval around 1 stays plain, "0.91–1.1×" (a
+// row written before comparisons carried their verdict)
 function ciText(r, higher) {
   const lo = r.ci_low;
   const hi = r.ci_high;
@@ -130,29 +134,59 @@ function ciText(r, higher) {
   return `${sig(above ? lo : 1 / hi)}–${fmtTimes(above ? hi : 1 / lo)} ${better ? 'faster' : 'slower'}`;
 }
 
+// VERDICT_HEAD: the headline of each verdict but clear, as the CLI words it
+const VERDICT_HEAD = { same: 'can\'t tell apart', unknown: 'too few reps to tell', baseline: 'baseline' };
+
+// hasVerdict: the row carries the verdict of its interval (see docs/API.md)
+const hasVerdict = (r) => typeof r.verdict === 'string';
+
+// verdictHead: the headline of a row's verdict, "2.02× faster", "probably
+// slower", "can't tell apart"
+function verdictHead(r) {
+  if (r.verdict === 'clear') return `${sig(r.factor)}× ${r.direction}`;
+  if (r.verdict === 'probably') return `probably ${r.direction}`;
+  return VERDICT_HEAD[r.verdict] || r.verdict;
+}
+
+// verdictRange: the interval in the direction of the headline, "1.6–2.5×"
+// (how many times faster or slower); "within ±4%" for can't tell apart
+function verdictRange(r) {
+  if (r.direction && Number.isFinite(r.factor_low) && Number.isFinite(r.factor_high)) {
+    return `${sig(r.factor_low)}–${fmtTimes(r.factor_high)}`;
+  }
+  if (r.verdict === 'same') {
+    const m = /\(([^)]*)\)$/.exec(r.verdict_text || '');
+    return m ? m[1] : `${sig(r.ci_low)}–${fmtTimes(r.ci_high)}`;
+  }
+  return '–';
+}
+
 // unreliableWhy: why a comparison row is unreliable here, '' when it is not
 function unreliableWhy(r) {
   if (!(r.reliable === false || r.unreliable)) return '';
   return r.why || (typeof r.unreliable === 'string' ? r.unreliable : 'see the notes below');
 }
 
-// noiseCell: whether a row differs beyond the noise; an unreliable row
-// cannot tell, whatever its interval (the server calls it not significant)
+// noiseCell: what could change a row's verdict: the noise ("unreliable
+// here", its reason under the table), or why it is only probable; a row
+// without a verdict says whether it differs beyond the noise
 function noiseCell(r, base) {
-  if (unreliableWhy(r)) return `<span class="warn">${base ? 'unreliable here' : 'can\'t tell: unreliable here'}</span>`;
+  if (unreliableWhy(r)) return `<span class="warn">${base || hasVerdict(r) ? 'unreliable here' : 'can\'t tell: unreliable here'}</span>`;
   if (base) return '';
+  if (hasVerdict(r)) return r.verdict_basis ? esc(r.verdict_basis) : r.verdict === 'unknown' ? '' : 'holds';
   if (r.significant) return 'yes';
   return r.ci_low === null || r.ci_low === undefined ? 'too few reps to tell' : 'no, within the noise';
 }
 
-// comparisonRow: one table row of a comparison line, in words; an
-// unreliable row is flagged, its reason said once under the table
+// comparisonRow: one table row of a comparison line, in the words of its
+// verdict; an unreliable row is flagged, its reason said once under the table
 function comparisonRow(r, m, c) {
-  const base = r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label);
-  const vs = base ? 'baseline' : ratioWords(r.ratio, m.higher);
+  const base = r.verdict === 'baseline' || (r.ratio === 1 && (r.mechanism === c.baseline || r.label === c.baseline_label));
+  const vs = base ? 'baseline' : hasVerdict(r) ? verdictHead(r) : ratioWords(r.ratio, m.higher);
+  const ci = base ? '' : hasVerdict(r) ? verdictRange(r) : ciText(r, m.higher);
   const cls = unreliableWhy(r) ? ' class="unreliable"' : '';
   return `<tr${cls}><th scope="row">${esc(r.label || r.mechanism)}</th><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
-    `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}</td><td>${base ? '' : esc(ciText(r, m.higher))}</td><td>${noiseCell(r, base)}</td></tr>`;
+    `<td>${esc(m.fmt(r.median))}</td><td>${esc(vs)}</td><td>${esc(ci)}</td><td>${noiseCell(r, base)}</td></tr>`;
 }
 
 // whyHtml: each distinct reason a comparison row is unreliable, once
@@ -211,9 +245,10 @@ export function comparisonHtml(c, model) {
   const higher = c.higher_is_better === undefined ? m.higher : c.higher_is_better !== false;
   const mm = { ...m, higher };
   const rows = c.rows.map((r) => comparisonRow(r, mm, c)).join('');
+  const verdicts = c.rows.some(hasVerdict);
   return `<h2>Compared with ${esc(c.baseline_label || c.baseline)} (${esc(m.name)}, ${betterNote(higher)})</h2>` +
     scrollTable(`<table><thead><tr><th scope="col">mechanism</th><th scope="col">size</th><th scope="col">median ${esc(m.name)}</th>` +
-    `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval of the ratio</th><th scope="col">beyond the noise</th></tr></thead><tbody>${rows}</tbody></table>`) +
+    `<th scope="col">against ${esc(c.baseline_label || c.baseline)}</th><th scope="col">95 % interval</th><th scope="col">${verdicts ? 'holds?' : 'beyond the noise'}</th></tr></thead><tbody>${rows}</tbody></table>`) +
     whyHtml(c);
 }
 

@@ -1,6 +1,7 @@
 /* compare.c -- ranking a run's jobs by one metric against a baseline */
 #include "compare.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,15 +77,31 @@ void metric_spread(const struct job *j, enum metric m, struct spread *s)
 	stats_spread(x, j->nres, s);
 }
 
-/* unreliable_why: why a comparison of a against b cannot be trusted here
-   (either side's judgement, named), or "" */
-static void unreliable_why(const struct job *a, const struct job *b, char *buf, size_t len)
+/* side_of: job j's figure per rep, its rounds and which reps were
+   disturbed, as a side of a verdict */
+static void side_of(const struct job *j, enum metric m, double *x, int *round, bool *bad,
+		    struct verdict_side *s)
 {
-	const struct job *bad = a->trust.why[0] ? a : b->trust.why[0] ? b : NULL;
+	metric_values(j, m, x);
+	for (int i = 0; i < j->nres; i++) {
+		round[i] = j->res[i].rep;
+		bad[i] = trust_disturbed(&j->res[i].interference);
+	}
+	*s = (struct verdict_side){ .name = run_job_name(j), .x = x, .round = round,
+				    .disturbed = bad, .n = j->nres };
+}
 
-	buf[0] = '\0';
-	if (bad)
-		snprintf(buf, len, "%s: %s", run_job_name(bad), bad->trust.why);
+void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
+		  struct verdict *v)
+{
+	double xa[PARAMS_REPS_MAX], xb[PARAMS_REPS_MAX];
+	int ra[PARAMS_REPS_MAX], rb[PARAMS_REPS_MAX];
+	bool da[PARAMS_REPS_MAX], db[PARAMS_REPS_MAX];
+	struct verdict_side sa, sb;
+
+	side_of(a, m, xa, ra, da, &sa);
+	side_of(b, m, xb, rb, db, &sb);
+	verdict_judge(&sa, &sb, metric_higher_is_better(m), margin_pct, metric_unit(m), v);
 }
 
 /* better: 1 when a beats b under metric m */
@@ -125,11 +142,15 @@ static int compare_at(const struct run *r, struct comparison *c, const struct jo
 	for (int i = 0; i < c->nrows; i++) {
 		struct comparison_row *row = &c->rows[i];
 
-		stats_ratio_ci(&row->fig, &c->rows[base].fig, &row->ratio, &row->lo, &row->hi,
-			       &row->significant);
-		unreliable_why(&r->jobs[row->job], &r->jobs[c->base], row->unreliable,
-			       sizeof(row->unreliable));
-		row->significant = row->significant && !row->unreliable[0];
+		const struct job *j = &r->jobs[row->job], *b = &r->jobs[c->base];
+
+		row->ratio = c->rows[base].fig.median != 0 ?
+			     row->fig.median / c->rows[base].fig.median : NAN;
+		if (row->job == c->base)
+			continue;
+		compare_pair(j, b, c->metric, b->p.ci, &row->v);
+		row->significant = (row->v.kind == VERDICT_CLEAR ||
+				    row->v.kind == VERDICT_PROBABLY) && !row->v.why[0];
 	}
 	return 0;
 }
@@ -152,6 +173,27 @@ static int demo_groups(const struct run *r, const struct job **groups, int max)
 			groups[n++] = &r->jobs[i];
 	}
 	return n;
+}
+
+bool compare_settled(const struct run *r, const struct job *j)
+{
+	const struct job *groups[COMPARE_MAX_ROWS];
+	struct comparison c;
+	int self = (int)(j - r->jobs);
+
+	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
+		return true;
+	if (compare_at(r, &c, demo_groups(r, groups, COMPARE_MAX_ROWS) > 1 ? j : NULL) < 0)
+		return true;
+	for (int i = 0; i < c.nrows; i++) {
+		const struct comparison_row *row = &c.rows[i];
+
+		if (row->job == c.base || (row->job != self && c.base != self))
+			continue;
+		if (!verdict_settled(&row->v, r->jobs[c.base].p.ci))
+			return false;
+	}
+	return true;
 }
 
 void compare_emit(struct run *r)

@@ -1,10 +1,12 @@
 /* compare.h -- ranking the jobs of a run by one metric, each against a
-   baseline, with a 95 % confidence interval of the ratio over reps */
+   baseline, with a 95 % confidence interval of the ratio over reps and
+   the verdict it supports */
 #ifndef IPCSCOPE_COMPARE_H
 #define IPCSCOPE_COMPARE_H
 
 #include "stats.h"
 #include "trust.h"
+#include "verdict.h"
 
 #define COMPARE_MAX_ROWS 32
 
@@ -18,10 +20,10 @@ enum metric { METRIC_MSGS_PER_S, METRIC_BYTES_PER_S, METRIC_ELAPSED_S, METRIC_LA
 struct comparison_row {
 	int job;                   /* index in r->jobs */
 	struct spread fig;         /* the metric over the job's reps */
-	double ratio, lo, hi;      /* against the baseline; lo/hi may be NaN */
-	int significant;           /* the interval excludes 1, and both sides
-				      can be trusted */
-	char unreliable[2 * TRUST_NOTE_LEN];  /* why not ("job: reason"), or "" */
+	double ratio;              /* of the medians, against the baseline */
+	struct verdict v;          /* the interval of the ratio and its verdict */
+	int significant;           /* the interval excludes 1 and the noise
+				      cannot change that */
 };
 
 struct comparison {
@@ -52,6 +54,16 @@ void metric_spread(const struct job *j, enum metric m, struct spread *s);
 /* compare_jobs: every job with a result against the baseline (the one
    the params name, else the best); 0, or -1 when fewer than two ran */
 int compare_jobs(const struct run *r, struct comparison *c);
+
+/* compare_pair: the verdict on job a against job b under metric m;
+   margin_pct as verdict_judge takes it */
+void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
+		  struct verdict *v);
+
+/* compare_settled: every comparison job j of r is in (its row against the
+   baseline; as the baseline, every row) has a settled verdict
+   (verdict_settled) over the reps so far, or there is none to settle */
+bool compare_settled(const struct run *r, const struct job *j);
 
 /* compare_emit: the comparison line of r, when there is one */
 void compare_emit(struct run *r);

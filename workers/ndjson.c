@@ -399,6 +399,48 @@ void ndjson_end(struct run *r, const char *status)
 	report_emit(&r->out, l);
 }
 
+/* number_or_null: key = x, or null when x is not finite */
+static void number_or_null(cJSON *o, const char *key, double x)
+{
+	if (isfinite(x))
+		cJSON_AddNumberToObject(o, key, x);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void string_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s && *s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+/* verdict_json: the interval, its method and the verdict of a comparison
+   row (the baseline's own row: "baseline", nothing else to say) */
+static void verdict_json(cJSON *row, const struct comparison_row *cr, bool base)
+{
+	const struct verdict *v = &cr->v;
+	bool none = base || v->ci.method == RATIO_NONE;
+
+	number_or_null(row, "ci_low", none ? NAN : v->ci.lo);
+	number_or_null(row, "ci_high", none ? NAN : v->ci.hi);
+	number_or_null(row, "estimate", base ? NAN : v->ci.est);
+	string_or_null(row, "method", none ? NULL : verdict_method_name(v->ci.method));
+	number_or_null(row, "level", none ? NAN : v->ci.level);
+	number_or_null(row, "p_value", base ? NAN : v->ci.p);
+	cJSON_AddBoolToObject(row, "significant", cr->significant);
+	cJSON_AddStringToObject(row, "verdict", base ? "baseline" : verdict_kind_name(v->kind));
+	string_or_null(row, "direction", base || !v->dir ? NULL : v->dir > 0 ? "faster" : "slower");
+	number_or_null(row, "factor", base ? NAN : v->factor);
+	number_or_null(row, "factor_low", base ? NAN : v->factor_lo);
+	number_or_null(row, "factor_high", base ? NAN : v->factor_hi);
+	number_or_null(row, "within_pct", base ? NAN : v->within_pct);
+	cJSON_AddStringToObject(row, "verdict_text", base ? "baseline" : v->text);
+	string_or_null(row, "verdict_basis", base ? NULL : v->basis);
+	string_or_null(row, "unreliable", base ? NULL : v->why);
+}
+
 void ndjson_comparison(struct run *r, const struct comparison *c)
 {
 	const struct job *base = &r->jobs[c->base];
@@ -421,18 +463,7 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 		cJSON_AddNumberToObject(row, "median", cr->fig.median);
 		cJSON_AddNumberToObject(row, "rel_spread", cr->fig.rel_spread);
 		cJSON_AddNumberToObject(row, "ratio", cr->ratio);
-		if (isfinite(cr->lo) && isfinite(cr->hi)) {
-			cJSON_AddNumberToObject(row, "ci_low", cr->lo);
-			cJSON_AddNumberToObject(row, "ci_high", cr->hi);
-		} else {
-			cJSON_AddNullToObject(row, "ci_low");
-			cJSON_AddNullToObject(row, "ci_high");
-		}
-		cJSON_AddBoolToObject(row, "significant", cr->significant);
-		if (cr->unreliable[0])
-			cJSON_AddStringToObject(row, "unreliable", cr->unreliable);
-		else
-			cJSON_AddNullToObject(row, "unreliable");
+		verdict_json(row, cr, cr->job == c->base);
 		cJSON_AddItemToArray(rows, row);
 	}
 	cJSON_AddBoolToObject(l, "platform_moved_since_last_run", r->platform.moved);

@@ -283,22 +283,19 @@ static void text_comparison(struct report *r, const cJSON *l)
 	const cJSON *row;
 	char sz[32];
 
-	fprintf(r->out, "\ncomparison by %s against %s (95%% confidence interval over reps):\n",
+	fprintf(r->out, "\ncomparison by %s against %s (95%% interval of the ratio over reps):\n",
 		str(l, "metric"), *str(l, "baseline_label") ? str(l, "baseline_label") :
 		str(l, "baseline"));
 	cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(l, "rows")) {
-		const char *why = str(row, "unreliable");
-		bool has_ci = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(row, "ci_high"));
-		char ci[48] = "no interval";
-		if (has_ci)
-			snprintf(ci, sizeof(ci), "[%.3g .. %.3g]", num(row, "ci_low"),
-				 num(row, "ci_high"));
+		const char *basis = str(row, "verdict_basis"), *why = str(row, "unreliable");
+
 		human_size(num(row, "size"), sz, sizeof(sz));
-		fprintf(r->out, "  %-15s %8s  x%-8.3g %-22s %s%s\n", name_of(row), sz,
-			num(row, "ratio"), ci, *why ? "unreliable here: " :
-			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "significant")) ?
-			"differs beyond the noise" : has_ci ? "within the noise" :
-			"too few reps to tell it from the noise", why);
+		fprintf(r->out, "  %-15s %8s  x%-8.3g %s\n", name_of(row), sz, num(row, "ratio"),
+			str(row, "verdict_text"));
+		if (*basis)
+			fprintf(r->out, "%22s probably: %s\n", "!", basis);
+		if (*why)
+			fprintf(r->out, "%22s unreliable here: %s\n", "!", why);
 	}
 	platform_text_comparison(r->out, l);
 }

@@ -153,6 +153,28 @@ static int plan_all(struct run *r, cJSON *skipped)
 	return 0;
 }
 
+/* plan_named: the job of the i-th mechanism the params name; one named
+   more than once (an A/A compare) is labelled by its place: pipe#1, pipe#2 */
+static int plan_named(struct run *r, int i)
+{
+	const struct bench_params *p = &r->p;
+	const struct mech_ops *ops = mech_find(p->mechs[i]);
+	struct job *j = run_add_job(r, ops, params_effective_size(p, ops));
+	int nth = 0, of = 0;
+
+	if (!j)
+		return -1;
+	for (int k = 0; k < p->nmechs; k++) {
+		if (strcmp(p->mechs[k], p->mechs[i]))
+			continue;
+		of++;
+		nth += k <= i;
+	}
+	if (of > 1)
+		snprintf(j->label, sizeof(j->label), "%s#%d", ops->name, nth);
+	return 0;
+}
+
 int run_plan(struct run *r, cJSON *skipped, char *err, size_t errlen)
 {
 	struct bench_params *p = &r->p;
@@ -172,10 +194,8 @@ int run_plan(struct run *r, cJSON *skipped, char *err, size_t errlen)
 			for (int i = 0; i < p->nsizes && rc == 0; i++)
 				rc = run_add_job(r, mech_find(p->mechs[m]), p->sizes[i]) ? 0 : -1;
 	} else if (p->nmechs) {
-		for (int i = 0; i < p->nmechs && rc == 0; i++) {
-			const struct mech_ops *ops = mech_find(p->mechs[i]);
-			rc = run_add_job(r, ops, params_effective_size(p, ops)) ? 0 : -1;
-		}
+		for (int i = 0; i < p->nmechs && rc == 0; i++)
+			rc = plan_named(r, i);
 	} else {
 		rc = plan_all(r, skipped);
 	}
@@ -274,7 +294,9 @@ enum run_status run_rep(struct run *r, struct job *j)
 	return RUN_OK;
 }
 
-/* job_wants_more: the stopping rule over the job's figures so far */
+/* job_wants_more: the stopping rule over the job's figures so far: with a
+   ci target, more reps while its median is not yet within it or a
+   comparison it is in has no settled verdict, up to its reps */
 static bool job_wants_more(const struct run *r, const struct job *j)
 {
 	double x[PARAMS_REPS_MAX];
@@ -282,7 +304,9 @@ static bool job_wants_more(const struct run *r, const struct job *j)
 	if (j->failed)
 		return false;
 	metric_values(j, metric_of_run(r), x);
-	return robust_want_more(x, j->nres, (int)j->p.reps, j->p.ci);
+	if (robust_want_more(x, j->nres, (int)j->p.reps, j->p.ci))
+		return true;
+	return j->p.ci > 0 && j->nres < (int)j->p.reps && !compare_settled(r, j);
 }
 
 /* judge: the trust of job j's reps, for its summary */

@@ -38,13 +38,4 @@ void stats_histogram(const uint64_t *sorted, size_t n, double div,
 /* stats_spread: summary of n >= 1 doubles (x is not modified) */
 void stats_spread(const double *x, int n, struct spread *s);
 
-/* stats_ratio_ci: ratio a/b of two figures measured over reps, with a 95 %
-   confidence interval (log-scale delta method, t quantile); *signif = 1
-   when the interval excludes 1 */
-void stats_ratio_ci(const struct spread *a, const struct spread *b,
-		    double *ratio, double *lo, double *hi, int *signif);
-
-/* stats_t975: two-sided 95 % t quantile for df >= 1 */
-double stats_t975(int df);
-
 #endif

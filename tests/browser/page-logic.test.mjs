@@ -141,6 +141,12 @@ function commands() {
   const sw = params({ mechanisms: ['shm', 'pipe'], sizes: '64,4K' });
   ok(form.apiUrls(sw, 'sweep').join(' ') === '/api/sweep/shm,pipe?sizes=64,4K&reps=5' && form.cliCommand(sw, 'sweep') === 'ipcscope sweep shm,pipe --sizes 64,4K --reps 5',
     'a sweep of several mechanisms is one request, one run', `${form.apiUrls(sw, 'sweep').join(' ')} / ${form.cliCommand(sw, 'sweep')}`);
+  // reps left empty: the command's default (compare's is until its verdicts
+  // hold), so the page sends no reps at all
+  const dflt = params({ mechanisms: ['shm', 'pipe'], reps: '' });
+  ok(form.apiUrls(dflt, 'run')[0] === '/api/compare?mechanisms=shm,pipe' && form.cliCommand(dflt, 'run') === 'ipcscope compare shm,pipe' &&
+    form.validate(dflt, 'run', catalogue, ncpu).length === 0,
+    'empty reps sends no reps: the compare runs with its own default', `${form.apiUrls(dflt, 'run')[0]} / ${form.cliCommand(dflt, 'run')}`);
   const hash = form.shareHash(p, 'run', 'r7');
   const back = form.parseShare({ search: '', hash });
   ok(back.mechanisms === 'shm,pipe' && back.count === '2000' && back.size === '4K' && back.verify === '0' && back.run === 'r7' && back.view === 'run',

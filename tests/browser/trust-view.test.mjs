@@ -63,6 +63,40 @@ function comparisonRows() {
     'reliable rows: too few reps to tell without an interval, within the noise with one', q);
 }
 
+// verdictRows: rows that carry their verdict read as the CLI says them,
+// the interval in the direction of the headline; only a row the noise
+// could change is unreliable, and only then is there a caution
+function verdictRows() {
+  const m = new RunModel('run');
+  m.add({ type: 'comparison', run: 'r3', baseline: 'shm-ring', metric: 'msgs_per_s', higher_is_better: true, rows: [
+    { mechanism: 'shm-ring', median: 5e6, ratio: 1, ci_low: null, ci_high: null, significant: false, verdict: 'baseline', direction: null,
+      factor: null, factor_low: null, factor_high: null, within_pct: null, verdict_text: 'baseline', verdict_basis: null, unreliable: null },
+    { mechanism: 'shm', median: 9.2e4, ratio: 0.0183, ci_low: 0.0166, ci_high: 0.0203, significant: true, verdict: 'clear', direction: 'slower',
+      factor: 54.6, factor_low: 49.3, factor_high: 60.2, within_pct: null, verdict_text: '54.6× slower (49.3–60.2×)', verdict_basis: null, unreliable: null },
+    { mechanism: 'pipe', median: 2.5e6, ratio: 0.495, ci_low: 0.4, ci_high: 0.625, significant: true, verdict: 'probably', direction: 'slower',
+      factor: 2.02, factor_low: 1.6, factor_high: 2.5, within_pct: null, verdict_text: 'probably slower, by 1.6–2.5×',
+      verdict_basis: 'it rests on disturbed reps: 9 of the 14 reps were disturbed, too many to check it without them', unreliable: null },
+    { mechanism: 'unix', median: 4.9e6, ratio: 0.98, ci_low: 0.97, ci_high: 1.04, significant: false, verdict: 'same', direction: null,
+      factor: null, factor_low: null, factor_high: null, within_pct: 4, verdict_text: 'can\'t tell apart (within ±4%)', verdict_basis: null, unreliable: null },
+  ] });
+  const h = html(m);
+  ok(cells(h, 'shm')[2] === '54.6× slower' && cells(h, 'shm')[3] === '49.3–60.2×' && cells(h, 'shm')[4] === 'holds',
+    'a clear row: its factor, the interval in the direction of the headline, and that it holds', cells(h, 'shm').join(' | '));
+  ok(cells(h, 'pipe')[2] === 'probably slower' && cells(h, 'pipe')[3] === '1.6–2.5×' && /rests on disturbed reps/.test(cells(h, 'pipe')[4]),
+    'a probable row says so, and why', cells(h, 'pipe').join(' | '));
+  ok(cells(h, 'unix')[2].replace(/&#39;/g, "'") === 'can\'t tell apart' && cells(h, 'unix')[3] === 'within ±4%', 'a row within the noise cannot tell them apart, and says how close', cells(h, 'unix').join(' | '));
+  ok(!/unreliable/i.test(h) && trust.cautionText(m) === '', 'no caution when nothing the noise could change is claimed', `${trust.cautionText(m)} | ${h}`);
+  m.comparisons[0].rows[3].unreliable = 'the interval (0.7–1.4×) includes 1 but reaches beyond ±5%: more reps could tell them apart';
+  const h2 = html(m);
+  ok(cells(h2, 'unix')[4] === 'unreliable here' && /Unreliable here: the noise could change some verdicts/.test(trust.cautionText(m)) &&
+    count(h2, 'more reps could tell them apart') === 1, 'a row the noise could change is flagged, its reason said once, with a caution', `${trust.cautionText(m)} | ${cells(h2, 'unix').join(' | ')}`);
+  // a demo's lesson whose claims hold: no caution over it for a row it does not rest on
+  m.lesson = 'Fastest here: shm-ring at 5 M messages/s, 2.02× faster than pipe (1.6–2.5×).';
+  m.lessonUnreliable = null;
+  ok(trust.cautionText(m) === '' && cells(html(m), 'unix')[4] === 'unreliable here',
+    'a lesson whose claims hold carries no caution; the row at risk is still flagged in its table', trust.cautionText(m));
+}
+
 // severalTables: crossover writes one comparison per size; its notes and
 // the platform's move since the last run are said once, not per table
 function severalTables() {
@@ -156,6 +190,7 @@ try {
   roundTrips();
   sweep();
   comparisonRows();
+  verdictRows();
   severalTables();
   lesson();
   progress();

@@ -498,6 +498,25 @@ tap "$([ $rc -eq 0 ] && grep -qi comparison "$work/cmp" && grep -q unix "$work/c
 	"compare pipe,unix prints a comparison (got $rc)"
 run_json "compare pipe,unix --format ndjson ends with one comparison" compare 2 \
 	compare pipe,unix --reps 2 --count 200 --format ndjson
+# A/A: one mechanism twice is two jobs, pipe#1 and pipe#2, each row with a
+# verdict; a sweep still refuses a mechanism twice
+ipc "$work/aa" "$work/aa.err" compare pipe,pipe --reps 6 --count 200 --format ndjson
+rc=$?
+node -e '
+const ls = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)
+  .map((l) => JSON.parse(l));
+const c = ls.find((l) => l.type === "comparison") || { rows: [] };
+const labels = c.rows.map((r) => r.label).sort().join(",");
+const words = ["clear", "probably", "same", "unknown", "baseline"];
+process.exit(labels === "pipe#1,pipe#2" && c.rows.every((r) => words.includes(r.verdict) &&
+  typeof r.verdict_text === "string") &&
+  ls.filter((l) => l.type === "summary").map((l) => l.label).sort().join(",") === labels ? 0 : 1);
+' "$work/aa"
+tap $(( rc != 0 || $? != 0 )) "compare pipe,pipe runs an A/A: jobs pipe#1 and pipe#2, a verdict a row (exit $rc)"
+ipc "$work/aa_sweep" "$work/aa_sweep.err" sweep pipe,pipe --sizes 64 --reps 1 --count 100
+rc=$?
+tap "$([ $rc -eq 2 ] && grep -q "listed twice" "$work/aa_sweep.err"; echo $?)" \
+	"sweep pipe,pipe is a usage error naming the repeat (got $rc)"
 # no list: the local set; the library family and mpi are skipped, with a reason
 ipc "$work/cmpall" "$work/cmpall.err" compare --reps 1 --ci 0 --count 200 --format ndjson
 rc=$?

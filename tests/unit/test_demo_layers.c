@@ -49,7 +49,7 @@ static void test_multiples(void **state)
 		40000, 20000, 4000, 8000, 10000, 300000, 150000, 15000, 30000, 60000,
 	};
 	struct demo_outcome o[DEMO_MAX_JOBS];
-	char lesson[LESSON_LEN];
+	char lesson[LESSON_LEN], why[VERDICT_WHY_LEN] = "";
 	static const char *const want[] = {
 		"round trip over the unix socket took 20 µs", "zmq 2×", "grpc 10×", "dbus 5×",
 		"node 4×", "400 k messages/s", "zmq 0.5×", "grpc 20×", "dbus 10×",
@@ -58,7 +58,7 @@ static void test_multiples(void **state)
 	};
 
 	(void)state;
-	demo_layers.lesson(o, outcomes(o, rate), lesson, sizeof(lesson));
+	demo_layers.lesson(o, outcomes(o, rate), lesson, sizeof(lesson), why, sizeof(why));
 	lesson_ok(lesson, want);
 }
 
@@ -66,12 +66,12 @@ static void test_missing_socket(void **state)
 {
 	double rate[20] = { 0 };
 	struct demo_outcome o[DEMO_MAX_JOBS];
-	char lesson[LESSON_LEN];
+	char lesson[LESSON_LEN], why[VERDICT_WHY_LEN] = "";
 
 	(void)state;
 	for (int i = 0; i < 20; i++)
 		rate[i] = i % 5 ? 1000 : 0;     /* every layer ran, the socket never */
-	demo_layers.lesson(o, outcomes(o, rate), lesson, sizeof(lesson));
+	demo_layers.lesson(o, outcomes(o, rate), lesson, sizeof(lesson), why, sizeof(why));
 	assert_non_null(strstr(lesson, "no lesson this time"));
 }
 

@@ -130,6 +130,7 @@ static void test_sync_only_shm(void **state)
 static void test_mechanisms_list(void **state)
 {
 	struct bench_params p;
+	struct param_error e;
 
 	(void)state;
 	params_init(&p, CMD_COMPARE);
@@ -137,7 +138,15 @@ static void test_mechanisms_list(void **state)
 	assert_int_equal(p.nmechs, 1);
 	assert_string_equal(p.mechs[0], "pipe");
 	reject_cmd(CMD_COMPARE, false, "mechanisms", "pipe,nope", "mechanisms", "nope", NULL);
-	reject_cmd(CMD_COMPARE, false, "mechanisms", "pipe,pipe", "mechanisms", "pipe", NULL);
+	/* a compare may name one twice (an A/A run); a sweep may not */
+	params_init(&p, CMD_COMPARE);
+	accept_ok(&p, "mechanisms", "pipe,unix,pipe");
+	assert_int_equal(p.nmechs, 3);
+	assert_string_equal(p.mechs[2], "pipe");
+	params_init(&p, CMD_SWEEP);
+	fresh_err(&e);
+	assert_int_equal(params_set_targets(&p, "pipe,pipe", &e), -1);
+	check_err(&e, "mechanisms", "listed twice", NULL);
 	reject_cmd(CMD_COMPARE, false, "mechanisms", "pipe,", "mechanisms", NULL, NULL);
 	reject_cmd(CMD_COMPARE, false, "mechanisms", ",pipe", "mechanisms", NULL, NULL);
 	reject_cmd(CMD_COMPARE, false, "mechanisms", "pipe,,pipe", "mechanisms", NULL, NULL);

@@ -16,8 +16,32 @@ static const struct demo_job crossover_jobs[] = {
 	CO_SIZE("64 B", "64"), CO_SIZE("4 KiB", "4K"), CO_SIZE("64 KiB", "64K"), CO_SIZE("1 MiB", "1M"),
 };
 
-static void crossover_lesson(const struct demo_outcome *o, int n, char *buf, size_t len)
+/* widened_why: whether the gap at 1 MiB is told apart from the gap at 64 B
+   (their intervals apart); 0 when it is, else -1 with the reason in why
+   when why is still "" */
+static int widened_why(const struct verdict *v64, const struct verdict *v1m, char *why,
+		       size_t wlen)
 {
+	char a[2 * HUMAN_LEN], b[2 * HUMAN_LEN];
+
+	if (v64->ci.method != RATIO_NONE && v1m->ci.method != RATIO_NONE &&
+	    (v1m->ci.lo > v64->ci.hi || v1m->ci.hi < v64->ci.lo))
+		return 0;
+	if (!why[0] && v64->ci.method != RATIO_NONE && v1m->ci.method != RATIO_NONE)
+		snprintf(why, wlen, "shm-ring's share of a pipe at 64 B (%s) and at 1 MiB (%s) "
+			 "overlap, so whether the gap widened is not settled",
+			 verdict_range_text(v64->ci.lo, v64->ci.hi, a, sizeof(a)),
+			 verdict_range_text(v1m->ci.lo, v1m->ci.hi, b, sizeof(b)));
+	else if (!why[0])
+		snprintf(why, wlen, "too few reps to tell whether the gap widened");
+	return -1;
+}
+
+static void crossover_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
+			     char *why, size_t wlen)
+{
+	struct verdict v64, v1m;
+
 	const struct demo_outcome *r64 = demo_outcome_at(o, n, CO_JOB(CO_64, CO_RING));
 	const struct demo_outcome *p64 = demo_outcome_at(o, n, CO_JOB(CO_64, CO_PIPE));
 	const struct demo_outcome *r1m = demo_outcome_at(o, n, CO_JOB(CO_1M, CO_RING));
@@ -29,6 +53,9 @@ static void crossover_lesson(const struct demo_outcome *o, int n, char *buf, siz
 		snprintf(buf, len, "Not every size ran, so there is no lesson this time.");
 		return;
 	}
+	demo_claim(r64, p64, &v64, why, wlen);
+	demo_claim(r1m, p1m, &v1m, why, wlen);
+	widened_why(&v64, &v1m, why, wlen);
 	snprintf(buf, len, "shm-ring moved %s the bytes of a pipe at 64 B ",
 		 human_ratio(r64->fig.median / p64->fig.median, h, sizeof(h)));
 	exp_lesson_add(buf, len, "and %s at 1 MiB: %s",

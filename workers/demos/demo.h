@@ -27,11 +27,13 @@
 #ifndef IPCSCOPE_DEMO_H
 #define IPCSCOPE_DEMO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../compare.h"
 #include "../params.h"
 #include "../stats.h"
+#include "../verdict.h"
 #include "exp.h"
 
 struct run;
@@ -53,6 +55,14 @@ struct demo_outcome {
 	struct spread fig;        /* the demo's figure over reps */
 	double wall_s;            /* median elapsed seconds of a rep */
 	double cpu_pct;           /* median sender + receiver CPU, % of a core */
+	/* each rep, for the verdicts a lesson's sentences rest on (demo_claim) */
+	int nreps;
+	double x[PARAMS_REPS_MAX];        /* the demo's figure */
+	int round[PARAMS_REPS_MAX];       /* its rep number: reps of one round ran together */
+	bool disturbed[PARAMS_REPS_MAX];
+	bool higher;              /* a higher figure is better */
+	double margin_pct;        /* the job's ci target: a clear difference */
+	const char *unit;
 };
 
 struct demo {
@@ -65,8 +75,11 @@ struct demo {
 	const struct demo_job *jobs;
 	int njobs;                /* DEMO_COUNT(jobs), at most DEMO_MAX_JOBS */
 	/* writes two or three sentences computed from the outcomes, o[i] being
-	   what jobs[i] measured */
-	void (*lesson)(const struct demo_outcome *o, int n, char *buf, size_t len);
+	   what jobs[i] measured, each sentence resting on the comparisons it
+	   names (demo_claim); why gets the reason the first claim at risk is,
+	   or stays "" when every claim holds */
+	void (*lesson)(const struct demo_outcome *o, int n, char *buf, size_t len, char *why,
+		       size_t whylen);
 	/* an experiment of its own instead of jobs (see above), or NULL */
 	const struct exp_demo *exp;
 };
@@ -76,13 +89,18 @@ struct demo {
 /* demo_outcome_at: o[job] when that job ran, else NULL */
 const struct demo_outcome *demo_outcome_at(const struct demo_outcome *o, int n, int job);
 
-/* demo_beyond_noise: 1 when the min-max ranges over reps do not overlap */
-int demo_beyond_noise(const struct spread *a, const struct spread *b);
+/* demo_claim: the verdict on a against b (v may be NULL); 1 when a
+   sentence may rest on it plainly: clear, or can't tell apart within the
+   margin, and nothing in the noise could change it; else 0, and the
+   reason ("a against b: ...") goes into why when why is still "" */
+int demo_claim(const struct demo_outcome *a, const struct demo_outcome *b, struct verdict *v,
+	       char *why, size_t whylen);
 
 /* demo_ratio_lesson: "Lowest: ..., highest: ...: a factor of N." over the
-   jobs that ran, figures divided by scale and shown in unit */
+   jobs that ran, figures divided by scale and shown in unit; the claim
+   rests on highest against lowest (demo_claim, into why) */
 void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
-		       const char *unit, double scale);
+		       const char *unit, double scale, char *why, size_t whylen);
 
 /* demo_registry: NULL-terminated table of every demo */
 extern const struct demo *const demo_registry[];

@@ -36,14 +36,27 @@ const struct demo_outcome *demo_outcome_at(const struct demo_outcome *o, int n, 
 	return job >= 0 && job < n && o[job].ok ? &o[job] : NULL;
 }
 
-/* beyond_noise: 1 when the min-max ranges over reps do not overlap */
-int demo_beyond_noise(const struct spread *a, const struct spread *b)
+int demo_claim(const struct demo_outcome *a, const struct demo_outcome *b, struct verdict *v,
+	       char *why, size_t whylen)
 {
-	return a->max < b->min || b->max < a->min;
+	struct verdict_side sa = { a->label, a->x, a->round, a->disturbed, a->nreps };
+	struct verdict_side sb = { b->label, b->x, b->round, b->disturbed, b->nreps };
+	struct verdict own;
+	const char *reason;
+
+	if (!v)
+		v = &own;
+	verdict_judge(&sa, &sb, a->higher, a->margin_pct, a->unit, v);
+	if ((v->kind == VERDICT_CLEAR || v->kind == VERDICT_SAME) && !v->why[0])
+		return 1;
+	reason = v->why[0] ? v->why : v->basis[0] ? v->basis : v->text;
+	if (why && whylen && !why[0])
+		snprintf(why, whylen, "%s against %s: %s", a->label, b->label, reason);
+	return 0;
 }
 
 void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
-			 const char *unit, double scale)
+			 const char *unit, double scale, char *why, size_t whylen)
 {
 	const struct demo_outcome *lo = NULL, *hi = NULL;
 	char h[3][HUMAN_LEN];
@@ -61,6 +74,7 @@ void demo_ratio_lesson(const struct demo_outcome *o, int n, char *buf, size_t le
 		snprintf(buf, len, "Too few variants ran to compare.");
 		return;
 	}
+	demo_claim(hi, lo, NULL, why, whylen);
 	snprintf(buf, len, "Lowest: %s, %s; highest: %s, %s: a factor of %s. ",
 		 lo->label, human_si(lo->fig.median / scale, unit, h[0], sizeof(h[0])), hi->label,
 		 human_si(hi->fig.median / scale, unit, h[1], sizeof(h[1])),

@@ -53,7 +53,7 @@ static void note(struct extremes *e, double x, const char *mech, const char *siz
    multiples of the unix socket's (its rate divided by the layer's: round
    trips per second in latency mode, messages per second streaming) */
 static void cost_sentence(const struct demo_outcome *o, int n, int sz, int mode,
-			  char *buf, size_t len, struct extremes *e)
+			  char *buf, size_t len, struct extremes *e, char *why, size_t wlen)
 {
 	const struct demo_outcome *raw = find(o, n, sz, mode, L_UNIX);
 	const char *size = size_names[sz];
@@ -75,6 +75,7 @@ static void cost_sentence(const struct demo_outcome *o, int n, int sz, int mode,
 		if (!l)
 			continue;
 		x = raw->fig.median / l->fig.median;
+		demo_claim(l, raw, NULL, why, wlen);
 		exp_lesson_add(buf, len, "%s %s %s", first ? "" : ",", mech_names[i],
 		    human_ratio(x, b, sizeof(b)));
 		first = 0;
@@ -83,7 +84,8 @@ static void cost_sentence(const struct demo_outcome *o, int n, int sz, int mode,
 	exp_lesson_add(buf, len, first ? " no layer ran. " : lat ? " that time. " : " the socket's time. ");
 }
 
-static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t len)
+static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
+			  char *why, size_t wlen)
 {
 	struct extremes e = { 0 };
 	char x[HUMAN_LEN];
@@ -91,7 +93,7 @@ static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t
 	buf[0] = '\0';
 	for (int s = 0; s < L_NSIZE; s++)
 		for (int m = 0; m < L_NMODE; m++)
-			cost_sentence(o, n, s, m, buf, len, &e);
+			cost_sentence(o, n, s, m, buf, len, &e, why, wlen);
 	if (!e.dear) {
 		snprintf(buf, len, "The unix socket or every layer failed to run, so there is "
 			 "no lesson this time.");

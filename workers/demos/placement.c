@@ -15,15 +15,17 @@ static const struct demo_job placement_jobs[] = {
 	[PL_UNIX_NONE] = { "unix pin=none", "unix", "pin=none" },
 };
 
-static void placement_lesson(const struct demo_outcome *o, int n, char *buf, size_t len)
+static void placement_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
+			     char *why, size_t wlen)
 {
 	const struct demo_outcome *same = demo_outcome_at(o, n, PL_PIPE_SAME);
 	const struct demo_outcome *split = demo_outcome_at(o, n, PL_PIPE_SPLIT);
 
 	char h[HUMAN_LEN];
 
-	demo_ratio_lesson(o, n, buf, len, "µs one-way", 1000.0);
+	demo_ratio_lesson(o, n, buf, len, "µs one-way", 1000.0, why, wlen);
 	if (same && split) {
+		demo_claim(same, split, NULL, why, wlen);
 		double r = same->fig.median > split->fig.median ?
 			   same->fig.median / split->fig.median : split->fig.median / same->fig.median;
 		exp_lesson_add(buf, len, "For the pipe, placement changed latency by %s: %s.",

@@ -55,28 +55,28 @@ static void outcome_of(const struct job *j, enum metric m, struct demo_outcome *
 	stats_spread(cpu, j->nres, &c);
 	o->wall_s = w.median;
 	o->cpu_pct = c.median;
-}
-
-/* lesson_why: why the lesson may not rest on the jobs: the first job whose
-   figures do not hold, or "" */
-static void lesson_why(const struct run *r, char *why, size_t whylen)
-{
-	why[0] = '\0';
-	for (int i = 0; i < r->njobs && !why[0]; i++)
-		if (r->jobs[i].nres && r->jobs[i].trust.why[0])
-			snprintf(why, whylen, "%s: %s", run_job_name(&r->jobs[i]),
-				 r->jobs[i].trust.why);
+	metric_values(j, m, o->x);
+	o->nreps = j->nres;
+	for (int k = 0; k < j->nres; k++) {
+		o->round[k] = j->res[k].rep;
+		o->disturbed[k] = trust_disturbed(&j->res[k].interference);
+	}
+	o->higher = metric_higher_is_better(m);
+	o->margin_pct = j->p.ci;
+	o->unit = metric_unit(m);
 }
 
 void demo_emit_lesson(struct run *r)
 {
 	struct demo_outcome o[DEMO_MAX_JOBS];
-	char text[LESSON_MAX], why[2 * TRUST_NOTE_LEN];
+	char text[LESSON_MAX], why[VERDICT_WHY_LEN + 2 * RUN_LABEL_MAX];
 
 	for (int i = 0; i < r->njobs && i < DEMO_MAX_JOBS; i++)
 		outcome_of(&r->jobs[i], r->demo->metric, &o[i]);
-	r->demo->lesson(o, r->njobs, text, sizeof(text));
-	lesson_why(r, why, sizeof(why));
+	why[0] = '\0';
+	/* the caution rests on the claims the lesson states, never on a
+	   job's own precision */
+	r->demo->lesson(o, r->njobs, text, sizeof(text), why, sizeof(why));
 	exp_caveat(text, sizeof(text), why);
 	ndjson_lesson(r, text, why);
 }

@@ -21,7 +21,8 @@ static double million_s(const struct demo_outcome *o)
 	return o->fig.median > 0 ? TP_MESSAGES / o->fig.median : 0;
 }
 
-static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_t len)
+static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
+			   char *why, size_t wlen)
 {
 	const struct demo_outcome *t = demo_outcome_at(o, n, TP_THREADS);
 	const struct demo_outcome *tcp = demo_outcome_at(o, n, TP_TCP);
@@ -33,6 +34,7 @@ static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_
 		snprintf(buf, len, "Not every variant ran, so there is no lesson this time.");
 		return;
 	}
+	demo_claim(tcp, t, NULL, why, wlen);
 	snprintf(buf, len, "At the rates measured here, a million 64-byte messages take %s "
 		 "between two threads (%s msgs/s) and %s between two processes over TCP "
 		 "loopback (%s msgs/s): %s as long. ",
@@ -44,10 +46,12 @@ static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_
 	if (u && million_s(u) > 0)
 		exp_lesson_add(buf, len, "Over a unix socket they take %s. ",
 			       human_seconds(million_s(u), h[0], sizeof(h[0])));
-	if ((t = demo_outcome_at(o, n, TP_SHM_RING)) && million_s(t) > 0)
+	if ((t = demo_outcome_at(o, n, TP_SHM_RING)) && million_s(t) > 0) {
+		demo_claim(t, tcp, NULL, why, wlen);
 		exp_lesson_add(buf, len, "Through a shared-memory ring between processes they "
 			       "take %s: the process boundary itself costs little, the kernel "
 			       "round trips do.", human_seconds(million_s(t), h[0], sizeof(h[0])));
+	}
 }
 
 const struct demo demo_threads_vs_processes = {
