@@ -102,13 +102,16 @@ export function ranged(y, range, x) {
   return p;
 }
 
-// whiskerStyle: a dataset's whisker colour and widths in a theme: the cap
-// half a bar wide, 12 px across a point
-export function whiskerStyle(th) {
+// whiskerStyle: a dataset's whisker colour and widths in a theme; the caps
+// are `cap` px across whatever the bar's width (ratio 0: a fixed size), so
+// a wide projector bar does not get a wide cap
+export const BAR_CAP_PX = 16;
+export const POINT_CAP_PX = 10;
+export function whiskerStyle(th, cap = BAR_CAP_PX) {
   return {
     errorBarColor: th.whisker, errorBarWhiskerColor: th.whisker,
     errorBarLineWidth: 1.5, errorBarWhiskerLineWidth: 1.5,
-    errorBarWhiskerRatio: 0.5, errorBarWhiskerSize: 12,
+    errorBarWhiskerRatio: 0, errorBarWhiskerSize: cap,
   };
 }
 

@@ -2,7 +2,7 @@
 'use strict';
 
 import { fmtNum, fmtBytes, metricInfo, betterNote } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle, POINT_CAP_PX } from './chart-kit.js';
 
 // sweepData: one series per mechanism of {x: size, y: median, w: [min, max]}
 export function sweepData(models, metric) {
@@ -39,7 +39,7 @@ export function sweepSpec(models, metric, th) {
         datasets: series.map((s) => ({
           label: s.name, data: s.points.map((p) => ranged(p.y, p.w, p.x)),
           borderColor: colourFor(s.name), backgroundColor: colourFor(s.name), borderDash: dashFor(s.name),
-          pointStyle: pointStyleFor(s.name), pointRadius: 5, borderWidth: 2, ...whiskerStyle(th),
+          pointStyle: pointStyleFor(s.name), pointRadius: 5, borderWidth: 2, ...whiskerStyle(th, POINT_CAP_PX),
         })),
       },
       options: chartOptions(th, {
