@@ -4,6 +4,8 @@
 import { fmtNum, fmtBytes, metricInfo, betterNote } from './format.js';
 import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle, POINT_CAP_PX } from './chart-kit.js';
 
+const SWEEP_POINT_PX = 5;     // marker radius of a sweep point
+
 // sweepData: one series per mechanism of {x: size, y: median, w: [min, max]}
 export function sweepData(models, metric) {
   const series = [];
@@ -39,7 +41,9 @@ export function sweepSpec(models, metric, th) {
         datasets: series.map((s) => ({
           label: s.name, data: s.points.map((p) => ranged(p.y, p.w, p.x)),
           borderColor: colourFor(s.name), backgroundColor: colourFor(s.name), borderDash: dashFor(s.name),
-          pointStyle: pointStyleFor(s.name), pointRadius: 5, borderWidth: 2, ...whiskerStyle(th, POINT_CAP_PX),
+          // the error-bar line's points read `radius` (not `pointRadius`,
+          // which only the plain line chart's points read)
+          pointStyle: pointStyleFor(s.name), radius: SWEEP_POINT_PX, borderWidth: 2, ...whiskerStyle(th, POINT_CAP_PX),
         })),
       },
       options: chartOptions(th, {

@@ -326,10 +326,11 @@ async function sweepView(page, base) {
     const c = window.ipcscope.figs.sweep.chart;
     return { type: [c.options.scales.x.type, c.options.scales.y.type], chart: c.config.type, sets: c.data.datasets.map((d, j) => ({ label: d.label, pts: d.data.map((p) => p.x),
       ranged: d.data.every((p) => p.yMin <= p.y && p.y <= p.yMax),
-      drawn: c.getDatasetMeta(j).data.every((el) => el.constructor.id === 'pointWithErrorBar' && Number.isFinite(el.yMin) && Number.isFinite(el.yMax)) })),
+      drawn: c.getDatasetMeta(j).data.every((el) => el.constructor.id === 'pointWithErrorBar' && Number.isFinite(el.yMin) && Number.isFinite(el.yMax)),
+      radius: c.getDatasetMeta(j).data.map((el) => el.options.radius) })),
     status: window.ipcscope.state.sweep.map((m) => m.status) };
   });
-  ok(got.chart === 'lineWithErrorBars' && got.sets.length === 2 && got.sets.every((s) => s.ranged && s.drawn),
+  ok(got.chart === 'lineWithErrorBars' && got.sets.length === 2 && got.sets.every((s) => s.ranged && s.drawn && s.radius.every((r) => r === 5)),
     'sweep: each point carries its min–max, drawn as a whisker by the error-bar library on the log–log axes', JSON.stringify(got));
   ok(got.type.join() === 'logarithmic,logarithmic' && got.sets.length === 2 && got.sets.every((s) => s.pts.join() === '64,4096,65536') &&
     got.status.every((s) => s === 'ok'), 'sweep: log-log chart with a point per size for each mechanism', JSON.stringify(got));
