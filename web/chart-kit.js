@@ -102,6 +102,13 @@ export function ranged(y, range, x) {
   return p;
 }
 
+// rangeNote: a tooltip's " (min …, max …)" for a value drawn with a
+// whisker, nothing for one without
+export function rangeNote(raw, fmt) {
+  return raw && typeof raw === 'object' && Number.isFinite(raw.yMin) && Number.isFinite(raw.yMax)
+    ? ` (min ${fmt(raw.yMin)}, max ${fmt(raw.yMax)})` : '';
+}
+
 // whiskerStyle: a dataset's whisker colour and widths in a theme; the caps
 // are `cap` px across whatever the bar's width (ratio 0: a fixed size), so
 // a wide projector bar does not get a wide cap

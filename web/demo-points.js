@@ -4,7 +4,7 @@
 'use strict';
 
 import { fmtNum, fmtNs, fmtSeconds, fmtBytes, fmtPct, metricInfo } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, tableHtml, WITH_WHISKERS, ranged, whiskerStyle } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, tableHtml, WITH_WHISKERS, ranged, whiskerStyle, rangeNote } from './chart-kit.js';
 import { median } from './model.js';
 
 const LOG_SPREAD = 50;          // bars go on a log axis when they span more than this
@@ -83,7 +83,7 @@ function barSpec(points, hint, title, th, stacked) {
         title, subtitle: `${keys.map((k) => figureInfo(k).name).join(', ')}${stacked ? ' (stacked)' : ''}` +
           `${keys.length === 1 ? ` · ${f.higher ? 'higher' : 'lower'} is better` : ''}${log ? ' · log scale' : ''}`,
         x: categoryAxis(th, null, labels.length, { stacked: Boolean(stacked) }), y, legend: keys.length > 1,
-        tooltip: (c) => `${c.label}, ${c.dataset.label}: ${figureInfo(keys[c.datasetIndex]).fmt(c.parsed.y)}`,
+        tooltip: (c) => `${c.label}, ${c.dataset.label}: ${figureInfo(keys[c.datasetIndex]).fmt(c.parsed.y)}${rangeNote(c.raw, figureInfo(keys[c.datasetIndex]).fmt)}`,
       }),
     },
     label: `${title}: ` + labels.map((l, i) => `${l} ${keys.map((k, j) => `${figureInfo(k).name} ${medians[j][i] === null ? '–' : figureInfo(k).fmt(medians[j][i])}`).join(', ')}`).join('; '),

@@ -2,7 +2,7 @@
 'use strict';
 
 import { fmtNum, fmtBytes, metricInfo, betterNote } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle, POINT_CAP_PX } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle, POINT_CAP_PX, rangeNote } from './chart-kit.js';
 
 const SWEEP_POINT_PX = 5;     // marker radius of a sweep point
 
@@ -49,7 +49,7 @@ export function sweepSpec(models, metric, th) {
       options: chartOptions(th, {
         title: `${m.long} by message size`, subtitle: `${betterNote(m.higher)} · point: median, whisker: min–max · log–log`,
         x, y, legend: true,
-        tooltip: (c) => `${c.dataset.label} at ${fmtBytes(c.parsed.x)}: ${m.fmt(c.parsed.y)}`,
+        tooltip: (c) => `${c.dataset.label} at ${fmtBytes(c.parsed.x)}: ${m.fmt(c.parsed.y)}${rangeNote(c.raw, m.fmt)}`,
       }),
     },
     label: `Sweep chart of ${m.long} by size, ${betterNote(m.higher)}: ` +
@@ -109,7 +109,7 @@ export function demoSpec(model, title, metric, th) {
       options: chartOptions(th, {
         title, subtitle: `${m.long}: ${betterNote(m.higher)} · bar: median, whisker: min–max${log ? ' · log scale' : ''}`,
         x: categoryAxis(th, null, labels.length), y,
-        tooltip: (c) => `${c.label}: ${m.fmt(c.parsed.y)}`,
+        tooltip: (c) => `${c.label}: ${m.fmt(c.parsed.y)}${rangeNote(c.raw, m.fmt)}`,
       }),
     },
     label: `${title}, ${m.long}, ${betterNote(m.higher)}: ${labels.map((n, i) => `${n} ${m.fmt(figs[i].median)}`).join(', ')}`,

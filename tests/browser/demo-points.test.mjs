@@ -98,6 +98,11 @@ for (const [name, args] of Object.entries(SMALL)) {
   ok(c.type === 'barWithErrorBars' && enc.data[0].yMin === 1 && enc.data[0].yMax === 2 && dec.data[0].yMin === 10 && dec.data[0].yMax === 20 &&
     enc.data[1].y === 3 && enc.data[1].yMin === undefined && dec.data[1].yMax === undefined,
   'grouped bars: each figure has its own min–max whisker, none where one rep was measured', JSON.stringify(c.data.datasets.map((d) => d.data)));
+  const tip = c.options.plugins.tooltip.callbacks.label;
+  const tips = [tip({ label: 'json', dataset: dec, datasetIndex: 1, parsed: { y: 15 }, raw: dec.data[0] }),
+    tip({ label: 'proto', dataset: enc, datasetIndex: 0, parsed: { y: 3 }, raw: enc.data[1] })];
+  ok(/^json, decode: 15\s?µs \(min 10\s?µs, max 20\s?µs\)$/.test(tips[0]) && !/min/.test(tips[1]),
+    'a bar\'s tooltip gives its min and max when it has a whisker, and none when it has not', tips.join(' | '));
   const sm = new RunModel('demo');
   sm.add({ type: 'start', run: 'r9', demo: 'serialization', chart: { kind: 'stacked', y: ['encode_us', 'decode_us'] } });
   for (const rep of [1, 2]) sm.add({ type: 'point', run: 'r9', label: 'json', rep, encode_us: rep, decode_us: 10 * rep });
