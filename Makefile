@@ -14,8 +14,10 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
 LIBSRC   := $(filter-out server/main.c,$(SRC))
 # what the binary serves: static/ as it is, the page's modules from web/,
-# and chart.js vendored from the lock file (the only generated file)
-PAGE     := $(sort $(filter-out static/chart.umd.js,$(wildcard static/*)) $(wildcard web/*.js)) static/chart.umd.js
+# and chart.js with its error-bar charts vendored from the lock file (the
+# only generated files)
+VENDORED := static/chart.umd.js static/chartjs-chart-error-bars.umd.js
+PAGE     := $(sort $(filter-out $(VENDORED),$(wildcard static/*)) $(wildcard web/*.js)) $(VENDORED)
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 
 # protobuf-c code for workers/demos/*.proto, generated at build time
@@ -71,15 +73,19 @@ obj/.deps-bench: scripts/deps.sh
 obj/.deps-deb: scripts/deps.sh
 	@mkdir -p obj && scripts/deps.sh deb && touch $@
 
-# web/node_modules comes from the committed lock file; chart.js is vendored
-# into static/ (git-ignored) so the binary serves it with no network at run time.
+# web/node_modules comes from the committed lock file; chart.js and
+# chartjs-chart-error-bars (the min–max whiskers) are vendored into static/
+# (git-ignored) so the binary serves them with no network at run time.
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 static/chart.umd.js: web/node_modules/.installed
 	@mkdir -p $(@D)
 	cp web/node_modules/chart.js/dist/chart.umd.js $@
-web: static/chart.umd.js
+static/chartjs-chart-error-bars.umd.js: web/node_modules/.installed
+	@mkdir -p $(@D)
+	cp web/node_modules/chartjs-chart-error-bars/build/index.umd.js $@
+web: $(VENDORED)
 
 bin/ipcscope: $(OBJ)
 	@mkdir -p $(@D)
@@ -214,6 +220,6 @@ bench: obj/.deps-bench bin/ipcscope bin/ipcscope-mpi
 	bench/run.sh
 
 clean:
-	rm -rf bin obj obj-asan obj-fuzz tests/out static/chart.umd.js ipcscope_*.deb
+	rm -rf bin obj obj-asan obj-fuzz tests/out $(VENDORED) ipcscope_*.deb
 
 -include $(OBJ:.o=.d) $(AOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(MPIOBJ:.o=.d)

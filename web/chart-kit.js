@@ -1,5 +1,5 @@
 // chart-kit.js -- what every chart shares: colours per mechanism, themes,
-// log ticks, whiskers, and Figure (a chart with its text alternative)
+// log ticks, whiskers (as error bars), and Figure (a chart with its text alternative)
 'use strict';
 
 import { esc } from './dom.js';
@@ -86,39 +86,41 @@ export function hatch(colour, bg) {
   return p;
 }
 
-// Draws a whisker over each bar or point of datasets that carry
-// `whiskers: [[low, high] | null, ...]` (min–max over reps, or p50–p99).
-const whiskerPlugin = {
-  id: 'whiskers',
-  afterDatasetsDraw(chart) {
-    const { ctx } = chart;
-    chart.data.datasets.forEach((ds, i) => {
-      const meta = chart.getDatasetMeta(i);
-      if (!ds.whiskers || meta.hidden) return;
-      const y = chart.scales[meta.yAxisID];
-      const area = chart.chartArea;
-      ctx.save();
-      ctx.beginPath();
-      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
-      ctx.clip();
-      ctx.strokeStyle = chart.options.whiskerColour || '#222';
-      ctx.lineWidth = 1.5;
-      meta.data.forEach((el, j) => {
-        const w = ds.whiskers[j];
-        if (!w || !el || !Number.isFinite(w[0]) || !Number.isFinite(w[1])) return;
-        const top = y.getPixelForValue(w[1]);
-        const bottom = y.getPixelForValue(w[0]);
-        const half = Math.max(3, Math.min(8, (el.width || 12) / 4));
-        ctx.beginPath();
-        ctx.moveTo(el.x, top); ctx.lineTo(el.x, bottom);
-        ctx.moveTo(el.x - half, top); ctx.lineTo(el.x + half, top);
-        ctx.moveTo(el.x - half, bottom); ctx.lineTo(el.x + half, bottom);
-        ctx.stroke();
-      });
-      ctx.restore();
-    });
-  },
-};
+// The min–max whiskers are drawn by chartjs-chart-error-bars (vendored
+// beside chart.umd.js): a bar or point with a range is {y, yMin, yMax} in a
+// chart of its type 'barWithErrorBars' or 'lineWithErrorBars'.
+export const WITH_WHISKERS = { bar: 'barWithErrorBars', line: 'lineWithErrorBars' };
+
+// ranged: a value and its range [low, high] (none when absent or not
+// finite) as the error-bar charts read it; x for points on a numeric axis
+export function ranged(y, range, x) {
+  const p = x === undefined ? { y } : { x, y };
+  if (range && Number.isFinite(range[0]) && Number.isFinite(range[1])) {
+    p.yMin = range[0];
+    p.yMax = range[1];
+  }
+  return p;
+}
+
+// rangeNote: a tooltip's " (min …, max …)" for a value drawn with a
+// whisker, nothing for one without
+export function rangeNote(raw, fmt) {
+  return raw && typeof raw === 'object' && Number.isFinite(raw.yMin) && Number.isFinite(raw.yMax)
+    ? ` (min ${fmt(raw.yMin)}, max ${fmt(raw.yMax)})` : '';
+}
+
+// whiskerStyle: a dataset's whisker colour and widths in a theme; the caps
+// are `cap` px across whatever the bar's width (ratio 0: a fixed size), so
+// a wide projector bar does not get a wide cap
+export const BAR_CAP_PX = 16;
+export const POINT_CAP_PX = 10;
+export function whiskerStyle(th, cap = BAR_CAP_PX) {
+  return {
+    errorBarColor: th.whisker, errorBarWhiskerColor: th.whisker,
+    errorBarLineWidth: 1.5, errorBarWhiskerLineWidth: 1.5,
+    errorBarWhiskerRatio: 0, errorBarWhiskerSize: cap,
+  };
+}
 
 // Fills the canvas background so exported PNGs are not transparent.
 const backgroundPlugin = {
@@ -181,7 +183,6 @@ export function chartOptions(th, { title, subtitle, x, y, legend = false, toolti
     maintainAspectRatio: false,
     animation: false,
     color: th.fg,
-    whiskerColour: th.whisker,
     backgroundFill: th.bg,
     font: { size: th.font },
     plugins: {
@@ -197,9 +198,12 @@ export function chartOptions(th, { title, subtitle, x, y, legend = false, toolti
 export function makeChart(canvas, config) {
   const Chart = globalThis.Chart;
   if (!Chart) throw new Error('the chart library (chart.umd.js) did not load');
+  if (Object.values(WITH_WHISKERS).includes(config.type) && !globalThis.ChartErrorBars) {
+    throw new Error('the error-bar charts (chartjs-chart-error-bars.umd.js) did not load');
+  }
   const old = Chart.getChart(canvas);
   if (old) old.destroy();
-  return new Chart(canvas, { ...config, plugins: [whiskerPlugin, backgroundPlugin] });
+  return new Chart(canvas, { ...config, plugins: [backgroundPlugin] });
 }
 
 // tableHtml: a chart's text alternative, {caption, head: [...], rows: [[...]]}

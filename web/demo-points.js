@@ -4,7 +4,7 @@
 'use strict';
 
 import { fmtNum, fmtNs, fmtSeconds, fmtBytes, fmtPct, metricInfo } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, tableHtml } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, tableHtml, WITH_WHISKERS, ranged, whiskerStyle, rangeNote } from './chart-kit.js';
 import { median } from './model.js';
 
 const LOG_SPREAD = 50;          // bars go on a log axis when they span more than this
@@ -58,14 +58,16 @@ function barSpec(points, hint, title, th, stacked) {
   const keys = hint.y.filter((k) => points.some((p) => typeof p[k] === 'number'));
   if (!labels.length || !keys.length) return null;
   const of = (label, k) => points.filter((p) => p.label === label && typeof p[k] === 'number').map((p) => p[k]);
-  const datasets = keys.map((k) => ({
+  const medians = keys.map((k) => labels.map((l) => (of(l, k).length ? median(of(l, k)) : null)));
+  const ranges = keys.map((k) => labels.map((l) => (!stacked && of(l, k).length > 1 ? [Math.min(...of(l, k)), Math.max(...of(l, k))] : null)));
+  const datasets = keys.map((k, j) => ({
     label: figureInfo(k).name,
-    data: labels.map((l) => (of(l, k).length ? median(of(l, k)) : null)),
-    whiskers: stacked ? undefined : labels.map((l) => (of(l, k).length > 1 ? [Math.min(...of(l, k)), Math.max(...of(l, k))] : null)),
+    data: stacked ? medians[j] : medians[j].map((v, i) => ranged(v, ranges[j][i])),
     backgroundColor: keys.length > 1 ? colourFor(k) : labels.map(colourFor),
+    ...(stacked ? {} : whiskerStyle(th)),
   }));
   // the axis reaches the whiskers' ends too, so none is cut at the top
-  const ends = datasets.flatMap((d) => [...d.data, ...(d.whiskers || []).flat()]).filter((v) => typeof v === 'number');
+  const ends = [...medians, ...ranges].flat(2).filter((v) => typeof v === 'number');
   const pos = ends.filter((v) => v > 0);
   const log = !stacked && pos.length && Math.max(...pos) / Math.min(...pos) > LOG_SPREAD;
   const f = figureInfo(keys[0]);
@@ -75,17 +77,17 @@ function barSpec(points, hint, title, th, stacked) {
     : axis(th, unit, f.fmt, { beginAtZero: true, stacked: Boolean(stacked), suggestedMax: top });
   return {
     config: {
-      type: 'bar',
+      type: stacked ? 'bar' : WITH_WHISKERS.bar,
       data: { labels, datasets },
       options: chartOptions(th, {
         title, subtitle: `${keys.map((k) => figureInfo(k).name).join(', ')}${stacked ? ' (stacked)' : ''}` +
           `${keys.length === 1 ? ` · ${f.higher ? 'higher' : 'lower'} is better` : ''}${log ? ' · log scale' : ''}`,
         x: categoryAxis(th, null, labels.length, { stacked: Boolean(stacked) }), y, legend: keys.length > 1,
-        tooltip: (c) => `${c.label}, ${c.dataset.label}: ${figureInfo(keys[c.datasetIndex]).fmt(c.parsed.y)}`,
+        tooltip: (c) => `${c.label}, ${c.dataset.label}: ${figureInfo(keys[c.datasetIndex]).fmt(c.parsed.y)}${rangeNote(c.raw, figureInfo(keys[c.datasetIndex]).fmt)}`,
       }),
     },
-    label: `${title}: ` + labels.map((l, i) => `${l} ${keys.map((k, j) => `${figureInfo(k).name} ${datasets[j].data[i] === null ? '–' : figureInfo(k).fmt(datasets[j].data[i])}`).join(', ')}`).join('; '),
-    table: { caption: title, head: ['', ...keys.map((k) => figureInfo(k).name)], rows: labels.map((l, i) => [l, ...datasets.map((d) => (d.data[i] === null ? '–' : figureInfo(keys[datasets.indexOf(d)]).fmt(d.data[i])))]) },
+    label: `${title}: ` + labels.map((l, i) => `${l} ${keys.map((k, j) => `${figureInfo(k).name} ${medians[j][i] === null ? '–' : figureInfo(k).fmt(medians[j][i])}`).join(', ')}`).join('; '),
+    table: { caption: title, head: ['', ...keys.map((k) => figureInfo(k).name)], rows: labels.map((l, i) => [l, ...medians.map((d, j) => (d[i] === null ? '–' : figureInfo(keys[j]).fmt(d[i])))]) },
   };
 }
 

@@ -2,7 +2,9 @@
 'use strict';
 
 import { fmtNum, fmtBytes, metricInfo, betterNote } from './format.js';
-import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions } from './chart-kit.js';
+import { colourFor, pointStyleFor, dashFor, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle, POINT_CAP_PX, rangeNote } from './chart-kit.js';
+
+const SWEEP_POINT_PX = 5;     // marker radius of a sweep point
 
 // sweepData: one series per mechanism of {x: size, y: median, w: [min, max]}
 export function sweepData(models, metric) {
@@ -34,18 +36,20 @@ export function sweepSpec(models, metric, th) {
   const y = logAxis(th, m.long, m.fmt, series.flatMap((s) => s.points.flatMap((p) => p.w)));
   return {
     config: {
-      type: 'line',
+      type: WITH_WHISKERS.line,
       data: {
         datasets: series.map((s) => ({
-          label: s.name, data: s.points.map((p) => ({ x: p.x, y: p.y })), whiskers: s.points.map((p) => p.w),
+          label: s.name, data: s.points.map((p) => ranged(p.y, p.w, p.x)),
           borderColor: colourFor(s.name), backgroundColor: colourFor(s.name), borderDash: dashFor(s.name),
-          pointStyle: pointStyleFor(s.name), pointRadius: 5, borderWidth: 2,
+          // the error-bar line's points read `radius` (not `pointRadius`,
+          // which only the plain line chart's points read)
+          pointStyle: pointStyleFor(s.name), radius: SWEEP_POINT_PX, borderWidth: 2, ...whiskerStyle(th, POINT_CAP_PX),
         })),
       },
       options: chartOptions(th, {
         title: `${m.long} by message size`, subtitle: `${betterNote(m.higher)} · point: median, whisker: min–max · log–log`,
         x, y, legend: true,
-        tooltip: (c) => `${c.dataset.label} at ${fmtBytes(c.parsed.x)}: ${m.fmt(c.parsed.y)}`,
+        tooltip: (c) => `${c.dataset.label} at ${fmtBytes(c.parsed.x)}: ${m.fmt(c.parsed.y)}${rangeNote(c.raw, m.fmt)}`,
       }),
     },
     label: `Sweep chart of ${m.long} by size, ${betterNote(m.higher)}: ` +
@@ -100,12 +104,12 @@ export function demoSpec(model, title, metric, th) {
   const y = log ? logAxis(th, m.long, m.fmt, ends) : axis(th, m.long, m.fmt, { beginAtZero: true, suggestedMax: Math.max(...ends) * 1.05 });
   return {
     config: {
-      type: 'bar',
-      data: { labels, datasets: [{ label: m.name, data: figs.map((f) => f.median), whiskers: figs.map((f) => [f.min, f.max]), backgroundColor: labels.map(colourFor) }] },
+      type: WITH_WHISKERS.bar,
+      data: { labels, datasets: [{ label: m.name, data: figs.map((f) => ranged(f.median, [f.min, f.max])), backgroundColor: labels.map(colourFor), ...whiskerStyle(th) }] },
       options: chartOptions(th, {
         title, subtitle: `${m.long}: ${betterNote(m.higher)} · bar: median, whisker: min–max${log ? ' · log scale' : ''}`,
         x: categoryAxis(th, null, labels.length), y,
-        tooltip: (c) => `${c.label}: ${m.fmt(c.parsed.y)}`,
+        tooltip: (c) => `${c.label}: ${m.fmt(c.parsed.y)}${rangeNote(c.raw, m.fmt)}`,
       }),
     },
     label: `${title}, ${m.long}, ${betterNote(m.higher)}: ${labels.map((n, i) => `${n} ${m.fmt(figs[i].median)}`).join(', ')}`,

@@ -5,7 +5,7 @@
 
 import { PERCENTILES } from './model.js';
 import { fmtNum, fmtNs, fmtPct, metricInfo, betterNote, plural } from './format.js';
-import { colourFor, hatch, axis, categoryAxis, logAxis, chartOptions } from './chart-kit.js';
+import { colourFor, hatch, axis, categoryAxis, logAxis, chartOptions, WITH_WHISKERS, ranged, whiskerStyle } from './chart-kit.js';
 
 const PCT_MARKS = { p90: { style: 'rect', radius: 4 }, p99: { style: 'triangle', radius: 6 }, p999: { style: 'crossRot', radius: 7 } };
 const PCT_NAMES = { p50: 'p50', p90: 'p90', p99: 'p99', p999: 'p99.9' };
@@ -60,8 +60,8 @@ export function throughputSpec(model, opts, th) {
   const y = opts.log ? logAxis(th, unitName, m.fmt, d.whiskers.flat()) : axis(th, unitName, m.fmt, { beginAtZero: true, suggestedMax: Math.max(...d.whiskers.flat()) * 1.05 });
   return {
     config: {
-      type: 'bar',
-      data: { labels: d.labels, datasets: [{ label: m.name, data: d.values, whiskers: d.whiskers, backgroundColor: d.labels.map(colourFor) }] },
+      type: WITH_WHISKERS.bar,
+      data: { labels: d.labels, datasets: [{ label: m.name, data: d.values.map((v, i) => ranged(v, d.whiskers[i])), backgroundColor: d.labels.map(colourFor), ...whiskerStyle(th) }] },
       options: chartOptions(th, {
         title: `Throughput: ${unitName}`,
         subtitle: `${betterNote(true)} · bar: median of ${plural(d.reps, 'rep')}, whisker: min–max${opts.log ? ' · log scale' : ''}`,
@@ -84,7 +84,10 @@ export function latencySpec(model, opts, th) {
   const d = latencyData(model);
   if (!d.labels.length) return null;
   const whiskers = d.labels.map((_, i) => [d.sets.p50[i], d.sets.p99[i]]);
-  const datasets = [{ label: 'p50 (bar)', key: 'p50', data: d.sets.p50, whiskers, backgroundColor: d.labels.map(colourFor), order: 2, pointStyle: 'rect' }];
+  const datasets = [{
+    label: 'p50 (bar)', key: 'p50', data: d.sets.p50.map((v, i) => ranged(v, whiskers[i])),
+    backgroundColor: d.labels.map(colourFor), order: 2, pointStyle: 'rect', ...whiskerStyle(th),
+  }];
   for (const p of ['p90', 'p99', 'p999']) {
     datasets.push({
       type: 'line', label: PCT_NAMES[p], key: p, data: d.sets[p], showLine: false, order: 1,
@@ -95,7 +98,7 @@ export function latencySpec(model, opts, th) {
   const all = PERCENTILES.flatMap((p) => d.sets[p]);
   return {
     config: {
-      type: 'bar',
+      type: WITH_WHISKERS.bar,
       data: { labels: d.labels, datasets },
       options: chartOptions(th, {
         title: 'One-way latency',

@@ -61,6 +61,9 @@ async function staticFiles(srv) {
   const js = await get(srv, '/chart.umd.js');
   ok(js.status === 200 && /javascript/.test(js.headers.get('content-type') || '') && js.body.length > 1000,
     'the vendored chart.umd.js is served as JavaScript', js.headers.get('content-type'));
+  const bars = await get(srv, '/chartjs-chart-error-bars.umd.js');
+  ok(bars.status === 200 && /javascript/.test(bars.headers.get('content-type') || '') && /barWithErrorBars/.test(bars.body),
+    'the vendored error-bar charts (the whiskers) are served as JavaScript', bars.headers.get('content-type'));
   const none = await get(srv, '/nope.html');
   ok(none.status === 404 && isJson(none) && tryJson(none.body)?.error?.code === 'not_found',
     'a file outside the allowlist is 404 with a JSON error', none.body);

@@ -28,8 +28,16 @@ async function openPage(ctx, url, consoleErrors) {
 function chartValues(page) {
   return page.evaluate(() => {
     const f = window.ipcscope.figs.run;
-    const ds = (ch) => (ch ? ch.data.datasets.map((d) => ({ label: d.label, key: d.key, data: [...d.data], whiskers: d.whiskers ? d.whiskers.map((w) => (w ? [...w] : null)) : null })) : []);
-    const one = (k) => ({ labels: f[k].chart ? [...f[k].chart.data.labels] : [], sets: ds(f[k].chart) });
+    // a bar with a range is {y, yMin, yMax}; drawn says which element drew it
+    // and whether it holds the whisker's ends in pixels
+    const ranged = (v) => v !== null && typeof v === 'object';
+    const ds = (ch) => (ch ? ch.data.datasets.map((d, j) => ({
+      label: d.label, key: d.key,
+      data: d.data.map((v) => (ranged(v) ? v.y : v)),
+      whiskers: d.data.some(ranged) ? d.data.map((v) => (ranged(v) && v.yMin !== undefined ? [v.yMin, v.yMax] : null)) : null,
+      drawn: ch.getDatasetMeta(j).data.map((el) => `${el.constructor.id}:${Number.isFinite(el.yMin) && Number.isFinite(el.yMax)}`),
+    })) : []);
+    const one = (k) => ({ labels: f[k].chart ? [...f[k].chart.data.labels] : [], type: f[k].chart ? f[k].chart.config.type : null, sets: ds(f[k].chart) });
     return {
       throughput: one('throughput'),
       latency: one('latency'),
@@ -54,6 +62,8 @@ function checkThroughput(cv, summaries, metric, what) {
     }
   }
   ok(bad.length === 0 && labels.length === summaries.length, `${what}: throughput bars are the summary medians with min–max whiskers`, bad.join('; ') + ` labels=${labels}`);
+  ok(cv.throughput.type === 'barWithErrorBars' && set.drawn.length === labels.length && set.drawn.every((d) => d === 'barWithErrorBar:true'),
+    `${what}: the whiskers are drawn by the error-bar chart library`, `${cv.throughput.type} ${set.drawn}`);
 }
 
 function checkLatency(cv, summaries, results) {
@@ -72,6 +82,11 @@ function checkLatency(cv, summaries, results) {
     }
   }
   ok(bad.length === 0 && cv.latency.labels.length === summaries.length, 'latency chart: p50/p90/p99/p999 per mechanism match the stream', bad.join('; '));
+  const p50 = cv.latency.sets.find((x) => x.key === 'p50') || { whiskers: [], drawn: [] };
+  const p99 = cv.latency.sets.find((x) => x.key === 'p99') || { data: [] };
+  ok(cv.latency.type === 'barWithErrorBars' && p50.whiskers && p50.whiskers.every((w, i) => w && close(w[0], p50.data[i]) && close(w[1], p99.data[i])) &&
+    p50.drawn.every((d) => d === 'barWithErrorBar:true'),
+  'latency chart: the p50 bars carry p50–p99 whiskers drawn by the error-bar library', JSON.stringify(p50.whiskers) + ` ${p50.drawn}`);
   const shown = cv.histogram.shown;
   const last = results.filter((r) => r.mechanism === shown && r.histogram).pop();
   ok(last && JSON.stringify(cv.histogram.sets[0].data) === JSON.stringify(last.histogram.counts) &&
@@ -174,7 +189,7 @@ async function stopCancels(page, base) {
   }, null, { timeout: 20000 });
   const live = await page.evaluate(() => ({
     status: window.ipcscope.state.run.status,
-    bar: window.ipcscope.figs.run.throughput.chart.data.datasets[0].data[0],
+    bar: window.ipcscope.figs.run.throughput.chart.data.datasets[0].data[0].y,
     result: JSON.parse(window.ipcscope.state.run.lines.find((l) => l.includes('"result"'))).msgs_per_s,
     progress: document.querySelector('#progress').textContent,
   }));
@@ -309,8 +324,14 @@ async function sweepView(page, base) {
   await waitRunDone(page, 'sweep', 60000);
   const got = await page.evaluate(() => {
     const c = window.ipcscope.figs.sweep.chart;
-    return { type: [c.options.scales.x.type, c.options.scales.y.type], sets: c.data.datasets.map((d) => ({ label: d.label, pts: d.data.map((p) => p.x) })), status: window.ipcscope.state.sweep.map((m) => m.status) };
+    return { type: [c.options.scales.x.type, c.options.scales.y.type], chart: c.config.type, sets: c.data.datasets.map((d, j) => ({ label: d.label, pts: d.data.map((p) => p.x),
+      ranged: d.data.every((p) => p.yMin <= p.y && p.y <= p.yMax),
+      drawn: c.getDatasetMeta(j).data.every((el) => el.constructor.id === 'pointWithErrorBar' && Number.isFinite(el.yMin) && Number.isFinite(el.yMax)),
+      radius: c.getDatasetMeta(j).data.map((el) => el.options.radius) })),
+    status: window.ipcscope.state.sweep.map((m) => m.status) };
   });
+  ok(got.chart === 'lineWithErrorBars' && got.sets.length === 2 && got.sets.every((s) => s.ranged && s.drawn && s.radius.every((r) => r === 5)),
+    'sweep: each point carries its min–max, drawn as a whisker by the error-bar library on the log–log axes', JSON.stringify(got));
   ok(got.type.join() === 'logarithmic,logarithmic' && got.sets.length === 2 && got.sets.every((s) => s.pts.join() === '64,4096,65536') &&
     got.status.every((s) => s === 'ok'), 'sweep: log-log chart with a point per size for each mechanism', JSON.stringify(got));
   await page.screenshot({ path: path.join(OUT, 'sweep-1280.png') });
@@ -335,7 +356,7 @@ async function demosView(page, base) {
     lesson: document.querySelector('#demo-lesson').textContent,
     caution: document.querySelector('#demo-caution').textContent,
     labels: [...window.ipcscope.figs.demo.chart.data.labels],
-    bars: [...window.ipcscope.figs.demo.chart.data.datasets[0].data],
+    bars: window.ipcscope.figs.demo.chart.data.datasets[0].data.map((b) => b.y),
   }));
   const { lines } = await ndjson(base, `/api/runs/${got.run}`);
   const lesson = lines.find((l) => l.type === 'lesson');
@@ -354,7 +375,7 @@ async function demosView(page, base) {
   await page.waitForFunction((id) => window.ipcscope.state.demo && window.ipcscope.state.demo.runIds[0] === id, got.run, { timeout: 5000 });
   const again = await page.evaluate(() => ({
     lesson: document.querySelector('#demo-lesson').textContent,
-    bars: [...window.ipcscope.figs.demo.chart.data.datasets[0].data],
+    bars: window.ipcscope.figs.demo.chart.data.datasets[0].data.map((b) => b.y),
   }));
   ok(again.lesson === got.lesson && again.bars.join() === got.bars.join(), `demo run ${got.run} reopens with its chart and lesson`, JSON.stringify(again).slice(0, 300));
 }

@@ -78,8 +78,36 @@ for (const [name, args] of Object.entries(SMALL)) {
   const rows = [...html.matchAll(/<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td>/g)].map((r) => `${r[1]} ${r[2]}`);
   const y = pointsSpec(m, 'false sharing', theme(false)).config.options.scales.y;
   ok(y.suggestedMax >= 2e9, 'the bar axis reaches the highest whisker (rep 2 at 2 G), not only the medians', y.suggestedMax);
+  const bars = pointsSpec(m, 'false sharing', theme(false)).config;
+  const first = bars.data.datasets[0].data[0];
+  ok(bars.type === 'barWithErrorBars' && first.y === 1.5e9 && first.yMin === 1e9 && first.yMax === 2e9,
+    'a bar measured in several reps is drawn by the error-bar chart with its median and min–max', JSON.stringify({ type: bars.type, first }));
   ok(/<th scope="col">rep<\/th>/.test(html) && rows.join('|') === 'same cache line 1|64 B apart 1|same cache line 2|64 B apart 2',
     'a label measured in several reps: each row of the points table says which rep', rows.join('|'));
+}
+
+// several figures: grouped bars, each with its own range; a label measured
+// once has no whisker; stacked bars carry none
+{
+  const m = new RunModel('demo');
+  m.add({ type: 'start', run: 'r8', demo: 'framing', chart: { kind: 'bar', y: ['encode_us', 'decode_us'] } });
+  for (const rep of [1, 2]) m.add({ type: 'point', run: 'r8', label: 'json', rep, encode_us: rep, decode_us: 10 * rep });
+  m.add({ type: 'point', run: 'r8', label: 'proto', rep: 1, encode_us: 3, decode_us: 4 });
+  const c = pointsSpec(m, 'framing', theme(false)).config;
+  const [enc, dec] = c.data.datasets;
+  ok(c.type === 'barWithErrorBars' && enc.data[0].yMin === 1 && enc.data[0].yMax === 2 && dec.data[0].yMin === 10 && dec.data[0].yMax === 20 &&
+    enc.data[1].y === 3 && enc.data[1].yMin === undefined && dec.data[1].yMax === undefined,
+  'grouped bars: each figure has its own min–max whisker, none where one rep was measured', JSON.stringify(c.data.datasets.map((d) => d.data)));
+  const tip = c.options.plugins.tooltip.callbacks.label;
+  const tips = [tip({ label: 'json', dataset: dec, datasetIndex: 1, parsed: { y: 15 }, raw: dec.data[0] }),
+    tip({ label: 'proto', dataset: enc, datasetIndex: 0, parsed: { y: 3 }, raw: enc.data[1] })];
+  ok(/^json, decode: 15\s?µs \(min 10\s?µs, max 20\s?µs\)$/.test(tips[0]) && !/min/.test(tips[1]),
+    'a bar\'s tooltip gives its min and max when it has a whisker, and none when it has not', tips.join(' | '));
+  const sm = new RunModel('demo');
+  sm.add({ type: 'start', run: 'r9', demo: 'serialization', chart: { kind: 'stacked', y: ['encode_us', 'decode_us'] } });
+  for (const rep of [1, 2]) sm.add({ type: 'point', run: 'r9', label: 'json', rep, encode_us: rep, decode_us: 10 * rep });
+  const st = pointsSpec(sm, 'serialization', theme(false)).config;
+  ok(st.type === 'bar' && st.data.datasets.every((d) => d.data.every((v) => typeof v === 'number')), 'stacked bars are plain bars without whiskers', JSON.stringify(st.data.datasets.map((d) => d.data)));
 }
 
 console.log(`1..${t.n}`);

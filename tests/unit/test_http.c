@@ -167,6 +167,7 @@ static void test_static_allowlist(void **state)
 	assert_true(static_find("/") >= 0);
 	assert_int_equal(static_find("/"), static_find("/index.html"));
 	assert_true(static_find("/chart.umd.js") >= 0);
+	assert_true(static_find("/chartjs-chart-error-bars.umd.js") >= 0);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		assert_int_equal(static_find(refused[i]), -1);
 	assert_int_equal(static_init("/nonexistent-ipcscope-dir"), -1);
