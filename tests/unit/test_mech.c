@@ -499,6 +499,10 @@ int main(void)
 						(void *)mech_registry[i] };
 		n++;
 	}
+	/* IPCSCOPE_TEST_MECH=transfer_pipe: only the cases named so (cmocka's
+	   wildcards), to walk one mechanism while working on it */
+	if (getenv("IPCSCOPE_TEST_MECH"))
+		cmocka_set_test_filter(getenv("IPCSCOPE_TEST_MECH"));
 	return _cmocka_run_group_tests("mech", tests, (size_t)n, root_setup,
 				       root_teardown);
 }
