@@ -471,6 +471,13 @@ static void test_transfer(void **state)
 		nvar++;
 
 	mech_limits_of(ops, &lim);
+	if (lim.max_size < lim.min_size) {
+		/* the kernel here cannot run it: limits say why, and the param
+		   check refuses every size with that reason */
+		print_message("# %s: %s\n", ops->name, lim.why);
+		assert_true(strncmp(lim.why, "none here: ", 11) == 0);
+		return;
+	}
 	for (size_t i = 0; i <= sizeof(test_sizes) / sizeof(test_sizes[0]); i++) {
 		size_t size = i < sizeof(test_sizes) / sizeof(test_sizes[0])
 				      ? test_sizes[i] : lim.max_size;

@@ -16,6 +16,7 @@
 #include "../../workers/params.h"
 #include "../../workers/mech.h"
 #include "mech_check.h"
+#include "../../workers/mech/cma.h"
 
 /* ---- catalogue and registry ---- */
 
@@ -184,15 +185,38 @@ static void test_shared_memory_failed_create(void **state)
 	check_create_fails("mmap", tag, missing, -ENOENT);
 }
 
+/* ---- cma: refused, with the sysctl named, where Yama forbids it ---- */
+
+static void test_cma_forbidden(void **state)
+{
+	char why[160];
+
+	(void)state;
+	assert_int_equal(cma_forbidden(-1, 0, 0, why, sizeof(why)), 0);   /* no Yama */
+	assert_int_equal(cma_forbidden(0, 0, 0, why, sizeof(why)), 0);
+	assert_int_equal(cma_forbidden(1, 0, 0, why, sizeof(why)), 0);    /* PR_SET_PTRACER */
+	assert_int_equal(cma_forbidden(2, 1, 0, why, sizeof(why)), 0);
+	assert_int_equal(cma_forbidden(2, 0, 0, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.yama.ptrace_scope is 2"));
+	assert_non_null(strstr(why, "CAP_SYS_PTRACE"));
+	assert_int_equal(cma_forbidden(3, 1, 0, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.yama.ptrace_scope is 3"));
+	assert_int_equal(cma_forbidden(0, 0, ENOSYS, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "CONFIG_CROSS_MEMORY_ATTACH"));
+	assert_int_equal(cma_forbidden(1, 0, EPERM, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "process_vm_readv failed"));
+}
+
 int main(void)
 {
-	static struct CMUnitTest tests[3 + MAX_MECHS];
+	static struct CMUnitTest tests[4 + MAX_MECHS];
 	static char names[MAX_MECHS][MECH_NAME_MAX + 16];
 	int n = 0;
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_registry_complete);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_timeouts);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_failed_create);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_cma_forbidden);
 	for (int i = 0; mech_registry[i] && i < MAX_MECHS; i++) {
 		snprintf(names[i], sizeof(names[i]), "catalogue_%s", mech_registry[i]->name);
 		tests[n++] = (struct CMUnitTest){ names[i], test_catalogue, NULL, NULL,
