@@ -17,6 +17,8 @@
 #include "../../workers/mech.h"
 #include "mech_check.h"
 #include "../../workers/mech/cma.h"
+#include "../../workers/mech/uring.h"
+#include "../../workers/sysinfo.h"
 
 /* ---- catalogue and registry ---- */
 
@@ -207,9 +209,38 @@ static void test_cma_forbidden(void **state)
 	assert_non_null(strstr(why, "process_vm_readv failed"));
 }
 
+/* ---- io_uring: refused, with the sysctl or the missing piece named ---- */
+
+static void test_uring_forbidden(void **state)
+{
+	char why[160];
+
+	(void)state;
+	assert_int_equal(uring_forbidden(0, 0, 0, "IORING_OP_MSG_RING", why, sizeof(why)), 0);
+	assert_int_equal(uring_forbidden(-1, 0, 0, "IORING_OP_MSG_RING", why, sizeof(why)), 0);
+	assert_int_equal(uring_forbidden(2, 0, 0, "IORING_OP_MSG_RING", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.io_uring_disabled is 2"));
+	assert_int_equal(uring_forbidden(1, EPERM, 0, "IORING_OP_SEND", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.io_uring_group"));
+	assert_int_equal(uring_forbidden(0, ENOSYS, 0, "IORING_OP_SEND", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "CONFIG_IO_URING"));
+	assert_int_equal(uring_forbidden(0, EPERM, 0, "IORING_OP_SEND", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "seccomp"));
+	assert_int_equal(uring_forbidden(0, 0, 1, "IORING_OP_MSG_RING", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "lacks IORING_OP_MSG_RING"));
+	/* and here, where io_uring is on, the probe finds both opcodes */
+	if (sysinfo_read_long("/proc/sys/kernel/io_uring_disabled") == 0) {
+		assert_int_equal(uring_unavailable(IORING_OP_MSG_RING, "MSG_RING", why,
+						   sizeof(why)), 0);
+		assert_int_equal(uring_unavailable(IORING_OP_RECV, "RECV", why, sizeof(why)), 0);
+	}
+	/* an opcode past any kernel's table is missing */
+	assert_int_equal(uring_unavailable(255, "opcode 255", why, sizeof(why)), 1);
+}
+
 int main(void)
 {
-	static struct CMUnitTest tests[4 + MAX_MECHS];
+	static struct CMUnitTest tests[5 + MAX_MECHS];
 	static char names[MAX_MECHS][MECH_NAME_MAX + 16];
 	int n = 0;
 
@@ -217,6 +248,7 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_timeouts);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_failed_create);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_cma_forbidden);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_uring_forbidden);
 	for (int i = 0; mech_registry[i] && i < MAX_MECHS; i++) {
 		snprintf(names[i], sizeof(names[i]), "catalogue_%s", mech_registry[i]->name);
 		tests[n++] = (struct CMUnitTest){ names[i], test_catalogue, NULL, NULL,
