@@ -5,7 +5,7 @@
 #include "../mech.h"
 
 extern const struct mech_ops mech_shm, mech_shm_ring, mech_mmap, mech_pipe, mech_splice, mech_fifo,
-	mech_unix, mech_unix_dgram, mech_cma, mech_tcp, mech_tcp_zc, mech_udp, mech_posixmq, mech_sysvmq,
+	mech_unix, mech_uring, mech_unix_dgram, mech_cma, mech_tcp, mech_tcp_zc, mech_udp, mech_posixmq, mech_sysvmq,
 	mech_eventfd, mech_uring_msg, mech_signal, mech_signalfd, mech_threads, mech_zmq, mech_grpc, mech_dbus,
 	mech_node, mech_mpi;
 
@@ -18,6 +18,7 @@ const struct mech_ops *const mech_registry[] = {
 	&mech_splice,
 	&mech_fifo,
 	&mech_unix,
+	&mech_uring,
 	&mech_unix_dgram,
 	&mech_tcp,
 	&mech_tcp_zc,
