@@ -2,6 +2,7 @@
 #include "uring.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,27 +224,44 @@ int uring_forbidden(int disabled, int setup_err, int op_missing, const char *op_
 	return 0;
 }
 
-int uring_unavailable(unsigned op, const char *op_name, char *why, size_t len)
+/* What this process found io_uring able to do, probed once: making a ring
+   and tearing it down costs about half a millisecond, and the catalogue
+   asks for every mechanism's limits on each request. */
+static struct {
+	int setup_err;                  /* errno of io_uring_setup, 0: it worked */
+	int ext_arg;                    /* IORING_FEAT_EXT_ARG (timed waits) */
+	unsigned char supported[256];   /* by opcode */
+} probed;
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+
+static void uring_probe(void)
 {
-	long long disabled = sysinfo_read_long(URING_DISABLED);
 	struct uring r;
 	struct {
 		struct io_uring_probe p;
 		struct io_uring_probe_op ops[256];
 	} probe;
-	int err = 0, missing = 0;
+
+	probed.setup_err = -uring_init(&r, 2, 0, 0);
+	if (probed.setup_err)
+		return;
+	probed.ext_arg = (r.features & IORING_FEAT_EXT_ARG) != 0;
+	memset(&probe, 0, sizeof(probe));
+	if (syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_PROBE, &probe, 256) == 0)
+		for (unsigned op = 0; op <= probe.p.last_op && op < 256; op++)
+			probed.supported[op] = (probe.ops[op].flags & IO_URING_OP_SUPPORTED) != 0;
+	uring_free(&r);
+}
+
+int uring_unavailable(unsigned op, const char *op_name, char *why, size_t len)
+{
+	long long disabled = sysinfo_read_long(URING_DISABLED);
+	int missing = 0, err = 0;
 
 	if (disabled < 2) {
-		err = -uring_init(&r, 2, 0, 0);
-		if (!err) {
-			memset(&probe, 0, sizeof(probe));
-			if (syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_PROBE, &probe,
-				    256) < 0 ||
-			    op > probe.p.last_op || !(probe.ops[op].flags & IO_URING_OP_SUPPORTED) ||
-			    !(r.features & IORING_FEAT_EXT_ARG))
-				missing = 1;
-			uring_free(&r);
-		}
+		pthread_once(&probe_once, uring_probe);
+		err = probed.setup_err;
+		missing = !err && (op >= 256 || !probed.supported[op] || !probed.ext_arg);
 	}
 	return uring_forbidden(disabled < 0 ? -1 : (int)disabled, err, missing, op_name, why,
 			       len);
