@@ -173,6 +173,11 @@ const ROWS = [
       ipcName: `ipcscope ${name}`, ipc: [`${k}_rtt.ipc`, ipc('rtt_ns.p50')], ref: [`k${classic}_rtt.ipc`, ipc('rtt_ns.p50')],
       refName: `ipcscope bench ${classic === 'evfd' ? 'eventfd' : classic} --mode latency, interleaved` },
   ]),
+  ...[['evfd', 'eventfd'], ['sigfd', 'signalfd']].map(([k, name]) => ({
+    group: 'kernel', id: `${k}_rtt_none_ref`, label: `${name} RTT p50, pin=none / blocking-read loop`, unit: 'ns',
+    op: '<=', target: 1.05,
+    ipc: [`${k}_rtt_none.ipc`, ipc('rtt_ns.p50')], ref: [`${k}_rtt_none.ref`, ref('rtt_p50_ns')],
+    refName: `bench/ref/ref_kernel ${name} rtt 8: each side in one blocking read, placed by the scheduler` })),
   ...[4096, 1048576].map((s) => ({
     group: 'memcpy', needs: 'ring', id: `ring_${s}_memcpy`, label: `shm-ring ${sz(s)} / memcpy ceiling`, unit: 'B/s', ...CEIL,
     ipc: [`ring_${s}.ipc`, ipc('bytes_per_s')], ref: [`memcpy_${s}.ref`, ref('ring_bytes_per_s')],

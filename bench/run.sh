@@ -225,6 +225,12 @@ g_kernel() {
 		ipc ktcp_rtt "$i" tcp --mode latency --size 64 --count 5000 --warmup 200 --pin split --verify 0
 		ipc kunix_rtt "$i" unix --mode latency --size 64 --count 5000 --warmup 200 --pin split --verify 0
 		ipc kevfd_rtt "$i" eventfd --mode latency --size 8 --count 5000 --warmup 200 --pin split --verify 0
+		# eventfd and signalfd round trips against blocking-read ping-pongs,
+		# placed by the scheduler (pin none) on both sides
+		ipc evfd_rtt_none "$i" eventfd --mode latency --size 8 --count 5000 --warmup 200 --pin none --verify 0
+		tool evfd_rtt_none.ref "$i" $REF/ref_kernel eventfd rtt 8 5000 200 -1 -1
+		ipc sigfd_rtt_none "$i" signalfd --mode latency --size 8 --count 5000 --warmup 200 --pin none --verify 0
+		tool sigfd_rtt_none.ref "$i" $REF/ref_kernel signalfd rtt 8 5000 200 -1 -1
 	done
 }
 

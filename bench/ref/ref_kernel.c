@@ -8,13 +8,15 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "ref.h"
 
 /*
- * usage: ref_kernel splice|cma|tcp-zc|uring|uring-msg thr|rtt SIZE COUNT WARMUP CPU_SEND CPU_RECV
+ * usage: ref_kernel splice|cma|tcp-zc|uring|uring-msg|eventfd|signalfd thr|rtt SIZE COUNT WARMUP CPU_SEND CPU_RECV
  * Each loop does the work its ipcscope mechanism does per message, with
  * no harness around it (no verification, no stop checks):
  * splice:    the sender copies the message into a page ring of its own and
@@ -31,6 +33,10 @@
  * uring:     a unix socketpair; the sender copies into 8 slots and submits
  *            8 linked SENDs with one io_uring_submit_and_wait; RECVs with
  *            MSG_WAITALL; a round trip submits its send with its receive.
+ * eventfd:   (rtt only) a ping-pong over two eventfds, each side in one
+ *            blocking read: the loop ipcscope's eventfd latency is held to.
+ * signalfd:  (rtt only) queued real-time signals, each side in one blocking
+ *            read of its signalfd.
  */
 
 struct shared {
@@ -43,6 +49,7 @@ struct note {
 };
 
 static int fwd[2], back[2], sv[2];   /* pipes; sockets */
+static int efd[2];                   /* eventfd: ping, echo */
 static struct io_uring mring[2];     /* uring-msg: sender's, receiver's */
 static size_t page;
 
@@ -93,7 +100,11 @@ struct side {
 	struct io_uring_sqe *last;  /* uring: the last queued SEND */
 	uint32_t zc_issued, zc_done;
 	uint64_t sent, credited, uncredited;
+	int sfd;                    /* signalfd: this side's */
 };
+
+#define SIG_PING (SIGRTMIN + 1)
+#define SIG_ECHO (SIGRTMIN + 2)
 
 static void splice_send(struct side *s, const void *buf)
 {
@@ -296,6 +307,18 @@ static void k_send(struct side *s, const void *buf)
 			s->sent++;
 		}
 		umsg_post(s, v, 1);
+	} else if (!strcmp(kind, "eventfd")) {
+		uint64_t v;
+
+		memcpy(&v, buf, sizeof(v));
+		v = (v & 0xffffffffu) + 1;
+		write_all(efd[s->role], &v, sizeof(v));
+	} else if (!strcmp(kind, "signalfd")) {
+		union sigval sv;
+
+		memcpy(&sv.sival_ptr, buf, sizeof(sv.sival_ptr));
+		if (sigqueue(s->peer, s->role ? SIG_ECHO : SIG_PING, sv) < 0)
+			ref_die("sigqueue");
 	} else {
 		uring_queue_send(s, buf);
 		if (thr_mode && s->queued == 8)
@@ -324,6 +347,17 @@ static void k_recv(struct side *s, void *buf)
 			s->uncredited = 0;
 			umsg_post(s, 16, 2);
 		}
+	} else if (!strcmp(kind, "eventfd")) {
+		uint64_t v;
+
+		read_all(efd[!s->role], &v, sizeof(v));
+		v--;
+		memcpy(buf, &v, sizeof(v));
+	} else if (!strcmp(kind, "signalfd")) {
+		struct signalfd_siginfo si;
+
+		read_all(s->sfd, &si, sizeof(si));
+		memcpy(buf, &si.ssi_ptr, sizeof(si.ssi_ptr));
 	} else {
 		uring_recv(s, buf, s->queued ? s->last : NULL);
 	}
@@ -346,6 +380,13 @@ static void k_open(struct side *s)
 		prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
 		if (!(s->ring = malloc(s->size)))
 			ref_die("malloc");
+	} else if (!strcmp(kind, "signalfd")) {
+		sigset_t in;
+
+		sigemptyset(&in);
+		sigaddset(&in, s->role ? SIG_PING : SIG_ECHO);
+		if ((s->sfd = signalfd(-1, &in, 0)) < 0)
+			ref_die("signalfd");
 	} else if (!strcmp(kind, "uring")) {
 		int fd = sv[s->role];
 
@@ -460,8 +501,8 @@ int main(int argc, char **argv)
 	unsigned char *buf;
 
 	if (argc != 8 || (strcmp(argv[2], "thr") && strcmp(argv[2], "rtt"))) {
-		fprintf(stderr, "usage: ref_kernel splice|cma|tcp-zc|uring|uring-msg thr|rtt "
-			"SIZE COUNT WARMUP CPU_SEND CPU_RECV\n");
+		fprintf(stderr, "usage: ref_kernel splice|cma|tcp-zc|uring|uring-msg|eventfd|signalfd "
+			"thr|rtt SIZE COUNT WARMUP CPU_SEND CPU_RECV\n");
 		return 2;
 	}
 	kind = argv[1];
@@ -471,7 +512,9 @@ int main(int argc, char **argv)
 	warm = ref_num(argv[5]);
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	buf = malloc(size);
-	if (!buf || !n || (!strcmp(kind, "uring-msg") && size != 8))
+	if (!buf || !n || ((!strcmp(kind, "uring-msg") || !strcmp(kind, "eventfd") ||
+			     !strcmp(kind, "signalfd")) && size != 8) ||
+	    ((!strcmp(kind, "eventfd") || !strcmp(kind, "signalfd")) && thr_mode))
 		return 2;
 	memset(buf, 0x5a, size);
 	sh = ref_shared(sizeof(*sh));
@@ -484,8 +527,19 @@ int main(int argc, char **argv)
 	else if (!strcmp(kind, "uring-msg") &&
 		 (io_uring_queue_init(64, &mring[0], 0) < 0 || io_uring_queue_init(64, &mring[1], 0) < 0))
 		ref_die("io_uring_queue_init");
-	else if (strcmp(kind, "splice") && strcmp(kind, "cma") && strcmp(kind, "tcp-zc") &&
-		 strcmp(kind, "uring") && strcmp(kind, "uring-msg")) {
+	else if (!strcmp(kind, "eventfd") && ((efd[0] = eventfd(0, 0)) < 0 ||
+					      (efd[1] = eventfd(0, 0)) < 0))
+		ref_die("eventfd");
+	else if (!strcmp(kind, "signalfd")) {
+		sigset_t both;   /* blocked before fork: the workers inherit it */
+
+		sigemptyset(&both);
+		sigaddset(&both, SIG_PING);
+		sigaddset(&both, SIG_ECHO);
+		if (sigprocmask(SIG_BLOCK, &both, NULL) < 0)
+			ref_die("sigprocmask");
+	} else if (strcmp(kind, "splice") && strcmp(kind, "cma") && strcmp(kind, "tcp-zc") &&
+		   strcmp(kind, "uring") && strcmp(kind, "uring-msg") && strcmp(kind, "eventfd")) {
 		fprintf(stderr, "ref: unknown kind '%s'\n", kind);
 		return 2;
 	}

@@ -203,9 +203,16 @@ static int read_full(int fd, void *p, size_t n, int timeout_ms)
 
 	while (n) {
 		ssize_t r;
-		if (poll(&pfd, 1, timeout_ms) <= 0)
+		int k = poll(&pfd, 1, timeout_ms);
+
+		/* a worker's open may have armed a timer signal (tick.h) */
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
 			return -1;
 		r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			return -1;
 		p = (char *)p + r;
