@@ -163,6 +163,39 @@ const ROWS = [
     group: 'stream', id: `${m}_${s}_ref`, label: `${m} stream ${sz(s)} / ref loop`, unit: 'msg/s', ...THR,
     ipc: [`${m}_${s}.ipc`, ipc('msgs_per_s')], ref: [`${m}_${s}.ref`, ref('msgs_per_s')],
     refName: `bench/ref/ref_stream ${m} thr ${s}` }))),
+  // the kernel's faster paths: each against a plain loop of the same work
+  // (targets), then beside the classic mechanism it is an alternative to (info)
+  ...[['splice', 'splice', 'pipe'], ['cma', 'cma', 'pipe'], ['tcpzc', 'tcp-zc', 'tcp']].flatMap(([k, name, classic]) =>
+    (k === 'tcpzc' ? [65536] : [65536, 1048576]).flatMap((s) => [
+      { group: 'kernel', id: `${k}_${s}_ref`, label: `${name} stream ${sz(s)} / ref loop`, unit: 'B/s', ...THR,
+        ipc: [`${k}_${s}.ipc`, ipc('bytes_per_s')], ref: [`${k}_${s}.ref`, ref('bytes_per_s')],
+        refName: `bench/ref/ref_kernel ${name} thr ${s}` },
+      { group: 'kernel', id: `${k}_${s}_${classic}`, label: `${name} stream ${sz(s)} / ${classic}`, unit: 'B/s', op: 'info',
+        ipcName: `ipcscope ${name}`, ipc: [`${k}_${s}.ipc`, ipc('bytes_per_s')], ref: [`k${classic}_${s}.ipc`, ipc('bytes_per_s')],
+        refName: `ipcscope bench ${classic}, interleaved: what the faster path gives over the classic one here` },
+    ])),
+  ...[['uring', 'uring', 64, 'unix'], ['umsg', 'uring-msg', 8, 'evfd']].flatMap(([k, name, s, classic]) => [
+    { group: 'kernel', id: `${k}_${s}_ref`, label: `${name} stream ${sz(s)} / ref loop`, unit: 'msg/s', ...THR,
+      ipc: [`${k}_${s}.ipc`, ipc('msgs_per_s')], ref: [`${k}_${s}.ref`, ref('msgs_per_s')],
+      refName: `bench/ref/ref_kernel ${name} thr ${s} (liburing)` },
+    { group: 'kernel', id: `${k}_${s}_${classic}`, label: `${name} stream ${sz(s)} / ${classic === 'evfd' ? 'eventfd' : classic}`, unit: 'msg/s', op: 'info',
+      ipcName: `ipcscope ${name}`, ipc: [`${k}_${s}.ipc`, ipc('msgs_per_s')], ref: [`k${classic}_${s}.ipc`, ipc('msgs_per_s')],
+      refName: `ipcscope bench ${classic === 'evfd' ? 'eventfd' : classic}, interleaved` },
+  ]),
+  ...[['splice', 'splice', 'pipe'], ['cma', 'cma', 'pipe'], ['tcpzc', 'tcp-zc', 'tcp'], ['uring', 'uring', 'unix'],
+    ['umsg', 'uring-msg', 'evfd']].flatMap(([k, name, classic]) => [
+    { group: 'kernel', id: `${k}_rtt_p50_ref`, label: `${name} RTT p50, ${k === 'umsg' ? 8 : 64} B / ref loop`, unit: 'ns', ...LAT,
+      ipc: [`${k}_rtt.ipc`, ipc('rtt_ns.p50')], ref: [`${k}_rtt.ref`, ref('rtt_p50_ns')],
+      refName: `bench/ref/ref_kernel ${name} rtt, each round trip timed` },
+    { group: 'kernel', id: `${k}_rtt_p50_${classic}`, label: `${name} RTT p50 / ${classic === 'evfd' ? 'eventfd' : classic}`, unit: 'ns', op: 'info',
+      ipcName: `ipcscope ${name}`, ipc: [`${k}_rtt.ipc`, ipc('rtt_ns.p50')], ref: [`k${classic}_rtt.ipc`, ipc('rtt_ns.p50')],
+      refName: `ipcscope bench ${classic === 'evfd' ? 'eventfd' : classic} --mode latency, interleaved` },
+  ]),
+  ...[['evfd', 'eventfd'], ['sigfd', 'signalfd']].map(([k, name]) => ({
+    group: 'kernel', id: `${k}_rtt_none_ref`, label: `${name} RTT p50, pin=none / blocking-read loop`, unit: 'ns',
+    op: '<=', target: 1.05,
+    ipc: [`${k}_rtt_none.ipc`, ipc('rtt_ns.p50')], ref: [`${k}_rtt_none.ref`, ref('rtt_p50_ns')],
+    refName: `bench/ref/ref_kernel ${name} rtt 8: each side in one blocking read, placed by the scheduler` })),
   ...[4096, 1048576].map((s) => ({
     group: 'memcpy', needs: 'ring', id: `ring_${s}_memcpy`, label: `shm-ring ${sz(s)} / memcpy ceiling`, unit: 'B/s', ...CEIL,
     ipc: [`ring_${s}.ipc`, ipc('bytes_per_s')], ref: [`memcpy_${s}.ref`, ref('ring_bytes_per_s')],

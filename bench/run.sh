@@ -7,7 +7,7 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability verdicts headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts headline),
 # BENCH_AA (default 100) A/A compares and BENCH_GAP (default 20) sync-tax runs for the verdicts group,
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
@@ -21,7 +21,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream memcpy signals layers mpi api stability verdicts headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -80,6 +80,7 @@ ref_libs() {
 	ref_zmq) echo -lzmq ;;
 	ref_grpc) echo -lgrpc -lgpr ;;
 	ref_dbus) pkg-config --cflags --libs dbus-1 ;;
+	ref_kernel) echo -luring ;;
 	esac
 }
 
@@ -184,6 +185,53 @@ g_stream() {
 				tool ${mech}_$size.ref "$i" $REF/ref_stream $mech thr $size $n 600 0 1
 			done
 		done
+	done
+}
+
+# The kernel's faster paths against plain loops doing the same work
+# (bench/ref/ref_kernel.c), and beside the classic mechanism each one is
+# an alternative to (pipe, unix, tcp, eventfd), all interleaved rep by rep.
+g_kernel() {
+	local i k size n
+	local -A ipc_of=([splice]=splice [cma]=cma [tcpzc]=tcp-zc [uring]=uring [umsg]=uring-msg)
+	local -A ref_of=([splice]=splice [cma]=cma [tcpzc]=tcp-zc [uring]=uring [umsg]=uring-msg)
+	for i in $(seq "$REPS"); do
+		for k in splice cma tcpzc; do
+			for size in 65536 1048576; do
+				case $size in 65536) n=5000 ;; *) n=400 ;; esac
+				[ $k = tcpzc ] && [ $size = 1048576 ] && continue
+				ipc ${k}_$size "$i" "${ipc_of[$k]}" --size $size --count $n --warmup 20 --pin split --verify 0
+				tool ${k}_$size.ref "$i" $REF/ref_kernel "${ref_of[$k]}" thr $size $n 20 0 1
+			done
+		done
+		ipc uring_64 "$i" uring --size 64 --count 50000 --warmup 600 --pin split --verify 0
+		tool uring_64.ref "$i" $REF/ref_kernel uring thr 64 50000 600 0 1
+		ipc umsg_8 "$i" uring-msg --size 8 --count 50000 --warmup 600 --pin split --verify 0
+		tool umsg_8.ref "$i" $REF/ref_kernel uring-msg thr 8 50000 600 0 1
+		for k in splice cma tcpzc uring umsg; do
+			size=64
+			[ $k = umsg ] && size=8
+			ipc ${k}_rtt "$i" "${ipc_of[$k]}" --mode latency --size $size --count 5000 --warmup 200 --pin split --verify 0
+			tool ${k}_rtt.ref "$i" $REF/ref_kernel "${ref_of[$k]}" rtt $size 5000 200 0 1
+		done
+		# the classic mechanism each is an alternative to
+		for size in 65536 1048576; do
+			case $size in 65536) n=5000 ;; *) n=400 ;; esac
+			ipc kpipe_$size "$i" pipe --size $size --count $n --warmup 20 --pin split --verify 0
+		done
+		ipc ktcp_65536 "$i" tcp --size 65536 --count 5000 --warmup 20 --pin split --verify 0
+		ipc kunix_64 "$i" unix --size 64 --count 50000 --warmup 600 --pin split --verify 0
+		ipc kevfd_8 "$i" eventfd --size 8 --count 50000 --warmup 600 --pin split --verify 0
+		ipc kpipe_rtt "$i" pipe --mode latency --size 64 --count 5000 --warmup 200 --pin split --verify 0
+		ipc ktcp_rtt "$i" tcp --mode latency --size 64 --count 5000 --warmup 200 --pin split --verify 0
+		ipc kunix_rtt "$i" unix --mode latency --size 64 --count 5000 --warmup 200 --pin split --verify 0
+		ipc kevfd_rtt "$i" eventfd --mode latency --size 8 --count 5000 --warmup 200 --pin split --verify 0
+		# eventfd and signalfd round trips against blocking-read ping-pongs,
+		# placed by the scheduler (pin none) on both sides
+		ipc evfd_rtt_none "$i" eventfd --mode latency --size 8 --count 5000 --warmup 200 --pin none --verify 0
+		tool evfd_rtt_none.ref "$i" $REF/ref_kernel eventfd rtt 8 5000 200 -1 -1
+		ipc sigfd_rtt_none "$i" signalfd --mode latency --size 8 --count 5000 --warmup 200 --pin none --verify 0
+		tool sigfd_rtt_none.ref "$i" $REF/ref_kernel signalfd rtt 8 5000 200 -1 -1
 	done
 }
 

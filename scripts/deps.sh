@@ -13,7 +13,10 @@ build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler
 # python3-scipy: the independent check of the comparison's interval
 # (verdict_scipy.sh)
 test_pkgs=(libcmocka-dev chromium procps iproute2 clang libclang-rt-14-dev man-db groff-base python3-scipy)
-bench_pkgs=(linux-perf sockperf iperf3 wrk)
+# liburing-dev: the io_uring reference loops of bench/ref, written apart
+# from ipcscope's own io_uring code (workers/mech/uring.c: raw system
+# calls, nothing to install)
+bench_pkgs=(linux-perf sockperf iperf3 wrk liburing-dev)
 # make deb: dpkg-deb and dpkg-shlibdeps, and lintian to check the package
 deb_pkgs=(dpkg-dev lintian)
 

@@ -96,7 +96,7 @@ function everyRun() {
   const jobs = { duration: 2, reps: 3 };
   const params = {
     'sync-tax': { duration: 0.5, reps: 2 }, placement: jobs, 'threads-vs-processes': jobs, crossover: jobs,
-    layers: jobs, race: { adds: '100M' }, 'false-sharing': { duration: 5 }, decide: { duration: 5 },
+    layers: jobs, copies: jobs, race: { adds: '100M' }, 'false-sharing': { duration: 5 }, decide: { duration: 5 },
     'cross-host': { duration: 5 }, contention: { duration: 0.5 }, framing: { count: '1M' },
     serialization: { count: '1M' }, 'zero-copy': { frames: '100K' },
   };

@@ -147,6 +147,9 @@ fault sysv-mq sender
 fault mq receiver
 fault tcp sender
 fault signal receiver
+# a receiver reading the sender's memory (cma); a receiver waiting in io_uring_enter
+fault cma receiver
+fault uring sender
 kill_run sysv-mq
 kill_run fifo
 # library mechanisms: a bus daemon (the run's first child) and a node pair

@@ -144,7 +144,7 @@ const help = execFileSync(BIN, ['demo', '--help']).toString();
 const demos = [...help.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((x) => x[1]);
 const jobs = ['--duration', '2', '--reps', '3'];
 const demoArgs = {      // params that keep each demo busy for seconds
-  'sync-tax': jobs, placement: jobs, 'threads-vs-processes': jobs, crossover: jobs, layers: jobs,
+  'sync-tax': jobs, placement: jobs, 'threads-vs-processes': jobs, crossover: jobs, layers: jobs, copies: jobs,
   race: ['--adds', '100M'], 'false-sharing': ['--duration', '5'], decide: ['--duration', '5'],
   'cross-host': ['--duration', '5'], contention: ['--duration', '2'], framing: ['--count', '1M'],
   serialization: ['--count', '1M'], 'zero-copy': ['--frames', '100K'],

@@ -203,9 +203,16 @@ static int read_full(int fd, void *p, size_t n, int timeout_ms)
 
 	while (n) {
 		ssize_t r;
-		if (poll(&pfd, 1, timeout_ms) <= 0)
+		int k = poll(&pfd, 1, timeout_ms);
+
+		/* a worker's open may have armed a timer signal (tick.h) */
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
 			return -1;
 		r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			return -1;
 		p = (char *)p + r;
@@ -471,6 +478,13 @@ static void test_transfer(void **state)
 		nvar++;
 
 	mech_limits_of(ops, &lim);
+	if (lim.max_size < lim.min_size) {
+		/* the kernel here cannot run it: limits say why, and the param
+		   check refuses every size with that reason */
+		print_message("# %s: %s\n", ops->name, lim.why);
+		assert_true(strncmp(lim.why, "none here: ", 11) == 0);
+		return;
+	}
 	for (size_t i = 0; i <= sizeof(test_sizes) / sizeof(test_sizes[0]); i++) {
 		size_t size = i < sizeof(test_sizes) / sizeof(test_sizes[0])
 				      ? test_sizes[i] : lim.max_size;
@@ -499,6 +513,10 @@ int main(void)
 						(void *)mech_registry[i] };
 		n++;
 	}
+	/* IPCSCOPE_TEST_MECH=transfer_pipe: only the cases named so (cmocka's
+	   wildcards), to walk one mechanism while working on it */
+	if (getenv("IPCSCOPE_TEST_MECH"))
+		cmocka_set_test_filter(getenv("IPCSCOPE_TEST_MECH"));
 	return _cmocka_run_group_tests("mech", tests, (size_t)n, root_setup,
 				       root_teardown);
 }

@@ -16,6 +16,9 @@
 #include "../../workers/params.h"
 #include "../../workers/mech.h"
 #include "mech_check.h"
+#include "../../workers/mech/cma.h"
+#include "../../workers/mech/uring.h"
+#include "../../workers/sysinfo.h"
 
 /* ---- catalogue and registry ---- */
 
@@ -184,15 +187,68 @@ static void test_shared_memory_failed_create(void **state)
 	check_create_fails("mmap", tag, missing, -ENOENT);
 }
 
+/* ---- cma: refused, with the sysctl named, where Yama forbids it ---- */
+
+static void test_cma_forbidden(void **state)
+{
+	char why[160];
+
+	(void)state;
+	assert_int_equal(cma_forbidden(-1, 0, 0, why, sizeof(why)), 0);   /* no Yama */
+	assert_int_equal(cma_forbidden(0, 0, 0, why, sizeof(why)), 0);
+	assert_int_equal(cma_forbidden(1, 0, 0, why, sizeof(why)), 0);    /* PR_SET_PTRACER */
+	assert_int_equal(cma_forbidden(2, 1, 0, why, sizeof(why)), 0);
+	assert_int_equal(cma_forbidden(2, 0, 0, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.yama.ptrace_scope is 2"));
+	assert_non_null(strstr(why, "CAP_SYS_PTRACE"));
+	assert_int_equal(cma_forbidden(3, 1, 0, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.yama.ptrace_scope is 3"));
+	assert_int_equal(cma_forbidden(0, 0, ENOSYS, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "CONFIG_CROSS_MEMORY_ATTACH"));
+	assert_int_equal(cma_forbidden(1, 0, EPERM, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "process_vm_readv failed"));
+}
+
+/* ---- io_uring: refused, with the sysctl or the missing piece named ---- */
+
+static void test_uring_forbidden(void **state)
+{
+	char why[160];
+
+	(void)state;
+	assert_int_equal(uring_forbidden(0, 0, 0, "IORING_OP_MSG_RING", why, sizeof(why)), 0);
+	assert_int_equal(uring_forbidden(-1, 0, 0, "IORING_OP_MSG_RING", why, sizeof(why)), 0);
+	assert_int_equal(uring_forbidden(2, 0, 0, "IORING_OP_MSG_RING", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.io_uring_disabled is 2"));
+	assert_int_equal(uring_forbidden(1, EPERM, 0, "IORING_OP_SEND", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "kernel.io_uring_group"));
+	assert_int_equal(uring_forbidden(0, ENOSYS, 0, "IORING_OP_SEND", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "CONFIG_IO_URING"));
+	assert_int_equal(uring_forbidden(0, EPERM, 0, "IORING_OP_SEND", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "seccomp"));
+	assert_int_equal(uring_forbidden(0, 0, 1, "IORING_OP_MSG_RING", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "lacks IORING_OP_MSG_RING"));
+	/* and here, where io_uring is on, the probe finds both opcodes */
+	if (sysinfo_read_long("/proc/sys/kernel/io_uring_disabled") == 0) {
+		assert_int_equal(uring_unavailable(IORING_OP_MSG_RING, "MSG_RING", why,
+						   sizeof(why)), 0);
+		assert_int_equal(uring_unavailable(IORING_OP_RECV, "RECV", why, sizeof(why)), 0);
+	}
+	/* an opcode past any kernel's table is missing */
+	assert_int_equal(uring_unavailable(255, "opcode 255", why, sizeof(why)), 1);
+}
+
 int main(void)
 {
-	static struct CMUnitTest tests[3 + MAX_MECHS];
+	static struct CMUnitTest tests[5 + MAX_MECHS];
 	static char names[MAX_MECHS][MECH_NAME_MAX + 16];
 	int n = 0;
 
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_registry_complete);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_timeouts);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_shared_memory_failed_create);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_cma_forbidden);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_uring_forbidden);
 	for (int i = 0; mech_registry[i] && i < MAX_MECHS; i++) {
 		snprintf(names[i], sizeof(names[i]), "catalogue_%s", mech_registry[i]->name);
 		tests[n++] = (struct CMUnitTest){ names[i], test_catalogue, NULL, NULL,

@@ -9,7 +9,7 @@
 extern const struct demo demo_sync_tax, demo_placement, demo_threads_vs_processes,
 	demo_crossover, demo_layers, demo_race, demo_false_sharing, demo_framing,
 	demo_contention, demo_zero_copy, demo_cleanup, demo_peercred, demo_serialization,
-	demo_decide, demo_cross_host;
+	demo_decide, demo_cross_host, demo_copies;
 
 /* Adding a demo: its file in workers/demos/ and one line here. */
 const struct demo *const demo_registry[] = {
@@ -18,6 +18,7 @@ const struct demo *const demo_registry[] = {
 	&demo_threads_vs_processes,
 	&demo_crossover,
 	&demo_layers,
+	&demo_copies,
 	&demo_race,
 	&demo_false_sharing,
 	&demo_framing,

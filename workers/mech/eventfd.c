@@ -1,6 +1,5 @@
 /* eventfd.c -- eventfd counters: one 8-byte value per message, each into an empty counter */
 #include <errno.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "../mech.h"
 #include "io.h"
+#include "tick.h"
 
 /*
  * A write adds to the counter and a read takes the sum and zeroes it, so
@@ -65,11 +65,11 @@ static int evfd_create(struct mech *m)
 		return -EMSGSIZE;
 	p->nring = m->mode == MODE_LATENCY ? 1 : EVFD_RING;
 	for (int i = 0; i < p->nring; i++) {
-		p->ring[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		p->ring[i] = eventfd(0, EFD_CLOEXEC);
 		if (p->ring[i] < 0)
 			return -errno;
 	}
-	p->back = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	p->back = eventfd(0, EFD_CLOEXEC);
 	if (p->back < 0)
 		return -errno;
 	mech_granted_add(m, "eventfd_ring", p->nring);
@@ -83,27 +83,23 @@ static int evfd_open(struct mech *m, enum mech_role role)
 	p->role = role;
 	p->sent = p->got = p->credited = p->uncredited = 0;
 	p->outstanding = p->owed_echo = 0;
-	return 0;
+	return tick_start(m->timeout_ms);
 }
 
 /* evfd_take: waits up to timeout_ms (forever if 0) for a non-zero
-   counter and takes it into *val; 0, -ETIMEDOUT or -errno */
+   counter and takes it into *val, in one blocking read (tick.h times it
+   out); 0, -ETIMEDOUT or -errno */
 static int evfd_take(int fd, int timeout_ms, uint64_t *val)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint64_t since = 0;
 
 	for (;;) {
 		if (read(fd, val, sizeof(*val)) == (ssize_t)sizeof(*val))
 			return 0;
-		if (errno != EAGAIN && errno != EINTR)
+		if (errno != EINTR)
 			return -errno;
-		if (errno == EAGAIN) {
-			int n = poll(&pfd, 1, timeout_ms > 0 ? timeout_ms : -1);
-			if (n == 0)
-				return -ETIMEDOUT;
-			if (n < 0 && errno != EINTR)
-				return -errno;
-		}
+		if (tick_expired(&since, timeout_ms))
+			return -ETIMEDOUT;
 	}
 }
 
@@ -220,6 +216,7 @@ static void evfd_close(struct mech *m)
 {
 	struct evfd_priv *p = m->priv;
 
+	tick_stop();
 	for (int i = 0; i < EVFD_RING; i++)
 		io_close(&p->ring[i]);
 	io_close(&p->back);

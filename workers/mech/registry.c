@@ -4,9 +4,9 @@
 
 #include "../mech.h"
 
-extern const struct mech_ops mech_shm, mech_shm_ring, mech_mmap, mech_pipe, mech_fifo,
-	mech_unix, mech_unix_dgram, mech_tcp, mech_udp, mech_posixmq, mech_sysvmq,
-	mech_eventfd, mech_signal, mech_signalfd, mech_threads, mech_zmq, mech_grpc, mech_dbus,
+extern const struct mech_ops mech_shm, mech_shm_ring, mech_mmap, mech_pipe, mech_splice, mech_fifo,
+	mech_unix, mech_uring, mech_unix_dgram, mech_cma, mech_tcp, mech_tcp_zc, mech_udp, mech_posixmq, mech_sysvmq,
+	mech_eventfd, mech_uring_msg, mech_signal, mech_signalfd, mech_threads, mech_zmq, mech_grpc, mech_dbus,
 	mech_node, mech_mpi;
 
 /* Adding a mechanism: its file in workers/mech/ and one line here. */
@@ -15,14 +15,19 @@ const struct mech_ops *const mech_registry[] = {
 	&mech_shm_ring,
 	&mech_mmap,
 	&mech_pipe,
+	&mech_splice,
 	&mech_fifo,
 	&mech_unix,
+	&mech_uring,
 	&mech_unix_dgram,
 	&mech_tcp,
+	&mech_tcp_zc,
 	&mech_udp,
 	&mech_posixmq,
 	&mech_sysvmq,
+	&mech_cma,
 	&mech_eventfd,
+	&mech_uring_msg,
 	&mech_signal,
 	&mech_signalfd,
 	&mech_threads,

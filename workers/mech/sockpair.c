@@ -125,6 +125,25 @@ void sockpair_net_grant(struct mech *m, int fd)
 
 /* --- a TCP data connection across hosts ----------------------------------- */
 
+int sockpair_tcp_loopback(int sv[2], struct sockaddr_in *addr)
+{
+	int lfd = sockpair_bind_loopback(SOCK_STREAM, addr), ret = 0;
+
+	if (lfd < 0)
+		return lfd;
+	if (listen(lfd, 1) < 0)
+		ret = -errno;
+	if (ret == 0 && (sv[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		ret = -errno;
+	/* on loopback the handshake completes in the kernel, before accept() */
+	if (ret == 0 && connect(sv[0], (const struct sockaddr *)addr, sizeof(*addr)) < 0)
+		ret = -errno;
+	if (ret == 0 && (sv[1] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		ret = -errno;
+	close(lfd);   /* one connection is all a rep needs: no port stays open */
+	return ret;
+}
+
 int sockpair_tcp_tune(int fd, int timeout_ms)
 {
 	int one = 1;

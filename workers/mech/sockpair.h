@@ -75,6 +75,12 @@ void sockpair_net_grant(struct mech *m, int fd);
 
 /* --- a TCP data connection across hosts (tcp, and under zmq and grpc) --- */
 
+/* sockpair_tcp_loopback: a TCP connection on 127.0.0.1 through a listener
+   at a port the kernel picks (its address in *addr), closed once the
+   connection is accepted: sv[0] the connecting end, sv[1] the accepted
+   one; 0 or -errno (the ends made so far are in sv, for the caller) */
+int sockpair_tcp_loopback(int sv[2], struct sockaddr_in *addr);
+
 /* sockpair_tcp_tune: Nagle off (each message leaves at once) and a
    receive timeout of ms; 0 or -errno */
 int sockpair_tcp_tune(int fd, int timeout_ms);

@@ -10,47 +10,15 @@
 #include "io.h"
 #include "sockpair.h"
 
-/* tcp_listener: a socket listening on 127.0.0.1 at a kernel-chosen port,
-   whose address goes to *addr; the fd or -errno */
-static int tcp_listener(struct sockaddr_in *addr)
-{
-	int fd = sockpair_bind_loopback(SOCK_STREAM, addr), err;
-
-	if (fd < 0 || listen(fd, 1) == 0)
-		return fd;
-	err = -errno;
-	close(fd);
-	return err;
-}
-
-/* tcp_connect_pair: connects sv[0] to the listener and accepts sv[1] */
-static int tcp_connect_pair(int sv[2], int lfd, const struct sockaddr_in *addr)
-{
-	sv[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sv[0] < 0)
-		return -errno;
-	/* on loopback the handshake completes in the kernel, before accept() */
-	if (connect(sv[0], (const struct sockaddr *)addr, sizeof(*addr)) < 0)
-		return -errno;
-	sv[1] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (sv[1] < 0)
-		return -errno;
-	return 0;
-}
-
 static int tcp_create(struct mech *m)
 {
 	struct sockpair *p = sockpair_new(m);
 	struct sockaddr_in addr = { 0 };
-	int lfd, ret;
+	int ret;
 
 	if (!p)
 		return -ENOMEM;
-	lfd = tcp_listener(&addr);
-	if (lfd < 0)
-		return lfd;
-	ret = tcp_connect_pair(p->sv, lfd, &addr);
-	close(lfd);   /* one connection is all a rep needs: no port stays open */
+	ret = sockpair_tcp_loopback(p->sv, &addr);
 	for (int i = 0; ret == 0 && i < 2; i++)
 		ret = sockpair_tcp_tune(p->sv[i], m->timeout_ms);
 	if (ret < 0)
