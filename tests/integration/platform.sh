@@ -180,6 +180,8 @@ IPCSCOPE_CACHE_DIR=$work/blocked/ipcscope hostile "an unwritable cache directory
 
 left=$(ls -A "$IPCSCOPE_CACHE_DIR" | grep -v -x -e platform.json -e platform.lock)
 tap "$([ -z "$left" ] && echo 0 || echo 1)" "nothing but the file and its lock in the cache directory ($left)"
-l=$(ls -A "$work/tmp"; pgrep -af "$work" | grep -v "^$$ ")
+# the temp dir holds the user's private base of run directories
+# (ipcscope.<uid>), which stays; nothing may be left in it or beside it
+l=$(find "$work/tmp" -mindepth 1 ! -path "$work/tmp/ipcscope.$(id -u)"; pgrep -af "$work" | grep -v "^$$ ")
 tap "$([ -z "$l" ] && echo 0 || echo 1)" "no run directory or process left ($l)"
 tap_done
