@@ -298,6 +298,28 @@ static int remove_entry(int dirfd, const char *name, void *arg)
 	return unlinkat(dirfd, name, AT_REMOVEDIR) == 0;
 }
 
+int cleanup_remove_tree(int dirfd, const char *name)
+{
+	return remove_entry(dirfd, name, NULL) ? 0 : -1;
+}
+
+int cleanup_shm_dir_make(char *buf, size_t len)
+{
+	int fd, rc;
+
+	if ((size_t)snprintf(buf, len, "/dev/shm/ipcscope-%d-XXXXXX", (int)getpid()) >= len)
+		return -ENAMETOOLONG;
+	if (!mkdtemp(buf))
+		return -errno;
+	if ((fd = open_private(AT_FDCWD, buf)) < 0) {
+		rc = fd;
+		rmdir(buf);
+		return rc;
+	}
+	close(fd);
+	return 0;
+}
+
 static int record_path(char *path, size_t len, const char *dir, const char *kind, int id)
 {
 	return (size_t)snprintf(path, len, "%s/%s-%d", dir, kind, id) < len ? 0 : -ENAMETOOLONG;
@@ -376,10 +398,19 @@ static int stale_and_ours(int dirfd, const char *name)
 	return S_ISREG(st.st_mode) && st.st_uid == geteuid();
 }
 
+/* sweep_shm: a stale shm object of this user's, or a stale private
+   directory of theirs (cleanup_shm_dir_make) with what it holds */
 static int sweep_shm(int dirfd, const char *name, void *arg)
 {
+	int fd;
+
 	(void)arg;
-	return stale_and_ours(dirfd, name) && unlinkat(dirfd, name, 0) == 0;
+	if (stale_and_ours(dirfd, name))
+		return unlinkat(dirfd, name, 0) == 0;
+	if (!stale_pid(name) || (fd = open_private(dirfd, name)) < 0)
+		return 0;
+	close(fd);
+	return remove_entry(dirfd, name, NULL);
 }
 
 static int sweep_mq(int dirfd, const char *name, void *arg)

@@ -32,6 +32,16 @@ int cleanup_tmpdir_make(char *buf, size_t len);
    directory of this user, left alone) */
 int cleanup_tmpdir_remove(const char *dir);
 
+/* cleanup_remove_tree: removes name in dirfd, a file or a directory with
+   everything in it, never following a link, at most 8 levels deep and only
+   through directories this user owns; 0 or -1 */
+int cleanup_remove_tree(int dirfd, const char *name);
+
+/* cleanup_shm_dir_make: a private directory "/dev/shm/ipcscope-<pid>-XXXXXX"
+   into buf, for a library's shared-memory files (the sweep removes it
+   with what it holds once pid is gone); 0 or -errno */
+int cleanup_shm_dir_make(char *buf, size_t len);
+
 /* cleanup_sweep_stale: removes what runs of this user that died left:
    objects named "ipcscope-<pid>-..." whose pid is gone, in /dev/shm and
    /dev/mqueue when this user owns them, and run directories in the base

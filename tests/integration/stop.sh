@@ -16,6 +16,7 @@ exec node --input-type=module - "$IPCSCOPE" "${ASAN:-0}" "$mpi" <<'JS'
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 const [BIN, ASAN, MPI] = process.argv.slice(2);
 const BOUND_MS = 1000;       // the whole tree is gone this long after the signal
@@ -56,10 +57,20 @@ function alive(pids, all = procs()) {
   return all.filter((p) => pids.has(p.pid) && p.state !== 'Z').map((p) => `${p.pid}(${p.comm})`);
 }
 
+// runBases: this user's private bases of run directories
+// ("$TMPDIR/ipcscope.<uid>", then ".1" ..)
+function runBases() {
+  const first = `ipcscope.${process.geteuid()}`;
+  try {
+    return fs.readdirSync(os.tmpdir()).filter((n) => n === first || n.startsWith(`${first}.`))
+      .map((n) => path.join(os.tmpdir(), n));
+  } catch { return []; }
+}
+
 // named: kernel objects and directories named after the run
 function named(pid) {
   const out = [];
-  for (const dir of ['/dev/shm', '/dev/mqueue', os.tmpdir()]) {
+  for (const dir of ['/dev/shm', '/dev/mqueue', os.tmpdir(), ...runBases()]) {
     try {
       for (const f of fs.readdirSync(dir)) if (f.startsWith(`ipcscope-${pid}-`)) out.push(`${dir}/${f}`);
     } catch { /* no such dir */ }
@@ -175,6 +186,9 @@ if (MPI === '1') {
   todo.push({ c: { ...mpi, desc: 'bench mpi with mpirun stopped (SIGSTOP)', freeze: 'mpirun' }, sig: 'SIGTERM' });
 }
 
+// what /dev/shm holds before: a killed MPI rank must leave no shared
+// memory file of its own (Open MPI's are kept in a directory of the run's)
+const shmBefore = new Set(fs.readdirSync('/dev/shm'));
 const results = new Array(todo.length);
 let next = 0;
 const t0 = performance.now();
@@ -185,6 +199,8 @@ await Promise.all(Array.from({ length: PARALLEL }, async () => {
   }
 }));
 todo.forEach(({ c, sig }, i) => judge(`${c.desc}, ${sig}${sig === 'SIGINT' ? ' to the group' : ''}`, results[i]));
+const shmNew = fs.readdirSync('/dev/shm').filter((f) => !shmBefore.has(f));
+tap(!shmNew.length, `no shared memory file is left in /dev/shm by any stopped run${shmNew.length ? ` (${shmNew.slice(0, 6).join(' ')})` : ''}`);
 console.log(`# ${todo.length} stops in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`1..${n}`);
 process.exit(failed ? 1 : 0);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../cleanup.h"
 #include "../harness.h"
 #include "../params.h"
 #include "mpi_job.h"
@@ -21,7 +22,6 @@ extern char **environ;
 
 #define MPI_OUT_MAX (64u << 10)      /* rank 0's answer: one hex line */
 #define MPI_POLL_MS 100
-#define MPI_SESSION_DEPTH 8          /* ompi.HOST.UID/pid.N/... is 4 deep */
 
 /* Set by bin/ipcscope-mpi when it runs the CLI as rank 0 of an mpirun
    someone else started: reps then run in that process, with rank 1. */
@@ -111,9 +111,11 @@ static void mpirun_exec(const char *mpirun, char *const argv[], pid_t parent, in
    pid or -1. The ranks (bin/ipcscope-mpi rep) sit in process groups of
    their own and die with mpirun (their parent-death signal), so killing
    mpirun ends the whole tree; Open MPI's session files go into the run
-   directory, which the run removes whatever ends it. */
+   directory, which the run removes whatever ends it, and the ranks' shared
+   memory files into shmdir (a private directory in /dev/shm, removed after
+   the rep, or by the sweep when the run dies; "": Open MPI's default). */
 static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job *j,
-		   const char *tmpdir, int *out)
+		   const char *tmpdir, const char *shmdir, int *out)
 {
 	char hex[2 * sizeof(*j) + 1];
 	char *argv[] = { "mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none",
@@ -128,6 +130,8 @@ static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job 
 		return -1;
 	if (tmpdir && tmpdir[0])
 		setenv("OMPI_MCA_orte_tmpdir_base", tmpdir, 1);
+	if (shmdir[0])
+		setenv("OMPI_MCA_btl_vader_backing_directory", shmdir, 1);
 	pid = fork();
 	if (pid == 0)
 		mpirun_exec(mpirun, argv, parent, pfd[1]);
@@ -182,29 +186,6 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 	return killed ? -1 : 0;
 }
 
-/* rm_tree: removes name under the directory dfd, a file or a directory
-   with all it holds, never following a link, at most depth levels down */
-static void rm_tree(int dfd, const char *name, int depth)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct dirent *e;
-	DIR *d;
-
-	if (fd < 0) {
-		unlinkat(dfd, name, 0);
-		return;
-	}
-	if (depth > 0 && (d = fdopendir(fd))) {
-		while ((e = readdir(d)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				rm_tree(dirfd(d), e->d_name, depth - 1);
-		closedir(d);
-	} else {
-		close(fd);
-	}
-	unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
 /* session_remove: Open MPI's session directories ("ompi.HOST.UID") in the
    run directory, which a killed mpirun leaves behind */
 static void session_remove(const char *tmpdir)
@@ -221,7 +202,7 @@ static void session_remove(const char *tmpdir)
 	}
 	while ((e = readdir(d)))
 		if (!strncmp(e->d_name, "ompi.", 5))
-			rm_tree(dirfd(d), e->d_name, MPI_SESSION_DEPTH);
+			cleanup_remove_tree(dirfd(d), e->d_name);
 	closedir(d);
 }
 
@@ -248,7 +229,7 @@ static int answer(const char *text, struct rep_result *out, char *err, size_t er
 static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char *err,
 		       size_t errlen, const char **code)
 {
-	char helper[4200], *buf;
+	char helper[4200], shmdir[64] = "", *buf;
 	const char *mpirun = mpirun_path();
 	struct mpi_job j;
 	int fd = -1, rc;
@@ -266,14 +247,22 @@ static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char
 	if (!(buf = malloc(MPI_OUT_MAX)))
 		return -1;
 	*code = "mpi_failed";
-	if ((pid = spawn(mpirun, helper, &j, spec->tmpdir, &fd)) < 0) {
+	/* a killed rank leaves its shared memory files: keep them where they
+	   are removed after the rep, or swept when the run dies */
+	if (cleanup_shm_dir_make(shmdir, sizeof(shmdir)) < 0)
+		shmdir[0] = '\0';
+	if ((pid = spawn(mpirun, helper, &j, spec->tmpdir, shmdir, &fd)) < 0) {
 		snprintf(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
+		if (shmdir[0])
+			cleanup_remove_tree(AT_FDCWD, shmdir);
 		free(buf);
 		return -1;
 	}
 	rc = collect(spec, pid, fd, buf, MPI_OUT_MAX, err, errlen, code);
 	close(fd);
 	session_remove(spec->tmpdir);
+	if (shmdir[0])
+		cleanup_remove_tree(AT_FDCWD, shmdir);
 	if (rc == 0)
 		rc = answer(buf, out, err, errlen);
 	free(buf);
