@@ -168,10 +168,26 @@ int cleanup_base_check(char *err, size_t errlen)
 	return base_err;
 }
 
+/* make_private: mkdtemp of the template in buf, checked private after;
+   0 or -errno (nothing left behind) */
+static int make_private(char *buf)
+{
+	int fd;
+
+	if (!mkdtemp(buf))
+		return -errno;
+	if ((fd = open_private(AT_FDCWD, buf)) < 0) {
+		rmdir(buf);
+		return fd;
+	}
+	close(fd);
+	return 0;
+}
+
 int cleanup_tmpdir_make(char *buf, size_t len)
 {
 	const char *b = cleanup_tmp_base();
-	int fd, rc;
+	int fd;
 
 	if (base_err)
 		return base_err;
@@ -181,15 +197,7 @@ int cleanup_tmpdir_make(char *buf, size_t len)
 	if ((fd = open_private(AT_FDCWD, b)) < 0)
 		return fd;
 	close(fd);
-	if (!mkdtemp(buf))
-		return -errno;
-	if ((fd = open_private(AT_FDCWD, buf)) < 0) {
-		rc = fd;
-		rmdir(buf);
-		return rc;
-	}
-	close(fd);
-	return 0;
+	return make_private(buf);
 }
 
 /* for_each_entry: fn(dirfd, name, arg) for each entry of the directory fd
@@ -305,19 +313,9 @@ int cleanup_remove_tree(int dirfd, const char *name)
 
 int cleanup_shm_dir_make(char *buf, size_t len)
 {
-	int fd, rc;
-
 	if ((size_t)snprintf(buf, len, "/dev/shm/ipcscope-%d-XXXXXX", (int)getpid()) >= len)
 		return -ENAMETOOLONG;
-	if (!mkdtemp(buf))
-		return -errno;
-	if ((fd = open_private(AT_FDCWD, buf)) < 0) {
-		rc = fd;
-		rmdir(buf);
-		return rc;
-	}
-	close(fd);
-	return 0;
+	return make_private(buf);
 }
 
 static int record_path(char *path, size_t len, const char *dir, const char *kind, int id)
