@@ -115,7 +115,7 @@ check "a flag" "--mode" ipcscope bench pipe --mo
 check "a flag's values" "throughput latency" ipcscope bench pipe --mode ""
 check "a mechanism option's values" "spin sem mutex futex" ipcscope bench shm --sync ""
 check "the values of an option two mechanisms declare" "ipc tcp unix" ipcscope compare zmq,grpc --transport ""
-check "the last item of compare's list" "pipe,udp pipe,unix pipe,unix-dgram" ipcscope compare pipe,u
+check "the last item of compare's list" "pipe,udp pipe,unix pipe,unix-dgram pipe,uring pipe,uring-msg" ipcscope compare pipe,u
 check "the demos" "$demos" ipcscope demo ""
 check "a demo of jobs takes the params of a run" "--mode" ipcscope demo sync-tax --mo
 check "a demo with params of its own takes those" "--procs --adds --format --help" ipcscope demo race --

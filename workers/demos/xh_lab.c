@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cleanup.h"
 #include "../lab.h"
 #include "../netns.h"
 
@@ -33,15 +34,16 @@ int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen)
 	return 0;
 }
 
-/* child_into: in a forked child: dies with the demo, enters ns (if any),
+/* child_into: in a forked child: stops with the demo, enters ns (if any),
    stdin from in (-1: /dev/null), stdout and stderr into fd; exits on
-   failure */
+   failure. The child is an ipcscope peer or run: SIGTERM, not SIGKILL, so
+   that it removes its run directory as it goes. */
 static void child_into(const char *ns, int in, int fd)
 {
 	char err[256];
 	int nul = in >= 0 ? in : open("/dev/null", O_RDONLY);
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	unsetenv(XH_SERVER_ENV);
 	if (ns && netns_enter(ns, err, sizeof(err)) < 0) {
 		dprintf(fd, "cannot enter namespace %s: %s\n", ns, err);
@@ -116,6 +118,9 @@ void xh_reap(pid_t pid, int *status)
 	kill(pid, SIGKILL);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
+	/* killed, it could not remove its run directory: the sweep takes
+	   what is named after a pid that is gone */
+	cleanup_sweep_stale();
 }
 
 static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errlen)

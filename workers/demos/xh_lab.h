@@ -43,7 +43,8 @@ pid_t xh_spawn(char *const argv[], const char *ns, const char *token, int *fd, c
    of stream */
 int xh_slurp(int fd, struct xh_buf *b);
 
-/* xh_reap: kills pid and waits for it; *status (may be NULL) its end */
+/* xh_reap: kills pid and waits for it; *status (may be NULL) its end; then
+   sweeps what it could not remove (its run directory) */
 void xh_reap(pid_t pid, int *status);
 
 #endif
