@@ -12,6 +12,8 @@ import { CHROMIUM, CHROMIUM_ARGS, chromium, startServer, stopServer, waitReady, 
 const ROUNDS = Number(process.argv[2] || 3);
 const QUERY = 'mechanisms=shm,pipe,unix,tcp&reps=5&ci=0';
 const CLK_TCK = 100;
+const SETTLE_MS = 2000;
+const GAP = process.env.GAP || '0.2';        // what the page asks for (web/running.js PAGE_GAP_S)
 
 // cpuOf: user+system seconds of process pid and its descendants
 function cpuOf(pid) {
@@ -46,7 +48,7 @@ async function byClient(base) {
 }
 
 async function byPage(page, gap) {
-  await page.evaluate((u) => { window.ipcscope.startUrl(u); }, `/api/compare?${QUERY}${gap ? '&gap=0.2' : ''}`);
+  await page.evaluate((u) => { window.ipcscope.startUrl(u); }, `/api/compare?${QUERY}${gap ? `&gap=${GAP}` : ''}`);
   await page.waitForFunction(() => window.ipcscope.state.busy, null, { timeout: 10000 }).catch(() => {});
   await waitRunDone(page, 'run', 120000);
   return page.evaluate(() => window.ipcscope.state.run.lines.map((l) => JSON.parse(l)));
@@ -67,6 +69,7 @@ try {
     for (const [name, run] of [['client', () => byClient(server.base)],
       ['page, drawing in pauses', () => byPage(page, true)],
       ['page, drawing every line', () => byPage(page, false)]]) {
+      await new Promise((r) => setTimeout(r, SETTLE_MS));   // the page's last redraw is done
       const c0 = cpuOf(bpid);
       const t0 = Date.now();
       const lines = await run();

@@ -241,7 +241,8 @@ static void on_progress(void *ctx, double rep_done)
 	ndjson_progress(ctx, rep_done);
 }
 
-/* pause_if_due: with gap=S, between two reps and at most once every
+/* pause_if_due: with gap=S, before the first rep (the page lays out its
+   charts on the start line) and then between two reps at most once every
    PARAMS_GAP_EVERY_S, says "pause" and sleeps S seconds, so that a page
    drawing the figures so far does not draw during a rep */
 static void pause_if_due(struct run *r)
@@ -249,11 +250,9 @@ static void pause_if_due(struct run *r)
 	struct timespec ts;
 	double now = run_now_s();
 
-	if (r->p.gap <= 0 || r->done_reps == 0)
+	if (r->p.gap <= 0)
 		return;
-	if (r->last_pause < r->t0)
-		r->last_pause = r->t0;
-	if (now - r->last_pause < PARAMS_GAP_EVERY_S)
+	if (r->done_reps > 0 && now - r->last_pause < PARAMS_GAP_EVERY_S)
 		return;
 	ndjson_pause(r, r->p.gap);
 	ts.tv_sec = (time_t)r->p.gap;

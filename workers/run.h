@@ -37,7 +37,7 @@ struct run {
 	struct job *jobs;              /* the plan, in the order they run */
 	int njobs, maxjobs;
 	double t0;
-	double last_pause;             /* run_now_s() at the last gap (or t0) */
+	double last_pause;             /* run_now_s() after the last gap */
 	int done_reps, total_reps;
 	const struct job *cur;         /* the job running now, for progress */
 	int cur_rep;
