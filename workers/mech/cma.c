@@ -118,14 +118,14 @@ static int cma_create(struct mech *m)
 {
 	struct cma_priv *p = calloc(1, sizeof(*p));
 	long long scope = sysinfo_read_long(CMA_YAMA);
+	int rc;
 
 	if (!p)
 		return -ENOMEM;
-	p->fwd[0] = p->fwd[1] = p->back[0] = p->back[1] = -1;
 	p->rfd = p->wfd = -1;
 	m->priv = p;
-	if (pipe2(p->fwd, O_CLOEXEC) < 0 || pipe2(p->back, O_CLOEXEC) < 0)
-		return -errno;
+	if ((rc = io_pipes_make(p->fwd, p->back)) < 0)
+		return rc;
 	mech_granted_add(m, "ptrace_scope", scope < 0 ? -1 : scope);
 	return 0;
 }
@@ -134,17 +134,7 @@ static int cma_open(struct mech *m, enum mech_role role)
 {
 	struct cma_priv *p = m->priv;
 
-	if (role == ROLE_SENDER) {
-		p->wfd = p->fwd[1];
-		p->rfd = p->back[0];
-		io_close(&p->fwd[0]);
-		io_close(&p->back[1]);
-	} else {
-		p->rfd = p->fwd[0];
-		p->wfd = p->back[1];
-		io_close(&p->fwd[1]);
-		io_close(&p->back[0]);
-	}
+	io_pipes_take(p->fwd, p->back, role == ROLE_SENDER, &p->rfd, &p->wfd);
 	if (role == ROLE_RECEIVER && m->mode == MODE_LATENCY &&
 	    !(p->echo = malloc(m->msg_size ? m->msg_size : 1)))
 		return -ENOMEM;
@@ -260,10 +250,7 @@ static void cma_destroy(struct mech *m)
 
 	if (!p)
 		return;
-	io_close(&p->fwd[0]);
-	io_close(&p->fwd[1]);
-	io_close(&p->back[0]);
-	io_close(&p->back[1]);
+	io_pipes_close(p->fwd, p->back);
 	free(p);
 	m->priv = NULL;
 }

@@ -3,6 +3,7 @@
 #define IPCSCOPE_IO_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -176,6 +177,38 @@ static inline void io_close(int *fd)
 		close(*fd);
 		*fd = -1;
 	}
+}
+
+/* A pair of pipes made before the fork, fwd (sender -> receiver) and back
+   (receiver -> sender), as pipe, splice and cma use them. */
+
+/* io_pipes_make: both pipes, close-on-exec; 0 or -errno (ends not made
+   stay -1, so io_pipes_close is always safe) */
+static inline int io_pipes_make(int fwd[2], int back[2])
+{
+	fwd[0] = fwd[1] = back[0] = back[1] = -1;
+	if (pipe2(fwd, O_CLOEXEC) < 0 || pipe2(back, O_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+/* io_pipes_take: a worker's two ends (*rfd, *wfd) of the pair; the other
+   two are closed in this process */
+static inline void io_pipes_take(int fwd[2], int back[2], int sender, int *rfd, int *wfd)
+{
+	*wfd = sender ? fwd[1] : back[1];
+	*rfd = sender ? back[0] : fwd[0];
+	io_close(sender ? &fwd[0] : &fwd[1]);
+	io_close(sender ? &back[1] : &back[0]);
+}
+
+/* io_pipes_close: every end of the pair still open */
+static inline void io_pipes_close(int fwd[2], int back[2])
+{
+	io_close(&fwd[0]);
+	io_close(&fwd[1]);
+	io_close(&back[0]);
+	io_close(&back[1]);
 }
 
 #endif

@@ -16,14 +16,14 @@ struct pipe_priv {
 static int pipe_create(struct mech *m)
 {
 	struct pipe_priv *p = calloc(1, sizeof(*p));
+	int rc;
 
 	if (!p)
 		return -ENOMEM;
-	p->fwd[0] = p->fwd[1] = p->back[0] = p->back[1] = -1;
 	p->rfd = p->wfd = -1;
 	m->priv = p;
-	if (pipe2(p->fwd, O_CLOEXEC) < 0 || pipe2(p->back, O_CLOEXEC) < 0)
-		return -errno;
+	if ((rc = io_pipes_make(p->fwd, p->back)) < 0)
+		return rc;
 	mech_granted_add(m, "pipe_buffer_bytes", fcntl(p->fwd[1], F_GETPIPE_SZ));
 	return 0;
 }
@@ -32,17 +32,7 @@ static int pipe_open(struct mech *m, enum mech_role role)
 {
 	struct pipe_priv *p = m->priv;
 
-	if (role == ROLE_SENDER) {
-		p->wfd = p->fwd[1];
-		p->rfd = p->back[0];
-		io_close(&p->fwd[0]);
-		io_close(&p->back[1]);
-	} else {
-		p->rfd = p->fwd[0];
-		p->wfd = p->back[1];
-		io_close(&p->fwd[1]);
-		io_close(&p->back[0]);
-	}
+	io_pipes_take(p->fwd, p->back, role == ROLE_SENDER, &p->rfd, &p->wfd);
 	return 0;
 }
 
@@ -70,10 +60,7 @@ static void pipe_destroy(struct mech *m)
 
 	if (!p)
 		return;
-	io_close(&p->fwd[0]);
-	io_close(&p->fwd[1]);
-	io_close(&p->back[0]);
-	io_close(&p->back[1]);
+	io_pipes_close(p->fwd, p->back);
 	free(p);
 	m->priv = NULL;
 }

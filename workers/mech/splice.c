@@ -54,6 +54,29 @@ struct splice_priv {
 	int drain;             /* enum splice_drain */
 };
 
+/* vmsplice_all: all len bytes at buf into the pipe fd (the sender) or out
+   of it (a receiver with drain=vmsplice); 0, -EPIPE when nothing moves
+   (end of file) or -errno */
+static int vmsplice_all(int fd, void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+
+	while (iov.iov_len) {
+		ssize_t n = vmsplice(fd, &iov, 1, 0);
+
+		if (n == 0)
+			return -EPIPE;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		iov.iov_base = (char *)iov.iov_base + n;
+		iov.iov_len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* splice_ring_size: ring buffers for messages of len bytes through a pipe
    of pipe_slots slots (see above) */
 static size_t splice_ring_size(size_t len, size_t page, long pipe_slots)
@@ -69,14 +92,14 @@ static int splice_create(struct mech *m)
 {
 	struct splice_priv *p = calloc(1, sizeof(*p));
 	long sz;
+	int rc;
 
 	if (!p)
 		return -ENOMEM;
-	p->fwd[0] = p->fwd[1] = p->back[0] = p->back[1] = -1;
 	p->rfd = p->wfd = -1;
 	m->priv = p;
-	if (pipe2(p->fwd, O_CLOEXEC) < 0 || pipe2(p->back, O_CLOEXEC) < 0)
-		return -errno;
+	if ((rc = io_pipes_make(p->fwd, p->back)) < 0)
+		return rc;
 	p->page = (size_t)sysconf(_SC_PAGESIZE);
 	sz = fcntl(p->fwd[1], F_GETPIPE_SZ);
 	if (sz < 0)
@@ -104,17 +127,7 @@ static int splice_open(struct mech *m, enum mech_role role)
 	struct splice_priv *p = m->priv;
 	void *ring;
 
-	if (role == ROLE_SENDER) {
-		p->wfd = p->fwd[1];
-		p->rfd = p->back[0];
-		io_close(&p->fwd[0]);
-		io_close(&p->back[1]);
-	} else {
-		p->rfd = p->fwd[0];
-		p->wfd = p->back[1];
-		io_close(&p->fwd[1]);
-		io_close(&p->back[0]);
-	}
+	io_pipes_take(p->fwd, p->back, role == ROLE_SENDER, &p->rfd, &p->wfd);
 	/* only a side that sends needs a ring: a throughput receiver never does */
 	if (role == ROLE_RECEIVER && m->mode != MODE_LATENCY)
 		return 0;
@@ -131,48 +144,12 @@ static int splice_send(struct mech *m, const void *buf, size_t len)
 {
 	struct splice_priv *p = m->priv;
 	unsigned char *msg;
-	struct iovec iov;
 
 	if (!p->ring)
 		return -EPROTO;
 	msg = p->ring + (p->next++ % p->nbufs) * p->stride;
 	memcpy(msg, buf, len);
-	iov.iov_base = msg;
-	iov.iov_len = len;
-	while (iov.iov_len) {
-		ssize_t n = vmsplice(p->wfd, &iov, 1, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		iov.iov_base = (char *)iov.iov_base + n;
-		iov.iov_len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* splice_take: len bytes out of the pipe by vmsplice; 0, -EPIPE at end of
-   file or -errno */
-static int splice_take(int fd, void *buf, size_t len)
-{
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-
-	while (iov.iov_len) {
-		ssize_t n = vmsplice(fd, &iov, 1, 0);
-
-		if (n == 0)
-			return -EPIPE;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		iov.iov_base = (char *)iov.iov_base + n;
-		iov.iov_len -= (size_t)n;
-	}
-	return 0;
+	return vmsplice_all(p->wfd, msg, len);
 }
 
 static int splice_recv(struct mech *m, void *buf, size_t len)
@@ -180,7 +157,7 @@ static int splice_recv(struct mech *m, void *buf, size_t len)
 	struct splice_priv *p = m->priv;
 
 	if (p->drain == DRAIN_VMSPLICE)
-		return splice_take(p->rfd, buf, len);
+		return vmsplice_all(p->rfd, buf, len);
 	return io_read_all(p->rfd, buf, len);
 }
 
@@ -202,10 +179,7 @@ static void splice_destroy(struct mech *m)
 
 	if (!p)
 		return;
-	io_close(&p->fwd[0]);
-	io_close(&p->fwd[1]);
-	io_close(&p->back[0]);
-	io_close(&p->back[1]);
+	io_pipes_close(p->fwd, p->back);
 	if (p->ring)
 		munmap(p->ring, p->ring_bytes);
 	free(p);
