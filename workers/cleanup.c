@@ -45,7 +45,9 @@ static const char *tmp_root(void)
 	return (t && *t == '/') ? t : "/tmp";
 }
 
-int cleanup_private_fd(int fd)
+/* private_fd: 0 when fd is a directory owned by the effective user with no
+   access for group or others; -ENOTDIR, -EPERM or -errno */
+static int private_fd(int fd)
 {
 	struct stat st;
 
@@ -85,7 +87,7 @@ static int open_private(int at, const char *path)
 
 	if (fd < 0)
 		return -errno;
-	if ((rc = cleanup_private_fd(fd)) < 0) {
+	if ((rc = private_fd(fd)) < 0) {
 		close(fd);
 		return rc;
 	}
@@ -114,7 +116,7 @@ static int take_base(const char *path)
 	if (fd < 0)
 		return errno == ELOOP || errno == ENOTDIR ? -EPERM : -errno;
 	/* a umask may have taken bits from the owner: give them back */
-	if ((rc = cleanup_private_fd(fd)) == 0)
+	if ((rc = private_fd(fd)) == 0)
 		rc = fchmod(fd, 0700) < 0 ? -errno : 0;
 	close(fd);
 	return rc;

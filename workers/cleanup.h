@@ -19,10 +19,6 @@ const char *cleanup_tmp_base(void);
    sentence for the user in err */
 int cleanup_base_check(char *err, size_t errlen);
 
-/* cleanup_private_fd: 0 when fd is a directory owned by the effective user
-   with no access for group or others; -ENOTDIR, -EPERM or -errno */
-int cleanup_private_fd(int fd);
-
 /* cleanup_tmpdir_make: creates a private directory "ipcscope-<pid>-XXXXXX"
    in the base into buf; 0 or -errno */
 int cleanup_tmpdir_make(char *buf, size_t len);
