@@ -48,7 +48,7 @@ void peer_usage(FILE *f)
 		"                     [--max-run-seconds N]\n\n"
 		"The far side of a run between two hosts: a run started elsewhere with\n"
 		"'--peer HOST:PORT --token T' (or peer=...&token=... in a URL) drives it.\n"
-		"It runs only ipcscope's own receiving role of tcp, udp, zmq (transport=tcp)\n"
+		"It runs only ipcscope's receiving role of tcp, tcp-zc, udp, zmq (transport=tcp)\n"
 		"or grpc (transport=tcp), never a command, for a caller with the token, and\n"
 		"binds only ADDR.\n\n"
 		"  --listen ADDR:PORT     IPv4 address and port to listen on (port 0: any)\n"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # crosshost.sh -- runs between two hosts: `ipcscope peer` (token, mechanisms
-# that cannot cross, a verified run) and `ipcscope lab` (tcp, udp, and zmq
+# that cannot cross, a verified run) and `ipcscope lab` (tcp, tcp-zc, udp, and zmq
 # and grpc over tcp across two network namespaces, rate limits, nothing left
 # after an end or a SIGKILL)
 set -u
@@ -70,7 +70,7 @@ rc=$?
 tap "$([ $rc -eq 2 ] && grep -q "cannot cross hosts" "$work/e"; echo $?)" \
 	"shm with a peer is a usage error naming what can cross (exit $rc)"
 timeout -k 5 30 "$IPCSCOPE" compare --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
-tap "$([ $? -eq 2 ] && grep -q "only tcp, udp, zmq (transport=tcp) and grpc (transport=tcp) can cross" "$work/e"; echo $?)" \
+tap "$([ $? -eq 2 ] && grep -q "only tcp, tcp-zc, udp, zmq (transport=tcp) and grpc (transport=tcp) can cross" "$work/e"; echo $?)" \
 	"compare of every mechanism with a peer is a usage error"
 # zmq and grpc cross hosts only over tcp: their ipc/unix transport is refused
 timeout -k 5 30 "$IPCSCOPE" bench zmq --peer "127.0.0.1:$port" --token "$TOKEN" >"$work/o" 2>"$work/e"
@@ -84,8 +84,8 @@ tap "$([ $rc -eq 2 ] && grep -q "grpc crosses hosts only with transport=tcp" "$w
 	"grpc over unix with a peer is a usage error (exit $rc)"
 "$IPCSCOPE" bench --help >"$work/o" 2>&1
 "$IPCSCOPE" peer --help >>"$work/o" 2>&1
-tap "$(grep -q "tcp, udp, zmq (transport=tcp) and grpc (transport=tcp)$" "$work/o" &&
-	grep -q "tcp, udp, zmq (transport=tcp)$" "$work/o"; echo $?)" \
+tap "$(grep -q "tcp, tcp-zc, udp, zmq (transport=tcp) and grpc (transport=tcp)$" "$work/o" &&
+	grep -q "tcp, tcp-zc, udp, zmq (transport=tcp)$" "$work/o"; echo $?)" \
 	"bench --help and peer --help name the mechanisms that can cross hosts"
 # the peer refuses it too, from a caller that skips the driver's checks
 node -e '
@@ -487,6 +487,37 @@ echo "# across the veth: $(for f in zmq-throughput zmq-latency grpc-throughput g
 lp=$(lab_pid "$work/lab.err")
 tap "$([ -n "$lp" ] && [ -z "$(lab_left "$lp" "$(lab_token "$work/lab.err")")" ]; echo $?)" \
 	"no namespace, link or process left after the zmq and grpc lab (pid ${lp:-?})"
+
+# tcp-zc across the veth, both modes, in one lab: MSG_ZEROCOPY sends on
+# the driver's side, each completion counted, and whether the kernel
+# copied the pages after all (the veth hands them to a socket of the same
+# kernel, which copies them as loopback does; a network card would not)
+zc_runs=
+for mode in throughput latency; do
+	zc_runs="$zc_runs timeout -k 5 40 $IPCSCOPE bench tcp-zc --mode $mode --size 64K \
+		--peer {peer} --token {token} --reps 1 --count 1000 --format ndjson \
+		>$work/lab-zc-$mode 2>>$work/lab-zc.err || exit 1;"
+done
+lab_run "$work/o" "$work/lab.err" -- sh -c "$zc_runs"
+rc=$?
+[ $rc -ne 0 ] && echo "# $(cat "$work/lab.err" "$work/lab-zc.err" 2>/dev/null | head -c 600)"
+tap "$rc" "lab runs tcp-zc across two namespaces, both modes (exit $rc)"
+for mode in throughput latency; do
+	is_true "tcp-zc $mode across the veth: verified, 1000 messages, the veth's path, every zerocopy send completed and counted" \
+		"$(js "$work/lab-zc-$mode" 'r.length === 1 && r[0].verified && r[0].count === 1000 &&
+		r[0].granted.port > 0 && s.peer.path.loopback === false &&
+		/^ipcs[0-9]+b$/.test(s.peer.path.interface) &&
+		r[0].granted.zerocopy_sends >= 1000 && r[0].granted.zerocopy_copied_sends >= 0 &&
+		r[0].granted.zerocopy_copied_sends <= r[0].granted.zerocopy_sends &&
+		("'$mode'" === "latency") === (r[0].rtt_ns !== undefined)')"
+done
+echo "# tcp-zc across the veth: $(for mode in throughput latency; do
+	js "$work/lab-zc-$mode" '"'$mode' " + (r[0] ? r[0].granted.zerocopy_copied_sends + " of " +
+		r[0].granted.zerocopy_sends + " sends copied, " + Math.round(r[0].bytes_per_s / 1e6) + " MB/s" : "-")'
+	done | paste -sd, -)"
+lp=$(lab_pid "$work/lab.err")
+tap "$([ -n "$lp" ] && [ -z "$(lab_left "$lp" "$(lab_token "$work/lab.err")")" ]; echo $?)" \
+	"no namespace, link or process left after the tcp-zc lab (pid ${lp:-?})"
 
 # a 1 KiB datagram stream far above a 10 Mbit/s link: the link drops most
 lab_run "$work/lab-loss" "$work/lab.err" --rate 10mbit -- "$IPCSCOPE" bench udp --peer {peer} \

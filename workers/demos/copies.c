@@ -106,7 +106,8 @@ static void copies_lesson(const struct demo_outcome *o, int n, char *buf, size_t
 		exp_lesson_add(buf, len, "A copy removed was not clearly faster here for %s. ", failed);
 	exp_lesson_add(buf, len, "On loopback MSG_ZEROCOPY removes no copy: the kernel copies "
 		       "the pinned pages into the receiving socket (zerocopy_copied_sends counts "
-		       "them), so tcp-zc adds pinning and completions to tcp's copies. splice's "
+		       "them), so tcp-zc adds pinning and completions to tcp's copies (a veth "
+		       "to a peer copies too; a network card would not). splice's "
 		       "sender still copies into the pages it lends.");
 }
 

@@ -1,5 +1,5 @@
-/* tcp_zc.c -- loopback TCP sent with MSG_ZEROCOPY, each send's completion
-   taken from the socket's error queue */
+/* tcp_zc.c -- TCP sent with MSG_ZEROCOPY (on 127.0.0.1, or across hosts
+   with a peer), each send's completion taken from the socket's error queue */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/errqueue.h>
@@ -37,6 +37,12 @@
  * The sends then pay for the pinning and the notifications on top of
  * the copies a plain tcp makes, and the rep's zerocopy_copied_sends says
  * how many of its completed sends were copied anyway (all, here).
+ *
+ * Across hosts (`peer=`) the connection is tcp's, with SO_ZEROCOPY on
+ * this side's end; the counts are this side's sends. Through a network
+ * card the pages go out without a copy; through a veth pair between two
+ * network namespaces they still reach a socket of the same kernel, which
+ * copies them as loopback does (measured: every send flagged COPIED).
  */
 struct tcpzc_counts {          /* shared with the parent (MAP_SHARED) */
 	uint64_t sends[2];     /* by role: send calls made with MSG_ZEROCOPY */
@@ -51,34 +57,75 @@ struct tcpzc_priv {
 	uint32_t completed;    /* of them, completions received */
 };
 
-static int tcpzc_create(struct mech *m)
+/* tcpzc_state: the state of a rep, made on first use with its shared
+   counter block; NULL when out of memory (m->priv then holds what was
+   made, for destroy) */
+static struct tcpzc_priv *tcpzc_state(struct mech *m)
 {
-	struct tcpzc_priv *p = calloc(1, sizeof(*p));
-	struct sockaddr_in addr = { 0 };
-	int one = 1, ret;
+	struct tcpzc_priv *p = m->priv;
 	void *c;
 
-	if (!p)
-		return -ENOMEM;
+	if (p)
+		return p;
+	if (!(p = calloc(1, sizeof(*p))))
+		return NULL;
 	sockpair_init(&p->sp);
 	m->priv = p;
 	c = mmap(NULL, sizeof(*p->counts), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		 -1, 0);
 	if (c == MAP_FAILED)
-		return -errno;
+		return NULL;
 	p->counts = c;
+	return p;
+}
+
+/* tcpzc_enable: SO_ZEROCOPY on fd; 0, -EOPNOTSUPP where the kernel has
+   none, or -errno */
+static int tcpzc_enable(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)) < 0)
+		return errno == ENOPROTOOPT || errno == EINVAL ? -EOPNOTSUPP : -errno;
+	return 0;
+}
+
+static int tcpzc_create(struct mech *m)
+{
+	struct tcpzc_priv *p = tcpzc_state(m);
+	struct sockaddr_in addr = { 0 };
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
 	ret = sockpair_tcp_loopback(p->sp.sv, &addr);
 	for (int i = 0; ret == 0 && i < 2; i++) {
 		ret = sockpair_tcp_tune(p->sp.sv[i], m->timeout_ms);
-		if (ret == 0 && setsockopt(p->sp.sv[i], SOL_SOCKET, SO_ZEROCOPY, &one,
-					   sizeof(one)) < 0)
-			ret = errno == ENOPROTOOPT || errno == EINVAL ? -EOPNOTSUPP : -errno;
+		if (ret == 0)
+			ret = tcpzc_enable(p->sp.sv[i]);
 	}
 	if (ret < 0)
 		return ret;
 	mech_granted_add(m, "port", ntohs(addr.sin_port));
 	sockpair_grant_buffers(m);
 	return 0;
+}
+
+/* --- across hosts: tcp's data connection, SO_ZEROCOPY on this side's end -- */
+
+static int tcpzc_net_listen(struct mech *m)
+{
+	struct tcpzc_priv *p = tcpzc_state(m);
+
+	return p ? sockpair_tcp_net_listen(m, &p->sp.lfd) : -ENOMEM;
+}
+
+static int tcpzc_net_join(struct mech *m)
+{
+	struct tcpzc_priv *p = m->priv;
+	int rc = sockpair_tcp_net_join(m, &p->sp);
+
+	return rc < 0 ? rc : tcpzc_enable(p->sp.sv[sockpair_mine(m)]);
 }
 
 static int tcpzc_open(struct mech *m, enum mech_role role)
@@ -204,20 +251,25 @@ static void tcpzc_destroy(struct mech *m)
 
 const struct mech_ops mech_tcp_zc = {
 	.name = "tcp-zc",
-	.summary = "TCP on 127.0.0.1 sent with MSG_ZEROCOPY: the kernel pins the "
+	.summary = "TCP sent with MSG_ZEROCOPY (to 127.0.0.1, or to another host "
+		   "with a peer): the kernel pins the "
 		   "sender's pages instead of copying them and reports on the "
 		   "socket's error queue when it is done with them, once the peer "
 		   "acknowledged the segments; each send waits for that, so one "
-		   "message is in flight. On loopback the kernel copies the bytes anyway at "
-		   "delivery, so this measures what the zero-copy bookkeeping costs, "
-		   "not what it saves (that needs a real network card).",
+		   "message is in flight. On one machine (loopback, or a veth "
+		   "between two network namespaces) the kernel copies the bytes "
+		   "anyway at delivery, so this measures what the zero-copy "
+		   "bookkeeping costs, not what it saves (that needs a real "
+		   "network card between two hosts).",
 	.family = FAM_KERNEL_STREAM,
-	.copies = "2 on loopback, like tcp: the kernel copies the pinned pages when "
-		  "it hands them to the receiving socket (the completions say so: "
-		  "zerocopy_copied_sends), then the receiver's read copies them out; "
-		  "through a network card the send side's copy is gone (1)",
+	.copies = "2 on one machine, like tcp: the kernel copies the pinned pages when "
+		  "it hands them to a receiving socket of the same kernel (loopback or "
+		  "a veth; the completions say so: zerocopy_copied_sends), then the "
+		  "receiver's read copies them out; through a network card to another "
+		  "host the send side's copy is gone (1)",
 	.cleanup = "one 127.0.0.1 connection made before fork (the listener is "
-		   "closed at once) and a small shared counter block, unmapped by "
+		   "closed at once; with a peer, one connection to it) and a small "
+		   "shared counter block, unmapped by "
 		   "the parent; closing both ends ends the connection, at most a "
 		   "TIME_WAIT entry the kernel expires by itself",
 	.create = tcpzc_create,
@@ -227,4 +279,7 @@ const struct mech_ops mech_tcp_zc = {
 	.close = sockpair_close,
 	.collect = tcpzc_collect,
 	.destroy = tcpzc_destroy,
+	.cross_host = 1,
+	.net_listen = tcpzc_net_listen,
+	.net_join = tcpzc_net_join,
 };
