@@ -6,7 +6,10 @@ CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD
 # libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_api.c),
 # so the run processes it spawns start without loading the HTTP/TLS stack;
 # libzmq, gRPC and libdbus-1 neither: their mechanisms open them (workers/mech/dynlib.c)
-LDLIBS   := -lcjson -lprotobuf-c -lrt -lm -ldl -pthread
+# libprotobuf-c from its archive: only demo serialization uses it, and a
+# shared library more is an open, four mappings and a relocation pass at
+# every start (each run's start line waits for them)
+LDLIBS   := -lcjson -l:libprotobuf-c.a -lrt -lm -ldl -pthread
 # read when the rule runs, after scripts/deps.sh installed pkg-config
 DBUS_CFLAGS = $(shell pkg-config --cflags dbus-1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

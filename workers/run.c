@@ -18,7 +18,8 @@
 #define REP_DEADLINE_FACTOR 3.0        /* a rep with a duration: that many */
 #define REP_DEADLINE_SLACK_S 30.0      /* times its duration, plus this */
 #define PROBE_TIMEOUT_MS 200           /* m->timeout_ms of the granted probe */
-#define RUN_JOBS_FIRST 16             /* room for jobs, doubled when full */
+#define RUN_JOBS_FIRST 4              /* room for jobs, doubled when full (a
+					  job is 5 KiB: a bench names one) */
 
 static void on_signal(int sig)
 {

@@ -602,6 +602,15 @@ for name in $kill_mechs; do
 	check_clean "$name: nothing left behind after a worker was killed"
 done
 
+# every run process starts by loading the shared libraries the binary
+# names, before its start line: only libc, libm and cJSON (libmicrohttpd,
+# libzmq, gRPC and libdbus-1 are opened when used, libprotobuf-c is linked in)
+# (the sanitizer build adds its own runtimes)
+needed=$(readelf -d "$IPCSCOPE" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
+	grep -Ev '^lib(asan|ubsan)\.' | sort | paste -sd' ')
+tap "$([ "$needed" = "libc.so.6 libcjson.so.1 libm.so.6" ]; echo $?)" \
+	"the binary loads only libc, libm and libcjson at start (NEEDED: $needed)"
+
 section_time
 check_clean "no ipcscope leftovers at the end"
 tap_done
