@@ -161,6 +161,8 @@ g_ring() {
 			case $size in 64) n=2000000 ;; 4096) n=200000 ;; *) n=1500 ;; esac
 			ipc ring_$size "$i" shm-ring --size "$size" --count $n --warmup $((n / 100 + 100)) --pin split --verify 0
 			tool ring_$size.ref "$i" $REF/ref_ring "$size" $n $((n / 100 + 100)) 0 1
+			# the plain ring with ipcscope's sequence numbers (bench/GAPS.md)
+			[ "$size" = 64 ] && tool ring_64_seq.ref "$i" $REF/ref_ring 64 $n $((n / 100 + 100)) 0 1 seq
 			ipc ring_${size}_v "$i" shm-ring --size "$size" --count $n --warmup $((n / 100 + 100)) --pin split --verify 1
 		done
 	done
