@@ -375,3 +375,92 @@ out:
 	close(fd);
 	return status;
 }
+
+/* ---- the command line --------------------------------------------------- */
+
+/* opt_value: the value of --name at argv[i] (--name V or --name=V), the
+   words it took in *used; NULL when argv[i] is not --name */
+static const char *opt_value(int argc, char **argv, int i, const char *name, int *used)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[i], name, n))
+		return NULL;
+	if (argv[i][n] == '=') {
+		*used = 1;
+		return argv[i] + n + 1;
+	}
+	if (argv[i][n])
+		return NULL;
+	*used = 2;
+	return i + 1 < argc ? argv[i + 1] : "";
+}
+
+int boardc_args(int *argc, char **argv, struct boardc_target *t, char *err, size_t errlen)
+{
+	const char *url = NULL, *code = NULL, *as = NULL, *v;
+	bool share = false, any = false;
+	int out = 0;
+
+	for (int i = 0; i < *argc; ) {
+		int used = 0;
+
+		if ((v = opt_value(*argc, argv, i, "--board", &used)))
+			url = v;
+		else if ((v = opt_value(*argc, argv, i, "--code", &used)))
+			code = v;
+		else if ((v = opt_value(*argc, argv, i, "--as", &used)))
+			as = v;
+		else if (!strcmp(argv[i], "--share-machine"))
+			share = true, used = 1;
+		if (used) {
+			any = true;
+			i += used;
+		} else {
+			argv[out++] = argv[i++];
+		}
+	}
+	*argc = out;
+	argv[out] = NULL;
+	if (!any)
+		return 0;
+	if (!url || !code || !as) {
+		snprintf(err, errlen, "a class board needs --board URL, --code CODE and --as "
+			 "PSEUDONYM together");
+		return -1;
+	}
+	if (boardc_check(t, url, code, as, err, errlen) < 0)
+		return -1;
+	t->share_machine = share;
+	return 1;
+}
+
+void boardc_tap(void *ctx, const cJSON *line)
+{
+	boardc_take(ctx, line);
+}
+
+int boardc_finish(struct boardc_run *b, const struct boardc_target *t)
+{
+	char why[512], *post = boardc_body(b, t, why, sizeof(why));
+	int status;
+
+	boardc_free(b);
+	if (!post) {
+		fprintf(stderr, "ipcscope: %s\n", why);
+		return 1;
+	}
+	status = boardc_send(t, post, why, sizeof(why));
+	free(post);
+	if (status == 200) {
+		fprintf(stderr, "ipcscope: sent to the class board at %s as '%s'%s\n", t->url,
+			t->as, t->share_machine ? ", with this machine's details" : "");
+		return 0;
+	}
+	if (status < 0)
+		fprintf(stderr, "ipcscope: cannot reach the class board: %s\n", why);
+	else
+		fprintf(stderr, "ipcscope: the class board refused the result (%d): %s\n", status,
+			why);
+	return 1;
+}

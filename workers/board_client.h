@@ -36,6 +36,19 @@ struct boardc_run {
 int boardc_check(struct boardc_target *t, const char *url, const char *code, const char *as,
 		 char *err, size_t errlen);
 
+/* boardc_args: takes --board URL, --code CODE, --as NAME and
+   --share-machine (or --opt=value) out of argv (argc updated); 1 when
+   they ask for a board, with *t filled, 0 when none is there, -1 with
+   err when one is missing or bad */
+int boardc_args(int *argc, char **argv, struct boardc_target *t, char *err, size_t errlen);
+
+/* boardc_tap: boardc_take as a report tap (ctx: the struct boardc_run) */
+void boardc_tap(void *ctx, const cJSON *line);
+
+/* boardc_finish: sends what b collected to t's board and says so on
+   stderr; 0 when the board took it, else 1 (the board's reason said) */
+int boardc_finish(struct boardc_run *b, const struct boardc_target *t);
+
 /* boardc_take: one NDJSON line of the run (start, summary, comparison,
    lesson, end); other lines are passed over */
 void boardc_take(struct boardc_run *b, const cJSON *line);
