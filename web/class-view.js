@@ -21,6 +21,13 @@ function cell(row, text, cls) {
   return td;
 }
 
+function opt(value, text = value) {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = text;
+  return o;
+}
+
 function headRow(table, names) {
   const tr = document.createElement('tr');
   for (const n of names) {
@@ -57,7 +64,7 @@ async function fillTasks() {
   if (sel.options.length) return;
   const demos = await getJson('/api/demos');
   const list = (Array.isArray(demos) ? demos : demos.demos || []).filter((d) => d.kind === 'jobs');
-  for (const name of [...list.map((d) => d.name), 'compare']) sel.add(new Option(name, name));
+  for (const name of [...list.map((d) => d.name), 'compare']) sel.add(opt(name));
 }
 
 // loadClass: the board of this server when it runs one (teacher), and the
@@ -98,7 +105,7 @@ function renderBoard(b) {
   const labels = labelsOf(b);
   const keep = sel.value;
   if ([...sel.options].map((o) => o.value).join('\n') !== labels.join('\n')) {
-    sel.replaceChildren(...labels.map((l) => new Option(l, l)));
+    sel.replaceChildren(...labels.map((l) => opt(l)));
     if (labels.includes(keep)) sel.value = keep;
   }
   if (b.task && $('#class-task').value !== b.task && document.activeElement !== $('#class-task')) $('#class-task').value = b.task;
@@ -189,7 +196,7 @@ async function prefillSend() {
     const runs = await getJson('/api/runs');
     const list = (Array.isArray(runs) ? runs : runs.runs || [])
       .filter((r) => r.status === 'ok' && (r.kind === 'demo' || r.kind === 'compare'));
-    sel.replaceChildren(...list.map((r) => new Option(`${r.id} · ${r.kind} ${r.target || ''}`, r.id)));
+    sel.replaceChildren(...list.map((r) => opt(r.id, `${r.id} · ${r.kind} ${r.target || ''}`)));
   } catch {
     sel.replaceChildren();
   }
