@@ -42,7 +42,7 @@ static const struct board_route {
 } routes[] = {
 	{ "/api/board", "GET", ANYONE, true },
 	{ "/api/board/results", "POST", ANYONE, true },
-	{ "/api/board/session", "GET", LOOPBACK, true },
+	{ "/api/board/session", "GET", LOOPBACK, false },
 	{ "/api/board/task", "POST", PAGE, true },
 	{ "/api/board/send", "POST", PAGE, false },
 };
@@ -212,18 +212,24 @@ static void add_qr(cJSON *o, const char *url)
 	free(m);
 }
 
+/* session: {"board": false} without a board; else the join code, URLs
+   and the first URL's QR code, for the teacher's page */
 static enum MHD_Result session(struct MHD_Connection *c)
 {
-	cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "urls");
+	cJSON *o = cJSON_CreateObject(), *a;
 	char *text;
 
-	cJSON_AddStringToObject(o, "code", board_code());
-	for (int i = 0; i < nurls; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(urls[i]));
-	if (nurls)
-		add_qr(o, urls[0]);
-	else
-		cJSON_AddNullToObject(o, "qr");
+	cJSON_AddBoolToObject(o, "board", board_on());
+	if (board_on()) {
+		cJSON_AddStringToObject(o, "code", board_code());
+		a = cJSON_AddArrayToObject(o, "urls");
+		for (int i = 0; i < nurls; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(urls[i]));
+		if (nurls)
+			add_qr(o, urls[0]);
+		else
+			cJSON_AddNullToObject(o, "qr");
+	}
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text ? reply(c, MHD_HTTP_OK, "application/json", text, MHD_RESPMEM_MUST_FREE,

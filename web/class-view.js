@@ -70,8 +70,8 @@ async function fillTasks() {
 // loadClass: the board of this server when it runs one (teacher), and the
 // student's send form either way
 export async function loadClass() {
-  const res = await fetch('/api/board/session', { headers: { Accept: 'application/json' } });
-  session = res.ok ? await res.json() : null;
+  const ses = await getJson('/api/board/session');
+  session = ses.board ? ses : null;
   $('#class-board').hidden = !session;
   $('#class-none').hidden = !!session;
   prefillSend();

@@ -37,7 +37,7 @@ async function main() {
   const board = await startServer(['--board', '--board-task', 'sync-tax', '--results-dir', dir('board')]);
   const ses = tryJson((await get(board, '/api/board/session')).body);
   const code = ses && ses.code;
-  ok(typeof code === 'string' && code.length === 6 && [...code].every((c) => ALPHABET.includes(c)),
+  ok(ses.board === true && typeof code === 'string' && code.length === 6 && [...code].every((c) => ALPHABET.includes(c)),
     'the session names a 6-character join code of the unambiguous alphabet', ses);
   ok(ses.qr === null || (ses.qr.width >= 21 && ses.qr.modules.length === ses.qr.width ** 2
     && /^[01]+$/.test(ses.qr.modules)), 'the session carries the join URL\'s QR modules', ses.qr);
@@ -84,6 +84,8 @@ async function main() {
   const student = await startServer(['--results-dir', dir('board-student')]);
   r = await get(student, '/api/board');
   ok(r.status === 404 && /no_board/.test(r.body), 'a server without --board has no board: 404', r.body);
+  r = await get(student, '/api/board/session');
+  ok(r.status === 200 && r.body === '{"board":false}', 'its session says there is no board', r.body);
   await send(board, '/api/board/task', { demo: 'sync-tax' });
   const ran = await stream(student, '/api/demos/sync-tax?reps=3&duration=0.02');
   const start = ran.lines.find((o) => o.type === 'start');

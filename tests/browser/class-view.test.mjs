@@ -79,6 +79,29 @@ async function main() {
     const summary = await page.$$eval('#class-summary tbody tr', (trs) => trs.map((tr) => tr.textContent));
     ok(summary.length === 2 && summary[0].includes('400'), 'the class\'s figures: a row per label with its median', summary);
     ok(await page.$eval('body', (b) => b.classList.contains('projector')), 'in projector mode');
+
+    // a student's side: a finished run of this server sent from the page
+    const run = await fetch(`${server.base}/api/demos/sync-tax?reps=2&duration=0.02`).then((r) => r.text());
+    const id = JSON.parse(run.split('\n')[0]).run;
+    await page.click('#projector');
+    await page.click('#tab-runs');
+    await page.click('#tab-class');
+    await page.waitForFunction((want) => [...document.querySelectorAll('#send-run option')].some((o) => o.value === want), id, { timeout: 5000 });
+    await page.fill('#send-board', server.base);
+    await page.fill('#send-code', ses.code);
+    await page.fill('#send-as', 'dee');
+    await page.selectOption('#send-run', id);
+    await page.click('#send-form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#send-status').textContent !== '', null, { timeout: 10000 });
+    ok(/^Sent to /.test(await page.textContent('#send-status')), 'Send to class board sends a finished run', await page.textContent('#send-status'));
+    await page.waitForFunction(() => document.querySelectorAll('#class-rows tbody tr').length === 4, null, { timeout: ROW_WAIT_MS }).catch(() => {});
+    ok(await rows() === 4, 'and its row appears on the board', await rows());
+    await page.fill('#send-code', 'AAAAAA');
+    await page.click('#send-form button[type="submit"]');
+    await page.waitForFunction(() => /^Not sent/.test(document.querySelector('#send-status').textContent), null, { timeout: 10000 }).catch(() => {});
+    ok(/^Not sent: the board refused the post \(403\)/.test(await page.textContent('#send-status')), 'a refusal is shown with the board\'s reason', await page.textContent('#send-status'));
+    // the browser logs the refusal's 502 itself; nothing else may be logged
+    errors.splice(0, errors.length, ...errors.filter((e) => !/status of 502/.test(e)));
     ok(errors.length === 0, 'no console error', errors.join('\n'));
   } catch (e) {
     ok(false, 'the class view tests ran to the end', e.stack || e);
