@@ -32,6 +32,7 @@ static struct {
 	char code[BOARD_CODE_LEN + 1];
 	char task[BOARD_MECH_MAX + 1];     /* "" while no task is set */
 	int max, n;
+	int tasks;                         /* tasks set so far */
 	struct board_entry **e;
 	struct budget *b;
 	int nb;
@@ -79,7 +80,7 @@ int board_start(int max, char *err, size_t errlen)
 		return -1;
 	}
 	bd.max = max;
-	bd.n = bd.nb = 0;
+	bd.n = bd.nb = bd.tasks = 0;
 	bd.task[0] = '\0';
 	bd.on = true;
 	pthread_mutex_unlock(&bd.lock);
@@ -234,6 +235,7 @@ int board_set_task(const char *demo, bool known, struct board_refusal *r)
 			free(bd.e[i]);
 		bd.n = 0;
 		snprintf(bd.task, sizeof(bd.task), "%s", demo);
+		bd.tasks++;
 	}
 	pthread_mutex_unlock(&bd.lock);
 	return 0;
@@ -362,6 +364,49 @@ static cJSON *classes(void)
 		}
 	free(x);
 	return a;
+}
+
+int board_task(char *out, size_t n)
+{
+	int tasks;
+
+	pthread_mutex_lock(&bd.lock);
+	snprintf(out, n, "%s", bd.task);
+	tasks = bd.tasks;
+	pthread_mutex_unlock(&bd.lock);
+	return tasks > 0 ? tasks - 1 : 0;
+}
+
+char *board_ndjson(void)
+{
+	size_t n = 0, cap = 1;
+	char *out = malloc(cap), *line, *more;
+
+	pthread_mutex_lock(&bd.lock);
+	for (int i = 0; out && i < bd.n; i++) {
+		cJSON *o = entry_json(bd.e[i]);
+		size_t len;
+
+		line = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		len = line ? strlen(line) : 0;
+		more = line ? realloc(out, cap + len + 1) : NULL;
+		if (!more) {
+			free(out);
+			out = NULL;
+		} else {
+			out = more;
+			cap += len + 1;
+			memcpy(out + n, line, len);
+			n += len;
+			out[n++] = '\n';
+		}
+		free(line);
+	}
+	pthread_mutex_unlock(&bd.lock);
+	if (out)
+		out[n] = '\0';
+	return out;
 }
 
 char *board_json(void)

@@ -92,6 +92,14 @@ int board_post(const char *body, size_t len, struct board_refusal *r);
    -1 with *r */
 int board_set_task(const char *demo, bool known, struct board_refusal *r);
 
+/* board_task: the class task into out (n bytes), "" while none is set;
+   returns how many tasks were set before it (each one a board of its own) */
+int board_task(char *out, size_t n);
+
+/* board_ndjson: each machine's post as board_json shows it, one line
+   each (the caller frees it); NULL when out of memory */
+char *board_ndjson(void);
+
 /* board_json: the board as JSON text (the caller frees it): the task,
    every machine's post and, per label, the class's median, quartiles,
    extremes and outliers; NULL when out of memory */

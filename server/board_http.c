@@ -14,9 +14,11 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../workers/demos/demo.h"
 #include "board.h"
@@ -25,6 +27,7 @@
 #include "http_check.h"
 #include "http_head.h"
 #include "http_reply.h"
+#include "run_store.h"
 
 #define BOARD_URLS_MAX 8
 #define BOARD_URL_LEN 64
@@ -49,6 +52,8 @@ static const struct board_route {
 
 static char urls[BOARD_URLS_MAX][BOARD_URL_LEN];
 static int nurls;
+static char save_prefix[32];           /* "" unless --board-save */
+static pthread_mutex_t save_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct board_route *route_of(const char *url)
 {
@@ -162,6 +167,33 @@ static enum MHD_Result gate(struct MHD_Connection *c, bool spend, bool *answered
 	return MHD_YES;
 }
 
+void board_save_to(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(save_prefix, sizeof(save_prefix), "board-%Y%m%dT%H%M%SZ", &tm);
+}
+
+/* save: the board's posts to the results directory (--board-save), one
+   writer at a time, as a run's record is written */
+static void save(void)
+{
+	char err[256], task[BOARD_MECH_MAX + 1], name[96], *text;
+
+	if (!save_prefix[0])
+		return;
+	pthread_mutex_lock(&save_lock);
+	snprintf(name, sizeof(name), "%s-%d-%s.ndjson", save_prefix,
+		 board_task(task, sizeof(task)) + 1, task);
+	text = board_ndjson();
+	if (!text || store_write_named(name, text, strlen(text), err, sizeof(err)) < 0)
+		fprintf(stderr, "ipcscope: class board not saved: %s\n", text ? err : "no memory");
+	pthread_mutex_unlock(&save_lock);
+	free(text);
+}
+
 static enum MHD_Result results(struct MHD_Connection *c, const char *body, size_t len)
 {
 	struct board_refusal r;
@@ -173,6 +205,7 @@ static enum MHD_Result results(struct MHD_Connection *c, const char *body, size_
 	if (board_post(body, len, &r) < 0)
 		return reply_error(c, r.status, r.code, r.field[0] ? r.field : NULL, NULL, NULL,
 				   "%s", r.why);
+	save();
 	return reply(c, MHD_HTTP_OK, "application/json", (char *)"{\"status\":\"ok\"}",
 		     MHD_RESPMEM_PERSISTENT, NULL, NULL);
 }

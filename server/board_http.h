@@ -36,6 +36,11 @@ enum MHD_Result board_send_answer(struct MHD_Connection *c, const char *body, si
    compare mechanisms, or compare */
 bool board_task_known(const char *name);
 
+/* board_save_to: every accepted post rewrites the board's posts, one a
+   line, to board-<UTC start>-<N>-<task>.ndjson in the results directory
+   (N: the how-manyth task of the session) */
+void board_save_to(void);
+
 /* board_announce: the join code, the URLs students use (one per address
    of the machine when bind is a wildcard) and their QR code, on f */
 void board_announce(const char *bind, bool public_bind, int port, FILE *f);

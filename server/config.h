@@ -26,6 +26,7 @@ struct serve_config {
 	bool board;                /* --board: a class board */
 	int board_max;             /* machines it holds */
 	const char *board_task;    /* its first task, or NULL */
+	bool board_save;           /* its posts kept in the results directory too */
 };
 
 #endif

@@ -45,6 +45,8 @@ void serve_usage(FILE *f)
 		"                        classroom); other machines reach only the board\n"
 		"  --board-max N         machines the board holds (default 200, at most 1000)\n"
 		"  --board-task NAME     the class task to start with: a demo or compare\n"
+		"  --board-save          keep the board's posts in the results directory too\n"
+		"                        (board-<UTC start>-<N>-<task>.ndjson, a post a line)\n"
 		"  --help                this text\n\n"
 		"Runs execute one at a time; a client that disconnects cancels its run.\n"
 		"Stop with SIGINT or SIGTERM: running runs are stopped and cleaned up.\n");
@@ -111,6 +113,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		{ "board", no_argument, NULL, 'B' },
 		{ "board-max", required_argument, NULL, 'M' },
 		{ "board-task", required_argument, NULL, 'T' },
+		{ "board-save", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,6 +136,7 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		case 'M': bad = parse_int("board-max", optarg, 1, BOARD_MAX_LIMIT, &c->board_max);
 			  break;
 		case 'T': c->board_task = optarg; break;
+		case 'S': c->board_save = true; break;
 		case 'h': serve_usage(stdout); return 1;
 		case ':': bad = usage_error("%.64s needs a value", argv[optind - 1]); break;
 		default: bad = usage_error("unknown option '%.64s'", argv[optind - 1]); break;
@@ -143,8 +147,9 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 	if (!bad && !numeric_addr(c->bind))
 		bad = usage_error("bad value '%.64s' for --bind: expected a numeric IPv4 or IPv6 "
 				  "address", c->bind);
-	if (!bad && (c->board_task || c->board_max != BOARD_DEFAULT_MAX) && !c->board)
-		bad = usage_error("--board-max and --board-task go with --board");
+	if (!bad && (c->board_task || c->board_save || c->board_max != BOARD_DEFAULT_MAX) &&
+	    !c->board)
+		bad = usage_error("--board-max, --board-task and --board-save go with --board");
 	if (bad)
 		return -1;
 	c->public_bind = !loopback(c->bind);
@@ -189,6 +194,8 @@ static int serve_board(const struct serve_config *c, char *err, size_t errlen)
 
 	if (board_start(c->board_max, err, errlen) < 0)
 		return -1;
+	if (c->board_save)
+		board_save_to();
 	if (c->board_task && board_set_task(c->board_task, board_task_known(c->board_task),
 					    &r) < 0) {
 		snprintf(err, errlen, "bad value '%.40s' for --board-task: %s", c->board_task,

@@ -34,7 +34,8 @@ const dirs = [];
 const dir = (tag) => { const d = tmpdir(tag); dirs.push(d); return d; };
 
 async function main() {
-  const board = await startServer(['--board', '--board-task', 'sync-tax', '--results-dir', dir('board')]);
+  const saved = dir('board');
+  const board = await startServer(['--board', '--board-task', 'sync-tax', '--board-save', '--results-dir', saved]);
   const ses = tryJson((await get(board, '/api/board/session')).body);
   const code = ses && ses.code;
   ok(ses.board === true && typeof code === 'string' && code.length === 6 && [...code].every((c) => ALPHABET.includes(c)),
@@ -100,6 +101,12 @@ async function main() {
   r = await send(student, '/api/board/send', { board: board.base, code: 'AAAAAA', as: 'dee', run });
   ok(r.status === 502 && /403/.test(r.body), 'a refusal comes back as 502 with the board\'s reason', r.body);
   await stopServer(student);
+  const files = fs.readdirSync(saved).filter((f) => f.startsWith('board-')).sort();
+  const lines = (f) => fs.readFileSync(`${saved}/${f}`, 'utf8').trim().split('\n').map(JSON.parse);
+  ok(files.length === 2 && /^board-\d{8}T\d{6}Z-1-sync-tax\.ndjson$/.test(files[0]) && /-3-sync-tax\.ndjson$/.test(files[1]),
+    'with --board-save, each task\'s posts are kept in the results directory', files);
+  ok(files.length === 2 && lines(files[0]).map((m) => m.as).join() === `ana,ben,${'<img src=x onerror=alert(1)>'}`
+    && lines(files[1]).map((m) => m.as).join() === 'dee', 'one post a line, as the board shows them', files.map(lines));
 
   // the machine limit and a flood, on a board of two
   const small = await startServer(['--board', '--board-max', '2', '--board-task', 'sync-tax',
