@@ -8,7 +8,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +66,9 @@ int boardc_check(struct boardc_target *t, const char *url, const char *code, con
 			return -1;
 		}
 	snprintf(t->url, sizeof(t->url), "%s", url);
+	n = strlen(t->url);
+	if (t->url[n - 1] == '/')
+		t->url[n - 1] = '\0';     /* the routes are the board's, not the URL's */
 	snprintf(t->as, sizeof(t->as), "%s", as);
 	return 0;
 }
@@ -276,6 +281,27 @@ static int dial(const char *host, const char *port, char *reason, size_t rlen)
 	return fd;
 }
 
+/* host_of: "ADDR:PORT" of the board as connected on fd: the server takes
+   only IP literals in Host (a name could be rebound to it), so a board
+   named by a host name is still reached */
+static void host_of(int fd, char *out, size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char a[INET6_ADDRSTRLEN] = "";
+	int port = 0;
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && ss.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	}
+	snprintf(out, n, "%s%s%s:%d", ss.ss_family == AF_INET6 ? "[" : "", a,
+		 ss.ss_family == AF_INET6 ? "]" : "", port);
+}
+
 /* put: writes all of buf before the deadline; 0, or -1 */
 static int put(int fd, const char *buf, size_t n, long long deadline)
 {
@@ -346,7 +372,7 @@ static int judge(const char *ans, size_t n, char *reason, size_t rlen)
 int boardc_send(const struct boardc_target *t, const char *body, char *reason, size_t rlen)
 {
 	long long deadline = now_ms() + BOARDC_TOTAL_MS;
-	char host[BOARDC_URL_MAX], port[8], head[BOARDC_HEAD_MAX + BOARDC_URL_MAX];
+	char host[BOARDC_URL_MAX], port[8], head[BOARDC_HEAD_MAX + BOARDC_URL_MAX], peer[64];
 	char *ans = NULL;
 	size_t n = 0;
 	int fd, hn, status = -1;
@@ -357,9 +383,10 @@ int boardc_send(const struct boardc_target *t, const char *body, char *reason, s
 	}
 	if ((fd = dial(host, port, reason, rlen)) < 0)
 		return -1;
+	host_of(fd, peer, sizeof(peer));
 	hn = snprintf(head, sizeof(head), "POST /api/board/results HTTP/1.1\r\nHost: %s\r\n"
 		      "Content-Type: application/json\r\nX-Board-Code: %s\r\n"
-		      "Content-Length: %zu\r\nConnection: close\r\n\r\n", t->url + 7, t->code,
+		      "Content-Length: %zu\r\nConnection: close\r\n\r\n", peer, t->code,
 		      strlen(body));
 	if (hn < 0 || (size_t)hn >= sizeof(head) || put(fd, head, (size_t)hn, deadline) < 0 ||
 	    put(fd, body, strlen(body), deadline) < 0) {
