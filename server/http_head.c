@@ -150,8 +150,8 @@ static int check_header(const char *p, size_t n, struct head_counts *hc, struct 
 	if (name_len == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
 		return refuse(v, 400, "body_not_accepted", "requests with a body are not accepted");
 	if (name_len == 6 && strncasecmp(p, "Expect", 6) == 0)
-		return refuse(v, 417, "expect_not_accepted", "Expect is not accepted: no route "
-			      "takes a request body");
+		return refuse(v, 417, "expect_not_accepted", "Expect is not accepted: send a "
+			      "body with its head");
 	if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
 		bool digits = vlen > 0, zero = true;
 
