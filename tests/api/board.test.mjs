@@ -2,6 +2,7 @@
 // (400), the task (409), the machine limit, a bounded flood (429), the
 // teacher's loopback routes, and a student's server forwarding a finished run
 import fs from 'node:fs';
+import net from 'node:net';
 import {
   done, get, killAll, note, ok, raw, startServer, stopServer, stream, tmpdir, tryJson,
 } from './lib.mjs';
@@ -61,6 +62,20 @@ async function main() {
   ok(r.status === 400 && codeOf(r) === 'body_too_large', 'a 40 kB post: 400 before it is read', r.body);
   r = await send(board, '/api/board/results', post('ana', 'placement'), H);
   ok(r.status === 409 && codeOf(r) === 'wrong_task', 'a post for another demo: 409', r.body);
+  // garbage and a post cut off mid-body leave the board as it was
+  const junk = ['\u0000', '{"a":' + '['.repeat(5000), '\xff\xfe{}', '{"demo":1e999}', '[]', 'null'];
+  const junkStatus = [];
+  for (const j of junk) junkStatus.push((await send(board, '/api/board/results', j, H)).status);
+  ok(junkStatus.every((x) => x === 400), 'garbage posts: 400 each', junkStatus);
+  await new Promise((resolve) => {
+    const sock = net.connect(board.port, '127.0.0.1', () => {
+      sock.write(`POST /api/board/results HTTP/1.1\r\nHost: 127.0.0.1:${board.port}\r\nX-Board-Code: ${code}\r\nContent-Length: 1000\r\n\r\n{"demo":"sync`);
+      setTimeout(() => { sock.destroy(); resolve(); }, 200);
+    });
+    sock.on('error', resolve);
+  });
+  r = await get(board, `/api/board?code=${code}`);
+  ok(r.status === 200 && tryJson(r.body).machines.length === 0, 'after garbage and a cut-off post the board is empty and answers', r.body);
   for (const as of ['ana', 'ben', '<img src=x onerror=alert(1)>']) {
     r = await send(board, `/api/board/results?code=${code}`, post(as));
     ok(r.status === 200, `a good post as ${as}: 200`, r.body);
