@@ -103,7 +103,7 @@ async function main() {
   r = await get(student, '/api/board/session');
   ok(r.status === 200 && r.body === '{"board":false}', 'its session says there is no board', r.body);
   await send(board, '/api/board/task', { demo: 'sync-tax' });
-  const ran = await stream(student, '/api/demos/sync-tax?reps=3&duration=0.02');
+  const ran = await stream(student, '/api/demos/sync-tax?reps=2&duration=0.01');
   const start = ran.lines.find((o) => o.type === 'start');
   const run = start && start.run;
   ok(!!run && ran.lines.at(-1).status === 'ok', 'the student\'s server ran the demo', ran.lines.at(-1));
@@ -115,7 +115,6 @@ async function main() {
     'the board holds it, with the machine the student shared', dee);
   r = await send(student, '/api/board/send', { board: board.base, code: 'AAAAAA', as: 'dee', run });
   ok(r.status === 502 && /403/.test(r.body), 'a refusal comes back as 502 with the board\'s reason', r.body);
-  await stopServer(student);
   const files = fs.readdirSync(saved).filter((f) => f.startsWith('board-')).sort();
   const lines = (f) => fs.readFileSync(`${saved}/${f}`, 'utf8').trim().split('\n').map(JSON.parse);
   ok(files.length === 2 && /^board-\d{8}T\d{6}Z-1-sync-tax\.ndjson$/.test(files[0]) && /-3-sync-tax\.ndjson$/.test(files[1]),
@@ -138,8 +137,8 @@ async function main() {
     `a flood of 40 posts: ${limited} refused with 429 (${Date.now() - t0} ms)`, flood.map((x) => x.status));
   r = await get(small, '/api/health');
   ok(r.status === 200, 'the board is healthy after the flood');
-  await stopServer(small);
-  await stopServer(board);
+  // the three stop side by side: each lets its streams end first
+  await Promise.all([stopServer(student), stopServer(small), stopServer(board)]);
 }
 
 main().catch((e) => { ok(false, 'board tests ran', String(e && e.stack)); })

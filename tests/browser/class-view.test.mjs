@@ -81,7 +81,7 @@ async function main() {
     ok(await page.$eval('body', (b) => b.classList.contains('projector')), 'in projector mode');
 
     // a student's side: a finished run of this server sent from the page
-    const run = await fetch(`${server.base}/api/demos/sync-tax?reps=2&duration=0.02`).then((r) => r.text());
+    const run = await fetch(`${server.base}/api/demos/sync-tax?reps=2&duration=0.01`).then((r) => r.text());
     const id = JSON.parse(run.split('\n')[0]).run;
     await page.click('#projector');
     await page.click('#tab-runs');

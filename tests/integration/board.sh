@@ -69,7 +69,7 @@ tap "$(grep -q "students join at http://10.77.0.1:8080/ (code $code)" "$work/ser
 
 # three students run the demo at once and post it as it ends
 for m in s1 s2 s3; do
-	ip netns exec "$tag-$m" timeout -k 5 60 "$IPCSCOPE" demo sync-tax --reps 3 --duration 0.02 --format ndjson \
+	ip netns exec "$tag-$m" timeout -k 5 60 "$IPCSCOPE" demo sync-tax --reps 2 --duration 0.01 --format ndjson \
 		--board http://10.77.0.1:8080 --code "$code" --as "student $m" >"$work/$m.ndjson" \
 		2>"$work/$m.err" &
 	eval "pid_$m=$!"
