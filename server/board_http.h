@@ -38,7 +38,7 @@ bool board_task_known(const char *name);
 
 /* board_save_to: every accepted post rewrites the board's posts, one a
    line, to board-<UTC start>-<N>-<task>.ndjson in the results directory
-   (N: the how-manyth task of the session) */
+   (N: the how-manyth task of this server's board) */
 void board_save_to(void);
 
 /* board_announce: the join code, the URLs students use (one per address
