@@ -191,7 +191,7 @@ deb: obj/.deps-deb all
 	lintian --fail-on error $(DEB)
 
 # libFuzzer targets (clang): the request head and query parsers, the
-# history loader, and the peer's control protocol (framing, message, hello
+# history loader, the class board's post parser, and the peer's control protocol (framing, message, hello
 # and rep checks). Only the parsers and what they call are built for them;
 # the linker is told to leave unresolved the rest of the engine that the
 # mechanism table names but a parser never calls (a call would crash the run).
@@ -199,6 +199,7 @@ FUZZCC    := clang
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -ffunction-sections -fdata-sections \
 	     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iobj/gen
 FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c server/utf8.c \
+	     server/board.c server/board_parse.c \
 	     $(wildcard workers/params*.c workers/peer*.c workers/sysinfo.c \
 			workers/cleanup.c workers/mech/*.c)
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)

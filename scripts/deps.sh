@@ -5,9 +5,12 @@ set -euo pipefail
 
 # libzmq3-dev, libgrpc-dev, libdbus-1-dev and dbus-daemon: the zmq, grpc and
 # dbus mechanisms (node, for the node mechanism and the page, is there
-# already); openmpi-bin and libopenmpi-dev: the mpi mechanism's ranks
+# already); openmpi-bin and libopenmpi-dev: the mpi mechanism's ranks;
+# libqrencode-dev: the class board's QR code (opened with dlopen, so a
+# server without libqrencode4 shows the join URL as text only)
 build_pkgs=(libmicrohttpd-dev libcjson-dev libprotobuf-c-dev protobuf-c-compiler pkg-config
-	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev)
+	libzmq3-dev libgrpc-dev libdbus-1-dev dbus-daemon openmpi-bin libopenmpi-dev
+	libqrencode-dev)
 # clang and its runtime: the libFuzzer targets of tests/fuzz; man-db and
 # groff-base: the installed man page rendered and checked for warnings;
 # python3-scipy: the independent check of the comparison's interval

@@ -23,6 +23,10 @@ struct serve_config {
 	int queue_max;
 	int per_client;            /* runs queued or running per client address */
 	bool public_bind;          /* bind is not a loopback address */
+	bool board;                /* --board: a class board */
+	int board_max;             /* machines it holds */
+	const char *board_task;    /* its first task, or NULL */
+	bool board_save;           /* its posts kept in the results directory too */
 };
 
 #endif

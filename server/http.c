@@ -10,6 +10,8 @@
 
 #include "../workers/engine.h"
 #include "../workers/mech.h"
+#include "board.h"
+#include "board_http.h"
 #include "catalog.h"
 #include "http.h"
 #include "http_check.h"
@@ -39,6 +41,9 @@ struct request {
 	bool checked;              /* passed check(): route in the next call */
 	struct run *run;           /* the run its stream shows */
 	bool owner;                /* it started that run: a disconnect cancels it */
+	char *body;                /* a board route's request body, NUL-terminated */
+	size_t body_len;
+	bool takes_body;
 };
 
 /* ---- run routes --------------------------------------------------------- */
@@ -224,7 +229,8 @@ static enum MHD_Result health(struct MHD_Connection *c)
 
 /* ---- routing ------------------------------------------------------------ */
 
-enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_RUN, R_RUNS, R_RUN_ID, R_STATIC };
+enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_RUN, R_RUNS, R_RUN_ID, R_STATIC,
+	     R_BOARD };
 
 static enum route route_of(const char *url)
 {
@@ -238,6 +244,8 @@ static enum route route_of(const char *url)
 		return R_SYSTEM;
 	if (!strcmp(url, "/api/runs"))
 		return R_RUNS;
+	if (board_is_route(url))
+		return R_BOARD;
 	if (one_segment(url, "/api/runs/"))
 		return R_RUN_ID;
 	if (!strcmp(url, "/api/compare") || one_segment(url, "/api/bench/") ||
@@ -266,6 +274,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct request *rq, co
 		return run_route(c, rq, url);
 	case R_STATIC:
 		return static_answer(c, static_find(url));
+	case R_BOARD:
+		return board_answer(c, url, rq->body ? rq->body : "", rq->body_len);
 	default:
 		return reply_not_found(c, "route", url);
 	}
@@ -296,7 +306,7 @@ static enum MHD_Result check_origin(struct MHD_Connection *c, const char *host, 
 
 /* check: answers the request when its Host, target, route or method is
    refused, or when it would start work for another origin */
-static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
+static enum MHD_Result check(struct MHD_Connection *c, struct request *rq,
 			     const char *url, const char *method, const char *version,
 			     bool *answered)
 {
@@ -305,7 +315,6 @@ static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
 	int hosts = 0;
 	bool streams;
 
-	(void)rq;
 	*answered = true;
 	if (keep_unjudged(reply_keep(c)))
 		return MHD_NO;     /* a head nobody judged: no answer, the connection ends */
@@ -325,6 +334,14 @@ static enum MHD_Result check(struct MHD_Connection *c, const struct request *rq,
 	rt = route_of(url);
 	if (rt == R_NONE)
 		return reply_not_found(c, "route", url);
+	/* with a class board, other machines reach the board and nothing else */
+	if (board_foreign(c) && rt != R_BOARD)
+		return reply_error(c, MHD_HTTP_FORBIDDEN, "loopback_only", NULL, NULL, NULL,
+				   "this server serves other machines its class board only");
+	if (rt == R_BOARD) {
+		rq->takes_body = board_takes_body(url);
+		return board_check(c, url, method, host, answered);
+	}
 	streams = rt == R_RUN || rt == R_RUN_ID;
 	if (strcmp(method, "GET") && (streams || strcmp(method, "HEAD")))
 		return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
@@ -352,7 +369,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	bool answered;
 
 	(void)cls;
-	(void)upload;
 	if (!rq)
 		return MHD_NO;
 	if (!rq->checked) {
@@ -362,7 +378,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return ret;
 	}
 	if (*upload_size) {
-		*upload_size = 0;  /* a body: not for us */
+		if (rq->takes_body && rq->body_len + *upload_size <= BOARD_BODY_MAX) {
+			char *more = realloc(rq->body, rq->body_len + *upload_size + 1);
+
+			if (!more)
+				return MHD_NO;
+			memcpy(more + rq->body_len, upload, *upload_size);
+			rq->body = more;
+			rq->body_len += *upload_size;
+			rq->body[rq->body_len] = '\0';
+		}
+		*upload_size = 0;  /* the gate let no longer body through */
 		return MHD_YES;
 	}
 	if (rq->run)               /* answered already */
@@ -383,6 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			runs_cancel(rq->run);
 		runs_unref(rq->run);
 	}
+	free(rq->body);
 	free(rq);
 	*con_cls = NULL;
 	/* a kept connection: its next head is judged before MHD reads it */

@@ -7,6 +7,7 @@
  * judged here first, so every refusal is ipcscope's own JSON answer, at once.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -78,8 +79,20 @@ static int check_target(const char *t, size_t n, struct head_verdict *v)
 	return 0;
 }
 
-/* check_request_line: "METHOD SP TARGET SP HTTP/1.x"; *v11 is HTTP/1.1 */
-static int check_request_line(const char *p, size_t n, bool *v11, struct head_verdict *v)
+/* body_route: a POST to one of the class board's routes, the only
+   requests that may carry a body (HEAD_BODY_MAX) */
+static bool body_route(const char *p, size_t mlen, const char *t, size_t tlen)
+{
+	static const char board[] = "/api/board/";
+
+	return mlen == 4 && !memcmp(p, "POST", 4) && tlen > sizeof(board) - 1 &&
+	       !memcmp(t, board, sizeof(board) - 1);
+}
+
+/* check_request_line: "METHOD SP TARGET SP HTTP/1.x"; *v11 is HTTP/1.1,
+   *body a request that may carry a body */
+static int check_request_line(const char *p, size_t n, bool *v11, bool *body,
+			      struct head_verdict *v)
 {
 	const char *sp1 = memchr(p, ' ', n), *sp2;
 	size_t mlen;
@@ -99,11 +112,13 @@ static int check_request_line(const char *p, size_t n, bool *v11, struct head_ve
 					      memcmp(sp2 + 1, "HTTP/1.0", 8) != 0))
 		return refuse(v, 505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served");
 	*v11 = sp2[8] == '1';
+	*body = body_route(p, mlen, sp1 + 1, (size_t)(sp2 - sp1 - 1));
 	return 0;
 }
 
 struct head_counts {
 	int host, length, fields;
+	bool body_ok;              /* the request may carry a body */
 };
 
 /* check_header: one "Name: value" line */
@@ -135,8 +150,8 @@ static int check_header(const char *p, size_t n, struct head_counts *hc, struct 
 	if (name_len == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0)
 		return refuse(v, 400, "body_not_accepted", "requests with a body are not accepted");
 	if (name_len == 6 && strncasecmp(p, "Expect", 6) == 0)
-		return refuse(v, 417, "expect_not_accepted", "Expect is not accepted: no route "
-			      "takes a request body");
+		return refuse(v, 417, "expect_not_accepted", "Expect is not accepted: send a "
+			      "body with its head");
 	if (name_len == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
 		bool digits = vlen > 0, zero = true;
 
@@ -147,7 +162,10 @@ static int check_header(const char *p, size_t n, struct head_counts *hc, struct 
 		}
 		if (!digits)
 			return refuse(v, 400, "bad_request", "Content-Length must be a number of bytes");
-		if (!zero)
+		if (!zero && hc->body_ok && (vlen > 9 || strtoul(val, NULL, 10) > HEAD_BODY_MAX))
+			return refuse(v, 400, "body_too_large", "the request body is larger than "
+				      "32768 bytes");
+		if (!zero && !hc->body_ok)
 			return refuse(v, 400, "body_not_accepted", "requests with a body are not "
 				      "accepted (Content-Length must be 0)");
 	}
@@ -157,7 +175,7 @@ static int check_header(const char *p, size_t n, struct head_counts *hc, struct 
 int head_check(const char *buf, size_t len, struct head_verdict *v)
 {
 	const char *end = buf + len, *p = buf, *next;
-	struct head_counts hc = { 0, 0, 0 };
+	struct head_counts hc = { 0, 0, 0, false };
 	bool v11 = false;
 	size_t n;
 
@@ -169,7 +187,7 @@ int head_check(const char *buf, size_t len, struct head_verdict *v)
 	if (len > HEAD_MAX)
 		return refuse(v, 431, "headers_too_large", "the request head is larger than 24 KiB");
 	n = line_len(p, end, &next);
-	if (check_request_line(p, n, &v11, v) < 0)
+	if (check_request_line(p, n, &v11, &hc.body_ok, v) < 0)
 		return -1;
 	for (p = next; p < end; p = next) {
 		n = line_len(p, end, &next);

@@ -68,6 +68,11 @@ int store_reserve(unsigned long upto, char *err, size_t errlen);
 int store_write(unsigned long num, const char *ext, const char *data, size_t len,
 		char *err, size_t errlen);
 
+/* store_write_named: writes name (a file name of its own, not a run's)
+   in the results directory as store_write does; 0, or -1 with err */
+int store_write_named(const char *name, const char *data, size_t len, char *err,
+		      size_t errlen);
+
 /* store_remove: removes every file of run num (links themselves, never
    their targets) */
 void store_remove(unsigned long num);

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "../workers/cleanup.h"
+#include "board.h"
+#include "board_http.h"
 #include "catalog.h"
 #include "config.h"
 #include "http.h"
@@ -38,6 +40,13 @@ void serve_usage(FILE *f)
 		"  --queue N             runs that may wait behind the running one (default 8)\n"
 		"  --per-client N        runs one client address may have queued or running\n"
 		"                        (default 3)\n"
+		"  --board               run a class board: a join code, and students' results\n"
+		"                        posted to /api/board/results (see README, In a\n"
+		"                        classroom); other machines reach only the board\n"
+		"  --board-max N         machines the board holds (default 200, at most 1000)\n"
+		"  --board-task NAME     the class task to start with: a demo or compare\n"
+		"  --board-save          keep the board's posts in the results directory too\n"
+		"                        (board-<UTC start>-<N>-<task>.ndjson, a post a line)\n"
 		"  --help                this text\n\n"
 		"Runs execute one at a time; a client that disconnects cancels its run.\n"
 		"Stop with SIGINT or SIGTERM: running runs are stopped and cleaned up.\n");
@@ -101,6 +110,10 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		{ "max-run-seconds", required_argument, NULL, 'm' },
 		{ "queue", required_argument, NULL, 'q' },
 		{ "per-client", required_argument, NULL, 'c' },
+		{ "board", no_argument, NULL, 'B' },
+		{ "board-max", required_argument, NULL, 'M' },
+		{ "board-task", required_argument, NULL, 'T' },
+		{ "board-save", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -119,6 +132,11 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 		case 'q': bad = parse_int("queue", optarg, 0, SERVE_QUEUE_MAX, &c->queue_max); break;
 		case 'c': bad = parse_int("per-client", optarg, 1, SERVE_QUEUE_MAX + 1,
 					  &c->per_client); break;
+		case 'B': c->board = true; break;
+		case 'M': bad = parse_int("board-max", optarg, 1, BOARD_MAX_LIMIT, &c->board_max);
+			  break;
+		case 'T': c->board_task = optarg; break;
+		case 'S': c->board_save = true; break;
 		case 'h': serve_usage(stdout); return 1;
 		case ':': bad = usage_error("%.64s needs a value", argv[optind - 1]); break;
 		default: bad = usage_error("unknown option '%.64s'", argv[optind - 1]); break;
@@ -129,6 +147,9 @@ static int parse_options(int argc, char **argv, struct serve_config *c)
 	if (!bad && !numeric_addr(c->bind))
 		bad = usage_error("bad value '%.64s' for --bind: expected a numeric IPv4 or IPv6 "
 				  "address", c->bind);
+	if (!bad && (c->board_task || c->board_save || c->board_max != BOARD_DEFAULT_MAX) &&
+	    !c->board)
+		bad = usage_error("--board-max, --board-task and --board-save go with --board");
 	if (bad)
 		return -1;
 	c->public_bind = !loopback(c->bind);
@@ -165,6 +186,26 @@ static const char *default_results_dir(char *buf, size_t len)
 	return buf;
 }
 
+/* serve_board: the class board, with its first task when --board-task
+   names one; 0, or -1 with err */
+static int serve_board(const struct serve_config *c, char *err, size_t errlen)
+{
+	struct board_refusal r;
+
+	if (board_start(c->board_max, err, errlen) < 0)
+		return -1;
+	if (c->board_save)
+		board_save_to();
+	if (c->board_task && board_set_task(c->board_task, board_task_known(c->board_task),
+					    &r) < 0) {
+		snprintf(err, errlen, "bad value '%.40s' for --board-task: %s", c->board_task,
+			 r.why);
+		board_stop();
+		return -1;
+	}
+	return 0;
+}
+
 /* serve_loop: serves until SIGINT/SIGTERM; the signals are blocked in
    every thread and taken here, so the stop runs in plain code */
 static int serve_loop(const struct serve_config *c, const sigset_t *stop)
@@ -188,6 +229,10 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	if ((swept = cleanup_sweep_stale()) > 0)
 		fprintf(stderr, "ipcscope: removed %d objects left by runs of a dead server\n",
 			swept);
+	if (c->board && serve_board(c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ipcscope serve: %s\n", err);
+		return 2;
+	}
 	if (runs_init(&rc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcscope serve: %s\n", err);
 		runs_shutdown();
@@ -201,11 +246,14 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	}
 	printf("ipcscope: serving on http://%s%s%s:%d/\n", strchr(c->bind, ':') ? "[" : "",
 	       c->bind, strchr(c->bind, ':') ? "]" : "", port);
+	if (c->board)
+		board_announce(c->bind, c->public_bind, port, stdout);
 	fflush(stdout);
 	sigwait(stop, &sig);
 	fprintf(stderr, "ipcscope: %s: stopping runs and exiting\n", strsignal(sig));
 	runs_shutdown();
 	http_stop(d);
+	board_stop();
 	return 0;
 }
 
@@ -214,7 +262,7 @@ int serve_main(int argc, char **argv)
 	struct serve_config c = {
 		.bind = "127.0.0.1", .port = SERVE_DEFAULT_PORT, .results_dir = NULL,
 		.max_run_seconds = SERVE_DEFAULT_RUN_SECONDS, .queue_max = SERVE_DEFAULT_QUEUE,
-		.per_client = SERVE_DEFAULT_PER_CLIENT,
+		.per_client = SERVE_DEFAULT_PER_CLIENT, .board_max = BOARD_DEFAULT_MAX,
 	};
 	sigset_t stop;
 	char results[4096];
@@ -224,7 +272,11 @@ int serve_main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (!c.results_dir)
 		c.results_dir = default_results_dir(results, sizeof(results));
-	if (c.public_bind)
+	if (c.public_bind && c.board)
+		fprintf(stderr, "ipcscope serve: %s is not a loopback address; other machines "
+			"may post to and read the class board (with its code), nothing else\n",
+			c.bind);
+	else if (c.public_bind)
 		fprintf(stderr, "ipcscope serve: warning: %s is not a loopback address; anyone "
 			"who can reach it can start benchmarks on this machine\n", c.bind);
 	if (static_init(c.static_dir) < 0) {

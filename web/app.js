@@ -12,9 +12,10 @@ import { loadDemos, renderDemo, runDemo } from './demos-view.js';
 import { loadRuns, openRun } from './runs-view.js';
 import { setBusy, checkedParams, onRun, onStop, startUrl } from './running.js';
 import { onExport, headerLines, exportModels } from './export.js';
+import { loadClass, wireClass } from './class-view.js';
 import { storedProjector, applyProjector, fitProjector, settingsSummary, idleStatus } from './projector.js';
 
-const VIEWS = ['run', 'sweep', 'demos', 'runs'];
+const VIEWS = ['run', 'sweep', 'demos', 'runs', 'class'];
 
 // ---------------------------------------------------------------- views
 
@@ -32,6 +33,7 @@ function setView(view) {
   setBusy(state.busy);
   if (view === 'runs') loadRuns();
   if (view === 'demos') loadDemos();
+  if (view === 'class') loadClass().catch((e) => showMessage(`The class view cannot load: ${e.message}`));
   updateCommand();
   fitProjector();
 }
@@ -129,6 +131,7 @@ function wireForm() {
 
 function wire() {
   wireForm();
+  wireClass();
   $$('.tab').forEach((t) => t.addEventListener('click', () => setView(t.dataset.view)));
   $('.tabs').addEventListener('keydown', tabKeys);
   $('#projector').addEventListener('click', () => setProjector(!state.projector));

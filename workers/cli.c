@@ -13,6 +13,7 @@
 #include "demos/demo.h"
 #include "engine.h"
 #include "lab.h"
+#include "board_client.h"
 #include "ndjson.h"
 #include "peer.h"
 #include "run.h"
@@ -152,6 +153,13 @@ static void usage(FILE *f, enum params_cmd cmd)
 		usage_row(f, "--baseline MECH", "compare against MECH instead of the best");
 	} else if (cmd == CMD_SWEEP) {
 		usage_row(f, "--sizes LIST", "message sizes, comma-separated, each 1..64M, at most 32");
+	}
+	if (cmd == CMD_COMPARE || cmd == CMD_DEMO) {
+		usage_row(f, "--board URL", "when the run ends, send its result to the class board");
+		usage_row(f, "", "at URL (http://HOST[:PORT]); exit 1 when it refuses");
+		usage_row(f, "--code CODE", "the board's join code");
+		usage_row(f, "--as NAME", "the pseudonym the board shows (1..32 bytes)");
+		usage_row(f, "--share-machine", "send CPU model, cores, kernel and VM or not too");
 	}
 	usage_peer(f);
 	usage_options(f);
@@ -364,6 +372,10 @@ static int run_main(int argc, char **argv)
 			      !strcmp(argv[0], "sweep") ? CMD_SWEEP :
 			      !strcmp(argv[0], "demo") ? CMD_DEMO : CMD_BENCH;
 	struct run r = { 0 };
+	struct boardc_target bt;
+	struct boardc_run br = { 0 };
+	char berr[256];
+	int board;
 	struct param_error err = { 0 };
 	const char *status = "ok";
 	enum run_status st;
@@ -387,6 +399,14 @@ static int run_main(int argc, char **argv)
 		}
 		argc--;
 		argv++;
+	}
+	if ((board = boardc_args(&argc, argv, &bt, berr, sizeof(berr))) < 0 ||
+	    (board && (cmd == CMD_BENCH || cmd == CMD_SWEEP || (r.demo && r.demo->exp)))) {
+		fprintf(stderr, "ipcscope: %s\n", board < 0 ? berr : "a class board takes a "
+			"compare, or a demo that compares mechanisms");
+		return 2;
+	}
+	if (cmd == CMD_DEMO) {
 		if (r.demo->exp) {
 			snprintf(default_id, sizeof(default_id), "cli-%d", (int)getpid());
 			r.id = default_id;
@@ -400,6 +420,10 @@ static int run_main(int argc, char **argv)
 	snprintf(default_id, sizeof(default_id), "cli-%d", (int)getpid());
 	r.id = r.p.run_id[0] ? r.p.run_id : default_id;
 	report_open(&r.out, fmt_of(r.p.format), stdout);
+	if (board) {
+		r.out.tap = boardc_tap;
+		r.out.tap_ctx = &br;
+	}
 	if (rc == 1) {
 		if (r.demo)
 			printf("%s: %s\n  claim: %s\n  method: %s\n  defaults: %s\n\n",
@@ -412,6 +436,7 @@ static int run_main(int argc, char **argv)
 	if (rc < 0) {
 		rc = usage_error(&r, &err);
 		report_close(&r.out);
+		boardc_free(&br);
 		return rc;
 	}
 	run_install_signals();
@@ -419,11 +444,13 @@ static int run_main(int argc, char **argv)
 	skipped = cJSON_CreateArray();
 	if (setup(&r, skipped) < 0) {
 		run_finish(&r);
+		boardc_free(&br);
 		return 1;
 	}
 	if (r.p.peer[0] && peer_open(&r) < 0) {
 		cJSON_Delete(skipped);
 		run_finish(&r);
+		boardc_free(&br);
 		return 1;
 	}
 	/* against a peer, what the kernel gave comes with each rep's result */
@@ -441,7 +468,11 @@ static int run_main(int argc, char **argv)
 	}
 	ndjson_end(&r, status);
 	run_finish(&r);
-	return st == RUN_OK ? 0 : 1;
+	rc = st == RUN_OK ? 0 : 1;
+	/* the result goes to the class board once it is shown here */
+	if (board && boardc_finish(&br, &bt) != 0)
+		rc = 1;
+	return rc;
 }
 
 /* The engine's commands. */

@@ -490,6 +490,8 @@ void report_emit(struct report *r, cJSON *line)
 
 	if (!line)
 		return;
+	if (r->tap)
+		r->tap(r->tap_ctx, line);
 	switch (r->fmt) {
 	case REPORT_NDJSON:
 		if ((s = cJSON_PrintUnformatted(line))) {

@@ -16,6 +16,9 @@ struct report {
 				experiment demo's point lines */
 	int csv_header;      /* csv: header row printed */
 	int latency;         /* text/csv: latency columns */
+	/* sees every line before it is rendered (a class board's post), or NULL */
+	void (*tap)(void *ctx, const cJSON *line);
+	void *tap_ctx;
 };
 
 /* report_open: starts an output of fmt on out */
