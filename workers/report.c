@@ -490,6 +490,8 @@ void report_emit(struct report *r, cJSON *line)
 
 	if (!line)
 		return;
+	if (r->tee)
+		r->tee(r->tee_ctx, line);
 	switch (r->fmt) {
 	case REPORT_NDJSON:
 		if ((s = cJSON_PrintUnformatted(line))) {

@@ -16,6 +16,10 @@ struct report {
 				experiment demo's point lines */
 	int csv_header;      /* csv: header row printed */
 	int latency;         /* text/csv: latency columns */
+	/* tee: when set, sees every line before it is printed, rendered or kept
+	   (the run's record for --save and --baseline) */
+	void (*tee)(void *ctx, const cJSON *line);
+	void *tee_ctx;
 };
 
 /* report_open: starts an output of fmt on out */
