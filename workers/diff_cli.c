@@ -194,6 +194,10 @@ static int load(const struct diff_after *d, const char *arg, char **buf, size_t 
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/%s.ndjson", dir, arg);
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		snprintf(why, wlen, "no saved run '%s' (in %s)", arg, dir);
+		return -1;
+	}
 	return read_run(path, true, buf, len, why, wlen);
 }
 
@@ -652,8 +656,8 @@ int diff_after_prepare(struct diff_after *d, struct report *rep, struct param_er
 
 	if (!d->save[0] && !d->baseline[0]) {
 		if (d->threshold_set)
-			return after_fail(err, "threshold", "--threshold %s%s applies to a diff: give "
-					  "--baseline RUN too", "", "");
+			return after_fail(err, "threshold", "--threshold applies to a diff: give "
+					  "--baseline RUN too%s%s", "", "");
 		return 0;
 	}
 	if (d->save[0]) {
