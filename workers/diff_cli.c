@@ -655,6 +655,9 @@ int diff_after_prepare(struct diff_after *d, struct report *rep, struct param_er
 	struct stat st;
 
 	if (!d->save[0] && !d->baseline[0]) {
+		if (d->results_dir[0])
+			return after_fail(err, "results-dir", "--results-dir applies to a diff: "
+					  "give --baseline RUN too%s%s", "", "");
 		if (d->threshold_set)
 			return after_fail(err, "threshold", "--threshold applies to a diff: give "
 					  "--baseline RUN too%s%s", "", "");

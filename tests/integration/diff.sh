@@ -173,6 +173,7 @@ usage "save" bench pipe --save r3
 usage "save" bench pipe --save pipe
 usage "save" bench pipe --save ../up
 usage "threshold" bench pipe --threshold 10
+usage "results-dir" bench pipe --results-dir /tmp
 usage "baseline" bench pipe --baseline nosuchrun
 "$IPCSCOPE" bench pipe --mode latency --reps 2 --count 200 --format ndjson >"$work/lat.ndjson" 2>/dev/null
 usage "latency" diff "$work/a.ndjson" "$work/lat.ndjson"
