@@ -12,7 +12,7 @@ const lines = (body) => body.trim().split('\n').map(tryJson);
 
 // seed: a real compare's lines as r1, and the same with unix at half the rate as r2
 function seed(dir) {
-  const run = spawnSync(BIN, ['compare', 'pipe,unix', '--reps', '20', '--duration', '0.01', '--ci', '0',
+  const run = spawnSync(BIN, ['compare', 'pipe,unix', '--reps', '30', '--duration', '0.02', '--ci', '0',
     '--format', 'ndjson', '--run-id', 'r1'], { encoding: 'utf8', timeout: 30000 });
   ok(run.status === 0, 'a real compare of pipe and unix ran for the seed', run.stderr);
   const half = run.stdout.trim().split('\n').map((l) => {

@@ -18,7 +18,7 @@ const { ok } = t;
 // seed: r1 a real compare, r2 the same with unix at half the rate, r3 as
 // r1 but on "another kernel"
 function seed(dir) {
-  const run = spawnSync(BIN, ['compare', 'pipe,unix', '--reps', '20', '--duration', '0.01', '--ci', '0',
+  const run = spawnSync(BIN, ['compare', 'pipe,unix', '--reps', '30', '--duration', '0.02', '--ci', '0',
     '--format', 'ndjson', '--run-id', 'r1'], { encoding: 'utf8', timeout: 30000 });
   ok(run.status === 0, 'a real compare of pipe and unix ran for the seed', run.stderr);
   const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));

@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/tmp"
 export TMPDIR=$work/tmp
 export XDG_STATE_HOME=$work/state
-RUN=(--reps 20 --duration 0.01 --ci 0)
+RUN=(--reps 30 --duration 0.02 --ci 0)
 
 # scale IN OUT MECH FACTOR [REPS]: IN's lines with MECH's rates times
 # FACTOR (REPS "odd"/"even": only those reps kept, of every mechanism)
@@ -55,8 +55,8 @@ scale "$work/a.ndjson" "$work/even.ndjson" none 1 even
 	>"$work/aa" 2>"$work/err"
 rc=$?
 tap $((rc != 0)) "A/A diff (odd reps against even reps of one compare) exits 0 (got $rc: $(head -c 200 "$work/err"))"
-[ "$(field "$work/aa" 'rows.length + ":" + rows.every((r) => r.change === "no change" && r.method === "rank-sum" && r.a_reps === 10 && r.b_reps === 10)')" = "2:true" ]
-tap $? "A/A diff says no change for both mechanisms, rank-sum over 10 reps a side ($(field "$work/aa" 'rows.map((r) => r.label + " " + r.verdict_text).join("; ")'))"
+[ "$(field "$work/aa" 'rows.length + ":" + rows.every((r) => r.change === "no change" && r.method === "rank-sum" && r.a_reps === 15 && r.b_reps === 15)')" = "2:true" ]
+tap $? "A/A diff says no change for both mechanisms, rank-sum over 15 reps a side ($(field "$work/aa" 'rows.map((r) => r.label + " " + r.verdict_text).join("; ")'))"
 "$IPCSCOPE" diff "$work/a.ndjson" "$work/a.ndjson" >"$work/self" 2>&1
 rc=$?
 grep -q "no row slower beyond the threshold (2 rows: 2 no change" "$work/self"
