@@ -287,6 +287,17 @@ static void text_figure(double v, bool latency, char *buf, size_t len)
 		human_si(v, "msgs/s", buf, len);
 }
 
+/* put_padded: s, then spaces to width columns (a UTF-8 character, "×",
+   "–", "±", takes one) */
+static void put_padded(FILE *f, const char *s, int width)
+{
+	int cols = 0;
+
+	for (const char *p = s; *p; p++)
+		cols += ((unsigned char)*p & 0xc0) != 0x80;
+	fprintf(f, "%s%*s", s, width > cols ? width - cols : 0, "");
+}
+
 static void text_line(struct dout *o, const cJSON *l)
 {
 	const char *type = sval(l, "type");
@@ -312,9 +323,10 @@ static void text_line(struct dout *o, const cJSON *l)
 		text_figure(nval(l, "a_median"), o->latency, a, sizeof(a));
 		text_figure(nval(l, "b_median"), o->latency, b, sizeof(b));
 		snprintf(name, sizeof(name), "%s", sval(l, "label"));
-		fprintf(o->out, "%-24s %10s %14s %14s  %-40s %s\n", name,
-			human_bytes(nval(l, "size"), sz, sizeof(sz)), a, b, sval(l, "verdict_text"),
-			!strcmp(change, "slower") ? "SLOWER" : change);
+		fprintf(o->out, "%-24s %10s %14s %14s  ", name,
+			human_bytes(nval(l, "size"), sz, sizeof(sz)), a, b);
+		put_padded(o->out, sval(l, "verdict_text"), 40);
+		fprintf(o->out, " %s\n", !strcmp(change, "slower") ? "SLOWER" : change);
 		if (why)
 			fprintf(o->out, "%24s unreliable: %s\n", "", why);
 		return;
@@ -330,8 +342,9 @@ static void text_line(struct dout *o, const cJSON *l)
 				fprintf(o->out, " %s;", v->valuestring);
 			fprintf(o->out, "\n");
 		} else {
-			fprintf(o->out, "no row slower beyond the threshold (%.0f rows: %.0f no change, "
+			fprintf(o->out, "no row slower beyond the threshold (%.0f row%s: %.0f no change, "
 				"%.0f faster, %.0f unknown, %.0f in one run only)\n", nval(l, "rows"),
+				nval(l, "rows") == 1 ? "" : "s",
 				nval(l, "no_change"), nval(l, "faster"), nval(l, "unknown"),
 				nval(l, "missing"));
 		}
@@ -403,11 +416,14 @@ static void dout_emit(void *ctx, cJSON *line)
 		}
 		break;
 	case REPORT_JSON:
+		/* diff_start, rows, diff_end, in that order */
 		if (!strcmp(type, "diff_row")) {
 			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(o->doc, "rows"), line);
 			return;
 		}
 		cJSON_AddItemToObject(o->doc, type, line);
+		if (!strcmp(type, "diff_start"))
+			cJSON_AddArrayToObject(o->doc, "rows");
 		return;
 	case REPORT_CSV:
 		csv_line(o, line);
@@ -424,10 +440,8 @@ static void dout_open(struct dout *o, enum report_format fmt, FILE *out)
 	memset(o, 0, sizeof(*o));
 	o->fmt = fmt;
 	o->out = out;
-	if (fmt == REPORT_JSON) {
+	if (fmt == REPORT_JSON)
 		o->doc = cJSON_CreateObject();
-		cJSON_AddArrayToObject(o->doc, "rows");
-	}
 }
 
 /* ---- ipcscope diff ------------------------------------------------------ */
