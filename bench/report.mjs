@@ -57,6 +57,10 @@ const clearPct = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict ==
 const settledCount = (t) => [verdictRows(t, () => true).filter((r) => r.verdict === 'clear' || r.verdict === 'probably' ||
   (r.verdict === 'same' && r.within_pct <= 5)).length];
 const ciReachedCount = (t) => [summaries(t).filter((m) => m.ci_reached === true).length];
+const rowCount = (t) => [verdictRows(t, () => true).length];
+const jobCount = (t) => [summaries(t).length];
+// A/A diffs: each try's diff_end; right when every row says no change
+const aaDiffSame = (t) => sharePct(lines(t).filter((m) => m.type === 'diff_end'), (e) => e.rows > 0 && e.no_change === e.rows);
 const aaSame = (t) => sharePct(verdictRows(t, () => true), (r) => r.verdict === 'same');
 // sync-tax ranks against its fastest: a run where spinning was not the
 // fastest (a busy machine starves a spinner) counts as not clear
@@ -71,7 +75,7 @@ const THR = { op: '>=', target: 0.9 };
 const LAT = { op: '<=', target: 1.1 };
 const CEIL = { op: '>=', target: 0.5, kind: 'ceil' };
 
-const STABLE = 'ipcscope compare (every mechanism, the defaults: ci=5, at most 7 reps of 0.1 s)';
+const STABLE = 'ipcscope compare (every local mechanism, the defaults: ci=5, at most 16 reps of 0.035 s)';
 
 // The library layers: against plain loops of the same library (targets),
 // then against the raw mechanism under each (the layer's price, info).
@@ -249,14 +253,20 @@ const ROWS = [
   { group: 'stability', id: 'stability_clear', label: 'default compare: comparisons called clear', unit: '%', op: 'info',
     ipc: ['stability.ipc', clearPct], ref: null, refName: `${STABLE}: share of its comparison rows whose verdict is clear` },
   { group: 'stability', id: 'stability_settled', label: 'default compare: comparisons settled', unit: 'count', op: 'info',
-    ipc: ['stability.ipc', settledCount], ref: null, refName: `${STABLE}: comparison rows whose verdict excludes 1 or lies within ±5 % of 1 (of 14)` },
+    ipc: ['stability.ipc', settledCount], ref: null, refName: `${STABLE}: comparison rows whose verdict excludes 1 or lies within ±5 % of 1 (of stability_rows)` },
+  { group: 'stability', id: 'stability_rows', label: 'default compare: comparison rows', unit: 'count', op: 'info',
+    ipc: ['stability.ipc', rowCount], ref: null, refName: `${STABLE}: its comparison rows (one per mechanism but the baseline)` },
+  { group: 'stability', id: 'stability_jobs', label: 'default compare: mechanisms', unit: 'count', op: 'info',
+    ipc: ['stability.ipc', jobCount], ref: null, refName: `${STABLE}: the mechanisms that ran` },
   { group: 'stability', id: 'stability_ci_reached', label: 'default compare: medians within ±5 %', unit: 'count', op: 'info',
-    ipc: ['stability.ipc', ciReachedCount], ref: null, refName: `${STABLE}: mechanisms whose median reached its ci target (of 15)` },
+    ipc: ['stability.ipc', ciReachedCount], ref: null, refName: `${STABLE}: mechanisms whose median reached its ci target (of stability_jobs)` },
   { group: 'verdicts', id: 'aa_same', label: 'A/A compare pipe,pipe: can\'t tell apart', unit: '%', op: '>=', target: 95, abs: true,
     ipc: ['aa.ipc', aaSame], ref: null, refName: 'ipcscope compare pipe,pipe (defaults), BENCH_AA runs: share whose verdict is "can\'t tell apart"' },
   { group: 'verdicts', id: 'gap_clear', label: 'sync-tax mutex against spin: clear', unit: '%', op: 'info',
     ipc: ['gap.ipc', gapClear], ref: null, refName: 'ipcscope demo sync-tax, BENCH_GAP runs: share whose shm sync=mutex row is clear against shm sync=spin (a run where spin was not the fastest, its baseline, counts as not clear)' },
-  { group: 'stability', id: 'stability_wall', label: 'default compare: wall time', unit: 's', op: '<=', target: 20, abs: true,
+  { group: 'diffs', id: 'aa_diff_same', label: 'A/A diff of two compares: no change', unit: '%', op: '>=', target: 95, abs: true,
+    ipc: ['diffaa.ipc', aaDiffSame], ref: null, refName: 'ipcscope compare shm,pipe,unix,tcp (defaults) run twice, then ipcscope diff of the two, BENCH_DIFF tries: share where every row says "no change"' },
+  { group: 'stability', id: 'stability_wall', label: 'default compare: wall time', unit: 's', op: '<=', target: 15, abs: true,
     ipc: ['stability.wall', plain], ref: null, refName: `${STABLE}, end to end` },
   { group: 'headline', id: 'headline_wall', label: 'compare shm,pipe,unix,tcp 100000 x 64 B', unit: 's', op: '<=', target: 2, abs: true,
     ipc: ['headline.ipc', plain], ref: null, refName: 'ipcscope compare shm,pipe,unix,tcp --count 100000 --size 64 --reps 1, wall time end to end' },

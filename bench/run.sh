@@ -7,8 +7,9 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts diffs headline),
 # BENCH_AA (default 100) A/A compares and BENCH_GAP (default 20) sync-tax runs for the verdicts group,
+# BENCH_DIFF (default 20) A/A diffs (two compares of the same command) for the diffs group,
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
 # BENCH_KEEP_RAW=DIR to keep the raw outputs (DIR must not exist yet),
 # BENCH_IPCSCOPE=PATH to measure another build.
@@ -21,7 +22,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts diffs headline"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -368,6 +369,23 @@ g_verdicts() {
 	for i in $(seq "${BENCH_GAP:-20}"); do
 		timeout -k 5 120 "$IPC" demo sync-tax --format ndjson >>"$RAW/gap.ipc.1" \
 			2>>"$RAW/verdicts.err" || log "sync-tax $i ended in error"
+	done
+}
+
+# Runs compared across time, A/A: the same compare twice, one after the
+# other, then ipcscope diff of the two (unpaired: the runs were not
+# interleaved), where "no change" is right for every row. The diffs' lines
+# go to one file.
+g_diffs() {
+	local i
+	for i in $(seq "${BENCH_DIFF:-20}"); do
+		timeout -k 5 60 "$IPC" compare shm,pipe,unix,tcp --format ndjson >"$TMP/diff.a.ndjson" \
+			2>>"$RAW/diffs.err" || { log "A/A diff $i: the first compare ended in error"; continue; }
+		timeout -k 5 60 "$IPC" compare shm,pipe,unix,tcp --format ndjson >"$TMP/diff.b.ndjson" \
+			2>>"$RAW/diffs.err" || { log "A/A diff $i: the second compare ended in error"; continue; }
+		timeout -k 5 60 "$IPC" diff "$TMP/diff.a.ndjson" "$TMP/diff.b.ndjson" --format ndjson \
+			>>"$RAW/diffaa.ipc.1" 2>>"$RAW/diffs.err"
+		[ $? -le 1 ] || log "A/A diff $i: ipcscope diff failed: $(tail -c 300 "$RAW/diffs.err")"
 	done
 }
 

@@ -15,6 +15,7 @@
 #include "catalog.h"
 #include "http.h"
 #include "http_check.h"
+#include "http_diff.h"
 #include "http_gate.h"
 #include "http_head.h"
 #include "http_keep.h"
@@ -230,7 +231,7 @@ static enum MHD_Result health(struct MHD_Connection *c)
 /* ---- routing ------------------------------------------------------------ */
 
 enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_RUN, R_RUNS, R_RUN_ID, R_STATIC,
-	     R_BOARD };
+	     R_BOARD, R_DIFF };
 
 static enum route route_of(const char *url)
 {
@@ -248,6 +249,8 @@ static enum route route_of(const char *url)
 		return R_BOARD;
 	if (one_segment(url, "/api/runs/"))
 		return R_RUN_ID;
+	if (!strcmp(url, "/api/diff"))
+		return R_DIFF;
 	if (!strcmp(url, "/api/compare") || one_segment(url, "/api/bench/") ||
 	    one_segment(url, "/api/sweep/") || one_segment(url, "/api/demos/"))
 		return R_RUN;
@@ -276,6 +279,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct request *rq, co
 		return static_answer(c, static_find(url));
 	case R_BOARD:
 		return board_answer(c, url, rq->body ? rq->body : "", rq->body_len);
+	case R_DIFF:
+		return diff_answer(c);
 	default:
 		return reply_not_found(c, "route", url);
 	}

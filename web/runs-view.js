@@ -9,6 +9,7 @@ import { state, ui } from './state.js';
 import { renderRun } from './run-view.js';
 import { renderSweep, matchSweepMetric } from './sweep-view.js';
 import { showDemo } from './demos-view.js';
+import { renderDiffPicker } from './diff-view.js';
 
 function runId(r) {
   return r.id || r.run || '';
@@ -35,6 +36,7 @@ function runWhen(r) {
 export async function loadRuns() {
   const box = $('#runs-list');
   const runs = await fetchList(box, '/api/runs', 'runs', 'past runs', 'No runs yet.');
+  renderDiffPicker(runs);
   if (!runs) return;
   // the open button and the status come first, so a phone sees them
   box.innerHTML = '<table><thead><tr><th scope="col">open</th><th scope="col">status</th><th scope="col">run</th><th scope="col">what</th><th scope="col">when</th><th scope="col">took</th></tr></thead><tbody>' +

@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "compare.h"
 #include "demos/demo.h"
+#include "diff_cli.h"
 #include "engine.h"
 #include "lab.h"
 #include "board_client.h"
@@ -116,10 +117,10 @@ static const struct {
 	{ "--count N", "messages (latency: round trips) per rep, 1..1000000000" },
 	{ "--duration S", NULL },
 	{ "--warmup N", "messages sent before timing (1% of count, >= 100; 1000 with duration)" },
-	{ "--reps N", "repetitions, 1..100 (5; compare and demos: at most 7)" },
+	{ "--reps N", "repetitions, 1..100 (5; compare: at most 16; demos: their own)" },
 	{ "--ci P", "add reps, up to --reps, until the median's 95% interval" },
 	{ "", "is within +-P % and every comparison's verdict is settled;" },
-	{ "", "0 off (compare and demos: 5, 0.1 s reps)" },
+	{ "", "0 off (compare: 5, with 0.035 s reps; demos: 5)" },
 	{ "--gap S", "pause S seconds before the first rep, then between reps at most" },
 	{ "", "once a second, each said by a pause line (0..1; 0): a page draws then" },
 	{ "--pin split|same|none|A,B", "where sender and receiver run (split: two cores)" },
@@ -163,11 +164,14 @@ static void usage(FILE *f, enum params_cmd cmd)
 	}
 	usage_peer(f);
 	usage_options(f);
+	if (cmd != CMD_DEMO)
+		diff_after_usage(f);
 	fprintf(f, "\nthe platform: each run leaves its cache-line round trip per CPU pair in\n"
 		"platform.json in $IPCSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/ipcscope, else\n"
 		"~/.cache/ipcscope; the next run on the same CPUs says so when the\n"
 		"platform moved since (its round trip 1.5x longer or shorter)\n");
-	fprintf(f, "\nexit status: 0 ok, 1 the run failed, 2 usage error\n");
+	fprintf(f, "\nexit status: 0 ok, 1 the run failed%s, 2 usage error\n",
+		cmd != CMD_DEMO ? " (or, with --baseline RUN, is slower than RUN)" : "");
 }
 
 /* token_file: --token-file PATH, the command line's way to give the
@@ -190,6 +194,9 @@ static int token_file(struct bench_params *p, const char *path, struct param_err
 
 /* parse_args: --name value / --name=value into p; positional is the
    mechanism (bench, sweep) or the list (compare); 0, 1 for --help, -1 */
+/* what a bench, compare or sweep does with its lines when it ends */
+static struct diff_after after;
+
 static int parse_args(struct bench_params *p, int argc, char **argv,
 		      struct param_error *err)
 {
@@ -244,6 +251,14 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 			if (token_file(p, val, err) < 0)
 				return -1;
 			continue;
+		}
+		if (p->cmd != CMD_DEMO) {
+			int took = diff_after_arg(&after, name, val, err);
+
+			if (took < 0)
+				return -1;
+			if (took)
+				continue;
 		}
 		if (params_set(p, name, val, false, err) < 0)
 			return -1;
@@ -384,6 +399,7 @@ static int run_main(int argc, char **argv)
 
 	r.t0 = run_now_s();
 	params_init(&r.p, cmd);
+	diff_after_init(&after);
 	if (cmd == CMD_DEMO) {
 		if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 			return demo_usage();
@@ -433,8 +449,11 @@ static int run_main(int argc, char **argv)
 		report_close(&r.out);
 		return 0;
 	}
+	if (rc == 0 && diff_after_prepare(&after, &r.out, &err) < 0)
+		rc = -1;
 	if (rc < 0) {
 		rc = usage_error(&r, &err);
+		diff_after_free(&after);
 		report_close(&r.out);
 		boardc_free(&br);
 		return rc;
@@ -443,12 +462,14 @@ static int run_main(int argc, char **argv)
 	cleanup_sweep_stale();
 	skipped = cJSON_CreateArray();
 	if (setup(&r, skipped) < 0) {
+		diff_after_free(&after);
 		run_finish(&r);
 		boardc_free(&br);
 		return 1;
 	}
 	if (r.p.peer[0] && peer_open(&r) < 0) {
 		cJSON_Delete(skipped);
+		diff_after_free(&after);
 		run_finish(&r);
 		boardc_free(&br);
 		return 1;
@@ -467,8 +488,11 @@ static int run_main(int argc, char **argv)
 			status = "error";
 	}
 	ndjson_end(&r, status);
+	/* --save and --baseline: a run slower than its baseline exits 1 */
+	rc = diff_after_finish(&after, &r.out, status);
 	run_finish(&r);
-	rc = st == RUN_OK ? 0 : 1;
+	if (st != RUN_OK)
+		rc = 1;
 	/* the result goes to the class board once it is shown here */
 	if (board && boardc_finish(&br, &bt) != 0)
 		rc = 1;
@@ -483,6 +507,7 @@ static const struct {
 	{ "bench", run_main }, { "compare", run_main }, { "sweep", run_main },
 	{ "demo", run_main }, { "list", catalogue_list_main },
 	{ "sysinfo", catalogue_sysinfo_main }, { "peer", peer_main }, { "lab", lab_main },
+	{ "diff", diff_main },
 };
 
 /* top_usage: every command, one line each */
@@ -497,6 +522,7 @@ static void top_usage(FILE *f)
 		"                                                    local set, see compare --help)\n"
 		"  ipcscope sweep MECH[,MECH...] --sizes LIST        mechanisms over message sizes\n"
 		"  ipcscope demo NAME [params]                       a teaching demo\n"
+		"  ipcscope diff A B [--threshold PCT]               run B against run A: slower?\n"
 		"  ipcscope list [--format json]                     the mechanisms\n"
 		"  ipcscope sysinfo [--format json]                  this machine and its IPC limits\n"
 		"  ipcscope peer --listen ADDR:PORT [--token T]      the far side of a run between hosts\n"
@@ -524,10 +550,13 @@ void engine_usage(FILE *f, const char *cmd)
 		peer_usage(f);
 	else if (!strcmp(cmd, "lab"))
 		lab_usage(f);
+	else if (!strcmp(cmd, "diff"))
+		diff_usage(f);
 }
 
 const char *const engine_commands[] = {
-	"serve", "bench", "compare", "sweep", "demo", "list", "sysinfo", "peer", "lab", NULL,
+	"serve", "bench", "compare", "sweep", "demo", "list", "sysinfo", "peer", "lab", "diff",
+	NULL,
 };
 
 int engine_is_command(const char *cmd)

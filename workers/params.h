@@ -16,14 +16,22 @@
 #define PARAMS_DURATION_MAX 60.0
 #define PARAMS_REPS_MAX 100
 #define PARAMS_DEFAULT_DURATION 0.25       /* seconds per rep when no count */
-/* compare and demos add reps until the median is tight: by default to
-   within +-5 %, at most 7 reps of 0.1 s: a compare of the fifteen kernel
-   and shared-memory mechanisms took 17 s on the 2-core VM at load 13 */
+/* compare adds reps until the median is tight and its verdicts settle:
+   by default to within +-5 %, at most 16 reps of 0.035 s. Many short reps
+   beat a few long ones: the median's 95 % interval is an order-statistic
+   one, min..max for 6 or 7 reps (a single disturbed rep breaks it; +-5 %
+   needs a rep-to-rep spread sigma of about 3.7 %), the 4th..13th of 16
+   (the three reps at either end never count; +-5 % holds up to sigma of
+   about 6.5 %), while a rep 0.35 times as long spreads about 1/sqrt(0.35)
+   = 1.7 times as much when its noise is interruptions that average out.
+   The twenty local mechanisms at about 10 ms of fork, pin and probe per
+   rep: at most 20 x 16 x 45 ms = 14.4 s, under 6 s when every job
+   settles by its 6th rep. Demos of jobs set their own (demos.c) */
 #define PARAMS_CI_DEFAULT 5.0
 #define PARAMS_CI_MAX 100.0
 #define PARAMS_CI_MIN 0.1
-#define PARAMS_CI_DEFAULT_REPS 7
-#define PARAMS_CI_DEFAULT_DURATION 0.1
+#define PARAMS_CI_DEFAULT_REPS 16
+#define PARAMS_CI_DEFAULT_DURATION 0.035
 #define PARAMS_MAX_OPTIONS 8               /* mechanism options per run */
 #define PARAMS_OPTION_NAME_MAX 24
 #define PARAMS_OPTION_VALUE_MAX 32

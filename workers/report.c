@@ -492,6 +492,8 @@ void report_emit(struct report *r, cJSON *line)
 		return;
 	if (r->tap)
 		r->tap(r->tap_ctx, line);
+	if (r->tee)
+		r->tee(r->tee_ctx, line);
 	switch (r->fmt) {
 	case REPORT_NDJSON:
 		if ((s = cJSON_PrintUnformatted(line))) {

@@ -19,6 +19,10 @@ struct report {
 	/* sees every line before it is rendered (a class board's post), or NULL */
 	void (*tap)(void *ctx, const cJSON *line);
 	void *tap_ctx;
+	/* tee: when set, sees every line before it is printed, rendered or kept
+	   (the run's record for --save and --baseline) */
+	void (*tee)(void *ctx, const cJSON *line);
+	void *tee_ctx;
 };
 
 /* report_open: starts an output of fmt on out */

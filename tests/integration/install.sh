@@ -109,7 +109,7 @@ check() {
 mechs=$("$IPCSCOPE" list --format json | node -e \
 	'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).map(m=>m.name).join(" ")))')
 demos=$("$IPCSCOPE" demo --help | awk '/^  [a-z]/ {print $1}' | tr '\n' ' ')
-check "the commands" "serve bench compare sweep demo list sysinfo peer lab --help --version" ipcscope ""
+check "the commands" "serve bench compare sweep demo list sysinfo peer lab diff --help --version" ipcscope ""
 check "bench's mechanism is one of 'ipcscope list'" "$mechs" ipcscope bench ""
 check "a flag" "--mode" ipcscope bench pipe --mo
 check "a flag's values" "throughput latency" ipcscope bench pipe --mode ""

@@ -1,6 +1,34 @@
 /* test_params_limits.c -- the strict param parser: ci, count against duration, caps, mechanism options and limits, random input (API.md §3) */
 
 #include "params_check.h"
+#include "../../workers/robust.h"
+
+/* compare's defaults serve its stopping rule: at most reps the median's
+   order-statistic interval leaves three disturbed reps at either end out,
+   and the twenty local mechanisms at about 10 ms of per-rep overhead fit
+   15 s even when every job runs all its reps */
+static void test_ci_defaults(void **state)
+{
+	struct bench_params p;
+	double x[PARAMS_REPS_MAX];
+	int n, k = 0;
+
+	(void)state;
+	params_init(&p, CMD_COMPARE);
+	n = (int)p.reps;
+	assert_true(n <= PARAMS_REPS_MAX);
+	for (int i = 0; i < 3; i++) {
+		x[k++] = 40;       /* starved by another process */
+		x[k++] = 250;      /* a lucky burst */
+	}
+	while (k < n) {
+		x[k] = 100 + 2 * (k % 3 - 1);   /* the rest within +-2 % */
+		k++;
+	}
+	assert_true(robust_ci_reached(x, n, PARAMS_CI_DEFAULT));
+	assert_true(20 * n * (p.duration + 0.010) <= 15.0);
+	assert_true(p.duration >= 0.02);   /* a rep still long against a timer tick */
+}
 
 static void test_ci(void **state)
 {
@@ -318,6 +346,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_count_and_duration),
 		cmocka_unit_test(test_ci),
+		cmocka_unit_test(test_ci_defaults),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_latency_count_cap),
 		cmocka_unit_test(test_sync_only_shm),
