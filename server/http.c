@@ -224,7 +224,7 @@ static enum MHD_Result health(struct MHD_Connection *c)
 
 /* ---- routing ------------------------------------------------------------ */
 
-enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_RUN, R_RUNS, R_RUN_ID, R_STATIC };
+enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_PARAMS, R_RUN, R_RUNS, R_RUN_ID, R_STATIC };
 
 static enum route route_of(const char *url)
 {
@@ -236,6 +236,8 @@ static enum route route_of(const char *url)
 		return R_DEMOS;
 	if (!strcmp(url, "/api/system"))
 		return R_SYSTEM;
+	if (!strcmp(url, "/api/params"))
+		return R_PARAMS;
 	if (!strcmp(url, "/api/runs"))
 		return R_RUNS;
 	if (one_segment(url, "/api/runs/"))
@@ -259,6 +261,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct request *rq, co
 		return reply_json(c, cat->demos);
 	case R_SYSTEM:
 		return reply_json(c, cat->system);
+	case R_PARAMS:
+		return reply_json(c, cat->params);
 	case R_RUNS:
 	case R_RUN_ID:
 		return runs_route(c, url);
