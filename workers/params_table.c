@@ -170,7 +170,6 @@ const char *params_table_range(const struct param_row *row, char *buf, size_t le
 	case PARAM_WHOLE:
 	case PARAM_SECRET:
 	case PARAM_ID:
-	case PARAM_HOSTPORT:
 		snprintf(buf, len, "%llu..%llu", (unsigned long long)row->min,
 			 (unsigned long long)row->max);
 		break;
