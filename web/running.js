@@ -93,7 +93,7 @@ export async function stream(url, model, render) {
 export function checkedParams() {
   clearMessages();
   const p = readForm($('#form'));
-  const errs = validate(p, state.view, state.catalogue, state.ncpu);
+  const errs = validate(p, state.view, state.catalogue, state.ncpu, state.params);
   if (errs.length) {
     showFieldErrors(errs);
     return null;

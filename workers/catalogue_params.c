@@ -15,8 +15,7 @@ static const char *const kind_names[] = {
 /* numeric: the kind has a range of numbers (or of lengths) */
 static bool numeric(enum param_kind k)
 {
-	return k != PARAM_WORD && k != PARAM_PIN && k != PARAM_MECH_LIST && k != PARAM_MECH &&
-	       k != PARAM_HOSTPORT;
+	return k != PARAM_WORD && k != PARAM_PIN && k != PARAM_MECH_LIST && k != PARAM_MECH;
 }
 
 /* default_of: row's default for cmd as the API writes it: a word, a

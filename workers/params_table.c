@@ -2,6 +2,7 @@
    from it (ranges, flags, expectations) */
 #include "params_table.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,8 +75,8 @@ const struct param_row params_table[P__COUNT] = {
 	[P_RUN_ID] = { "run-id", PARAM_ID, "ID", 1, (double)sizeof(((struct bench_params *)0)->run_id) - 1,
 		0, 0, false, NULL, "", "{range} letters, digits, '-' or '_'", NULL,
 		"cli-PID", ALL, true, { 0, 0, 0, 0 }, FIELD(run_id) },
-	[P_PEER] = { "peer", PARAM_HOSTPORT, "HOST:PORT", 1, PARAMS_PEER_MAX - 1, 0, 0, false, NULL,
-		"", "HOST:PORT of an 'ipcscope peer'",
+	[P_PEER] = { "peer", PARAM_HOSTPORT, "HOST:PORT", 1, UINT16_MAX, 0, 0, false, NULL,
+		"", "HOST:PORT of an 'ipcscope peer', a port in {range}",
 		"run against 'ipcscope peer' on another host (the data goes over the "
 		"mechanism between the two hosts) with a mechanism that can cross hosts:",
 		"none", ALL, false, { 0, 0, 0, 0 }, FIELD(peer) },
@@ -170,6 +171,7 @@ const char *params_table_range(const struct param_row *row, char *buf, size_t le
 	case PARAM_WHOLE:
 	case PARAM_SECRET:
 	case PARAM_ID:
+	case PARAM_HOSTPORT:
 		snprintf(buf, len, "%llu..%llu", (unsigned long long)row->min,
 			 (unsigned long long)row->max);
 		break;
