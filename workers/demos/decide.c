@@ -103,7 +103,7 @@ static int measure(const struct decide_params *p, const char *mech, const char *
 	for (int rep = 0; rep < p->reps; rep++) {
 		struct rep_result res;
 		struct decide_tick t = { o, rep, p->reps };
-		struct rep_spec spec = { .ops = ops, .params = &bp, .size = p->size, .rep = rep + 1,
+		struct rep_spec spec = { .ops = ops, .params = &bp, .rep = rep + 1,
 					 .tmpdir = tmpdir, .deadline_s = DECIDE_REP_DEADLINE_S,
 					 .progress = tick, .progress_ctx = &t };
 		if (harness_run_rep(&spec, &res, opt->error, sizeof(opt->error), &code) < 0)
