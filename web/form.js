@@ -10,7 +10,7 @@ export function paramTable(rows) {
 }
 
 // refusal: what the server says of value for row: "bad value 'V' for NAME: expected ..."
-function refusal(row, value) {
+export function refusal(row, value) {
   if (row.kind === 'secret' || row.kind === 'id') return `bad value for ${row.name}: expected ${row.expect}`;
   return `bad value '${value}' for ${row.name}: expected ${row.expect}`;
 }

@@ -14,7 +14,7 @@ export function setBusy(busy) {
   state.busy = busy;
   $('#run').disabled = busy;
   $('#stop').disabled = !busy;
-  $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy; });
+  $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy || !!b.closest('article.invalid'); });
   $('#demo-stop').disabled = !busy;
   $$('[data-export]').forEach((b) => { b.disabled = busy || !exportModels().length; });
 }
