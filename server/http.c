@@ -128,7 +128,7 @@ static enum MHD_Result start_run(struct MHD_Connection *c, struct request *rq, c
 	if (cmd == CMD_COMPARE)
 		target = "all";    /* unless mechanisms= names them, below */
 	for (int i = 0; i < q->npairs; i++)
-		if (cmd == CMD_COMPARE && !strcmp(q->names[i], "--mechanisms"))
+		if (cmd == CMD_COMPARE && !strcmp(q->names[i] + 2, params_name(P_MECHANISMS)))
 			target = q->values[i];
 	if (query_argv(q, head, cmd == CMD_COMPARE ? 1 : 2, argv,
 		       (int)(sizeof(argv) / sizeof(*argv))) < 0) {

@@ -1,5 +1,6 @@
 /* params.c -- the one strict parser for run parameters (CLI and HTTP) */
 #include "params.h"
+#include "params_int.h"
 
 #include <errno.h>
 #include <sched.h>
