@@ -92,8 +92,9 @@ function demos(cat) {
     ok(lacks.length === 0, `demo ${d.name} (${d.kind}): in demo --help, its own --help, docs/API.md and the catalogue`, lacks.join(', '));
   }
   const files = fs.readdirSync(path.join(root, 'workers/demos')).filter((f) => f.endsWith('.c'));
+  // a demo file ends with its struct demo, or with an EXP_DEMO... line making one
   const declared = files.flatMap((f) => [...fs.readFileSync(path.join(root, 'workers/demos', f), 'utf8')
-    .matchAll(/^const struct demo (\w+) = \{/gm)].map((x) => x[1]));
+    .matchAll(/^(?:const struct demo (\w+) = \{|EXP_DEMO\w*\(\w+, (\w+),)/gm)].map((x) => x[1] || `demo_${x[2]}`));
   const unlisted = declared.filter((x) => !registry.includes(`&${x},`));
   ok(declared.length === cat.length && unlisted.length === 0, `every struct demo of workers/demos/ is in the demo table (${declared.length})`, unlisted.join(', '));
   const counted = /^(\w+) demos \(/m.exec(names);
