@@ -19,7 +19,11 @@ void catalog_load(struct catalog *cat)
 {
 	cJSON *m = engine_catalogue_json(), *s = engine_sysinfo_json();
 
+	cJSON *p = engine_params_json();
+
 	cat->mechanisms = render(m, "[]");
+	cat->params = render(p, "[]");
+	cJSON_Delete(p);
 	cat->system = render(s, "{}");
 	cJSON_Delete(m);
 	cJSON_Delete(s);

@@ -8,6 +8,7 @@ struct catalog {
 	const char *mechanisms;    /* GET /api/mechanisms */
 	const char *demos;         /* GET /api/demos */
 	const char *system;        /* GET /api/system */
+	const char *params;        /* GET /api/params */
 };
 
 /* catalog_load: renders the catalogues; the text lives as long as the

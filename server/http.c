@@ -134,7 +134,7 @@ static enum MHD_Result start_run(struct MHD_Connection *c, struct request *rq, c
 	if (cmd == CMD_COMPARE)
 		target = "all";    /* unless mechanisms= names them, below */
 	for (int i = 0; i < q->npairs; i++)
-		if (cmd == CMD_COMPARE && !strcmp(q->names[i], "--mechanisms"))
+		if (cmd == CMD_COMPARE && !strcmp(q->names[i] + 2, params_name(P_MECHANISMS)))
 			target = q->values[i];
 	if (query_argv(q, head, cmd == CMD_COMPARE ? 1 : 2, argv,
 		       (int)(sizeof(argv) / sizeof(*argv))) < 0) {
@@ -230,7 +230,7 @@ static enum MHD_Result health(struct MHD_Connection *c)
 
 /* ---- routing ------------------------------------------------------------ */
 
-enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_RUN, R_RUNS, R_RUN_ID, R_STATIC,
+enum route { R_NONE, R_HEALTH, R_MECHS, R_DEMOS, R_SYSTEM, R_PARAMS, R_RUN, R_RUNS, R_RUN_ID, R_STATIC,
 	     R_BOARD, R_DIFF };
 
 static enum route route_of(const char *url)
@@ -243,6 +243,8 @@ static enum route route_of(const char *url)
 		return R_DEMOS;
 	if (!strcmp(url, "/api/system"))
 		return R_SYSTEM;
+	if (!strcmp(url, "/api/params"))
+		return R_PARAMS;
 	if (!strcmp(url, "/api/runs"))
 		return R_RUNS;
 	if (board_is_route(url))
@@ -270,6 +272,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct request *rq, co
 		return reply_json(c, cat->demos);
 	case R_SYSTEM:
 		return reply_json(c, cat->system);
+	case R_PARAMS:
+		return reply_json(c, cat->params);
 	case R_RUNS:
 	case R_RUN_ID:
 		return runs_route(c, url);

@@ -72,7 +72,7 @@ function updateCommand() {
   const p = readForm(form);
   const view = state.view === 'sweep' ? 'sweep' : 'run';
   const live = state.view === 'run' || state.view === 'sweep';
-  const errs = live ? validate(p, view, state.catalogue, state.ncpu) : [];
+  const errs = live ? validate(p, view, state.catalogue, state.ncpu, state.params) : [];
   if (state.catalogue.size) markFieldErrors(errs);
   const ok = errs.length === 0 && p.mechanisms.length > 0;
   $('#command').textContent = ok ? cliCommand(p, view) : 'fix the marked fields to get a command';

@@ -10,6 +10,7 @@ import { state, figs, ui } from './state.js';
 import { renderProgress, statusText } from './progress.js';
 import { renderComparison, trustNote, renderCautions, lessonParts } from './trust-view.js';
 import { stream, withGap } from './running.js';
+import { demoFields, demoErrors, demoPairs, demoUrl, demoCli, demoCurl } from './demo-params.js';
 
 export function renderDemo() {
   const model = state.demo;
@@ -40,13 +41,75 @@ export async function loadDemos() {
   const box = $('#demo-list');
   const demos = await fetchList(box, '/api/demos', 'demos', 'the demos', 'No demos yet: this server offers none.');
   if (!demos) return;
-  box.innerHTML = demos.map((d, i) => `<article class="demo"><h2>${esc(d.title || d.name)}</h2>` +
+  box.innerHTML = demos.map((d, i) => `<article class="demo" data-name="${esc(d.name)}"><h2>${esc(d.title || d.name)}</h2>` +
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
     (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
-    (demoDefaults(d) ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '') +
+    paramsHtml(d, i) +
     `<button type="button" class="demo-run primary" data-demo="${i}" data-name="${esc(d.name)}">Run ${esc(d.name)}</button></article>`).join('');
-  $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => runDemo(demos[Number(b.dataset.demo)])));
+  $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => {
+    const d = demos[Number(b.dataset.demo)];
+    const pairs = cardPairs(b.closest('article'), d);
+    if (pairs) runDemo({ ...d, pairs });
+  }));
+  $$('article.demo', box).forEach((card, i) => {
+    $$('input[data-param]', card).forEach((inp) => inp.addEventListener('input', () => cardPairs(card, demos[i])));
+    $$('button[data-copy]', card).forEach((b) => b.addEventListener('click', () => copyDemo(card, demos[i], b.dataset.copy)));
+    cardPairs(card, demos[i]);
+  });
   ui.setBusy(state.busy);
+}
+
+// paramsHtml: the fields of demo d's own params, each with its default
+// and help, and the command line that runs it as set
+function paramsHtml(d, i) {
+  const fields = demoFields(d, state.params);
+  if (!fields.length) return demoDefaults(d) ? `<p class="hint">defaults: ${esc(demoDefaults(d))}</p>` : '';
+  return `<fieldset class="demo-params"><legend>params</legend>${fields.map((f) =>
+    `<label data-for="${esc(f.name)}">${esc(f.name)} <input data-param="${esc(f.name)}" id="demo-${i}-${esc(f.name)}" value="${esc(f.def)}" ` +
+    `spellcheck="false" autocomplete="off" title="${esc(f.help)}"><span class="hint">${esc(f.help)}</span></label>`).join('')}` +
+    `</fieldset><div class="share"><button type="button" data-copy="cli">copy as CLI</button>` +
+    `<button type="button" data-copy="curl">copy as curl</button><code class="command demo-command"></code></div>`;
+}
+
+// cardPairs: checks a card's fields as typed, marks what the server would
+// refuse, and shows the command line; the pairs that differ from the
+// defaults, or null while a field is wrong (Run is disabled then)
+function cardPairs(card, d) {
+  const fields = demoFields(d, state.params);
+  const values = Object.fromEntries($$('input[data-param]', card).map((inp) => [inp.dataset.param, inp.value.trim()]));
+  const errs = demoErrors(fields, values);
+  $$('.field-error', card).forEach((e) => e.remove());
+  $$('input[data-param]', card).forEach((inp) => {
+    const e = errs.find((x) => x.field === inp.dataset.param);
+    if (e) {
+      inp.setAttribute('aria-invalid', 'true');
+      const span = document.createElement('span');
+      span.className = 'field-error';
+      span.textContent = e.message;
+      inp.closest('label').append(span);
+    } else inp.removeAttribute('aria-invalid');
+  });
+  const pairs = errs.length ? null : demoPairs(fields, values);
+  const cmd = $('.demo-command', card);
+  if (cmd) cmd.textContent = pairs ? demoCli(d.name, pairs) : 'fix the marked fields to get a command';
+  card.classList.toggle('invalid', !pairs);
+  const run = $('.demo-run', card);
+  if (run) run.disabled = state.busy || !pairs;
+  $$('button[data-copy]', card).forEach((b) => { b.disabled = !pairs; });
+  return pairs;
+}
+
+async function copyDemo(card, d, kind) {
+  const pairs = cardPairs(card, d);
+  if (!pairs) return;
+  const text = kind === 'curl' ? demoCurl(d.name, pairs, location.origin) : demoCli(d.name, pairs);
+  $('.demo-command', card).textContent = text;
+  try {
+    await navigator.clipboard.writeText(text);
+    announce(`Copied: ${text}`);
+  } catch {
+    announce('The browser refused the clipboard: select the command shown and copy it.');
+  }
 }
 
 // demoDefaults: a demo's params and their defaults, "procs=4 adds=5M" ('' with none)
@@ -78,7 +141,7 @@ export async function runDemo(info) {
   ui.setBusy(true);
   try {
     // a demo of jobs pauses for the page between reps; an experiment has no reps
-    const url = `/api/demos/${encodeURIComponent(info.name)}`;
+    const url = demoUrl(info.name, info.pairs || []);
     await stream(info.kind === 'jobs' ? withGap(url) : url, state.demo, renderDemo);
   } finally {
     ui.setBusy(false);

@@ -1,9 +1,35 @@
 // form.js -- reads, checks and shares the run parameters (same names as the API)
 'use strict';
 
-const SIZE_MAX = 64 * 1048576;
-const COUNT_MAX = 1e9;
-const LAT_COUNT_MAX = 1e7;
+// The ranges, words and messages of every common param come from the
+// server's table (GET /api/params): this file copies no limit.
+
+// paramTable: the rows of GET /api/params by name
+export function paramTable(rows) {
+  return new Map((Array.isArray(rows) ? rows : []).map((r) => [r.name, r]));
+}
+
+// refusal: what the server says of value for row: "bad value 'V' for NAME: expected ..."
+export function refusal(row, value) {
+  if (row.kind === 'secret' || row.kind === 'id') return `bad value for ${row.name}: expected ${row.expect}`;
+  return `bad value '${value}' for ${row.name}: expected ${row.expect}`;
+}
+
+const PLAIN_DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
+
+// accepts: value is what row's kind and range take (as the server's parser)
+export function accepts(row, value) {
+  const inRange = (v) => (v >= row.min && v <= row.max) || (row.zero_off && v === 0);
+  switch (row.kind) {
+    case 'word': return row.values.includes(value);
+    case 'flag': return value === '0' || value === '1';
+    case 'whole': return /^\d+$/.test(value) && inRange(Number(value));
+    case 'seconds': return PLAIN_DECIMAL.test(value) && inRange(Number(value));
+    case 'size': case 'size_list': return inRange(parseSize(value));
+    case 'secret': case 'id': return /^[A-Za-z0-9_-]*$/.test(value) && inRange(value.length);
+    default: return true;
+  }
+}
 
 // parseSize: "64", "4K", "1M" (powers of 1024) to bytes, or NaN
 export function parseSize(s) {
@@ -101,8 +127,11 @@ export function syncAmount(form) {
   form.elements.duration.disabled = amount !== 'duration';
 }
 
-function checkInt(v, lo, hi) {
-  return /^\d{1,12}$/.test(v) && Number(v) >= lo && Number(v) <= hi;
+// checkParam: one {field, message} into errs when value is not what the table's row takes
+function checkParam(table, name, value, errs) {
+  const row = table.get(name);
+  if (row && !accepts(row, value)) errs.push({ field: name, message: refusal(row, value) });
+  return !row || accepts(row, value);
 }
 
 // checkSizeFor: message for a size outside what the chosen mechanisms carry
@@ -117,44 +146,43 @@ function checkSizeFor(bytes, p, catalogue) {
   return '';
 }
 
-function checkSizes(p, catalogue, view, errs) {
+function checkSizes(p, catalogue, view, table, errs) {
   if (view === 'sweep') {
     const items = p.sizes.split(',');
-    if (!p.sizes || items.some((s) => !(parseSize(s) >= 1 && parseSize(s) <= SIZE_MAX))) {
-      errs.push({ field: 'sizes', message: 'sizes: expected a comma-separated list, each 1..64M (suffix K or M)' });
+    const row = table.get('sizes');
+    if (row && (!p.sizes || items.some((s) => !accepts(row, s)))) {
+      errs.push({ field: 'sizes', message: refusal(row, p.sizes) });
       return;
     }
+    if (row && items.length > row.max_items) errs.push({ field: 'sizes', message: `too many sizes: at most ${row.max_items}` });
     if (new Set(items.map(parseSize)).size !== items.length) errs.push({ field: 'sizes', message: 'sizes: a size is listed twice' });
     for (const s of items) {
       const why = checkSizeFor(parseSize(s), p, catalogue);
       if (why) { errs.push({ field: 'sizes', message: `sizes: ${why}` }); return; }
     }
-  } else if (p.size !== '') {
-    const b = parseSize(p.size);
-    if (!(b >= 1 && b <= SIZE_MAX)) errs.push({ field: 'size', message: `size: '${p.size}' is not 1..64M bytes (a number, optionally with suffix K or M)` });
-    else {
-      const why = checkSizeFor(b, p, catalogue);
-      if (why) errs.push({ field: 'size', message: `size: ${why}` });
+  } else if (p.size !== '' && checkParam(table, 'size', p.size, errs)) {
+    const why = checkSizeFor(parseSize(p.size), p, catalogue);
+    if (why) errs.push({ field: 'size', message: `size: ${why}` });
+  }
+}
+
+function checkAmount(p, table, errs) {
+  if (p.amount === 'count' && checkParam(table, 'count', p.count, errs)) {
+    const row = table.get('count');
+    if (row && row.latency_max && p.mode === 'latency' && Number(p.count) > row.latency_max) {
+      errs.push({ field: 'count', message: `count ${p.count} is too large for latency mode, which keeps every round trip: expected ${row.min}..${row.latency_max}` });
     }
-  }
+  } else if (p.amount === 'duration') checkParam(table, 'duration', p.duration, errs);
 }
 
-function checkAmount(p, errs) {
-  if (p.amount === 'count') {
-    const max = p.mode === 'latency' ? LAT_COUNT_MAX : COUNT_MAX;
-    if (!checkInt(p.count, 1, max)) errs.push({ field: 'count', message: `count: expected a whole number in 1..${max}` + (p.mode === 'latency' ? ' in latency mode' : '') });
-  } else if (p.amount === 'duration') {
-    const ok = /^(\d{1,6}(\.\d{0,6})?|\.\d{1,6})$/.test(p.duration) && Number(p.duration) >= 0.01 && Number(p.duration) <= 60;
-    if (!ok) errs.push({ field: 'duration', message: 'duration: expected seconds per rep in 0.01..60' });
-  }
-}
-
-function checkPin(p, ncpu, errs) {
-  if (['split', 'same', 'none'].includes(p.pin)) return;
-  const m = /^(\d{1,4}),(\d{1,4})$/.exec(p.pin);
-  const max = ncpu > 0 ? ncpu - 1 : 4095;
-  if (!m || Number(m[1]) > max || Number(m[2]) > max) {
-    errs.push({ field: 'pin', message: `pin: expected split, same, none or two CPUs A,B in 0..${max}` });
+function checkPin(p, ncpu, table, errs) {
+  const row = table.get('pin');
+  if (!row || row.values.includes(p.pin)) return;
+  const m = /^(\d+),(\d+)$/.exec(p.pin);
+  // the highest CPU is this machine's (GET /api/system), not a limit of the page
+  if (!m || (ncpu > 0 && (Number(m[1]) >= ncpu || Number(m[2]) >= ncpu))) {
+    errs.push({ field: 'pin', message: `bad value '${p.pin}' for pin: expected ${row.values.join(', ')} or two CPU numbers A,B` +
+      (ncpu > 0 ? ` in 0..${ncpu - 1}` : '') });
   }
 }
 
@@ -170,30 +198,18 @@ function checkOptions(p, catalogue, errs) {
   }
 }
 
-const CI_MIN = 0.1;
-const CI_MAX = 100;
-const PEER_HOST_MAX = 253;
-const PORT_MAX = 65535;
-const TOKEN_RE = /^[A-Za-z0-9_-]{8,64}$/;
-
-// checkCi: the interval target, 0 (off) or CI_MIN..CI_MAX percent; empty is the server's default
-function checkCi(p, errs) {
-  if (p.ci === undefined || p.ci === '') return;
-  const ok = /^(\d{1,6}(\.\d{0,6})?|\.\d{1,6})$/.test(p.ci) && (Number(p.ci) === 0 || (Number(p.ci) >= CI_MIN && Number(p.ci) <= CI_MAX));
-  if (!ok) errs.push({ field: 'ci', message: `ci: expected 0 (off) or the percent the median must be within, ${CI_MIN}..${CI_MAX}` });
-}
-
 // checkPeer: HOST:PORT and a token together, and only mechanisms that cross hosts
-function checkPeer(p, catalogue, errs) {
+function checkPeer(p, catalogue, table, errs) {
   if (!p.peer && !p.token) return;
   if (p.peer) {
-    const m = /^([A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/.exec(p.peer);
-    if (!m || m[1].length > PEER_HOST_MAX || Number(m[2]) < 1 || Number(m[2]) > PORT_MAX) {
-      errs.push({ field: 'peer', message: `peer: expected HOST:PORT (an IPv4 address or host name, a port 1..${PORT_MAX})` });
+    const row = table.get('peer');
+    const m = /^[A-Za-z0-9][A-Za-z0-9.-]*:(\d+)$/.exec(p.peer);
+    if (row && (!m || !(Number(m[1]) >= row.min && Number(m[1]) <= row.max))) {
+      errs.push({ field: 'peer', message: `bad value for peer: expected ${row.expect}` });
     }
   } else errs.push({ field: 'peer', message: 'peer: a token is for a run against a peer: give HOST:PORT too' });
   if (!p.token) errs.push({ field: 'token', message: "token: give the token 'ipcscope peer' printed" });
-  else if (!TOKEN_RE.test(p.token)) errs.push({ field: 'token', message: 'token: expected 8..64 letters, digits, - or _' });
+  else checkParam(table, 'token', p.token, errs);
   const local = p.mechanisms.filter((m) => catalogue.get(m) && catalogue.get(m).cross_host === false);
   if (local.length) errs.push({ field: 'peer', message: `peer: ${local.join(', ')} cannot cross hosts` });
   for (const m of p.mechanisms) {
@@ -205,8 +221,9 @@ function checkPeer(p, catalogue, errs) {
   }
 }
 
-// validate: list of {field, message} for what the server would refuse
-export function validate(p, view, catalogue, ncpu) {
+// validate: list of {field, message} for what the server would refuse;
+// table: paramTable(GET /api/params)
+export function validate(p, view, catalogue, ncpu, table = new Map()) {
   const errs = [];
   if (view !== 'demos') {
     if (!p.mechanisms.length) errs.push({ field: 'mech', message: 'choose at least one mechanism' });
@@ -218,14 +235,13 @@ export function validate(p, view, catalogue, ncpu) {
     return Array.isArray(modes) && !modes.includes(p.mode);
   });
   if (noMode.length) errs.push({ field: 'mode', message: `mode: ${noMode.join(', ')} cannot run in ${p.mode} mode` });
-  checkSizes(p, catalogue, view, errs);
-  checkAmount(p, errs);
-  if (p.reps !== '' && !checkInt(p.reps, 1, 100)) errs.push({ field: 'reps', message: 'reps: expected 1..100, or empty for the default' });
-  if (p.warmup !== '' && !checkInt(p.warmup, 0, COUNT_MAX)) errs.push({ field: 'warmup', message: `warmup: expected 0..${COUNT_MAX} or empty` });
-  checkPin(p, ncpu, errs);
+  checkSizes(p, catalogue, view, table, errs);
+  checkAmount(p, table, errs);
+  // empty: the command's default
+  for (const name of ['reps', 'warmup', 'ci']) if (p[name] !== undefined && p[name] !== '') checkParam(table, name, p[name], errs);
+  checkPin(p, ncpu, table, errs);
   checkOptions(p, catalogue, errs);
-  checkCi(p, errs);
-  checkPeer(p, catalogue, errs);
+  checkPeer(p, catalogue, table, errs);
   return errs;
 }
 

@@ -4,7 +4,7 @@
 
 import { getJson } from './stream.js';
 import { fmtBytes } from './format.js';
-import { renderOptions } from './form.js';
+import { paramTable, renderOptions } from './form.js';
 import { setMechanisms } from './chart-kit.js';
 import { $, $$, esc, listOf, showMessage } from './dom.js';
 import { state, ui } from './state.js';
@@ -113,8 +113,25 @@ export function pick(names) {
   ui.updateCommand();
 }
 
+// renderParamHelp: each field's hint and title from the server's table of
+// params (its ranges are the server's, never copied here)
+function renderParamHelp(rows) {
+  state.params = paramTable(rows);
+  for (const [name, row] of state.params) {
+    const label = $(`#form label[data-for="${name}"]`);
+    if (!label) continue;
+    const hint = label.querySelector('.hint[data-param-help]');
+    if (hint) hint.textContent = row.help || '';
+    const input = label.querySelector('input, select');
+    if (input) input.title = `${name}: ${row.expect}`;
+  }
+}
+
 export async function loadBasics() {
-  const [sys, mechs] = await Promise.allSettled([getJson('/api/system'), getJson('/api/mechanisms')]);
+  const [sys, mechs, params] = await Promise.allSettled([getJson('/api/system'), getJson('/api/mechanisms'),
+    getJson('/api/params')]);
+  if (params.status === 'fulfilled') renderParamHelp(params.value);
+  else showMessage(`Could not load the params' ranges: ${params.reason.message}`);
   if (sys.status === 'fulfilled') renderSystem(sys.value.system || sys.value);
   else {
     $('#system').textContent = 'machine info unavailable';

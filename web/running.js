@@ -14,7 +14,7 @@ export function setBusy(busy) {
   state.busy = busy;
   $('#run').disabled = busy;
   $('#stop').disabled = !busy;
-  $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy; });
+  $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy || !!b.closest('article.invalid'); });
   $('#demo-stop').disabled = !busy;
   $$('[data-export]').forEach((b) => { b.disabled = busy || !exportModels().length; });
 }
@@ -93,7 +93,7 @@ export async function stream(url, model, render) {
 export function checkedParams() {
   clearMessages();
   const p = readForm($('#form'));
-  const errs = validate(p, state.view, state.catalogue, state.ncpu);
+  const errs = validate(p, state.view, state.catalogue, state.ncpu, state.params);
   if (errs.length) {
     showFieldErrors(errs);
     return null;

@@ -5,6 +5,7 @@ export const state = {
   view: 'run',
   projector: false,
   catalogue: new Map(),
+  params: new Map(),     // the common params, GET /api/params by name
   system: null,
   ncpu: 0,
   run: null,            // RunModel of the run view

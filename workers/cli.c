@@ -16,6 +16,7 @@
 #include "lab.h"
 #include "board_client.h"
 #include "ndjson.h"
+#include "params_table.h"
 #include "peer.h"
 #include "run.h"
 
@@ -90,43 +91,28 @@ static void usage_options(FILE *f)
 	}
 }
 
+/* usage_param: the row of param id in usage, from its table entry */
+static void usage_param(FILE *f, enum param_id id)
+{
+	const struct param_row *row = &params_table[id];
+	char flag[64], text[512];
+
+	usage_row(f, params_table_flag(row, flag, sizeof(flag)),
+		  params_table_expand(row, row->help, text, sizeof(text)));
+}
+
 /* usage_peer: --peer and --token, with what can cross hosts */
 static void usage_peer(FILE *f)
 {
 	char names[256];
 
 	params_cross_host_names(names, sizeof(names));
-	usage_row(f, "--peer HOST:PORT", "run against 'ipcscope peer' on another host (the data");
-	usage_row(f, "", "goes over the mechanism between the two hosts) with a");
-	usage_row(f, "", "mechanism that can cross hosts:");
+	usage_param(f, P_PEER);
 	usage_row(f, "", names);
-	usage_row(f, "--token T", "the token that peer printed");
+	usage_param(f, P_TOKEN);
 	usage_row(f, "--token-file PATH", "read the token from PATH ('-': stdin) instead:");
 	usage_row(f, "", "off the command line, which every user can see");
 }
-
-/* The params of every run, in the order usage shows them; a NULL text is
-   the duration's, computed from its default. A sweep takes --sizes, not
-   --size. */
-static const struct {
-	const char *flag, *text;
-} common_params[] = {
-	{ "--mode throughput|latency",
-	  "one-way stream, or ping-pong timing every round trip (throughput)" },
-	{ "--size N[K|M]", "bytes per message, 1..64M (64, or the mechanism's fixed size)" },
-	{ "--count N", "messages (latency: round trips) per rep, 1..1000000000" },
-	{ "--duration S", NULL },
-	{ "--warmup N", "messages sent before timing (1% of count, >= 100; 1000 with duration)" },
-	{ "--reps N", "repetitions, 1..100 (5; compare: at most 16; demos: their own)" },
-	{ "--ci P", "add reps, up to --reps, until the median's 95% interval" },
-	{ "", "is within +-P % and every comparison's verdict is settled;" },
-	{ "", "0 off (compare: 5, with 0.035 s reps; demos: 5)" },
-	{ "--gap S", "pause S seconds before the first rep, then between reps at most" },
-	{ "", "once a second, each said by a pause line (0..1; 0): a page draws then" },
-	{ "--pin split|same|none|A,B", "where sender and receiver run (split: two cores)" },
-	{ "--verify 0|1", "check sequence numbers and payload bytes (1)" },
-	{ "--format text|json|ndjson|csv", "output (text)" },
-};
 
 static void usage(FILE *f, enum params_cmd cmd)
 {
@@ -138,23 +124,14 @@ static void usage(FILE *f, enum params_cmd cmd)
 		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
 		cmd == CMD_DEMO ? "demo NAME [params]   (the params of every job of the demo)" :
 		"bench MECHANISM [params]";
-	char duration[96];
 
-	snprintf(duration, sizeof(duration), "seconds per rep instead of count, 0.01..60 "
-		 "(%.2f when no count)", PARAMS_DEFAULT_DURATION);
 	fprintf(f, "usage: ipcscope %s\n\nparams (also accepted as --name=value):\n", synopsis);
-	for (size_t i = 0; i < sizeof(common_params) / sizeof(common_params[0]); i++) {
-		if (cmd == CMD_SWEEP && !strncmp(common_params[i].flag, "--size ", 7))
-			continue;
-		usage_row(f, common_params[i].flag, common_params[i].text ?
-			  common_params[i].text : duration);
-	}
-	if (cmd == CMD_COMPARE) {
-		usage_row(f, "--mechanisms A,B,...", "same as the positional list");
-		usage_row(f, "--baseline MECH", "compare against MECH instead of the best");
-	} else if (cmd == CMD_SWEEP) {
-		usage_row(f, "--sizes LIST", "message sizes, comma-separated, each 1..64M, at most 32");
-	}
+	/* every param of the table the command takes and people set, in
+	   its order; peer and token come with what can cross hosts */
+	for (int id = 0; id < P__COUNT; id++)
+		if (params_table[id].help && params_table_takes((enum param_id)id, cmd, false) &&
+		    id != P_PEER && id != P_TOKEN)
+			usage_param(f, (enum param_id)id);
 	if (cmd == CMD_COMPARE || cmd == CMD_DEMO) {
 		usage_row(f, "--board URL", "when the run ends, send its result to the class board");
 		usage_row(f, "", "at URL (http://HOST[:PORT]); exit 1 when it refuses");
@@ -187,7 +164,7 @@ static int token_file(struct bench_params *p, const char *path, struct param_err
 		snprintf(err->param, sizeof(err->param), "token-file");
 		return -1;
 	}
-	rc = params_set(p, "token", token, false, err);
+	rc = params_set(p, params_name(P_TOKEN), token, false, err);
 	explicit_bzero(token, sizeof(token));
 	return rc;
 }
@@ -219,7 +196,7 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 				return -1;
 			}
 			if (p->cmd == CMD_COMPARE) {
-				if (params_set(p, "mechanisms", a, false, err) < 0)
+				if (params_set(p, params_name(P_MECHANISMS), a, false, err) < 0)
 					return -1;
 				continue;
 			}
@@ -278,15 +255,20 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
    an earlier param is already reported in the format asked for */
 static void prescan_format(struct bench_params *p, int argc, char **argv)
 {
+	const char *name = params_name(P_FORMAT);
+	size_t n = strlen(name);
 	struct bench_params tmp;
 	struct param_error e;
 
 	for (int i = 1; i < argc; i++) {
-		const char *v = !strncmp(argv[i], "--format=", 9) ? argv[i] + 9 :
-				!strcmp(argv[i], "--format") && i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i], *v = NULL;
 
+		if (!strncmp(a, "--", 2) && !strncmp(a + 2, name, n) && a[2 + n] == '=')
+			v = a + 3 + n;
+		else if (!strncmp(a, "--", 2) && !strcmp(a + 2, name) && i + 1 < argc)
+			v = argv[i + 1];
 		params_init(&tmp, p->cmd);
-		if (v && params_set(&tmp, "format", v, false, &e) == 0)
+		if (v && params_set(&tmp, name, v, false, &e) == 0)
 			p->format = tmp.format;
 	}
 }

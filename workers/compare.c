@@ -113,7 +113,7 @@ static int better(const struct spread *a, const struct spread *b, enum metric m)
 /* same_group: job j is of like's size and mode (like NULL: every job is) */
 static int same_group(const struct job *j, const struct job *like)
 {
-	return !like || (j->size == like->size && j->p.mode == like->p.mode);
+	return !like || (j->p.size == like->p.size && j->p.mode == like->p.mode);
 }
 
 /* compare_at: compare_jobs over the jobs of like's size and mode only

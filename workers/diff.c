@@ -136,8 +136,8 @@ static int parse(struct drun *r, const struct diff_input *in, char *err, size_t 
 		}
 		p += n + 1;
 		if (!strcmp(type, "start") && !r->start) {
-			const char *mode = str_of(cJSON_GetObjectItemCaseSensitive(line, "params"),
-						  "mode");
+			const cJSON *asked = cJSON_GetObjectItemCaseSensitive(line, "params");
+			const char *mode = str_of(asked, "mode");
 
 			r->latency = mode && !strcmp(mode, "latency");
 			r->start = line;

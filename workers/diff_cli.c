@@ -11,6 +11,7 @@
 
 #include "diff.h"
 #include "diff_cli.h"
+#include "params_table.h"
 #include "human.h"
 #include "mech.h"
 
@@ -313,7 +314,7 @@ static void text_line(struct dout *o, const cJSON *l)
 				v->valuestring);
 		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(l, "params_differ"))
 			fprintf(o->out, "note: the runs were asked differently: %s\n", v->valuestring);
-		fprintf(o->out, "\n%-24s %10s %14s %14s  %-40s %s\n", "mechanism", "size", "a median",
+		fprintf(o->out, "\n%-24s       size %14s %14s  %-40s %s\n", "mechanism", "a median",
 			"b median", "b against a", "change");
 		return;
 	}
@@ -531,7 +532,7 @@ int diff_main(int argc, char **argv)
 				return diff_usage_error("--%s needs a value", name);
 			val = argv[++i];
 		}
-		if (!strcmp(name, "format")) {
+		if (!strcmp(name, params_table[P_FORMAT].name)) {
 			if (!strcmp(val, "text"))
 				fmt = REPORT_TEXT;
 			else if (!strcmp(val, "json"))
@@ -621,9 +622,9 @@ int diff_after_arg(struct diff_after *d, const char *name, const char *val,
 		snprintf(d->results_dir, sizeof(d->results_dir), "%s", val);
 		return 1;
 	}
-	if (!strcmp(name, "baseline") && *val && !mech_find(val)) {
+	if (!strcmp(name, params_table[P_BASELINE].name) && *val && !mech_find(val)) {
 		if (strlen(val) >= sizeof(d->baseline))
-			return after_fail(err, "baseline", "bad value '%.64s...' for baseline: "
+			return after_fail(err, params_table[P_BASELINE].name, "bad value '%.64s...' for baseline: "
 					  "too long%s", val, "");
 		snprintf(d->baseline, sizeof(d->baseline), "%s", val);
 		return 1;
@@ -689,11 +690,11 @@ int diff_after_prepare(struct diff_after *d, struct report *rep, struct param_er
 		struct diff_input in;
 
 		if (load(d, d->baseline, &d->base_lines, &d->base_len, why, sizeof(why)) < 0)
-			return after_fail(err, "baseline", "bad value for baseline: %.200s%s", why, "");
+			return after_fail(err, params_table[P_BASELINE].name, "bad value for baseline: %.200s%s", why, "");
 		in = (struct diff_input){ d->baseline, d->base_lines, d->base_len };
 		if (diff_runs(&in, &in, d->threshold_pct, discard, NULL, why, sizeof(why)) ==
 		    DIFF_BAD)
-			return after_fail(err, "baseline", "bad value for baseline: %.200s%s", why, "");
+			return after_fail(err, params_table[P_BASELINE].name, "bad value for baseline: %.200s%s", why, "");
 	}
 	if (!(d->rec = open_memstream(&d->rec_buf, &d->rec_len))) {
 		return after_fail(err, "save", "out of memory%s%s", "", "");

@@ -42,6 +42,10 @@ int engine_main(int argc, char **argv);
 /* engine_catalogue_json: a new array of every mechanism (docs/API.md) */
 cJSON *engine_catalogue_json(void);
 
+/* engine_params_json: a new array of every common run param, one object
+   per row of the params table (docs/API.md, GET /api/params) */
+cJSON *engine_params_json(void);
+
 /* engine_demos_json: a new array of every demo (name, title, claim, ...) */
 cJSON *engine_demos_json(void);
 

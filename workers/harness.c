@@ -125,7 +125,7 @@ static void worker_setup(struct worker *w, struct rep_state *st, const struct re
 	w->spec = spec;
 	w->role = role;
 	w->count = count;
-	w->warmup = harness_warmup_of(p, spec->size);
+	w->warmup = harness_warmup_of(p, spec->params->size);
 	w->cpu = harness_cpu_for(p, role);
 	w->start_fd = st->start[0];
 	w->ready_fd = st->ready[1];
@@ -445,7 +445,7 @@ static void fill_result(const struct rep_state *st, const struct rep_spec *spec,
 
 	memset(out, 0, sizeof(*out));
 	out->rep = spec->rep;
-	out->size = spec->size;
+	out->size = spec->params->size;
 	out->elapsed_s = end > start ? (double)(end - start) / 1e9 : 0;
 	if (lat)
 		out->count = s->received;
@@ -453,7 +453,7 @@ static void fill_result(const struct rep_state *st, const struct rep_spec *spec,
 		out->count = r->received > st->warmup ? r->received - st->warmup : 0;
 	if (out->elapsed_s > 0) {
 		out->msgs_per_s = (double)out->count / out->elapsed_s;
-		out->bytes_per_s = out->msgs_per_s * (double)spec->size;
+		out->bytes_per_s = out->msgs_per_s * (double)spec->params->size;
 	}
 	out->sender = s->use;
 	out->receiver = r->use;
@@ -542,7 +542,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	memset(st.ctl, 0, sizeof(*st.ctl));
 	snprintf(tag, sizeof(tag), "ipcscope-%d-%d", (int)getpid(), spec->rep);
 	st.m.ops = spec->ops;
-	st.m.msg_size = spec->size;
+	st.m.msg_size = spec->params->size;
 	st.m.mode = p->mode;
 	params_mech_options(p, spec->ops, st.m.opt);
 	st.m.timeout_ms = RECV_TIMEOUT_MS;
@@ -562,7 +562,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 		rc = -1;
 		goto out;
 	}
-	warm = harness_warmup_of(p, spec->size);
+	warm = harness_warmup_of(p, spec->params->size);
 	st.warmup = warm;
 	atomic_store(&st.ctl->total, p->count ? p->count + warm : UINT64_MAX);
 	interf_start(&st, spec);

@@ -45,8 +45,7 @@ typedef void (*harness_progress_fn)(void *ctx, double done);
 
 struct rep_spec {
 	const struct mech_ops *ops;
-	const struct bench_params *params;
-	uint64_t size;                 /* effective size for this rep */
+	const struct bench_params *params; /* params->size: the rep's size */
 	int rep;
 	const char *tmpdir;
 	harness_progress_fn progress;

@@ -150,29 +150,29 @@ cJSON *ndjson_params(const struct bench_params *p)
 	cJSON *o = cJSON_CreateObject();
 	char pin[32];
 
-	cJSON_AddStringToObject(o, "mode", params_mode_name(p->mode));
+	cJSON_AddStringToObject(o, params_name(P_MODE), params_mode_name(p->mode));
 	if (p->cmd == CMD_SWEEP) {
-		cJSON *a = cJSON_AddArrayToObject(o, "sizes");
+		cJSON *a = cJSON_AddArrayToObject(o, params_name(P_SIZES));
 		for (int i = 0; i < p->nsizes; i++)
 			cJSON_AddItemToArray(a, cJSON_CreateNumber((double)p->sizes[i]));
 	} else {
-		cJSON_AddNumberToObject(o, "size", (double)p->size);
+		cJSON_AddNumberToObject(o, params_name(P_SIZE), (double)p->size);
 	}
 	if (p->count)
-		cJSON_AddNumberToObject(o, "count", (double)p->count);
+		cJSON_AddNumberToObject(o, params_name(P_COUNT), (double)p->count);
 	else
-		cJSON_AddNumberToObject(o, "duration", p->duration);
+		cJSON_AddNumberToObject(o, params_name(P_DURATION), p->duration);
 	if (p->seen & (1u << P_WARMUP))
-		cJSON_AddNumberToObject(o, "warmup", (double)p->warmup);
-	cJSON_AddNumberToObject(o, "reps", p->reps);
-	cJSON_AddNumberToObject(o, "ci", p->ci);
-	cJSON_AddStringToObject(o, "pin", params_pin_text(p, pin, sizeof(pin)));
+		cJSON_AddNumberToObject(o, params_name(P_WARMUP), (double)p->warmup);
+	cJSON_AddNumberToObject(o, params_name(P_REPS), p->reps);
+	cJSON_AddNumberToObject(o, params_name(P_CI), p->ci);
+	cJSON_AddStringToObject(o, params_name(P_PIN), params_pin_text(p, pin, sizeof(pin)));
 	add_options(o, p);
-	cJSON_AddNumberToObject(o, "verify", p->verify);
+	cJSON_AddNumberToObject(o, params_name(P_VERIFY), p->verify);
 	if (p->baseline[0])
-		cJSON_AddStringToObject(o, "baseline", p->baseline);
+		cJSON_AddStringToObject(o, params_name(P_BASELINE), p->baseline);
 	if (p->peer[0])
-		cJSON_AddStringToObject(o, "peer", p->peer);   /* never the token */
+		cJSON_AddStringToObject(o, params_name(P_PEER), p->peer);   /* never the token */
 	return o;
 }
 
@@ -330,7 +330,7 @@ void ndjson_progress(struct run *r, double rep_done)
 
 	cJSON_AddStringToObject(l, "mechanism", r->cur->ops->name);
 	labelled(l, r->cur);
-	cJSON_AddNumberToObject(l, "size", (double)r->cur->size);
+	cJSON_AddNumberToObject(l, "size", (double)r->cur->p.size);
 	cJSON_AddNumberToObject(l, "rep", r->cur_rep);
 	cJSON_AddNumberToObject(l, "reps", r->p.reps);
 	cJSON_AddNumberToObject(l, "rep_done", rep_done);
@@ -371,7 +371,7 @@ void ndjson_error(struct run *r, const char *code, const char *msg, const struct
 	if (j) {
 		cJSON_AddStringToObject(l, "mechanism", j->ops->name);
 		labelled(l, j);
-		cJSON_AddNumberToObject(l, "size", (double)j->size);
+		cJSON_AddNumberToObject(l, "size", (double)j->p.size);
 	}
 	if (rep)
 		cJSON_AddNumberToObject(l, "rep", rep);
@@ -447,7 +447,7 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 	cJSON *l = ndjson_line("comparison", r->id), *rows;
 
 	cJSON_AddStringToObject(l, "baseline", base->ops->name);
-	cJSON_AddNumberToObject(l, "baseline_size", (double)base->size);
+	cJSON_AddNumberToObject(l, "baseline_size", (double)base->p.size);
 	if (base->label[0])
 		cJSON_AddStringToObject(l, "baseline_label", base->label);
 	cJSON_AddStringToObject(l, "metric", metric_name(c->metric));
@@ -459,7 +459,7 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 		cJSON *row = labelled(cJSON_CreateObject(), j);
 
 		cJSON_AddStringToObject(row, "mechanism", j->ops->name);
-		cJSON_AddNumberToObject(row, "size", (double)j->size);
+		cJSON_AddNumberToObject(row, "size", (double)j->p.size);
 		cJSON_AddNumberToObject(row, "median", cr->fig.median);
 		cJSON_AddNumberToObject(row, "rel_spread", cr->fig.rel_spread);
 		cJSON_AddNumberToObject(row, "ratio", cr->ratio);

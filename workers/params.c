@@ -1,5 +1,6 @@
 /* params.c -- the one strict parser for run parameters (CLI and HTTP) */
 #include "params.h"
+#include "params_int.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -9,29 +10,30 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "params_table.h"
 #include "peerproto.h"
 
-#define SIZE_RANGE "1..64M bytes (a number, optionally with suffix K=1024 or M=1048576, " \
-		   "either case)"
+#define NAME(id) (params_table[id].name)
 
-static const char *const param_names[P__COUNT] = {
-	"mode", "size", "count", "duration", "warmup", "reps", "pin",
-	"verify", "format", "mechanisms", "sizes", "baseline", "run-id",
-	"peer", "token", "ci", "gap",
-};
+/* word: the i-th word of row id's values, or "?" */
+static const char *word(enum param_id id, unsigned i)
+{
+	const char *const *w = params_table[id].values;
 
-static const char *const mode_names[] = { "throughput", "latency" };
-static const char *const pin_names[] = { "split", "same", "none" };
-static const char *const format_names[] = { "text", "json", "ndjson", "csv" };
+	for (unsigned k = 0; w[k]; k++)
+		if (k == i)
+			return w[k];
+	return "?";
+}
 
 const char *params_mode_name(enum bench_mode m)
 {
-	return (unsigned)m < 2 ? mode_names[m] : "?";
+	return word(P_MODE, (unsigned)m);
 }
 
 const char *params_format_name(enum out_format f)
 {
-	return (unsigned)f < 4 ? format_names[f] : "?";
+	return word(P_FORMAT, (unsigned)f);
 }
 
 const char *params_pin_text(const struct bench_params *p, char *buf, size_t len)
@@ -39,13 +41,13 @@ const char *params_pin_text(const struct bench_params *p, char *buf, size_t len)
 	if (p->pin == PIN_CPUS)
 		snprintf(buf, len, "%d,%d", p->pin_cpu[0], p->pin_cpu[1]);
 	else
-		snprintf(buf, len, "%s", (unsigned)p->pin < 3 ? pin_names[p->pin] : "?");
+		snprintf(buf, len, "%s", word(P_PIN, (unsigned)p->pin));
 	return buf;
 }
 
 const char *params_name(enum param_id id)
 {
-	return (unsigned)id < P__COUNT ? param_names[id] : "?";
+	return (unsigned)id < P__COUNT ? NAME(id) : "?";
 }
 
 int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
@@ -60,22 +62,44 @@ int params_fail(struct param_error *err, const char *param, const char *fmt, ...
 	return -1;
 }
 
+/* store: v into row's field of p, by its kind and width */
+static void store(struct bench_params *p, const struct param_row *row, double v)
+{
+	char *at = (char *)p + row->offset;
+
+	if (row->kind == PARAM_SECONDS) {
+		memcpy(at, &v, sizeof(v));
+	} else if (row->kind == PARAM_FLAG) {
+		bool b = v != 0;
+		memcpy(at, &b, sizeof(b));
+	} else if (row->width == sizeof(uint64_t)) {
+		uint64_t u = (uint64_t)v;
+		memcpy(at, &u, sizeof(u));
+	} else if (row->width == sizeof(unsigned)) {
+		unsigned u = (unsigned)v;
+		memcpy(at, &u, sizeof(u));
+	}
+}
+
 void params_init(struct bench_params *p, enum params_cmd cmd)
 {
 	memset(p, 0, sizeof(*p));
 	p->cmd = cmd;
-	p->mode = MODE_THROUGHPUT;
-	p->size = 64;
-	p->duration = PARAMS_DEFAULT_DURATION;
-	p->reps = 5;
-	if (cmd == CMD_COMPARE || cmd == CMD_DEMO) {
-		p->ci = PARAMS_CI_DEFAULT;
-		p->reps = PARAMS_CI_DEFAULT_REPS;
-		p->duration = PARAMS_CI_DEFAULT_DURATION;
+	for (int id = 0; id < P__COUNT; id++) {
+		const struct param_row *row = &params_table[id];
+
+		switch (row->kind) {
+		case PARAM_WORD:
+		case PARAM_FLAG:
+		case PARAM_WHOLE:
+		case PARAM_SECONDS:
+		case PARAM_SIZE:
+			store(p, row, row->def[cmd]);
+			break;
+		default:
+			break;
+		}
 	}
-	p->pin = PIN_SPLIT;
-	p->verify = true;
-	p->format = FMT_TEXT;
 }
 
 /* parse_u64: decimal digits only, no sign, no spaces, no overflow */
@@ -140,12 +164,27 @@ static int parse_seconds(const char *s, double *out)
 	return *end ? -1 : 0;
 }
 
-static int pick(const char *s, const char *const *names, int n)
+/* pick: the index of s among the NULL-terminated names, or -1 */
+static int pick(const char *s, const char *const *names)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; names[i]; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
 	return -1;
+}
+
+/* bad_value: "bad value 'V' for NAME: expected ..." from row id's table
+   entry (echo false: a secret, the value is not repeated); -1 */
+static int bad_value(struct param_error *err, enum param_id id, const char *v, bool echo)
+{
+	const struct param_row *row = &params_table[id];
+	char expect[sizeof(err->message)];
+
+	params_table_expand(row, row->expect, expect, sizeof(expect));
+	if (!echo)
+		return params_fail(err, row->name, "bad value for %s: expected %s", row->name, expect);
+	return params_fail(err, row->name, "bad value '%s' for %s: expected %s", v, row->name,
+			   expect);
 }
 
 static int cpu_usable(long cpu)
@@ -161,8 +200,7 @@ static int cpu_usable(long cpu)
 
 static int set_pin(struct bench_params *p, const char *v, struct param_error *err)
 {
-	int k = pick(v, pin_names, 3);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int k = pick(v, params_table[P_PIN].values);
 	const char *comma = strchr(v, ',');
 	char a[12], b[12];
 	uint64_t ca, cb;
@@ -179,15 +217,15 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 	if (parse_u64(a, &ca) < 0 || parse_u64(b, &cb) < 0)
 		goto bad;
 	if (!cpu_usable((long)(ca > 4096 ? 4096 : ca)) || !cpu_usable((long)(cb > 4096 ? 4096 : cb)))
-		return params_fail(err, "pin", "pin '%s' names a CPU this process cannot use: "
-			    "CPUs are 0..%ld here", v, ncpu - 1);
+		return params_fail(err, NAME(P_PIN), "%s '%s' names a CPU this process cannot "
+				   "use: CPUs are 0..%ld here", NAME(P_PIN), v,
+				   sysconf(_SC_NPROCESSORS_ONLN) - 1);
 	p->pin = PIN_CPUS;
 	p->pin_cpu[0] = (int)ca;
 	p->pin_cpu[1] = (int)cb;
 	return 0;
 bad:
-	return params_fail(err, "pin", "bad value '%s' for pin: expected split, same, none "
-		    "or two CPU numbers A,B in 0..%ld", v, ncpu - 1);
+	return bad_value(err, P_PIN, v, true);
 }
 
 static int set_mechs(struct bench_params *p, const char *v, struct param_error *err)
@@ -201,22 +239,21 @@ static int set_mechs(struct bench_params *p, const char *v, struct param_error *
 		char name[MECH_NAME_MAX];
 
 		if (n == 0 || n >= sizeof(name))
-			return params_fail(err, "mechanisms", "bad value '%s' for mechanisms: expected "
-				    "a comma-separated list of mechanism names (see 'ipcscope list')", v);
+			return bad_value(err, P_MECHANISMS, v, true);
 		memcpy(name, s, n);
 		name[n] = '\0';
 		if (!mech_find(name))
-			return params_fail(err, "mechanisms", "unknown mechanism '%s' in mechanisms "
-				    "(see 'ipcscope list')", name);
+			return params_fail(err, NAME(P_MECHANISMS), "unknown mechanism '%s' in %s "
+					   "(see 'ipcscope list')", name, NAME(P_MECHANISMS));
 		/* a compare may name one twice: an A/A run, its jobs pipe#1 and
 		   pipe#2; a sweep's jobs would be the same twice */
 		for (int i = 0; i < p->nmechs && p->cmd != CMD_COMPARE; i++)
 			if (strcmp(p->mechs[i], name) == 0)
-				return params_fail(err, "mechanisms", "mechanism '%s' is listed twice in "
-					    "mechanisms", name);
-		if (p->nmechs == PARAMS_MAX_MECHS)
-			return params_fail(err, "mechanisms", "too many mechanisms: at most %d",
-				    PARAMS_MAX_MECHS);
+				return params_fail(err, NAME(P_MECHANISMS), "mechanism '%s' is "
+						   "listed twice in %s", name, NAME(P_MECHANISMS));
+		if (p->nmechs == params_table[P_MECHANISMS].max_items)
+			return params_fail(err, NAME(P_MECHANISMS), "too many mechanisms: at most %d",
+					   params_table[P_MECHANISMS].max_items);
 		strcpy(p->mechs[p->nmechs++], name);
 		if (!e)
 			return 0;
@@ -248,17 +285,18 @@ static int set_sizes(struct bench_params *p, const char *v, struct param_error *
 			goto bad;
 		for (int i = 0; i < p->nsizes; i++)
 			if (p->sizes[i] == sz)
-				return params_fail(err, "sizes", "size '%s' is listed twice in sizes", item);
-		if (p->nsizes == PARAMS_MAX_SIZES)
-			return params_fail(err, "sizes", "too many sizes: at most %d", PARAMS_MAX_SIZES);
+				return params_fail(err, NAME(P_SIZES), "size '%s' is listed twice in %s",
+						   item, NAME(P_SIZES));
+		if (p->nsizes == params_table[P_SIZES].max_items)
+			return params_fail(err, NAME(P_SIZES), "too many sizes: at most %d",
+					   params_table[P_SIZES].max_items);
 		p->sizes[p->nsizes++] = sz;
 		if (!e)
 			return 0;
 		s = e + 1;
 	}
 bad:
-	return params_fail(err, "sizes", "bad value '%s' for sizes: expected a comma-separated "
-		    "list of sizes, each " SIZE_RANGE, v);
+	return bad_value(err, P_SIZES, v, true);
 }
 
 static int set_peer(struct bench_params *p, const char *v, struct param_error *err)
@@ -267,141 +305,96 @@ static int set_peer(struct bench_params *p, const char *v, struct param_error *e
 	char why[160];
 
 	if (strlen(v) >= sizeof(p->peer) || peer_parse_hostport(v, &a, 0, why, sizeof(why)) < 0)
-		return params_fail(err, "peer", "bad value for peer: %s",
+		return params_fail(err, NAME(P_PEER), "bad value for %s: %s", NAME(P_PEER),
 			    strlen(v) >= sizeof(p->peer) ? "longer than a host name and port" : why);
 	snprintf(p->peer, sizeof(p->peer), "%s", v);
 	return 0;
 }
 
-static int allowed(enum params_cmd cmd, enum param_id id, bool http)
+/* in_range: v within row's range (or 0 when 0 means off) */
+static bool in_range(const struct param_row *row, double v)
 {
-	if (http && (id == P_FORMAT || id == P_RUN_ID))
-		return 0;
-	switch (id) {
-	case P_MECHANISMS:
-	case P_BASELINE:
-		return cmd == CMD_COMPARE;
-	case P_SIZES:
-		return cmd == CMD_SWEEP;
-	case P_SIZE:
-		return cmd != CMD_SWEEP;
-	default:
-		return 1;
-	}
+	return (v >= row->min && v <= row->max) || (row->zero_off && v == 0);
 }
 
+/* name_ok: 1..max of letters, digits, '-' or '_' */
+static bool name_ok(const struct param_row *row, const char *v)
+{
+	size_t n = strlen(v);
+
+	return n >= (size_t)row->min && n <= (size_t)row->max && strspn(v,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+}
+
+/* set_value: v for param id, parsed as its table row's kind says */
 static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		     struct param_error *err)
 {
+	const struct param_row *row = &params_table[id];
+	char *at = (char *)p + row->offset;
 	uint64_t u;
+	double d;
 	int k;
 
-	switch (id) {
-	case P_MODE:
-		if ((k = pick(v, mode_names, 2)) < 0)
-			return params_fail(err, "mode", "bad value '%s' for mode: expected throughput or latency", v);
-		p->mode = (enum bench_mode)k;
+	switch (row->kind) {
+	case PARAM_WORD:
+		if ((k = pick(v, row->values)) < 0)
+			return bad_value(err, id, v, true);
+		store(p, row, k);
 		return 0;
-	case P_SIZE:
-		if (params_parse_size(v, &u) < 0)
-			return params_fail(err, "size", "bad value '%s' for size: expected " SIZE_RANGE, v);
-		p->size = u;
-		return 0;
-	case P_COUNT:
-		if (parse_u64(v, &u) < 0 || u < 1 || u > PARAMS_COUNT_MAX)
-			return params_fail(err, "count", "bad value '%s' for count: expected a whole "
-				    "number of messages in 1..%llu", v, PARAMS_COUNT_MAX);
-		p->count = u;
-		return 0;
-	case P_DURATION: {
-		double d;
-		if (parse_seconds(v, &d) < 0 || d < 0.01 || d > PARAMS_DURATION_MAX)
-			return params_fail(err, "duration", "bad value '%s' for duration: expected "
-				    "seconds per rep in 0.01..%g", v, PARAMS_DURATION_MAX);
-		p->duration = d;
-		return 0;
-	}
-	case P_WARMUP:
-		if (parse_u64(v, &u) < 0 || u > PARAMS_COUNT_MAX)
-			return params_fail(err, "warmup", "bad value '%s' for warmup: expected a whole "
-				    "number of messages in 0..%llu", v, PARAMS_COUNT_MAX);
-		p->warmup = u;
-		return 0;
-	case P_REPS:
-		if (parse_u64(v, &u) < 0 || u < 1 || u > PARAMS_REPS_MAX)
-			return params_fail(err, "reps", "bad value '%s' for reps: expected 1..%d", v,
-				    PARAMS_REPS_MAX);
-		p->reps = (unsigned)u;
-		return 0;
-	case P_CI: {
-		double c;
-		if (parse_seconds(v, &c) < 0 || (c != 0 && (c < PARAMS_CI_MIN || c > PARAMS_CI_MAX)))
-			return params_fail(err, "ci", "bad value '%s' for ci: expected 0 (off) or the "
-				    "percent the median must be within, %g..%g", v,
-				    PARAMS_CI_MIN, PARAMS_CI_MAX);
-		p->ci = c;
-		return 0;
-	}
-	case P_GAP: {
-		double g;
-		if (parse_seconds(v, &g) < 0 || g > PARAMS_GAP_MAX)
-			return params_fail(err, "gap", "bad value '%s' for gap: expected the seconds "
-				    "a run pauses between reps for a watching page, 0..%g (0: no "
-				    "pause)", v, PARAMS_GAP_MAX);
-		p->gap = g;
-		return 0;
-	}
-	case P_PIN:
-		return set_pin(p, v, err);
-	case P_VERIFY:
+	case PARAM_FLAG:
 		if (strcmp(v, "0") && strcmp(v, "1"))
-			return params_fail(err, "verify", "bad value '%s' for verify: expected 0 or 1", v);
-		p->verify = v[0] == '1';
+			return bad_value(err, id, v, true);
+		store(p, row, v[0] == '1');
 		return 0;
-	case P_FORMAT:
-		if ((k = pick(v, format_names, 4)) < 0)
-			return params_fail(err, "format", "bad value '%s' for format: expected text, json, ndjson or csv", v);
-		p->format = (enum out_format)k;
+	case PARAM_SIZE:
+		if (params_parse_size(v, &u) < 0 || !in_range(row, (double)u))
+			return bad_value(err, id, v, true);
+		store(p, row, (double)u);
 		return 0;
-	case P_MECHANISMS:
+	case PARAM_WHOLE:
+		if (parse_u64(v, &u) < 0 || !in_range(row, (double)u))
+			return bad_value(err, id, v, true);
+		store(p, row, (double)u);
+		return 0;
+	case PARAM_SECONDS:
+		if (parse_seconds(v, &d) < 0 || !in_range(row, d))
+			return bad_value(err, id, v, true);
+		store(p, row, d);
+		return 0;
+	case PARAM_PIN:
+		return set_pin(p, v, err);
+	case PARAM_MECH_LIST:
 		return set_mechs(p, v, err);
-	case P_SIZES:
+	case PARAM_SIZE_LIST:
 		return set_sizes(p, v, err);
-	case P_BASELINE:
-		if (!mech_find(v))
-			return params_fail(err, "baseline", "unknown mechanism '%s' for baseline "
-				    "(see 'ipcscope list')", v);
-		snprintf(p->baseline, sizeof(p->baseline), "%s", v);
+	case PARAM_MECH:
+		if (!mech_find(v) || strlen(v) >= row->width)
+			return params_fail(err, row->name, "unknown mechanism '%s' for %s "
+					   "(see 'ipcscope list')", v, row->name);
+		snprintf(at, row->width, "%s", v);
 		return 0;
-	case P_RUN_ID:
-		if (!*v || strlen(v) >= sizeof(p->run_id) || strspn(v,
-		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(v))
-			return params_fail(err, "run-id", "bad value for run-id: expected 1..31 "
-				    "letters, digits, '-' or '_'");
-		strcpy(p->run_id, v);
+	case PARAM_ID:
+		if (!name_ok(row, v))
+			return bad_value(err, id, v, false);
+		snprintf(at, row->width, "%s", v);
 		return 0;
-	case P_PEER:
+	case PARAM_HOSTPORT:
 		return set_peer(p, v, err);
-	case P_TOKEN:
+	case PARAM_SECRET:
 		/* never echoed: a token is a secret */
-		if (!peer_token_ok(v))
-			return params_fail(err, "token", "bad value for token: expected %d..%d letters, "
-				    "digits, '-' or '_' (as printed by 'ipcscope peer')",
-				    PEER_TOKEN_MIN, PEER_TOKEN_MAX);
-		snprintf(p->token, sizeof(p->token), "%s", v);
+		if (!peer_token_ok(v) || !name_ok(row, v))
+			return bad_value(err, id, v, false);
+		snprintf(at, row->width, "%s", v);
 		return 0;
-	default:
-		return params_fail(err, "", "internal: unhandled parameter");
 	}
+	return params_fail(err, "", "internal: unhandled parameter");
 }
 
 /* param_id: the id of a common param called name, or -1 */
 static int param_id(const char *name)
 {
-	for (int i = 0; i < P__COUNT; i++)
-		if (strcmp(name, param_names[i]) == 0)
-			return i;
-	return -1;
+	return params_table_find(name);
 }
 
 int params_set(struct bench_params *p, const char *name, const char *value,
@@ -410,7 +403,7 @@ int params_set(struct bench_params *p, const char *name, const char *value,
 	int id = param_id(name);
 	bool option = id < 0 && params_option_known(name);
 
-	if (!option && (id < 0 || !allowed(p->cmd, (enum param_id)id, http))) {
+	if (!option && (id < 0 || !params_table_takes((enum param_id)id, p->cmd, http))) {
 		char shown[40];
 		snprintf(shown, sizeof(shown), "%s", name);
 		for (char *c = shown; *c; c++)
@@ -499,17 +492,21 @@ int params_finish(struct bench_params *p, struct param_error *err)
 	bool explicit_mechs = p->cmd != CMD_COMPARE || (p->seen & (1u << P_MECHANISMS));
 
 	if ((p->seen & (1u << P_COUNT)) && (p->seen & (1u << P_DURATION)))
-		return params_fail(err, "duration", "give either count or duration, not both");
-	if (p->mode == MODE_LATENCY && p->count > PARAMS_LAT_COUNT_MAX)
-		return params_fail(err, "count", "count %llu is too large for latency mode, which "
-			    "keeps every round trip: expected 1..%llu",
-			    (unsigned long long)p->count, PARAMS_LAT_COUNT_MAX);
+		return params_fail(err, NAME(P_DURATION), "give either %s or %s, not both",
+				   NAME(P_COUNT), NAME(P_DURATION));
+	if (p->mode == MODE_LATENCY && (double)p->count > params_table[P_COUNT].latency_max)
+		return params_fail(err, NAME(P_COUNT), "%s %llu is too large for latency mode, "
+				   "which keeps every round trip: expected %llu..%llu", NAME(P_COUNT),
+				   (unsigned long long)p->count,
+				   (unsigned long long)params_table[P_COUNT].min,
+				   (unsigned long long)params_table[P_COUNT].latency_max);
 	if (p->cmd == CMD_SWEEP && p->nsizes == 0)
-		return params_fail(err, "sizes", "sweep needs sizes, e.g. sizes=64,4K,64K,1M");
+		return params_fail(err, NAME(P_SIZES), "sweep needs %s, e.g. %s=64,4K,64K,1M",
+				   NAME(P_SIZES), NAME(P_SIZES));
 	if (explicit_mechs && params_options_apply(p, err) < 0)
 		return -1;
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
-		return params_fail(err, "baseline", "baseline '%s' is not one of the mechanisms "
+		return params_fail(err, NAME(P_BASELINE), "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
 	if (params_check_peer(p, explicit_mechs, err) < 0)
 		return -1;
@@ -523,9 +520,10 @@ int params_finish(struct bench_params *p, struct param_error *err)
 			return -1;
 		if (p->cmd == CMD_SWEEP) {
 			for (int j = 0; j < p->nsizes; j++)
-				if (params_check_size(ops, p->sizes[j], "sizes", err) < 0)
+				if (params_check_size(ops, p->sizes[j], NAME(P_SIZES), err) < 0)
 					return -1;
-		} else if (params_check_size(ops, params_effective_size(p, ops), "size", err) < 0) {
+		} else if (params_check_size(ops, params_effective_size(p, ops), NAME(P_SIZE),
+					     err) < 0) {
 			return -1;
 		}
 	}

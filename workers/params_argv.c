@@ -1,5 +1,6 @@
 /* params_argv.c -- a validated params struct back into the argv of a run process */
 #include "params.h"
+#include "params_table.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,41 +57,66 @@ static void put_mechs(struct argv_out *o, const struct bench_params *p)
 	put(o, "%s", list);
 }
 
-/* put_param: "--name" and the value of param id as params_set reads it */
+/* put_param: "--name" and the value of param id as params_set reads it,
+   read from where its table row says it lands */
 static void put_param(struct argv_out *o, const struct bench_params *p, enum param_id id)
 {
+	const struct param_row *row = &params_table[id];
+	const char *at = (const char *)p + row->offset;
 	char pin[32];
+	uint64_t u;
+	unsigned w;
+	double d;
+	bool b;
 
-	put(o, "--%s", params_name(id));
-	switch (id) {
-	case P_MODE: put(o, "%s", params_mode_name(p->mode)); break;
-	case P_SIZE: put(o, "%llu", (unsigned long long)p->size); break;
-	case P_COUNT: put(o, "%llu", (unsigned long long)p->count); break;
-	case P_DURATION: put(o, "%.15g", p->duration); break;
-	case P_WARMUP: put(o, "%llu", (unsigned long long)p->warmup); break;
-	case P_REPS: put(o, "%u", p->reps); break;
-	case P_PIN: put(o, "%s", params_pin_text(p, pin, sizeof(pin))); break;
-	case P_VERIFY: put(o, "%d", p->verify ? 1 : 0); break;
-	case P_FORMAT: put(o, "%s", params_format_name(p->format)); break;
-	case P_MECHANISMS: put_mechs(o, p); break;
-	case P_SIZES: put_list_u64(o, p->sizes, p->nsizes); break;
-	case P_BASELINE: put(o, "%s", p->baseline); break;
-	case P_RUN_ID: put(o, "%s", p->run_id); break;
-	case P_PEER: put(o, "%s", p->peer); break;
-	case P_TOKEN: put(o, "%s", p->token); break;
-	case P_CI: put(o, "%.15g", p->ci); break;
-	case P_GAP: put(o, "%.15g", p->gap); break;
-	default: o->full = 1; break;
+	put(o, "--%s", row->name);
+	switch (row->kind) {
+	case PARAM_WORD:
+		memcpy(&w, at, sizeof(w));
+		put(o, "%s", row->values[w]);
+		break;
+	case PARAM_FLAG:
+		memcpy(&b, at, sizeof(b));
+		put(o, "%d", b ? 1 : 0);
+		break;
+	case PARAM_SIZE:
+	case PARAM_WHOLE:
+		if (row->width == sizeof(u)) {
+			memcpy(&u, at, sizeof(u));
+			put(o, "%llu", (unsigned long long)u);
+		} else {
+			memcpy(&w, at, sizeof(w));
+			put(o, "%u", w);
+		}
+		break;
+	case PARAM_SECONDS:
+		memcpy(&d, at, sizeof(d));
+		put(o, "%.15g", d);
+		break;
+	case PARAM_PIN:
+		put(o, "%s", params_pin_text(p, pin, sizeof(pin)));
+		break;
+	case PARAM_MECH_LIST:
+		put_mechs(o, p);
+		break;
+	case PARAM_SIZE_LIST:
+		put_list_u64(o, p->sizes, p->nsizes);
+		break;
+	case PARAM_MECH:
+	case PARAM_ID:
+	case PARAM_HOSTPORT:
+	case PARAM_SECRET:
+		put(o, "%.*s", (int)row->width, at);
+		break;
 	}
 }
 
 int params_argv(const struct bench_params *p, const char *demo, const char **argv, int max,
 		char *buf, size_t len, char *err, size_t errlen)
 {
-	static const char *const cmds[] = { "bench", "compare", "sweep", "demo" };
 	struct argv_out o = { .argv = argv, .max = max, .buf = buf, .len = len };
 
-	put(&o, "%s", cmds[p->cmd]);
+	put(&o, "%s", params_table_cmd_name(p->cmd));
 	if (p->cmd == CMD_DEMO)
 		put(&o, "%s", demo ? demo : "");
 	else if (p->cmd != CMD_COMPARE)

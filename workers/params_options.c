@@ -1,6 +1,7 @@
 /* params_options.c -- mechanism options (struct mech_option) as params:
    known by the registry, stored by name, checked per mechanism */
 #include "params.h"
+#include "params_int.h"
 
 #include <stdio.h>
 #include <string.h>

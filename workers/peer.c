@@ -186,11 +186,11 @@ static void send_error(struct peer_conn *c, const char *code, const char *msg)
    param of the run, or one of ops's own options */
 static int rep_param_taken(const struct mech_ops *ops, const char *name)
 {
-	static const char *const taken[] = { "mode", "size", "count", "duration", "warmup",
-					     "pin", "verify" };
+	static const enum param_id taken[] = { P_MODE, P_SIZE, P_COUNT, P_DURATION, P_WARMUP,
+					       P_PIN, P_VERIFY };
 
 	for (size_t k = 0; k < sizeof(taken) / sizeof(taken[0]); k++)
-		if (!strcmp(taken[k], name))
+		if (!strcmp(params_name(taken[k]), name))
 			return 1;
 	return mech_option_index(ops, name) >= 0;
 }
@@ -261,7 +261,6 @@ static void peer_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, do
 	}
 	spec.ops = ops;
 	spec.params = &p;
-	spec.size = p.size;
 	spec.deadline_s = p.count ? PEER_REP_DEADLINE_S : p.duration * 3 + 30;
 	if (spec.deadline_s > left_s)
 		spec.deadline_s = left_s;

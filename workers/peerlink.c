@@ -81,28 +81,23 @@ static cJSON *rep_params(const struct bench_params *p, const struct mech *m)
 {
 	const struct mech_ops *ops = m->ops;
 	uint64_t size = m->msg_size;
-	static const char *const pins[] = { "split", "same", "none" };
 	cJSON *o = cJSON_CreateObject();
 	char v[48];
 
-	cJSON_AddStringToObject(o, "mode", p->mode == MODE_LATENCY ? "latency" : "throughput");
+	cJSON_AddStringToObject(o, params_name(P_MODE), params_mode_name(p->mode));
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)size);
-	cJSON_AddStringToObject(o, "size", v);
+	cJSON_AddStringToObject(o, params_name(P_SIZE), v);
 	if (p->count)
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->count);
 	else
 		snprintf(v, sizeof(v), "%.6g", p->duration);
-	cJSON_AddStringToObject(o, p->count ? "count" : "duration", v);
+	cJSON_AddStringToObject(o, params_name(p->count ? P_COUNT : P_DURATION), v);
 	if (p->seen & (1u << P_WARMUP)) {
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->warmup);
-		cJSON_AddStringToObject(o, "warmup", v);
+		cJSON_AddStringToObject(o, params_name(P_WARMUP), v);
 	}
-	if (p->pin == PIN_CPUS)
-		snprintf(v, sizeof(v), "%d,%d", p->pin_cpu[0], p->pin_cpu[1]);
-	else
-		snprintf(v, sizeof(v), "%s", pins[p->pin]);
-	cJSON_AddStringToObject(o, "pin", v);
-	cJSON_AddStringToObject(o, "verify", p->verify ? "1" : "0");
+	cJSON_AddStringToObject(o, params_name(P_PIN), params_pin_text(p, v, sizeof(v)));
+	cJSON_AddStringToObject(o, params_name(P_VERIFY), p->verify ? "1" : "0");
 	for (int i = 0; i < mech_option_count(ops) && i < MECH_MAX_OPTIONS; i++)
 		cJSON_AddStringToObject(o, ops->options[i].name, ops->options[i].values[m->opt[i]]);
 	return o;

@@ -68,8 +68,8 @@ struct job *run_add_job(struct run *r, const struct mech_ops *ops, uint64_t size
 	}
 	j = &r->jobs[r->njobs++];
 	j->ops = ops;
-	j->size = size;
 	j->p = r->p;
+	j->p.size = size;
 	return j;
 }
 
@@ -77,9 +77,9 @@ struct job *run_add_job(struct run *r, const struct mech_ops *ops, uint64_t size
    long a rep runs is one choice, so a default of the other yields to it */
 static int amount_given(const struct bench_params *p, const char *name)
 {
-	if (strcmp(name, "count") != 0 && strcmp(name, "duration") != 0)
+	if (strcmp(name, params_name(P_COUNT)) != 0 && strcmp(name, params_name(P_DURATION)) != 0)
 		return 0;
-	return params_given(p, "count") || params_given(p, "duration");
+	return params_given(p, params_name(P_COUNT)) || params_given(p, params_name(P_DURATION));
 }
 
 int run_apply_args(struct bench_params *p, const char *args, int override,
@@ -143,7 +143,7 @@ static int plan_all(struct run *r, cJSON *skipped)
 			skip(skipped, ops->name, why);
 			continue;
 		}
-		if (params_check_size(ops, size, "size", &e) < 0 ||
+		if (params_check_size(ops, size, params_name(P_SIZE), &e) < 0 ||
 		    params_check_options(&r->p, ops, &e) < 0) {
 			skip(skipped, ops->name, e.message);
 			continue;
@@ -221,7 +221,7 @@ cJSON *run_probe_granted(const struct run *r)
 		    r->jobs[i].ops->run_rep)
 			continue;
 		m.ops = r->jobs[i].ops;
-		m.msg_size = r->jobs[i].size;
+		m.msg_size = r->jobs[i].p.size;
 		m.mode = r->jobs[i].p.mode;
 		params_mech_options(&r->jobs[i].p, m.ops, m.opt);
 		m.timeout_ms = PROBE_TIMEOUT_MS;
@@ -266,7 +266,7 @@ enum run_status run_rep(struct run *r, struct job *j)
 {
 	int rep = j->nres + 1;
 	struct rep_spec spec = {
-		.ops = j->ops, .params = &j->p, .size = j->size, .rep = rep,
+		.ops = j->ops, .params = &j->p, .rep = rep,
 		.tmpdir = r->tmpdir, .progress = on_progress, .progress_ctx = r,
 		.deadline_s = j->p.count ? REP_DEADLINE_S :
 			      j->p.duration * REP_DEADLINE_FACTOR + REP_DEADLINE_SLACK_S,

@@ -21,8 +21,7 @@ struct peer_link;
 /* One mechanism at one size with its params: reps of it make a job. */
 struct job {
 	const struct mech_ops *ops;
-	uint64_t size;
-	struct bench_params p;
+	struct bench_params p;         /* its params: p.size is the job's size */
 	char label[RUN_LABEL_MAX];     /* demos: what the class sees; else "" */
 	struct rep_result *res;        /* p.reps slots, made when the job runs */
 	int nres;                      /* reps that succeeded */

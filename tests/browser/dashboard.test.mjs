@@ -231,7 +231,7 @@ async function badParams(page, base, consoleErrors) {
   await sleep(300);
   const errs = await page.$$eval('.field-error', (es) => es.map((e) => e.textContent));
   const msg = await page.textContent('#messages');
-  ok(errs.some((e) => e.startsWith('size')) && errs.some((e) => e.startsWith('reps')) && /Not sent/.test(msg),
+  ok(errs.some((e) => / for size: /.test(e)) && errs.some((e) => / for reps: /.test(e)) && /Not sent/.test(msg),
     'bad size and reps are refused in the form, naming the params', `${errs.join(' | ')} / ${msg}`);
   ok(apiRequests === 0, 'no request is sent for a refused form', apiRequests);
   await page.screenshot({ path: path.join(OUT, 'bad-param.png') });

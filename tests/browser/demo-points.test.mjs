@@ -4,9 +4,11 @@
 // runs of bin/ipcscope when it offers the demo, else from a recorded shape.
 // Runs in node, no browser. Prints TAP.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { top, BIN, tap } from './lib.mjs';
+import { top, BIN, tap, startServer, stopServer } from './lib.mjs';
 
 async function pageModule(name) {
   return import(pathToFileURL(path.join(top, 'web', name)).href);
@@ -42,8 +44,25 @@ const SMALL = {
   serialization: ['--count', '50', '--text', '100'],
   decide: ['--duration', '0.02', '--reps', '1'],
 };
-const KINDS = { race: 'bar', 'false-sharing': 'bar', framing: 'bar', contention: 'line', 'zero-copy': 'bar',
-  cleanup: 'table', peercred: 'table', serialization: 'stacked', decide: 'bar' };
+// KINDS: each experiment demo's chart kind, from the demo table as the
+// server serves it (GET /api/demos), not a list kept here
+const catalogue = await (async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipcscope-demo-points-'));
+  const srv = await startServer(tmp);
+  try {
+    const res = await fetch(`${srv.base}/api/demos`, { signal: AbortSignal.timeout(10000) });
+    return await res.json();
+  } finally {
+    await stopServer(srv.child);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+})();
+const experiments = catalogue.filter((d) => d.kind === 'experiment');
+const KINDS = Object.fromEntries(experiments.map((d) => [d.name, d.chart && d.chart.kind]));
+// every experiment demo runs here with small params, but cross-host (it
+// needs a peer on another host: tests/integration/crosshost.sh)
+const unrun = experiments.map((d) => d.name).filter((d) => !(d in SMALL) && d !== 'cross-host');
+ok(experiments.length > 0 && unrun.length === 0, `every experiment demo of the table is run here (${experiments.length})`, unrun.join(', '));
 const RAW_NUMBER = /\d{5,}|\de[+-]\d/;
 
 for (const [name, args] of Object.entries(SMALL)) {

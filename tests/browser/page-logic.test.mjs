@@ -2,6 +2,8 @@
 // and its run model reads every kind of NDJSON line (demo lessons included).
 // Runs in node, no browser. Prints TAP.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -14,6 +16,7 @@ async function pageModule(name) {
   return import(pathToFileURL(path.join(top, 'web', name)).href);
 }
 const form = await pageModule('form.js');
+const { startServer, stopServer } = await import(pathToFileURL(path.join(top, 'tests/browser/lib.mjs')).href);
 const model = await pageModule('model.js');
 const format = await pageModule('format.js');
 const runCharts = await pageModule('run-charts.js');
@@ -40,6 +43,20 @@ const catalogue = new Map([
   ['shm', { name: 'shm', sizes: { min: 1, max: 67108864 }, options: [{ name: 'sync', values: ['spin', 'sem'], default: 'spin', help: 'handover' }] }],
   ['eventfd', { name: 'eventfd', sizes: { min: 8, max: 8, why: 'fixed 8-byte counter' } }],
 ]);
+// the server's table of params (GET /api/params), read from a real
+// `ipcscope serve` on port 0 that is stopped at once: the page's checks
+// take their ranges from it
+const table = await (async () => {
+  const srvTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipcscope-page-logic-'));
+  const srv = await startServer(srvTmp);
+  try {
+    const res = await fetch(`${srv.base}/api/params`, { signal: AbortSignal.timeout(10000) });
+    return form.paramTable(await res.json());
+  } finally {
+    await stopServer(srv.child);
+    fs.rmSync(srvTmp, { recursive: true, force: true });
+  }
+})();
 const ncpu = (() => {
   const r = spawnSync('nproc', [], { encoding: 'utf8' });
   return Number(r.stdout.trim()) || 1;
@@ -75,7 +92,7 @@ function pageAccepts(name, value) {
   const over = { [name]: value };
   if (name === 'count') over.amount = 'count';
   if (name === 'duration') over.amount = 'duration';
-  const errs = form.validate(params(over), 'run', catalogue, ncpu);
+  const errs = form.validate(params(over), 'run', catalogue, ncpu, table);
   return errs.filter((e) => e.field === name).length === 0;
 }
 
@@ -92,7 +109,7 @@ function parity() {
 }
 
 function peerChecks() {
-  const bad = (over) => form.validate(params(over), 'run', catalogue, ncpu).map((e) => e.field);
+  const bad = (over) => form.validate(params(over), 'run', catalogue, ncpu, table).map((e) => e.field);
   ok(bad({ mechanisms: ['pipe'], peer: '10.0.0.2:7000', token: 'abcdefgh12' }).length === 0 &&
     bad({ peer: '10.0.0.2:7000' }).includes('token') && bad({ token: 'abcdefgh12' }).includes('peer') &&
     bad({ peer: 'host:70000', token: 'abcdefgh12' }).includes('peer') && bad({ peer: 'h:1', token: 'short' }).includes('token'),
@@ -100,7 +117,7 @@ function peerChecks() {
   const lib = new Map([...catalogue, ['shm', { ...catalogue.get('shm'), cross_host: false }],
     ['zmq', { name: 'zmq', sizes: { min: 1, max: 67108864 }, cross_host: true,
       options: [{ name: 'transport', values: ['ipc', 'tcp'], default: 'ipc', cross_host: 'tcp' }] }]]);
-  const refused = (over) => form.validate(params({ peer: '10.0.0.2:7000', token: 'abcdefgh12', ...over }), 'run', lib, ncpu)
+  const refused = (over) => form.validate(params({ peer: '10.0.0.2:7000', token: 'abcdefgh12', ...over }), 'run', lib, ncpu, table)
     .filter((e) => e.field === 'peer').map((e) => e.message).join('; ');
   ok(/zmq crosses hosts only with transport=tcp/.test(refused({ mechanisms: ['zmq'] })) &&
     refused({ mechanisms: ['zmq'], options: { transport: 'tcp' } }) === '' &&
@@ -112,20 +129,20 @@ function peerChecks() {
 }
 
 function crossChecks() {
-  const lat = form.validate(params({ mode: 'latency', amount: 'count', count: '10000001' }), 'run', catalogue, ncpu);
+  const lat = form.validate(params({ mode: 'latency', amount: 'count', count: '10000001' }), 'run', catalogue, ncpu, table);
   ok(lat.some((e) => e.field === 'count'), 'latency mode refuses more than 10000000 round trips', JSON.stringify(lat));
-  const ev = form.validate(params({ mechanisms: ['pipe', 'eventfd'], size: '64' }), 'run', catalogue, ncpu);
+  const ev = form.validate(params({ mechanisms: ['pipe', 'eventfd'], size: '64' }), 'run', catalogue, ncpu, table);
   ok(ev.some((e) => e.field === 'size' && /eventfd/.test(e.message) && /8-byte/.test(e.message)), "a size outside a mechanism's limit names the mechanism and why", JSON.stringify(ev));
-  const evDefault = form.validate(params({ mechanisms: ['eventfd'] }), 'run', catalogue, ncpu);
+  const evDefault = form.validate(params({ mechanisms: ['eventfd'] }), 'run', catalogue, ncpu, table);
   ok(evDefault.length === 0, 'no size given: the server picks the mechanism default', JSON.stringify(evDefault));
-  const sync = form.validate(params({ options: { sync: 'sem' } }), 'run', catalogue, ncpu);
+  const sync = form.validate(params({ options: { sync: 'sem' } }), 'run', catalogue, ncpu, table);
   ok(sync.some((e) => e.field === 'sync'), 'sync without shm is refused', JSON.stringify(sync));
-  const syncShm = form.validate(params({ mechanisms: ['shm'], options: { sync: 'sem' } }), 'run', catalogue, ncpu);
+  const syncShm = form.validate(params({ mechanisms: ['shm'], options: { sync: 'sem' } }), 'run', catalogue, ncpu, table);
   ok(!syncShm.some((e) => e.field === 'sync') && form.mechOptions(catalogue).map((o) => o.name).join() === 'sync',
     'the form knows options from the catalogue: sync with shm is accepted', JSON.stringify(syncShm));
-  const none = form.validate(params({ mechanisms: [] }), 'run', catalogue, ncpu);
+  const none = form.validate(params({ mechanisms: [] }), 'run', catalogue, ncpu, table);
   ok(none.some((e) => e.field === 'mech'), 'no mechanism chosen is refused', JSON.stringify(none));
-  const sw = form.validate(params({ sizes: '64,4K,64' }), 'sweep', catalogue, ncpu);
+  const sw = form.validate(params({ sizes: '64,4K,64' }), 'sweep', catalogue, ncpu, table);
   ok(sw.some((e) => e.field === 'sizes'), 'a sweep with a repeated size is refused', JSON.stringify(sw));
 }
 
@@ -145,7 +162,7 @@ function commands() {
   // hold), so the page sends no reps at all
   const dflt = params({ mechanisms: ['shm', 'pipe'], reps: '' });
   ok(form.apiUrls(dflt, 'run')[0] === '/api/compare?mechanisms=shm,pipe' && form.cliCommand(dflt, 'run') === 'ipcscope compare shm,pipe' &&
-    form.validate(dflt, 'run', catalogue, ncpu).length === 0,
+    form.validate(dflt, 'run', catalogue, ncpu, table).length === 0,
     'empty reps sends no reps: the compare runs with its own default', `${form.apiUrls(dflt, 'run')[0]} / ${form.cliCommand(dflt, 'run')}`);
   const hash = form.shareHash(p, 'run', 'r7');
   const back = form.parseShare({ search: '', hash });

@@ -10,7 +10,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/demotest.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-EXPERIMENTS="race false-sharing framing contention zero-copy cleanup peercred serialization decide cross-host"
+# the experiment demos, from their files (closed by EXP_DEMO..., or a
+# struct demo with .exp set), so a new one is checked without a line here
+src=$here/../../workers/demos
+EXPERIMENTS=$(for f in "$src"/*.c; do
+	grep -q '^EXP_DEMO\|^	\.exp = &' "$f" && sed -n 's/^	\.name = "\([a-z-]*\)",$/\1/p' "$f"
+done)
+[ -n "$EXPERIMENTS" ]
+tap $? "the experiment demos are found in workers/demos/ ($(echo $EXPERIMENTS | wc -w))"
 
 # --- help ---------------------------------------------------------------------
 "$IPCSCOPE" demo --help >"$work/help" 2>&1

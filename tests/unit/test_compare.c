@@ -31,7 +31,6 @@ static void plan(const double *rate, const double (*noise)[REPS])
 	run.njobs = NJOBS;
 	for (int j = 0; j < NJOBS; j++) {
 		jobs[j].ops = mech_find("pipe");
-		jobs[j].size = 64;
 		jobs[j].p = run.p;
 		snprintf(jobs[j].label, sizeof(jobs[j].label), "pipe#%d", j + 1);
 		jobs[j].res = res[j];

@@ -3,6 +3,7 @@
    left, what a second start hits, and ipcscope's own sweep removing it all */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -245,32 +246,12 @@ void cleanup_demo_lesson(const struct cleanup_result *r, char *buf, size_t len)
 			       "sweep got to them first.)");
 }
 
-static int cleanup_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	struct cleanup_result r;
-
-	(void)params;
-	if (cleanup_demo_run(&r, o, err, errlen) < 0)
-		return -1;
-	cleanup_demo_lesson(&r, lesson, len);
-	return 0;
-}
-
-const struct exp_demo cleanup_exp = {
-	.params = NULL,
-	.params_size = 0,
-	.chart = "{\"kind\":\"table\",\"y\":[\"where\",\"left\",\"error\"]}",
-	.run = cleanup_exp_run,
-};
-
-const struct demo demo_cleanup = {
+EXP_DEMO_NO_PARAMS(cleanup, cleanup, struct cleanup_result, cleanup_demo_run, cleanup_demo_lesson, exp_no_check,
+	 "{\"kind\":\"table\",\"y\":[\"where\",\"left\",\"error\"]}",
 	.name = "cleanup",
 	.title = "What a killed process leaves behind",
 	.claim = "A killed process leaves IPC objects behind (shm segments, FIFOs, socket files, "
 		 "SysV queues) and the next start fails (EEXIST, EADDRINUSE).",
 	.method = "a naive worker makes a shm object, a FIFO, a socket file and a System V queue "
 		  "and is SIGKILLed; what it left, what its next start hits, and the sweep of "
-		  "ipcscope removing it all.",
-	.exp = &cleanup_exp,
-};
+		  "ipcscope removing it all.");

@@ -3,6 +3,7 @@
    mutex-guarded queue and a POSIX message queue */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 #include "../robust.h"
 
 #include <stddef.h>
@@ -458,33 +459,12 @@ static const struct dparam ct_params[] = {
 	{ 0 }
 };
 
-static int ct_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	const struct ct_params *pp = params;
-	struct ct_result r;
-
-	if (ct_run(pp, &r, o, err, errlen) < 0)
-		return -1;
-	ct_lesson(&r, lesson, len);
-	ct_check(&r, o);
-	return 0;
-}
-
-const struct exp_demo ct_exp = {
-	.params = ct_params,
-	.params_size = sizeof(struct ct_params),
-	.chart = "{\"kind\":\"line\",\"x\":\"producers\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"log\":true,\"also\":[\"cpu_pct\"]}",
-	.run = ct_exp_run,
-};
-
-const struct demo demo_contention = {
+EXP_DEMO(ct, contention, ct_params, struct ct_params, struct ct_result, ct_run, ct_lesson, ct_check,
+	 "{\"kind\":\"line\",\"x\":\"producers\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"log\":true,\"also\":[\"cpu_pct\"]}",
 	.name = "contention",
 	.title = "Many producers, one consumer",
 	.claim = "With 1, 2, 4, 8 producers a lock-free queue degrades gracefully, a mutex queue "
 		 "collapses, a kernel queue stays predictable.",
 	.method = "1, 2, 4 and 8 producers into one consumer through a lock-free MPSC queue in "
 		  "shared memory, a process-shared mutex queue and a POSIX message queue; "
-		  "messages/s and CPU by producer count.",
-	.exp = &ct_exp,
-};
+		  "messages/s and CPU by producer count.");

@@ -3,6 +3,7 @@
    of the recommended mechanism and the runner-up through the harness */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -103,7 +104,7 @@ static int measure(const struct decide_params *p, const char *mech, const char *
 	for (int rep = 0; rep < p->reps; rep++) {
 		struct rep_result res;
 		struct decide_tick t = { o, rep, p->reps };
-		struct rep_spec spec = { .ops = ops, .params = &bp, .size = p->size, .rep = rep + 1,
+		struct rep_spec spec = { .ops = ops, .params = &bp, .rep = rep + 1,
 					 .tmpdir = tmpdir, .deadline_s = DECIDE_REP_DEADLINE_S,
 					 .progress = tick, .progress_ctx = &t };
 		if (harness_run_rep(&spec, &res, opt->error, sizeof(opt->error), &code) < 0)
@@ -260,19 +261,11 @@ static int decide_exp_run(const void *params, struct exp_out *o, char *lesson, s
 	return 0;
 }
 
-const struct exp_demo decide_exp = {
-	.params = decide_params,
-	.params_size = sizeof(struct decide_params),
-	.chart = "{\"kind\":\"bar\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"also\":[\"latency_p50_ns\",\"cpu_pct\"]}",
-	.run = decide_exp_run,
-};
-
-const struct demo demo_decide = {
+EXP_DEMO_WITH_RUN(decide, decide, decide_params, sizeof(struct decide_params), decide_exp_run,
+	 "{\"kind\":\"bar\",\"y\":[\"msgs_per_s\"],\"unit\":\"messages/s\",\"also\":[\"latency_p50_ns\",\"cpu_pct\"]}",
 	.name = "decide",
 	.title = "Which IPC should I use?",
 	.claim = "A decision flow: other machine? sockets; > 100 KB at > 10 k/s: shared memory "
 		 "or hybrid; < 1 µs latency: shared memory; else message passing.",
 	.method = "the answers as params (remote, size, rate, latency_us); the flow recommends, "
-		  "and the recommendation and the runner-up are measured here.",
-	.exp = &decide_exp,
-};
+		  "and the recommendation and the runner-up are measured here.");

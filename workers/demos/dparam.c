@@ -146,12 +146,16 @@ cJSON *dparam_json(const struct dparam *spec)
 
 	for (; spec && spec->name; spec++) {
 		cJSON *o = cJSON_CreateObject();
+		char range[128];
+
+		range_text(spec, range, sizeof(range));
 		cJSON_AddStringToObject(o, "name", spec->name);
 		cJSON_AddStringToObject(o, "kind", kind_names[spec->kind]);
 		cJSON_AddNumberToObject(o, "min", spec->min);
 		cJSON_AddNumberToObject(o, "max", spec->max);
 		cJSON_AddStringToObject(o, "default", spec->def);
 		cJSON_AddStringToObject(o, "help", spec->help);
+		cJSON_AddStringToObject(o, "expect", range);
 		cJSON_AddItemToArray(all, o);
 	}
 	return all;

@@ -118,7 +118,7 @@ static int parse(struct run *r, const struct exp_demo *x, void *params, cJSON *g
 				 "parameter '%s' given more than once", name);
 			return -1;
 		}
-		if (!strcmp(name, "format") || !strcmp(name, "run-id")) {
+		if (!strcmp(name, params_name(P_FORMAT)) || !strcmp(name, params_name(P_RUN_ID))) {
 			if (params_set(&r->p, name, val, false, err) < 0)
 				return -1;
 			continue;

@@ -3,6 +3,7 @@
    64 and 128 bytes apart */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -227,32 +228,11 @@ static const struct dparam fs_params[] = {
 	{ 0 }
 };
 
-static int fs_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	const struct fs_params *pp = params;
-	struct fs_result r;
-
-	if (fs_run(pp, &r, o, err, errlen) < 0)
-		return -1;
-	fs_lesson(&r, lesson, len);
-	fs_check(&r, o);
-	return 0;
-}
-
-const struct exp_demo fs_exp = {
-	.params = fs_params,
-	.params_size = sizeof(struct fs_params),
-	.chart = "{\"kind\":\"bar\",\"y\":[\"increments_per_s\"],\"unit\":\"increments/s\",\"also\":[\"cpu_share_a\",\"cpu_share_b\"]}",
-	.run = fs_exp_run,
-};
-
-const struct demo demo_false_sharing = {
+EXP_DEMO(fs, false_sharing, fs_params, struct fs_params, struct fs_result, fs_run, fs_lesson, fs_check,
+	 "{\"kind\":\"bar\",\"y\":[\"increments_per_s\"],\"unit\":\"increments/s\",\"also\":[\"cpu_share_a\",\"cpu_share_b\"]}",
 	.name = "false-sharing",
 	.title = "False sharing",
 	.claim = "Two counters on one cache line slow each other down; padding them 64 bytes "
 		 "apart fixes it.",
 	.method = "two processes each increment their own counter in one shared mapping, 8, 64 "
-		  "and 128 bytes apart; increments/s of each and the ratio.",
-	.exp = &fs_exp,
-};
+		  "and 128 bytes apart; increments/s of each and the ratio.");

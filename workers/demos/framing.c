@@ -3,6 +3,7 @@
    message, and newline and length-prefix framing that restore them */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -272,32 +273,12 @@ static const struct dparam framing_params[] = {
 	{ 0 }
 };
 
-static int framing_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	const struct framing_params *pp = params;
-	struct framing_result r;
-
-	if (framing_run(pp, &r, o, err, errlen) < 0)
-		return -1;
-	framing_lesson(&r, lesson, len);
-	return 0;
-}
-
-const struct exp_demo framing_exp = {
-	.params = framing_params,
-	.params_size = sizeof(struct framing_params),
-	.chart = "{\"kind\":\"bar\",\"y\":[\"writes\",\"reads\",\"merged_reads\",\"split_messages\",\"naive_count\",\"framed_verified\"],\"unit\":\"count\"}",
-	.run = framing_exp_run,
-};
-
-const struct demo demo_framing = {
+EXP_DEMO(framing, framing, framing_params, struct framing_params, struct framing_result, framing_run, framing_lesson, exp_no_check,
+	 "{\"kind\":\"bar\",\"y\":[\"writes\",\"reads\",\"merged_reads\",\"split_messages\",\"naive_count\",\"framed_verified\"],\"unit\":\"count\"}",
 	.name = "framing",
 	.title = "A stream has no message boundaries",
 	.claim = "A byte stream has no message boundaries: small writes arrive merged or split; "
 		 "a length prefix or newline framing restores them.",
 	.method = "many small writes over loopback tcp; the reads they arrive in, a parser taking "
 		  "one read for one message, and newline and length-prefix framing, each message "
-		  "checked.",
-	.exp = &framing_exp,
-};
+		  "checked.");

@@ -3,6 +3,7 @@
    whatever the message claims; shared memory holds only what was written */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -229,31 +230,11 @@ void peercred_lesson(const struct peercred_result *r, char *buf, size_t len)
 		       "no kernel-checked word about who wrote them.", r->shm_claimed.pid);
 }
 
-static int peercred_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	struct peercred_result r;
-
-	(void)params;
-	if (peercred_run(&r, o, err, errlen) < 0)
-		return -1;
-	peercred_lesson(&r, lesson, len);
-	return 0;
-}
-
-const struct exp_demo peercred_exp = {
-	.params = NULL,
-	.params_size = 0,
-	.chart = "{\"kind\":\"table\",\"y\":[\"pid\",\"uid\",\"gid\"]}",
-	.run = peercred_exp_run,
-};
-
-const struct demo demo_peercred = {
+EXP_DEMO_NO_PARAMS(peercred, peercred, struct peercred_result, peercred_run, peercred_lesson, exp_no_check,
+	 "{\"kind\":\"table\",\"y\":[\"pid\",\"uid\",\"gid\"]}",
 	.name = "peercred",
 	.title = "Who is on the other end",
 	.claim = "A Unix socket tells the receiver who the sender is (SO_PEERCRED); shared "
 		 "memory cannot.",
 	.method = "a child claims to be someone else in its message; the receiver reads its pid, "
-		  "uid and gid from the kernel, and the same claim written into shared memory.",
-	.exp = &peercred_exp,
-};
+		  "uid and gid from the kernel, and the same claim written into shared memory.");

@@ -3,6 +3,7 @@
    mutex, and by messages to a single owner; the loss is counted */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -287,32 +288,12 @@ static const struct dparam race_params[] = {
 	{ 0 }
 };
 
-static int race_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	const struct race_params *pp = params;
-	struct race_result r;
-
-	if (race_run(pp, &r, o, err, errlen) < 0)
-		return -1;
-	race_lesson(&r, lesson, len);
-	return 0;
-}
-
-const struct exp_demo race_exp = {
-	.params = race_params,
-	.params_size = sizeof(struct race_params),
-	.chart = "{\"kind\":\"bar\",\"y\":[\"lost\"],\"unit\":\"lost updates\",\"also\":[\"expected\",\"actual\",\"elapsed_s\"]}",
-	.run = race_exp_run,
-};
-
-const struct demo demo_race = {
+EXP_DEMO(race, race, race_params, struct race_params, struct race_result, race_run, race_lesson, exp_no_check,
+	 "{\"kind\":\"bar\",\"y\":[\"lost\"],\"unit\":\"lost updates\",\"also\":[\"expected\",\"actual\",\"elapsed_s\"]}",
 	.name = "race",
 	.title = "Lost updates",
 	.claim = "Unsynchronised increments of a shared counter lose updates; atomics, a lock, "
 		 "or a single owner fed by messages do not.",
 	.method = "N processes add to one shared counter unsynchronised, with atomic adds, under "
 		  "a process-shared mutex, and by messages to a single owner; expected vs actual "
-		  "count.",
-	.exp = &race_exp,
-};
+		  "count.");

@@ -21,7 +21,7 @@ int demo_plan(struct run *r, struct param_error *err)
 		const struct mech_ops *ops = mech_find(dj->mech);
 		struct job *j;
 
-		if (!ops || !(j = run_add_job(r, ops, 0)))
+		if (!ops || !(j = run_add_job(r, ops, r->p.size)))
 			return -1;
 		snprintf(j->label, sizeof(j->label), "%s", dj->label);
 		j->p.cmd = CMD_BENCH;
@@ -29,7 +29,7 @@ int demo_plan(struct run *r, struct param_error *err)
 		snprintf(j->p.mechs[0], sizeof(j->p.mechs[0]), "%s", dj->mech);
 		if (run_apply_args(&j->p, dj->args, 1, err) < 0 || params_finish(&j->p, err) < 0)
 			return -1;
-		j->size = params_effective_size(&j->p, ops);
+		j->p.size = params_effective_size(&j->p, ops);
 	}
 	return 0;
 }

@@ -3,6 +3,7 @@
    codec CPU timed alone, then the whole exchange */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -418,32 +419,12 @@ static const struct dparam ser_params[] = {
 	{ 0 }
 };
 
-static int ser_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	const struct ser_params *pp = params;
-	struct ser_result r;
-
-	if (ser_run(pp, &r, o, err, errlen) < 0)
-		return -1;
-	ser_lesson(&r, lesson, len);
-	return 0;
-}
-
-const struct exp_demo ser_exp = {
-	.params = ser_params,
-	.params_size = sizeof(struct ser_params),
-	.chart = "{\"kind\":\"stacked\",\"y\":[\"encode_us\",\"decode_us\",\"transport_us\"],\"unit\":\"µs per record\",\"also\":[\"msgs_per_s\",\"wire_bytes\",\"verified\"]}",
-	.run = ser_exp_run,
-};
-
-const struct demo demo_serialization = {
+EXP_DEMO(ser, serialization, ser_params, struct ser_params, struct ser_result, ser_run, ser_lesson, exp_no_check,
+	 "{\"kind\":\"stacked\",\"y\":[\"encode_us\",\"decode_us\",\"transport_us\"],\"unit\":\"µs per record\",\"also\":[\"msgs_per_s\",\"wire_bytes\",\"verified\"]}",
 	.name = "serialization",
 	.title = "The price of a text format",
 	.claim = "Text formats cost more than the transport: JSON encode/decode can dominate a "
 		 "fast channel (binary 1-5 µs, JSON 10-50 µs for a 1 KB message).",
 	.method = "the same records (seq, type, value, text) over unix as a packed struct, as "
 		  "protobuf and as JSON; encode and decode CPU alone, then records/s and bytes on "
-		  "the wire.",
-	.exp = &ser_exp,
-};
+		  "the wire.");

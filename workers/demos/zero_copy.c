@@ -3,6 +3,7 @@
    SCM_RIGHTS and small control messages naming the slot to read */
 #include "cores.h"
 #include "demo.h"
+#include "exp_demo.h"
 
 #include <stddef.h>
 
@@ -392,33 +393,12 @@ static const struct dparam zc_params[] = {
 	{ 0 }
 };
 
-static int zc_exp_run(const void *params, struct exp_out *o, char *lesson, size_t len,
-		       char *err, size_t errlen)
-{
-	const struct zc_params *pp = params;
-	struct zc_result r;
-
-	if (zc_run(pp, &r, o, err, errlen) < 0)
-		return -1;
-	zc_lesson(&r, lesson, len);
-	zc_check(&r, o);
-	return 0;
-}
-
-const struct exp_demo zc_exp = {
-	.params = zc_params,
-	.params_size = sizeof(struct zc_params),
-	.chart = "{\"kind\":\"bar\",\"y\":[\"bytes_per_s\"],\"unit\":\"B/s\",\"also\":[\"cpu_s_per_gb\",\"verified\",\"frames\"]}",
-	.run = zc_exp_run,
-};
-
-const struct demo demo_zero_copy = {
+EXP_DEMO(zc, zero_copy, zc_params, struct zc_params, struct zc_result, zc_run, zc_lesson, zc_check,
+	 "{\"kind\":\"bar\",\"y\":[\"bytes_per_s\"],\"unit\":\"B/s\",\"also\":[\"cpu_s_per_gb\",\"verified\",\"frames\"]}",
 	.name = "zero-copy",
 	.title = "Send the handle, not the bytes",
 	.claim = "For big payloads, send a small handle and keep the data in shared memory "
 		 "(control plane / data plane).",
 	.method = "frames copied over a unix socket vs written into a memfd buffer pool passed "
 		  "once with SCM_RIGHTS and announced by small control messages; GB/s, CPU and "
-		  "checksums.",
-	.exp = &zc_exp,
-};
+		  "checksums.");

@@ -79,9 +79,9 @@ void mech_mpi_job_of(const struct rep_spec *spec, struct mpi_job *j)
 	j->verify = p->verify;
 	j->cpu[0] = harness_cpu_for(p, ROLE_SENDER);
 	j->cpu[1] = harness_cpu_for(p, ROLE_RECEIVER);
-	j->size = spec->size;
+	j->size = spec->params->size;
 	j->count = p->count;
-	j->warmup = harness_warmup_of(p, spec->size);
+	j->warmup = harness_warmup_of(p, spec->params->size);
 	j->duration = p->duration;
 }
 
