@@ -84,6 +84,11 @@ struct mech {
 				      carries the messages (a bus daemon):
 				      its CPU time is reported as the
 				      broker's; 0 when none */
+	pid_t kept[2];             /* helper processes create() keeps from rep
+				      to rep (a node pair): not reaped after
+				      the rep, so the harness adds their CPU
+				      time in the rep to the run's own rather
+				      than count it as other load; 0: none */
 	void *priv;                /* backend state, NULL until create() */
 	struct mech_net *net;      /* cross-host runs only, else NULL */
 };
