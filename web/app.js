@@ -3,7 +3,7 @@
 
 import { readForm, writeForm, syncAmount, validate, cliCommand, curlCommand, shareHash, parseShare } from './form.js';
 import { Figure } from './chart-kit.js';
-import { $, $$, showMessage, markFieldErrors, markScroll } from './dom.js';
+import { $, $$, showMessage, markFieldErrors, markScroll, clearFormMessage } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { loadBasics, mechKeys, pick, CLASSIC } from './machine.js';
 import { showChart, renderRun } from './run-view.js';
@@ -73,6 +73,7 @@ function updateCommand() {
   const errs = live ? validate(p, view, state.catalogue, state.ncpu) : [];
   if (state.catalogue.size) markFieldErrors(errs);
   const ok = errs.length === 0 && p.mechanisms.length > 0;
+  if (ok) clearFormMessage();
   $('#command').textContent = ok ? cliCommand(p, view) : 'fix the marked fields to get a command';
   $('#command').classList.toggle('invalid-command', !ok);
   $('#copy-cli').disabled = !ok;

@@ -47,8 +47,8 @@ export function writeForm(form, p) {
   }
   form.querySelectorAll('label[data-option] select').forEach((s) => { if (p[s.name] !== undefined) s.value = p[s.name]; });
   let amount = 'auto';
-  if (p.count !== undefined) { f.count.value = p.count; amount = 'count'; }
-  if (p.duration !== undefined) { f.duration.value = p.duration; amount = 'duration'; }
+  if (p.count !== undefined) { f.count.disabled = false; f.count.value = p.count; amount = 'count'; }
+  if (p.duration !== undefined) { f.duration.disabled = false; f.duration.value = p.duration; amount = 'duration'; }
   form.querySelector(`input[name="amount"][value="${amount}"]`).checked = true;
   if (p.verify !== undefined) f.verify.checked = p.verify !== '0';
   syncAmount(form);
@@ -94,11 +94,23 @@ export function renderOptions(form, catalogue) {
   }
 }
 
-// syncAmount: enables only the count or duration field that is chosen
+// syncAmount: enables only the count or duration field that is chosen; a
+// field that is off shows no value (the run will not use it) and gets its
+// value back when chosen again
 export function syncAmount(form) {
   const amount = form.querySelector('input[name="amount"]:checked').value;
-  form.elements.count.disabled = amount !== 'count';
-  form.elements.duration.disabled = amount !== 'duration';
+  for (const name of ['count', 'duration']) {
+    const f = form.elements[name];
+    const off = amount !== name;
+    if (off && f.value !== '') {
+      f.dataset.kept = f.value;
+      f.value = '';
+    } else if (!off && f.value === '' && f.dataset.kept !== undefined) {
+      f.value = f.dataset.kept;
+    }
+    f.disabled = off;
+    f.placeholder = off ? 'not used' : '';
+  }
 }
 
 function checkInt(v, lo, hi) {
@@ -121,7 +133,7 @@ function checkSizes(p, catalogue, view, errs) {
   if (view === 'sweep') {
     const items = p.sizes.split(',');
     if (!p.sizes || items.some((s) => !(parseSize(s) >= 1 && parseSize(s) <= SIZE_MAX))) {
-      errs.push({ field: 'sizes', message: 'sizes: expected a comma-separated list, each 1..64M (suffix K or M)' });
+      errs.push({ field: 'sizes', message: 'sizes: expected a comma-separated list of whole numbers of bytes, each 1..64M (suffix K or M: 1536, not 1.5K)' });
       return;
     }
     if (new Set(items.map(parseSize)).size !== items.length) errs.push({ field: 'sizes', message: 'sizes: a size is listed twice' });
@@ -131,7 +143,7 @@ function checkSizes(p, catalogue, view, errs) {
     }
   } else if (p.size !== '') {
     const b = parseSize(p.size);
-    if (!(b >= 1 && b <= SIZE_MAX)) errs.push({ field: 'size', message: `size: '${p.size}' is not 1..64M bytes (a number, optionally with suffix K or M)` });
+    if (!(b >= 1 && b <= SIZE_MAX)) errs.push({ field: 'size', message: `size: '${p.size}' is not a whole number of bytes in 1..64M (digits, optionally with suffix K or M: 1536, not 1.5K)` });
     else {
       const why = checkSizeFor(b, p, catalogue);
       if (why) errs.push({ field: 'size', message: `size: ${why}` });
