@@ -6,10 +6,12 @@
 // and is one column on a phone; the per-rep table names the latency unit;
 // axe-core finds nothing serious or critical (and no empty table header or
 // unfocusable scrolling table) at 1024×768, 1280×800, 1920×1080 and
-// 390×844. Prints TAP.
+// 390×844; a demo's PNG carries its lesson and a compare's its comparison,
+// with sizes in bytes and no other mechanism's option in the header, and a
+// demo's CSV names each variant. Prints TAP.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, top, CHROMIUM, CHROMIUM_ARGS, tap, sleep, load, waitRunDone, runSuite } from './lib.mjs';
+import { chromium, top, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, load, waitRunDone, runSuite } from './lib.mjs';
 
 const TOTAL_LIMIT_MS = 240000;
 const SIZES = [[1024, 768], [1280, 800], [1920, 1080], [390, 844]];
@@ -138,6 +140,64 @@ async function fields(ctx, base) {
   await page.close();
 }
 
+// exportFile: what the view's export button of that kind downloads
+async function exportFile(page, scope, kind, name) {
+  const dl = page.waitForEvent('download');
+  await page.click(`${scope} [data-export="${kind}"]`);
+  const file = path.join(OUT, name);
+  await (await dl).saveAs(file);
+  return file;
+}
+
+// exports: a demo's PNG carries its lesson and a header without unrelated
+// params; its CSV names each variant; a compare's PNG carries the comparison
+async function exports(ctx, base) {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await load(page, `${base}/#view=demos`);
+  await page.waitForSelector('.demo-run[data-name="sync-tax"]', { timeout: 10000 });
+  await page.click('.demo-run[data-name="sync-tax"]');
+  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: DEMO_WAIT_MS });
+  await sleep(SETTLE_MS);
+  const head = await page.evaluate(() => ({ ...window.ipcscope.pngHeader(), model: window.ipcscope.state.demo.lesson }));
+  ok(head.lesson && head.lesson === head.model, 'a demo\'s PNG carries its lesson', JSON.stringify(head).slice(0, 600));
+  ok(/size 4 KiB/.test(head.params) && !/4096|transport|serialization/.test(head.params),
+    'the sync-tax PNG header says 4 KiB and no param of another mechanism', head.params);
+  const png = await pngSize(ctx, await exportFile(page, '#view-demos', 'png', 'classroom-demo.png'));
+  ok(png.h >= 96 + 22 + 460, 'the demo PNG has room for the lesson under its header', JSON.stringify(png));
+  const csv = fs.readFileSync(await exportFile(page, '#view-demos', 'csv', 'classroom-demo.csv'), 'utf8').trim().split('\n');
+  const cols = csv[0].split(',');
+  const labels = new Set(csv.slice(1).map((l) => l.split(',')[cols.indexOf('label')]));
+  ok(cols[1] === 'label' && [...labels].filter((l) => /sync=/.test(l)).length >= 4,
+    'the sync-tax CSV has a label column naming each variant', `${csv[0].slice(0, 60)} ${[...labels].join(' | ')}`);
+
+  await load(page, `${base}/#view=run&mechanisms=shm,pipe&count=2000&reps=2`);
+  await page.click('#run');
+  await waitRunDone(page, 'run', RUN_WAIT_MS);
+  await sleep(SETTLE_MS);
+  const run = await page.evaluate(() => window.ipcscope.pngHeader());
+  ok(run.comparison.length >= 1 && /^pipe: .*× shm's msgs\/s/.test(run.comparison[0]) && !run.lesson,
+    'a compare\'s PNG carries its comparison', JSON.stringify(run.comparison));
+  ok(/size 64 B/.test(run.params) && !/transport|serialization|drain/.test(run.params),
+    'the compare PNG header names its size in bytes and no other mechanism\'s option', run.params);
+  await page.close();
+}
+
+// pngSize: a PNG's width and height, decoded in a page without the server's CSP
+async function pngSize(ctx, file) {
+  const blank = await ctx.newPage();
+  try {
+    return await blank.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      return { w: img.width, h: img.height };
+    }, fs.readFileSync(file).toString('base64'));
+  } finally {
+    await blank.close();
+  }
+}
+
 async function phone(ctx, base) {
   const page = await ctx.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
@@ -163,7 +223,8 @@ runSuite(t, {
   open: () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
 }, async ({ base, browser }) => {
   const errors = [];
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  fs.mkdirSync(OUT, { recursive: true });
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   ctx.on('weberror', (e) => errors.push(`pageerror: ${e.error().message}`));
   await runAndReopen(ctx, base);
   step('run and reopen');
@@ -171,5 +232,7 @@ runSuite(t, {
   step('fields and focus');
   await phone(ctx, base);
   step('phone');
+  await exports(ctx, base);
+  step('exports');
   ok(errors.length === 0, 'no page error', errors.join('\n'));
 });
