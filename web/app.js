@@ -13,6 +13,7 @@ import { loadRuns, openRun } from './runs-view.js';
 import { setBusy, checkedParams, onRun, onStop, startUrl } from './running.js';
 import { onExport, headerLines, exportModels } from './export.js';
 import { storedProjector, applyProjector, fitProjector, settingsSummary, idleStatus } from './projector.js';
+import { renderIntro } from './intro.js';
 
 const VIEWS = ['run', 'sweep', 'demos', 'runs'];
 
@@ -32,6 +33,7 @@ function setView(view) {
   setBusy(state.busy);
   if (view === 'runs') loadRuns();
   if (view === 'demos') loadDemos();
+  renderIntro();
   updateCommand();
   fitProjector();
 }
@@ -58,6 +60,7 @@ function renderAll() {
   renderRun();
   renderSweep();
   renderDemo();
+  renderIntro();
   fitProjector();
 }
 
@@ -168,6 +171,7 @@ async function main() {
   ui.setBusy = setBusy;
   ui.updateCommand = updateCommand;
   ui.fitProjector = fitProjector;
+  ui.renderIntro = renderIntro;
   wire();
   syncAmount($('#form'));
   makeFigures();

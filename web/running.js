@@ -20,6 +20,7 @@ export function setBusy(busy) {
   $('#demo-stop').disabled = !busy;
   $$('[data-export]').forEach((b) => { b.disabled = busy || !exportModels().length; });
   if (busy !== was) keepFocus(busy, had);
+  if (ui.renderIntro) ui.renderIntro();
 }
 
 // keepFocus: a button that a run's start or end disables hands the focus

@@ -8,7 +8,9 @@
 // unfocusable scrolling table) at 1024×768, 1280×800, 1920×1080 and
 // 390×844; a demo's PNG carries its lesson and a compare's its comparison,
 // with sizes in bytes and no other mechanism's option in the header, and a
-// demo's CSV names each variant. Prints TAP.
+// demo's CSV names each variant; projector mode's first screen offers the
+// demos with their expected time and says what IPC is, and its progress
+// labels are large. Prints TAP.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, top, OUT, CHROMIUM, CHROMIUM_ARGS, tap, sleep, load, waitRunDone, runSuite } from './lib.mjs';
@@ -198,6 +200,53 @@ async function pngSize(ctx, file) {
   }
 }
 
+// intro: projector mode's first screen offers the demos, says what IPC is
+// and what the class will see, and its progress labels read from afar
+async function intro(ctx, base) {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await load(page, `${base}/#view=run`);
+  await page.click('#projector');
+  await page.waitForSelector('#class-intro .intro-run', { timeout: 10000 });
+  const first = await page.evaluate(() => {
+    const box = document.querySelector('#class-intro');
+    const b = box.getBoundingClientRect();
+    return {
+      shown: !box.hidden && b.height > 0, top: b.top,
+      demos: box.querySelectorAll('.intro-run').length,
+      times: [...box.querySelectorAll('.intro-time')].map((e) => e.textContent),
+      what: (box.querySelector('.intro-what') || {}).textContent || '',
+      see: (box.querySelector('.intro-see') || {}).textContent || '',
+      whatPx: parseFloat(getComputedStyle(box.querySelector('.intro-what')).fontSize),
+      catalogue: null,
+    };
+  });
+  const cat = await (await fetch(`${base}/api/demos`)).json();
+  ok(first.shown && first.top < 768 && first.demos === cat.length && first.times.length === cat.filter((d) => d.expect_s > 0).length &&
+    first.times.every((x) => /^about \d+ s$/.test(x)), 'projector mode before any run offers every demo with about how long it takes',
+  JSON.stringify({ ...first, want: cat.length }));
+  ok(/inter-process communication/.test(first.what) && /you will see/.test(first.see) && first.whatPx >= 24,
+    'and says in large type what IPC is and what the class will see', JSON.stringify({ what: first.what, px: first.whatPx }));
+  ok(cat.every((d) => typeof d.expect_s === 'number' && d.expect_s > 0 && d.expect_s < 10),
+    'the catalogue gives every demo an expected time under 10 s', JSON.stringify(cat.map((d) => [d.name, d.expect_s])));
+  await axeCheck(page, 'projector mode\'s first screen at 1024×768');
+  await page.click('#class-intro .intro-run[data-name="race"]');
+  await page.waitForFunction(() => window.ipcscope.state.view === 'demos' && window.ipcscope.state.demo, null, { timeout: 10000 });
+  const px = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('#demo-progress')).fontSize));
+  ok(px >= 20, 'projector mode at 1024×768: progress labels are at least 20 px', px);
+  await page.waitForFunction(() => window.ipcscope.state.demo.status !== 'running', null, { timeout: DEMO_WAIT_MS });
+  const ran = await page.evaluate(() => ({ name: (window.ipcscope.state.demoInfo || {}).name, status: window.ipcscope.state.demo.status }));
+  ok(ran.name === 'race' && ran.status === 'ok', 'a demo offered up front runs with one click', JSON.stringify(ran));
+  await load(page, `${base}/#view=run`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForSelector('#class-intro .intro-run', { timeout: 10000 });
+  await axeCheck(page, 'projector mode\'s first screen on a phone');
+  await page.click('#projector');
+  const off = await page.evaluate(() => document.querySelector('#class-intro').hidden);
+  ok(off, 'out of projector mode the first screen is the usual one', off);
+  await page.close();
+}
+
 async function phone(ctx, base) {
   const page = await ctx.newPage();
   await page.setViewportSize({ width: 390, height: 844 });
@@ -234,5 +283,7 @@ runSuite(t, {
   step('phone');
   await exports(ctx, base);
   step('exports');
+  await intro(ctx, base);
+  step('intro');
   ok(errors.length === 0, 'no page error', errors.join('\n'));
 });
