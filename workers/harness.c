@@ -611,6 +611,7 @@ reap:
 	if (rc == 0)
 		fill_result(&st, spec, out);
 out:
+	st.m.rep_ok = rc == 0;
 	if (st.created)
 		spec->ops->destroy(&st.m);
 	pipes_close(&st);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# node_pair.sh -- the node mechanism starts its pair of node processes once per run and keeps it between reps, jobs and sizes, and leaves none behind
+# run_helpers.sh -- node's pair of node processes and dbus's bus daemon are started once per run and kept between reps, jobs and sizes, and none is left behind
 set -u
 . "$(dirname "$0")/lib.sh"
 
 real_node=$(command -v node) || { echo "1..0 # SKIP node is not installed"; exit 0; }
+real_dbus=$(command -v dbus-daemon) || { echo "1..0 # SKIP dbus-daemon is not installed"; exit 0; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/nodepair.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -15,7 +16,19 @@ cat >"$work/bin/node" <<SHIM
 echo start >>"$work/starts"
 exec "$real_node" "\$@"
 SHIM
-chmod +x "$work/bin/node"
+cat >"$work/bin/dbus-daemon" <<SHIM
+#!/bin/sh
+echo start >>"$work/buses"
+exec "$real_dbus" "\$@"
+SHIM
+chmod +x "$work/bin/node" "$work/bin/dbus-daemon"
+
+# buses: how many bus daemons were started since the last call
+buses() {
+	local n=0
+	[ -f "$work/buses" ] && n=$(wc -l <"$work/buses") && rm -f "$work/buses"
+	echo "$n"
+}
 
 # starts: how many node senders were started since the last call
 starts() {
@@ -28,8 +41,16 @@ results() {
 	grep -c '"type":"result"' "$1"
 }
 
+# run ARGS...: one ipcscope run with the noting shims first on PATH; its
+# pid (its start line's run id, cli-PID) is kept: the helpers it starts
+# name its run directory, ipcscope-PID-...
+pids=
 run() {
+	local rc
 	PATH="$work/bin:$PATH" timeout -k 5 120 "$IPCSCOPE" "$@" --format ndjson >"$work/out" 2>"$work/err"
+	rc=$?
+	pids="$pids${pids:+|}$(grep -o '"run":"cli-[0-9]*"' "$work/out" | head -1 | grep -o '[0-9]*')"
+	return $rc
 }
 
 run bench node --reps 3 --duration 0.02 --warmup 10
@@ -59,10 +80,22 @@ rc=$?
 n=$(starts)
 tap $(( rc != 0 || $(results "$work/out") != 2 || n != 1 )) "bench node serialization=advanced: 2 reps through one pair (exit $rc, $n started)"
 
+# dbus: one bus for a run's reps, round trips and streams alike
+run compare dbus,unix --reps 3 --ci 0 --duration 0.02 --warmup 10
+rc=$?
+n=$(buses)
+tap $(( rc != 0 || $(results "$work/out") != 6 )) "compare dbus,unix: every rep measured (exit $rc)"
+tap $(( n != 1 )) "compare dbus,unix: one bus daemon for the run ($n started)"
+run sweep dbus --mode latency --sizes 64,4K --reps 2 --duration 0.02 --warmup 10
+rc=$?
+n=$(buses)
+bad=$(grep '"type":"result"' "$work/out" | grep -vc '"corrupted":0')
+tap $(( rc != 0 || $(results "$work/out") != 4 || bad != 0 || n != 1 )) "sweep dbus latency 64,4K: 4 verified reps on one bus (exit $rc, $n started)"
+
 sleep 0.3
-left=$(pgrep -af "$work|/ipcscope\.[0-9.]+/ipcscope-[0-9]+-.*node" 2>/dev/null | grep -v "pgrep")
-[ -z "$left" ]
-tap $? "no node process is left after the runs"
+left=$(pgrep -af "/ipcscope-($pids)-" 2>/dev/null)
+[ -n "$pids" ] && [ -z "$left" ]
+tap $? "no node or bus daemon process is left after the runs"
 [ -n "$left" ] && echo "$left" | sed 's/^/# left: /'
 
 tap_done
