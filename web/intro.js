@@ -40,7 +40,7 @@ export async function renderIntro() {
     '<p class="intro-see">Each demo puts one claim about IPC to the test on this machine: you will see its chart fill in, ' +
     'then one sentence saying what it measured.</p>' +
     (list.length ? `<ul class="intro-demos">${list.map((d) => `<li><button type="button" class="intro-run primary" data-name="${esc(d.name)}">${esc(d.title || d.name)}</button>` +
-      ` <span class="intro-claim">${esc(d.claim || '')}</span>${aboutText(d) ? ` <span class="intro-time">${esc(aboutText(d))}</span>` : ''}</li>`).join('')}</ul>` : '') +
+      ` <span class="intro-claim" title="${esc(d.claim || '')}">${esc(d.claim || '')}</span>${aboutText(d) ? ` <span class="intro-time">${esc(aboutText(d))}</span>` : ''}</li>`).join('')}</ul>` : '') +
     '<p class="hint">or press <b>Run</b> to compare the chosen mechanisms.</p>';
   box.dataset.filled = '1';
   $$('.intro-run', box).forEach((b) => b.addEventListener('click', () => {
