@@ -6,7 +6,7 @@ set -u
 real_node=$(command -v node) || { echo "1..0 # SKIP node is not installed"; exit 0; }
 real_dbus=$(command -v dbus-daemon) || { echo "1..0 # SKIP dbus-daemon is not installed"; exit 0; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/nodepair.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 # a node on PATH that notes each start, then runs the real one (the pair's
 # child is forked by node itself, from its own path: only senders are noted)
@@ -79,6 +79,29 @@ run bench node --serialization advanced --mode latency --reps 2 --duration 0.02 
 rc=$?
 n=$(starts)
 tap $(( rc != 0 || $(results "$work/out") != 2 || n != 1 )) "bench node serialization=advanced: 2 reps through one pair (exit $rc, $n started)"
+
+# a rep the pair was inside of when its worker was killed: the next job's
+# rep gets a new pair (the old one may still be sending) and measures
+PATH="$work/bin:$PATH" timeout -k 5 120 "$IPCSCOPE" compare node,node --reps 2 --ci 0 --duration 1 --warmup 10 \
+	--format ndjson >"$work/out" 2>"$work/err" &
+run_pid=$!
+worker=
+for i in $(seq 200); do
+	# the pair started (its sender noted), then the rep's worker forked
+	if [ -s "$work/starts" ] && grep -q '"type":"progress".*"label":"node#1".*"rep":1,' "$work/out" 2>/dev/null; then
+		# the run's children: its worker (ipcscope) and the pair's sender (node)
+		worker=$(for p in $(pgrep -P "$(pgrep -P "$run_pid" | head -1)"); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" != node ] && echo "$p"; done | head -1)
+		[ -n "$worker" ] && break
+	fi
+	sleep 0.05
+done
+[ -n "$worker" ] && sleep 0.3 && kill -9 "$worker"
+wait "$run_pid"
+n=$(starts)
+ok2=$(grep '"type":"result"' "$work/out" | grep -c '"label":"node#2"')
+tap $(( ${#worker} == 0 || ok2 != 2 || n != 2 )) "a node rep whose worker is killed: the next job gets a new pair and measures (killed ${worker:-none}, node#2 $ok2 of 2 reps, $n started)"
+pids="$pids${pids:+|}$run_pid"
 
 # dbus: one bus for a run's reps, round trips and streams alike
 run compare dbus,unix --reps 3 --ci 0 --duration 0.02 --warmup 10

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "../mech.h"
 #include "dbus_load.h"
@@ -180,6 +181,9 @@ static int dbus_create(struct mech *m)
 	p->window = dbus_window(m->msg_size);
 	if ((rc = dapi_load()) < 0)
 		return rc;
+	/* a daemon that exited is reaped here, and forgotten: never signalled */
+	if (bus.owner == getpid() && bus.daemon > 0 && waitpid(bus.daemon, NULL, WNOHANG) != 0)
+		bus.daemon = 0;
 	if ((bus.owner != getpid() || bus.daemon <= 0 || strcmp(bus.dir, m->tmpdir) != 0) &&
 	    (rc = bus_start(m, p)) < 0) {
 		bus_stop();

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,10 @@ static void pool_stop(void)
 		return;
 	io_close(&pool->go_fd);       /* end of fd 4: the pair exits */
 	io_close(&pool->res_fd);
-	if (pool->receiver > 0) {
-		kill(pool->receiver, SIGTERM);
+	/* the receiver is the sender's child, not ours to signal (its pid may
+	   be someone else's by now): it exits when the sender's channel closes */
+	if (pool->receiver > 0)
 		cleanup_unrecord_pid(pool->dir, pool->receiver);
-	}
 	spawn_stop(pool->sender, NODE_STOP_GRACE_MS, pool->dir);
 	if (pool->script[0])
 		unlink(pool->script);
@@ -166,6 +167,9 @@ static int node_create(struct mech *m)
 	}
 	if (!registered && atexit(pool_stop_at_exit) == 0)
 		registered = 1;
+	/* a sender that exited is reaped here, and forgotten: never signalled */
+	if (pool->owner == getpid() && pool->sender > 0 && waitpid(pool->sender, NULL, WNOHANG) != 0)
+		pool->sender = 0;
 	if (pool->owner == getpid() && (pool->busy || pool->sender <= 0 ||
 	    pool->serialization != m->opt[NODE_OPT_SERIALIZATION] ||
 	    strcmp(pool->dir, m->tmpdir) != 0))
