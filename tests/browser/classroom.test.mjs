@@ -156,10 +156,11 @@ async function exportFile(page, scope, kind, name) {
 async function exports(ctx, base) {
   const page = await ctx.newPage();
   await page.setViewportSize({ width: 1024, height: 768 });
-  await load(page, `${base}/#view=demos`);
-  await page.waitForSelector('.demo-run[data-name="sync-tax"]', { timeout: 10000 });
-  await page.click('.demo-run[data-name="sync-tax"]');
-  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.status !== 'running', null, { timeout: DEMO_WAIT_MS });
+  // a short sync-tax run through the API, then reopened on the page
+  const text = await (await fetch(`${base}/api/demos/sync-tax?reps=2&duration=0.02`, { signal: AbortSignal.timeout(DEMO_WAIT_MS) })).text();
+  const id = (/"run":"(r\d+)"/.exec(text) || [])[1];
+  await load(page, `${base}/#view=demos&run=${id}`);
+  await page.waitForFunction(() => window.ipcscope.state.demo && window.ipcscope.state.demo.lesson, null, { timeout: 10000 });
   await sleep(SETTLE_MS);
   const head = await page.evaluate(() => ({ ...window.ipcscope.pngHeader(), model: window.ipcscope.state.demo.lesson }));
   ok(head.lesson && head.lesson === head.model, 'a demo\'s PNG carries its lesson', JSON.stringify(head).slice(0, 600));
@@ -230,13 +231,13 @@ async function intro(ctx, base) {
   ok(cat.every((d) => typeof d.expect_s === 'number' && d.expect_s > 0 && d.expect_s < 10),
     'the catalogue gives every demo an expected time under 10 s', JSON.stringify(cat.map((d) => [d.name, d.expect_s])));
   await axeCheck(page, 'projector mode\'s first screen at 1024×768');
-  await page.click('#class-intro .intro-run[data-name="race"]');
+  await page.click('#class-intro .intro-run[data-name="peercred"]');
   await page.waitForFunction(() => window.ipcscope.state.view === 'demos' && window.ipcscope.state.demo, null, { timeout: 10000 });
   const px = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('#demo-progress')).fontSize));
   ok(px >= 20, 'projector mode at 1024×768: progress labels are at least 20 px', px);
   await page.waitForFunction(() => window.ipcscope.state.demo.status !== 'running', null, { timeout: DEMO_WAIT_MS });
   const ran = await page.evaluate(() => ({ name: (window.ipcscope.state.demoInfo || {}).name, status: window.ipcscope.state.demo.status }));
-  ok(ran.name === 'race' && ran.status === 'ok', 'a demo offered up front runs with one click', JSON.stringify(ran));
+  ok(ran.name === 'peercred' && ran.status === 'ok', 'a demo offered up front runs with one click', JSON.stringify(ran));
   await load(page, `${base}/#view=run`);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForSelector('#class-intro .intro-run', { timeout: 10000 });
