@@ -422,6 +422,15 @@ const NOTES = [
 
 const ran = new Set(readOr(path.join(rawDir, 'groups.txt')).split('\n').filter(Boolean));
 const tools = Object.fromEntries(readOr(path.join(rawDir, 'tools.tsv')).split('\n').filter(Boolean).map((l) => l.split('\t')));
+// one row per demo timed (bench/run.sh g_demos names its files demo_NAME.wall.1)
+const DEMO_ROWS = fs.existsSync(rawDir) ? fs.readdirSync(rawDir)
+  .map((f) => f.match(/^demo_(.+)\.wall\.1$/)).filter(Boolean).map((m) => m[1]).sort()
+  .map((d) => ({
+    group: 'demos', id: `demo_${d.replace(/-/g, '_')}_wall`, label: `demo ${d}: wall time with its defaults`,
+    unit: 's', op: '<=', target: 10, abs: true, ipc: [`demo_${d}.wall`, plain], ref: null,
+    refName: `ipcscope demo ${d} --format ndjson, end to end` })) : [];
+ROWS.push(...DEMO_ROWS);
+
 const rows = ROWS.filter((r) => ran.has(r.group) && (!r.needs || ran.has(r.needs))).map(evaluate);
 const count = (v) => rows.filter((r) => r.verdict.replace('*', '') === v).length;
 const doc = {

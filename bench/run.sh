@@ -7,7 +7,7 @@
 # them into the table on stdout and bench/results/latest.json.
 #
 # Environment: BENCH_REPS (default 5), BENCH_ONLY="group ..." to run some
-# groups only (pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts diffs headline),
+# groups only (pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts diffs headline demos),
 # BENCH_AA (default 100) A/A compares and BENCH_GAP (default 20) sync-tax runs for the verdicts group,
 # BENCH_DIFF (default 20) A/A diffs (two compares of the same command) for the diffs group,
 # BENCH_STRICT=1 to exit non-zero when a row misses its target,
@@ -22,7 +22,7 @@ IPC=${BENCH_IPCSCOPE:-bin/ipcscope}
 REF=bin/bench
 # The Makefile's CFLAGS, minus its dependency-file flags.
 REF_CFLAGS=(-std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -pthread)
-GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts diffs headline"
+GROUPS_ALL="pipe_rtt sock_rtt iperf ring spin stream kernel memcpy signals layers mpi api stability verdicts diffs headline demos"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/ipcscope-bench.XXXXXX") || exit 1
 RAW=$TMP/raw
@@ -411,6 +411,20 @@ record_tools() {
 		echo "mpirun	$(mpirun --version 2>&1 | head -1)"
 		echo "ipcscope	$(git rev-parse --short HEAD 2>/dev/null)$([ -z "$(git status --porcelain -- server workers 2>/dev/null)" ] || echo '+uncommitted')"
 	} >"$RAW/tools.tsv"
+}
+
+# Every demo with its defaults, end to end, once each: a class waits for
+# this (the goal is under 10 s on a quiet machine). The names come from
+# `ipcscope demo --help`, so a new demo is timed without a change here.
+g_demos() {
+	local d t0 t1
+	for d in $("$IPC" demo --help | awk '/^  [a-z][a-z-]+  +/ {print $1}'); do
+		t0=$(date +%s%N)
+		timeout -k 5 120 "$IPC" demo "$d" --format ndjson >"$RAW/demo_$d.ipc.1" 2>"$RAW/demo_$d.err" ||
+			log "demo $d ended in error: $(head -c 300 "$RAW/demo_$d.err")"
+		t1=$(date +%s%N)
+		echo "$(((t1 - t0) / 1000))e-6" >"$RAW/demo_$d.wall.1"
+	done
 }
 
 main() {

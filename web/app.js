@@ -3,7 +3,7 @@
 
 import { readForm, writeForm, syncAmount, validate, cliCommand, curlCommand, shareHash, parseShare } from './form.js';
 import { Figure } from './chart-kit.js';
-import { $, $$, showMessage, markFieldErrors, markScroll } from './dom.js';
+import { $, $$, showMessage, markFieldErrors, markScroll, clearFormMessage } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { loadBasics, mechKeys, pick, CLASSIC } from './machine.js';
 import { showChart, renderRun } from './run-view.js';
@@ -14,6 +14,7 @@ import { setBusy, checkedParams, onRun, onStop, startUrl } from './running.js';
 import { onExport, headerLines, exportModels } from './export.js';
 import { loadClass, wireClass } from './class-view.js';
 import { storedProjector, applyProjector, fitProjector, settingsSummary, idleStatus } from './projector.js';
+import { renderIntro } from './intro.js';
 
 const VIEWS = ['run', 'sweep', 'demos', 'runs', 'class'];
 
@@ -34,6 +35,7 @@ function setView(view) {
   if (view === 'runs') loadRuns();
   if (view === 'demos') loadDemos();
   if (view === 'class') loadClass().catch((e) => showMessage(`The class view cannot load: ${e.message}`));
+  renderIntro();
   updateCommand();
   fitProjector();
 }
@@ -60,6 +62,7 @@ function renderAll() {
   renderRun();
   renderSweep();
   renderDemo();
+  renderIntro();
   fitProjector();
 }
 
@@ -75,6 +78,7 @@ function updateCommand() {
   const errs = live ? validate(p, view, state.catalogue, state.ncpu, state.params) : [];
   if (state.catalogue.size) markFieldErrors(errs);
   const ok = errs.length === 0 && p.mechanisms.length > 0;
+  if (ok) clearFormMessage();
   $('#command').textContent = ok ? cliCommand(p, view) : 'fix the marked fields to get a command';
   $('#command').classList.toggle('invalid-command', !ok);
   $('#copy-cli').disabled = !ok;
@@ -170,6 +174,7 @@ async function main() {
   ui.setBusy = setBusy;
   ui.updateCommand = updateCommand;
   ui.fitProjector = fitProjector;
+  ui.renderIntro = renderIntro;
   wire();
   syncAmount($('#form'));
   makeFigures();

@@ -206,10 +206,11 @@ export function makeChart(canvas, config) {
   return new Chart(canvas, { ...config, plugins: [backgroundPlugin] });
 }
 
-// tableHtml: a chart's text alternative, {caption, head: [...], rows: [[...]]}
+// tableHtml: a chart's text alternative, {caption, head: [...], rows: [[...]]};
+// an empty head cell (over the row names) is a plain cell, not an empty header
 export function tableHtml(t) {
   if (!t || !t.rows.length) return '';
-  return `<table><caption>${esc(t.caption)}</caption><thead><tr>${t.head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
+  return `<table><caption>${esc(t.caption)}</caption><thead><tr>${t.head.map((h) => (h === '' ? '<td></td>' : `<th scope="col">${esc(h)}</th>`)).join('')}</tr></thead>` +
     `<tbody>${t.rows.map((r) => `<tr>${r.map((c, i) => (i ? `<td>${esc(c)}</td>` : `<th scope="row">${esc(c)}</th>`)).join('')}</tr>`).join('')}</tbody></table>`;
 }
 

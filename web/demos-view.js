@@ -45,6 +45,7 @@ export async function loadDemos() {
     `<p class="claim">${esc(d.claim || d.summary || '')}</p>` +
     (d.method ? `<p class="hint">${esc(d.method)}</p>` : '') +
     paramsHtml(d, i) +
+    (d.expect_s > 0 ? `<p class="hint">takes about ${esc(Math.ceil(d.expect_s))} s</p>` : '') +
     `<button type="button" class="demo-run primary" data-demo="${i}" data-name="${esc(d.name)}">Run ${esc(d.name)}</button></article>`).join('');
   $$('.demo-run', box).forEach((b) => b.addEventListener('click', () => {
     const d = demos[Number(b.dataset.demo)];

@@ -22,6 +22,12 @@ export function showMessage(text, kind = 'error') {
   div.append(close);
   box.append(div);
   if (kind !== 'error') setTimeout(() => div.remove(), 4000);
+  return div;
+}
+
+// clearFormMessage: the "fix these first" banner, once the form is valid
+export function clearFormMessage() {
+  $$('#messages .msg[data-form]').forEach((m) => m.remove());
 }
 
 export function clearMessages() {
@@ -50,7 +56,7 @@ export function markFieldErrors(errs) {
 // showFieldErrors: marks each bad field and lists the problems at the top
 export function showFieldErrors(errs) {
   markFieldErrors(errs);
-  showMessage(`Not sent — fix these first: ${errs.map((e) => e.message).join('; ')}`);
+  showMessage(`Not sent — fix these first: ${errs.map((e) => e.message).join('; ')}`).dataset.form = '1';
 }
 
 export function esc(s) {
@@ -96,9 +102,10 @@ export function markScroll(box) {
   } else if (!wide && cue) cue.remove();
 }
 
-// scrollTable: html of a table inside a box that scrolls sideways
-export function scrollTable(html) {
-  return html ? `<div class="table-scroll">${html}</div>` : '';
+// scrollTable: html of a table inside a box that scrolls sideways; the box
+// is a named region in the tab order, so a keyboard can scroll it too
+export function scrollTable(html, label = 'table') {
+  return html ? `<div class="table-scroll" tabindex="0" role="region" aria-label="${esc(label)}, scrolls sideways">${html}</div>` : '';
 }
 
 // fetchList: the array (under key) a JSON list route answers, or null after

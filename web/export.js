@@ -10,6 +10,8 @@ import { machineLine } from './machine.js';
 import { $, download } from './dom.js';
 import { state } from './state.js';
 import { cautions } from './trust-view.js';
+import { fmtBytes, fmtNum } from './format.js';
+import { mechOptions } from './form.js';
 
 export function exportModels() {
   if (state.view === 'sweep') return state.sweep;
@@ -19,7 +21,7 @@ export function exportModels() {
 
 // The CLI's CSV columns (`ipcscope bench --format csv`), used until the
 // server's catalogue names them (csv_columns in /api/mechanisms).
-export const CLI_CSV_COLUMNS = ['mechanism', 'size', 'rep', 'count', 'elapsed_s', 'msgs_per_s', 'bytes_per_s',
+export const CLI_CSV_COLUMNS = ['mechanism', 'label', 'size', 'rep', 'count', 'elapsed_s', 'msgs_per_s', 'bytes_per_s',
   'lat_min_ns', 'lat_p50_ns', 'lat_p90_ns', 'lat_p99_ns', 'lat_p999_ns', 'lat_max_ns', 'lat_mean_ns',
   'sender_user_s', 'sender_sys_s', 'sender_util_pct', 'receiver_user_s', 'receiver_sys_s', 'receiver_util_pct',
   'sender_vol_cs', 'sender_invol_cs', 'receiver_vol_cs', 'receiver_invol_cs',
@@ -63,7 +65,12 @@ export function toCsv(models, columns = csvColumns(models)) {
   for (const model of models) {
     for (const e of model.mechs.values()) {
       for (const r of e.results) {
-        rows.push(columns.map((c) => csvCell(c === 'mechanism' ? r.mechanism || e.name : csvValue(r, c))).join(','));
+        rows.push(columns.map((c) => {
+          const name = typeof c === 'object' ? c.name : c;
+          // label: the job's (a demo's variant: "shm sync=mutex"), else its mechanism
+          if (name === 'label') return csvCell(r.label || e.name || r.mechanism);
+          return csvCell(c === 'mechanism' ? r.mechanism || e.name : csvValue(r, c));
+        }).join(','));
       }
     }
   }
@@ -93,7 +100,42 @@ function exportSpecs(models) {
   return Object.values(RUN_CHARTS).map((build) => build(models[0], opts, th)).filter(Boolean);
 }
 
-// headerLines: title, params and machine stamped on the PNG
+// paramsText: the run's params as the screen says them ("size 4 KiB",
+// "duration 0.1 s"), without a mechanism option that none of the run's
+// mechanisms has, and without any in a demo (its variants are its labels)
+export function paramsText(p, mechanisms, demo) {
+  const owners = new Map(mechOptions(state.catalogue || new Map()).map((o) => [o.name, o.mechs]));
+  const show = (k, v) => {
+    if (k === 'size') return `size ${fmtBytes(v)}`;
+    if (k === 'sizes' && Array.isArray(v)) return `sizes ${v.map(fmtBytes).join(', ')}`;
+    if (k === 'duration') return `duration ${v} s`;
+    return `${k} ${v}`;
+  };
+  return Object.entries(p).filter(([k, v]) => (typeof v !== 'object' || (k === 'sizes' && Array.isArray(v))) &&
+    (!owners.has(k) || (!demo && owners.get(k).some((m) => mechanisms.includes(m)))))
+    .map(([k, v]) => show(k, v)).join(' · ');
+}
+
+// comparisonLines: each comparison of the run as sentences for the PNG:
+// "pipe: 0.0887× shm's msgs/s (can't tell apart)"
+export function comparisonLines(models) {
+  const out = [];
+  for (const m of models) {
+    for (const c of m.comparisons || []) {
+      const base = c.baseline_label || c.baseline;
+      const unit = c.metric === 'bytes_per_s' ? 'bytes/s' : c.metric === 'msgs_per_s' ? 'msgs/s' : String(c.metric || '').replace(/_/g, ' ');
+      for (const r of c.rows || []) {
+        const name = r.label || r.mechanism;
+        if (name === base || typeof r.ratio !== 'number') continue;
+        out.push(`${name}: ${fmtNum(r.ratio)}× ${base}'s ${unit}${r.verdict_text ? ` (${r.verdict_text})` : ''}`);
+      }
+    }
+  }
+  return out;
+}
+
+// headerLines: title, params and machine stamped on the PNG, and what the
+// screen says beside the charts: a demo's lesson, a run's comparison
 export function headerLines(models) {
   const m = models[0];
   const start = m.lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((o) => o.type === 'start') || {};
@@ -101,13 +143,16 @@ export function headerLines(models) {
     : state.view === 'sweep' ? `size sweep of ${models.flatMap((x) => x.order).join(', ')}`
       : `${m.order.length > 1 ? 'compare' : 'bench'} ${m.order.join(', ')}`;
   const p = start.params || {};
-  const params = Object.entries(p).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k} ${v}`).join(' · ');
+  const mechanisms = [].concat(start.mechanisms || start.mechanism || models.flatMap((x) => x.order));
+  const params = paramsText(p, mechanisms, state.view === 'demos');
   const ids = models.flatMap((x) => x.runIds).join(', ');
   return {
     title: `ipcscope: ${what}`,
     params: params || 'default params',
     machine: `${machineLine(start.system || state.system) || 'machine unknown'} · run ${ids || '(not stored)'} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     cautions: cautions(m),
+    lesson: state.view === 'demos' ? m.lesson || '' : '',
+    comparison: state.view === 'demos' ? [] : comparisonLines(models),
   };
 }
 
@@ -129,6 +174,7 @@ const PNG_CHART_H = 460;
 const PNG_PAD = 16;
 const PNG_HEAD = 96;
 const PNG_CAUTION_FONT = 'bold 16px system-ui, "DejaVu Sans", sans-serif';
+const PNG_TEXT_FONT = '17px system-ui, "DejaVu Sans", sans-serif';
 
 // renderSpec: draws one spec onto an off-screen canvas of a fixed size
 function renderSpec(spec) {
@@ -154,7 +200,11 @@ export function toPng(models) {
   const ctx = out.getContext('2d');
   ctx.font = PNG_CAUTION_FONT;
   const warn = h.cautions.flatMap((t) => wrapLines(ctx, `⚠ ${t}`, out.width - 2 * PNG_PAD));
-  const head = PNG_HEAD + warn.length * PNG_LINE;
+  ctx.font = PNG_TEXT_FONT;
+  // the lesson (a demo) or the comparison (a run): what the screen says beside the charts
+  const said = (h.lesson ? [h.lesson] : h.comparison).flatMap((t) => wrapLines(ctx, t, out.width - 2 * PNG_PAD));
+  const saidTop = PNG_HEAD + warn.length * PNG_LINE;
+  const head = saidTop + said.length * PNG_LINE + (said.length ? PNG_PAD / 2 : 0);
   out.height = head + rows * (PNG_CHART_H + PNG_PAD) + PNG_PAD;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, out.width, out.height);
@@ -168,6 +218,9 @@ export function toPng(models) {
   ctx.font = PNG_CAUTION_FONT;
   ctx.fillStyle = '#b3261e';
   warn.forEach((line, i) => ctx.fillText(line, PNG_PAD, PNG_HEAD + (i + 0.5) * PNG_LINE));
+  ctx.font = PNG_TEXT_FONT;
+  ctx.fillStyle = '#1b1f24';
+  said.forEach((line, i) => ctx.fillText(line, PNG_PAD, saidTop + (i + 0.75) * PNG_LINE));
   ctx.fillStyle = '#333';
   if (!specs.length) {
     ctx.fillText('no chart: this run holds no figures', PNG_PAD, head + 30);

@@ -73,8 +73,8 @@ export function writeForm(form, p) {
   }
   form.querySelectorAll('label[data-option] select').forEach((s) => { if (p[s.name] !== undefined) s.value = p[s.name]; });
   let amount = 'auto';
-  if (p.count !== undefined) { f.count.value = p.count; amount = 'count'; }
-  if (p.duration !== undefined) { f.duration.value = p.duration; amount = 'duration'; }
+  if (p.count !== undefined) { f.count.disabled = false; f.count.value = p.count; amount = 'count'; }
+  if (p.duration !== undefined) { f.duration.disabled = false; f.duration.value = p.duration; amount = 'duration'; }
   form.querySelector(`input[name="amount"][value="${amount}"]`).checked = true;
   if (p.verify !== undefined) f.verify.checked = p.verify !== '0';
   syncAmount(form);
@@ -120,11 +120,23 @@ export function renderOptions(form, catalogue) {
   }
 }
 
-// syncAmount: enables only the count or duration field that is chosen
+// syncAmount: enables only the count or duration field that is chosen; a
+// field that is off shows no value (the run will not use it) and gets its
+// value back when chosen again
 export function syncAmount(form) {
   const amount = form.querySelector('input[name="amount"]:checked').value;
-  form.elements.count.disabled = amount !== 'count';
-  form.elements.duration.disabled = amount !== 'duration';
+  for (const name of ['count', 'duration']) {
+    const f = form.elements[name];
+    const off = amount !== name;
+    if (off && f.value !== '') {
+      f.dataset.kept = f.value;
+      f.value = '';
+    } else if (!off && f.value === '' && f.dataset.kept !== undefined) {
+      f.value = f.dataset.kept;
+    }
+    f.disabled = off;
+    f.placeholder = off ? 'not used' : '';
+  }
 }
 
 // checkParam: one {field, message} into errs when value is not what the table's row takes

@@ -15,7 +15,8 @@ export function renderProgress(box, models) {
     }
     for (const name of model.order) {
       const p = model.progressOf(name);
-      const cls = p.stopped ? ' stopped' : p.frac >= 1 ? ' complete' : '';
+      const now = model.status === 'running' && model.current && model.current.label === name ? ' current' : '';
+      const cls = (p.stopped ? ' stopped' : p.frac >= 1 ? ' complete' : '') + now;
       rows.push(`<div class="prow${cls}"><span class="pname" title="${esc(name)}">${esc(name)}</span>` +
         `<progress max="1" value="${p.frac.toFixed(3)}" aria-label="${esc(name)}"></progress><span class="plabel">${esc(p.label)}</span></div>`);
     }

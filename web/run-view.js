@@ -113,6 +113,7 @@ export function renderComparison(model, box = $('#comparison')) {
 
 function renderRepTable(model) {
   const rows = [];
+  const rate = model.mode === 'latency' ? 'round trips/s' : 'msgs/s';
   for (const name of model.order) {
     for (const r of model.mechs.get(name).results) {
       const l = r.latency_ns || {};
@@ -120,13 +121,13 @@ function renderRepTable(model) {
       const bad = r.verified === false ? ` class="bad" title="lost ${r.lost}, duplicated ${r.duplicated}, reordered ${r.reordered}, corrupted ${r.corrupted}"` :
         x.disturbed ? ` class="warn" title="${esc(disturbedWords(x))}"` : '';
       rows.push(`<tr${bad}><th scope="row">${esc(name)}</th><td>${esc(r.rep)}</td><td>${r.size ? esc(fmtBytes(r.size)) : ''}</td>` +
-        `<td>${esc(fmtNum(r.msgs_per_s, 'msg/s'))}</td><td>${esc(fmtNum(r.bytes_per_s, 'B/s'))}</td>` +
+        `<td>${esc(fmtNum(r.msgs_per_s, rate === 'msgs/s' ? 'msg/s' : 'round trips/s'))}</td><td>${esc(fmtNum(r.bytes_per_s, 'B/s'))}</td>` +
         `<td>${esc(fmtNs(l.p50))}</td><td>${esc(fmtNs(l.p99))}</td><td>${r.verified === undefined ? '' : r.verified ? 'yes' : 'NO'}</td></tr>`);
     }
   }
   const box = $('#reptable');
   box.parentElement.hidden = !rows.length;
-  box.innerHTML = rows.length ? '<table><thead><tr><th scope="col">mechanism</th><th scope="col">rep</th><th scope="col">size</th><th scope="col">msgs/s</th><th scope="col">bytes/s</th>' +
+  box.innerHTML = rows.length ? `<table><thead><tr><th scope="col">mechanism</th><th scope="col">rep</th><th scope="col">size</th><th scope="col">${rate}</th><th scope="col">bytes/s</th>` +
     `<th scope="col">p50 latency</th><th scope="col">p99 latency</th><th scope="col">verified</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '';
   markScroll(box);
 }

@@ -11,12 +11,26 @@ import { renderSweep, matchSweepMetric } from './sweep-view.js';
 import { exportModels } from './export.js';
 
 export function setBusy(busy) {
+  const was = state.busy;
+  const had = document.activeElement;
   state.busy = busy;
   $('#run').disabled = busy;
   $('#stop').disabled = !busy;
   $$('.demo-run, #demo-again').forEach((b) => { b.disabled = busy || !!b.closest('article.invalid'); });
   $('#demo-stop').disabled = !busy;
   $$('[data-export]').forEach((b) => { b.disabled = busy || !exportModels().length; });
+  if (busy !== was) keepFocus(busy, had);
+  if (ui.renderIntro) ui.renderIntro();
+}
+
+// keepFocus: a button that a run's start or end disables hands the focus
+// on (Run to Stop, Stop back to Run; in a demo to its Stop and Run again),
+// never to the page's <body>
+function keepFocus(busy, had) {
+  if (had && had !== document.body && !had.disabled) return;
+  const demo = state.view === 'demos';
+  const to = busy ? $(demo ? '#demo-stop' : '#stop') : $(demo ? '#demo-again' : '#run');
+  if (to && !to.disabled && to.offsetParent !== null) to.focus();
 }
 
 // reportOutcome: makes sure a run that did not end well says so

@@ -10,6 +10,7 @@ import { renderRun } from './run-view.js';
 import { renderSweep, matchSweepMetric } from './sweep-view.js';
 import { showDemo } from './demos-view.js';
 import { renderDiffPicker } from './diff-view.js';
+import { writeForm, mechOptions } from './form.js';
 
 function runId(r) {
   return r.id || r.run || '';
@@ -90,6 +91,39 @@ function startOf(model) {
   return {};
 }
 
+// bytesText: 4096 as the form writes it, "4K"
+function bytesText(n) {
+  if (n >= 1048576 && n % 1048576 === 0) return `${n / 1048576}M`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024}K`;
+  return String(n);
+}
+
+// settingsOf: the form's settings (as a shared URL gives them) of stored
+// runs, from their start lines: what ran, not what the form held before
+export function settingsOf(models, catalogue) {
+  const params = startOf(models[0]).params || {};
+  const mechs = [];
+  for (const m of models) {
+    const s = startOf(m);
+    for (const x of [].concat(s.mechanisms || s.mechanism || [])) if (!mechs.includes(x)) mechs.push(x);
+  }
+  const text = (v) => (v === undefined || v === null ? '' : String(v));
+  const p = {
+    mechanisms: mechs.join(','), mode: params.mode || 'throughput', reps: text(params.reps),
+    warmup: text(params.warmup), pin: text(params.pin) || 'split', ci: text(params.ci), peer: '',
+    size: params.size === undefined ? '' : bytesText(params.size),
+    sizes: Array.isArray(params.sizes) ? params.sizes.map(bytesText).join(',') : '',
+    verify: params.verify === 0 ? '0' : '1',
+  };
+  if (params.count) p.count = String(params.count);
+  else if (params.duration) p.duration = String(params.duration);
+  for (const o of mechOptions(catalogue)) {
+    // an option at its default is left at "default", as a fresh form has it
+    p[o.name] = params[o.name] === undefined || params[o.name] === o.default ? '' : String(params[o.name]);
+  }
+  return p;
+}
+
 function isSweepRun(model) {
   const params = paramsFromStart(model) || {};
   return params.sizes !== undefined || startOf(model).command === 'sweep' ||
@@ -117,6 +151,7 @@ export async function openRun(ids) {
     return;
   }
   const isSweep = models.length > 1 || isSweepRun(probe);
+  writeForm($('#form'), settingsOf(models, state.catalogue));
   if (isSweep) {
     state.sweep = models;
     matchSweepMetric((paramsFromStart(probe) || {}).mode || probe.mode);
@@ -134,4 +169,5 @@ export async function openRun(ids) {
   }
   history.replaceState(null, '', `#view=${isSweep ? 'sweep' : 'run'}&run=${list.map(encodeURIComponent).join(',')}`);
   ui.setBusy(false);
+  ui.updateCommand();
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "demos/demo.h"
+#include "demos/expect.h"
 #include "engine.h"
 #include "mech.h"
 #include "catalogue.h"
@@ -34,6 +35,8 @@ cJSON *engine_demos_json(void)
 			cJSON_AddStringToObject(o, "metric", metric_name(d->metric));
 		}
 		cJSON_AddStringToObject(o, "defaults", d->defaults ? d->defaults : "");
+		if (demo_expect_s(d->name) > 0)
+			cJSON_AddNumberToObject(o, "expect_s", demo_expect_s(d->name));
 		jobs = cJSON_AddArrayToObject(o, "jobs");
 		for (int k = 0; k < d->njobs; k++) {
 			cJSON *j = cJSON_CreateObject();

@@ -56,6 +56,7 @@ struct rep_state {
 	int early_exit, early_status;  /* a worker died before go */
 	struct interference_mark mark; /* /proc/stat when the rep began */
 	struct interference interf;
+	struct broker_mark kept[2];    /* m.kept's CPU account when it began */
 };
 
 static int first_cpus(int cpus[2])
@@ -500,6 +501,8 @@ static void interf_start(struct rep_state *st, const struct rep_spec *spec)
 	interference_init(&st->interf);
 	if (!spec->link) {
 		interference_rep_begin(&st->mark, a, b, &st->interf);
+		for (int i = 0; i < 2; i++)
+			broker_mark_take(st->m.kept[i], &st->kept[i]);
 		return;
 	}
 	if (driver)
@@ -510,6 +513,13 @@ static void interf_start(struct rep_state *st, const struct rep_spec *spec)
 /* interf_end: after the reap; the peer counts its worker's switches */
 static void interf_end(struct rep_state *st, const struct rep_spec *spec)
 {
+	for (int i = 0; i < 2; i++) {
+		struct broker_mark now;
+
+		broker_mark_take(st->m.kept[i], &now);
+		if (st->kept[i].ok && now.ok && now.cpu_ns >= st->kept[i].cpu_ns)
+			st->mark.own_cpu_s -= (double)(now.cpu_ns - st->kept[i].cpu_ns) / 1e9;
+	}
 	interference_end(&st->mark, &st->interf);
 	if (spec->link && spec->link->role == ROLE_RECEIVER)
 		st->interf.involuntary_ctx = st->ctl->out[ROLE_RECEIVER].use.invol_cs;
@@ -601,6 +611,7 @@ reap:
 	if (rc == 0)
 		fill_result(&st, spec, out);
 out:
+	st.m.rep_ok = rc == 0;
 	if (st.created)
 		spec->ops->destroy(&st.m);
 	pipes_close(&st);

@@ -84,6 +84,14 @@ struct mech {
 				      carries the messages (a bus daemon):
 				      its CPU time is reported as the
 				      broker's; 0 when none */
+	pid_t kept[2];             /* helper processes create() keeps from rep
+				      to rep (a node pair): not reaped after
+				      the rep, so the harness adds their CPU
+				      time in the rep to the run's own rather
+				      than count it as other load; 0: none */
+	int rep_ok;                /* set by the harness before destroy(): 1
+				      when the rep ended cleanly, so a helper
+				      kept from rep to rep is fit for the next */
 	void *priv;                /* backend state, NULL until create() */
 	struct mech_net *net;      /* cross-host runs only, else NULL */
 };

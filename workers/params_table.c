@@ -12,7 +12,7 @@
 #define FIELD(f) offsetof(struct bench_params, f), sizeof(((struct bench_params *)0)->f)
 #define ALL PARAM_CMDS_ALL
 #define NOT_SWEEP (PARAM_CMD(CMD_BENCH) | PARAM_CMD(CMD_COMPARE) | PARAM_CMD(CMD_DEMO))
-#define SIZE_SYNTAX "(a number, optionally with suffix K=1024 or M=1048576, either case)"
+#define SIZE_SYNTAX "(a whole number, optionally with suffix K=1024 or M=1048576, either case: 1536, not 1.5K)"
 
 static const char *const mode_words[] = { "throughput", "latency", NULL };
 static const char *const pin_words[] = { "split", "same", "none", NULL };

@@ -87,6 +87,7 @@ static const char *human_ns(double ns, char *buf, size_t len)
 enum col_kind {
 	K_TEXT, K_NAME, K_SIZE, K_INT, K_NUM, K_RATE, K_BYTES_RATE, K_NS, K_SECONDS,
 	K_PCT, K_BOOL, K_CHECK,
+	K_LABEL,                  /* the job's label (a demo's variant), else its mechanism */
 };
 
 #define V_CSV 1u                  /* a CSV column */
@@ -105,6 +106,7 @@ struct column {
 
 static const struct column columns[] = {
 	{ "mechanism", "mechanism", K_TEXT, V_CSV, NULL, 0 },
+	{ "label", "label", K_LABEL, V_CSV, NULL, 0 },
 	{ "name", NULL, K_NAME, V_TEXT, "mechanism", -15 },
 	{ "size", "size", K_SIZE, V_CSV | V_TEXT, "size", 8 },
 	{ "rep", "rep", K_INT, V_CSV | V_TEXT, "rep", 4 },
@@ -352,6 +354,7 @@ static void csv_cell(FILE *f, const struct column *c, const cJSON *l)
 
 	switch (c->kind) {
 	case K_TEXT: csv_text(f, str(l, c->field)); break;
+	case K_LABEL: csv_text(f, name_of(l)); break;
 	case K_SIZE: case K_INT: fprintf(f, "%.0f", v); break;
 	case K_SECONDS: fprintf(f, "%.6f", v); break;
 	case K_PCT: fprintf(f, "%.2f", v); break;

@@ -173,7 +173,7 @@ async function exportsAndShare(page) {
   const nd = files.ndjson.toString().trim().split('\n').map((l) => JSON.parse(l));
   ok(nd[0].type === 'start' && nd.at(-1).type === 'end', 'NDJSON export holds the whole stream', nd.length);
   const csv = files.csv.toString().trim().split('\n');
-  ok(csv[0].startsWith('mechanism,size,rep') && csv.length === 5, 'CSV export has a header and one row per rep', csv.length);
+  ok(csv[0].startsWith('mechanism,label,size,rep') && csv.length === 5, 'CSV export has a header and one row per rep', csv.length);
   const cliCsv = spawnSync(BIN, ['bench', 'pipe', '--count', '10', '--reps', '1', '--format', 'csv'], { encoding: 'utf8', timeout: 20000 });
   ok(cliCsv.status === 0 && csv[0] === cliCsv.stdout.split('\n')[0], "the page's CSV has the CLI's columns", `${csv[0]}\n${cliCsv.stdout.split('\n')[0]}`);
   ok(files.png.subarray(1, 4).toString() === 'PNG' && files.png.length > 5000, 'PNG export is an image of the charts', files.png.length);

@@ -72,7 +72,7 @@ const struct demo demo_crossover = {
 	.claim = "Copy cost grows with size, so the gap between shared memory and kernel "
 		 "channels widens with message size.",
 	.method = "shm-ring, pipe, unix and tcp at 64 B, 4 KiB, 64 KiB and 1 MiB; bytes/s.",
-	.defaults = "duration=0.05 reps=7",
+	.defaults = "duration=0.04 reps=6",
 	.metric = METRIC_BYTES_PER_S,
 	.jobs = crossover_jobs,
 	.njobs = DEMO_COUNT(crossover_jobs),

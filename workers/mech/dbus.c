@@ -1,4 +1,4 @@
-/* dbus.c -- D-Bus (libdbus-1) through a private dbus-daemon started for the rep */
+/* dbus.c -- D-Bus (libdbus-1) through a private dbus-daemon started once for the run */
 #include <dbus/dbus.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "../mech.h"
 #include "dbus_load.h"
@@ -28,6 +29,7 @@
 
 struct dbus_priv {
 	pid_t daemon;
+	char name[64];                 /* the receiver's name on the bus, this rep's */
 	char conf[4096], sock[4096];
 	char address[DBUS_ADDR_MAX];
 	DBusConnection *conn;          /* this worker's, from open() */
@@ -114,6 +116,60 @@ static uint64_t dbus_window(size_t size)
 	return w < 1 ? 1 : w > DBUS_WINDOW_MAX ? DBUS_WINDOW_MAX : w;
 }
 
+/* The bus of the run: started by the run's process at the first rep and
+   kept for the next ones (a daemon start costs more than a short rep); a
+   new run directory, or a rep that did not end cleanly, starts a new one.
+   Each rep's receiver takes a name of its own on it, so a name the last
+   rep's receiver held until the daemon saw it go is never in the way. */
+static struct {
+	pid_t owner;                   /* the process that started it */
+	pid_t daemon;
+	unsigned reps;                 /* reps it carried: the next receiver's name */
+	char dir[4096], conf[4096], sock[4096];
+	char address[DBUS_ADDR_MAX];
+} bus;
+
+/* bus_stop: the run's bus, its config and socket */
+static void bus_stop(void)
+{
+	if (bus.owner != getpid())
+		return;
+	spawn_stop(bus.daemon, DBUS_STOP_GRACE_MS, bus.dir);
+	if (bus.conf[0])
+		unlink(bus.conf);
+	if (bus.sock[0])
+		unlink(bus.sock);
+	memset(&bus, 0, sizeof(bus));
+}
+
+static void bus_stop_at_exit(void)
+{
+	bus_stop();
+}
+
+/* bus_start: a new bus for the run in m's run directory; 0 or -errno */
+static int bus_start(struct mech *m, struct dbus_priv *p)
+{
+	static int registered;
+	int rc;
+
+	bus_stop();
+	if (!registered && atexit(bus_stop_at_exit) == 0)
+		registered = 1;
+	if ((rc = dbus_paths(m, p)) < 0)
+		return rc;
+	bus.owner = getpid();
+	snprintf(bus.dir, sizeof(bus.dir), "%s", m->tmpdir);
+	snprintf(bus.conf, sizeof(bus.conf), "%s", p->conf);
+	if ((rc = dbus_write_conf(p)) < 0)
+		return rc;
+	snprintf(bus.sock, sizeof(bus.sock), "%s", p->sock);
+	rc = dbus_start_daemon(p, m->tmpdir);
+	bus.daemon = p->daemon;
+	snprintf(bus.address, sizeof(bus.address), "%s", p->address);
+	return rc;
+}
+
 static int dbus_create(struct mech *m)
 {
 	struct dbus_priv *p = calloc(1, sizeof(*p));
@@ -123,10 +179,21 @@ static int dbus_create(struct mech *m)
 		return -ENOMEM;
 	m->priv = p;
 	p->window = dbus_window(m->msg_size);
-	if ((rc = dapi_load()) < 0 || (rc = dbus_paths(m, p)) < 0 ||
-	    (rc = dbus_write_conf(p)) < 0 || (rc = dbus_start_daemon(p, m->tmpdir)) < 0)
+	if ((rc = dapi_load()) < 0)
 		return rc;
-	m->broker_pid = p->daemon;
+	/* a daemon that exited is reaped here, and forgotten: never signalled */
+	if (bus.owner == getpid() && bus.daemon > 0 && waitpid(bus.daemon, NULL, WNOHANG) != 0)
+		bus.daemon = 0;
+	if ((bus.owner != getpid() || bus.daemon <= 0 || strcmp(bus.dir, m->tmpdir) != 0) &&
+	    (rc = bus_start(m, p)) < 0) {
+		bus_stop();
+		return rc;
+	}
+	p->daemon = bus.daemon;
+	snprintf(p->address, sizeof(p->address), "%s", bus.address);
+	snprintf(p->name, sizeof(p->name), "%s.n%u", DBUS_NAME, ++bus.reps);
+	m->broker_pid = bus.daemon;
+	m->kept[0] = bus.daemon;
 	mech_granted_add(m, "bus_max_message_bytes", DBUS_MAXIMUM_MESSAGE_LENGTH);
 	mech_granted_add(m, "bus_queue_bytes", DBUS_QUEUE_LIMIT);
 	mech_granted_add(m, "credit_window_msgs", (long long)p->window);
@@ -144,13 +211,13 @@ static int dbus_check(DBusError *e)
 
 /* The receiver owns the name the round trips go to and listens to the
    stream's signals; both are in place before the barrier's "go". */
-static int dbus_receiver_setup(DBusConnection *c)
+static int dbus_receiver_setup(DBusConnection *c, const char *name)
 {
 	DBusError e;
 	int r;
 
 	dapi.error_init(&e);
-	r = dapi.bus_request_name(c, DBUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE, &e);
+	r = dapi.bus_request_name(c, name, DBUS_NAME_FLAG_DO_NOT_QUEUE, &e);
 	if (dbus_check(&e) < 0 || r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER)
 		return -EADDRINUSE;
 	dapi.bus_add_match(c, "type='signal',interface='" DBUS_IFACE "',member='"
@@ -173,7 +240,7 @@ static int dbus_open(struct mech *m, enum mech_role role)
 	dapi.connection_set_max_received_size(p->conn, DBUS_QUEUE_LIMIT);
 	if (!dapi.bus_register(p->conn, &e) || dbus_check(&e) < 0)
 		return -EPROTO;
-	return role == ROLE_RECEIVER ? dbus_receiver_setup(p->conn) : 0;
+	return role == ROLE_RECEIVER ? dbus_receiver_setup(p->conn, p->name) : 0;
 }
 
 static uint64_t ms_now(void)
@@ -290,7 +357,7 @@ static int dbus_mech_send(struct mech *m, const void *buf, size_t len)
 		return dbus_post(p, msg, buf, len);
 	}
 	if (m->mode == MODE_LATENCY)
-		return dbus_post(p, dapi.message_new_method_call(DBUS_NAME, DBUS_PATH,
+		return dbus_post(p, dapi.message_new_method_call(p->name, DBUS_PATH,
 								 DBUS_IFACE, DBUS_MEMBER),
 				 buf, len);
 	if ((rc = dbus_wait_credit(m)) < 0)
@@ -412,12 +479,11 @@ static void dbus_destroy(struct mech *m)
 
 	if (!p)
 		return;
-	spawn_stop(p->daemon, DBUS_STOP_GRACE_MS, m->tmpdir);
+	/* a rep that did not end cleanly may leave messages in the bus: the
+	   next rep gets a new one */
+	if (!m->rep_ok)
+		bus_stop();
 	m->broker_pid = 0;
-	if (p->conf[0])
-		unlink(p->conf);
-	if (p->sock[0])
-		unlink(p->sock);
 	free(p);
 	m->priv = NULL;
 }
@@ -433,8 +499,8 @@ static void dbus_limits(struct mech_limits *lim)
 
 const struct mech_ops mech_dbus = {
 	.name = "dbus",
-	.summary = "D-Bus (libdbus-1) through a private dbus-daemon started for each "
-		   "rep: a stream of signals the bus routes to the receiver (with a "
+	.summary = "D-Bus (libdbus-1) through a private dbus-daemon started once for "
+		   "the run: a stream of signals the bus routes to the receiver (with a "
 		   "credit back every few MiB), or method calls and their replies; "
 		   "the daemon's CPU time is shown as the broker's.",
 	.family = FAM_LIBRARY,
@@ -442,7 +508,8 @@ const struct mech_ops mech_dbus = {
 		  "the kernel to the daemon (2), out through the kernel (2), out of "
 		  "the message",
 	.cleanup = "a dbus-daemon with its config and socket in the run directory, "
-		   "stopped by the parent after the rep; it dies with the run "
+		   "kept from rep to rep and stopped by the run at its end (or after a "
+		   "rep that did not end cleanly); it dies with the run "
 		   "(parent-death signal) and a killed run's is stopped by the "
 		   "start-up sweep (its pid is recorded in the run directory)",
 	.limits = dbus_limits,

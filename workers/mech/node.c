@@ -5,7 +5,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,23 @@ __asm__(".section .rodata\n"
 	".previous\n");
 extern const char node_mech_js[];
 
-struct node_priv {
-	char script[4096];
-	pid_t sender, receiver;        /* the run worker's node processes */
+/* The node pair of a run: started by the run's process at the first rep
+   and kept for the next ones (a node start costs a few hundred ms, more
+   than a short rep), in a shared page so a worker can say whether it left
+   the pair between reps; a new run directory or serialization, or a rep
+   that did not finish cleanly, starts a new pair. */
+struct node_pool {
+	pid_t owner;                   /* the process that started the pair */
+	pid_t sender, receiver;
 	int res_fd, go_fd;             /* results from node, "go" to node */
+	int serialization;
+	int busy;                      /* a rep was handed to the pair and its
+					  results not read whole yet */
+	char dir[4096];                /* the run directory the pair lives in */
+	char script[4096];
 };
+
+static struct node_pool *pool;
 
 /* node's own setting: how process.send serializes (NODE_SER_* order) */
 enum { NODE_OPT_SERIALIZATION };
@@ -47,26 +60,131 @@ static const struct mech_option node_options[] = {
 	{ NULL, NULL, NULL },
 };
 
-static int node_create(struct mech *m)
+/* pool_stop: the pair, whether it is between reps or inside one */
+static void pool_stop(void)
 {
-	struct node_priv *p = calloc(1, sizeof(*p));
+	if (!pool || pool->owner != getpid())
+		return;
+	io_close(&pool->go_fd);       /* end of fd 4: the pair exits */
+	io_close(&pool->res_fd);
+	/* the receiver is the sender's child, not ours to signal (its pid may
+	   be someone else's by now): it exits when the sender's channel closes */
+	if (pool->receiver > 0)
+		cleanup_unrecord_pid(pool->dir, pool->receiver);
+	spawn_stop(pool->sender, NODE_STOP_GRACE_MS, pool->dir);
+	if (pool->script[0])
+		unlink(pool->script);
+	pool->sender = pool->receiver = 0;
+	pool->script[0] = '\0';
+	pool->owner = 0;
+}
+
+static void pool_stop_at_exit(void)
+{
+	pool_stop();
+}
+
+/* pool_script: node.js written to the run directory; 0 or -errno */
+static int pool_script(const struct mech *m)
+{
 	int fd, rc;
 
-	if (!p)
-		return -ENOMEM;
-	p->res_fd = p->go_fd = -1;
-	m->priv = p;
-	if ((size_t)snprintf(p->script, sizeof(p->script), "%s/%s-node.js", m->tmpdir,
-			     m->tag) >= sizeof(p->script))
+	if ((size_t)snprintf(pool->script, sizeof(pool->script), "%s/%s-node.js", m->tmpdir,
+			     m->tag) >= sizeof(pool->script)) {
+		pool->script[0] = '\0';
 		return -ENAMETOOLONG;
-	fd = open(p->script, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	}
+	fd = open(pool->script, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		p->script[0] = '\0';
+		pool->script[0] = '\0';
 		return -errno;
 	}
 	rc = io_write_all(fd, node_mech_js, strlen(node_mech_js));
 	close(fd);
 	return rc;
+}
+
+/* pool_start: the sender node with fd 3 for results and fd 4 for "go",
+   until it says its child is ready; 0 or -errno */
+static int pool_start(const struct mech *m)
+{
+	char cfg[64], line[NODE_LINE_MAX];
+	char *argv[] = { "node", pool->script, cfg, NULL };
+	struct spawn_fds fds = { .nkeep = 2 };
+	int res[2] = { -1, -1 }, go[2] = { -1, -1 }, n, rc;
+
+	pool->owner = getpid();
+	pool->res_fd = pool->go_fd = -1;
+	pool->serialization = m->opt[NODE_OPT_SERIALIZATION];
+	snprintf(pool->dir, sizeof(pool->dir), "%s", m->tmpdir);
+	snprintf(cfg, sizeof(cfg), "{\"serialization\":\"%s\"}",
+		 serialization_values[pool->serialization]);
+	if ((rc = pool_script(m)) < 0)
+		return rc;
+	if (pipe2(res, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	fds.keep[0] = res[1];
+	fds.keep[1] = go[0];
+	pool->sender = spawn_helper(argv, &fds, m->tmpdir);
+	if (pool->sender < 0) {
+		rc = pool->sender;
+		pool->sender = 0;
+		goto out;
+	}
+	pool->res_fd = res[0];
+	pool->go_fd = go[1];
+	res[0] = go[1] = -1;
+	n = spawn_read_line(pool->res_fd, line, sizeof(line), NODE_READY_MS);
+	if (n < 0 || sscanf(line, "ready %d", &pool->receiver) != 1 || pool->receiver <= 0) {
+		rc = n < 0 ? n : -EPROTO;
+		pool->receiver = 0;
+		goto out;
+	}
+	rc = cleanup_record_pid(m->tmpdir, pool->receiver);
+out:
+	io_close(&res[0]);
+	io_close(&res[1]);
+	io_close(&go[0]);
+	io_close(&go[1]);
+	return rc;
+}
+
+/* node_create: the run's pair, started now unless the one running fits */
+static int node_create(struct mech *m)
+{
+	static int registered;
+	int rc;
+
+	if (!pool) {
+		void *p = mmap(NULL, sizeof(*pool), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -errno;
+		pool = p;
+	}
+	if (!registered && atexit(pool_stop_at_exit) == 0)
+		registered = 1;
+	/* a sender that exited is reaped here, and forgotten: never signalled */
+	if (pool->owner == getpid() && pool->sender > 0 && waitpid(pool->sender, NULL, WNOHANG) != 0)
+		pool->sender = 0;
+	if (pool->owner == getpid() && (pool->busy || pool->sender <= 0 ||
+	    pool->serialization != m->opt[NODE_OPT_SERIALIZATION] ||
+	    strcmp(pool->dir, m->tmpdir) != 0))
+		pool_stop();
+	if (pool->owner != getpid()) {
+		memset(pool, 0, sizeof(*pool));
+		if ((rc = pool_start(m)) < 0) {
+			pool_stop();
+			return rc;
+		}
+	}
+	m->priv = pool;
+	m->kept[0] = pool->sender;
+	m->kept[1] = pool->receiver;
+	return 0;
 }
 
 static int node_open(struct mech *m, enum mech_role role)
@@ -75,7 +193,7 @@ static int node_open(struct mech *m, enum mech_role role)
 	return role == ROLE_SENDER ? 0 : -EINVAL;   /* one worker runs both */
 }
 
-/* node_config: the rep's settings as the JSON node.js reads from argv */
+/* node_config: the rep's settings as the JSON node.js reads after "go " */
 static char *node_config(const struct mech *m, const struct mech_run *r)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -89,15 +207,13 @@ static char *node_config(const struct mech *m, const struct mech_run *r)
 	cJSON_AddNumberToObject(o, "duration", r->duration);
 	cJSON_AddNumberToObject(o, "warmup", (double)r->warmup);
 	cJSON_AddBoolToObject(o, "verify", r->verify);
-	cJSON_AddStringToObject(o, "serialization",
-				serialization_values[m->opt[NODE_OPT_SERIALIZATION]]);
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
 }
 
-/* node_pin: every thread of pid onto cpu (node's threads are made before
-   ipcscope learns the child's pid, on the sender's CPU) */
+/* node_pin: every thread of pid onto cpu, or back onto the CPUs this
+   worker may use when cpu < 0 (an earlier rep may have pinned the pair) */
 static void node_pin(pid_t pid, int cpu)
 {
 	char path[64];
@@ -105,10 +221,11 @@ static void node_pin(pid_t pid, int cpu)
 	cpu_set_t set;
 	DIR *d;
 
-	if (cpu < 0)
-		return;
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	if (cpu >= 0)
+		CPU_SET(cpu, &set);
+	else if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	if (!(d = opendir(path)))
 		return;
@@ -116,51 +233,6 @@ static void node_pin(pid_t pid, int cpu)
 		if (e->d_name[0] != '.')
 			sched_setaffinity(atoi(e->d_name), sizeof(set), &set);
 	closedir(d);
-}
-
-/* node_start: the sender node with fd 3 for results and fd 4 for "go",
-   until it says its child is ready; 0 or -errno */
-static int node_start(struct mech *m, const struct mech_run *r)
-{
-	struct node_priv *p = m->priv;
-	char *cfg = node_config(m, r), line[NODE_LINE_MAX];
-	char *argv[] = { "node", p->script, cfg, NULL };
-	struct spawn_fds fds = { .nkeep = 2 };
-	int res[2] = { -1, -1 }, go[2] = { -1, -1 }, n, rc = 0;
-
-	if (!cfg)
-		return -ENOMEM;
-	/* the child outlives the sender by a moment: be the one to reap it */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (pipe2(res, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	fds.keep[0] = res[1];
-	fds.keep[1] = go[0];
-	p->sender = spawn_helper(argv, &fds, m->tmpdir);
-	if (p->sender < 0) {
-		rc = p->sender;
-		p->sender = 0;
-		goto out;
-	}
-	p->res_fd = res[0];
-	p->go_fd = go[1];
-	res[0] = go[1] = -1;
-	n = spawn_read_line(p->res_fd, line, sizeof(line), NODE_READY_MS);
-	if (n < 0 || sscanf(line, "ready %d", &p->receiver) != 1 || p->receiver <= 0) {
-		rc = n < 0 ? n : -EPROTO;
-		p->receiver = 0;
-		goto out;
-	}
-	rc = cleanup_record_pid(m->tmpdir, p->receiver);
-out:
-	io_close(&res[0]);
-	io_close(&res[1]);
-	io_close(&go[0]);
-	io_close(&go[1]);
-	free(cfg);
-	return rc;
 }
 
 static uint64_t jnum(const cJSON *o, const char *key)
@@ -198,7 +270,7 @@ static int node_side(const cJSON *o, struct mech_run_side *s)
 }
 
 /* node_results: the result line and the round trips that follow it */
-static int node_results(struct node_priv *p, struct mech_run *r)
+static int node_results(struct node_pool *p, struct mech_run *r)
 {
 	static char line[NODE_LINE_MAX];
 	cJSON *o;
@@ -223,42 +295,48 @@ static int node_results(struct node_priv *p, struct mech_run *r)
 	return io_read_all(p->res_fd, r->rtt_ns, n * sizeof(uint64_t));
 }
 
-static int node_run(struct mech *m, struct mech_run *r)
+/* node_go: "go <config>" to the sender: the rep starts; 0 or -errno */
+static int node_go(struct node_pool *p, const struct mech *m, const struct mech_run *r)
 {
-	struct node_priv *p = m->priv;
+	char *cfg = node_config(m, r);
 	int rc;
 
-	if ((rc = node_start(m, r)) < 0)
-		return rc;
-	node_pin(p->receiver, r->cpu[ROLE_RECEIVER]);
-	if ((rc = io_write_all(p->go_fd, "go\n", 3)) < 0)
-		return rc;
-	return node_results(p, r);
+	if (!cfg)
+		return -ENOMEM;
+	rc = io_write_all(p->go_fd, "go ", 3);
+	if (rc == 0)
+		rc = io_write_all(p->go_fd, cfg, strlen(cfg));
+	if (rc == 0)
+		rc = io_write_all(p->go_fd, "\n", 1);
+	free(cfg);
+	return rc;
 }
 
-/* node_stop: both node processes, whether they finished or not */
-static void node_stop(struct mech *m)
+static int node_run(struct mech *m, struct mech_run *r)
 {
-	struct node_priv *p = m->priv;
+	struct node_pool *p = m->priv;
+	int rc;
 
-	io_close(&p->res_fd);
-	io_close(&p->go_fd);
-	spawn_stop(p->sender, NODE_STOP_GRACE_MS, m->tmpdir);
-	/* the orphaned child is ours now (subreaper): its results are in */
-	spawn_stop(p->receiver, NODE_STOP_GRACE_MS, m->tmpdir);
-	p->sender = p->receiver = 0;
+	node_pin(p->sender, r->cpu[ROLE_SENDER]);
+	node_pin(p->receiver, r->cpu[ROLE_RECEIVER]);
+	p->busy = 1;        /* until the results are in, the pair is inside a rep */
+	if ((rc = node_go(p, m, r)) < 0 || (rc = node_results(p, r)) < 0)
+		return rc;
+	p->busy = 0;
+	return 0;
 }
 
+/* node_close: the worker's end; the pair stays for the next rep */
+static void node_close(struct mech *m)
+{
+	(void)m;
+}
+
+/* node_destroy: a pair a rep left in the middle of a rep is stopped */
 static void node_destroy(struct mech *m)
 {
-	struct node_priv *p = m->priv;
-
-	if (!p)
-		return;
-	node_stop(m);
-	if (p->script[0])
-		unlink(p->script);
-	free(p);
+	if (m->priv && pool->busy)
+		pool_stop();
 	m->priv = NULL;
 }
 
@@ -278,15 +356,15 @@ const struct mech_ops mech_node = {
 	.options = node_options,
 	.copies = "at least 4: serialize into a string or buffer, into the kernel "
 		  "pipe (socketpair) and out, then parse into a new object",
-	.cleanup = "the script in the run directory; two node processes that exit "
-		   "after the rep, die with their worker (parent-death signal, "
-		   "then the child's channel closes), and are stopped by the "
-		   "start-up sweep after a killed run (pids recorded in the run "
-		   "directory)",
+	.cleanup = "the script in the run directory; two node processes started "
+		   "once per run and kept between its reps, that exit at the end of "
+		   "the run, die with the run's process (parent-death signal, then "
+		   "the child's channel closes), and are stopped by the start-up "
+		   "sweep after a killed run (pids recorded in the run directory)",
 	.limits = node_limits,
 	.create = node_create,
 	.open = node_open,
 	.run = node_run,
-	.close = node_stop,
+	.close = node_close,
 	.destroy = node_destroy,
 };

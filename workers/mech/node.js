@@ -1,14 +1,17 @@
 // node.js -- the node mechanism's two processes: a sender and its child_process.fork child
 //
 // Embedded in ipcscope (workers/mech/node.c) and written to the run
-// directory for each rep. The sender is started as
-//   node node.js '<config json>'
-// with fd 3 a pipe to ipcscope: it writes "ready <child pid>\n", waits for a
-// line "go\n" on fd 4, runs the rep, then writes one JSON line of results
+// directory. The pair is started once per run and serialization:
+//   node node.js '{"serialization": "json"}'
+// with fd 3 a pipe to ipcscope: the sender writes "ready <child pid>\n".
+// Then, for each rep, ipcscope writes one line "go <config json>\n" on fd 4
+// (size, mode, count, duration, warmup, verify); the sender hands the
+// config to the child, runs the rep, then writes one JSON line of results
 // and, in latency mode, the round-trip times as little-endian 64-bit ns.
-// Each message is [seq, payload]: payload is a string of `size` ASCII
-// letters and digits (serialization json) or a Buffer of `size` bytes
-// (advanced); the receiver checks the sequence and every payload byte.
+// At the end of fd 4 both processes exit. Each message is [seq, payload]:
+// payload is a string of `size` ASCII letters and digits (serialization
+// json) or a Buffer of `size` bytes (advanced); the receiver checks the
+// sequence and every payload byte.
 'use strict';
 
 const { fork } = require('child_process');
@@ -19,7 +22,9 @@ const CLOCK_EVERY = 64;              // a stream reads the clock every 64 messag
 const CLOCK_EVERY_SIZE = 4096;       // ... or every one from this size on
 const STAT_CPU_FIELD = 39;           // proc(5): the CPU the process last ran on
 
-const cfg = JSON.parse(process.argv[2]);
+// the settings of the pair (serialization); each rep adds its own
+let cfg = JSON.parse(process.argv[2]);
+let pat = [];
 
 // pattern: the payload of a message of parity k, as the harness builds it
 function pattern(k) {
@@ -31,7 +36,11 @@ function pattern(k) {
   }
   return json ? b.toString('latin1') : b;
 }
-const pat = [pattern(0), pattern(1)];
+// setRep: the settings of the next rep, and the payloads they make
+function setRep(rep) {
+  cfg = Object.assign({ serialization: cfg.serialization }, rep);
+  pat = [pattern(0), pattern(1)];
+}
 
 function payloadOk(p, seq) {
   const want = pat[seq & 1];
@@ -67,13 +76,20 @@ function account() {
 
 function receiver() {
   const acc = account();
-  const v = { received: 0, lost: 0, duplicated: 0, reordered: 0, corrupted: 0 };
-  let expected = 0, got = 0;
-  acc.mark();
+  let v, expected, got;
   process.on('disconnect', () => process.exit(0));
   process.on('message', (m) => {
-    if (!Array.isArray(m)) {               // { end: true }: the sender is done
-      process.send({ rcv: acc.done(v) });
+    if (!Array.isArray(m)) {
+      if (m && m.rep) {                    // { rep: config }: a new rep starts
+        setRep(m.rep);
+        v = { received: 0, lost: 0, duplicated: 0, reordered: 0, corrupted: 0 };
+        expected = 0;
+        got = 0;
+        acc.mark();
+        process.send({ set: true });
+      } else if (m && m.end) {             // { end: true }: the sender is done
+        process.send({ rcv: acc.done(v) });
+      }
       return;
     }
     const seq = m[0];
@@ -96,7 +112,6 @@ const out = fs.createWriteStream(null, { fd: 3 });
 function report(snd, rcv, rtts) {
   out.write(JSON.stringify({ snd, rcv, nrtt: rtts ? rtts.length : 0 }) + '\n');
   if (rtts) out.write(Buffer.from(rtts.buffer, rtts.byteOffset, rtts.length * 8));
-  out.end(() => process.exit(0));
 }
 
 // deadlineOf: when a rep that runs for a duration ends (1n: it runs for a count)
@@ -148,6 +163,23 @@ function pingpong(child, finish) {
   ping();
 }
 
+// oneRep: the child takes the rep's settings, the rep runs, both report
+function oneRep(child, rep) {
+  setRep(rep);
+  child.once('message', () => {            // { set: true }
+    const run = cfg.mode === 'latency' ? pingpong : stream;
+    run(child, (snd, rtts) => {
+      child.on('message', (m) => {
+        if (!m || !m.rcv) return;
+        child.removeAllListeners('message');
+        report(snd, m.rcv, rtts);
+      });
+      child.send({ end: true });
+    });
+  });
+  child.send({ rep });
+}
+
 function sender() {
   const child = fork(process.argv[1], [process.argv[2], 'receiver'],
     { serialization: cfg.serialization, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -155,20 +187,20 @@ function sender() {
   child.once('message', (hello) => {
     out.write(`ready ${hello.hello}\n`);
     const go = fs.createReadStream(null, { fd: 4 });
-    go.on('end', () => process.exit(1));           // ipcscope is gone
-    go.once('data', () => {
-      go.removeAllListeners('end');
-      go.destroy();
-      const run = cfg.mode === 'latency' ? pingpong : stream;
-      run(child, (snd, rtts) => {
-        child.on('message', (m) => {
-          if (!m || !m.rcv) return;
-          child.removeAllListeners('exit');
-          child.disconnect();
-          report(snd, m.rcv, rtts);
-        });
-        child.send({ end: true });
-      });
+    let pending = '';
+    go.on('end', () => {                           // ipcscope is done, or gone
+      child.removeAllListeners('exit');
+      child.disconnect();
+      out.end(() => process.exit(0));
+    });
+    go.on('data', (d) => {
+      pending += d.toString('latin1');
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.startsWith('go ')) oneRep(child, JSON.parse(line.slice(3)));
+      }
     });
   });
 }
