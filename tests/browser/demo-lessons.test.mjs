@@ -1,0 +1,163 @@
+// demo-lessons.test.mjs -- every demo's chart carries its lesson: each demo
+// runs once on a real `ipcscope serve` with small params, is reopened on the
+// page at 1024×768 in projector mode, and the figure its lesson's headline
+// quotes must be one the chart draws (the same number in the same unit as
+// the axis), the headline large enough for the back of a room, and the
+// rest of the lesson at most two sentences with the notes folded below.
+// Prints TAP.
+import { chromium, CHROMIUM, CHROMIUM_ARGS, tap, load, runSuite, ndjson } from './lib.mjs';
+
+const t = tap();
+const { ok } = t;
+const LIMIT_MS = 150000;
+const HEADLINE_MIN_PX = 28;
+// the smallest params each demo allows that still measure something
+const SMALL = {
+  'sync-tax': 'duration=0.02&reps=3',
+  'false-sharing': 'duration=0.02&reps=2',
+  race: 'procs=2&adds=20K',
+  serialization: 'count=200',
+  framing: 'count=500',
+  contention: 'duration=0.02&reps=1',
+  'threads-vs-processes': 'duration=0.02&reps=3',
+  'zero-copy': 'frame=64K&frames=20&reps=2',
+  placement: 'duration=0.02&reps=3',
+  crossover: 'duration=0.02&reps=3',
+  cleanup: '',
+  peercred: '',
+  decide: 'duration=0.02&reps=2',
+  layers: 'duration=0.02&reps=2',
+  'cross-host': 'duration=0.05&reps=2',
+  copies: 'duration=0.02&reps=3',
+};
+
+const SI = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const TIME = { ns: 1, 'µs': 1e3, us: 1e3, ms: 1e6, s: 1e9 };
+const BYTES = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1048576 };
+
+// quoted: the numbers of a sentence with their unit class and value in
+// the chart's base unit (ns for times, B/s, counts/s, plain counts, ×)
+export function quoted(text) {
+  const out = [];
+  const re = /(\d[\d,]*(?:\.\d+)?)\s?(?:([kMGT])\b\s?)?(×|%|ns\b|µs\b|us\b|ms\b|s\b|[KMG]?B\/s|(?:messages|msgs|records|increments|round trips|adds)\/s|updates|writes|reads|messages|objects)?/g;
+  for (const m of text.matchAll(re)) {
+    const n = Number(m[1].replace(/,/g, '')) * (m[2] ? SI[m[2]] : 1);
+    const u = m[3] || '';
+    if (u === '×') out.push({ cls: 'ratio', v: n, text: m[0] });
+    else if (u in TIME) out.push({ cls: 'time', v: n * TIME[u], text: m[0] });
+    else if (/B\/s$/.test(u)) out.push({ cls: 'bytes/s', v: n * BYTES[u.slice(0, -2)], text: m[0] });
+    else if (/\/s$/.test(u)) out.push({ cls: 'rate', v: n, text: m[0] });
+    else if (u === '%') out.push({ cls: 'pct', v: n, text: m[0] });
+    else out.push({ cls: 'count', v: n, text: m[0] });
+  }
+  return out;
+}
+
+// axisClass: the unit class an axis title names
+function axisClass(title) {
+  if (/×/.test(title)) return 'ratio';
+  if (/B\/s|bytes per second|bytes\/s/.test(title)) return 'bytes/s';
+  if (/per second|\/s\b/.test(title)) return 'rate';
+  if (/latency|round trip|time|µs|\bns\b/.test(title)) return 'time';
+  return 'count';
+}
+
+// close: a drawn value equals a printed one to the printed precision
+function close(drawn, printed) {
+  if (printed === 0) return Math.abs(drawn) < 0.5;
+  return Math.abs(drawn - printed) / Math.abs(printed) <= 0.006 || Math.abs(drawn - printed) < 0.5 && Number.isInteger(printed) && printed > 100;
+}
+
+// onPage: the drawn chart, the lesson as shown, the headline's type size
+async function onPage(page) {
+  return page.evaluate(() => {
+    const ch = window.Chart.getChart(document.querySelector('#c-demo'));
+    const fig = document.querySelector('#f-demo');
+    const head = document.querySelector('#demo-lesson .lesson-headline');
+    const more = document.querySelector('#demo-lesson-more');
+    const y = ch && ch.scales.y;
+    const x = ch && ch.scales.x;
+    return {
+      chart: ch && !fig.hidden ? {
+        type: ch.config.type,
+        labels: (ch.data.labels || []).map(String),
+        sets: ch.data.datasets.map((d) => ({
+          label: d.label, type: d.type || ch.config.type, colour: String(d.backgroundColor), stack: d.stack,
+          data: d.data.map((p) => (p && typeof p === 'object' ? { x: p.x, y: p.y } : { y: p })),
+        })),
+        stacked: Boolean(y.options.stacked),
+        yTitle: y.options.title.text, yType: y.type, xType: x.type, xTitle: x.options.title.text || '',
+      } : null,
+      headline: head ? head.textContent : '',
+      headlinePx: head ? parseFloat(getComputedStyle(head).fontSize) : 0,
+      headlineShown: head ? head.getBoundingClientRect().bottom <= window.innerHeight : false,
+      support: [...document.querySelectorAll('#demo-lesson .lesson-support')].map((e) => e.textContent).join(' '),
+      notesFolded: !more || more.hidden || !more.open,
+      table: document.querySelector('#demo-comparison').textContent,
+    };
+  });
+}
+
+// drawnValues: every value the chart draws (stacked bars: each part and the
+// bar's total)
+function drawnValues(c) {
+  const vals = c.sets.filter((s) => !/^1×/.test(s.label || '')).flatMap((s) => s.data.map((p) => p.y)).filter((v) => typeof v === 'number');
+  if (c.stacked) c.labels.forEach((_, i) => vals.push(c.sets.reduce((a, s) => a + (s.data[i] ? s.data[i].y || 0 : 0), 0)));
+  return vals;
+}
+
+const sentences = (s) => (s.match(/[^]*?[.!?](?= |$)|[^]+$/g) || []).map((x) => x.trim()).filter(Boolean);
+
+// SPECIFIC: what each demo's chart must show beyond the shared check
+const SPECIFIC = {
+  'sync-tax': (c, l) => [
+    [c.yType === 'linear' && /×/.test(c.yTitle) && c.sets.some((s) => /^1×/.test(s.label)), 'ratios to the spinning handoff on a linear axis with a 1× line', c.yTitle],
+    [/mutex/.test(l.headline), 'the headline is the mutex against spinning', l.headline],
+  ],
+};
+
+runSuite(t, {
+  name: 'demo-lessons', limitMs: LIMIT_MS,
+  open: () => chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
+}, async ({ base, browser }) => {
+  const list = await (await fetch(`${base}/api/demos`)).json();
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  await ctx.addInitScript(() => localStorage.setItem('ipcscope.projector', '1'));
+  const page = await ctx.newPage();
+  const only = process.env.DEMOS ? process.env.DEMOS.split(',') : null;
+  for (const d of (Array.isArray(list) ? list : list.demos)) {
+    if (only && !only.includes(d.name)) continue;
+    const params = SMALL[d.name];
+    ok(params !== undefined, `${d.name}: the suite knows the small params to run it with`);
+    if (params === undefined) continue;
+    const { status, lines } = await ndjson(base, `/api/demos/${d.name}${params ? `?${params}` : ''}`);
+    const start = lines.find((l) => l.type === 'start');
+    const lesson = lines.find((l) => l.type === 'lesson');
+    ok(status === 200 && start && lesson, `${d.name}: ran with small params and wrote its lesson`, JSON.stringify(lines.filter((l) => l.type === 'error')));
+    if (!start || !lesson) continue;
+    ok(typeof lesson.headline === 'string' && lesson.headline && Array.isArray(lesson.support) && lesson.support.length <= 2 && Array.isArray(lesson.notes),
+      `${d.name}: the lesson line carries a headline, at most two supporting sentences and notes`, JSON.stringify(lesson));
+    await load(page, `${base}/#view=demos&run=${start.run}`);
+    await page.waitForFunction((id) => window.ipcscope.state.demo && window.ipcscope.state.demo.runIds[0] === id, start.run, { timeout: 5000 });
+    const p = await onPage(page);
+    ok(p.headline === lesson.headline && p.headlinePx >= HEADLINE_MIN_PX && p.headlineShown,
+      `${d.name}: the page shows the headline at ${HEADLINE_MIN_PX} px or more, on the first screen`, JSON.stringify({ px: p.headlinePx, shown: p.headlineShown, h: p.headline }));
+    ok(sentences(p.support).length <= 2 && p.notesFolded, `${d.name}: at most two supporting sentences, the notes folded`, p.support);
+    const nums = quoted(lesson.headline);
+    if (!p.chart) {
+      // a demo drawn as a table: the headline's numbers are in the table
+      ok(nums.length && nums.some((n) => p.table.includes(n.text.replace(/\s.*$/, ''))), `${d.name}: the headline's number is in the table of points`, `${lesson.headline} / ${p.table.slice(0, 300)}`);
+      continue;
+    }
+    const cls = axisClass(p.chart.yTitle);
+    // a time axis in µs draws µs; the headline's times are taken in ns
+    const scale = cls === 'time' && /µs/.test(p.chart.yTitle) ? 1e3 : 1;
+    const mine = nums.filter((n) => n.cls === cls).map((n) => ({ ...n, v: n.v / scale }));
+    const drawn = drawnValues(p.chart);
+    const key = mine.find((n) => drawn.some((v) => close(v, n.v)));
+    ok(mine.length > 0 && key && key === mine[0], `${d.name}: the headline's key figure (${mine[0] ? mine[0].text : 'none'}) is drawn on the chart, in the axis's unit (${p.chart.yTitle})`,
+      `${lesson.headline}\n${JSON.stringify(nums)}\n${JSON.stringify(drawn)}`);
+    for (const [cond, name, detail] of (SPECIFIC[d.name] || (() => []))(p.chart, p)) ok(cond, `${d.name}: ${name}`, detail);
+  }
+  await ctx.close();
+});
