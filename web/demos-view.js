@@ -3,6 +3,7 @@
 
 import { RunModel } from './model.js';
 import { demoSpec } from './other-charts.js';
+import { ratioSpec, hasRatioChart } from './demo-ratios.js';
 import { pointsSpec, pointsTable } from './demo-points.js';
 import { theme } from './chart-kit.js';
 import { $, $$, esc, fetchList, clearMessages, announce } from './dom.js';
@@ -20,6 +21,9 @@ export function renderDemo() {
   if (model.chart) {            // a demo that runs its own experiment
     figs.demo.show(pointsSpec(model, title, theme(state.projector)));
     $('#demo-comparison').innerHTML = pointsTable(model, title);
+  } else if (hasRatioChart(info.name)) {
+    figs.demo.show(ratioSpec(info.name, model, title, theme(state.projector)));
+    renderComparison(model, $('#demo-comparison'));
   } else {
     figs.demo.show(demoSpec(model, title, info.metric || (comp && comp.metric), theme(state.projector)));
     renderComparison(model, $('#demo-comparison'));
