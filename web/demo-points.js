@@ -16,9 +16,11 @@ const FIGURES = {
   msgs_per_s: { name: 'messages/s', fmt: (v) => fmtNum(v, 'msg/s'), higher: true },
   adds_per_s: { name: 'adds/s', fmt: (v) => fmtNum(v, 'adds/s'), higher: true },
   bytes_per_s: { name: 'bytes/s', fmt: (v) => fmtNum(v, 'B/s'), higher: true },
-  encode_us: { name: 'encode', fmt: (v) => fmtNs(v * 1e3), higher: false },
-  decode_us: { name: 'decode', fmt: (v) => fmtNs(v * 1e3), higher: false },
-  transport_us: { name: 'transport', fmt: (v) => fmtNs(v * 1e3), higher: false },
+  // the parts of one stacked bar: blue, orange, green, far apart in hue and
+  // each at least 3:1 against black and white (projector and page)
+  encode_us: { name: 'encode', fmt: (v) => fmtNs(v * 1e3), higher: false, colour: '#2e64c0' },
+  decode_us: { name: 'decode', fmt: (v) => fmtNs(v * 1e3), higher: false, colour: '#c45a00' },
+  transport_us: { name: 'transport', fmt: (v) => fmtNs(v * 1e3), higher: false, colour: '#2b8a3e' },
   cpu_us: { name: 'CPU per record', fmt: (v) => fmtNs(v * 1e3), higher: false },
   latency_p50_ns: { name: 'p50 one-way', fmt: fmtNs, higher: false },
   elapsed_s: { name: 'time', fmt: fmtSeconds, higher: false },
@@ -63,7 +65,7 @@ function barSpec(points, hint, title, th, stacked) {
   const datasets = keys.map((k, j) => ({
     label: figureInfo(k).name,
     data: stacked ? medians[j] : medians[j].map((v, i) => ranged(v, ranges[j][i])),
-    backgroundColor: keys.length > 1 ? colourFor(k) : labels.map(colourFor),
+    backgroundColor: keys.length > 1 ? figureInfo(k).colour || colourFor(k) : labels.map(colourFor),
     ...(stacked ? {} : whiskerStyle(th)),
   }));
   // the axis reaches the whiskers' ends too, so none is cut at the top
