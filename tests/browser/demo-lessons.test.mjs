@@ -41,14 +41,14 @@ export function quoted(text) {
   const out = [];
   const re = /(\d[\d,]*(?:\.\d+)?)\s?(?:([kMGT])\b\s?)?(×|%|ns\b|µs\b|us\b|ms\b|s\b|[KMG]?B\/s|(?:messages|msgs|records|increments|round trips|adds)\/s|updates|writes|reads|messages|objects)?/g;
   for (const m of text.matchAll(re)) {
-    const n = Number(m[1].replace(/,/g, '')) * (m[2] ? SI[m[2]] : 1);
+    const mult = m[2] ? SI[m[2]] : 1;
+    const n = Number(m[1].replace(/,/g, '')) * mult;
+    // half a unit of the last printed digit: "23×" is 22.5..23.5, "4.51×" 4.505..4.515
+    const tol = 0.5 * 10 ** -((m[1].split('.')[1] || '').length) * mult;
     const u = m[3] || '';
-    if (u === '×') out.push({ cls: 'ratio', v: n, text: m[0] });
-    else if (u in TIME) out.push({ cls: 'time', v: n * TIME[u], text: m[0] });
-    else if (/B\/s$/.test(u)) out.push({ cls: 'bytes/s', v: n * BYTES[u.slice(0, -2)], text: m[0] });
-    else if (/\/s$/.test(u)) out.push({ cls: 'rate', v: n, text: m[0] });
-    else if (u === '%') out.push({ cls: 'pct', v: n, text: m[0] });
-    else out.push({ cls: 'count', v: n, text: m[0] });
+    const f = u in TIME ? TIME[u] : /B\/s$/.test(u) ? BYTES[u.slice(0, -2)] : 1;
+    const cls = u === '×' ? 'ratio' : u in TIME ? 'time' : /B\/s$/.test(u) ? 'bytes/s' : /\/s$/.test(u) ? 'rate' : u === '%' ? 'pct' : 'count';
+    out.push({ cls, v: n * f, tol: tol * f, text: m[0] });
   }
   return out;
 }
@@ -62,10 +62,9 @@ function axisClass(title) {
   return 'count';
 }
 
-// close: a drawn value equals a printed one to the printed precision
-function close(drawn, printed) {
-  if (printed === 0) return Math.abs(drawn) < 0.5;
-  return Math.abs(drawn - printed) / Math.abs(printed) <= 0.006 || Math.abs(drawn - printed) < 0.5 && Number.isInteger(printed) && printed > 100;
+// close: a drawn value equals a quoted one ({v, tol}) to its printed precision
+function close(drawn, q) {
+  return typeof drawn === 'number' && q && Math.abs(drawn - q.v) <= q.tol * (1 + 1e-9);
 }
 
 // onPage: the drawn chart, the lesson as shown, the headline's type size
@@ -108,12 +107,54 @@ function drawnValues(c) {
 
 const sentences = (s) => (s.match(/[^]*?[.!?](?= |$)|[^]+$/g) || []).map((x) => x.trim()).filter(Boolean);
 
+// valueAt: the value a dataset named name draws at a bar label or an x
+function valueAt(c, name, at) {
+  const s = c.sets.find((d) => d.label === name);
+  if (!s) return null;
+  const i = typeof at === 'number' ? s.data.findIndex((p) => p.x === at) : c.labels.indexOf(at);
+  return i >= 0 && s.data[i] ? s.data[i].y : null;
+}
+const firstRatio = (text) => quoted(text).find((n) => n.cls === 'ratio');
+const hasOneLine = (c) => c.sets.some((s) => /^1×/.test(s.label) && s.data.every((p) => p.y === 1));
+const MIB = 1048576;
+
 // SPECIFIC: what each demo's chart must show beyond the shared check
 const SPECIFIC = {
   'sync-tax': (c, l) => [
-    [c.yType === 'linear' && /×/.test(c.yTitle) && c.sets.some((s) => /^1×/.test(s.label)), 'ratios to the spinning handoff on a linear axis with a 1× line', c.yTitle],
-    [/mutex/.test(l.headline), 'the headline is the mutex against spinning', l.headline],
+    [c.yType === 'linear' && /×/.test(c.yTitle) && hasOneLine(c), 'ratios to the spinning handoff on a linear axis with a 1× line', c.yTitle],
+    [/mutex/.test(l.headline) && close(valueAt(c, c.sets[0].label, 'shm sync=mutex'), firstRatio(l.headline)),
+      'the headline\'s factor is the mutex bar', `${l.headline} / ${valueAt(c, c.sets[0].label, 'shm sync=mutex')}`],
   ],
+  layers: (c, l, lines) => {
+    const m = /was (\w+) in (64 B|4 KiB) (round trips|streams)/.exec(l.headline);
+    const bar = m && valueAt(c, `${m[2]} ${m[3]}`, m[1]);
+    const bases = lines.filter((x) => x.type === 'comparison').map((x) => (x.rows.find((r) => r.ratio === 1) || {}).mechanism);
+    return [
+      [c.labels.join() === 'zmq,grpc,dbus,node' && c.sets.filter((s) => !/^1×/.test(s.label)).map((s) => s.label).join() === '64 B round trips,64 B streams,4 KiB round trips,4 KiB streams',
+        'one group of bars per layer: round trips and streams at 64 B and 4 KiB', JSON.stringify(c.sets.map((s) => s.label))],
+      [c.yType === 'linear' && /unix socket/.test(c.yTitle) && hasOneLine(c), 'a multiple of the unix socket on a linear axis, with the 1× line', c.yTitle],
+      [bar !== null && close(bar, firstRatio(l.headline)), 'the headline\'s dearest layer is that bar\'s height', `${l.headline} / ${bar}`],
+      [bases.length === 4 && bases.every((b) => b === 'unix'), 'every comparison table takes the unix socket as its baseline, as the lesson does', bases.join()],
+    ];
+  },
+  crossover: (c, l) => [
+    [c.xType === 'logarithmic' && c.yType === 'linear' && /×/.test(c.yTitle) && hasOneLine(c), 'the ratio against size on a log x axis, with the 1× line', `${c.xType} ${c.yType} ${c.yTitle}`],
+    [close(valueAt(c, 'shm-ring ÷ pipe', MIB), firstRatio(l.headline)), 'the headline\'s 1 MiB ratio is the pipe line at 1 MiB', `${l.headline} / ${valueAt(c, 'shm-ring ÷ pipe', MIB)}`],
+  ],
+  'false-sharing': (c, l) => [
+    [/both processes together/.test(c.yTitle) && /together/.test(l.headline), 'the axis names the one quantity the headline quotes: both processes together', `${c.yTitle} / ${l.headline}`],
+  ],
+  serialization: (c, l, lines) => {
+    const rgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+    const cols = c.sets.map((s) => rgb(s.colour));
+    const apart = cols.every((a, i) => cols.every((b, j) => i === j || Math.hypot(...a.map((v, k) => v - b[k])) > 120));
+    const all = lines.find((x) => x.type === 'lesson').text;
+    const sizes = all.match(/\d[\d.]*\s?(?:B|KiB|MiB)\b/g) || [];
+    return [
+      [c.sets.length === 3 && apart, 'encode, decode and transport have colours far apart', c.sets.map((s) => s.colour).join()],
+      [sizes.length <= 1, 'the lesson states the records\' size once', sizes.join(', ')],
+    ];
+  },
 };
 
 runSuite(t, {
@@ -152,12 +193,12 @@ runSuite(t, {
     const cls = axisClass(p.chart.yTitle);
     // a time axis in µs draws µs; the headline's times are taken in ns
     const scale = cls === 'time' && /µs/.test(p.chart.yTitle) ? 1e3 : 1;
-    const mine = nums.filter((n) => n.cls === cls).map((n) => ({ ...n, v: n.v / scale }));
+    const mine = nums.filter((n) => n.cls === cls).map((n) => ({ ...n, v: n.v / scale, tol: n.tol / scale }));
     const drawn = drawnValues(p.chart);
-    const key = mine.find((n) => drawn.some((v) => close(v, n.v)));
+    const key = mine.find((n) => drawn.some((v) => close(v, n)));
     ok(mine.length > 0 && key && key === mine[0], `${d.name}: the headline's key figure (${mine[0] ? mine[0].text : 'none'}) is drawn on the chart, in the axis's unit (${p.chart.yTitle})`,
       `${lesson.headline}\n${JSON.stringify(nums)}\n${JSON.stringify(drawn)}`);
-    for (const [cond, name, detail] of (SPECIFIC[d.name] || (() => []))(p.chart, p)) ok(cond, `${d.name}: ${name}`, detail);
+    for (const [cond, name, detail] of (SPECIFIC[d.name] || (() => []))(p.chart, p, lines)) ok(cond, `${d.name}: ${name}`, detail);
   }
   await ctx.close();
 });
