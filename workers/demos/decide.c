@@ -1,6 +1,12 @@
 /* decide.c -- the decide demo: the decision flow's answer to the params
    (other machine? size? rate? latency bound?), backed by a quick measurement
-   of the recommended mechanism and the runner-up through the harness */
+   of the recommended mechanism and the runner-up through the harness
+
+   What the page shows: one bar per option (recommended, runner-up), its
+   messages/s, the median over reps. The headline quotes both bars (with a
+   latency bound it quotes their one-way p50, in the table of points);
+   the supporting sentences give the flow's reason and whether the
+   measurement bears the advice out. */
 #include "cores.h"
 #include "demo.h"
 
@@ -184,19 +190,21 @@ void decide_lesson(const struct decide_result *r, char *buf, size_t len)
 	int better;
 
 	buf[0] = '\0';
-	exp_lesson_add(buf, len, "The flow says %s: %s. Measured here, ", r->plan.rec, r->plan.why);
+	exp_lesson_add(buf, len, "The flow recommends %s; measured here, ", r->plan.rec);
 	if (!rec->ok) {
-		exp_lesson_add(buf, len, "%s could not run (%s). ", r->plan.rec, rec->error);
+		exp_lesson_add(buf, len, "%s could not run (%s). The flow's reason: %s.",
+			       r->plan.rec, rec->error, r->plan.why);
 		return;
 	}
 	verdict(r, r->plan.rec, rec, buf, len);
 	if (!alt->ok) {
-		exp_lesson_add(buf, len, "; the runner-up %s could not run (%s).", r->plan.alt,
-			       alt->error);
+		exp_lesson_add(buf, len, "; the runner-up %s could not run (%s). The flow's "
+			       "reason: %s.", r->plan.alt, alt->error, r->plan.why);
 		return;
 	}
 	exp_lesson_add(buf, len, "; runner-up ");
 	verdict(r, r->plan.alt, alt, buf, len);
+	exp_lesson_add(buf, len, ". The flow's reason: %s", r->plan.why);
 	better = r->plan.latency ? rec->p50_ns <= alt->p50_ns : rec->msgs_per_s >= alt->msgs_per_s;
 	human_ratio(r->plan.latency ? alt->p50_ns / rec->p50_ns : rec->msgs_per_s / alt->msgs_per_s,
 		    x, sizeof(x));
