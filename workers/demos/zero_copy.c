@@ -1,6 +1,10 @@
 /* zero_copy.c -- the zero-copy demo's experiment: big frames copied through
    a unix socket, against a memfd buffer pool handed over once with
-   SCM_RIGHTS and small control messages naming the slot to read */
+   SCM_RIGHTS and small control messages naming the slot to read
+
+   What the page shows: one bar per way, its bytes/s (the median of the
+   reps). The headline quotes both bars and their ratio; the CPU per GB
+   and the checksums it goes on to quote are in the table of points. */
 #include "cores.h"
 #include "demo.h"
 
