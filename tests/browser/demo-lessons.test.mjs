@@ -5,7 +5,8 @@
 // the axis), the headline large enough for the back of a room, and the
 // rest of the lesson at most two sentences with the notes folded below.
 // Prints TAP.
-import { chromium, CHROMIUM, CHROMIUM_ARGS, tap, load, runSuite, ndjson } from './lib.mjs';
+import path from 'node:path';
+import { chromium, CHROMIUM, CHROMIUM_ARGS, OUT, tap, load, runSuite, ndjson } from './lib.mjs';
 
 const t = tap();
 const { ok } = t;
@@ -13,22 +14,22 @@ const LIMIT_MS = 150000;
 const HEADLINE_MIN_PX = 28;
 // the smallest params each demo allows that still measure something
 const SMALL = {
-  'sync-tax': 'duration=0.02&reps=3',
+  'sync-tax': 'duration=0.02&reps=2',
   'false-sharing': 'duration=0.02&reps=2',
   race: 'procs=2&adds=20K',
   serialization: 'count=200',
   framing: 'count=500',
   contention: 'duration=0.02&reps=1',
-  'threads-vs-processes': 'duration=0.02&reps=3',
+  'threads-vs-processes': 'duration=0.02&reps=2',
   'zero-copy': 'frame=64K&frames=20&reps=2',
-  placement: 'duration=0.02&reps=3',
-  crossover: 'duration=0.02&reps=3',
+  placement: 'duration=0.02&reps=2',
+  crossover: 'duration=0.02&reps=2',
   cleanup: '',
   peercred: '',
   decide: 'duration=0.02&reps=2',
-  layers: 'duration=0.02&reps=2',
-  'cross-host': 'duration=0.05&reps=2',
-  copies: 'duration=0.02&reps=3',
+  layers: 'duration=0.02&reps=1',
+  'cross-host': 'duration=0.05&reps=1',
+  copies: 'duration=0.02&reps=2',
 };
 
 const SI = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
@@ -198,6 +199,7 @@ runSuite(t, {
     await load(page, `${base}/#view=demos&run=${start.run}`);
     await page.waitForFunction((id) => window.ipcscope.state.demo && window.ipcscope.state.demo.runIds[0] === id, start.run, { timeout: 5000 });
     const p = await onPage(page);
+    await page.screenshot({ path: path.join(OUT, `lesson-${d.name}.png`) });
     ok(p.headline === lesson.headline && p.headlinePx >= HEADLINE_MIN_PX && p.headlineShown,
       `${d.name}: the page shows the headline at ${HEADLINE_MIN_PX} px or more, on the first screen`, JSON.stringify({ px: p.headlinePx, shown: p.headlineShown, h: p.headline }));
     ok(sentences(p.support).length <= 2 && p.notesFolded, `${d.name}: at most two supporting sentences, the notes folded`, p.support);
@@ -207,6 +209,7 @@ runSuite(t, {
       const want = TABLES[d.name];
       const got = want ? want(p.table) : null;
       const first = nums[0];
+      t.step(d.name);
       ok(want && first && got !== null && close(got, first), `${d.name}: the headline's key figure (${first && first.text}) is the one its table shows (${got})`,
         `${lesson.headline} / ${JSON.stringify(p.table).slice(0, 400)}`);
       continue;
@@ -219,6 +222,7 @@ runSuite(t, {
     const key = mine.find((n) => drawn.some((v) => close(v, n)));
     ok(mine.length > 0 && key && key === mine[0], `${d.name}: the headline's key figure (${mine[0] ? mine[0].text : 'none'}) is drawn on the chart, in the axis's unit (${p.chart.yTitle})`,
       `${lesson.headline}\n${JSON.stringify(nums)}\n${JSON.stringify(drawn)}`);
+    t.step(d.name);
     for (const [cond, name, detail] of (SPECIFIC[d.name] || (() => []))(p.chart, p, lines)) ok(cond, `${d.name}: ${name}`, detail);
   }
   await ctx.close();
