@@ -5,13 +5,14 @@
 // the spinning handoff's; layers: each layer's time per message as a
 // multiple of the unix socket's, grouped by round trip and stream at 64 B
 // and 4 KiB; crossover: shm-ring's bytes/s over each kernel channel's,
-// against message size on a log axis.
+// against message size on a log axis; threads-vs-processes: the time a
+// million messages take at each mechanism's rate.
 'use strict';
 
-import { fmtBytes, fmtTimes } from './format.js';
+import { fmtBytes, fmtTimes, fmtSeconds } from './format.js';
 import { colourFor, axis, categoryAxis, chartOptions } from './chart-kit.js';
 
-const METRIC = { 'sync-tax': 'msgs_per_s', layers: 'msgs_per_s', crossover: 'bytes_per_s' };
+const METRIC = { 'sync-tax': 'msgs_per_s', layers: 'msgs_per_s', crossover: 'bytes_per_s', 'threads-vs-processes': 'msgs_per_s' };
 const ONE_LINE = '#ffd400';        // the 1× line: yellow reads on black and (darker) on white
 const ONE_LINE_LIGHT = '#8a6d00';
 const HEADROOM = 1.08;
@@ -155,7 +156,31 @@ function crossoverSpec(model, title, th) {
   };
 }
 
-const SPECS = { 'sync-tax': syncTaxSpec, layers: layersSpec, crossover: crossoverSpec };
+const MILLION = 1e6;
+
+// millionSpec: the seconds a million messages take at each mechanism's
+// median rate, the time the claim speaks of, on a linear axis
+function millionSpec(model, title, th) {
+  const labels = model.order.filter((n) => model.figure(n, 'msgs_per_s') && model.figure(n, 'msgs_per_s').median > 0);
+  if (!labels.length) return null;
+  const values = labels.map((n) => MILLION / model.figure(n, 'msgs_per_s').median);
+  const yTitle = 'seconds for a million messages';
+  return {
+    config: {
+      type: 'bar',
+      data: { labels, datasets: [{ label: yTitle, data: values, backgroundColor: labels.map(colourFor) }] },
+      options: chartOptions(th, {
+        title, subtitle: 'at the measured rate (median of the reps): lower is better',
+        x: categoryAxis(th, null, labels.length), y: axis(th, yTitle, fmtSeconds, { beginAtZero: true, suggestedMax: Math.max(...values) * HEADROOM }),
+        tooltip: (c) => `${c.label}: ${fmtSeconds(c.parsed.y)} for a million messages`,
+      }),
+    },
+    label: `${title}, seconds for a million messages: ${labels.map((n, i) => `${n} ${fmtSeconds(values[i])}`).join(', ')}`,
+    table: { caption: `${title}: seconds for a million messages`, head: ['mechanism', 'a million messages'], rows: labels.map((n, i) => [n, fmtSeconds(values[i])]) },
+  };
+}
+
+const SPECS = { 'sync-tax': syncTaxSpec, layers: layersSpec, crossover: crossoverSpec, 'threads-vs-processes': millionSpec };
 
 // ratioSpec: the ratio chart of the demo called name, null for a demo
 // without one (or before its baseline has a figure)

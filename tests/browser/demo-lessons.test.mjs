@@ -59,7 +59,7 @@ function axisClass(title) {
   if (/×/.test(title)) return 'ratio';
   if (/B\/s|bytes per second|bytes\/s/.test(title)) return 'bytes/s';
   if (/per second|\/s\b/.test(title)) return 'rate';
-  if (/latency|round trip|time|µs|\bns\b/.test(title)) return 'time';
+  if (/latency|round trip|time|seconds|µs|\bns\b/.test(title)) return 'time';
   return 'count';
 }
 
@@ -159,6 +159,9 @@ const SPECIFIC = {
     [c.xType === 'logarithmic' && c.yType === 'linear' && /×/.test(c.yTitle) && hasOneLine(c), 'the ratio against size on a log x axis, with the 1× line', `${c.xType} ${c.yType} ${c.yTitle}`],
     [close(valueAt(c, 'shm-ring ÷ pipe', MIB), firstRatio(l.headline)), 'the headline\'s 1 MiB ratio is the pipe line at 1 MiB', `${l.headline} / ${valueAt(c, 'shm-ring ÷ pipe', MIB)}`],
   ],
+  'threads-vs-processes': (c) => [
+    [c.yType === 'linear' && /a million messages/.test(c.yTitle), 'the time a million messages take, on a linear axis', `${c.yType} ${c.yTitle}`],
+  ],
   'false-sharing': (c, l) => [
     [/both processes together/.test(c.yTitle) && /together/.test(l.headline), 'the axis names the one quantity the headline quotes: both processes together', `${c.yTitle} / ${l.headline}`],
   ],
@@ -184,12 +187,19 @@ runSuite(t, {
   await ctx.addInitScript(() => localStorage.setItem('ipcscope.projector', '1'));
   const page = await ctx.newPage();
   const only = process.env.DEMOS ? process.env.DEMOS.split(',') : null;
-  for (const d of (Array.isArray(list) ? list : list.demos)) {
-    if (only && !only.includes(d.name)) continue;
+  const demos = (Array.isArray(list) ? list : list.demos).filter((d) => !only || only.includes(d.name));
+  // the server runs one demo after the other while the page checks the
+  // one before: each run starts as soon as the previous one has ended
+  const runOne = (d) => (SMALL[d.name] === undefined ? null
+    : ndjson(base, `/api/demos/${d.name}${SMALL[d.name] ? `?${SMALL[d.name]}` : ''}`).catch((e) => ({ status: 0, lines: [], error: String(e) })));
+  let prev = Promise.resolve();
+  const runs = demos.map((d) => (prev = prev.then(() => runOne(d))));
+  for (const [i, d] of demos.entries()) {
     const params = SMALL[d.name];
     ok(params !== undefined, `${d.name}: the suite knows the small params to run it with`);
-    if (params === undefined) continue;
-    const { status, lines } = await ndjson(base, `/api/demos/${d.name}${params ? `?${params}` : ''}`);
+    const run = await runs[i];
+    if (!run) continue;
+    const { status, lines } = run;
     const start = lines.find((l) => l.type === 'start');
     const lesson = lines.find((l) => l.type === 'lesson');
     ok(status === 200 && start && lesson, `${d.name}: ran with small params and wrote its lesson`, JSON.stringify(lines.filter((l) => l.type === 'error')));
@@ -216,7 +226,7 @@ runSuite(t, {
     }
     const cls = axisClass(p.chart.yTitle);
     // a time axis in µs draws µs; the headline's times are taken in ns
-    const scale = cls === 'time' && /µs/.test(p.chart.yTitle) ? 1e3 : 1;
+    const scale = cls === 'time' && /µs/.test(p.chart.yTitle) ? 1e3 : cls === 'time' && /seconds/.test(p.chart.yTitle) ? 1e9 : 1;
     const mine = nums.filter((n) => n.cls === cls).map((n) => ({ ...n, v: n.v / scale, tol: n.tol / scale }));
     const drawn = drawnValues(p.chart);
     const key = mine.find((n) => drawn.some((v) => close(v, n)));

@@ -1,9 +1,10 @@
 /* threads_vs_processes.c -- the demo "threads-vs-processes": the same messages between threads, over shared memory, unix and tcp
 
-   What the page shows: one bar per mechanism, its messages/s (the median
-   of the reps). The headline quotes the threads' and tcp's bars (and the
-   time a million messages take at those rates); the supporting sentences
-   the unix and shm-ring bars as times. */
+   What the page shows (web/demo-ratios.js): one bar per mechanism, the
+   seconds a million messages take at its median rate, on a linear axis.
+   The headline quotes the threads' and tcp's bars (and their rates, in
+   the comparison table); the supporting sentences the unix and shm-ring
+   bars. */
 #include "demo.h"
 
 #include <stdio.h>
