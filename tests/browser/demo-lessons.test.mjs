@@ -32,6 +32,9 @@ const SMALL = {
   copies: 'duration=0.02&reps=2',
 };
 
+// further runs of a demo whose chart depends on its params
+const VARIANTS = [{ name: 'decide', label: 'decide with a latency bound', params: 'duration=0.02&reps=2&latency_us=5' }];
+
 const SI = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 const TIME = { ns: 1, 'µs': 1e3, us: 1e3, ms: 1e6, s: 1e9 };
 const BYTES = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1048576 };
@@ -162,6 +165,9 @@ const SPECIFIC = {
   'threads-vs-processes': (c) => [
     [c.yType === 'linear' && /a million messages/.test(c.yTitle), 'the time a million messages take, on a linear axis', `${c.yType} ${c.yTitle}`],
   ],
+  'decide with a latency bound': (c) => [
+    [/latency/.test(c.yTitle), 'with a latency bound the chart draws the one-way latency the headline weighs', c.yTitle],
+  ],
   'false-sharing': (c, l) => [
     [/both processes together/.test(c.yTitle) && /together/.test(l.headline), 'the axis names the one quantity the headline quotes: both processes together', `${c.yTitle} / ${l.headline}`],
   ],
@@ -187,15 +193,17 @@ runSuite(t, {
   await ctx.addInitScript(() => localStorage.setItem('ipcscope.projector', '1'));
   const page = await ctx.newPage();
   const only = process.env.DEMOS ? process.env.DEMOS.split(',') : null;
-  const demos = (Array.isArray(list) ? list : list.demos).filter((d) => !only || only.includes(d.name));
+  const catalogue = (Array.isArray(list) ? list : list.demos).map((d) => ({ name: d.name, label: d.name, params: SMALL[d.name] }));
+  const demos = [...catalogue, ...VARIANTS].filter((d) => !only || only.includes(d.name));
   // the server runs one demo after the other while the page checks the
   // one before: each run starts as soon as the previous one has ended
-  const runOne = (d) => (SMALL[d.name] === undefined ? null
-    : ndjson(base, `/api/demos/${d.name}${SMALL[d.name] ? `?${SMALL[d.name]}` : ''}`).catch((e) => ({ status: 0, lines: [], error: String(e) })));
+  const runOne = (d) => (d.params === undefined ? null
+    : ndjson(base, `/api/demos/${d.name}${d.params ? `?${d.params}` : ''}`).catch((e) => ({ status: 0, lines: [], error: String(e) })));
   let prev = Promise.resolve();
   const runs = demos.map((d) => (prev = prev.then(() => runOne(d))));
-  for (const [i, d] of demos.entries()) {
-    const params = SMALL[d.name];
+  for (const [i, run0] of demos.entries()) {
+    const d = { ...run0, name: run0.label };
+    const params = run0.params;
     ok(params !== undefined, `${d.name}: the suite knows the small params to run it with`);
     const run = await runs[i];
     if (!run) continue;
@@ -209,7 +217,7 @@ runSuite(t, {
     await load(page, `${base}/#view=demos&run=${start.run}`);
     await page.waitForFunction((id) => window.ipcscope.state.demo && window.ipcscope.state.demo.runIds[0] === id, start.run, { timeout: 5000 });
     const p = await onPage(page);
-    await page.screenshot({ path: path.join(OUT, `lesson-${d.name}.png`) });
+    await page.screenshot({ path: path.join(OUT, `lesson-${run0.name}${run0.label === run0.name ? '' : '-variant'}.png`) });
     ok(p.headline === lesson.headline && p.headlinePx >= HEADLINE_MIN_PX && p.headlineShown,
       `${d.name}: the page shows the headline at ${HEADLINE_MIN_PX} px or more, on the first screen`, JSON.stringify({ px: p.headlinePx, shown: p.headlineShown, h: p.headline }));
     ok(sentences(p.support).length <= 2 && p.notesFolded, `${d.name}: at most two supporting sentences, the notes folded`, p.support);
