@@ -6,7 +6,13 @@
 // rest of the lesson at most two sentences with the notes folded below.
 // Prints TAP.
 import path from 'node:path';
-import { chromium, CHROMIUM, CHROMIUM_ARGS, OUT, tap, load, runSuite, ndjson } from './lib.mjs';
+import { pathToFileURL } from 'node:url';
+import { chromium, CHROMIUM, CHROMIUM_ARGS, OUT, top, tap, load, runSuite, ndjson } from './lib.mjs';
+
+const pageModule = (name) => import(pathToFileURL(path.join(top, 'web', name)).href);
+const { RunModel } = await pageModule('model.js');
+const { ratioSpec } = await pageModule('demo-ratios.js');
+const { theme } = await pageModule('chart-kit.js');
 
 const t = tap();
 const { ok } = t;
@@ -242,6 +248,16 @@ runSuite(t, {
       `${lesson.headline}\n${JSON.stringify(nums)}\n${JSON.stringify(drawn)}`);
     t.step(d.name);
     for (const [cond, name, detail] of (SPECIFIC[d.name] || (() => []))(p.chart, p, lines)) ok(cond, `${d.name}: ${name}`, detail);
+    if (d.name === 'sync-tax') {
+      // while it runs (results, no summary yet) the chart has the axis it ends with
+      const upTo = lines.findIndex((l) => l.type === 'summary');
+      const m = new RunModel('demo');
+      for (const l of lines.slice(0, upTo)) m.add(l, JSON.stringify(l));
+      const live = ratioSpec('sync-tax', m, 'sync tax', theme(true));
+      const y = live && live.config.options.scales.y;
+      ok(y && upTo > 0 && m.status === 'running' && (y.type || 'linear') === p.chart.yType && y.title.text === p.chart.yTitle,
+        'sync-tax: while running the chart has the axis it ends with', JSON.stringify({ upTo, status: m.status, y: y && [y.type, y.title.text] }));
+    }
   }
   await ctx.close();
 });
