@@ -25,7 +25,7 @@ const SMALL = {
   race: 'procs=2&adds=20K',
   serialization: 'count=200',
   framing: 'count=500',
-  contention: 'duration=0.02&reps=1',
+  contention: 'duration=0.02&reps=2',
   'threads-vs-processes': 'duration=0.02&reps=2',
   'zero-copy': 'frame=64K&frames=20&reps=2',
   placement: 'duration=0.02&reps=2',
