@@ -6,13 +6,14 @@
 // multiple of the unix socket's, grouped by round trip and stream at 64 B
 // and 4 KiB; crossover: shm-ring's bytes/s over each kernel channel's,
 // against message size on a log axis; threads-vs-processes: the time a
-// million messages take at each mechanism's rate.
+// million messages take at each mechanism's rate; copies: bytes/s grouped
+// by mechanism (and its copies per message), one bar per size.
 'use strict';
 
-import { fmtBytes, fmtTimes, fmtSeconds } from './format.js';
-import { colourFor, axis, categoryAxis, chartOptions } from './chart-kit.js';
+import { fmtBytes, fmtTimes, fmtSeconds, fmtNum } from './format.js';
+import { colourFor, axis, categoryAxis, logAxis, chartOptions } from './chart-kit.js';
 
-const METRIC = { 'sync-tax': 'msgs_per_s', layers: 'msgs_per_s', crossover: 'bytes_per_s', 'threads-vs-processes': 'msgs_per_s' };
+const METRIC = { copies: 'bytes_per_s', 'sync-tax': 'msgs_per_s', layers: 'msgs_per_s', crossover: 'bytes_per_s', 'threads-vs-processes': 'msgs_per_s' };
 const ONE_LINE = '#ffd400';        // the 1× line: yellow reads on black and (darker) on white
 const ONE_LINE_LIGHT = '#8a6d00';
 const HEADROOM = 1.08;
@@ -180,7 +181,43 @@ function millionSpec(model, title, th) {
   };
 }
 
-const SPECS = { 'sync-tax': syncTaxSpec, layers: layersSpec, crossover: crossoverSpec, 'threads-vs-processes': millionSpec };
+const COPY_SIZES = [{ size: '64 KiB', colour: '#1f77b4' }, { size: '1 MiB', colour: '#c45a00' }];
+const LOG_SPREAD = 50;
+const bytesRate = (v) => fmtNum(v, 'B/s');
+
+// copiesSpec: per mechanism ("pipe, 2 copies"), its bytes/s at each size
+function copiesSpec(model, title, th) {
+  const jobs = model.order.filter((n) => model.figure(n, 'bytes_per_s'));
+  const parse = (n) => /^(\S+) (64 KiB|1 MiB), (.*)$/.exec(n);
+  const mechs = [...new Set(jobs.map(parse).filter(Boolean).map((m) => `${m[1]}, ${m[3]}`))];
+  if (!mechs.length) return null;
+  const at = (mech, size) => {
+    const [name, copies] = mech.split(', ');
+    const f = model.figure(`${name} ${size}, ${copies}`, 'bytes_per_s');
+    return f ? f.median : null;
+  };
+  const groups = COPY_SIZES.map((g) => ({ ...g, values: mechs.map((m) => at(m, g.size)) })).filter((g) => g.values.some((v) => v !== null));
+  const all = groups.flatMap((g) => g.values).filter((v) => v > 0);
+  const log = all.length && Math.max(...all) / Math.min(...all) > LOG_SPREAD;
+  const yTitle = 'bytes per second';
+  return {
+    config: {
+      type: 'bar',
+      data: { labels: mechs, datasets: groups.map((g) => ({ label: g.size, data: g.values, backgroundColor: g.colour })) },
+      options: chartOptions(th, {
+        title, subtitle: `bytes per second: higher is better · median of the reps${log ? ' · log scale' : ''}`,
+        x: categoryAxis(th, null, mechs.length),
+        y: log ? logAxis(th, yTitle, bytesRate, all) : axis(th, yTitle, bytesRate, { beginAtZero: true, suggestedMax: Math.max(...all) * HEADROOM }),
+        legend: true,
+        tooltip: (c) => `${c.label} at ${c.dataset.label}: ${bytesRate(c.parsed.y)}`,
+      }),
+    },
+    label: `${title}, bytes per second: ${groups.map((g) => `${g.size}: ${mechs.map((m, i) => `${m} ${bytesRate(g.values[i])}`).join(', ')}`).join('; ')}`,
+    table: { caption: `${title}: bytes per second (median of the reps)`, head: ['mechanism', ...groups.map((g) => g.size)], rows: mechs.map((m, i) => [m, ...groups.map((g) => bytesRate(g.values[i]))]) },
+  };
+}
+
+const SPECS = { copies: copiesSpec, 'sync-tax': syncTaxSpec, layers: layersSpec, crossover: crossoverSpec, 'threads-vs-processes': millionSpec };
 
 // ratioSpec: the ratio chart of the demo called name, null for a demo
 // without one (or before its baseline has a figure)

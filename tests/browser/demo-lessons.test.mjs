@@ -168,6 +168,14 @@ const SPECIFIC = {
     [c.xType === 'logarithmic' && c.yType === 'linear' && /×/.test(c.yTitle) && hasOneLine(c), 'the ratio against size on a log x axis, with the 1× line', `${c.xType} ${c.yType} ${c.yTitle}`],
     [close(valueAt(c, 'shm-ring ÷ pipe', MIB), firstRatio(l.headline)), 'the headline\'s 1 MiB ratio is the pipe line at 1 MiB', `${l.headline} / ${valueAt(c, 'shm-ring ÷ pipe', MIB)}`],
   ],
+  copies: (c, l) => {
+    const m = /the pipe's two copies moved ([\d.]+ \w?B\/s)/.exec(l.headline);
+    const q = m && quoted(m[1])[0];
+    return [
+      [c.labels.length === 6 && c.sets.map((s) => s.label).join() === '64 KiB,1 MiB', 'one group per mechanism, a bar per size', JSON.stringify({ l: c.labels, s: c.sets.map((s) => s.label) })],
+      [q && close(valueAt(c, '1 MiB', 'pipe, 2 copies'), q), 'the headline\'s pipe figure is the pipe\'s 1 MiB bar', `${l.headline} / ${valueAt(c, '1 MiB', 'pipe, 2 copies')}`],
+    ];
+  },
   'threads-vs-processes': (c) => [
     [c.yType === 'linear' && /a million messages/.test(c.yTitle), 'the time a million messages take, on a linear axis', `${c.yType} ${c.yTitle}`],
   ],

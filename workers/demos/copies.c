@@ -1,8 +1,9 @@
 /* copies.c -- the demo "copies": what each payload copy costs, at 64 KiB
    and 1 MiB, through a pipe, splice, cma, tcp, tcp-zc and the shm ring
 
-   What the page shows: one bar per job, its bytes/s (the median of the
-   reps), labelled with its copies per message. The headline quotes the
+   What the page shows (web/demo-ratios.js): per mechanism and its copies
+   per message, its bytes/s (the median of the reps) at 64 KiB and at
+   1 MiB side by side, log scale when they spread. The headline quotes the
    pipe's, splice's and cma's bars at 1 MiB; the notes quote each bar as a
    multiple of the pipe's (tcp-zc of tcp's), size by size. */
 #include "demo.h"
