@@ -12,9 +12,10 @@ const WHISKER_ROOM = 1.05;      // headroom above the highest whisker
 
 // FIGURES: how each figure of a point reads, and whether more is better
 const FIGURES = {
-  increments_per_s: { name: 'increments/s', fmt: (v) => fmtNum(v, 'increments/s'), higher: true },
-  msgs_per_s: { name: 'messages/s', fmt: (v) => fmtNum(v, 'msg/s'), higher: true },
-  adds_per_s: { name: 'adds/s', fmt: (v) => fmtNum(v, 'adds/s'), higher: true },
+  // tick: the axis's own numbers, without the unit its title names
+  increments_per_s: { name: 'increments/s', fmt: (v) => fmtNum(v, 'increments/s'), tick: (v) => fmtNum(v), higher: true },
+  msgs_per_s: { name: 'messages/s', fmt: (v) => fmtNum(v, 'msg/s'), tick: (v) => fmtNum(v), higher: true },
+  adds_per_s: { name: 'adds/s', fmt: (v) => fmtNum(v, 'adds/s'), tick: (v) => fmtNum(v), higher: true },
   bytes_per_s: { name: 'bytes/s', fmt: (v) => fmtNum(v, 'B/s'), higher: true },
   // the parts of one stacked bar: blue, orange, green, far apart in hue and
   // each at least 3:1 against black and white (projector and page)
@@ -75,8 +76,9 @@ function barSpec(points, hint, title, th, stacked) {
   const f = figureInfo(keys[0]);
   const unit = hint.unit || f.name;
   const top = stacked || !ends.length ? undefined : Math.max(...ends) * WHISKER_ROOM;
-  const y = log ? logAxis(th, unit, f.fmt, pos)
-    : axis(th, unit, f.fmt, { beginAtZero: true, stacked: Boolean(stacked), suggestedMax: top });
+  const tick = f.tick || f.fmt;
+  const y = log ? logAxis(th, unit, tick, pos)
+    : axis(th, unit, tick, { beginAtZero: true, stacked: Boolean(stacked), suggestedMax: top });
   return {
     config: {
       type: stacked ? 'bar' : WITH_WHISKERS.bar,
@@ -116,7 +118,8 @@ function lineSpec(points, hint, title, th) {
   if (!series.length) return null;
   const xs = unique(series.flatMap((s) => s.data.map((p) => p.x))).sort((a, b) => a - b);
   const ys = series.flatMap((s) => s.data.map((p) => p.y));
-  const y = hint.log ? logAxis(th, hint.unit || f.name, f.fmt, ys) : axis(th, hint.unit || f.name, f.fmt, { beginAtZero: true });
+  const tick = hint.unit ? f.tick || f.fmt : f.fmt;
+  const y = hint.log ? logAxis(th, hint.unit || f.name, tick, ys) : axis(th, hint.unit || f.name, tick, { beginAtZero: true });
   return {
     config: {
       type: 'line',
