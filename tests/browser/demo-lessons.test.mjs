@@ -13,6 +13,7 @@ const pageModule = (name) => import(pathToFileURL(path.join(top, 'web', name)).h
 const { RunModel } = await pageModule('model.js');
 const { ratioSpec } = await pageModule('demo-ratios.js');
 const { theme } = await pageModule('chart-kit.js');
+const { lessonBlocks } = await pageModule('demos-view.js');
 
 const t = tap();
 const { ok } = t;
@@ -197,6 +198,16 @@ const SPECIFIC = {
     ];
   },
 };
+
+// a lesson stored before the lesson line carried its parts: the page cuts
+// its text as the server does, the caution left out
+{
+  const m = new RunModel('demo');
+  m.add({ type: 'lesson', run: 'r1', unreliable: 'a reason', text: 'Unreliable here (a reason), so take this with care: It took 1.5× as long. B. C! D? E.' });
+  const b = lessonBlocks(m);
+  ok(b.headline === 'It took 1.5× as long.' && b.support.join('|') === 'B.|C!' && b.notes.join('|') === 'D?|E.',
+    'an older lesson without headline, support and notes is cut the same way on the page', JSON.stringify(b));
+}
 
 runSuite(t, {
   name: 'demo-lessons', limitMs: LIMIT_MS,
