@@ -101,6 +101,8 @@ async function onPage(page) {
       headline: head ? head.textContent : '',
       headlinePx: head ? parseFloat(getComputedStyle(head).fontSize) : 0,
       headlineShown: head ? head.getBoundingClientRect().bottom <= window.innerHeight : false,
+      headlineBottom: head ? Math.round(head.getBoundingClientRect().bottom) : null,
+      caution: document.querySelector('#demo-caution').textContent,
       support: [...document.querySelectorAll('#demo-lesson .lesson-support')].map((e) => e.textContent).join(' '),
       notesFolded: !more || more.hidden || !more.open,
       table: {
@@ -244,7 +246,7 @@ runSuite(t, {
     const p = await onPage(page);
     await page.screenshot({ path: path.join(OUT, `lesson-${run0.name}${run0.label === run0.name ? '' : '-variant'}.png`) });
     ok(p.headline === lesson.headline && p.headlinePx >= HEADLINE_MIN_PX && p.headlineShown,
-      `${d.name}: the page shows the headline at ${HEADLINE_MIN_PX} px or more, on the first screen`, JSON.stringify({ px: p.headlinePx, shown: p.headlineShown, h: p.headline }));
+      `${d.name}: the page shows the headline at ${HEADLINE_MIN_PX} px or more, on the first screen`, JSON.stringify({ px: p.headlinePx, shown: p.headlineShown, bottom: p.headlineBottom, h: p.headline, caution: p.caution }));
     ok(sentences(p.support).length <= 2 && p.notesFolded, `${d.name}: at most two supporting sentences, the notes folded`, p.support);
     const nums = quoted(lesson.headline);
     if (!p.chart) {
@@ -277,6 +279,17 @@ runSuite(t, {
       ok(y && upTo > 0 && m.status === 'running' && (y.type || 'linear') === p.chart.yType && y.title.text === p.chart.yTitle,
         'sync-tax: while running the chart has the axis it ends with', JSON.stringify({ upTo, status: m.status, y: y && [y.type, y.title.text] }));
     }
+  }
+  // a long claim above the lesson gives way to the headline, which keeps
+  // its size on the first screen
+  if (!only) {
+    await page.evaluate(() => { const c = document.querySelector('#demo-claim'); c.textContent = c.textContent.repeat(5); });
+    await page.setViewportSize({ width: 1024, height: 767 });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    const p = await onPage(page);
+    ok(p.headlinePx >= HEADLINE_MIN_PX && p.headlineShown, 'a long claim shrinks for the headline, which stays on the first screen at 28 px or more',
+      JSON.stringify({ px: p.headlinePx, bottom: p.headlineBottom }));
   }
   await ctx.close();
 });
