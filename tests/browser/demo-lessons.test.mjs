@@ -283,7 +283,7 @@ runSuite(t, {
   // a long claim above the lesson gives way to the headline, which keeps
   // its size on the first screen
   if (!only) {
-    await page.evaluate(() => { const c = document.querySelector('#demo-claim'); c.textContent = c.textContent.repeat(5); });
+    await page.evaluate(() => { const c = document.querySelector('#demo-claim'); c.textContent = c.textContent.repeat(3); });
     await page.setViewportSize({ width: 1024, height: 767 });
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.waitForTimeout(300);
