@@ -12,13 +12,16 @@ const WHISKER_ROOM = 1.05;      // headroom above the highest whisker
 
 // FIGURES: how each figure of a point reads, and whether more is better
 const FIGURES = {
-  increments_per_s: { name: 'increments/s', fmt: (v) => fmtNum(v, 'increments/s'), higher: true },
-  msgs_per_s: { name: 'messages/s', fmt: (v) => fmtNum(v, 'msg/s'), higher: true },
-  adds_per_s: { name: 'adds/s', fmt: (v) => fmtNum(v, 'adds/s'), higher: true },
+  // tick: the axis's own numbers, without the unit its title names
+  increments_per_s: { name: 'increments/s', fmt: (v) => fmtNum(v, 'increments/s'), tick: (v) => fmtNum(v), higher: true },
+  msgs_per_s: { name: 'messages/s', fmt: (v) => fmtNum(v, 'msg/s'), tick: (v) => fmtNum(v), higher: true },
+  adds_per_s: { name: 'adds/s', fmt: (v) => fmtNum(v, 'adds/s'), tick: (v) => fmtNum(v), higher: true },
   bytes_per_s: { name: 'bytes/s', fmt: (v) => fmtNum(v, 'B/s'), higher: true },
-  encode_us: { name: 'encode', fmt: (v) => fmtNs(v * 1e3), higher: false },
-  decode_us: { name: 'decode', fmt: (v) => fmtNs(v * 1e3), higher: false },
-  transport_us: { name: 'transport', fmt: (v) => fmtNs(v * 1e3), higher: false },
+  // the parts of one stacked bar: blue, orange, green, far apart in hue and
+  // each at least 3:1 against black and white (projector and page)
+  encode_us: { name: 'encode', fmt: (v) => fmtNs(v * 1e3), higher: false, colour: '#2e64c0' },
+  decode_us: { name: 'decode', fmt: (v) => fmtNs(v * 1e3), higher: false, colour: '#c45a00' },
+  transport_us: { name: 'transport', fmt: (v) => fmtNs(v * 1e3), higher: false, colour: '#2b8a3e' },
   cpu_us: { name: 'CPU per record', fmt: (v) => fmtNs(v * 1e3), higher: false },
   latency_p50_ns: { name: 'p50 one-way', fmt: fmtNs, higher: false },
   elapsed_s: { name: 'time', fmt: fmtSeconds, higher: false },
@@ -63,7 +66,7 @@ function barSpec(points, hint, title, th, stacked) {
   const datasets = keys.map((k, j) => ({
     label: figureInfo(k).name,
     data: stacked ? medians[j] : medians[j].map((v, i) => ranged(v, ranges[j][i])),
-    backgroundColor: keys.length > 1 ? colourFor(k) : labels.map(colourFor),
+    backgroundColor: keys.length > 1 ? figureInfo(k).colour || colourFor(k) : labels.map(colourFor),
     ...(stacked ? {} : whiskerStyle(th)),
   }));
   // the axis reaches the whiskers' ends too, so none is cut at the top
@@ -73,8 +76,9 @@ function barSpec(points, hint, title, th, stacked) {
   const f = figureInfo(keys[0]);
   const unit = hint.unit || f.name;
   const top = stacked || !ends.length ? undefined : Math.max(...ends) * WHISKER_ROOM;
-  const y = log ? logAxis(th, unit, f.fmt, pos)
-    : axis(th, unit, f.fmt, { beginAtZero: true, stacked: Boolean(stacked), suggestedMax: top });
+  const tick = f.tick || f.fmt;
+  const y = log ? logAxis(th, unit, tick, pos)
+    : axis(th, unit, tick, { beginAtZero: true, stacked: Boolean(stacked), suggestedMax: top });
   return {
     config: {
       type: stacked ? 'bar' : WITH_WHISKERS.bar,
@@ -114,7 +118,8 @@ function lineSpec(points, hint, title, th) {
   if (!series.length) return null;
   const xs = unique(series.flatMap((s) => s.data.map((p) => p.x))).sort((a, b) => a - b);
   const ys = series.flatMap((s) => s.data.map((p) => p.y));
-  const y = hint.log ? logAxis(th, hint.unit || f.name, f.fmt, ys) : axis(th, hint.unit || f.name, f.fmt, { beginAtZero: true });
+  const tick = hint.unit ? f.tick || f.fmt : f.fmt;
+  const y = hint.log ? logAxis(th, hint.unit || f.name, tick, ys) : axis(th, hint.unit || f.name, tick, { beginAtZero: true });
   return {
     config: {
       type: 'line',

@@ -3,6 +3,7 @@
 
 import { RunModel } from './model.js';
 import { demoSpec } from './other-charts.js';
+import { ratioSpec, hasRatioChart } from './demo-ratios.js';
 import { pointsSpec, pointsTable } from './demo-points.js';
 import { theme } from './chart-kit.js';
 import { $, $$, esc, fetchList, clearMessages, announce } from './dom.js';
@@ -21,6 +22,9 @@ export function renderDemo() {
   if (model.chart) {            // a demo that runs its own experiment
     figs.demo.show(pointsSpec(model, title, theme(state.projector)));
     $('#demo-comparison').innerHTML = pointsTable(model, title);
+  } else if (hasRatioChart(info.name)) {
+    figs.demo.show(ratioSpec(info.name, model, title, theme(state.projector)));
+    renderComparison(model, $('#demo-comparison'));
   } else {
     figs.demo.show(demoSpec(model, title, info.metric || (comp && comp.metric), theme(state.projector)));
     renderComparison(model, $('#demo-comparison'));
@@ -29,13 +33,47 @@ export function renderDemo() {
   const status = statusText(model, `demo ${info.name || ''}`);
   $('#demo-status').textContent = status;
   $('#demo-status').className = `status ${model.status}`;
-  $('#demo-lesson').textContent = lessonParts(model).text || (model.status === 'running' ? 'measuring…' : '');
+  renderLesson(model);
   renderCautions(model, $('#demo-caution'));
   $('#demo-note').textContent = trustNote(model);
   if (model.status !== 'running') announce(`${status}. ${model.lesson || ''}`);
   ui.fitProjector();
 }
 
+const SUPPORT_MAX = 2;
+
+// sentencesOf: text cut where a sentence ends ('.', '!' or '?' before a
+// space or the end), as the server cuts a lesson
+export function sentencesOf(text) {
+  return (String(text).match(/[^]*?[.!?](?= |$)|[^]+$/g) || []).map((s) => s.trim()).filter(Boolean);
+}
+
+// lessonBlocks: a lesson as the page shows it: the headline with its key
+// number, at most two supporting sentences and the notes folded below;
+// from the lesson line's own split, or (for a lesson stored before the
+// line carried it) its text cut the same way
+export function lessonBlocks(model) {
+  if (model && model.lessonSplit) return model.lessonSplit;
+  const s = sentencesOf(lessonParts(model).text);
+  return { headline: s[0] || '', support: s.slice(1, 1 + SUPPORT_MAX), notes: s.slice(1 + SUPPORT_MAX) };
+}
+
+// renderLesson: the headline large, the support under it, the notes in a
+// <details> below (hidden when there are none)
+function renderLesson(model) {
+  const box = $('#demo-lesson');
+  const more = $('#demo-lesson-more');
+  const b = lessonBlocks(model);
+  if (!b.headline) {
+    box.textContent = model.status === 'running' ? 'measuring…' : '';
+    more.hidden = true;
+    return;
+  }
+  box.innerHTML = `<p class="lesson-headline">${esc(b.headline)}</p>` +
+    (b.support.length ? ` <p class="lesson-support">${esc(b.support.join(' '))}</p>` : '');
+  more.hidden = !b.notes.length;
+  $('.lesson-notes', more).innerHTML = b.notes.map((n) => `<p>${esc(n)}</p>`).join('');
+}
 
 export async function loadDemos() {
   const box = $('#demo-list');

@@ -57,6 +57,7 @@ export class RunModel {
     this.points = [];            // experiment demos: their "point" lines
     this.platform = null;        // the end line's platform: against the last run
     this.lessonUnreliable = '';  // demos: why the lesson's figures do not hold
+    this.lessonSplit = null;     // demos: the lesson's headline, support and notes
   }
 
   // entry: the record of one mechanism, created on first sight
@@ -134,6 +135,10 @@ export class RunModel {
   on_lesson(o) {
     this.lesson = o.text || o.lesson || '';
     this.lessonUnreliable = typeof o.unreliable === 'string' ? o.unreliable : '';
+    // the headline, its supporting sentences and the notes (absent from
+    // lessons stored before the lesson line carried them)
+    this.lessonSplit = typeof o.headline === 'string' && Array.isArray(o.support) && Array.isArray(o.notes)
+      ? { headline: o.headline, support: o.support.map(String), notes: o.notes.map(String) } : null;
   }
 
   on_end(o) {

@@ -11,6 +11,7 @@ const MARGIN_PX = 10;
 const MIN_LESSON_PX = 14;
 const LESSON_FLOOR_PX = 20;     // the lesson shrinks for the note only down to this
 const MIN_NOTE_PX = 12;
+const MIN_CLAIM_PX = 14;          // the claim above the lesson shrinks for its headline down to this
 
 export function storedProjector() {
   try {
@@ -52,15 +53,21 @@ function shrinkUntil(el, last, floor) {
   }
 }
 
-// fitLesson: the lesson's last line on screen first, then the note on the
-// reps under it: the lesson gives way to it down to LESSON_FLOOR_PX only,
-// then the note's own type shrinks
+// fitLesson: the lesson's headline on screen first (the claim above it
+// shrinking), then its last line, then the note on the reps under it: the
+// lesson gives way to it down to LESSON_FLOOR_PX only, then the note's own
+// type shrinks
 function fitLesson() {
   const lesson = $('#demo-lesson');
   const note = $('#demo-note');
+  const claim = $('#demo-claim');
+  const headline = $('.lesson-headline', lesson);
   lesson.style.fontSize = '';
   note.style.fontSize = '';
+  claim.style.fontSize = '';
   if (!state.projector || state.view !== 'demos' || !lesson.textContent) return;
+  // the headline keeps its size: the claim above it gives way first
+  if (headline) shrinkUntil(claim, headline, MIN_CLAIM_PX);
   shrinkUntil(lesson, lesson, MIN_LESSON_PX);
   if (!note.textContent) return;
   shrinkUntil(lesson, note, Math.min(LESSON_FLOOR_PX, parseFloat(getComputedStyle(lesson).fontSize)));

@@ -10,6 +10,7 @@
 
 #include "compare.h"
 #include "demos/demo.h"
+#include "demos/lesson_split.h"
 #include "report.h"
 #include "run.h"
 #include "sysinfo.h"
@@ -481,5 +482,6 @@ void ndjson_lesson(struct run *r, const char *text, const char *unreliable)
 	else
 		cJSON_AddNullToObject(l, "unreliable");
 	cJSON_AddStringToObject(l, "text", text);
+	lesson_split_json(l, text, unreliable);
 	report_emit(&r->out, l);
 }

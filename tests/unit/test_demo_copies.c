@@ -13,7 +13,7 @@
 #include "../../workers/human.h"
 #include "../../workers/mech.h"
 
-#define LESSON_LEN 1024      /* what the demo runner gives a lesson */
+#define LESSON_LEN 2048      /* what the demo runner gives a lesson (LESSON_MAX) */
 #define CAVEAT_ROOM 300      /* the "Unreliable here (...)" prefix it may get */
 
 extern const struct demo demo_copies;
@@ -101,7 +101,9 @@ static void test_ratios(void **state)
 		"At 64 KiB the pipe (2 copies) moved 100 MB/s", "splice (1) 2×", "cma (1) 3×",
 		"shm-ring 10×", "tcp-zc against tcp 0.5×",
 		"At 1 MiB the pipe (2 copies) moved 200 MB/s", "splice (1) 1.5×", "cma (1) 4×",
-		"shm-ring 8×", "On loopback MSG_ZEROCOPY removes no copy", NULL,
+		"shm-ring 8×", "On loopback MSG_ZEROCOPY removes no copy",
+		"At 1 MiB the pipe's two copies moved 200 MB/s; with one copy splice moved "
+		"300 MB/s and cma 800 MB/s. Each copy removed paid", NULL,
 	};
 	static const char *const not[] = { "not clearly faster", "can't tell", NULL };
 	char why[VERDICT_WHY_LEN];

@@ -53,7 +53,7 @@ static void test_multiples(void **state)
 	static const char *const want[] = {
 		"round trip over the unix socket took 20 µs", "zmq 2×", "grpc 10×", "dbus 5×",
 		"node 4×", "400 k messages/s", "zmq 0.5×", "grpc 20×", "dbus 10×",
-		"The dearest layer here was grpc in 64 B streams, at 20×",
+		"The dearest layer here was grpc in 64 B streams, at 20× the unix socket's time per message. The unix socket itself took 20 µs a round trip at 64 B and 25 µs at 4 KiB, and streamed 400 k messages/s and 300 k: each bar",
 		"Under 1× means faster than the plain socket: zmq in 64 B streams (0.5×)", NULL,
 	};
 

@@ -1,6 +1,11 @@
 /* cleanup.c -- the cleanup demo's experiment: a naive worker makes a shm
    object, a FIFO, a socket file and a System V queue and is SIGKILLed; what it
-   left, what a second start hits, and ipcscope's own sweep removing it all */
+   left, what a second start hits, and ipcscope's own sweep removing it all
+
+   What the page shows: a table (no chart) of each object in each phase
+   (left after SIGKILL, the restart's error, left after the sweep). The
+   headline counts the objects the first phase left (its rows saying
+   "yes"); the supporting sentences the restart's errors and the sweep. */
 #include "cores.h"
 #include "demo.h"
 #include "exp_demo.h"

@@ -1,6 +1,11 @@
 /* contention.c -- the contention demo's experiment: 1, 2, 4 and 8 producers
    into one consumer through a lock-free MPSC queue in shared memory, a
-   mutex-guarded queue and a POSIX message queue */
+   mutex-guarded queue and a POSIX message queue
+
+   What the page shows: one line per queue, messages/s (the median over
+   reps) against the producer count, log scale. The headline quotes the
+   ends of the lines of the queue that held up best and the one that fell
+   most; the notes quote every line's ends with its share kept and CPU. */
 #include "cores.h"
 #include "demo.h"
 #include "exp_demo.h"
@@ -404,7 +409,7 @@ static void rank(const struct ct_result *r, int *best, int *worst)
 
 void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 {
-	char h[4][HUMAN_LEN];
+	char h[4][HUMAN_LEN], detail[1024] = "";
 	int best, worst;
 
 	buf[0] = '\0';
@@ -418,15 +423,21 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 			human_pct(100 * kept(r, q), h[2], sizeof(h[2]));
 		else
 			human_ratio(kept(r, q), h[2], sizeof(h[2]));
-		exp_lesson_add(buf, len, "%s the %s went from %s to %s messages/s (%s %s, %s of "
-			       "a CPU busy)", q ? ";" : "From 1 to 8 producers,", ct_queue_names[q],
-			       human_si(a->msgs_per_s, "", h[0], sizeof(h[0])),
+		exp_lesson_add(detail, sizeof(detail), "%s the %s went from %s to %s messages/s "
+			       "(%s %s, %s of a CPU busy)", q ? ";" : "From 1 to 8 producers,",
+			       ct_queue_names[q], human_si(r->c[q][0].msgs_per_s, "", h[0], sizeof(h[0])),
 			       human_si(b->msgs_per_s, "", h[1], sizeof(h[1])), h[2],
 			       kept(r, q) < 1 ? "kept" : "the rate",
 			       human_pct(b->cpu_pct, h[3], sizeof(h[3])));
 	}
 	rank(r, &best, &worst);
-	exp_lesson_add(buf, len, ". ");
+	exp_lesson_add(buf, len, "From 1 to %d producers the %s held up best, from %s to %s, and "
+		       "the %s fell most, from %s to %s. ", CT_PRODUCERS_MAX, ct_queue_names[best],
+		       human_si(r->c[best][0].msgs_per_s, "", h[0], sizeof(h[0])),
+		       human_si(r->c[best][CT_NCOUNTS - 1].msgs_per_s, "messages/s", h[1],
+				sizeof(h[1])), ct_queue_names[worst],
+		       human_si(r->c[worst][0].msgs_per_s, "", h[2], sizeof(h[2])),
+		       human_si(r->c[worst][CT_NCOUNTS - 1].msgs_per_s, "", h[3], sizeof(h[3])));
 	if (best == CT_LOCKFREE && worst == CT_MUTEX)
 		exp_lesson_add(buf, len, "As claimed, the lock-free queue degraded most gracefully "
 			       "and the mutex queue collapsed. ");
@@ -435,7 +446,8 @@ void ct_lesson(const struct ct_result *r, char *buf, size_t len)
 			       "degraded most. ", ct_queue_names[best], ct_queue_names[worst]);
 	exp_lesson_add(buf, len, "With %d producers and a consumer on %d CPUs most processes "
 		       "wait for a CPU: a spinning producer burns the time slice the consumer "
-		       "needs, while a blocked one gives it back.", CT_PRODUCERS_MAX, r->cpus);
+		       "needs, while a blocked one gives it back. %s.", CT_PRODUCERS_MAX, r->cpus,
+		       detail);
 }
 
 /* ct_check: whether the lesson's ranking of the queues (the share of its

@@ -59,7 +59,7 @@ struct fs_layout {
 	int ok;
 	int gap;
 	double rate[2];           /* increments/s of each process, median over reps */
-	double total;             /* both together */
+	double total;             /* both together: the median over reps of their sum */
 	double cpu_share[2];      /* CPU time / wall of each process, median */
 	double totals[FS_REPS_MAX]; /* both together, each rep */
 	int n;                    /* reps */

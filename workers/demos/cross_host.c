@@ -2,6 +2,11 @@
    tcp across a veth pair between two network namespaces (and at a limited
    rate): what the machine boundary costs in round trip and throughput.
 
+   What the page shows: one bar per step, its round trip p50 (the median
+   of the reps' p50s). The headline quotes every bar; the supporting
+   sentences their ratios; the throughput it goes on to quote is in the
+   table of points.
+
    Each step is `ipcscope bench` run as a child (in the client's namespace
    for the veth steps, against an `ipcscope peer` in the other); the
    namespaces are made with the lab's netns code and removed by a guardian
@@ -379,7 +384,7 @@ static const struct dparam xh_params[] = {
 static const struct exp_demo xh_exp = {
 	.params = xh_params,
 	.params_size = sizeof(struct xh_params),
-	.chart = "{\"kind\":\"bar\",\"y\":[\"rtt_p50_ns\"],\"unit\":\"ns\",\"also\":"
+	.chart = "{\"kind\":\"bar\",\"y\":[\"rtt_p50_ns\"],\"unit\":\"round trip p50\",\"also\":"
 		 "[\"one_way_p50_ns\",\"bytes_per_s\",\"msgs_per_s\"]}",
 	.run = xh_run,
 };

@@ -72,6 +72,9 @@ struct demo {
 	const char *method;       /* what it runs, one sentence */
 	const char *defaults;     /* "name=value ..." defaults for the demo */
 	enum metric metric;       /* what its jobs are compared by */
+	/* the mechanism its comparison tables take as baseline (the one its
+	   lesson and chart compare against), or NULL for the best */
+	const char *baseline;
 	const struct demo_job *jobs;
 	int njobs;                /* DEMO_COUNT(jobs), at most DEMO_MAX_JOBS */
 	/* writes two or three sentences computed from the outcomes, o[i] being

@@ -40,6 +40,8 @@ struct exp_demo {
 	const struct dparam *params;  /* NULL-name-terminated; NULL: takes none */
 	size_t params_size;           /* sizeof the params struct they fill */
 	const char *chart;            /* JSON: {"kind", "y", "unit", ...}, see docs/API.md */
+	/* the chart for these params when it depends on them (NULL: chart) */
+	const char *(*chart_for)(const void *params);
 	/* runs with parsed params, writes the lesson; 0 or -1 with err */
 	int (*run)(const void *params, struct exp_out *o, char *lesson, size_t len,
 		   char *err, size_t errlen);

@@ -130,10 +130,13 @@ static int parse(struct run *r, const struct exp_demo *x, void *params, cJSON *g
 	return 0;
 }
 
-/* exp_start: the start line of an experiment demo */
-static void exp_start(struct exp_sink *k, cJSON *params)
+/* exp_start: the start line of an experiment demo, its chart the one for
+   values (the parsed params) */
+static void exp_start(struct exp_sink *k, cJSON *params, const void *values)
 {
 	struct run *r = k->r;
+	const struct exp_demo *x = r->demo->exp;
+	const char *hint = x->chart_for ? x->chart_for(values) : x->chart;
 	cJSON *l = ndjson_line("start", r->id), *chart;
 	char what[EXP_LESSON_MAX / 4];
 
@@ -146,7 +149,7 @@ static void exp_start(struct exp_sink *k, cJSON *params)
 	cJSON_AddStringToObject(l, "command", "demo");
 	cJSON_AddItemToObject(l, "kind", cJSON_CreateString("experiment"));
 	cJSON_AddItemToObject(l, "params", params);
-	chart = r->demo->exp->chart ? cJSON_Parse(r->demo->exp->chart) : NULL;
+	chart = hint ? cJSON_Parse(hint) : NULL;
 	cJSON_AddItemToObject(l, "chart", chart ? chart : cJSON_CreateNull());
 	cJSON_AddItemToObject(l, "system", sysinfo_json());
 	emit_line(k, l);
@@ -187,7 +190,7 @@ static int exp_run(struct exp_sink *k, struct exp_out *out, const void *params)
 	int rc;
 
 	run_install_signals();
-	exp_start(k, params_json(r->demo->exp, params));
+	exp_start(k, params_json(r->demo->exp, params), params);
 	rc = r->demo->exp->run(params, out, lesson, sizeof(lesson), why, sizeof(why));
 	/* a stop cuts the experiment short even where it still returns 0 (it
 	   ends its loops early): a lesson from part of its points would read

@@ -1,6 +1,11 @@
 /* framing.c -- the framing demo's experiment: many small writes over loopback
    TCP, the reads they arrive in, a parser that takes one read for one
-   message, and newline and length-prefix framing that restore them */
+   message, and newline and length-prefix framing that restore them
+
+   What the page shows: grouped bars of counts (writes, reads, merged
+   reads, split messages, what the naive parser counted, what framing
+   verified). The headline quotes the writes and reads bars; the
+   supporting sentences the naive parser's and framing's bars. */
 #include "cores.h"
 #include "demo.h"
 #include "exp_demo.h"

@@ -1,4 +1,12 @@
-/* layers.c -- the demo "layers": what ZeroMQ, gRPC, D-Bus and Node's channel cost on top of a unix socket */
+/* layers.c -- the demo "layers": what ZeroMQ, gRPC, D-Bus and Node's channel cost on top of a unix socket
+
+   What the page shows (web/demo-ratios.js): per layer, its time per
+   message as a multiple of the unix socket's (the socket's median rate
+   over the layer's), one bar for each of 64 B and 4 KiB round trips and
+   streams, with the socket as a 1× line. The headline (the dearest layer)
+   quotes the tallest bar; the support gives the socket's own figures, the
+   1× line; the notes quote every bar, size by size. The comparison table
+   under it takes the socket as its baseline too (.baseline). */
 #include "demo.h"
 
 #include <stdio.h>
@@ -84,27 +92,51 @@ static void cost_sentence(const struct demo_outcome *o, int n, int sz, int mode,
 	exp_lesson_add(buf, len, first ? " no layer ran. " : lat ? " that time. " : " the socket's time. ");
 }
 
+/* raw_sentence: what the unix socket itself did, the baseline of the
+   chart's 1× line: its round trip at each size, then its stream rate */
+static void raw_sentence(const struct demo_outcome *o, int n, char *buf, size_t len)
+{
+	const struct demo_outcome *r64 = find(o, n, L_64, L_LATENCY, L_UNIX);
+	const struct demo_outcome *r4k = find(o, n, L_4K, L_LATENCY, L_UNIX);
+	const struct demo_outcome *s64 = find(o, n, L_64, L_THROUGHPUT, L_UNIX);
+	const struct demo_outcome *s4k = find(o, n, L_4K, L_THROUGHPUT, L_UNIX);
+	char a[HUMAN_LEN], b[HUMAN_LEN];
+
+	if (r64 && r4k)
+		exp_lesson_add(buf, len, "The unix socket itself took %s a round trip at 64 B and %s "
+		    "at 4 KiB", human_seconds(1.0 / r64->fig.median, a, sizeof(a)),
+		    human_seconds(1.0 / r4k->fig.median, b, sizeof(b)));
+	if (s64 && s4k)
+		exp_lesson_add(buf, len, "%sstreamed %s and %s", r64 && r4k ? ", and " :
+		    "The unix socket itself ", human_si(s64->fig.median, "messages/s", a, sizeof(a)),
+		    human_si(s4k->fig.median, "", b, sizeof(b)));
+	if ((r64 && r4k) || (s64 && s4k))
+		exp_lesson_add(buf, len, ": each bar is a layer's time per message over that. ");
+}
+
 static void layers_lesson(const struct demo_outcome *o, int n, char *buf, size_t len,
 			  char *why, size_t wlen)
 {
 	struct extremes e = { 0 };
-	char x[HUMAN_LEN];
+	char x[HUMAN_LEN], detail[1536] = "";
 
 	buf[0] = '\0';
 	for (int s = 0; s < L_NSIZE; s++)
 		for (int m = 0; m < L_NMODE; m++)
-			cost_sentence(o, n, s, m, buf, len, &e, why, wlen);
+			cost_sentence(o, n, s, m, detail, sizeof(detail), &e, why, wlen);
 	if (!e.dear) {
 		snprintf(buf, len, "The unix socket or every layer failed to run, so there is "
 			 "no lesson this time.");
 		return;
 	}
-	exp_lesson_add(buf, len, "The dearest layer here was %s, at %s the socket's cost per message. ",
-	    e.dear_what, human_ratio(e.dear, x, sizeof(x)));
+	exp_lesson_add(buf, len, "The dearest layer here was %s, at %s the unix socket's time "
+	    "per message. ", e.dear_what, human_ratio(e.dear, x, sizeof(x)));
+	raw_sentence(o, n, buf, len);
 	if (e.cheap < 1)
 		exp_lesson_add(buf, len, "Under 1× means faster than the plain socket: %s (%s), which "
-		    "batches messages in a library thread, or the noise of a busy machine.",
+		    "batches messages in a library thread, or the noise of a busy machine. ",
 		    e.cheap_what, human_ratio(e.cheap, x, sizeof(x)));
+	exp_lesson_add(buf, len, "%s", detail);
 }
 
 /* in the order job_of computes: mode, then mechanism in enum layer_mech order */
@@ -137,6 +169,7 @@ const struct demo demo_layers = {
 	/* 120 reps in all: short ones, and a short warm-up (the default 1000
 	   round trips through a layer take longer than the timed part) */
 	.defaults = "duration=0.03 reps=6 warmup=100",
+	.baseline = "unix",
 	.metric = METRIC_MSGS_PER_S,
 	.jobs = layers_jobs,
 	.njobs = DEMO_COUNT(layers_jobs),

@@ -1,6 +1,11 @@
 /* peercred.c -- the peercred demo's experiment: a Unix socket's receiver
    learns who the sender is from the kernel (SO_PEERCRED, SCM_CREDENTIALS),
-   whatever the message claims; shared memory holds only what was written */
+   whatever the message claims; shared memory holds only what was written
+
+   What the page shows: a table (no chart) of the pid, uid and gid each
+   source gives. The headline quotes the SO_PEERCRED row and the message's
+   claim; the supporting sentences the SCM_CREDENTIALS and shared-memory
+   rows. */
 #include "cores.h"
 #include "demo.h"
 #include "exp_demo.h"
@@ -214,11 +219,12 @@ void peercred_lesson(const struct peercred_result *r, char *buf, size_t len)
 			   r->peercred.gid == r->truth.gid;
 
 	buf[0] = '\0';
-	exp_lesson_add(buf, len, "The sender wrote that it was pid %ld, uid %ld; the kernel "
-		       "said otherwise: SO_PEERCRED gave pid %ld, uid %ld, gid %ld, %s. ",
-		       r->claimed.pid, r->claimed.uid, r->peercred.pid, r->peercred.uid,
-		       r->peercred.gid, kernel_right ? "exactly the process that connected" :
-		       "which is NOT the process that connected (a defect)");
+	exp_lesson_add(buf, len, "SO_PEERCRED named the sender pid %ld, uid %ld, gid %ld, %s, "
+		       "though its message claimed pid %ld, uid %ld. ",
+		       r->peercred.pid, r->peercred.uid, r->peercred.gid,
+		       kernel_right ? "exactly the process that connected" :
+		       "which is NOT the process that connected (a defect)",
+		       r->claimed.pid, r->claimed.uid);
 	if (r->forge_errno)
 		exp_lesson_add(buf, len, "Forging SCM_CREDENTIALS was refused (%s). ",
 			       strerror(r->forge_errno));

@@ -1,4 +1,9 @@
-/* placement.c -- the demo "placement": pipe and unix latency on one core, two cores, unpinned */
+/* placement.c -- the demo "placement": pipe and unix latency on one core, two cores, unpinned
+
+   What the page shows: one bar per mechanism and placement, its one-way
+   p50 latency (the median of the reps), log scale when they spread. The
+   headline quotes the lowest and the highest bar and their factor; the
+   supporting sentence the pipe's bars on the same core and split. */
 #include "demo.h"
 
 #include <stdio.h>

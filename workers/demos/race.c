@@ -1,6 +1,11 @@
 /* race.c -- the race demo's experiment: N processes add to one shared
    counter without synchronisation, with atomics, under a process-shared
-   mutex, and by messages to a single owner; the loss is counted */
+   mutex, and by messages to a single owner; the loss is counted
+
+   What the page shows: one bar per variant, the updates it lost. The
+   headline quotes the unsynchronised bar (its lost updates of the
+   expected count); the sentence on the synchronised variants quotes the
+   zero bars beside it. */
 #include "cores.h"
 #include "demo.h"
 #include "exp_demo.h"
@@ -263,20 +268,19 @@ void race_lesson(const struct race_result *r, char *buf, size_t len)
 			return;
 		}
 	if (lost > 0)
-		exp_lesson_add(buf, len, "Without synchronisation %d processes should have "
-			       "counted to %s but reached %s: %s updates (%s) were lost, "
-			       "overwritten by a process that had read the old value. ", r->p.procs,
+		exp_lesson_add(buf, len, "Without synchronisation %s of %s updates were lost (%s): "
+			       "the count reached %s, as %d processes overwrote values the others "
+			       "had just written. ", human_count(lost, h[2], sizeof(h[2])),
 			       human_count(u->expected, h[0], sizeof(h[0])),
-			       human_count(u->actual, h[1], sizeof(h[1])),
-			       human_count(lost, h[2], sizeof(h[2])),
-			       human_pct(100.0 * (double)lost / (double)u->expected, h[3], sizeof(h[3])));
+			       human_pct(100.0 * (double)lost / (double)u->expected, h[3], sizeof(h[3])),
+			       human_count(u->actual, h[1], sizeof(h[1])), r->p.procs);
 	else
-		exp_lesson_add(buf, len, "Against the claim, no update was lost this time: the "
-			       "unsynchronised count reached %s of %s. The processes barely ran at "
+		exp_lesson_add(buf, len, "Against the claim, 0 of %s updates were lost this time: "
+			       "the unsynchronised count reached %s. The processes barely ran at "
 			       "the same moment (on %d CPUs shared with other work a short run can "
 			       "finish one process before the next starts); more adds make the race "
-			       "show. ", human_count(u->actual, h[0], sizeof(h[0])),
-			       human_count(u->expected, h[1], sizeof(h[1])), exp_cpus());
+			       "show. ", human_count(u->expected, h[1], sizeof(h[1])),
+			       human_count(u->actual, h[0], sizeof(h[0])), exp_cpus());
 	synced_sentence(r, buf, len);
 }
 

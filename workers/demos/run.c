@@ -7,7 +7,7 @@
 #include "../ndjson.h"
 #include "../run.h"
 
-#define LESSON_MAX 1024
+#define LESSON_MAX 2048
 
 int demo_plan(struct run *r, struct param_error *err)
 {
@@ -31,6 +31,9 @@ int demo_plan(struct run *r, struct param_error *err)
 			return -1;
 		j->p.size = params_effective_size(&j->p, ops);
 	}
+	/* after the jobs: each job's own params hold its one mechanism */
+	if (r->demo->baseline)
+		snprintf(r->p.baseline, sizeof(r->p.baseline), "%s", r->demo->baseline);
 	return 0;
 }
 

@@ -1,4 +1,11 @@
-/* sync_tax.c -- the demo "sync-tax": shm under every sync kind against a pipe */
+/* sync_tax.c -- the demo "sync-tax": shm under every sync kind against a pipe
+
+   What the page shows (web/demo-ratios.js): one bar per variant, its time
+   per message as a multiple of the spinning handoff's (the spin median of
+   messages/s over the variant's), on a linear axis with a 1× line. The
+   headline (the mutex against spinning) quotes the mutex's bar; the
+   supporting sentences (the fastest, the semaphore against the pipe)
+   quote messages/s, in the comparison table under the chart. */
 #include "demo.h"
 
 #include <stdio.h>
@@ -36,8 +43,8 @@ static void fastest(const struct demo_outcome *o, int n, const struct demo_outco
 	struct verdict v;
 	char h[HUMAN_LEN], f[HUMAN_LEN], r[2 * HUMAN_LEN];
 
-	snprintf(buf, len, "Fastest here: %s at %s", best->label,
-		 human_si(best->fig.median, "messages/s", h, sizeof(h)));
+	exp_lesson_add(buf, len, "Fastest here: %s at %s", best->label,
+	    human_si(best->fig.median, "messages/s", h, sizeof(h)));
 	if (!next) {
 		exp_lesson_add(buf, len, ". ");
 		return;
@@ -60,8 +67,9 @@ static void fastest(const struct demo_outcome *o, int n, const struct demo_outco
 		exp_lesson_add(buf, len, " (too few reps to tell it from %s). ", next->label);
 }
 
-/* spin_vs_mutex: the mutex handoff against spinning, in the words its
-   verdict allows */
+/* spin_vs_mutex: the headline: the mutex handoff's time per message as
+   a multiple of spinning's (the ratio of their medians, the bar the chart
+   draws for the mutex), in the words its verdict allows */
 static void spin_vs_mutex(const struct demo_outcome *mutex, const struct demo_outcome *spin,
 			  char *buf, size_t len, char *why, size_t wlen)
 {
@@ -71,26 +79,28 @@ static void spin_vs_mutex(const struct demo_outcome *mutex, const struct demo_ou
 	demo_claim(mutex, spin, &v, why, wlen);
 	human_si(spin->fig.median, "", a, sizeof(a));
 	human_si(mutex->fig.median, "", b, sizeof(b));
+	human_ratio(mutex->fig.median > 0 ? spin->fig.median / mutex->fig.median : 0, f, sizeof(f));
 	if (v.dir)
 		verdict_range_text(v.factor_lo, v.factor_hi, r, sizeof(r));
 	if (v.kind == VERDICT_CLEAR && v.dir < 0)
 		exp_lesson_add(buf, len, "The mutex handoff was %s slower than the spinning one "
-		    "(%s). ", human_ratio(v.factor, f, sizeof(f)), r);
+		    "(%s). ", f, r);
 	else if (v.kind == VERDICT_PROBABLY && v.dir < 0)
 		exp_lesson_add(buf, len, "The mutex handoff was probably slower than the spinning "
-		    "one, by %s. ", r);
+		    "one: %s its time per message (%s). ", f, r);
 	else if (v.kind == VERDICT_CLEAR)
-		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff was %s faster "
-		    "than spinning (%s). ", human_ratio(v.factor, f, sizeof(f)), r);
+		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff took only %s "
+		    "the spinning one's time per message (%s faster). ", f, r);
 	else if (v.kind == VERDICT_PROBABLY)
-		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff was probably "
-		    "faster than spinning, by %s. ", r);
+		exp_lesson_add(buf, len, "Against the usual claim, the mutex handoff probably beat "
+		    "spinning: %s its time per message (%s). ", f, r);
 	else if (v.kind == VERDICT_SAME)
-		exp_lesson_add(buf, len, "Spinning and the mutex can't be told apart here (%s vs %s "
-		    "messages/s, %s). ", a, b, verdict_within_text(&v, r, sizeof(r)));
+		exp_lesson_add(buf, len, "Spinning and the mutex can't be told apart here: the mutex "
+		    "took %s the spinning time per message (%s). ", f,
+		    verdict_within_text(&v, r, sizeof(r)));
 	else
-		exp_lesson_add(buf, len, "Too few reps to tell spinning from the mutex (%s vs %s "
-		    "messages/s). ", a, b);
+		exp_lesson_add(buf, len, "The mutex handoff took %s the spinning one's time per "
+		    "message, too few reps to tell them apart (%s vs %s messages/s). ", f, a, b);
 }
 
 /* sem_vs_pipe: semaphore-guarded shared memory against a plain pipe */
@@ -136,8 +146,8 @@ static void sync_tax_lesson(const struct demo_outcome *o, int n, char *buf, size
 		snprintf(buf, len, "Not every variant ran, so there is no lesson this time.");
 		return;
 	}
-	fastest(o, n, best, buf, len, why, wlen);
 	spin_vs_mutex(mutex, spin, buf, len, why, wlen);
+	fastest(o, n, best, buf, len, why, wlen);
 	if (sem && pipe)
 		sem_vs_pipe(sem, pipe, buf, len, why, wlen);
 }

@@ -1,4 +1,10 @@
-/* threads_vs_processes.c -- the demo "threads-vs-processes": the same messages between threads, over shared memory, unix and tcp */
+/* threads_vs_processes.c -- the demo "threads-vs-processes": the same messages between threads, over shared memory, unix and tcp
+
+   What the page shows (web/demo-ratios.js): one bar per mechanism, the
+   seconds a million messages take at its median rate, on a linear axis.
+   The headline quotes the threads' and tcp's bars (and their rates, in
+   the comparison table); the supporting sentences the unix and shm-ring
+   bars. */
 #include "demo.h"
 
 #include <stdio.h>
@@ -35,17 +41,18 @@ static void threads_lesson(const struct demo_outcome *o, int n, char *buf, size_
 		return;
 	}
 	demo_claim(tcp, t, NULL, why, wlen);
-	snprintf(buf, len, "At the rates measured here, a million 64-byte messages take %s "
-		 "between two threads (%s msgs/s) and %s between two processes over TCP "
-		 "loopback (%s msgs/s): %s as long. ",
+	snprintf(buf, len, "A million 64-byte messages take %s between two threads and %s "
+		 "between two processes over TCP loopback: %s as long. ",
 		 human_seconds(million_s(t), h[0], sizeof(h[0])),
-		 human_si(t->fig.median, "", h[1], sizeof(h[1])),
 		 human_seconds(million_s(tcp), h[2], sizeof(h[2])),
-		 human_si(tcp->fig.median, "", h[3], sizeof(h[3])),
 		 human_ratio(million_s(tcp) / million_s(t), h[4], sizeof(h[4])));
+	exp_lesson_add(buf, len, "That is at the rates measured here, %s and %s msgs/s",
+		       human_si(t->fig.median, "", h[1], sizeof(h[1])),
+		       human_si(tcp->fig.median, "", h[3], sizeof(h[3])));
 	if (u && million_s(u) > 0)
-		exp_lesson_add(buf, len, "Over a unix socket they take %s. ",
+		exp_lesson_add(buf, len, "; over a unix socket they take %s",
 			       human_seconds(million_s(u), h[0], sizeof(h[0])));
+	exp_lesson_add(buf, len, ". ");
 	if ((t = demo_outcome_at(o, n, TP_SHM_RING)) && million_s(t) > 0) {
 		demo_claim(t, tcp, NULL, why, wlen);
 		exp_lesson_add(buf, len, "Through a shared-memory ring between processes they "
