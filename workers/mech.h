@@ -182,6 +182,9 @@ struct mech_ops {
 	/* parent, after both workers are reaped: release and unlink all;
 	   must be safe after a partial or failed create() */
 	void (*destroy)(struct mech *m);
+	/* the run's process, as the run ends (and at exit): stop the helpers
+	   kept from rep to rep (m->kept); NULL: nothing is kept */
+	void (*finish)(void);
 
 	/* cross-host (`peer=`): set only by mechanisms whose two ends can be
 	   on two hosts. In the parent instead of create(), with m->role and

@@ -366,8 +366,11 @@ const char *run_job_name(const struct job *j)
 
 void run_finish(struct run *r)
 {
-	for (int i = 0; r->jobs && i < r->njobs; i++)
+	for (int i = 0; r->jobs && i < r->njobs; i++) {
+		if (r->jobs[i].ops && r->jobs[i].ops->finish)
+			r->jobs[i].ops->finish();
 		free(r->jobs[i].res);
+	}
 	free(r->jobs);
 	r->jobs = NULL;
 	if (r->link)

@@ -442,10 +442,15 @@ static void run_case(const struct mech_ops *ops, size_t size,
 			run_processes(&m, &x, status);
 	}
 	ops->destroy(&m);
+	if (ops->finish)              /* the run ends: kept helpers stop */
+		ops->finish();
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	left_shm = sweep_prefixed("/dev/shm", tag);
 	left_mq = sweep_prefixed("/dev/mqueue", tag);
-	left_procs = procs_naming(dir);
+	/* a kept helper's own child (node's forked receiver) exits on its
+	   own once its parent is gone: give it up to 2 s */
+	for (int i = 0; (left_procs = procs_naming(dir)) > 0 && i < 200; i++)
+		usleep(10000);
 	left_dir = sweep_prefixed(dir, "");
 	rmdir(dir);
 	print_message("# %-10s %-10s size %-7zu %-10s: create %d, sender %d, "

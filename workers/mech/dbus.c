@@ -519,4 +519,5 @@ const struct mech_ops mech_dbus = {
 	.recv = dbus_mech_recv,
 	.close = dbus_mech_close,
 	.destroy = dbus_destroy,
+	.finish = bus_stop,
 };

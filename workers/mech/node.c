@@ -367,4 +367,5 @@ const struct mech_ops mech_node = {
 	.run = node_run,
 	.close = node_close,
 	.destroy = node_destroy,
+	.finish = pool_stop,
 };
