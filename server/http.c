@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../workers/engine.h"
-#include "../workers/mech.h"
-#include "catalog.h"
+#include "cli/engine.h"
+#include "mech/mech.h"
+#include "http_catalog.h"
 #include "http.h"
 #include "http_check.h"
 #include "http_gate.h"

@@ -6,9 +6,9 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 
-#include "../workers/engine.h"
+#include "cli/engine.h"
 #include "serve.h"
-#include "../workers/mech/mpi_job.h"
+#include "mech/mpi_job.h"
 
 /* die_with_server: a run process of `ipcscope serve` (which names itself
    in IPCSCOPE_SERVER_PID) is stopped by SIGTERM, as the server would stop

@@ -12,8 +12,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
-#include "../workers/cleanup.h"
-#include "catalog.h"
+#include "base/cleanup.h"
+#include "http_catalog.h"
 #include "config.h"
 #include "http.h"
 #include "runs.h"

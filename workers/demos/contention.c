@@ -1,9 +1,9 @@
 /* contention.c -- the contention demo's experiment: 1, 2, 4 and 8 producers
    into one consumer through a lock-free MPSC queue in shared memory, a
    mutex-guarded queue and a POSIX message queue */
-#include "cores.h"
-#include "demo.h"
-#include "../robust.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "stats/robust.h"
 
 #include <stddef.h>
 
@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 #define CT_SLOTS 1024            /* cells of the shared-memory queues (power of 2) */
 #define CT_MQ_DEPTH 10           /* the unprivileged default of fs/mqueue/msg_max */

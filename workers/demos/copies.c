@@ -1,14 +1,14 @@
 /* copies.c -- the demo "copies": what each payload copy costs, at 64 KiB
    and 1 MiB, through a pipe, splice, cma, tcp, tcp-zc and the shm ring */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../human.h"
-#include "../mech.h"
-#include "exp.h"
+#include "base/human.h"
+#include "mech/mech.h"
+#include "demos/exp.h"
 
 /* The jobs are laid out size by mechanism, so each outcome's place
    follows from the two. Each label carries the copies per message the

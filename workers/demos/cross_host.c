@@ -7,7 +7,7 @@
    namespaces are made with the lab's netns code and removed by a guardian
    child however the demo ends (a SIGKILL leaves them to the next start's
    sweep, as the lab does). Without root only the loopback steps run. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -17,10 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../human.h"
-#include "../lab.h"
-#include "../robust.h"
-#include "xh_lab.h"
+#include "base/human.h"
+#include "net/lab.h"
+#include "stats/robust.h"
+#include "demos/xh_lab.h"
 
 #define XH_LAT_WARMUP "10"           /* few: a limited link and big messages are slow */
 #define XH_TPUT_WARMUP "10"          /* few: a slow link would take long */

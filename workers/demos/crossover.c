@@ -1,8 +1,8 @@
 /* crossover.c -- the demo "crossover": shared memory against kernel channels from 64 B to 1 MiB */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
-#include "../human.h"
+#include "base/human.h"
 
 /* Job CO_JOB(size, mech): the sizes in order, each with the four mechanisms. */
 enum { CO_RING, CO_PIPE, CO_UNIX, CO_TCP, CO_NMECH };

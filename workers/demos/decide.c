@@ -1,18 +1,18 @@
 /* decide.c -- the decide demo: the decision flow's answer to the params
    (other machine? size? rate? latency bound?), backed by a quick measurement
    of the recommended mechanism and the runner-up through the harness */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../cleanup.h"
-#include "../harness.h"
-#include "../human.h"
-#include "../params.h"
+#include "base/cleanup.h"
+#include "rep/harness.h"
+#include "base/human.h"
+#include "params/params.h"
 
 #define DECIDE_REP_DEADLINE_S 30.0
 

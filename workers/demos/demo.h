@@ -30,11 +30,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../compare.h"
-#include "../params.h"
-#include "../stats.h"
-#include "../verdict.h"
-#include "exp.h"
+#include "stats/compare.h"
+#include "params/params.h"
+#include "stats/stats.h"
+#include "stats/verdict.h"
+#include "demos/exp.h"
 
 struct run;
 

@@ -1,5 +1,5 @@
 /* dparam.c -- the params of a demo that runs its own experiment */
-#include "dparam.h"
+#include "demos/dparam.h"
 
 #include <errno.h>
 #include <math.h>

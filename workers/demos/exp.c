@@ -1,6 +1,6 @@
 /* exp.c -- what the demos that run their own experiment share */
-#include "exp.h"
-#include "../mech/io.h"
+#include "demos/exp.h"
+#include "mech/io.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../mech/sockpair.h"
-#include "../ndjson.h"
+#include "rep/harness.h"
+#include "mech/sockpair.h"
+#include "out/ndjson.h"
 
 #define POLL_NS 2000000L         /* reaping looks every 2 ms */
 

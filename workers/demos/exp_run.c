@@ -1,17 +1,17 @@
 /* exp_run.c -- a demo that runs its own experiment: its params from the
    command line, its lines through the run's NDJSON writer, its lesson */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine.h"
-#include "../harness.h"
-#include "../human.h"
-#include "../ndjson.h"
-#include "../run.h"
-#include "../sysinfo.h"
+#include "cli/engine.h"
+#include "rep/harness.h"
+#include "base/human.h"
+#include "out/ndjson.h"
+#include "run/runner.h"
+#include "probe/sysinfo.h"
 
 #define EXP_LESSON_MAX 2048     /* a lesson with its caveat */
 #define EXP_NAME_MAX 40

@@ -1,8 +1,8 @@
 /* false_sharing.c -- the false-sharing demo's experiment: two processes each
    increment their own counter in one shared mapping, on one cache line or
    64 and 128 bytes apart */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../human.h"
-#include "../stats.h"
+#include "base/human.h"
+#include "stats/stats.h"
 
 #define FS_AREA 4096             /* the mapping: counters in the first 256 bytes */
 #define FS_CTRL_OFF 2048         /* go flag and figures, far from the counters */

@@ -1,8 +1,8 @@
 /* framing.c -- the framing demo's experiment: many small writes over loopback
    TCP, the reads they arrive in, a parser that takes one read for one
    message, and newline and length-prefix framing that restore them */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 #define FR_READ_BUF 4096         /* the reader's buffer, as a typical program's */
 #define FR_MSG_MAX 96

@@ -1,10 +1,10 @@
 /* layers.c -- the demo "layers": what ZeroMQ, gRPC, D-Bus and Node's channel cost on top of a unix socket */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 
-#include "../human.h"
-#include "exp.h"
+#include "base/human.h"
+#include "demos/exp.h"
 
 /* The jobs are laid out size by mode by mechanism (see layers_jobs), so
    each outcome's place follows from the three. */

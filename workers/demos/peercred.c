@@ -1,8 +1,8 @@
 /* peercred.c -- the peercred demo's experiment: a Unix socket's receiver
    learns who the sender is from the kernel (SO_PEERCRED, SCM_CREDENTIALS),
    whatever the message claims; shared memory holds only what was written */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
@@ -13,7 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 #define PC_LIE_PID 1             /* what the sender claims to be: init, */
 #define PC_LIE_ROOT 0            /* and root; or, when it is root, */

@@ -1,8 +1,8 @@
 /* placement.c -- the demo "placement": pipe and unix latency on one core, two cores, unpinned */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
-#include "../human.h"
+#include "base/human.h"
 
 enum { PL_PIPE_SAME, PL_PIPE_SPLIT, PL_PIPE_NONE, PL_UNIX_SAME, PL_UNIX_SPLIT, PL_UNIX_NONE };
 

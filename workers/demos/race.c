@@ -1,8 +1,8 @@
 /* race.c -- the race demo's experiment: N processes add to one shared
    counter without synchronisation, with atomics, under a process-shared
    mutex, and by messages to a single owner; the loss is counted */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 #define RACE_BATCH 64            /* increments per write: 512 B, below PIPE_BUF */
 #define RACE_EXPECT_NS 60.0      /* planned cost of one increment, for progress */

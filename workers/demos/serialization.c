@@ -1,8 +1,8 @@
 /* serialization.c -- the serialization demo's experiment: the same records
    over unix as a packed struct, as protobuf (protobuf-c) and as JSON (cJSON);
    codec CPU timed alone, then the whole exchange */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "record.pb-c.h"
-#include "../human.h"
+#include "base/human.h"
 
 #define SER_HDR 4                /* length prefix of every frame */
 #define SER_OVERHEAD 256         /* room for a format's own bytes around the text */

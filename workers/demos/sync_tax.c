@@ -1,9 +1,9 @@
 /* sync_tax.c -- the demo "sync-tax": shm under every sync kind against a pipe */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 enum { ST_SPIN, ST_FUTEX, ST_SEM, ST_MUTEX, ST_PIPE };
 

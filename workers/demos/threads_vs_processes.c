@@ -1,8 +1,8 @@
 /* threads_vs_processes.c -- the demo "threads-vs-processes": the same messages between threads, over shared memory, unix and tcp */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
-#include "../human.h"
+#include "base/human.h"
 
 enum { TP_THREADS, TP_SHM_RING, TP_UNIX, TP_TCP };
 

@@ -1,7 +1,7 @@
 /* xh_lab.c -- the cross-host demo's two network namespaces, veth pair,
    rate limit and peer, and its children's plumbing (spawn into a
    namespace, read their output, reap them) */
-#include "xh_lab.h"
+#include "demos/xh_lab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../lab.h"
-#include "../netns.h"
+#include "base/cleanup.h"
+#include "net/lab.h"
+#include "net/netns.h"
 
 #define XH_POLL_MS 250               /* a progress line at least this often */
 #define XH_PEER_WAIT_S 10.0

@@ -1,8 +1,8 @@
 /* zero_copy.c -- the zero-copy demo's experiment: big frames copied through
    a unix socket, against a memfd buffer pool handed over once with
    SCM_RIGHTS and small control messages naming the slot to read */
-#include "cores.h"
-#include "demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
 
 #include <stddef.h>
 
@@ -14,8 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../human.h"
-#include "../stats.h"
+#include "base/human.h"
+#include "stats/stats.h"
 
 #define ZC_MIX 0x9E3779B97F4A7C15ULL   /* spreads a frame's pattern and sum */
 #define ZC_EXPECT_BPS 1e9              /* planned pace, for progress only */

@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../harness.h"
-#include "../params.h"
-#include "mpi_job.h"
+#include "base/cleanup.h"
+#include "rep/harness.h"
+#include "params/params.h"
+#include "mech/mpi_job.h"
 
 extern char **environ;
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../mech.h"
+#include "mech/mech.h"
 
 #define MPIJOB_HELPER "ipcscope-mpi"          /* beside the ipcscope binary, */
 #define MPIJOB_LIBEXEC "libexec/ipcscope"     /* or installed: ../libexec/ipcscope/ */

@@ -1,5 +1,5 @@
 /* uring.c -- a minimal io_uring instance over the raw system calls */
-#include "uring.h"
+#include "mech/uring.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../sysinfo.h"
+#include "probe/sysinfo.h"
 
 #define URING_DISABLED "/proc/sys/kernel/io_uring_disabled"
 

@@ -11,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../payload.h"
-#include "../stats.h"
-#include "../mech/mpi_job.h"
-#include "../engine.h"
-#include "mpirep.h"
+#include "rep/harness.h"
+#include "rep/payload.h"
+#include "stats/stats.h"
+#include "mech/mpi_job.h"
+#include "cli/engine.h"
+#include "mpi/mpirep.h"
 
 /* rep_main: `ipcscope-mpi rep HEXJOB` under the mpirun the mpi mechanism
    started: one rep, rank 0 prints the result line */

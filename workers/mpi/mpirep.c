@@ -1,5 +1,5 @@
 /* mpirep.c -- one rep between MPI ranks 0 (sender, times everything) and 1 (receiver) */
-#include "mpirep.h"
+#include "mpi/mpirep.h"
 
 #include <mpi.h>
 
@@ -9,8 +9,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "../payload.h"
-#include "../stats.h"
+#include "rep/payload.h"
+#include "stats/stats.h"
 
 enum { TAG_DATA = 1, TAG_LAST, TAG_STOP, TAG_ACK, TAG_REPORT };
 
