@@ -24,7 +24,6 @@
 
 #include "http_gate.h"
 #include "http_head.h"
-#include "http_reply.h"
 
 #define GATE_BACKLOG 128
 #define GATE_POLL_MS 1000          /* deadlines are checked at least this often */

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/engine.h"
 #include "rep/harness.h"
 #include "base/human.h"
 #include "out/ndjson.h"
@@ -66,15 +65,15 @@ static void prescan(struct run *r, int argc, char **argv)
 	}
 }
 
-int engine_demo_own_params(const char *name)
+int demo_own_params(const char *name)
 {
 	const struct demo *d = demo_find(name);
 
 	return d && d->exp;
 }
 
-int engine_demo_param(const char *demo, const char *name, const char *value, char *err,
-		      size_t errlen)
+int demo_param_check(const char *demo, const char *name, const char *value, char *err,
+		     size_t errlen)
 {
 	const struct demo *d = demo_find(demo);
 	char buf[EXP_PARAMS_MAX];

@@ -4,11 +4,10 @@
 
 #include <stdio.h>
 
-/* The lab's fixed addresses: they exist only inside the lab's own two
-   namespaces, never on the host's network. */
-#define LAB_PEER_ADDR "10.199.0.1"
-#define LAB_CMD_ADDR "10.199.0.2"
-#define LAB_PREFIX_LEN "30"
+/* the lab's addresses (LAB_PEER_ADDR, LAB_CMD_ADDR) are its namespace
+   pair's, in netns.h */
+#include "net/netns.h"
+
 #define LAB_PEER_PORT 7399
 
 /* lab_main: argv[0] is "lab"; the command's exit status, 1 when the lab

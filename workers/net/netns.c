@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/lab.h"
 
 extern char **environ;
 

@@ -27,6 +27,12 @@ int netns_remove(const char *name, char *err, size_t errlen);
    gone; how many were removed */
 int netns_sweep_stale(void);
 
+/* The fixed addresses of a pair's two ends: they exist only inside the
+   pair's own two namespaces, never on the host's network. */
+#define LAB_PEER_ADDR "10.199.0.1"
+#define LAB_CMD_ADDR "10.199.0.2"
+#define LAB_PREFIX_LEN "30"
+
 /* A lab's two namespaces joined by a veth pair, both ends born inside
    them, [0] the peer's (LAB_PEER_ADDR) and [1] the client's (LAB_CMD_ADDR),
    named after the calling process so a later start can sweep them. */
