@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 
 #include "cli/engine.h"
-#include "mech/mech.h"
 #include "http_catalog.h"
 #include "http.h"
 #include "http_check.h"
@@ -171,11 +170,11 @@ static enum MHD_Result run_route(struct MHD_Connection *c, struct request *rq, c
 	if (!strcmp(url, "/api/compare"))
 		return start_run(c, rq, url, CMD_COMPARE, NULL);
 	if ((name = one_segment(url, "/api/bench/")))
-		return mech_find(name) ? start_run(c, rq, url, CMD_BENCH, name)
+		return engine_is_mechanism(name) ? start_run(c, rq, url, CMD_BENCH, name)
 				       : reply_not_found(c, "mechanism", name);
 	/* a sweep may name several mechanisms, /api/sweep/pipe,unix: one run */
 	if ((name = one_segment(url, "/api/sweep/")))
-		return mech_find(name) || strchr(name, ',') ? start_run(c, rq, url, CMD_SWEEP, name)
+		return engine_is_mechanism(name) || strchr(name, ',') ? start_run(c, rq, url, CMD_SWEEP, name)
 							     : reply_not_found(c, "mechanism", name);
 	name = one_segment(url, "/api/demos/");
 	return catalog_demo_known(name) ? start_run(c, rq, url, CMD_DEMO, name)

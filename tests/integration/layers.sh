@@ -50,6 +50,14 @@ rc=$?
 [ "$rc" -ne 0 ] && grep -q '^circle: files .*workers/stats/robust' <<<"$out"
 tap $? "a circle within a layer (stats.h <-> robust.h) fails the check: $(grep -m1 '^circle' <<<"$out")"
 
+# server/ reaching past the engine's face
+copy
+sed -i '0,/^#include/s//#include "mech\/mech.h"\n#include/' "$work/tree/server/http.c"
+out=$("$check" "$work/tree" 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] && grep -q '^server: server/http.c includes workers/mech/mech.h' <<<"$out"
+tap $? "server/ including an engine header other than engine.h and params.h fails the check"
+
 # a folder of workers/ not in the declared order
 copy
 mkdir -p "$work/tree/workers/extra"

@@ -218,14 +218,3 @@ int catalogue_sysinfo_main(int argc, char **argv)
 	cJSON_Delete(o);
 	return 0;
 }
-
-int engine_demo_own_params(const char *name)
-{
-	return demo_own_params(name);
-}
-
-int engine_demo_param(const char *demo, const char *name, const char *value, char *err,
-		      size_t errlen)
-{
-	return demo_param_check(demo, name, value, err, errlen);
-}

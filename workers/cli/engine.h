@@ -57,4 +57,20 @@ int engine_demo_param(const char *demo, const char *name, const char *value, cha
 /* engine_sysinfo_json: a new object describing this machine */
 cJSON *engine_sysinfo_json(void);
 
+/* engine_is_mechanism: 1 when name is a mechanism of the registry */
+int engine_is_mechanism(const char *name);
+
+/* engine_base_check: 0 when the private base of run directories is
+   usable, else -errno with a sentence for the user in err */
+int engine_base_check(char *err, size_t errlen);
+
+/* engine_sweep_stale: removes what this user's dead runs left (shm
+   objects, queues, run directories, their helpers); how many objects were
+   removed */
+int engine_sweep_stale(void);
+
+/* engine_under_mpirun: in a rank of someone else's mpirun, becomes
+   bin/ipcscope-mpi with the same arguments; returns only if not a rank */
+void engine_under_mpirun(int argc, char **argv);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/stop.h"
 #include "rep/harness.h"
 #include "base/human.h"
 #include "out/ndjson.h"
@@ -185,6 +186,7 @@ static int exp_run(struct exp_sink *k, struct exp_out *out, const void *params)
 	char lesson[EXP_LESSON_MAX] = "", why[RUN_ERR_MAX];
 	int rc;
 
+	stop_hook_add(exp_stop);
 	run_install_signals();
 	exp_start(k, params_json(r->demo->exp, params));
 	rc = r->demo->exp->run(params, out, lesson, sizeof(lesson), why, sizeof(why));

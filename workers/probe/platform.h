@@ -87,15 +87,6 @@ void platform_judge(struct platform_check *pc, int a, int b, double rtt,
 /* platform_json: the platform object of the end line (docs/API.md) */
 cJSON *platform_json(const struct platform_check *pc);
 
-struct run;
-
-/* platform_run_check: after the reps of r: its line round trips (the median
-   of its first reps per CPU pair: whole rounds until at least 3) against the last run's into pc (the pair that
-   says most: a move, else a baseline), and its own (the median of all its
-   reps) saved for the next run; a cache that cannot be read or written is
-   passed over in silence */
-void platform_run_check(const struct run *r, struct platform_check *pc);
-
 /* platform_identity: this host's name and boot id into b; 0 or -1 */
 int platform_identity(struct platform_baseline *b);
 

@@ -16,7 +16,7 @@
 #include "base/cleanup.h"
 #include "rep/harness.h"
 #include "params/params.h"
-#include "run/runner.h"
+#include "base/stop.h"
 
 #define PEER_HELLO_MS 5000       /* a caller proves the token within this */
 #define PEER_CONNECT_MS 5000
@@ -526,7 +526,7 @@ int peer_main(int argc, char **argv)
 			inet_ntoa(cfg.addr.sin_addr), ntohs(cfg.addr.sin_port), strerror(errno));
 		return 1;
 	}
-	run_install_stop(on_signal);
+	stop_signals(on_signal);
 	cleanup_sweep_stale();
 	inet_ntop(AF_INET, &bound.sin_addr, addr, sizeof(addr));
 	printf("ipcscope peer: listening on %s:%d, token %s; runs only ipcscope's own "

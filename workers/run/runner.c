@@ -1,5 +1,6 @@
 /* run.c -- the planner (a run is a list of jobs) and the runner over reps x jobs */
 #include "run/runner.h"
+#include "base/stop.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -20,27 +21,10 @@
 #define PROBE_TIMEOUT_MS 200           /* m->timeout_ms of the granted probe */
 #define RUN_JOBS_FIRST 16             /* room for jobs, doubled when full */
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	harness_stop();
-	exp_stop();
-}
-
-void run_install_stop(void (*handler)(int))
-{
-	struct sigaction sa = { .sa_handler = handler };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 void run_install_signals(void)
 {
-	run_install_stop(on_signal);
+	stop_hook_add(harness_stop);
+	stop_install();
 }
 
 double run_now_s(void)

@@ -51,13 +51,10 @@ struct run {
 /* Outcome of a rep and of a run. */
 enum run_status { RUN_OK, RUN_FAILED, RUN_CANCELLED };
 
-/* run_install_signals: SIGINT, SIGTERM and SIGHUP stop the running rep or
-   experiment (the run then ends "cancelled"); SIGPIPE is ignored */
+/* run_install_signals: SIGINT, SIGTERM and SIGHUP stop the running rep,
+   and whatever else registered a stop hook (base/stop.h: a demo's
+   experiment does); the run then ends "cancelled"; SIGPIPE is ignored */
 void run_install_signals(void);
-
-/* run_install_stop: SIGINT, SIGTERM and SIGHUP go to handler; SIGPIPE is
-   ignored (a closed peer shows as EPIPE) */
-void run_install_stop(void (*handler)(int));
 
 /* run_now_s: monotonic seconds */
 double run_now_s(void);
@@ -94,5 +91,12 @@ const char *run_job_name(const struct job *j);
 
 /* run_finish: frees the plan, removes the run directory, closes the output */
 void run_finish(struct run *r);
+
+/* platform_run_check (platform_check.c): after the reps of r: its line round trips (the median
+   of its first reps per CPU pair: whole rounds until at least 3) against the last run's into pc (the pair that
+   says most: a move, else a baseline), and its own (the median of all its
+   reps) saved for the next run; a cache that cannot be read or written is
+   passed over in silence */
+void platform_run_check(const struct run *r, struct platform_check *pc);
 
 #endif
