@@ -47,7 +47,7 @@ struct mech_granted {
 };
 
 struct mech_ops;
-struct rep_spec;
+struct mech_rep;
 struct rep_result;
 
 /* Cross-host runs: where this side's data socket binds, and the other
@@ -190,7 +190,7 @@ struct mech_ops {
 	   process as rank 0 of someone else's) runs each rep itself: 0 with
 	   *out filled, or -1 with a message in err and *code set; create
 	   to destroy are then NULL */
-	int  (*run_rep)(const struct rep_spec *spec, struct rep_result *out,
+	int  (*run_rep)(const struct mech_rep *r, struct rep_result *out,
 			char *err, size_t errlen, const char **code);
 };
 

@@ -14,8 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "rep/harness.h"
-#include "params/params.h"
+#include "mech/mech_rep.h"
 #include "mech/mpi_job.h"
 
 extern char **environ;
@@ -25,7 +24,7 @@ extern char **environ;
 
 /* Set by bin/ipcscope-mpi when it runs the CLI as rank 0 of an mpirun
    someone else started: reps then run in that process, with rank 1. */
-int (*mech_mpi_inproc)(const struct rep_spec *spec, struct rep_result *out,
+int (*mech_mpi_inproc)(const struct mech_rep *spec, struct rep_result *out,
 		       char *err, size_t errlen, const char **code);
 
 static double now_s(void)
@@ -68,21 +67,19 @@ static const char *mpirun_path(void)
 	return NULL;
 }
 
-void mech_mpi_job_of(const struct rep_spec *spec, struct mpi_job *j)
+void mech_mpi_job_of(const struct mech_rep *r, struct mpi_job *j)
 {
-	const struct bench_params *p = spec->params;
-
 	memset(j, 0, sizeof(*j));
 	j->magic = MPIJOB_MAGIC;
 	j->bytes = sizeof(*j);
-	j->mode = p->mode;
-	j->verify = p->verify;
-	j->cpu[0] = harness_cpu_for(p, ROLE_SENDER);
-	j->cpu[1] = harness_cpu_for(p, ROLE_RECEIVER);
-	j->size = spec->size;
-	j->count = p->count;
-	j->warmup = harness_warmup_of(p, spec->size);
-	j->duration = p->duration;
+	j->mode = r->mode;
+	j->verify = r->verify;
+	j->cpu[0] = r->cpu[0];
+	j->cpu[1] = r->cpu[1];
+	j->size = r->size;
+	j->count = r->count;
+	j->warmup = r->warmup;
+	j->duration = r->duration;
 }
 
 /* mpirun_exec: the forked child's side: its own process group (a stop
@@ -149,7 +146,7 @@ static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job 
    deadline kills mpirun's group at once (SIGKILL: a SIGTERMed mpirun takes
    over a second to take its ranks down, and a stopped one never does);
    0, -1 stopped or timed out (err set) */
-static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, size_t len,
+static int collect(const struct mech_rep *spec, pid_t pid, int fd, char *buf, size_t len,
 		   char *err, size_t errlen, const char **code)
 {
 	double t0 = now_s();
@@ -160,16 +157,16 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		double t = now_s();
 
-		if (!killed && (harness_stopping() || t - t0 > spec->deadline_s)) {
-			snprintf(err, errlen, harness_stopping() ? "interrupted" :
+		if (!killed && (spec->stopping() || t - t0 > spec->deadline_s)) {
+			snprintf(err, errlen, spec->stopping() ? "interrupted" :
 				 "rep exceeded its %.0f s limit", spec->deadline_s);
-			*code = harness_stopping() ? "cancelled" : "timeout";
+			*code = spec->stopping() ? "cancelled" : "timeout";
 			kill(-pid, SIGKILL);
 			killed = 1;
 		}
 		if (spec->progress && !killed)
-			spec->progress(spec->progress_ctx, spec->params->count ? 0.5 :
-				       (t - t0) / (spec->params->duration + 1));
+			spec->progress(spec->progress_ctx, spec->count ? 0.5 :
+				       (t - t0) / (spec->duration + 1));
 		if (poll(&p, 1, MPI_POLL_MS) > 0) {
 			ssize_t r = read(fd, buf + n, len - 1 - n);
 			if (r <= 0)
@@ -226,7 +223,7 @@ static int answer(const char *text, struct rep_result *out, char *err, size_t er
 	return -1;
 }
 
-static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char *err,
+static int mpi_run_rep(const struct mech_rep *spec, struct rep_result *out, char *err,
 		       size_t errlen, const char **code)
 {
 	char helper[4200], shmdir[64] = "", *buf;

@@ -50,7 +50,7 @@ static int rep_main(const char *hex, int rank)
 
 /* --- under someone else's mpirun: rank 0 runs the CLI, rank 1 serves --- */
 
-static int inproc_rep(const struct rep_spec *spec, struct rep_result *out, char *err,
+static int inproc_rep(const struct mech_rep *spec, struct rep_result *out, char *err,
 		      size_t errlen, const char **code)
 {
 	struct mpi_job j;

@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "rep/harness.h"
+#include "mech/mech_rep.h"
 
 #define STAT_UTIME_FIELD 14    /* proc(5), counting from 1 */
 #define STAT_STIME_FIELD 15

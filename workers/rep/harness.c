@@ -527,8 +527,18 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 
 	*code = "run_failed";
 	err[0] = '\0';
-	if (spec->ops->run_rep)     /* its ends are not processes forked here */
-		return spec->ops->run_rep(spec, out, err, errlen, code);
+	if (spec->ops->run_rep) {   /* its ends are not processes forked here */
+		struct mech_rep mr = {
+			.rep = spec->rep, .size = spec->size, .count = p->count,
+			.warmup = harness_warmup_of(p, spec->size), .duration = p->duration,
+			.mode = (int)p->mode, .verify = p->verify,
+			.cpu = { harness_cpu_for(p, ROLE_SENDER), harness_cpu_for(p, ROLE_RECEIVER) },
+			.deadline_s = spec->deadline_s, .tmpdir = spec->tmpdir,
+			.progress = spec->progress, .progress_ctx = spec->progress_ctx,
+			.stopping = harness_stopping,
+		};
+		return spec->ops->run_rep(&mr, out, err, errlen, code);
+	}
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &chld, &oldmask);

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "rep/broker.h"
-#include "rep/harness.h"
+#include "rep/rep_spec.h"
 
 /* What each worker hands back to the parent through shared memory. */
 struct worker_out {

@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "rep/harness.h"
+#include "rep/rep_spec.h"
 #include "rep/harness_int.h"
 #include "rep/payload.h"
 
