@@ -36,7 +36,7 @@ static const struct catalog *cat;
 /* One request, from its request line to its completion. */
 struct request {
 	bool checked;              /* passed check(): route in the next call */
-	struct run *run;           /* the run its stream shows */
+	struct server_run *run;           /* the run its stream shows */
 	bool owner;                /* it started that run: a disconnect cancels it */
 };
 
@@ -184,7 +184,7 @@ static enum MHD_Result run_route(struct MHD_Connection *c, struct request *rq, c
 static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 {
 	const char *id = one_segment(url, "/api/runs/");
-	struct run *r;
+	struct server_run *r;
 	char *list;
 
 	if (!id) {

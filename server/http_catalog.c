@@ -1,4 +1,4 @@
-/* catalog.c -- the engine's catalogues as JSON text, rendered once for the API */
+/* http_catalog.c -- the engine's catalogues as JSON text, rendered once for the API */
 #include <cjson/cJSON.h>
 #include <string.h>
 

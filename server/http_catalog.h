@@ -1,6 +1,6 @@
-/* catalog.h -- the engine's catalogues as JSON text, rendered once for the API */
-#ifndef IPCSCOPE_CATALOG_H
-#define IPCSCOPE_CATALOG_H
+/* http_catalog.h -- the engine's catalogues as JSON text, rendered once for the API */
+#ifndef IPCSCOPE_HTTP_CATALOG_H
+#define IPCSCOPE_HTTP_CATALOG_H
 
 #include <stdbool.h>
 

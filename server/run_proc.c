@@ -66,7 +66,12 @@ static int input_pipe(const char *input)
 	return p[0];
 }
 
-int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size_t errlen)
+/* proc_spawn: starts this binary with argv in a new
+   process group, its stdout on a pipe, signals at their defaults, and
+   input (up to PIPE_BUF bytes; NULL: nothing) on its stdin: what must
+   not go on a command line that every user sees; the stdout pipe's read
+   end, or -1 with a message in err */
+static int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "stats/compare.h"
+#include "out/compare.h"
 #include "mech/mech.h"
 #include "run/runner.h"
 

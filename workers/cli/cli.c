@@ -9,7 +9,7 @@
 
 #include "cli/catalogue.h"
 #include "base/cleanup.h"
-#include "stats/compare.h"
+#include "out/compare.h"
 #include "demos/demo.h"
 #include "cli/engine.h"
 #include "net/lab.h"
@@ -385,6 +385,9 @@ static int run_main(int argc, char **argv)
 				argv[1]);
 			return 2;
 		}
+		r.about = (struct run_about){ r.demo->name, r.demo->title, r.demo->claim,
+					      r.demo->method, r.demo->metric };
+		r.plan = demo_plan;
 		argc--;
 		argv++;
 		if (r.demo->exp) {
@@ -433,7 +436,7 @@ static int run_main(int argc, char **argv)
 	if (st == RUN_CANCELLED) {
 		status = "cancelled";
 	} else {
-		compare_emit(&r);
+		ndjson_comparisons(&r);
 		if (r.demo)
 			demo_emit_lesson(&r);
 		if (st == RUN_FAILED)

@@ -30,7 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "stats/compare.h"
+#include "out/compare.h"
 #include "params/params.h"
 #include "stats/stats.h"
 #include "stats/verdict.h"

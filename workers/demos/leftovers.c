@@ -1,4 +1,4 @@
-/* cleanup.c -- the cleanup demo's experiment: a naive worker makes a shm
+/* leftovers.c -- the cleanup demo's experiment: a naive worker makes a shm
    object, a FIFO, a socket file and a System V queue and is SIGKILLed; what it
    left, what a second start hits, and ipcscope's own sweep removing it all */
 #include "demos/cores.h"

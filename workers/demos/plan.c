@@ -1,4 +1,4 @@
-/* run.c -- a demo's jobs planned over the run's params, and its lesson assembled */
+/* plan.c -- a demo's jobs planned over the run's params, and its lesson assembled */
 #include "demos/demo.h"
 
 #include <stdio.h>

@@ -152,7 +152,8 @@ int uring_enter(struct uring *r, unsigned wait_nr, int timeout_ms)
 	return (r->flags & IORING_SETUP_SQPOLL) ? (int)submit : n;
 }
 
-struct io_uring_cqe *uring_peek(struct uring *r)
+/* uring_peek: the oldest unseen completion, or NULL */
+static struct io_uring_cqe *uring_peek(struct uring *r)
 {
 	unsigned head = *r->cq_head;
 

@@ -157,7 +157,9 @@ static void pause_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-int netns_remove(const char *name, char *err, size_t errlen)
+/* netns_remove: kills every process inside namespace name, waits for
+   them to go, and deletes it (its links go with it); 0, or -1 with err */
+static int netns_remove(const char *name, char *err, size_t errlen)
 {
 	char path[128], nsname[64];
 	char *argv[] = { "ip", "netns", "delete", nsname, NULL };

@@ -19,10 +19,6 @@ int netns_tool(char *const argv[], char *err, size_t errlen);
    with a message in err */
 int netns_enter(const char *name, char *err, size_t errlen);
 
-/* netns_remove: kills every process inside namespace name, waits for
-   them to go, and deletes it (its links go with it); 0, or -1 with err */
-int netns_remove(const char *name, char *err, size_t errlen);
-
 /* netns_sweep_stale: removes the namespaces of labs whose process is
    gone; how many were removed */
 int netns_sweep_stale(void);

@@ -5,15 +5,24 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/compare.h"
-#include "demos/demo.h"
+#include "out/compare.h"
 #include "out/report.h"
-#include "run/runner.h"
+#include "out/run_record.h"
 #include "probe/sysinfo.h"
 #include "stats/trust.h"
+
+/* now_s: monotonic seconds, the clock of the run's t0 */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 cJSON *ndjson_line(const char *type, const char *run)
 {
@@ -74,7 +83,8 @@ static cJSON *ctx_json(const struct worker_usage *u)
 	return o;
 }
 
-cJSON *ndjson_result_json(const char *run, const char *mech, int reps,
+/* ndjson_result_json: the result line of one rep */
+static cJSON *ndjson_result_json(const char *run, const char *mech, int reps,
 			  const struct rep_result *res)
 {
 	cJSON *o = ndjson_line("result", run), *x;
@@ -206,7 +216,8 @@ static void add_spread(cJSON *o, const char *key, const double *x, int n)
 	X("rtt_p50_ns", r->rtt.p50) \
 	X("rtt_p99_ns", r->rtt.p99)
 
-cJSON *ndjson_summary_json(const char *run, const char *mech,
+/* ndjson_summary_json: the summary line over n reps of one mechanism/size */
+static cJSON *ndjson_summary_json(const char *run, const char *mech,
 			   const struct rep_result *res, int n)
 {
 	cJSON *o = ndjson_line("summary", run);
@@ -282,12 +293,12 @@ void ndjson_start(struct run *r, cJSON *granted, cJSON *skipped)
 	cJSON *l = ndjson_line("start", r->id), *a;
 	char what[160];
 
-	if (r->demo) {
-		snprintf(what, sizeof(what), "demo %s", r->demo->name);
-		cJSON_AddStringToObject(l, "demo", r->demo->name);
-		cJSON_AddStringToObject(l, "title", r->demo->title);
-		cJSON_AddStringToObject(l, "claim", r->demo->claim);
-		cJSON_AddStringToObject(l, "method", r->demo->method);
+	if (r->about.name) {
+		snprintf(what, sizeof(what), "demo %s", r->about.name);
+		cJSON_AddStringToObject(l, "demo", r->about.name);
+		cJSON_AddStringToObject(l, "title", r->about.title);
+		cJSON_AddStringToObject(l, "claim", r->about.claim);
+		cJSON_AddStringToObject(l, "method", r->about.method);
 		cJSON_AddItemToObject(l, "jobs", demo_jobs_json(r));
 	} else if (r->p.cmd == CMD_COMPARE) {
 		snprintf(what, sizeof(what), "compare");
@@ -393,7 +404,7 @@ void ndjson_end(struct run *r, const char *status)
 	cJSON *l = ndjson_line("end", r->id);
 
 	cJSON_AddStringToObject(l, "status", status);
-	cJSON_AddNumberToObject(l, "elapsed_s", run_now_s() - r->t0);
+	cJSON_AddNumberToObject(l, "elapsed_s", now_s() - r->t0);
 	if (r->platform.measured)
 		cJSON_AddItemToObject(l, "platform", platform_json(&r->platform));
 	report_emit(&r->out, l);
@@ -441,6 +452,16 @@ static void verdict_json(cJSON *row, const struct comparison_row *cr, bool base)
 	string_or_null(row, "unreliable", base ? NULL : v->why);
 }
 
+static void write_comparison(void *run, const struct comparison *c)
+{
+	ndjson_comparison(run, c);
+}
+
+void ndjson_comparisons(struct run *r)
+{
+	compare_each(r, write_comparison, r);
+}
+
 void ndjson_comparison(struct run *r, const struct comparison *c)
 {
 	const struct job *base = &r->jobs[c->base];
@@ -474,8 +495,8 @@ void ndjson_lesson(struct run *r, const char *text, const char *unreliable)
 {
 	cJSON *l = ndjson_line("lesson", r->id);
 
-	cJSON_AddStringToObject(l, "demo", r->demo->name);
-	cJSON_AddStringToObject(l, "claim", r->demo->claim);
+	cJSON_AddStringToObject(l, "demo", r->about.name);
+	cJSON_AddStringToObject(l, "claim", r->about.claim);
 	if (unreliable && *unreliable)
 		cJSON_AddStringToObject(l, "unreliable", unreliable);
 	else

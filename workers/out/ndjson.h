@@ -28,6 +28,10 @@ void ndjson_pause(struct run *r, double seconds);
 void ndjson_result(struct run *r, const struct job *j, const struct rep_result *res);
 void ndjson_summary(struct run *r, const struct job *j);
 void ndjson_comparison(struct run *r, const struct comparison *c);
+
+/* ndjson_comparisons: the comparison lines of r, when there are any
+   (compare_each) */
+void ndjson_comparisons(struct run *r);
 /* ndjson_lesson: the lesson; unreliable: why its figures do not hold, or NULL */
 void ndjson_lesson(struct run *r, const char *text, const char *unreliable);
 void ndjson_error(struct run *r, const char *code, const char *msg, const struct job *j,
@@ -35,13 +39,5 @@ void ndjson_error(struct run *r, const char *code, const char *msg, const struct
 /* ndjson_param_error: the error line of a bad param (code, message, param) */
 void ndjson_param_error(struct run *r, const struct param_error *err);
 void ndjson_end(struct run *r, const char *status);
-
-/* ndjson_summary_json: the summary line over n reps of one mechanism/size */
-cJSON *ndjson_summary_json(const char *run, const char *mech, const struct rep_result *res,
-			   int n);
-
-/* ndjson_result_json: the result line of one rep */
-cJSON *ndjson_result_json(const char *run, const char *mech, int reps,
-			  const struct rep_result *res);
 
 #endif

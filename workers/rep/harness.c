@@ -30,6 +30,8 @@
 #define WARMUP_BYTES_MAX ((uint64_t)16 << 20) /* default warmup: data cap */
 #define RECV_TIMEOUT_MS 500   /* long enough that only a lost datagram trips it */
 #define PEER_RESULT_WAIT_MS 5000   /* the peer's figures follow its worker's end */
+#define REAP_WAIT_MS 100      /* one wait for a worker's end, between progress checks */
+#define REAP_KILLED_MS 50     /* how long one reap waits for a SIGKILLed worker */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -72,7 +74,7 @@ static int first_cpus(int cpus[2])
 }
 
 /* cpu_for: the CPU a role is pinned to under params, or -1 */
-int harness_cpu_for(const struct bench_params *p, enum mech_role role)
+static int harness_cpu_for(const struct bench_params *p, enum mech_role role)
 {
 	int cpus[2] = { -1, -1 };
 	int n;
@@ -97,7 +99,7 @@ int harness_cpu_for(const struct bench_params *p, enum mech_role role)
    as given, else 1 % of count (at least WARMUP_MIN) or WARMUP_DURATION
    with a duration, and then at most WARMUP_BYTES_MAX of data (at least
    one message), so large messages do not spend seconds warming up */
-uint64_t harness_warmup_of(const struct bench_params *p, uint64_t size)
+static uint64_t harness_warmup_of(const struct bench_params *p, uint64_t size)
 {
 	uint64_t n, cap;
 
@@ -394,7 +396,7 @@ static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint6
 	int bad = 0, status = st->early_status, r = st->early_exit;
 	uint64_t last = t0;
 
-	for (; r >= 0; r = reap_one(st, 100, &status)) {
+	for (; r >= 0; r = reap_one(st, REAP_WAIT_MS, &status)) {
 		uint64_t t = now_ns();
 
 		/* a stop asked of the run comes first: a Ctrl-C reaches the
@@ -588,7 +590,7 @@ reap:
 	kill_workers(&st, SIGKILL);
 	{
 		int status;
-		while (reap_one(&st, 50, &status) >= 0)
+		while (reap_one(&st, REAP_KILLED_MS, &status) >= 0)
 			;
 	}
 	interf_end(&st, spec);

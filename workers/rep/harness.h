@@ -25,10 +25,4 @@ int harness_stopping(void);
 void harness_timeout_message(const struct bench_params *p, double deadline_s, char *err,
 			     size_t n);
 
-/* harness_cpu_for: the CPU role is pinned to under p, or -1 */
-int harness_cpu_for(const struct bench_params *p, enum mech_role role);
-
-/* harness_warmup_of: messages sent and discarded before timing */
-uint64_t harness_warmup_of(const struct bench_params *p, uint64_t size);
-
 #endif

@@ -9,6 +9,17 @@
 #include "params/params.h"
 #include "stats/stats.h"
 
+/* A sender of a count looks for a stop request every COUNT_CHECK_EVERY
+   messages; a sender of a duration reads the clock every batch of
+   messages, the batch doubled while a batch takes under CHECK_FAST_NS (up
+   to CHECK_BATCH_MAX) and halved while it takes over CHECK_SLOW_NS, so the
+   clock is read about every 0.2-2 ms whatever the message size. */
+#define COUNT_CHECK_EVERY 1024
+#define CHECK_FAST_NS 200000ull
+#define CHECK_SLOW_NS 2000000ull
+#define CHECK_BATCH_MAX 4096
+#define LAT_SAMPLES_FIRST 4096   /* round-trip samples kept at first, doubled when full */
+
 /* --- throughput: a one-way stream ------------------------------------ */
 
 int loop_stream_send(struct worker *w)
@@ -38,7 +49,7 @@ int loop_stream_send(struct worker *w)
 	if (!w->count)
 		deadline = t0 + (uint64_t)(w->spec->params->duration * 1e9);
 	else
-		batch = 1024;    /* only stop requests to look for: rarely */
+		batch = COUNT_CHECK_EVERY;   /* only stop requests to look for: rarely */
 	next_check = seq + batch;
 	for (uint64_t k = 0; k < ahead; k++)
 		put_seq(bufs[(seq + k) & mask], size, seq + k);
@@ -56,9 +67,9 @@ int loop_stream_send(struct worker *w)
 					/* the receiver stops after the next message */
 					total = seq + 1;
 					atomic_store(&c->total, total);
-				} else if (t - t_check < 200000 && batch < 4096) {
+				} else if (t - t_check < CHECK_FAST_NS && batch < CHECK_BATCH_MAX) {
 					batch *= 2;
-				} else if (t - t_check > 2000000 && batch > 1) {
+				} else if (t - t_check > CHECK_SLOW_NS && batch > 1) {
 					batch /= 2;
 				}
 				t_check = t;
@@ -158,7 +169,7 @@ int loop_stream_recv(struct worker *w)
 static int lat_grow(uint64_t **v, size_t *cap, size_t need)
 {
 	uint64_t *n;
-	size_t ncap = *cap ? *cap : 4096;
+	size_t ncap = *cap ? *cap : LAT_SAMPLES_FIRST;
 
 	while (ncap < need)
 		ncap *= 2;

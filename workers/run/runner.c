@@ -1,4 +1,4 @@
-/* run.c -- the planner (a run is a list of jobs) and the runner over reps x jobs */
+/* runner.c -- the planner (a run is a list of jobs) and the runner over reps x jobs */
 #include "run/runner.h"
 #include "base/stop.h"
 
@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "stats/compare.h"
-#include "demos/demo.h"
+#include "out/compare.h"
 #include "out/ndjson.h"
 #include "run/peer.h"
 #include "stats/robust.h"
@@ -164,9 +163,9 @@ int run_plan(struct run *r, cJSON *skipped, char *err, size_t errlen)
 	struct bench_params *p = &r->p;
 	int rc = 0;
 
-	if (r->demo) {
+	if (r->plan) {
 		struct param_error e = { 0 };
-		if ((rc = demo_plan(r, &e)) < 0)
+		if ((rc = r->plan(r, &e)) < 0)
 			snprintf(err, errlen, "%s", e.message[0] ? e.message : "out of memory");
 		r->total_reps = 0;
 		for (int i = 0; i < r->njobs; i++)
@@ -245,7 +244,8 @@ static void pause_if_due(struct run *r)
 	r->last_pause = run_now_s();
 }
 
-enum run_status run_rep(struct run *r, struct job *j)
+/* run_rep: the next rep of job j, its result line written */
+static enum run_status run_rep(struct run *r, struct job *j)
 {
 	int rep = j->nres + 1;
 	struct rep_spec spec = {
@@ -339,11 +339,6 @@ enum run_status run_rounds(struct run *r)
 			ndjson_summary(r, &r->jobs[i]);
 		}
 	return st;
-}
-
-const char *run_job_name(const struct job *j)
-{
-	return j->label[0] ? j->label : j->ops->name;
 }
 
 void run_finish(struct run *r)

@@ -1,52 +1,12 @@
-/* run.h -- one run of the engine: its plan (a list of jobs), the runner over
+/* runner.h -- one run of the engine: its plan (a list of jobs), the runner over
    reps x jobs, and what each job measured. Internal to workers/. */
-#ifndef IPCSCOPE_RUN_H
-#define IPCSCOPE_RUN_H
+#ifndef IPCSCOPE_RUNNER_H
+#define IPCSCOPE_RUNNER_H
 
 #include <cjson/cJSON.h>
 
+#include "out/run_record.h"
 #include "rep/harness.h"
-#include "params/params.h"
-#include "probe/platform.h"
-#include "out/report.h"
-#include "stats/trust.h"
-
-#define RUN_LABEL_MAX 64
-#define RUN_TMPDIR_MAX 512
-#define RUN_ERR_MAX 256
-
-struct demo;
-struct peer_link;
-
-/* One mechanism at one size with its params: reps of it make a job. */
-struct job {
-	const struct mech_ops *ops;
-	uint64_t size;
-	struct bench_params p;
-	char label[RUN_LABEL_MAX];     /* demos: what the class sees; else "" */
-	struct rep_result *res;        /* p.reps slots, made when the job runs */
-	int nres;                      /* reps that succeeded */
-	int failed;                    /* a rep failed: no more of this job */
-	struct trust trust;            /* of its reps, once they are all in */
-};
-
-struct run {
-	struct bench_params p;
-	struct report out;
-	const char *id;
-	struct job *jobs;              /* the plan, in the order they run */
-	int njobs, maxjobs;
-	double t0;
-	double last_pause;             /* run_now_s() after the last gap */
-	int done_reps, total_reps;
-	const struct job *cur;         /* the job running now, for progress */
-	int cur_rep;
-	const struct demo *demo;
-	char tmpdir[RUN_TMPDIR_MAX];
-	struct peer_link *link;        /* peer=: the control connection, else NULL */
-	cJSON *peer_info;              /* both hosts and the path, for the start line */
-	struct platform_check platform; /* against the last run, once the reps ran */
-};
 
 /* Outcome of a rep and of a run. */
 enum run_status { RUN_OK, RUN_FAILED, RUN_CANCELLED };
@@ -77,17 +37,11 @@ int run_plan(struct run *r, cJSON *skipped, char *err, size_t errlen);
    create and destroy outside any timing (a new object) */
 cJSON *run_probe_granted(const struct run *r);
 
-/* run_rep: the next rep of job j, its result line written */
-enum run_status run_rep(struct run *r, struct job *j);
-
 /* run_rounds: rep 1 of every job, then rep 2 of every job, and so on, so
    that a machine drifting under the run hits every job alike; a job stops
    at its ci target or its maximum, a failed bench stops the run, a cancel
    stops everything; then the summary of every job that ran */
 enum run_status run_rounds(struct run *r);
-
-/* run_job_name: the job's label, or its mechanism */
-const char *run_job_name(const struct job *j);
 
 /* run_finish: frees the plan, removes the run directory, closes the output */
 void run_finish(struct run *r);

@@ -22,7 +22,7 @@ bool trust_here_disturbed(const struct interference *x)
 	return side_disturbed(x->other_cpu_pct, x->steal_pct);
 }
 
-bool trust_peer_disturbed(const struct interference *x)
+static bool trust_peer_disturbed(const struct interference *x)
 {
 	return x->peer.sent && side_disturbed(x->peer.other_cpu_pct, x->peer.steal_pct);
 }

@@ -65,8 +65,6 @@ cJSON *trust_interference_json(const struct interference *x);
    trust_peer_disturbed: on that side */
 bool trust_disturbed(const struct interference *x);
 bool trust_here_disturbed(const struct interference *x);
-bool trust_peer_disturbed(const struct interference *x);
-
 /* trust_text_result / trust_text_summary: the words the text view prints
    under a result line (a disturbed rep) or a summary line (its notes) */
 void trust_text_result(FILE *out, const cJSON *result);

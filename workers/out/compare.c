@@ -1,13 +1,11 @@
 /* compare.c -- ranking a run's jobs by one metric against a baseline */
-#include "stats/compare.h"
+#include "out/compare.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "demos/demo.h"
-#include "out/ndjson.h"
-#include "run/runner.h"
+#include "out/run_record.h"
 
 static const char *const metric_names[METRIC__COUNT] = {
 	[METRIC_MSGS_PER_S] = "msgs_per_s",
@@ -36,8 +34,8 @@ int metric_higher_is_better(enum metric m)
 
 enum metric metric_of_run(const struct run *r)
 {
-	if (r->demo)
-		return r->demo->metric;
+	if (r->about.name)
+		return r->about.metric;
 	if (r->p.cmd == CMD_SWEEP)
 		return METRIC_BYTES_PER_S;
 	return r->p.mode == MODE_LATENCY ? METRIC_LATENCY_P50_NS : METRIC_MSGS_PER_S;
@@ -91,7 +89,9 @@ static void side_of(const struct job *j, enum metric m, double *x, int *round, b
 				    .disturbed = bad, .n = j->nres };
 }
 
-void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
+/* compare_pair: the verdict on job a against job b under metric m;
+   margin_pct as verdict_judge takes it */
+static void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
 		  struct verdict *v)
 {
 	double xa[PARAMS_REPS_MAX], xb[PARAMS_REPS_MAX];
@@ -166,7 +166,7 @@ static int demo_groups(const struct run *r, const struct job **groups, int max)
 {
 	int n = 0, k;
 
-	for (int i = 0; r->demo && i < r->njobs && n < max; i++) {
+	for (int i = 0; r->about.name && i < r->njobs && n < max; i++) {
 		for (k = 0; k < n && !same_group(&r->jobs[i], groups[k]); k++)
 			;
 		if (k == n)
@@ -196,7 +196,8 @@ bool compare_settled(const struct run *r, const struct job *j)
 	return true;
 }
 
-void compare_emit(struct run *r)
+int compare_each(const struct run *r, void (*fn)(void *ctx, const struct comparison *c),
+		 void *ctx)
 {
 	struct comparison c;
 	const struct job *groups[COMPARE_MAX_ROWS];
@@ -205,16 +206,22 @@ void compare_emit(struct run *r)
 	/* a sweep of several mechanisms has no one baseline to rank its
 	   mechanism-and-size jobs against: its chart is the comparison */
 	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
-		return;
+		return 0;
 	/* a demo over several sizes (crossover) or modes (layers) compares
 	   mechanisms at the same size and mode only, never round trips
 	   against a stream: one comparison line each */
 	if ((n = demo_groups(r, groups, COMPARE_MAX_ROWS)) > 1) {
+		int done = 0;
+
 		for (int k = 0; k < n; k++)
-			if (compare_at(r, &c, groups[k]) == 0)
-				ndjson_comparison(r, &c);
-		return;
+			if (compare_at(r, &c, groups[k]) == 0) {
+				fn(ctx, &c);
+				done++;
+			}
+		return done;
 	}
-	if (compare_jobs(r, &c) == 0)
-		ndjson_comparison(r, &c);
+	if (compare_jobs(r, &c) < 0)
+		return 0;
+	fn(ctx, &c);
+	return 1;
 }

@@ -4,6 +4,7 @@
 #ifndef IPCSCOPE_COMPARE_H
 #define IPCSCOPE_COMPARE_H
 
+#include "out/metric.h"
 #include "stats/stats.h"
 #include "stats/trust.h"
 #include "stats/verdict.h"
@@ -13,9 +14,7 @@
 struct run;
 struct job;
 
-/* The figures a run can be compared by. */
-enum metric { METRIC_MSGS_PER_S, METRIC_BYTES_PER_S, METRIC_ELAPSED_S, METRIC_LATENCY_P50_NS,
-	      METRIC__COUNT };
+/* enum metric: out/metric.h */
 
 struct comparison_row {
 	int job;                   /* index in r->jobs */
@@ -55,17 +54,16 @@ void metric_spread(const struct job *j, enum metric m, struct spread *s);
    the params name, else the best); 0, or -1 when fewer than two ran */
 int compare_jobs(const struct run *r, struct comparison *c);
 
-/* compare_pair: the verdict on job a against job b under metric m;
-   margin_pct as verdict_judge takes it */
-void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
-		  struct verdict *v);
-
 /* compare_settled: every comparison job j of r is in (its row against the
    baseline; as the baseline, every row) has a settled verdict
    (verdict_settled) over the reps so far, or there is none to settle */
 bool compare_settled(const struct run *r, const struct job *j);
 
-/* compare_emit: the comparison line of r, when there is one */
-void compare_emit(struct run *r);
+/* compare_each: the comparisons of r, each handed to fn: none for a
+   sweep of several mechanisms (its chart is the comparison), one per size
+   and mode for a demo over several (never round trips against a stream),
+   else one over every job that has reps; how many */
+int compare_each(const struct run *r, void (*fn)(void *ctx, const struct comparison *c),
+		 void *ctx);
 
 #endif
