@@ -201,7 +201,7 @@ FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -ffunction-sections -fdata-sections \
 FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c server/utf8.c \
 	     $(wildcard workers/params/*.c workers/run/peer.c workers/rep/peerlink.c \
 			workers/net/peerproto.c workers/probe/sysinfo.c \
-			workers/base/cleanup.c workers/mech/*.c)
+			workers/base/cleanup.c workers/base/error.c workers/mech/*.c)
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)
 FUZZBIN   := $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .SECONDARY: $(FUZZOBJ)

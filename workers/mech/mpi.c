@@ -16,6 +16,7 @@
 #include "base/cleanup.h"
 #include "mech/mech_rep.h"
 #include "mech/mpi_job.h"
+#include "base/error.h"
 
 extern char **environ;
 
@@ -160,7 +161,7 @@ static int collect(const struct mech_rep *spec, pid_t pid, int fd, char *buf, si
 		if (!killed && (spec->stopping() || t - t0 > spec->deadline_s)) {
 			snprintf(err, errlen, spec->stopping() ? "interrupted" :
 				 "rep exceeded its %.0f s limit", spec->deadline_s);
-			*code = spec->stopping() ? "cancelled" : "timeout";
+			*code = error_kind_name(spec->stopping() ? ERR_CANCELLED : ERR_TIMEOUT);
 			kill(-pid, SIGKILL);
 			killed = 1;
 		}
@@ -234,7 +235,7 @@ static int mpi_run_rep(const struct mech_rep *spec, struct rep_result *out, char
 
 	if (mech_mpi_inproc)
 		return mech_mpi_inproc(spec, out, err, errlen, code);
-	*code = "mpi_unavailable";
+	*code = error_kind_name(ERR_MPI_UNAVAILABLE);
 	if (helper_path(helper, sizeof(helper)) < 0 || !mpirun) {
 		snprintf(err, errlen, "mpi needs %s and mpirun (Debian: openmpi-bin; "
 			 "build with 'make bin/" MPIJOB_HELPER "')", helper);
@@ -243,7 +244,7 @@ static int mpi_run_rep(const struct mech_rep *spec, struct rep_result *out, char
 	mech_mpi_job_of(spec, &j);
 	if (!(buf = malloc(MPI_OUT_MAX)))
 		return -1;
-	*code = "mpi_failed";
+	*code = error_kind_name(ERR_MPI_FAILED);
 	/* a killed rank leaves its shared memory files: keep them where they
 	   are removed after the rep, or swept when the run dies */
 	if (cleanup_shm_dir_make(shmdir, sizeof(shmdir)) < 0)

@@ -17,6 +17,7 @@
 #include "rep/harness.h"
 #include "params/params.h"
 #include "base/stop.h"
+#include "base/error.h"
 
 #define PEER_HELLO_MS 5000       /* a caller proves the token within this */
 #define PEER_CONNECT_MS 5000
@@ -281,14 +282,14 @@ int peer_hello_check(const cJSON *o, const char *token, const char **code, char 
 	const cJSON *tok = cJSON_GetObjectItemCaseSensitive(o, "token");
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "version");
 
-	*code = "bad_token";
+	*code = error_kind_name(ERR_BAD_TOKEN);
 	if (!peer_type_is(o, "hello") || !cJSON_IsString(tok) || !peer_token_ok(tok->valuestring) ||
 	    !peer_token_equal(token, tok->valuestring)) {
 		snprintf(why, len, "wrong token: give the token this peer printed");
 		return -1;
 	}
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != PEER_PROTO_VERSION) {
-		*code = "bad_version";
+		*code = error_kind_name(ERR_BAD_VERSION);
 		snprintf(why, len, "this peer speaks control protocol version %d, not %.6g: run "
 			 "the same ipcscope on both hosts", PEER_PROTO_VERSION,
 			 cJSON_IsNumber(ver) ? ver->valuedouble : 0.0);
@@ -435,7 +436,7 @@ static void caller_add(struct caller *cs, int fd)
 static int caller_read(const struct peer_cfg *cfg, struct caller *c)
 {
 	char why[160];
-	const char *code = "bad_token";
+	const char *code = error_kind_name(ERR_BAD_TOKEN);
 	int more;
 	cJSON *o = peer_recv_nowait(&c->l->conn, &more, why, sizeof(why));
 

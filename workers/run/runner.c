@@ -13,6 +13,7 @@
 #include "out/ndjson.h"
 #include "run/peer.h"
 #include "stats/robust.h"
+#include "base/error.h"
 
 #define REP_DEADLINE_S 120.0           /* a rep with a count: wall-time cap */
 #define REP_DEADLINE_FACTOR 3.0        /* a rep with a duration: that many */
@@ -268,7 +269,7 @@ static enum run_status run_rep(struct run *r, struct job *j)
 	ndjson_progress(r, 0);
 	if (harness_run_rep(&spec, &j->res[j->nres], err, sizeof(err), &code) < 0) {
 		ndjson_error(r, code, err, j, rep);
-		return strcmp(code, "cancelled") == 0 ? RUN_CANCELLED : RUN_FAILED;
+		return error_kind_find(code) == ERR_CANCELLED ? RUN_CANCELLED : RUN_FAILED;
 	}
 	j->res[j->nres].rep = rep;
 	ndjson_result(r, j, &j->res[j->nres]);
