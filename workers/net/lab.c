@@ -15,6 +15,7 @@
 
 #include "net/netns.h"
 #include "net/peerproto.h"
+#include "base/error.h"
 
 #define LAB_MAX_TOOL_ARGS 24
 #define LAB_PEER_WAIT_MS 10000        /* the peer says it listens within this */
@@ -295,10 +296,8 @@ static int peer_start(struct lab *l, char *err, size_t errlen)
 	close(pfd[1]);
 	rc = read_line_ms(pfd[0], line, sizeof(line), LAB_PEER_WAIT_MS);
 	close(pfd[0]);
-	if (rc < 0 || !strstr(line, "listening on")) {
-		snprintf(err, errlen, "the peer did not start listening on %s", listen);
-		return -1;
-	}
+	if (rc < 0 || !strstr(line, "listening on"))
+		return error_set(err, errlen, "the peer did not start listening on %s", listen);
 	fprintf(stderr, "ipcscope lab: %s\n", line);
 	return 0;
 }
@@ -396,10 +395,8 @@ static int lab_run(struct lab *l, char *err, size_t errlen)
 		") joined by %s-%s\n", l->net.ns[0], l->net.ns[1], l->net.dev[0], l->net.dev[1]);
 	if (peer_start(l, err, errlen) < 0)
 		return -1;
-	if ((l->child = fork()) < 0) {
-		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
-		return -1;
-	}
+	if ((l->child = fork()) < 0)
+		return error_set(err, errlen, "cannot fork: %s", strerror(errno));
 	if (l->child == 0) {
 		child_enter(l->net.ns[1]);
 		command_exec(l);

@@ -1,5 +1,6 @@
 /* netns.c -- network namespaces for the lab: `ip`/`tc` with fixed argv, entering, removing, sweeping */
 #include "net/netns.h"
+#include "base/error.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -72,14 +73,10 @@ int netns_tool(char *const argv[], char *err, size_t errlen)
 	int pfd[2], status = 0, rc, hung = 0;
 	pid_t pid;
 
-	if (!tool_path(argv[0], path, sizeof(path))) {
-		snprintf(err, errlen, "'%s' not found (install iproute2)", argv[0]);
-		return -1;
-	}
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
-		return -1;
-	}
+	if (!tool_path(argv[0], path, sizeof(path)))
+		return error_set(err, errlen, "'%s' not found (install iproute2)", argv[0]);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return error_set(err, errlen, "cannot make a pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pfd[1], STDERR_FILENO);
@@ -88,8 +85,7 @@ int netns_tool(char *const argv[], char *err, size_t errlen)
 	close(pfd[1]);
 	if (rc != 0) {
 		close(pfd[0]);
-		snprintf(err, errlen, "cannot start '%s': %s", path, strerror(rc));
-		return -1;
+		return error_set(err, errlen, "cannot start '%s': %s", path, strerror(rc));
 	}
 	if (first_line(pfd[0], err, errlen) < 0) {
 		kill(pid, SIGKILL);   /* a tool that hangs must not hang the lab */
@@ -112,10 +108,8 @@ int netns_enter(const char *name, char *err, size_t errlen)
 
 	snprintf(path, sizeof(path), NETNS_DIR "/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return error_set(err, errlen, "cannot open '%s': %s", path, strerror(errno));
 	rc = setns(fd, CLONE_NEWNET);
 	if (rc < 0)
 		snprintf(err, errlen, "cannot enter namespace '%s': %s", name, strerror(errno));
@@ -251,8 +245,7 @@ int netns_pair_guard(struct netns_pair *p, const char *who, char *err, size_t er
 	p->guard_fd = pfd[1];
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot start the namespaces' guardian: %s", strerror(errno));
-	return -1;
+	return error_set(err, errlen, "cannot start the namespaces' guardian: %s", strerror(errno));
 }
 
 void netns_pair_release(struct netns_pair *p)

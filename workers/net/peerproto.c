@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "probe/sysinfo.h"
+#include "base/error.h"
 
 #define PEER_HOST_MAX 253            /* longest DNS name */
 
@@ -67,10 +68,8 @@ int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, s
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : STDIN_FILENO;
 	size_t n = 0;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot read token-file '%.128s': %s", path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return error_set(err, errlen, "cannot read token-file '%.128s': %s", path, strerror(errno));
 	while (n < sizeof(buf)) {
 		ssize_t r = read(fd, buf + n, sizeof(buf) - n);
 		if (r < 0 && errno == EINTR)
@@ -96,9 +95,8 @@ int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, s
 	if (n < PEER_TOKEN_MIN || n > PEER_TOKEN_MAX || memchr(buf, '\0', n) ||
 	    (buf[n] = '\0', !peer_token_ok(buf))) {
 		explicit_bzero(buf, sizeof(buf));
-		snprintf(err, errlen, "token-file '%.128s' does not hold a token: expected one line "
-			 "of %d..%d letters, digits, '-' or '_'", path, PEER_TOKEN_MIN, PEER_TOKEN_MAX);
-		return -1;
+		return error_set(err, errlen, "token-file '%.128s' does not hold a token: expected one line "
+				"of %d..%d letters, digits, '-' or '_'", path, PEER_TOKEN_MIN, PEER_TOKEN_MAX);
 	}
 	memcpy(out, buf, n + 1);
 	explicit_bzero(buf, sizeof(buf));
@@ -141,10 +139,8 @@ static int resolve(const char *host, struct in_addr *out, char *err, size_t errl
 	if (inet_pton(AF_INET, host, out) == 1)
 		return 0;
 	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot resolve '%s': %s", host, gai_strerror(rc));
-		return -1;
-	}
+	if (rc != 0)
+		return error_set(err, errlen, "cannot resolve '%s': %s", host, gai_strerror(rc));
 	*out = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
 	freeaddrinfo(res);
 	return 0;
@@ -157,17 +153,13 @@ int peer_parse_hostport(const char *s, struct sockaddr_in *out, int resolve_host
 	char host[PEER_HOST_MAX + 1], *end;
 	long port;
 
-	if (!colon || !host_ok(s, (size_t)(colon - s))) {
-		snprintf(err, errlen, "'%.80s' is not HOST:PORT (an IPv4 address or host "
-			 "name, a colon, a port 1..65535)", s);
-		return -1;
-	}
+	if (!colon || !host_ok(s, (size_t)(colon - s)))
+		return error_set(err, errlen, "'%.80s' is not HOST:PORT (an IPv4 address or host "
+				"name, a colon, a port 1..65535)", s);
 	errno = 0;
 	port = strtol(colon + 1, &end, 10);
-	if (colon[1] < '0' || colon[1] > '9' || *end || errno || port < 1 || port > 65535) {
-		snprintf(err, errlen, "port '%.16s' is outside 1..65535", colon + 1);
-		return -1;
-	}
+	if (colon[1] < '0' || colon[1] > '9' || *end || errno || port < 1 || port > 65535)
+		return error_set(err, errlen, "port '%.16s' is outside 1..65535", colon + 1);
 	memset(out, 0, sizeof(*out));
 	out->sin_family = AF_INET;
 	out->sin_port = htons((uint16_t)port);
@@ -295,10 +287,8 @@ int peer_msg_check(const cJSON *o, char *err, size_t errlen)
 {
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
 
-	if (!cJSON_IsObject(o) || !cJSON_IsString(t)) {
-		snprintf(err, errlen, "the other side sent something that is not a control message");
-		return -1;
-	}
+	if (!cJSON_IsObject(o) || !cJSON_IsString(t))
+		return error_set(err, errlen, "the other side sent something that is not a control message");
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct field_rule *r = &rules[i];
 		const cJSON *it;
@@ -310,9 +300,8 @@ int peer_msg_check(const cJSON *o, char *err, size_t errlen)
 		if ((!it && r->optional) || (it && field_ok(it, r)))
 			continue;
 		snprintf(want, sizeof(want), kind_text[r->kind], r->lo, r->hi);
-		snprintf(err, errlen, "the other side sent a bad '%s' message: '%s' %s %s", r->type,
-			 r->key, it ? "must be" : "is missing: it is", want);
-		return -1;
+		return error_set(err, errlen, "the other side sent a bad '%s' message: '%s' %s %s", r->type,
+				r->key, it ? "must be" : "is missing: it is", want);
 	}
 	return 0;
 }
