@@ -24,6 +24,7 @@
 #include "rep/broker.h"
 #include "params/params.h"
 #include "rep/peerlink.h"
+#include "base/error.h"
 
 #define WARMUP_MIN 100                       /* default warmup with a count */
 #define WARMUP_DURATION 1000                 /* default warmup with a duration */
@@ -252,10 +253,8 @@ static int spawn_workers(struct rep_state *st, const struct rep_spec *spec,
 		enum mech_role role = i == 0 ? ROLE_RECEIVER : ROLE_SENDER;
 		pid_t pid = fork();
 
-		if (pid < 0) {
-			snprintf(err, errlen, "cannot fork a worker: %s", strerror(errno));
-			return -1;
-		}
+		if (pid < 0)
+			return error_set(err, errlen, "cannot fork a worker: %s", strerror(errno));
 		if (pid == 0) {
 			child_init();
 			if (st->m.ops->run)
@@ -403,7 +402,7 @@ static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint6
 		   workers too, and their deaths are its consequence */
 		if (stop_requested && !bad) {
 			snprintf(err, errlen, "interrupted");
-			*code = "cancelled";
+			*code = error_kind_name(ERR_CANCELLED);
 			bad = 1;
 			stop_rep(st);
 		}
@@ -412,14 +411,14 @@ static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint6
 				snprintf(err, errlen, "a worker was killed by signal %d (%s); "
 					 "the other was stopped", WTERMSIG(status),
 					 strsignal(WTERMSIG(status)));
-				*code = "worker_killed";
+				*code = error_kind_name(ERR_WORKER_KILLED);
 			}
 			bad = 1;
 			stop_rep(st);
 		}
 		if (!bad && (double)(t - t0) / 1e9 > spec->deadline_s) {
 			harness_timeout_message(p, spec->deadline_s, err, errlen);
-			*code = "timeout";
+			*code = error_kind_name(ERR_TIMEOUT);
 			bad = 1;
 			stop_rep(st);
 		}
@@ -527,7 +526,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	uint64_t t0, warm;
 	sigset_t chld, oldmask;
 
-	*code = "run_failed";
+	*code = error_kind_name(ERR_RUN_FAILED);
 	err[0] = '\0';
 	if (spec->ops->run_rep) {   /* its ends are not processes forked here */
 		struct mech_rep mr = {
@@ -570,7 +569,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 			goto out;
 	} else if ((rc = spec->ops->create(&st.m)) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", spec->ops->name, strerror(-rc));
-		*code = "create_failed";
+		*code = error_kind_name(ERR_CREATE_FAILED);
 		rc = -1;
 		goto out;
 	}
@@ -597,14 +596,15 @@ reap:
 	if (pumping && peerlink_pump_finish(spec->link, &st.interf, PEER_RESULT_WAIT_MS, perr,
 					    sizeof(perr)) < 0 && rc == 0) {
 		snprintf(err, errlen, "%s", perr);
-		*code = "peer_failed";
+		*code = error_kind_name(ERR_PEER_FAILED);
 		rc = -1;
 	}
 	/* a worker's own account of its failure says more than its exit */
 	for (int i = 0; i < 2; i++)
-		if (st.ctl->out[i].failed && (rc == 0 || strcmp(*code, "cancelled") != 0)) {
+		if (st.ctl->out[i].failed && (rc == 0 || error_kind_find(*code) != ERR_CANCELLED)) {
 			snprintf(err, errlen, "%s", st.ctl->out[i].err);
-			*code = st.ctl->out[i].code ? st.ctl->out[i].code : "run_failed";
+			*code = st.ctl->out[i].code ? st.ctl->out[i].code :
+							  error_kind_name(ERR_RUN_FAILED);
 			rc = -1;
 			break;
 		}

@@ -12,6 +12,7 @@
 #include "rep/harness_int.h"
 #include "net/interference_peer.h"
 #include "params/params.h"
+#include "base/error.h"
 
 #define PEER_REPLY_MS 15000      /* the other side answers a step within this */
 #define PEER_JOIN_MS 10000       /* the data connection is made within this */
@@ -35,10 +36,8 @@ int peerlink_init(struct peer_link *l, int fd, enum mech_role role, char *err, s
 	l->role = role;
 	if (getsockname(fd, (struct sockaddr *)&l->here, &a) < 0 ||
 	    getpeername(fd, (struct sockaddr *)&l->there, &b) < 0 ||
-	    l->here.sin_family != AF_INET) {
-		snprintf(err, errlen, "the control connection is not an IPv4 connection");
-		return -1;
-	}
+	    l->here.sin_family != AF_INET)
+		return error_set(err, errlen, "the control connection is not an IPv4 connection");
 	l->net.accept_ms = PEER_JOIN_MS;
 	return 0;
 }
@@ -48,8 +47,7 @@ static int fail_link(struct peer_link *l, char *err, size_t errlen, const char *
 {
 	snprintf(l->failure, sizeof(l->failure), "%s", why);
 	atomic_store(&l->broken, 1);
-	snprintf(err, errlen, "peer: %s", why);
-	return -1;
+	return error_set(err, errlen, "peer: %s", why);
 }
 
 /* expect: the next message, which must be of type want (an "error" from
@@ -114,19 +112,16 @@ static int data_listen(struct peer_link *l, struct mech *m, char *err, size_t er
 	int rc;
 
 	if (o) {   /* params refuse it before: never a data socket for it */
-		snprintf(err, errlen, "%s crosses hosts only with %s=%s", m->ops->name, o->name,
-			 o->cross_host);
-		return -1;
+		return error_set(err, errlen, "%s crosses hosts only with %s=%s", m->ops->name, o->name,
+				o->cross_host);
 	}
 	l->net.local = l->here;
 	l->net.local.sin_port = 0;
 	m->net = &l->net;
 	m->role = l->role;
-	if ((rc = m->ops->net_listen(m)) < 0) {
-		snprintf(err, errlen, "cannot make the %s data socket on this side: %s",
-			 m->ops->name, strerror(-rc));
-		return -1;
-	}
+	if ((rc = m->ops->net_listen(m)) < 0)
+		return error_set(err, errlen, "cannot make the %s data socket on this side: %s",
+				m->ops->name, strerror(-rc));
 	return 0;
 }
 
@@ -136,11 +131,9 @@ static int data_join(struct peer_link *l, struct mech *m, int port, char *err, s
 
 	l->net.remote = l->there;
 	l->net.remote.sin_port = htons((uint16_t)port);
-	if ((rc = m->ops->net_join(m)) < 0) {
-		snprintf(err, errlen, "cannot %s the %s data connection: %s",
-			 l->role == ROLE_SENDER ? "make" : "accept", m->ops->name, strerror(-rc));
-		return -1;
-	}
+	if ((rc = m->ops->net_join(m)) < 0)
+		return error_set(err, errlen, "cannot %s the %s data connection: %s",
+				l->role == ROLE_SENDER ? "make" : "accept", m->ops->name, strerror(-rc));
 	return 0;
 }
 
@@ -150,11 +143,9 @@ static int driver_data_open(struct peer_link *l, struct mech *m, const struct be
 	cJSON *o, *port;
 	int rc;
 
-	*code = "peer_failed";
-	if (atomic_load(&l->broken)) {
-		snprintf(err, errlen, "peer: the control connection failed earlier: %s", l->failure);
-		return -1;
-	}
+	*code = error_kind_name(ERR_PEER_FAILED);
+	if (atomic_load(&l->broken))
+		return error_set(err, errlen, "peer: the control connection failed earlier: %s", l->failure);
 	if (data_listen(l, m, err, errlen) < 0)
 		return -1;
 	o = peer_msg("rep");
@@ -205,10 +196,8 @@ static int peer_data_open(struct peer_link *l, struct mech *m, char *err, size_t
 	cJSON_AddNumberToObject(o, "port", ntohs(l->net.local.sin_port));
 	rc = peer_send(&l->conn, o);
 	cJSON_Delete(o);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot answer the driver: %s", strerror(-rc));
-		return -1;
-	}
+	if (rc < 0)
+		return error_set(err, errlen, "cannot answer the driver: %s", strerror(-rc));
 	/* tcp accepts from the driver's host only; udp talks to its port */
 	if (data_join(l, m, cJSON_IsNumber(dport) ? dport->valueint : 0, err, errlen) < 0)
 		return peerlink_refuse(l, err);
@@ -218,7 +207,7 @@ static int peer_data_open(struct peer_link *l, struct mech *m, char *err, size_t
 int peerlink_data_open(struct peer_link *l, struct mech *m, const struct bench_params *p,
 		       char *err, size_t errlen, const char **code)
 {
-	*code = "peer_failed";
+	*code = error_kind_name(ERR_PEER_FAILED);
 	if (l->role == ROLE_SENDER)
 		return driver_data_open(l, m, p, err, errlen, code);
 	return peer_data_open(l, m, err, errlen);
@@ -473,6 +462,5 @@ int peerlink_pump_finish(struct peer_link *l, const struct interference *here, i
 	}
 	if (atomic_load(&l->result_in))
 		return 0;
-	snprintf(err, errlen, "peer: %s", l->failure[0] ? l->failure : "no figures came");
-	return -1;
+	return error_set(err, errlen, "peer: %s", l->failure[0] ? l->failure : "no figures came");
 }
