@@ -17,8 +17,8 @@ cd "$top" || exit 2
 LAYERS="base probe net stats mech params rep out run demos cli mpi server"
 
 # What server/ may include of workers/: the engine's face (commands,
-# catalogues, version) and the params parser
-SERVER_MAY="workers/cli/engine.h workers/params/params.h"
+# catalogues, version), the params parser and the error helper
+SERVER_MAY="workers/cli/engine.h workers/params/params.h workers/base/error.h"
 
 # edges: "FROM TO" per quoted include that names a file of the tree (looked
 # up beside the including file, then from workers/ as the build does with

@@ -14,6 +14,7 @@
 #include "run_proc.h"
 #include "run_store.h"
 #include "runs.h"
+#include "base/error.h"
 
 #define RUN_ARGS_EXTRA 6           /* argv[0], --format ndjson, --run-id ID, NULL */
 #define RUNNER_IDLE_S 1            /* the idle runner reaps orphans this often */
@@ -579,10 +580,8 @@ static int init_sync(char *err, size_t errlen)
 	run_lines_init(&ca);
 	pthread_cond_init(&g.work, &ca);
 	pthread_condattr_destroy(&ca);
-	if (pipe2(g.wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
+	if (pipe2(g.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return error_set(err, errlen, "cannot create a pipe: %s", strerror(errno));
 	return 0;
 }
 
@@ -592,10 +591,8 @@ int runs_init(const struct runs_config *cfg, char *err, size_t errlen)
 
 	g.cfg = *cfg;
 	g.queue = calloc((size_t)(cfg->queue_max > 0 ? cfg->queue_max : 1), sizeof(*g.queue));
-	if (!g.queue) {
-		snprintf(err, errlen, "cannot set up runs: out of memory");
-		return -1;
-	}
+	if (!g.queue)
+		return error_set(err, errlen, "cannot set up runs: out of memory");
 	if (proc_init(err, errlen) < 0 || init_sync(err, errlen) < 0 ||
 	    store_open(cfg->results_dir, err, errlen) < 0)
 		return -1;
@@ -608,10 +605,8 @@ int runs_init(const struct runs_config *cfg, char *err, size_t errlen)
 	if (rc < 0)
 		return -1;
 	rc = pthread_create(&g.runner, NULL, runner_main, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the runner thread: %s", strerror(rc));
-		return -1;
-	}
+	if (rc != 0)
+		return error_set(err, errlen, "cannot start the runner thread: %s", strerror(rc));
 	g.runner_started = true;
 	return 0;
 }
