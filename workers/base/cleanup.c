@@ -15,6 +15,7 @@
    ipcscope derives; a recorded helper only when it runs as that user and
    still names the run directory. */
 #include "base/cleanup.h"
+#include "base/error.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -160,13 +161,13 @@ int cleanup_base_check(char *err, size_t errlen)
 	if (base_err == 0)
 		return 0;
 	if (base_err == -EPERM)
-		snprintf(err, errlen, "%s is not a private directory of this user (it must be a "
-			 "directory, not a link, owned by uid %u with mode 0700, in a directory "
-			 "others cannot rename it out of); remove it or set TMPDIR to a private "
-			 "directory", b, (unsigned)geteuid());
+		error_set(err, errlen, "%s is not a private directory of this user (it must be a "
+			  "directory, not a link, owned by uid %u with mode 0700, in a directory "
+			  "others cannot rename it out of); remove it or set TMPDIR to a private "
+			  "directory", b, (unsigned)geteuid());
 	else
-		snprintf(err, errlen, "cannot use %s for run directories: %s; set TMPDIR to a "
-			 "private directory", b, strerror(-base_err));
+		error_set(err, errlen, "cannot use %s for run directories: %s; set TMPDIR to a "
+			  "private directory", b, strerror(-base_err));
 	return base_err;
 }
 

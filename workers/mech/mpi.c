@@ -159,8 +159,8 @@ static int collect(const struct mech_rep *spec, pid_t pid, int fd, char *buf, si
 		double t = now_s();
 
 		if (!killed && (spec->stopping() || t - t0 > spec->deadline_s)) {
-			snprintf(err, errlen, spec->stopping() ? "interrupted" :
-				 "rep exceeded its %.0f s limit", spec->deadline_s);
+			error_set(err, errlen, spec->stopping() ? "interrupted" :
+				  "rep exceeded its %.0f s limit", spec->deadline_s);
 			*code = error_kind_name(spec->stopping() ? ERR_CANCELLED : ERR_TIMEOUT);
 			kill(-pid, SIGKILL);
 			killed = 1;
@@ -217,9 +217,9 @@ static int answer(const char *text, struct rep_result *out, char *err, size_t er
 	}
 	if (e) {
 		e += strlen(MPIJOB_ERROR) + 1;
-		snprintf(err, errlen, "mpi: %.*s", (int)strcspn(e, "\n"), e);
+		error_set(err, errlen, "mpi: %.*s", (int)strcspn(e, "\n"), e);
 	} else {
-		snprintf(err, errlen, "mpi: mpirun gave no result (see its messages above)");
+		error_set(err, errlen, "mpi: mpirun gave no result (see its messages above)");
 	}
 	return -1;
 }
@@ -237,9 +237,8 @@ static int mpi_run_rep(const struct mech_rep *spec, struct rep_result *out, char
 		return mech_mpi_inproc(spec, out, err, errlen, code);
 	*code = error_kind_name(ERR_MPI_UNAVAILABLE);
 	if (helper_path(helper, sizeof(helper)) < 0 || !mpirun) {
-		snprintf(err, errlen, "mpi needs %s and mpirun (Debian: openmpi-bin; "
-			 "build with 'make bin/" MPIJOB_HELPER "')", helper);
-		return -1;
+		return error_set(err, errlen, "mpi needs %s and mpirun (Debian: openmpi-bin; "
+				 "build with 'make bin/" MPIJOB_HELPER "')", helper);
 	}
 	mech_mpi_job_of(spec, &j);
 	if (!(buf = malloc(MPI_OUT_MAX)))
@@ -250,7 +249,7 @@ static int mpi_run_rep(const struct mech_rep *spec, struct rep_result *out, char
 	if (cleanup_shm_dir_make(shmdir, sizeof(shmdir)) < 0)
 		shmdir[0] = '\0';
 	if ((pid = spawn(mpirun, helper, &j, spec->tmpdir, shmdir, &fd)) < 0) {
-		snprintf(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
+		error_set(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
 		if (shmdir[0])
 			cleanup_remove_tree(AT_FDCWD, shmdir);
 		free(buf);

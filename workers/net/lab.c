@@ -278,7 +278,7 @@ static int peer_start(struct lab *l, char *err, size_t errlen)
 	snprintf(listen, sizeof(listen), LAB_PEER_ADDR ":%d", LAB_PEER_PORT);
 	snprintf(lab, sizeof(lab), "%d", (int)getpid());
 	if (tfd < 0 || pipe2(pfd, O_CLOEXEC) < 0 || (l->peer = fork()) < 0) {
-		snprintf(err, errlen, "cannot start the peer: %s", strerror(errno));
+		error_set(err, errlen, "cannot start the peer: %s", strerror(errno));
 		if (tfd >= 0)
 			close(tfd);
 		return -1;

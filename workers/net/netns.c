@@ -62,7 +62,7 @@ static int first_line(int fd, char *err, size_t errlen)
 	}
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(err, errlen, "%s", n ? buf : "no message");
+	error_set(err, errlen, "%s", n ? buf : "no message");
 	return 0;
 }
 
@@ -89,8 +89,8 @@ int netns_tool(char *const argv[], char *err, size_t errlen)
 	}
 	if (first_line(pfd[0], err, errlen) < 0) {
 		kill(pid, SIGKILL);   /* a tool that hangs must not hang the lab */
-		snprintf(err, errlen, "'%s' did not finish within %d s", argv[0],
-			 NETNS_TOOL_MAX_MS / 1000);
+		error_set(err, errlen, "'%s' did not finish within %d s", argv[0],
+			  NETNS_TOOL_MAX_MS / 1000);
 		hung = 1;
 	}
 	close(pfd[0]);
@@ -112,7 +112,7 @@ int netns_enter(const char *name, char *err, size_t errlen)
 		return error_set(err, errlen, "cannot open '%s': %s", path, strerror(errno));
 	rc = setns(fd, CLONE_NEWNET);
 	if (rc < 0)
-		snprintf(err, errlen, "cannot enter namespace '%s': %s", name, strerror(errno));
+		error_set(err, errlen, "cannot enter namespace '%s': %s", name, strerror(errno));
 	close(fd);
 	return rc;
 }

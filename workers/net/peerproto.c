@@ -75,8 +75,8 @@ int peer_token_read(const char *path, char out[PEER_TOKEN_MAX + 1], char *err, s
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			snprintf(err, errlen, "cannot read token-file '%.128s': %s", path,
-				 strerror(errno));
+			error_set(err, errlen, "cannot read token-file '%.128s': %s", path,
+				  strerror(errno));
 			if (fd != STDIN_FILENO)
 				close(fd);
 			return -1;
@@ -311,7 +311,7 @@ cJSON *peer_parse_line(const char *line, size_t n, char *err, size_t errlen)
 	cJSON *o;
 
 	if (memchr(line, '\0', n) || line[n] != '\0' || nul_escape(line)) {
-		snprintf(err, errlen, "the other side sent a control message with a NUL character");
+		error_set(err, errlen, "the other side sent a control message with a NUL character");
 		return NULL;
 	}
 	o = cJSON_ParseWithOpts(line, NULL, 1);
@@ -347,23 +347,23 @@ cJSON *peer_recv(struct peer_conn *c, int timeout_ms, char *err, size_t errlen)
 		if (nl)
 			return take_line(c, nl, err, errlen);
 		if (c->n >= sizeof(c->buf) - 1) {
-			snprintf(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
+			error_set(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
 			return NULL;
 		}
 		pr = poll(&p, 1, timeout_ms);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr <= 0) {
-			snprintf(err, errlen, pr == 0 ? "no answer within %.1f s" : "poll failed",
-				 timeout_ms / 1000.0);
+			error_set(err, errlen, pr == 0 ? "no answer within %.1f s" : "poll failed",
+				  timeout_ms / 1000.0);
 			return NULL;
 		}
 		r = recv(c->fd, c->buf + c->n, sizeof(c->buf) - 1 - c->n, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			snprintf(err, errlen, "the control connection closed%s%s",
-				 r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+			error_set(err, errlen, "the control connection closed%s%s",
+				  r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
 			return NULL;
 		}
 		c->n += (size_t)r;
@@ -379,7 +379,7 @@ cJSON *peer_recv_nowait(struct peer_conn *c, int *more, char *err, size_t errlen
 	if (nl)
 		return take_line(c, nl, err, errlen);
 	if (c->n >= sizeof(c->buf) - 1) {
-		snprintf(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
+		error_set(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
 		return NULL;
 	}
 	r = recv(c->fd, c->buf + c->n, sizeof(c->buf) - 1 - c->n, MSG_DONTWAIT);
@@ -388,8 +388,8 @@ cJSON *peer_recv_nowait(struct peer_conn *c, int *more, char *err, size_t errlen
 		return NULL;
 	}
 	if (r <= 0) {
-		snprintf(err, errlen, "the control connection closed%s%s",
-			 r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
+		error_set(err, errlen, "the control connection closed%s%s",
+			  r < 0 ? ": " : "", r < 0 ? strerror(errno) : "");
 		return NULL;
 	}
 	c->n += (size_t)r;
@@ -397,7 +397,7 @@ cJSON *peer_recv_nowait(struct peer_conn *c, int *more, char *err, size_t errlen
 		return take_line(c, nl, err, errlen);
 	*more = c->n < sizeof(c->buf) - 1;
 	if (!*more)
-		snprintf(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
+		error_set(err, errlen, "a control message longer than %d bytes", PEER_LINE_MAX);
 	return NULL;
 }
 

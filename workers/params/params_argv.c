@@ -1,5 +1,6 @@
 /* params_argv.c -- a validated params struct back into the argv of a run process */
 #include "params/params.h"
+#include "base/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,8 +104,8 @@ int params_argv(const struct bench_params *p, const char *demo, const char **arg
 		put(&o, "%s", p->opts[i].value);
 	}
 	if (o.full) {
-		snprintf(err, errlen, "the run's arguments do not fit in %d entries of %zu bytes",
-			 max, len);
+		error_set(err, errlen, "the run's arguments do not fit in %d entries of %zu bytes",
+			  max, len);
 		return -1;
 	}
 	return o.n;

@@ -1,6 +1,7 @@
 /* platform.c -- the file of platform baselines: where it lives, reading it
    as hostile, merging a run into it, writing it atomically under a lock */
 #include "probe/platform.h"
+#include "base/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -283,12 +284,12 @@ int platform_cache_save(const char *dir, const struct platform_baseline *b, int 
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, PLATFORM_FILE) >= (int)sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s/%s", dir, PLATFORM_TMP) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "cache directory '%.64s...' is too long", dir);
+		error_set(err, errlen, "cache directory '%.64s...' is too long", dir);
 		goto out;
 	}
 	if (!c || make_dirs(dir) < 0 || (lock = take_lock(dir)) < 0) {
-		snprintf(err, errlen, "cannot use cache directory '%s': %s", dir,
-			 c ? strerror(errno) : "out of memory");
+		error_set(err, errlen, "cannot use cache directory '%s': %s", dir,
+			  c ? strerror(errno) : "out of memory");
 		goto out;
 	}
 	/* read again under the lock: a run that ended meanwhile is kept */
@@ -297,8 +298,8 @@ int platform_cache_save(const char *dir, const struct platform_baseline *b, int 
 		platform_cache_merge(c, &b[i]);
 	if (!(text = platform_cache_json(c)) || write_all(tmp, text) < 0 ||
 	    rename(tmp, path) < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", path,
-			 text ? strerror(errno) : "out of memory");
+		error_set(err, errlen, "cannot write '%s': %s", path,
+			  text ? strerror(errno) : "out of memory");
 		unlink(tmp);
 		goto out;
 	}

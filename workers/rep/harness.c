@@ -401,14 +401,14 @@ static int wait_workers(struct rep_state *st, const struct rep_spec *spec, uint6
 		/* a stop asked of the run comes first: a Ctrl-C reaches the
 		   workers too, and their deaths are its consequence */
 		if (stop_requested && !bad) {
-			snprintf(err, errlen, "interrupted");
+			error_set(err, errlen, "interrupted");
 			*code = error_kind_name(ERR_CANCELLED);
 			bad = 1;
 			stop_rep(st);
 		}
 		if (r == 1 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 			if (!bad && WIFSIGNALED(status)) {
-				snprintf(err, errlen, "a worker was killed by signal %d (%s); "
+				error_set(err, errlen, "a worker was killed by signal %d (%s); "
 					 "the other was stopped", WTERMSIG(status),
 					 strsignal(WTERMSIG(status)));
 				*code = error_kind_name(ERR_WORKER_KILLED);
@@ -546,7 +546,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	st.ctl = mmap(NULL, sizeof(*st.ctl), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st.ctl == MAP_FAILED) {
-		snprintf(err, errlen, "cannot map the control block: %s", strerror(errno));
+		error_set(err, errlen, "cannot map the control block: %s", strerror(errno));
 		pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
 		return -1;
 	}
@@ -560,7 +560,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 	st.m.tmpdir = spec->tmpdir;
 	st.m.tag = tag;
 	if (pipes_open(&st) < 0) {
-		snprintf(err, errlen, "cannot make pipes: %s", strerror(errno));
+		error_set(err, errlen, "cannot make pipes: %s", strerror(errno));
 		goto out;
 	}
 	st.created = 1;
@@ -568,7 +568,7 @@ int harness_run_rep(const struct rep_spec *spec, struct rep_result *out,
 		if ((rc = peerlink_data_open(spec->link, &st.m, p, err, errlen, code)) < 0)
 			goto out;
 	} else if ((rc = spec->ops->create(&st.m)) < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", spec->ops->name, strerror(-rc));
+		error_set(err, errlen, "cannot create %s: %s", spec->ops->name, strerror(-rc));
 		*code = error_kind_name(ERR_CREATE_FAILED);
 		rc = -1;
 		goto out;
@@ -595,14 +595,14 @@ reap:
 	interf_end(&st, spec);
 	if (pumping && peerlink_pump_finish(spec->link, &st.interf, PEER_RESULT_WAIT_MS, perr,
 					    sizeof(perr)) < 0 && rc == 0) {
-		snprintf(err, errlen, "%s", perr);
+		error_set(err, errlen, "%s", perr);
 		*code = error_kind_name(ERR_PEER_FAILED);
 		rc = -1;
 	}
 	/* a worker's own account of its failure says more than its exit */
 	for (int i = 0; i < 2; i++)
 		if (st.ctl->out[i].failed && (rc == 0 || error_kind_find(*code) != ERR_CANCELLED)) {
-			snprintf(err, errlen, "%s", st.ctl->out[i].err);
+			error_set(err, errlen, "%s", st.ctl->out[i].err);
 			*code = st.ctl->out[i].code ? st.ctl->out[i].code :
 							  error_kind_name(ERR_RUN_FAILED);
 			rc = -1;

@@ -239,7 +239,7 @@ int peerlink_barrier(struct peer_link *l, int local_ok, char *err, size_t errlen
 	peer_send(&l->conn, o);
 	cJSON_Delete(o);
 	if (!go && local_ok)
-		snprintf(err, errlen, "peer: its worker could not open the %s", "data socket");
+		error_set(err, errlen, "peer: its worker could not open the %s", "data socket");
 	return go ? 0 : -1;
 }
 

@@ -561,9 +561,9 @@ static int connect_within(const struct sockaddr_in *a, int ms, char *err, size_t
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
 	    connect(fd, (const struct sockaddr *)a, sizeof(*a)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof(none)) < 0) {
-		snprintf(err, errlen, "cannot connect to the peer at %s:%d: %s",
-			 inet_ntoa(a->sin_addr), ntohs(a->sin_port),
-			 errno == EINPROGRESS ? "no answer" : strerror(errno));
+		error_set(err, errlen, "cannot connect to the peer at %s:%d: %s",
+			  inet_ntoa(a->sin_addr), ntohs(a->sin_port),
+			  errno == EINPROGRESS ? "no answer" : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -593,7 +593,7 @@ static cJSON *welcome(struct peer_link *l, const char *token, char *err, size_t 
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(w, "message");
 		snprintf(why, sizeof(why), "%s", cJSON_IsString(m) ? m->valuestring : "no welcome");
 	}
-	snprintf(err, errlen, "the peer refused the run: %s", why);
+	error_set(err, errlen, "the peer refused the run: %s", why);
 	cJSON_Delete(w);
 	return NULL;
 }

@@ -167,7 +167,7 @@ int run_plan(struct run *r, cJSON *skipped, char *err, size_t errlen)
 	if (r->plan) {
 		struct param_error e = { 0 };
 		if ((rc = r->plan(r, &e)) < 0)
-			snprintf(err, errlen, "%s", e.message[0] ? e.message : "out of memory");
+			error_set(err, errlen, "%s", e.message[0] ? e.message : "out of memory");
 		r->total_reps = 0;
 		for (int i = 0; i < r->njobs; i++)
 			r->total_reps += (int)r->jobs[i].p.reps;
@@ -184,7 +184,7 @@ int run_plan(struct run *r, cJSON *skipped, char *err, size_t errlen)
 		rc = plan_all(r, skipped);
 	}
 	if (rc < 0)
-		snprintf(err, errlen, "out of memory");
+		error_set(err, errlen, "out of memory");
 	r->total_reps = r->njobs * (int)p->reps;
 	return rc;
 }
