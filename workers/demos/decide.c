@@ -13,6 +13,7 @@
 #include "rep/harness.h"
 #include "base/human.h"
 #include "params/params.h"
+#include "base/error.h"
 
 #define DECIDE_REP_DEADLINE_S 30.0
 
@@ -136,7 +137,7 @@ int decide_run(const struct decide_params *p, struct decide_result *r, struct ex
 	decide_answer(p, &r->plan);
 	exp_plan(o, 2);
 	if ((rc = cleanup_tmpdir_make(tmpdir, sizeof(tmpdir))) < 0) {
-		snprintf(err, errlen, "cannot make a run directory: %s", strerror(-rc));
+		error_set(err, errlen, "cannot make a run directory: %s", strerror(-rc));
 		return -1;
 	}
 	snprintf(label, sizeof(label), "recommended: %s", r->plan.rec);
@@ -149,7 +150,7 @@ int decide_run(const struct decide_params *p, struct decide_result *r, struct ex
 		emit_failure(o, "runner-up", r->plan.alt, &r->alt);
 	cleanup_tmpdir_remove(tmpdir);
 	if (!r->rec.ok) {
-		snprintf(err, errlen, "%s could not be measured: %s", r->plan.rec, r->rec.error);
+		error_set(err, errlen, "%s could not be measured: %s", r->plan.rec, r->rec.error);
 		return -1;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include "out/ndjson.h"
 #include "run/runner.h"
 #include "probe/sysinfo.h"
+#include "base/error.h"
 
 #define EXP_LESSON_MAX 2048     /* a lesson with its caveat */
 #define EXP_NAME_MAX 40
@@ -80,7 +81,7 @@ int demo_param_check(const char *demo, const char *name, const char *value, char
 	char buf[EXP_PARAMS_MAX];
 
 	if (!d || !d->exp || d->exp->params_size > sizeof(buf)) {
-		snprintf(err, errlen, "demo '%.64s' takes no params of its own", demo);
+		error_set(err, errlen, "demo '%.64s' takes no params of its own", demo);
 		return -1;
 	}
 	return dparam_set(d->exp->params, buf, name, value, err, errlen);

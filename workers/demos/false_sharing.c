@@ -13,6 +13,7 @@
 
 #include "base/human.h"
 #include "stats/stats.h"
+#include "base/error.h"
 
 #define FS_AREA 4096             /* the mapping: counters in the first 256 bytes */
 #define FS_CTRL_OFF 2048         /* go flag and figures, far from the counters */
@@ -149,7 +150,7 @@ int fs_run(const struct fs_params *p, struct fs_result *r, struct exp_out *o,
 	r->p = *p;
 	r->cpus = exp_cpus();
 	if (!(c.area = exp_shared(FS_AREA))) {
-		snprintf(err, errlen, "cannot map the shared counters: %s", strerror(errno));
+		error_set(err, errlen, "cannot map the shared counters: %s", strerror(errno));
 		return -1;
 	}
 	c.ctrl = (struct fs_ctrl *)(c.area + FS_CTRL_OFF);

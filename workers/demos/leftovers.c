@@ -21,6 +21,7 @@
 
 #include "base/cleanup.h"
 #include "base/human.h"
+#include "base/error.h"
 
 #define CL_SHM_SIZE 4096
 #define CL_READY_S 5
@@ -128,7 +129,7 @@ static int start_child(struct cl_ctx *c, int (*fn)(void *, int), pid_t *pid,
 	ssize_t got;
 
 	if (pipe(c->report) < 0) {
-		snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+		error_set(err, errlen, "cannot make a pipe: %s", strerror(errno));
 		return -1;
 	}
 	*pid = exp_fork(fn, c, 0, 0, err, errlen);
@@ -138,7 +139,7 @@ static int start_child(struct cl_ctx *c, int (*fn)(void *, int), pid_t *pid,
 	close(c->report[0]);
 	if (got != (ssize_t)(sizeof(int) * (CL_NOBJECTS + 1))) {
 		if (*pid > 0)
-			snprintf(err, errlen, "the naive worker did not report");
+			error_set(err, errlen, "the naive worker did not report");
 		return -1;
 	}
 	return 0;
@@ -177,8 +178,8 @@ static int kill_naive(struct cl_ctx *c, struct cleanup_result *r, struct exp_out
 	exp_kill_all(&pid, 1);
 	for (int k = 0; k < CL_NOBJECTS; k++)
 		if (errs[k]) {
-			snprintf(err, errlen, "the naive worker could not make its %s: %s",
-				 cleanup_object_names[k], strerror(errs[k]));
+			error_set(err, errlen, "the naive worker could not make its %s: %s",
+				  cleanup_object_names[k], strerror(errs[k]));
 			return -1;
 		}
 	return 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/human.h"
+#include "base/error.h"
 
 #define PC_LIE_PID 1             /* what the sender claims to be: init, */
 #define PC_LIE_ROOT 0            /* and root; or, when it is root, */
@@ -98,7 +99,7 @@ static int receive(int fd, struct peercred_result *r, char *err, size_t errlen)
 	struct cmsghdr *c;
 
 	if (recvmsg(fd, &mh, MSG_WAITALL) != (ssize_t)sizeof(m)) {
-		snprintf(err, errlen, "the sender's message did not arrive whole");
+		error_set(err, errlen, "the sender's message did not arrive whole");
 		return -1;
 	}
 	r->claimed = (struct peercred_ids){ m.pid, m.uid, m.gid };
@@ -121,13 +122,13 @@ static int accept_one(int lfd, struct peercred_result *r, char *err, size_t errl
 
 	setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "the sender never connected: %s", strerror(errno));
+		error_set(err, errlen, "the sender never connected: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
-		snprintf(err, errlen, "SO_PEERCRED failed: %s", strerror(errno));
+		error_set(err, errlen, "SO_PEERCRED failed: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -148,7 +149,7 @@ static int listen_abstract(struct pc_ctx *c, char *err, size_t errlen)
 		     "ipcscope-%d-peercred", (int)getpid());
 	c->addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&c->addr, c->addrlen) < 0 || listen(fd, 1) < 0) {
-		snprintf(err, errlen, "cannot listen on a unix socket: %s", strerror(errno));
+		error_set(err, errlen, "cannot listen on a unix socket: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -177,7 +178,7 @@ int peercred_run(struct peercred_result *r, struct exp_out *o, char *err, size_t
 	memset(r, 0, sizeof(*r));
 	exp_plan(o, 2);
 	if (!(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		error_set(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		return -1;
 	}
 	snprintf(label, sizeof(label), "a child connects to a unix socket and claims to be "

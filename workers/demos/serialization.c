@@ -16,6 +16,7 @@
 
 #include "record.pb-c.h"
 #include "base/human.h"
+#include "base/error.h"
 
 #define SER_HDR 4                /* length prefix of every frame */
 #define SER_OVERHEAD 256         /* room for a format's own bytes around the text */
@@ -295,7 +296,7 @@ static int exchange(struct ser_ctx *c, struct exp_out *o, struct ser_outcome *ou
 
 	memset(c->sh, 0, sizeof(*c->sh));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c->sv) < 0) {
-		snprintf(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
+		error_set(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
 		return -1;
 	}
 	if ((pids[0] = exp_fork(ser_sender, c, 0, 1, err, errlen)) < 0 ||
@@ -342,7 +343,7 @@ int ser_run(const struct ser_params *p, struct ser_result *r, struct exp_out *o,
 	r->p = *p;
 	alphabet_init();
 	if (bufs_alloc(&b, p) < 0 || !(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "out of memory for the records");
+		error_set(err, errlen, "out of memory for the records");
 		return -1;
 	}
 	exp_plan(o, SER_NFORMATS);
@@ -355,8 +356,8 @@ int ser_run(const struct ser_params *p, struct ser_result *r, struct exp_out *o,
 		exp_begin(o, label, (double)p->count * SER_EXPECT_REC_S * (f == SER_JSON ? 4 : 1));
 		c.f = f;
 		if (time_codec(f, p, &b, &r->f[f], o) < 0) {
-			snprintf(err, errlen, "%s could not encode or decode a record",
-				 ser_format_names[f]);
+			error_set(err, errlen, "%s could not encode or decode a record",
+				  ser_format_names[f]);
 			rc = -1;
 		} else if ((rc = exchange(&c, o, &r->f[f], err, errlen)) == 0) {
 			r->f[f].ok = 1;

@@ -17,6 +17,7 @@
 #include "base/cleanup.h"
 #include "net/lab.h"
 #include "net/netns.h"
+#include "base/error.h"
 
 #define XH_POLL_MS 250               /* a progress line at least this often */
 #define XH_PEER_WAIT_S 10.0
@@ -65,7 +66,7 @@ pid_t xh_spawn(char *const argv[], const char *ns, const char *token, int *fd, c
 	pid_t pid;
 
 	if ((token && in < 0) || pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		snprintf(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
+		error_set(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;
@@ -144,8 +145,8 @@ static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errle
 			break;
 	}
 	if (!found)
-		snprintf(err, errlen, "the peer did not start listening on %s%s%.160s", listen,
-			 b.p ? ": " : "", b.p ? b.p : "");
+		error_set(err, errlen, "the peer did not start listening on %s%s%.160s", listen,
+			  b.p ? ": " : "", b.p ? b.p : "");
 	free(b.p);
 	return found ? 0 : -1;
 }

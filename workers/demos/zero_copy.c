@@ -16,6 +16,7 @@
 
 #include "base/human.h"
 #include "stats/stats.h"
+#include "base/error.h"
 
 #define ZC_MIX 0x9E3779B97F4A7C15ULL   /* spreads a frame's pattern and sum */
 #define ZC_EXPECT_BPS 1e9              /* planned pace, for progress only */
@@ -253,7 +254,7 @@ static int one_rep(struct zc_ctx *c, struct exp_out *o, double *bps, double *cpu
 
 	memset(c->sh, 0, sizeof(*c->sh));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c->sv) < 0) {
-		snprintf(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
+		error_set(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
 		return -1;
 	}
 	if ((pids[0] = exp_fork(zc_sender, c, 0, 1, err, errlen)) < 0 ||
@@ -300,7 +301,7 @@ int zc_run(const struct zc_params *p, struct zc_result *r, struct exp_out *o,
 	memset(r, 0, sizeof(*r));
 	r->p = *p;
 	if (!(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		error_set(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		return -1;
 	}
 	exp_plan(o, p->reps * ZC_NVARIANTS);
