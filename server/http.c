@@ -20,6 +20,7 @@
 #include "http_stream.h"
 #include "runs.h"
 #include "static.h"
+#include "base/error.h"
 
 
 #define HTTP_URL_MAX HEAD_URL_MAX
@@ -470,7 +471,7 @@ struct MHD_Daemon *http_start(const struct serve_config *config, const struct ca
 			 MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			 MHD_OPTION_END);
 	if (!d) {
-		snprintf(err, errlen, "cannot start the HTTP daemon");
+		error_set(err, errlen, "cannot start the HTTP daemon");
 		gate_stop();
 		return NULL;
 	}

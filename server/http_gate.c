@@ -91,7 +91,7 @@ int gate_listen(const char *host, int port, int *bound, char *err, size_t errlen
 	*bound = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+	error_set(err, errlen, "cannot listen on %s port %d: %s", host, port, strerror(errno));
 	if (gt.lfd >= 0)
 		close(gt.lfd);
 	gt.lfd = -1;

@@ -78,7 +78,7 @@ static int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *er
 	if (input && (in = input_pipe(input)) < 0)
 		return error_set(err, errlen, "cannot hand the run process its input: %s", strerror(errno));
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		error_set(err, errlen, "cannot create a pipe: %s", strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;

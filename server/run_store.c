@@ -91,21 +91,21 @@ static int write_named(const char *name, const char *data, size_t len, bool sync
 	if (fd < 0)
 		return error_set(err, errlen, "cannot create '%s/%s': %s", dirname_, tmp, strerror(errno));
 	if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0))
-		snprintf(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
+		error_set(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
 	else
 		rc = 0;
 	if (close(fd) < 0 && rc == 0) {
-		snprintf(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
+		error_set(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && renameat(dirfd_, tmp, dirfd_, name) < 0) {
-		snprintf(err, errlen, "cannot rename '%s/%s': %s", dirname_, tmp, strerror(errno));
+		error_set(err, errlen, "cannot rename '%s/%s': %s", dirname_, tmp, strerror(errno));
 		rc = -1;
 	}
 	if (rc < 0)
 		unlinkat(dirfd_, tmp, 0);
 	else if (sync && fsync(dirfd_) < 0 && errno != EINVAL) {
-		snprintf(err, errlen, "cannot flush '%s': %s", dirname_, strerror(errno));
+		error_set(err, errlen, "cannot flush '%s': %s", dirname_, strerror(errno));
 		rc = -1;
 	}
 	return rc;
@@ -510,7 +510,7 @@ static int scan(struct entry **v, char *err, size_t errlen)
 
 	*v = NULL;
 	if (!d) {
-		snprintf(err, errlen, "cannot read results dir '%s': %s", dirname_, strerror(errno));
+		error_set(err, errlen, "cannot read results dir '%s': %s", dirname_, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
