@@ -2,7 +2,7 @@
 CC       ?= gcc
 PORT     ?= 8080
 OPT      ?= -O2
-CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iobj/gen
+CFLAGS   := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -pthread -MMD -MP -Iworkers -Iobj/gen
 # libmicrohttpd is not linked: serve opens it with dlopen (server/mhd_api.c),
 # so the run processes it spawns start without loading the HTTP/TLS stack;
 # libzmq, gRPC and libdbus-1 neither: their mechanisms open them (workers/mech/dynlib.c)
@@ -14,7 +14,10 @@ LDLIBS   := -lcjson -l:libprotobuf-c.a -lrt -lm -ldl -pthread
 DBUS_CFLAGS = $(shell pkg-config --cflags dbus-1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC      := $(sort $(wildcard server/*.c workers/*.c workers/mech/*.c workers/demos/*.c))
+# workers/ in one folder per layer (README: Architecture); includes are
+# written from workers/ ("stats/verdict.h"). workers/mpi/ is the rank
+# binary's own.
+SRC      := $(sort $(wildcard server/*.c) $(filter-out workers/mpi/%,$(wildcard workers/*/*.c)))
 LIBSRC   := $(filter-out server/main.c,$(SRC))
 # what the binary serves: static/ as it is, the page's modules from web/,
 # and chart.js with its error-bar charts vendored from the lock file (the
@@ -53,7 +56,7 @@ endif
 all: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
 
 # the man page, written by the binary from its own usage texts and
-# registries (workers/manual.c), so it documents exactly what was built
+# registries (workers/cli/manual.c), so it documents exactly what was built
 obj/ipcscope.1: bin/ipcscope
 	bin/ipcscope --man > $@.tmp && mv $@.tmp $@
 # the bash completion, the same way
@@ -197,11 +200,12 @@ deb: obj/.deps-deb all
 # mechanism table names but a parser never calls (a call would crash the run).
 FUZZCC    := clang
 FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -ffunction-sections -fdata-sections \
-	     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iobj/gen
+	     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iworkers -Iobj/gen
 FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c server/utf8.c \
 	     server/board.c server/board_parse.c \
-	     $(wildcard workers/params*.c workers/peer*.c workers/sysinfo.c \
-			workers/cleanup.c workers/mech/*.c)
+	     $(wildcard workers/params/*.c workers/run/peer.c workers/rep/peerlink.c \
+			workers/net/peerproto.c workers/probe/sysinfo.c \
+			workers/base/cleanup.c workers/base/error.c workers/mech/*.c)
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)
 FUZZBIN   := $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .SECONDARY: $(FUZZOBJ)

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../workers/demos/demo.h"
+#include "cli/engine.h"
 #include "board.h"
 #include "board_http.h"
 #include "board_qr.h"
@@ -272,9 +272,7 @@ static enum MHD_Result session(struct MHD_Connection *c)
 /* task_known: a demo whose jobs compare mechanisms, or compare */
 bool board_task_known(const char *name)
 {
-	const struct demo *d = name ? demo_find(name) : NULL;
-
-	return (name && !strcmp(name, "compare")) || (d && !d->exp);
+	return (name && !strcmp(name, "compare")) || engine_demo_of_jobs(name);
 }
 
 static enum MHD_Result task(struct MHD_Connection *c, const char *body, size_t len)

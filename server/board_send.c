@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../workers/board_client.h"
+#include "net/board_client.h"
 #include "board.h"
 #include "board_http.h"
 #include "http_reply.h"
@@ -20,7 +20,7 @@
 
 /* run_text: the whole NDJSON of a run that has ended (caller frees), or
    NULL when it is still going or too big */
-static char *run_text(struct run *r)
+static char *run_text(struct server_run *r)
 {
 	size_t n = 0, cap = SEND_CHUNK;
 	char *buf = malloc(cap + 1), *more;
@@ -70,7 +70,7 @@ static enum MHD_Result forward(struct MHD_Connection *c, const struct boardc_tar
 			       const char *id)
 {
 	struct boardc_run b = { 0 };
-	struct run *r = runs_get(id);
+	struct server_run *r = runs_get(id);
 	char why[512], *text, *post;
 	int status;
 

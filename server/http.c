@@ -8,11 +8,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../workers/engine.h"
-#include "../workers/mech.h"
 #include "board.h"
 #include "board_http.h"
-#include "catalog.h"
+#include "cli/engine.h"
+#include "http_catalog.h"
 #include "http.h"
 #include "http_check.h"
 #include "http_diff.h"
@@ -24,6 +23,7 @@
 #include "http_stream.h"
 #include "runs.h"
 #include "static.h"
+#include "base/error.h"
 
 
 #define HTTP_URL_MAX HEAD_URL_MAX
@@ -40,7 +40,7 @@ static const struct catalog *cat;
 /* One request, from its request line to its completion. */
 struct request {
 	bool checked;              /* passed check(): route in the next call */
-	struct run *run;           /* the run its stream shows */
+	struct server_run *run;           /* the run its stream shows */
 	bool owner;                /* it started that run: a disconnect cancels it */
 	char *body;                /* a board route's request body, NUL-terminated */
 	size_t body_len;
@@ -177,11 +177,11 @@ static enum MHD_Result run_route(struct MHD_Connection *c, struct request *rq, c
 	if (!strcmp(url, "/api/compare"))
 		return start_run(c, rq, url, CMD_COMPARE, NULL);
 	if ((name = one_segment(url, "/api/bench/")))
-		return mech_find(name) ? start_run(c, rq, url, CMD_BENCH, name)
+		return engine_is_mechanism(name) ? start_run(c, rq, url, CMD_BENCH, name)
 				       : reply_not_found(c, "mechanism", name);
 	/* a sweep may name several mechanisms, /api/sweep/pipe,unix: one run */
 	if ((name = one_segment(url, "/api/sweep/")))
-		return mech_find(name) || strchr(name, ',') ? start_run(c, rq, url, CMD_SWEEP, name)
+		return engine_is_mechanism(name) || strchr(name, ',') ? start_run(c, rq, url, CMD_SWEEP, name)
 							     : reply_not_found(c, "mechanism", name);
 	name = one_segment(url, "/api/demos/");
 	return catalog_demo_known(name) ? start_run(c, rq, url, CMD_DEMO, name)
@@ -191,7 +191,7 @@ static enum MHD_Result run_route(struct MHD_Connection *c, struct request *rq, c
 static enum MHD_Result runs_route(struct MHD_Connection *c, const char *url)
 {
 	const char *id = one_segment(url, "/api/runs/");
-	struct run *r;
+	struct server_run *r;
 	char *list;
 
 	if (!id) {
@@ -507,7 +507,7 @@ struct MHD_Daemon *http_start(const struct serve_config *config, const struct ca
 			 MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 			 MHD_OPTION_END);
 	if (!d) {
-		snprintf(err, errlen, "cannot start the HTTP daemon");
+		error_set(err, errlen, "cannot start the HTTP daemon");
 		gate_stop();
 		return NULL;
 	}

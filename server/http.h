@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "catalog.h"
+#include "http_catalog.h"
 #include "config.h"
 
 struct MHD_Daemon;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../workers/diff.h"
+#include "stats/diff.h"
 #include "http_diff.h"
 #include "http_reply.h"
 #include "runs.h"
@@ -57,7 +57,7 @@ static bool id_ok(const char *s)
 
 /* whole: every line of a run that has ended, malloc'd into *out; 0, 1
    when it has not ended yet, -1 out of memory */
-static int whole(struct run *r, char **out, size_t *len)
+static int whole(struct server_run *r, char **out, size_t *len)
 {
 	size_t cap = DIFF_READ_CHUNK, n = 0;
 	char *buf = malloc(cap);
@@ -110,7 +110,7 @@ static void discard(void *ctx, cJSON *line)
 enum MHD_Result diff_answer(struct MHD_Connection *c)
 {
 	struct diff_query q = { 0 };
-	struct run *run[2] = { NULL, NULL };
+	struct server_run *run[2] = { NULL, NULL };
 	char *lines[2] = { NULL, NULL }, *body = NULL, why[DIFF_ERR_MAX], *end;
 	size_t len[2] = { 0, 0 }, blen = 0;
 	double threshold = DIFF_THRESHOLD_PCT;

@@ -24,7 +24,7 @@
 
 #include "http_gate.h"
 #include "http_head.h"
-#include "http_reply.h"
+#include "base/error.h"
 
 #define GATE_BACKLOG 128
 #define GATE_POLL_MS 1000          /* deadlines are checked at least this often */
@@ -76,9 +76,8 @@ int gate_listen(const char *host, int port, int *bound, char *err, size_t errlen
 		a6->sin6_port = htons((uint16_t)port);
 		len = sizeof(*a6);
 	} else {
-		snprintf(err, errlen, "bad bind address '%s': expected a numeric IPv4 or IPv6 "
-			 "address", host);
-		return -1;
+		return error_set(err, errlen, "bad bind address '%s': expected a numeric IPv4 or IPv6 "
+				"address", host);
 	}
 	gt.lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (gt.lfd < 0)
@@ -92,7 +91,7 @@ int gate_listen(const char *host, int port, int *bound, char *err, size_t errlen
 	*bound = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
 	return 0;
 fail:
-	snprintf(err, errlen, "cannot listen on %s port %d: %s", host, port, strerror(errno));
+	error_set(err, errlen, "cannot listen on %s port %d: %s", host, port, strerror(errno));
 	if (gt.lfd >= 0)
 		close(gt.lfd);
 	gt.lfd = -1;
@@ -259,15 +258,11 @@ int gate_start(struct MHD_Daemon *d, char *err, size_t errlen)
 	int rc;
 
 	gt.d = d;
-	if (pipe2(gt.wake, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
+	if (pipe2(gt.wake, O_CLOEXEC) < 0)
+		return error_set(err, errlen, "cannot create a pipe: %s", strerror(errno));
 	rc = pthread_create(&gt.thread, NULL, gate_main, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the listening thread: %s", strerror(rc));
-		return -1;
-	}
+	if (rc != 0)
+		return error_set(err, errlen, "cannot start the listening thread: %s", strerror(rc));
 	gt.running = true;
 	return 0;
 }

@@ -6,6 +6,7 @@
  * refuses a head with many header lines with its own 431. Every head is
  * judged here first, so every refusal is ipcscope's own JSON answer, at once.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,18 @@
 #define METHOD_MAX 16
 #define REQUEST_LINE_MAX (METHOD_MAX + HEAD_URL_MAX + 16)   /* method, URL, version */
 
-static int refuse(struct head_verdict *v, unsigned status, const char *code, const char *msg)
+/* refuse: the verdict status, code and a message formatted from fmt (the
+   limits it names come from their constants); -1 */
+__attribute__((format(printf, 4, 5)))
+static int refuse(struct head_verdict *v, unsigned status, const char *code, const char *fmt, ...)
 {
+	va_list ap;
+
 	v->status = status;
 	v->code = code;
-	snprintf(v->message, sizeof(v->message), "%s", msg);
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -60,10 +68,11 @@ static int check_target(const char *t, size_t n, struct head_verdict *v)
 	const char *q = memchr(t, '?', n);
 
 	if (n > HEAD_URL_MAX)
-		return refuse(v, 414, "uri_too_long", "the URL is longer than 8192 bytes");
+		return refuse(v, 414, "uri_too_long", "the URL is longer than %d bytes",
+			      HEAD_URL_MAX);
 	for (size_t i = 0; i + 2 < n; i++)
 		if (t[i] == '%' && t[i + 1] == '0' && t[i + 2] == '0')
-			return refuse(v, 400, "nul_byte", "the URL holds a NUL byte (%00)");
+			return refuse(v, 400, "nul_byte", "the URL holds a NUL byte (%%00)");
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)t[i] <= ' ' || t[i] == 0x7f)
 			return refuse(v, 400, "bad_request", "the URL holds a control byte or a space");
@@ -73,7 +82,8 @@ static int check_target(const char *t, size_t n, struct head_verdict *v)
 			params += *p == '&';
 	}
 	if (params > HEAD_PARAMS_MAX)
-		return refuse(v, 414, "uri_too_long", "the URL has more than 256 parameters");
+		return refuse(v, 414, "uri_too_long", "the URL has more than %d parameters",
+			      HEAD_PARAMS_MAX);
 	if (t[0] != '/')
 		return refuse(v, 400, "bad_request", "the request target must start with '/'");
 	return 0;
@@ -183,9 +193,11 @@ int head_check(const char *buf, size_t len, struct head_verdict *v)
 	v->code = NULL;
 	v->message[0] = '\0';
 	if (!memchr(buf, '\n', len < REQUEST_LINE_MAX ? len : REQUEST_LINE_MAX))
-		return refuse(v, 414, "uri_too_long", "the URL is longer than 8192 bytes");
+		return refuse(v, 414, "uri_too_long", "the URL is longer than %d bytes",
+			      HEAD_URL_MAX);
 	if (len > HEAD_MAX)
-		return refuse(v, 431, "headers_too_large", "the request head is larger than 24 KiB");
+		return refuse(v, 431, "headers_too_large", "the request head is larger "
+			      "than %u KiB", HEAD_MAX >> 10);
 	n = line_len(p, end, &next);
 	if (check_request_line(p, n, &v11, &hc.body_ok, v) < 0)
 		return -1;
@@ -194,8 +206,8 @@ int head_check(const char *buf, size_t len, struct head_verdict *v)
 		if (n == 0)
 			break;
 		if (++hc.fields > HEAD_FIELDS_MAX)
-			return refuse(v, 431, "headers_too_large", "the request has more than 100 "
-				      "header lines");
+			return refuse(v, 431, "headers_too_large", "the request has more than %d "
+				      "header lines", HEAD_FIELDS_MAX);
 		if (check_header(p, n, &hc, v) < 0)
 			return -1;
 	}

@@ -11,6 +11,10 @@
 #define HEAD_FIELDS_MAX 100        /* header lines; libmicrohttpd's pool holds them all */
 #define HEAD_BODY_MAX (32u << 10)  /* a body, on a POST to /api/board/... only */
 
+/* The page's own files only, no inline script or style, never framed: the
+   policy every answer carries, the gate's refusals too. */
+#define HTTP_CSP "default-src 'self'; frame-ancestors 'none'"
+
 /* Why a head is refused: the status and the JSON error's code and message. */
 struct head_verdict {
 	unsigned status;           /* 0: let it through */

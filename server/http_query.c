@@ -4,7 +4,7 @@
 
 #include "http_query.h"
 
-#include "../workers/engine.h"
+#include "cli/engine.h"
 
 #define QUERY_MSG_MAX 128
 

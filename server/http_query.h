@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../workers/params_request.h"
+#include "params/params_request.h"
 
 #define QUERY_PARAMS_MAX 32        /* parameters of one request */
 #define QUERY_NAME_MAX 24          /* a parameter's name, with its "--" */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_head.h"
 #include "http_keep.h"
 #include "http_reply.h"
 #include "utf8.h"

@@ -6,9 +6,7 @@
 
 #include "mhd_api.h"
 
-/* The page's own files only, no inline script or style, never framed. */
-#define HTTP_CSP "default-src 'self'; frame-ancestors 'none'"
-
+/* HTTP_CSP, the page's content security policy: http_head.h */
 /* reply_headers: the headers every answer on c carries (CSP, nosniff, no
    referrer, no framing), and Connection: close when c is not kept after
    it (http_keep.c) */

@@ -15,7 +15,7 @@
 #define HEARTBEAT "{\"type\":\"heartbeat\"}\n"
 
 struct stream {
-	struct run *run;
+	struct server_run *run;
 	size_t off;
 	int fd;                    /* the client's socket, to notice hang-ups */
 	bool owner;
@@ -124,7 +124,7 @@ static void stream_free(void *cls)
 	streams_add(-1);
 }
 
-enum MHD_Result stream_answer(struct MHD_Connection *c, struct run *r, bool owner)
+enum MHD_Result stream_answer(struct MHD_Connection *c, struct server_run *r, bool owner)
 {
 	const union MHD_ConnectionInfo *ci =
 		mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);

@@ -11,7 +11,7 @@
    X-Run-Id); takes over the reference r. An owner's stream cancels the run
    when its client disconnects; a client that only half-closes (shuts its
    sending side) still gets every line. MHD_YES or MHD_NO */
-enum MHD_Result stream_answer(struct MHD_Connection *c, struct run *r, bool owner);
+enum MHD_Result stream_answer(struct MHD_Connection *c, struct server_run *r, bool owner);
 
 /* stream_drain: waits until every stream has been sent, at most ms */
 void stream_drain(int ms);

@@ -6,9 +6,8 @@
 #include <unistd.h>
 #include <sys/prctl.h>
 
-#include "../workers/engine.h"
+#include "cli/engine.h"
 #include "serve.h"
-#include "../workers/mech/mpi_job.h"
 
 /* die_with_server: a run process of `ipcscope serve` (which names itself
    in IPCSCOPE_SERVER_PID) is stopped by SIGTERM, as the server would stop
@@ -29,7 +28,7 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
-	mech_mpi_under_mpirun(argc, argv);   /* a rank of someone's mpirun */
+	engine_under_mpirun(argc, argv);   /* a rank of someone's mpirun */
 	die_with_server();
 
 	if (engine_is_command(cmd))

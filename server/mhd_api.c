@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "mhd_api.h"
+#include "base/error.h"
 
 #define MHD_SONAME "libmicrohttpd.so.12"
 #define MHD_ERR_MAX 256
@@ -62,6 +63,5 @@ int mhd_load(char *err, size_t errlen)
 	pthread_once(&once, load);
 	if (loaded)
 		return 0;
-	snprintf(err, errlen, "%s", load_error);
-	return -1;
+	return error_set(err, errlen, "%s", load_error);
 }

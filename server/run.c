@@ -19,7 +19,7 @@ static struct {
 	char last[RUN_MSG_MAX];
 } store_health;
 
-void store_failed_locked(const char *err)
+void run_store_failed_locked(const char *err)
 {
 	store_health.failures++;
 	snprintf(store_health.last, sizeof(store_health.last), "%s", err);
@@ -42,7 +42,7 @@ void run_lines_init(const pthread_condattr_t *ca)
 	pthread_cond_init(&runs_data, ca);
 }
 
-void run_free(struct run *r)
+void run_free(struct server_run *r)
 {
 	if (!r)
 		return;
@@ -58,7 +58,7 @@ void run_free(struct run *r)
 	free(r);
 }
 
-void unref_locked(struct run *r)
+void run_unref_locked(struct server_run *r)
 {
 	if (r && --r->refs == 0)
 		run_free(r);
@@ -67,7 +67,7 @@ void unref_locked(struct run *r)
 /* ---- lines -------------------------------------------------------------- */
 
 /* append_locked: stores one line (without its newline) and wakes readers */
-static void append_locked(struct run *r, const char *line, size_t n)
+static void append_locked(struct server_run *r, const char *line, size_t n)
 {
 	if (r->len + n + 1 > r->cap) {
 		size_t cap = r->cap ? r->cap : RUN_BUF_INITIAL;
@@ -87,7 +87,7 @@ static void append_locked(struct run *r, const char *line, size_t n)
 	pthread_cond_broadcast(&runs_data);
 }
 
-static void append_obj_locked(struct run *r, cJSON *o)
+static void append_obj_locked(struct server_run *r, cJSON *o)
 {
 	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
 
@@ -97,7 +97,7 @@ static void append_obj_locked(struct run *r, cJSON *o)
 	cJSON_Delete(o);
 }
 
-static cJSON *line_obj(const char *type, const struct run *r)
+static cJSON *line_obj(const char *type, const struct server_run *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -106,7 +106,7 @@ static cJSON *line_obj(const char *type, const struct run *r)
 	return o;
 }
 
-void append_queued_locked(struct run *r, int position)
+void run_append_queued_locked(struct server_run *r, int position)
 {
 	cJSON *o = line_obj("queued", r);
 
@@ -116,7 +116,7 @@ void append_queued_locked(struct run *r, int position)
 
 /* claim_locked: r may take its end line now: only one thread ends a run,
    and nothing is taken after its end */
-static bool claim_locked(struct run *r)
+static bool claim_locked(struct server_run *r)
 {
 	if (r->ended || r->ending)
 		return false;
@@ -127,7 +127,7 @@ static bool claim_locked(struct run *r)
 /* end_stored: shows the end line (text line of n bytes, object o, which it
    frees) of a claimed run once the run's record is written; when the
    record cannot be written, the end line carries "stored":false and why */
-static void end_stored(struct run *r, const char *line, size_t n, cJSON *o,
+static void end_stored(struct server_run *r, const char *line, size_t n, cJSON *o,
 		       const char *status, double elapsed_s)
 {
 	char err[RUN_MSG_MAX] = "", *rec, *fail = NULL;
@@ -156,7 +156,7 @@ static void end_stored(struct run *r, const char *line, size_t n, cJSON *o,
 		cJSON_AddStringToObject(o, "store_error", err);
 		fail = cJSON_PrintUnformatted(o);
 		snprintf(r->store_err, sizeof(r->store_err), "%s", err);
-		store_failed_locked(err);
+		run_store_failed_locked(err);
 	}
 	append_locked(r, fail ? fail : line, fail ? strlen(fail) : n);
 	snprintf(r->status, sizeof(r->status), "%s", status);
@@ -169,7 +169,7 @@ static void end_stored(struct run *r, const char *line, size_t n, cJSON *o,
 	cJSON_Delete(o);
 }
 
-void run_end(struct run *r, const char *status, const char *code, const char *message)
+void run_end(struct server_run *r, const char *status, const char *code, const char *message)
 {
 	double t0, elapsed;
 	cJSON *o;
@@ -198,12 +198,12 @@ void run_end(struct run *r, const char *status, const char *code, const char *me
 	free(line);
 }
 
-/* relay_line: the proc_sink's line: stores one line of the run process if
+/* run_relay_line: the proc_sink's line: stores one line of the run process if
    it is a JSON object; heartbeats are per stream, and nothing may follow
    the end line */
-void relay_line(void *ctx, const char *line, size_t n)
+void run_relay_line(void *ctx, const char *line, size_t n)
 {
-	struct run *r = ctx;
+	struct server_run *r = ctx;
 	cJSON *o, *type, *v;
 	const char *status;
 	bool end;

@@ -14,7 +14,7 @@
 
 enum run_state { RUN_QUEUED, RUN_RUNNING, RUN_DONE };
 
-struct run {
+struct server_run {
 	char id[RUN_ID_MAX];
 	unsigned long num;
 	int refs;                  /* under runs_mu */
@@ -46,33 +46,33 @@ extern pthread_cond_t runs_data;
 void run_lines_init(const pthread_condattr_t *ca);
 
 /* run_free: frees r and what it holds (its references are gone) */
-void run_free(struct run *r);
+void run_free(struct server_run *r);
 
-/* unref_locked: drops one reference, freeing r with the last */
-void unref_locked(struct run *r);
+/* run_unref_locked: drops one reference, freeing r with the last */
+void run_unref_locked(struct server_run *r);
 
-/* append_queued_locked: a "queued" line with r's place in the queue */
-void append_queued_locked(struct run *r, int position);
+/* run_append_queued_locked: a "queued" line with r's place in the queue */
+void run_append_queued_locked(struct server_run *r, int position);
 
 /* run_end: the server's own ending of r (an error line with code and
    message when code is set, then the end line with status), unless the
    run already has its end line; marks r done either way. Without runs_mu,
    by the one thread that ends r (the runner, or whoever took r off the
    queue) */
-void run_end(struct run *r, const char *status, const char *code, const char *message);
+void run_end(struct server_run *r, const char *status, const char *code, const char *message);
 
-/* relay_line: a proc_sink line callback (ctx is the run): stores one line
+/* run_relay_line: a proc_sink line callback (ctx is the run): stores one line
    of the run process if it is an NDJSON object; drops heartbeats (they are
    per stream) and anything after the end line */
-void relay_line(void *ctx, const char *line, size_t n);
+void run_relay_line(void *ctx, const char *line, size_t n);
 
 /* Every end line is shown only after the run's record (its lines and that
    end line, rN.ndjson) is written to the results directory; when that
    fails, the end line says so with "stored":false and "store_error".
-   store_failed_locked: counts and logs one failure to write the history
+   run_store_failed_locked: counts and logs one failure to write the history
    (a record, a .json, the id file); run_store_failures: how many there
    were since the server started, and the last one's message in last */
-void store_failed_locked(const char *err);
+void run_store_failed_locked(const char *err);
 unsigned long run_store_failures(char *last, size_t n);
 
 #endif

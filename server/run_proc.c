@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "run_proc.h"
+#include "base/error.h"
 
 #define PROC_POLL_MS 1000          /* longest wait between two looks at a run */
 #define PROC_ENDING_POLL_MS 2      /* a run that is ending exits within ms */
@@ -31,16 +32,12 @@ int proc_init(char *err, size_t errlen)
 	char pid[24];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	if (n <= 0) {
-		snprintf(err, errlen, "cannot find this binary: %s", strerror(errno));
-		return -1;
-	}
+	if (n <= 0)
+		return error_set(err, errlen, "cannot find this binary: %s", strerror(errno));
 	exe[n] = '\0';
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	if (setenv(PROC_PARENT_ENV, pid, 1) < 0) {
-		snprintf(err, errlen, "cannot set %s: %s", PROC_PARENT_ENV, strerror(errno));
-		return -1;
-	}
+	if (setenv(PROC_PARENT_ENV, pid, 1) < 0)
+		return error_set(err, errlen, "cannot set %s: %s", PROC_PARENT_ENV, strerror(errno));
 	return 0;
 }
 
@@ -66,19 +63,22 @@ static int input_pipe(const char *input)
 	return p[0];
 }
 
-int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size_t errlen)
+/* proc_spawn: starts this binary with argv in a new
+   process group, its stdout on a pipe, signals at their defaults, and
+   input (up to PIPE_BUF bytes; NULL: nothing) on its stdin: what must
+   not go on a command line that every user sees; the stdout pipe's read
+   end, or -1 with a message in err */
+static int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, dfl;
 	int p[2], rc, in = -1;
 
-	if (input && (in = input_pipe(input)) < 0) {
-		snprintf(err, errlen, "cannot hand the run process its input: %s", strerror(errno));
-		return -1;
-	}
+	if (input && (in = input_pipe(input)) < 0)
+		return error_set(err, errlen, "cannot hand the run process its input: %s", strerror(errno));
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+		error_set(err, errlen, "cannot create a pipe: %s", strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;
@@ -110,8 +110,7 @@ int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size
 		close(in);
 	if (rc != 0) {
 		close(p[0]);
-		snprintf(err, errlen, "cannot start the run process '%s': %s", exe, strerror(rc));
-		return -1;
+		return error_set(err, errlen, "cannot start the run process '%s': %s", exe, strerror(rc));
 	}
 	return p[0];
 }
@@ -268,10 +267,8 @@ int proc_run(char *const *argv, const char *input, const struct proc_limits *lim
 
 	*status = 0;
 	rl.line = malloc(PROC_LINE_MAX);
-	if (!rl.line) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	if (!rl.line)
+		return error_set(err, errlen, "out of memory");
 	fd = proc_spawn(argv, input, &pid, err, errlen);
 	if (fd < 0) {
 		free(rl.line);

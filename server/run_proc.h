@@ -34,13 +34,6 @@ int proc_init(char *err, size_t errlen);
 /* proc_exe: the path of this binary, argv[0] of run processes */
 const char *proc_exe(void);
 
-/* proc_spawn: starts this binary with argv in a new
-   process group, its stdout on a pipe, signals at their defaults, and
-   input (up to PIPE_BUF bytes; NULL: nothing) on its stdin: what must
-   not go on a command line that every user sees; the stdout pipe's read
-   end, or -1 with a message in err */
-int proc_spawn(char *const *argv, const char *input, pid_t *pid, char *err, size_t errlen);
-
 /* proc_run: spawns argv with input (see proc_spawn), hands each line to
    sink until the process ends or sink->stop, the time limit or the output limit ends it (SIGTERM to
    the group, a grace period, SIGKILL), and reaps it; 0 with *why and the

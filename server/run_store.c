@@ -21,6 +21,7 @@
 
 #include "run_store.h"
 #include "utf8.h"
+#include "base/error.h"
 
 #define STORE_NAME_MAX 64
 #define STORE_REASON_MAX 200
@@ -87,26 +88,24 @@ static int write_named(const char *name, const char *data, size_t len, bool sync
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
 	fd = create_tmp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create '%s/%s': %s", dirname_, tmp, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return error_set(err, errlen, "cannot create '%s/%s': %s", dirname_, tmp, strerror(errno));
 	if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0))
-		snprintf(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
+		error_set(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
 	else
 		rc = 0;
 	if (close(fd) < 0 && rc == 0) {
-		snprintf(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
+		error_set(err, errlen, "cannot write '%s/%s': %s", dirname_, tmp, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && renameat(dirfd_, tmp, dirfd_, name) < 0) {
-		snprintf(err, errlen, "cannot rename '%s/%s': %s", dirname_, tmp, strerror(errno));
+		error_set(err, errlen, "cannot rename '%s/%s': %s", dirname_, tmp, strerror(errno));
 		rc = -1;
 	}
 	if (rc < 0)
 		unlinkat(dirfd_, tmp, 0);
 	else if (sync && fsync(dirfd_) < 0 && errno != EINVAL) {
-		snprintf(err, errlen, "cannot flush '%s': %s", dirname_, strerror(errno));
+		error_set(err, errlen, "cannot flush '%s': %s", dirname_, strerror(errno));
 		rc = -1;
 	}
 	return rc;
@@ -321,11 +320,9 @@ int store_reserve(unsigned long upto, char *err, size_t errlen)
 	    overwrite_ids(text, (size_t)n) < 0)
 		return -1;
 	back = read_ids();
-	if (back != upto) {
-		snprintf(err, errlen, "the id file '%s/%s' reads back %lu, not %lu", dirname_,
-			 STORE_IDS, back, upto);
-		return -1;
-	}
+	if (back != upto)
+		return error_set(err, errlen, "the id file '%s/%s' reads back %lu, not %lu", dirname_,
+				STORE_IDS, back, upto);
 	return 0;
 }
 
@@ -461,15 +458,11 @@ static struct stored_run *load_one(unsigned long num, int flags)
 int store_open(const char *dir, char *err, size_t errlen)
 {
 	snprintf(dirname_, sizeof(dirname_), "%s", dir);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create results dir '%s': %s", dir, strerror(errno));
-		return -1;
-	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return error_set(err, errlen, "cannot create results dir '%s': %s", dir, strerror(errno));
 	dirfd_ = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd_ < 0) {
-		snprintf(err, errlen, "cannot open results dir '%s': %s", dir, strerror(errno));
-		return -1;
-	}
+	if (dirfd_ < 0)
+		return error_set(err, errlen, "cannot open results dir '%s': %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -527,7 +520,7 @@ static int scan(struct entry **v, char *err, size_t errlen)
 
 	*v = NULL;
 	if (!d) {
-		snprintf(err, errlen, "cannot read results dir '%s': %s", dirname_, strerror(errno));
+		error_set(err, errlen, "cannot read results dir '%s': %s", dirname_, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -14,6 +14,7 @@
 #include "run_proc.h"
 #include "run_store.h"
 #include "runs.h"
+#include "base/error.h"
 
 #define RUN_ARGS_EXTRA 6           /* argv[0], --format ndjson, --run-id ID, NULL */
 #define RUNNER_IDLE_S 1            /* the idle runner reaps orphans this often */
@@ -22,10 +23,10 @@
 static struct {
 	pthread_cond_t work;       /* the runner has something to do */
 	struct runs_config cfg;
-	struct run *current;       /* running, or about to be */
-	struct run **queue;        /* waiting, FIFO */
+	struct server_run *current;       /* running, or about to be */
+	struct server_run **queue;        /* waiting, FIFO */
 	int nqueue;
-	struct run **all;          /* every tracked run, oldest first */
+	struct server_run **all;          /* every tracked run, oldest first */
 	int nall, capall;
 	unsigned long next_num;    /* never reused: the id file records every number given */
 	unsigned long reserved;    /* numbers below this are recorded in the id file */
@@ -35,32 +36,32 @@ static struct {
 	bool runner_started;
 } g = { .wake = { -1, -1 }, .next_num = 1 };
 
-const char *run_id(const struct run *r)
+const char *run_id(const struct server_run *r)
 {
 	return r->id;
 }
 
-void runs_ref(struct run *r)
+void runs_ref(struct server_run *r)
 {
 	pthread_mutex_lock(&runs_mu);
 	r->refs++;
 	pthread_mutex_unlock(&runs_mu);
 }
 
-void runs_unref(struct run *r)
+void runs_unref(struct server_run *r)
 {
 	pthread_mutex_lock(&runs_mu);
-	unref_locked(r);
+	run_unref_locked(r);
 	pthread_mutex_unlock(&runs_mu);
 }
 
 /* ---- tracking and history ----------------------------------------------- */
 
-static int track_locked(struct run *r)
+static int track_locked(struct server_run *r)
 {
 	if (g.nall == g.capall) {
 		int cap = g.capall ? g.capall * 2 : RUN_TRACK_INITIAL;
-		struct run **na = realloc(g.all, (size_t)cap * sizeof(*na));
+		struct server_run **na = realloc(g.all, (size_t)cap * sizeof(*na));
 
 		if (!na)
 			return -1;
@@ -81,7 +82,7 @@ static void evict_locked(void)
 	for (int i = 0; i < g.nall; i++)
 		done += g.all[i]->state == RUN_DONE;
 	for (int i = 0; i < g.nall && done > STORE_KEEP;) {
-		struct run *r = g.all[i];
+		struct server_run *r = g.all[i];
 
 		if (r->state != RUN_DONE) {
 			i++;
@@ -91,11 +92,11 @@ static void evict_locked(void)
 		memmove(g.all + i, g.all + i + 1, (size_t)(g.nall - i - 1) * sizeof(*g.all));
 		g.nall--;
 		done--;
-		unref_locked(r);
+		run_unref_locked(r);
 	}
 }
 
-static cJSON *meta_json(const struct run *r)
+static cJSON *meta_json(const struct server_run *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -115,7 +116,7 @@ static cJSON *meta_json(const struct run *r)
 
 /* persist_meta: what was asked, written as the run is queued; a failure
    is counted, and the run's end line will say its record is not stored */
-static void persist_meta(struct run *r)
+static void persist_meta(struct server_run *r)
 {
 	cJSON *o = meta_json(r);
 	char *meta = cJSON_PrintUnformatted(o);
@@ -132,7 +133,7 @@ static void persist_meta(struct run *r)
 		return;
 	pthread_mutex_lock(&runs_mu);
 	snprintf(r->store_err, sizeof(r->store_err), "%s", err);
-	store_failed_locked(err);
+	run_store_failed_locked(err);
 	pthread_mutex_unlock(&runs_mu);
 }
 
@@ -147,7 +148,7 @@ static bool reserve_locked(void)
 	if (g.next_num > STORE_NUM_MAX) {
 		snprintf(err, sizeof(err), "run ids are exhausted: r%lu is past r%lu", g.next_num,
 			 STORE_NUM_MAX);
-		store_failed_locked(err);
+		run_store_failed_locked(err);
 		return false;
 	}
 	if (g.next_num < g.reserved && g.reserved - g.next_num > STORE_ID_BLOCK / 2)
@@ -161,14 +162,14 @@ static bool reserve_locked(void)
 	/* what is reserved already may still be used */
 	if (g.next_num < g.reserved)
 		return true;
-	store_failed_locked(err);
+	run_store_failed_locked(err);
 	return false;
 }
 
 /* take_stored: store_load's callback: a past run, tracked as done */
 static void take_stored(void *ctx, struct stored_run *sr)
 {
-	struct run *r = calloc(1, sizeof(*r));
+	struct server_run *r = calloc(1, sizeof(*r));
 
 	(void)ctx;
 	if (!r)
@@ -196,7 +197,7 @@ static void take_stored(void *ctx, struct stored_run *sr)
 
 static bool stop_requested(void *ctx)
 {
-	struct run *r = ctx;
+	struct server_run *r = ctx;
 	bool stop;
 
 	pthread_mutex_lock(&runs_mu);
@@ -206,7 +207,7 @@ static bool stop_requested(void *ctx)
 }
 
 /* finish: the server's ending for why, after the group is gone */
-static void finish(struct run *r, enum proc_end why, int st)
+static void finish(struct server_run *r, enum proc_end why, int st)
 {
 	char msg[RUN_MSG_MAX];
 
@@ -231,9 +232,9 @@ static void finish(struct run *r, enum proc_end why, int st)
 }
 
 /* run_one: runs r from spawn to reaped, and stores its end */
-static void run_one(struct run *r)
+static void run_one(struct server_run *r)
 {
-	struct proc_sink sink = { r, relay_line, stop_requested, g.wake[0] };
+	struct proc_sink sink = { r, run_relay_line, stop_requested, g.wake[0] };
 	struct proc_limits lim = { g.cfg.max_run_seconds, g.cfg.grace_ms };
 	enum proc_end why;
 	char err[RUN_MSG_MAX];
@@ -251,9 +252,9 @@ static void run_one(struct run *r)
 }
 
 /* next_locked: takes the head of the queue; everyone behind moves up */
-static struct run *next_locked(void)
+static struct server_run *next_locked(void)
 {
-	struct run *r;
+	struct server_run *r;
 
 	if (g.nqueue == 0)
 		return NULL;
@@ -261,7 +262,7 @@ static struct run *next_locked(void)
 	memmove(g.queue, g.queue + 1, (size_t)(g.nqueue - 1) * sizeof(*g.queue));
 	g.nqueue--;
 	for (int i = 0; i < g.nqueue; i++)
-		append_queued_locked(g.queue[i], i + 1);
+		run_append_queued_locked(g.queue[i], i + 1);
 	return r;
 }
 
@@ -273,7 +274,7 @@ static void *runner_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&runs_mu);
 	for (;;) {
-		struct run *r;
+		struct server_run *r;
 
 		while (!g.current && !g.stopping) {
 			struct timespec ts = clock_after(CLOCK_MONOTONIC, RUNNER_IDLE_S * 1000);
@@ -290,7 +291,7 @@ static void *runner_main(void *arg)
 		pthread_mutex_lock(&runs_mu);
 		evict_locked();
 		g.current = next_locked();
-		unref_locked(r);
+		run_unref_locked(r);
 	}
 	pthread_mutex_unlock(&runs_mu);
 	return NULL;
@@ -366,9 +367,9 @@ static char *request_text(const char *req)
 	return out;
 }
 
-static struct run *run_new(const struct runs_request *req)
+static struct server_run *run_new(const struct runs_request *req)
 {
-	struct run *r = calloc(1, sizeof(*r));
+	struct server_run *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
@@ -392,7 +393,7 @@ static int client_runs_locked(const char *client)
 	return n;
 }
 
-static enum runs_submit_result admit_locked(const struct run *r)
+static enum runs_submit_result admit_locked(const struct server_run *r)
 {
 	if (g.stopping)
 		return RUNS_STOPPING;
@@ -403,9 +404,9 @@ static enum runs_submit_result admit_locked(const struct run *r)
 	return RUNS_OK;
 }
 
-enum runs_submit_result runs_submit(const struct runs_request *req, struct run **out)
+enum runs_submit_result runs_submit(const struct runs_request *req, struct server_run **out)
 {
-	struct run *r = run_new(req);
+	struct server_run *r = run_new(req);
 	enum runs_submit_result res = RUNS_NOMEM;
 
 	if (!r)
@@ -429,7 +430,7 @@ enum runs_submit_result runs_submit(const struct runs_request *req, struct run *
 		pthread_cond_signal(&g.work);
 	} else {
 		g.queue[g.nqueue++] = r;
-		append_queued_locked(r, g.nqueue);
+		run_append_queued_locked(r, g.nqueue);
 	}
 	pthread_mutex_unlock(&runs_mu);
 	persist_meta(r);
@@ -443,7 +444,7 @@ fail:
 }
 
 /* unqueue_locked: removes r from the queue; true if it was there */
-static bool unqueue_locked(struct run *r)
+static bool unqueue_locked(struct server_run *r)
 {
 	for (int i = 0; i < g.nqueue; i++) {
 		if (g.queue[i] != r)
@@ -451,13 +452,13 @@ static bool unqueue_locked(struct run *r)
 		memmove(g.queue + i, g.queue + i + 1, (size_t)(g.nqueue - i - 1) * sizeof(*g.queue));
 		g.nqueue--;
 		for (int j = i; j < g.nqueue; j++)
-			append_queued_locked(g.queue[j], j + 1);
+			run_append_queued_locked(g.queue[j], j + 1);
 		return true;
 	}
 	return false;
 }
 
-void runs_cancel(struct run *r)
+void runs_cancel(struct server_run *r)
 {
 	bool dequeued;
 
@@ -480,9 +481,9 @@ void runs_cancel(struct run *r)
 	pthread_mutex_unlock(&runs_mu);
 }
 
-struct run *runs_get(const char *id)
+struct server_run *runs_get(const char *id)
 {
-	struct run *r = NULL;
+	struct server_run *r = NULL;
 
 	pthread_mutex_lock(&runs_mu);
 	for (int i = 0; i < g.nall; i++) {
@@ -496,7 +497,7 @@ struct run *runs_get(const char *id)
 	return r;
 }
 
-ssize_t runs_read(struct run *r, size_t off, char *buf, size_t max, int wait_ms)
+ssize_t runs_read(struct server_run *r, size_t off, char *buf, size_t max, int wait_ms)
 {
 	struct timespec ts = clock_after(CLOCK_MONOTONIC, wait_ms);
 	ssize_t n = 0;
@@ -515,7 +516,7 @@ ssize_t runs_read(struct run *r, size_t off, char *buf, size_t max, int wait_ms)
 	return n;
 }
 
-static const char *state_name(const struct run *r)
+static const char *state_name(const struct server_run *r)
 {
 	if (r->ended)              /* known from the end line, even while reaping */
 		return r->status[0] ? r->status : "unknown";
@@ -533,7 +534,7 @@ char *runs_list_json(void)
 
 	pthread_mutex_lock(&runs_mu);
 	for (int i = g.nall - 1; i >= 0; i--) {
-		struct run *r = g.all[i];
+		struct server_run *r = g.all[i];
 		cJSON *o = meta_json(r);
 
 		cJSON_AddStringToObject(o, "status", state_name(r));
@@ -579,10 +580,8 @@ static int init_sync(char *err, size_t errlen)
 	run_lines_init(&ca);
 	pthread_cond_init(&g.work, &ca);
 	pthread_condattr_destroy(&ca);
-	if (pipe2(g.wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
+	if (pipe2(g.wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return error_set(err, errlen, "cannot create a pipe: %s", strerror(errno));
 	return 0;
 }
 
@@ -592,10 +591,8 @@ int runs_init(const struct runs_config *cfg, char *err, size_t errlen)
 
 	g.cfg = *cfg;
 	g.queue = calloc((size_t)(cfg->queue_max > 0 ? cfg->queue_max : 1), sizeof(*g.queue));
-	if (!g.queue) {
-		snprintf(err, errlen, "cannot set up runs: out of memory");
-		return -1;
-	}
+	if (!g.queue)
+		return error_set(err, errlen, "cannot set up runs: out of memory");
 	if (proc_init(err, errlen) < 0 || init_sync(err, errlen) < 0 ||
 	    store_open(cfg->results_dir, err, errlen) < 0)
 		return -1;
@@ -608,23 +605,21 @@ int runs_init(const struct runs_config *cfg, char *err, size_t errlen)
 	if (rc < 0)
 		return -1;
 	rc = pthread_create(&g.runner, NULL, runner_main, NULL);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot start the runner thread: %s", strerror(rc));
-		return -1;
-	}
+	if (rc != 0)
+		return error_set(err, errlen, "cannot start the runner thread: %s", strerror(rc));
 	g.runner_started = true;
 	return 0;
 }
 
 void runs_shutdown(void)
 {
-	struct run **gone = calloc((size_t)g.nqueue + 1, sizeof(*gone));
+	struct server_run **gone = calloc((size_t)g.nqueue + 1, sizeof(*gone));
 	int ngone = 0;
 
 	pthread_mutex_lock(&runs_mu);
 	g.stopping = true;
 	while (g.nqueue > 0) {
-		struct run *r = g.queue[--g.nqueue];
+		struct server_run *r = g.queue[--g.nqueue];
 
 		if (gone) {
 			r->refs++;

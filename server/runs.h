@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct run;
+struct server_run;
 
 struct runs_config {
 	const char *results_dir;   /* NDJSON of past runs; created if missing */
@@ -41,28 +41,28 @@ void runs_shutdown(void);
 
 /* runs_submit: queues `ipcscope ARGV... --format ndjson --run-id ID`;
    RUNS_OK with *out holding a reference (runs_unref it), or why not */
-enum runs_submit_result runs_submit(const struct runs_request *req, struct run **out);
+enum runs_submit_result runs_submit(const struct runs_request *req, struct server_run **out);
 
 /* runs_cancel: cancels r (its queue place, or its process group);
    does nothing once r has ended */
-void runs_cancel(struct run *r);
+void runs_cancel(struct server_run *r);
 
 /* runs_get: the run called id with a reference, or NULL */
-struct run *runs_get(const char *id);
+struct server_run *runs_get(const char *id);
 
 /* runs_ref: one more reference to r, for another holder */
-void runs_ref(struct run *r);
+void runs_ref(struct server_run *r);
 
 /* runs_unref: drops a reference from runs_submit, runs_get or runs_ref */
-void runs_unref(struct run *r);
+void runs_unref(struct server_run *r);
 
 /* run_id: "r17" */
-const char *run_id(const struct run *r);
+const char *run_id(const struct server_run *r);
 
 /* runs_read: copies up to max bytes of r's NDJSON from offset off into
    buf, waiting at most wait_ms for new lines; returns the bytes copied,
    0 when nothing came in time, or -1 when r has ended and all was read */
-ssize_t runs_read(struct run *r, size_t off, char *buf, size_t max, int wait_ms);
+ssize_t runs_read(struct server_run *r, size_t off, char *buf, size_t max, int wait_ms);
 
 /* runs_list_json: malloc'd JSON array of recent runs, newest first */
 char *runs_list_json(void);

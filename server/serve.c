@@ -12,10 +12,10 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
-#include "../workers/cleanup.h"
 #include "board.h"
 #include "board_http.h"
-#include "catalog.h"
+#include "cli/engine.h"
+#include "http_catalog.h"
 #include "config.h"
 #include "http.h"
 #include "runs.h"
@@ -222,11 +222,11 @@ static int serve_loop(const struct serve_config *c, const sigset_t *stop)
 	/* what the runs of a server that died (even by SIGKILL) left behind:
 	   run directories with their FIFOs, sockets and System V queue
 	   records, shared memory, message queues */
-	if (cleanup_base_check(err, sizeof(err)) < 0) {
+	if (engine_base_check(err, sizeof(err)) < 0) {
 		fprintf(stderr, "ipcscope serve: %s\n", err);
 		return 1;
 	}
-	if ((swept = cleanup_sweep_stale()) > 0)
+	if ((swept = engine_sweep_stale()) > 0)
 		fprintf(stderr, "ipcscope: removed %d objects left by runs of a dead server\n",
 			swept);
 	if (c->board && serve_board(c, err, sizeof(err)) < 0) {

@@ -8,9 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../workers/mech.h"
-#include "../../workers/params.h"
-#include "../../workers/peer.h"
+#include "mech/mech.h"
+#include "params/params.h"
+#include "run/peer.h"
 
 #define FUZZ_INPUT_MAX (2 * PEER_LINE_MAX)
 #define FUZZ_TOKEN "fuzz-token-0123"

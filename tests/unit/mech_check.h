@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../workers/mech.h"
+#include "mech/mech.h"
 
 static char test_root[256];      /* private temp dir of this test run */
 static int case_no;

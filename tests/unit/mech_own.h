@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../workers/mech.h"
+#include "mech/mech.h"
 
 #define OWN_WARMUP 10
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../workers/params.h"
+#include "params/params.h"
 
 static const enum params_cmd all_cmds[] = { CMD_BENCH, CMD_COMPARE, CMD_SWEEP, CMD_DEMO };
 

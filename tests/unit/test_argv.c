@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../workers/ndjson.h"
-#include "../../workers/params.h"
+#include "out/ndjson.h"
+#include "params/params.h"
 
 #define ARGV_MAX 64
 #define ARGBUF 4096

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../../server/board.h"
-#include "../../workers/board_client.h"
+#include "net/board_client.h"
 
 static void test_check(void **state)
 {

@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-#include "../../workers/compare.h"
-#include "../../workers/mech.h"
-#include "../../workers/run.h"
+#include "out/compare.h"
+#include "mech/mech.h"
+#include "run/runner.h"
 
 #define REPS 7
 #define NJOBS 3

@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "../../workers/demos/demo.h"
-#include "../../workers/human.h"
-#include "../../workers/mech.h"
+#include "demos/demo.h"
+#include "base/human.h"
+#include "mech/mech.h"
 
 #define LESSON_LEN 2048      /* what the demo runner gives a lesson (LESSON_MAX) */
 #define CAVEAT_ROOM 300      /* the "Unreliable here (...)" prefix it may get */

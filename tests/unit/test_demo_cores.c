@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../workers/demos/cores.h"
-#include "../../workers/human.h"
+#include "demos/cores.h"
+#include "base/human.h"
 
 #define LESSON_LEN 2048
 

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "../../workers/demos/demo.h"
-#include "../../workers/human.h"
+#include "demos/demo.h"
+#include "base/human.h"
 
 #define LESSON_LEN 2048
 

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "../../workers/demos/demo.h"
-#include "../../workers/human.h"
+#include "demos/demo.h"
+#include "base/human.h"
 
 #define LESSON_LEN 1024
 #define REPS 7

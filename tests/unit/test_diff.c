@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../workers/diff.h"
+#include "stats/diff.h"
 
 #define REPS 12
 #define BUF (64u << 10)

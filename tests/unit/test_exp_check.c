@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "../../workers/demos/exp.h"
+#include "demos/exp.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

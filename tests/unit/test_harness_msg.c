@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "../../workers/harness.h"
-#include "../../workers/params.h"
+#include "rep/harness.h"
+#include "params/params.h"
 
 /* a rep of a count: the count is what the user can make smaller */
 static void test_count_timeout(void **state)

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../workers/interference.h"
+#include "probe/interference.h"
 
 #define SPIN_MS 300
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../workers/interference_peer.h"
-#include "../../workers/trust.h"
+#include "net/interference_peer.h"
+#include "stats/trust.h"
 
 /* take: what the driver believes of the result message text */
 static struct interference_far take(const char *text)

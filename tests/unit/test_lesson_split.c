@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../../workers/demos/lesson_split.h"
+#include "out/lesson_split.h"
 
 /* split: the line lesson_split_json makes of text */
 static cJSON *split(const char *text, const char *unreliable)

@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "../../server/serve.h"
-#include "../../workers/demos/demo.h"
-#include "../../workers/demos/dparam.h"
-#include "../../workers/engine.h"
-#include "../../workers/mech.h"
-#include "../../workers/params.h"
+#include "demos/demo.h"
+#include "demos/dparam.h"
+#include "cli/engine.h"
+#include "mech/mech.h"
+#include "params/params.h"
 
 static char *roff;   /* the page as written */
 static char *text;   /* the same with roff's escapes and fonts taken out */

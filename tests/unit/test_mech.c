@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../workers/params.h"
-#include "../../workers/mech.h"
+#include "params/params.h"
+#include "mech/mech.h"
 #include "mech_check.h"
 #include "mech_own.h"
 

@@ -13,12 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../workers/params.h"
-#include "../../workers/mech.h"
+#include "params/params.h"
+#include "mech/mech.h"
 #include "mech_check.h"
-#include "../../workers/mech/cma.h"
-#include "../../workers/mech/uring.h"
-#include "../../workers/sysinfo.h"
+#include "mech/cma.h"
+#include "mech/uring.h"
+#include "probe/sysinfo.h"
 
 /* ---- catalogue and registry ---- */
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../workers/mech.h"
+#include "mech/mech.h"
 
 #define WAIT_TIMEOUT_MS 200
 

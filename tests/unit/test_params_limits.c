@@ -1,7 +1,7 @@
 /* test_params_limits.c -- the strict param parser: ci, count against duration, caps, mechanism options and limits, random input (API.md §3) */
 
 #include "params_check.h"
-#include "../../workers/robust.h"
+#include "stats/robust.h"
 
 /* compare's defaults serve its stopping rule: at most reps the median's
    order-statistic interval leaves three disturbed reps at either end out,

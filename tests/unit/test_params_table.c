@@ -8,8 +8,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../workers/params_table.h"
-#include "../../workers/run.h"
+#include "params/params_table.h"
+#include "run/runner.h"
 
 /* past: text just past row's max in its own syntax, or NULL */
 static const char *past(const struct param_row *row, char *buf, size_t len)

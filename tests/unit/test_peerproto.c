@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../workers/params.h"
-#include "../../workers/peer.h"
+#include "params/params.h"
+#include "run/peer.h"
 
 #define TOKEN "unit-token-0123"
 

@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../workers/interference.h"
-#include "../../workers/platform.h"
+#include "probe/interference.h"
+#include "probe/platform.h"
 
 #define WRITERS 6            /* concurrent runs saving at once */
 #define SAVES_EACH 20

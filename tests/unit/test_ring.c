@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "../../workers/mech/ring.h"
+#include "mech/ring.h"
 
 #define NSLOTS 64
 #define SLOT 64

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "../../workers/robust.h"
+#include "stats/robust.h"
 
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../workers/stats.h"
+#include "stats/stats.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 

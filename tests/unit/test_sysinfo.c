@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../workers/sysinfo.h"
+#include "probe/sysinfo.h"
 
 static char dir[] = "/tmp/ipcscope-test-sysinfo-XXXXXX";
 

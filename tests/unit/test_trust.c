@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "../../workers/trust.h"
+#include "stats/trust.h"
 
 static const int reps[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
 

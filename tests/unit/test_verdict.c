@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../workers/verdict.h"
+#include "stats/verdict.h"
 
 #define SIMS 4000               /* draws per coverage case */
 #define SIMS_EQUAL 20000        /* draws for "can't tell apart" at ratio 1: the

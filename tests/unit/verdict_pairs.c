@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../workers/verdict.h"
+#include "stats/verdict.h"
 
 #define LINE_MAX_LEN 8192
 

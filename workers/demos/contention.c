@@ -6,10 +6,10 @@
    reps) against the producer count, log scale. The headline quotes the
    ends of the lines of the queue that held up best and the one that fell
    most; the notes quote every line's ends with its share kept and CPU. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
-#include "../robust.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "stats/robust.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -23,7 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
+#include "base/error.h"
 
 #define CT_SLOTS 1024            /* cells of the shared-memory queues (power of 2) */
 #define CT_MQ_DEPTH 10           /* the unprivileged default of fs/mqueue/msg_max */
@@ -252,7 +253,7 @@ static int open_mq(struct ct_ctx *c, char *err, size_t errlen)
 	snprintf(name, sizeof(name), "/ipcscope-%d-contention", (int)getpid());
 	c->mq = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &a);
 	if (c->mq == (mqd_t)-1) {
-		snprintf(err, errlen, "cannot open a POSIX message queue: %s", strerror(errno));
+		error_set(err, errlen, "cannot open a POSIX message queue: %s", strerror(errno));
 		return -1;
 	}
 	mq_unlink(name);
@@ -374,7 +375,7 @@ int ct_run(const struct ct_params *p, struct ct_result *r, struct exp_out *o,
 	r->cpus = exp_cpus();
 	r->reps = p->reps < 1 ? 1 : p->reps > CT_REPS_MAX ? CT_REPS_MAX : p->reps;
 	if (!(c.sh = exp_shared(sizeof(*c.sh))) || init_sync(c.sh) < 0) {
-		snprintf(err, errlen, "cannot set up the shared queues: %s", strerror(errno));
+		error_set(err, errlen, "cannot set up the shared queues: %s", strerror(errno));
 		exp_unshare(c.sh, sizeof(*c.sh));
 		return -1;
 	}

@@ -6,15 +6,15 @@
    1 MiB side by side, log scale when they spread. The headline quotes the
    pipe's, splice's and cma's bars at 1 MiB; the notes quote each bar as a
    multiple of the pipe's (tcp-zc of tcp's), size by size. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../human.h"
-#include "../mech.h"
-#include "exp.h"
+#include "base/human.h"
+#include "mech/mech.h"
+#include "demos/exp.h"
 
 /* The jobs are laid out size by mechanism, so each outcome's place
    follows from the two. Each label carries the copies per message the

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "exp.h"
+#include "demos/exp.h"
 
 /* Every *_run fills its result and returns 0, or -1 with a lowercase message
    in err; every *_lesson writes two or three sentences computed from the

@@ -12,7 +12,7 @@
    namespaces are made with the lab's netns code and removed by a guardian
    child however the demo ends (a SIGKILL leaves them to the next start's
    sweep, as the lab does). Without root only the loopback steps run. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -22,10 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../human.h"
-#include "../lab.h"
-#include "../robust.h"
-#include "xh_lab.h"
+#include "base/human.h"
+#include "net/lab.h"
+#include "stats/robust.h"
+#include "demos/xh_lab.h"
+#include "base/error.h"
 
 #define XH_LAT_WARMUP "10"           /* few: a limited link and big messages are slow */
 #define XH_TPUT_WARMUP "10"          /* few: a slow link would take long */
@@ -317,7 +318,7 @@ static int xh_steps(const struct xh_params *p, struct exp_out *o, const struct x
 		emit_fig(o, c, &f[c]);
 	}
 	if (exp_stopped()) {
-		snprintf(err, errlen, "cancelled");
+		error_set(err, errlen, "cancelled");
 		return -1;
 	}
 	return 0;
@@ -348,8 +349,8 @@ static int xh_run(const void *params, struct exp_out *o, char *lesson, size_t le
 	if (!f[XH_SHM].lat_ok || !f[XH_TCP_LO].lat_ok || (veth && !f[XH_TCP_VETH].lat_ok)) {
 		int c = !f[XH_SHM].lat_ok ? XH_SHM : !f[XH_TCP_LO].lat_ok ? XH_TCP_LO : XH_TCP_VETH;
 
-		snprintf(err, errlen, "%s could not be measured: %.200s", xh_configs[c].label,
-			 f[c].error);
+		error_set(err, errlen, "%s could not be measured: %.200s", xh_configs[c].label,
+			  f[c].error);
 		return -1;
 	}
 	xh_lesson(p, f, veth, why, lesson, len);

@@ -5,10 +5,10 @@
    message size on a log axis, with a 1× line where they would cross. The
    headline quotes the pipe line at 1 MiB and at 64 B; the last supporting
    sentence the unix and tcp lines at 1 MiB. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
-#include "../human.h"
+#include "base/human.h"
 
 /* Job CO_JOB(size, mech): the sizes in order, each with the four mechanisms. */
 enum { CO_RING, CO_PIPE, CO_UNIX, CO_TCP, CO_NMECH };

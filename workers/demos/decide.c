@@ -7,19 +7,20 @@
    p50: decide_chart). The headline quotes both bars;
    the supporting sentences give the flow's reason and whether the
    measurement bears the advice out. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../cleanup.h"
-#include "../harness.h"
-#include "../human.h"
-#include "../params.h"
+#include "base/cleanup.h"
+#include "rep/harness.h"
+#include "base/human.h"
+#include "params/params.h"
+#include "base/error.h"
 
 #define DECIDE_REP_DEADLINE_S 30.0
 
@@ -143,7 +144,7 @@ int decide_run(const struct decide_params *p, struct decide_result *r, struct ex
 	decide_answer(p, &r->plan);
 	exp_plan(o, 2);
 	if ((rc = cleanup_tmpdir_make(tmpdir, sizeof(tmpdir))) < 0) {
-		snprintf(err, errlen, "cannot make a run directory: %s", strerror(-rc));
+		error_set(err, errlen, "cannot make a run directory: %s", strerror(-rc));
 		return -1;
 	}
 	snprintf(label, sizeof(label), "recommended: %s", r->plan.rec);
@@ -156,7 +157,7 @@ int decide_run(const struct decide_params *p, struct decide_result *r, struct ex
 		emit_failure(o, "runner-up", r->plan.alt, &r->alt);
 	cleanup_tmpdir_remove(tmpdir);
 	if (!r->rec.ok) {
-		snprintf(err, errlen, "%s could not be measured: %s", r->plan.rec, r->rec.error);
+		error_set(err, errlen, "%s could not be measured: %s", r->plan.rec, r->rec.error);
 		return -1;
 	}
 	return 0;

@@ -30,11 +30,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../compare.h"
-#include "../params.h"
-#include "../stats.h"
-#include "../verdict.h"
-#include "exp.h"
+#include "out/compare.h"
+#include "params/params.h"
+#include "stats/stats.h"
+#include "stats/verdict.h"
+#include "demos/exp.h"
 
 struct run;
 
@@ -110,6 +110,15 @@ extern const struct demo *const demo_registry[];
 
 /* demo_find: the demo called name, or NULL */
 const struct demo *demo_find(const char *name);
+
+/* demo_own_params: 1 when the demo called name runs its own experiment
+   and takes its own params (exp.h), not bench's */
+int demo_own_params(const char *name);
+
+/* demo_param_check: name=value is a valid param of that demo; 0, or -1
+   with a message naming the param and its range in err */
+int demo_param_check(const char *demo, const char *name, const char *value, char *err,
+		     size_t errlen);
 
 /* demo_plan: one job of r per job of r->demo, each with its own params
    over the run's; 0 or -1 with *err */

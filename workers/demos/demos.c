@@ -1,10 +1,10 @@
 /* demos.c -- the table of every demo, and what their lessons share */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "../human.h"
+#include "base/human.h"
 
 extern const struct demo demo_sync_tax, demo_placement, demo_threads_vs_processes,
 	demo_crossover, demo_layers, demo_race, demo_false_sharing, demo_framing,

@@ -1,5 +1,6 @@
 /* dparam.c -- the params of a demo that runs its own experiment */
-#include "dparam.h"
+#include "demos/dparam.h"
+#include "base/error.h"
 
 #include <errno.h>
 #include <math.h>
@@ -120,12 +121,12 @@ int dparam_set(const struct dparam *spec, void *out, const char *name, const cha
 		return unknown(spec, name, err, errlen);
 	range_text(d, range, sizeof(range));
 	if (!value || !*value) {
-		snprintf(err, errlen, "parameter '%s' needs a value: expected %s", name, range);
+		error_set(err, errlen, "parameter '%s' needs a value: expected %s", name, range);
 		return -1;
 	}
 	if (parse_value(d, value, &v) < 0 || v < d->min || v > d->max) {
-		snprintf(err, errlen, "bad value '%.*s' for %s: expected %s", DP_VALUE_SHOWN, value,
-			 name, range);
+		error_set(err, errlen, "bad value '%.*s' for %s: expected %s", DP_VALUE_SHOWN, value,
+			  name, range);
 		return -1;
 	}
 	store(d, out, v);

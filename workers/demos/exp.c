@@ -1,6 +1,6 @@
 /* exp.c -- what the demos that run their own experiment share */
-#include "exp.h"
-#include "../mech/io.h"
+#include "demos/exp.h"
+#include "mech/io.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,9 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../mech/sockpair.h"
-#include "../ndjson.h"
+#include "rep/harness.h"
+#include "mech/sockpair.h"
+#include "out/ndjson.h"
+#include "base/error.h"
 
 #define POLL_NS 2000000L         /* reaping looks every 2 ms */
 
@@ -146,7 +147,7 @@ pid_t exp_fork(int (*fn)(void *arg, int idx), void *arg, int idx, int pin,
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		snprintf(err, errlen, "cannot fork a worker: %s", strerror(errno));
+		error_set(err, errlen, "cannot fork a worker: %s", strerror(errno));
 		return -1;
 	}
 	if (pid > 0)
@@ -183,11 +184,11 @@ static int reaped(pid_t pid, int status, const struct rusage *ru, double *cpu_s,
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFSIGNALED(status))
-		snprintf(err, errlen, "worker %d was killed by signal %d", (int)pid,
-			 WTERMSIG(status));
+		error_set(err, errlen, "worker %d was killed by signal %d", (int)pid,
+			  WTERMSIG(status));
 	else
-		snprintf(err, errlen, "worker %d failed (exit status %d)", (int)pid,
-			 WEXITSTATUS(status));
+		error_set(err, errlen, "worker %d failed (exit status %d)", (int)pid,
+			  WEXITSTATUS(status));
 	return -1;
 }
 
@@ -215,8 +216,11 @@ int exp_wait(struct exp_out *o, pid_t *pids, int n, double *cpu_s, char *err, si
 		if (got)
 			continue;
 		if (exp_stopped() || exp_now() > t0 + EXP_SLACK * expect + EXP_GRACE_S) {
-			snprintf(err, errlen, exp_stopped() ? "interrupted" :
-				 "the step overran its plan of %.1f s; its workers were killed", expect);
+			if (exp_stopped())
+				error_set(err, errlen, "interrupted");
+			else
+				error_set(err, errlen, "the step overran its plan of %.1f s; its "
+					  "workers were killed", expect);
 			exp_kill_all(pids, n);
 			return -1;
 		}
@@ -248,13 +252,13 @@ int exp_tcp_pair(int sv[2], char *err, size_t errlen)
 
 	sv[0] = sv[1] = -1;
 	if (lfd < 0) {
-		snprintf(err, errlen, "cannot bind a loopback socket: %s", strerror(-lfd));
+		error_set(err, errlen, "cannot bind a loopback socket: %s", strerror(-lfd));
 		return -1;
 	}
 	if (listen(lfd, 1) < 0 || (sv[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(sv[0], (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
 	    (sv[1] = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "cannot connect over loopback tcp: %s", strerror(errno));
+		error_set(err, errlen, "cannot connect over loopback tcp: %s", strerror(errno));
 		if (sv[0] >= 0)
 			close(sv[0]);
 		sv[0] = -1;

@@ -12,8 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "../interference.h"
-#include "dparam.h"
+#include "probe/interference.h"
+#include "demos/dparam.h"
 
 #define EXP_PROGRESS_S 0.25      /* a running step reports this often */
 #define EXP_SLACK 3.0            /* a busy machine may take this many times the plan */

@@ -1,13 +1,13 @@
 /* exp_check.c -- whether a comparison an experiment's lesson draws holds over
    its reps, and the words a lesson that rests on one that does not starts with */
-#include "exp.h"
+#include "demos/exp.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "../human.h"
-#include "../stats.h"
-#include "../trust.h"
+#include "base/human.h"
+#include "stats/stats.h"
+#include "stats/trust.h"
 
 /* The range of one side over its reps. */
 struct side_range {

@@ -6,8 +6,8 @@
 #ifndef IPCSCOPE_DEMOS_EXP_DEMO_H
 #define IPCSCOPE_DEMOS_EXP_DEMO_H
 
-#include "demo.h"
-#include "exp.h"
+#include "demos/demo.h"
+#include "demos/exp.h"
 
 /* exp_no_check: for an experiment whose claims need no check of their own */
 static inline void exp_no_check(const void *r, struct exp_out *o)

@@ -1,17 +1,18 @@
 /* exp_run.c -- a demo that runs its own experiment: its params from the
    command line, its lines through the run's NDJSON writer, its lesson */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine.h"
-#include "../harness.h"
-#include "../human.h"
-#include "../ndjson.h"
-#include "../run.h"
-#include "../sysinfo.h"
+#include "base/stop.h"
+#include "rep/harness.h"
+#include "base/human.h"
+#include "out/ndjson.h"
+#include "run/runner.h"
+#include "probe/sysinfo.h"
+#include "base/error.h"
 
 #define EXP_LESSON_MAX 2048     /* a lesson with its caveat */
 #define EXP_NAME_MAX 40
@@ -66,21 +67,21 @@ static void prescan(struct run *r, int argc, char **argv)
 	}
 }
 
-int engine_demo_own_params(const char *name)
+int demo_own_params(const char *name)
 {
 	const struct demo *d = demo_find(name);
 
 	return d && d->exp;
 }
 
-int engine_demo_param(const char *demo, const char *name, const char *value, char *err,
-		      size_t errlen)
+int demo_param_check(const char *demo, const char *name, const char *value, char *err,
+		     size_t errlen)
 {
 	const struct demo *d = demo_find(demo);
 	char buf[EXP_PARAMS_MAX];
 
 	if (!d || !d->exp || d->exp->params_size > sizeof(buf)) {
-		snprintf(err, errlen, "demo '%.64s' takes no params of its own", demo);
+		error_set(err, errlen, "demo '%.64s' takes no params of its own", demo);
 		return -1;
 	}
 	return dparam_set(d->exp->params, buf, name, value, err, errlen);
@@ -189,6 +190,7 @@ static int exp_run(struct exp_sink *k, struct exp_out *out, const void *params)
 	char lesson[EXP_LESSON_MAX] = "", why[RUN_ERR_MAX];
 	int rc;
 
+	stop_hook_add(exp_stop);
 	run_install_signals();
 	exp_start(k, params_json(r->demo->exp, params), params);
 	rc = r->demo->exp->run(params, out, lesson, sizeof(lesson), why, sizeof(why));

@@ -1,11 +1,11 @@
 /* exp_text.c -- the text view of an experiment demo's start, progress and
    point lines: numbered steps and each point's figures for people */
-#include "exp.h"
+#include "demos/exp.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 #define KEY_MAX 64
 

@@ -1,5 +1,5 @@
 /* expect.c -- about how long each demo's defaults take, for a class deciding what to run */
-#include "expect.h"
+#include "demos/expect.h"
 
 #include <string.h>
 

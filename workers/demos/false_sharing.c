@@ -6,9 +6,9 @@
    processes together (the median over reps of their sum), the axis named
    so. The headline quotes the 64-bytes-apart and the shared-line bars in
    that same quantity; the note on 128 bytes quotes the third bar. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -17,8 +17,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../human.h"
-#include "../stats.h"
+#include "base/human.h"
+#include "stats/stats.h"
+#include "base/error.h"
 
 #define FS_AREA 4096             /* the mapping: counters in the first 256 bytes */
 #define FS_CTRL_OFF 2048         /* go flag and figures, far from the counters */
@@ -155,7 +156,7 @@ int fs_run(const struct fs_params *p, struct fs_result *r, struct exp_out *o,
 	r->p = *p;
 	r->cpus = exp_cpus();
 	if (!(c.area = exp_shared(FS_AREA))) {
-		snprintf(err, errlen, "cannot map the shared counters: %s", strerror(errno));
+		error_set(err, errlen, "cannot map the shared counters: %s", strerror(errno));
 		return -1;
 	}
 	c.ctrl = (struct fs_ctrl *)(c.area + FS_CTRL_OFF);

@@ -6,9 +6,9 @@
    reads, split messages, what the naive parser counted, what framing
    verified). The headline quotes the writes and reads bars; the
    supporting sentences the naive parser's and framing's bars. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -19,7 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
+#include "base/error.h"
 
 #define FR_READ_BUF 4096         /* the reader's buffer, as a typical program's */
 #define FR_MSG_MAX 96
@@ -145,12 +146,12 @@ static int read_all(struct fr_ctx *c, struct fr_reader *rd, struct exp_out *o,
 		if (got < 0 && errno == EINTR && !exp_stopped())
 			continue;
 		if (got < 0 && errno == EINTR) {
-			snprintf(err, errlen, "interrupted");
+			error_set(err, errlen, "interrupted");
 			return -1;
 		}
 		if (got < 0 || take_read(rd, buf, (size_t)got) < 0) {
-			snprintf(err, errlen, got < 0 ? "reading the stream failed: %s" :
-				 "the stream lost its framing%s", got < 0 ? strerror(errno) : "");
+			error_set(err, errlen, got < 0 ? "reading the stream failed: %s" :
+				  "the stream lost its framing%s", got < 0 ? strerror(errno) : "");
 			return -1;
 		}
 		if (exp_now() >= next) {
@@ -159,7 +160,7 @@ static int read_all(struct fr_ctx *c, struct fr_reader *rd, struct exp_out *o,
 		}
 	}
 	if (exp_stopped()) {
-		snprintf(err, errlen, "interrupted");
+		error_set(err, errlen, "interrupted");
 		return -1;
 	}
 	return 0;

@@ -7,12 +7,12 @@
    quotes the tallest bar; the support gives the socket's own figures, the
    1× line; the notes quote every bar, size by size. The comparison table
    under it takes the socket as its baseline too (.baseline). */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 
-#include "../human.h"
-#include "exp.h"
+#include "base/human.h"
+#include "demos/exp.h"
 
 /* The jobs are laid out size by mode by mechanism (see layers_jobs), so
    each outcome's place follows from the three. */

@@ -6,9 +6,9 @@
    source gives. The headline quotes the SO_PEERCRED row and the message's
    claim; the supporting sentences the SCM_CREDENTIALS and shared-memory
    rows. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -19,7 +19,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
+#include "base/error.h"
 
 #define PC_LIE_PID 1             /* what the sender claims to be: init, */
 #define PC_LIE_ROOT 0            /* and root; or, when it is root, */
@@ -104,7 +105,7 @@ static int receive(int fd, struct peercred_result *r, char *err, size_t errlen)
 	struct cmsghdr *c;
 
 	if (recvmsg(fd, &mh, MSG_WAITALL) != (ssize_t)sizeof(m)) {
-		snprintf(err, errlen, "the sender's message did not arrive whole");
+		error_set(err, errlen, "the sender's message did not arrive whole");
 		return -1;
 	}
 	r->claimed = (struct peercred_ids){ m.pid, m.uid, m.gid };
@@ -127,13 +128,13 @@ static int accept_one(int lfd, struct peercred_result *r, char *err, size_t errl
 
 	setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "the sender never connected: %s", strerror(errno));
+		error_set(err, errlen, "the sender never connected: %s", strerror(errno));
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0) {
-		snprintf(err, errlen, "SO_PEERCRED failed: %s", strerror(errno));
+		error_set(err, errlen, "SO_PEERCRED failed: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -154,7 +155,7 @@ static int listen_abstract(struct pc_ctx *c, char *err, size_t errlen)
 		     "ipcscope-%d-peercred", (int)getpid());
 	c->addrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&c->addr, c->addrlen) < 0 || listen(fd, 1) < 0) {
-		snprintf(err, errlen, "cannot listen on a unix socket: %s", strerror(errno));
+		error_set(err, errlen, "cannot listen on a unix socket: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -183,7 +184,7 @@ int peercred_run(struct peercred_result *r, struct exp_out *o, char *err, size_t
 	memset(r, 0, sizeof(*r));
 	exp_plan(o, 2);
 	if (!(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		error_set(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		return -1;
 	}
 	snprintf(label, sizeof(label), "a child connects to a unix socket and claims to be "

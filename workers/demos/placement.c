@@ -4,10 +4,10 @@
    p50 latency (the median of the reps), log scale when they spread. The
    headline quotes the lowest and the highest bar and their factor; the
    supporting sentence the pipe's bars on the same core and split. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
-#include "../human.h"
+#include "base/human.h"
 
 enum { PL_PIPE_SAME, PL_PIPE_SPLIT, PL_PIPE_NONE, PL_UNIX_SAME, PL_UNIX_SPLIT, PL_UNIX_NONE };
 

@@ -6,9 +6,9 @@
    headline quotes the unsynchronised bar (its lost updates of the
    expected count); the sentence on the synchronised variants quotes the
    zero bars beside it. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -18,7 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../human.h"
+#include "base/human.h"
+#include "base/error.h"
 
 #define RACE_BATCH 64            /* increments per write: 512 B, below PIPE_BUF */
 #define RACE_EXPECT_NS 60.0      /* planned cost of one increment, for progress */
@@ -126,7 +127,7 @@ static int run_variant(struct race_ctx *c, struct exp_out *o, struct race_outcom
 	c->sh->go = 0;
 	c->pipefd[0] = c->pipefd[1] = -1;
 	if (c->v == RACE_OWNER && pipe(c->pipefd) < 0) {
-		snprintf(err, errlen, "cannot make the owner's pipe: %s", strerror(errno));
+		error_set(err, errlen, "cannot make the owner's pipe: %s", strerror(errno));
 		return -1;
 	}
 	memset(c->sh->t_end, 0, sizeof(c->sh->t_end));
@@ -184,11 +185,11 @@ int race_run(const struct race_params *p, struct race_result *r, struct exp_out 
 	memset(r, 0, sizeof(*r));
 	r->p = *p;
 	if (!(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "cannot map the shared counter: %s", strerror(errno));
+		error_set(err, errlen, "cannot map the shared counter: %s", strerror(errno));
 		return -1;
 	}
 	if (init_mutex(&c.sh->mu) != 0) {
-		snprintf(err, errlen, "cannot make a process-shared mutex");
+		error_set(err, errlen, "cannot make a process-shared mutex");
 		exp_unshare(c.sh, sizeof(*c.sh));
 		return -1;
 	}

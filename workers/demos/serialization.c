@@ -7,9 +7,9 @@
    rest), in µs. The headline quotes the JSON bar's and the packed bar's
    whole height; the first supporting sentence the encode and decode parts
    (timed alone); the records/s in the notes are in the table of points. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -22,7 +22,8 @@
 #include <unistd.h>
 
 #include "record.pb-c.h"
-#include "../human.h"
+#include "base/human.h"
+#include "base/error.h"
 
 #define SER_HDR 4                /* length prefix of every frame */
 #define SER_OVERHEAD 256         /* room for a format's own bytes around the text */
@@ -302,7 +303,7 @@ static int exchange(struct ser_ctx *c, struct exp_out *o, struct ser_outcome *ou
 
 	memset(c->sh, 0, sizeof(*c->sh));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c->sv) < 0) {
-		snprintf(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
+		error_set(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
 		return -1;
 	}
 	if ((pids[0] = exp_fork(ser_sender, c, 0, 1, err, errlen)) < 0 ||
@@ -349,7 +350,7 @@ int ser_run(const struct ser_params *p, struct ser_result *r, struct exp_out *o,
 	r->p = *p;
 	alphabet_init();
 	if (bufs_alloc(&b, p) < 0 || !(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "out of memory for the records");
+		error_set(err, errlen, "out of memory for the records");
 		return -1;
 	}
 	exp_plan(o, SER_NFORMATS);
@@ -362,8 +363,8 @@ int ser_run(const struct ser_params *p, struct ser_result *r, struct exp_out *o,
 		exp_begin(o, label, (double)p->count * SER_EXPECT_REC_S * (f == SER_JSON ? 4 : 1));
 		c.f = f;
 		if (time_codec(f, p, &b, &r->f[f], o) < 0) {
-			snprintf(err, errlen, "%s could not encode or decode a record",
-				 ser_format_names[f]);
+			error_set(err, errlen, "%s could not encode or decode a record",
+				  ser_format_names[f]);
 			rc = -1;
 		} else if ((rc = exchange(&c, o, &r->f[f], err, errlen)) == 0) {
 			r->f[f].ok = 1;

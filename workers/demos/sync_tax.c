@@ -6,11 +6,11 @@
    headline (the mutex against spinning) quotes the mutex's bar; the
    supporting sentences (the fastest, the semaphore against the pipe)
    quote messages/s, in the comparison table under the chart. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
 
-#include "../human.h"
+#include "base/human.h"
 
 enum { ST_SPIN, ST_FUTEX, ST_SEM, ST_MUTEX, ST_PIPE };
 

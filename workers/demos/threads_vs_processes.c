@@ -5,10 +5,10 @@
    The headline quotes the threads' and tcp's bars (and their rates, in
    the comparison table); the supporting sentences the unix and shm-ring
    bars. */
-#include "demo.h"
+#include "demos/demo.h"
 
 #include <stdio.h>
-#include "../human.h"
+#include "base/human.h"
 
 enum { TP_THREADS, TP_SHM_RING, TP_UNIX, TP_TCP };
 

@@ -1,7 +1,7 @@
 /* xh_lab.c -- the cross-host demo's two network namespaces, veth pair,
    rate limit and peer, and its children's plumbing (spawn into a
    namespace, read their output, reap them) */
-#include "xh_lab.h"
+#include "demos/xh_lab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../lab.h"
-#include "../netns.h"
+#include "base/cleanup.h"
+#include "net/lab.h"
+#include "net/netns.h"
+#include "base/error.h"
 
 #define XH_POLL_MS 250               /* a progress line at least this often */
 #define XH_PEER_WAIT_S 10.0
@@ -65,7 +66,7 @@ pid_t xh_spawn(char *const argv[], const char *ns, const char *token, int *fd, c
 	pid_t pid;
 
 	if ((token && in < 0) || pipe2(pfd, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
-		snprintf(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
+		error_set(err, errlen, "cannot start '%s': %s", argv[1], strerror(errno));
 		if (in >= 0)
 			close(in);
 		return -1;
@@ -144,8 +145,8 @@ static int lab_peer(struct xh_lab *l, struct exp_out *o, char *err, size_t errle
 			break;
 	}
 	if (!found)
-		snprintf(err, errlen, "the peer did not start listening on %s%s%.160s", listen,
-			 b.p ? ": " : "", b.p ? b.p : "");
+		error_set(err, errlen, "the peer did not start listening on %s%s%.160s", listen,
+			  b.p ? ": " : "", b.p ? b.p : "");
 	free(b.p);
 	return found ? 0 : -1;
 }

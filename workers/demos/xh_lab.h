@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../netns.h"
-#include "../peerproto.h"
-#include "exp.h"
+#include "net/netns.h"
+#include "net/peerproto.h"
+#include "demos/exp.h"
 
 struct xh_lab {
 	struct netns_pair net;       /* [0] the peer's, [1] the client's */

@@ -6,9 +6,9 @@
    reps). The headline quotes both bars and their ratio; the control
    bytes, CPU per GB and checksums the support and notes quote are in the
    table of points. */
-#include "cores.h"
-#include "demo.h"
-#include "exp_demo.h"
+#include "demos/cores.h"
+#include "demos/demo.h"
+#include "demos/exp_demo.h"
 
 #include <stddef.h>
 
@@ -20,8 +20,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../human.h"
-#include "../stats.h"
+#include "base/human.h"
+#include "stats/stats.h"
+#include "base/error.h"
 
 #define ZC_MIX 0x9E3779B97F4A7C15ULL   /* spreads a frame's pattern and sum */
 #define ZC_EXPECT_BPS 1e9              /* planned pace, for progress only */
@@ -259,7 +260,7 @@ static int one_rep(struct zc_ctx *c, struct exp_out *o, double *bps, double *cpu
 
 	memset(c->sh, 0, sizeof(*c->sh));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, c->sv) < 0) {
-		snprintf(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
+		error_set(err, errlen, "cannot make a unix socket pair: %s", strerror(errno));
 		return -1;
 	}
 	if ((pids[0] = exp_fork(zc_sender, c, 0, 1, err, errlen)) < 0 ||
@@ -306,7 +307,7 @@ int zc_run(const struct zc_params *p, struct zc_result *r, struct exp_out *o,
 	memset(r, 0, sizeof(*r));
 	r->p = *p;
 	if (!(c.sh = exp_shared(sizeof(*c.sh)))) {
-		snprintf(err, errlen, "cannot map shared memory: %s", strerror(errno));
+		error_set(err, errlen, "cannot map shared memory: %s", strerror(errno));
 		return -1;
 	}
 	exp_plan(o, p->reps * ZC_NVARIANTS);

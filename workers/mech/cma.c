@@ -11,10 +11,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "../sysinfo.h"
-#include "cma.h"
-#include "io.h"
+#include "mech/mech.h"
+#include "probe/sysinfo.h"
+#include "mech/cma.h"
+#include "mech/io.h"
 
 /*
  * A message never passes through the kernel's buffers: the sender writes

@@ -9,10 +9,10 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "../mech.h"
-#include "dbus_load.h"
-#include "io.h"
-#include "spawn.h"
+#include "mech/mech.h"
+#include "mech/dbus_load.h"
+#include "mech/io.h"
+#include "mech/spawn.h"
 
 #define DBUS_NAME "org.ipcscope.Receiver"
 #define DBUS_PATH "/org/ipcscope/Bench"

@@ -1,5 +1,5 @@
 /* dbus_load.c -- libdbus-1 opened on first use, its entry points resolved into dapi */
-#include "dbus_load.h"
+#include "mech/dbus_load.h"
 
 struct dbus_api dapi;
 

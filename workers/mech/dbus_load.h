@@ -5,7 +5,7 @@
 #include <dbus/dbus.h>
 #include <stdarg.h>
 
-#include "dynlib.h"
+#include "mech/dynlib.h"
 
 /* X(return type, member, symbol, parameters) */
 #define DBUS_FUNCS(X) \

@@ -1,5 +1,5 @@
 /* dynlib.c -- a library a mechanism opens when it first runs (dlopen), not when ipcscope starts */
-#include "dynlib.h"
+#include "mech/dynlib.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -6,9 +6,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "tick.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/tick.h"
 
 /*
  * A write adds to the counter and a read takes the sum and zeroes it, so

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
+#include "mech/mech.h"
+#include "mech/io.h"
 
 struct fifo_priv {
 	char fwd[PATH_MAX];   /* sender -> receiver */

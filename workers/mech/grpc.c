@@ -11,9 +11,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "grpc_load.h"
-#include "sockpair.h"
+#include "mech/mech.h"
+#include "mech/grpc_load.h"
+#include "mech/sockpair.h"
 
 #define GRPCM_METHOD "/ipcscope.Bench/Msg"
 #define GRPCM_TARGET_MAX 200

@@ -1,5 +1,5 @@
 /* grpc_load.c -- gRPC's C core opened on first use, its entry points resolved into gapi */
-#include "grpc_load.h"
+#include "mech/grpc_load.h"
 
 struct grpc_api gapi;
 

@@ -8,7 +8,7 @@
 #include <grpc/grpc_posix.h>
 #include <grpc/grpc_security.h>
 
-#include "dynlib.h"
+#include "mech/dynlib.h"
 
 /* X(return type, member, symbol, parameters) */
 #define GRPC_FUNCS(X) \

@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../sysinfo.h"
+#include "probe/sysinfo.h"
 
 /* io_write_all: writes len bytes, looping over short writes; 0 or -errno
    (-EPIPE when the reader is gone) */

@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "../mech.h"
-#include "shmap.h"
-#include "slot.h"
+#include "mech/mech.h"
+#include "mech/shmap.h"
+#include "mech/slot.h"
 
 static int mmapfile_create(struct mech *m)
 {

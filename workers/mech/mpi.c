@@ -13,10 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../harness.h"
-#include "../params.h"
-#include "mpi_job.h"
+#include "base/cleanup.h"
+#include "mech/mech_rep.h"
+#include "mech/mpi_job.h"
+#include "base/error.h"
 
 extern char **environ;
 
@@ -25,7 +25,7 @@ extern char **environ;
 
 /* Set by bin/ipcscope-mpi when it runs the CLI as rank 0 of an mpirun
    someone else started: reps then run in that process, with rank 1. */
-int (*mech_mpi_inproc)(const struct rep_spec *spec, struct rep_result *out,
+int (*mech_mpi_inproc)(const struct mech_rep *spec, struct rep_result *out,
 		       char *err, size_t errlen, const char **code);
 
 static double now_s(void)
@@ -68,21 +68,19 @@ static const char *mpirun_path(void)
 	return NULL;
 }
 
-void mech_mpi_job_of(const struct rep_spec *spec, struct mpi_job *j)
+void mech_mpi_job_of(const struct mech_rep *r, struct mpi_job *j)
 {
-	const struct bench_params *p = spec->params;
-
 	memset(j, 0, sizeof(*j));
 	j->magic = MPIJOB_MAGIC;
 	j->bytes = sizeof(*j);
-	j->mode = p->mode;
-	j->verify = p->verify;
-	j->cpu[0] = harness_cpu_for(p, ROLE_SENDER);
-	j->cpu[1] = harness_cpu_for(p, ROLE_RECEIVER);
-	j->size = spec->params->size;
-	j->count = p->count;
-	j->warmup = harness_warmup_of(p, spec->params->size);
-	j->duration = p->duration;
+	j->mode = r->mode;
+	j->verify = r->verify;
+	j->cpu[0] = r->cpu[0];
+	j->cpu[1] = r->cpu[1];
+	j->size = r->size;
+	j->count = r->count;
+	j->warmup = r->warmup;
+	j->duration = r->duration;
 }
 
 /* mpirun_exec: the forked child's side: its own process group (a stop
@@ -149,7 +147,7 @@ static pid_t spawn(const char *mpirun, const char *helper, const struct mpi_job 
    deadline kills mpirun's group at once (SIGKILL: a SIGTERMed mpirun takes
    over a second to take its ranks down, and a stopped one never does);
    0, -1 stopped or timed out (err set) */
-static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, size_t len,
+static int collect(const struct mech_rep *spec, pid_t pid, int fd, char *buf, size_t len,
 		   char *err, size_t errlen, const char **code)
 {
 	double t0 = now_s();
@@ -160,16 +158,16 @@ static int collect(const struct rep_spec *spec, pid_t pid, int fd, char *buf, si
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		double t = now_s();
 
-		if (!killed && (harness_stopping() || t - t0 > spec->deadline_s)) {
-			snprintf(err, errlen, harness_stopping() ? "interrupted" :
-				 "rep exceeded its %.0f s limit", spec->deadline_s);
-			*code = harness_stopping() ? "cancelled" : "timeout";
+		if (!killed && (spec->stopping() || t - t0 > spec->deadline_s)) {
+			error_set(err, errlen, spec->stopping() ? "interrupted" :
+				  "rep exceeded its %.0f s limit", spec->deadline_s);
+			*code = error_kind_name(spec->stopping() ? ERR_CANCELLED : ERR_TIMEOUT);
 			kill(-pid, SIGKILL);
 			killed = 1;
 		}
 		if (spec->progress && !killed)
-			spec->progress(spec->progress_ctx, spec->params->count ? 0.5 :
-				       (t - t0) / (spec->params->duration + 1));
+			spec->progress(spec->progress_ctx, spec->count ? 0.5 :
+				       (t - t0) / (spec->duration + 1));
 		if (poll(&p, 1, MPI_POLL_MS) > 0) {
 			ssize_t r = read(fd, buf + n, len - 1 - n);
 			if (r <= 0)
@@ -219,14 +217,14 @@ static int answer(const char *text, struct rep_result *out, char *err, size_t er
 	}
 	if (e) {
 		e += strlen(MPIJOB_ERROR) + 1;
-		snprintf(err, errlen, "mpi: %.*s", (int)strcspn(e, "\n"), e);
+		error_set(err, errlen, "mpi: %.*s", (int)strcspn(e, "\n"), e);
 	} else {
-		snprintf(err, errlen, "mpi: mpirun gave no result (see its messages above)");
+		error_set(err, errlen, "mpi: mpirun gave no result (see its messages above)");
 	}
 	return -1;
 }
 
-static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char *err,
+static int mpi_run_rep(const struct mech_rep *spec, struct rep_result *out, char *err,
 		       size_t errlen, const char **code)
 {
 	char helper[4200], shmdir[64] = "", *buf;
@@ -237,22 +235,21 @@ static int mpi_run_rep(const struct rep_spec *spec, struct rep_result *out, char
 
 	if (mech_mpi_inproc)
 		return mech_mpi_inproc(spec, out, err, errlen, code);
-	*code = "mpi_unavailable";
+	*code = error_kind_name(ERR_MPI_UNAVAILABLE);
 	if (helper_path(helper, sizeof(helper)) < 0 || !mpirun) {
-		snprintf(err, errlen, "mpi needs %s and mpirun (Debian: openmpi-bin; "
-			 "build with 'make bin/" MPIJOB_HELPER "')", helper);
-		return -1;
+		return error_set(err, errlen, "mpi needs %s and mpirun (Debian: openmpi-bin; "
+				 "build with 'make bin/" MPIJOB_HELPER "')", helper);
 	}
 	mech_mpi_job_of(spec, &j);
 	if (!(buf = malloc(MPI_OUT_MAX)))
 		return -1;
-	*code = "mpi_failed";
+	*code = error_kind_name(ERR_MPI_FAILED);
 	/* a killed rank leaves its shared memory files: keep them where they
 	   are removed after the rep, or swept when the run dies */
 	if (cleanup_shm_dir_make(shmdir, sizeof(shmdir)) < 0)
 		shmdir[0] = '\0';
 	if ((pid = spawn(mpirun, helper, &j, spec->tmpdir, shmdir, &fd)) < 0) {
-		snprintf(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
+		error_set(err, errlen, "cannot start %s: %s", mpirun, strerror(errno));
 		if (shmdir[0])
 			cleanup_remove_tree(AT_FDCWD, shmdir);
 		free(buf);

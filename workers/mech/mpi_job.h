@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../mech.h"
+#include "mech/mech.h"
 
 #define MPIJOB_HELPER "ipcscope-mpi"          /* beside the ipcscope binary, */
 #define MPIJOB_LIBEXEC "libexec/ipcscope"     /* or installed: ../libexec/ipcscope/ */
@@ -30,13 +30,13 @@ struct mpi_job {
 #define MPIJOB_MAGIC 0x69706d31u
 #define MPIJOB_ONE_NODE "ranks_on_one_node"   /* the granted fact of a rep */
 
-struct rep_spec;
+struct mech_rep;
 struct rep_result;
 
 /* mech_mpi_inproc: set by bin/ipcscope-mpi running as rank 0 of an
    mpirun someone else started; the mpi mechanism then runs each rep in
    that process, with rank 1 */
-extern int (*mech_mpi_inproc)(const struct rep_spec *spec, struct rep_result *out,
+extern int (*mech_mpi_inproc)(const struct mech_rep *r, struct rep_result *out,
 			      char *err, size_t errlen, const char **code);
 
 /* mech_mpi_under_mpirun: in a rank of someone else's mpirun, becomes
@@ -44,8 +44,8 @@ extern int (*mech_mpi_inproc)(const struct rep_spec *spec, struct rep_result *ou
    (or the helper is missing) */
 void mech_mpi_under_mpirun(int argc, char **argv);
 
-/* mech_mpi_job_of: the job of one rep of spec */
-void mech_mpi_job_of(const struct rep_spec *spec, struct mpi_job *j);
+/* mech_mpi_job_of: the job of rep r */
+void mech_mpi_job_of(const struct mech_rep *r, struct mpi_job *j);
 
 /* mpijob_hex: n bytes of p as hex into out (2n + 1 bytes) */
 static inline void mpijob_hex(const void *p, size_t n, char *out)

@@ -13,10 +13,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../mech.h"
-#include "io.h"
-#include "spawn.h"
+#include "base/cleanup.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/spawn.h"
 
 #define NODE_READY_MS 20000        /* node starts its child within this */
 #define NODE_STOP_GRACE_MS 1000

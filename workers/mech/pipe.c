@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
+#include "mech/mech.h"
+#include "mech/io.h"
 
 struct pipe_priv {
 	int fwd[2];   /* sender -> receiver */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../mech.h"
-#include "io.h"
+#include "mech/mech.h"
+#include "mech/io.h"
 
 #define MQ_MSGSIZE_MAX "/proc/sys/fs/mqueue/msgsize_max"
 #define MQ_MSG_MAX "/proc/sys/fs/mqueue/msg_max"

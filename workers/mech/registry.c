@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../mech.h"
+#include "mech/mech.h"
 
 extern const struct mech_ops mech_shm, mech_shm_ring, mech_mmap, mech_pipe, mech_splice, mech_fifo,
 	mech_unix, mech_uring, mech_unix_dgram, mech_cma, mech_tcp, mech_tcp_zc, mech_udp, mech_posixmq, mech_sysvmq,

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "ring.h"
+#include "mech/ring.h"
 
 size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes)
 {

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../mech.h"
-#include "spin.h"
+#include "mech/mech.h"
+#include "mech/spin.h"
 
 /*
  * Each index gets two cache lines to itself: the producer writes head on

@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-#include "../mech.h"
+#include "mech/mech.h"
 
 #define SIG_SIZE 8             /* a queued signal carries one 8-byte sigval */
 

@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "../mech.h"
-#include "shmap.h"
-#include "slot.h"
+#include "mech/mech.h"
+#include "mech/shmap.h"
+#include "mech/slot.h"
 
 /* shm's own setting: how the slot is handed over (enum shm_sync order) */
 enum { SHM_OPT_SYNC };

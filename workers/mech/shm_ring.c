@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "../mech.h"
-#include "ring.h"
-#include "shmap.h"
+#include "mech/mech.h"
+#include "mech/ring.h"
+#include "mech/shmap.h"
 
 static int shmring_create(struct mech *m)
 {

@@ -7,7 +7,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "shmap.h"
+#include "mech/shmap.h"
 
 /* shmap_fd: sizes the object behind fd, reserves its pages (so a full
    file system fails here with ENOSPC, not later with SIGBUS in a worker)

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../mech.h"
-#include "rtsig.h"
+#include "mech/mech.h"
+#include "mech/rtsig.h"
 
 _Static_assert(sizeof(((union sigval *)0)->sival_ptr) == SIG_SIZE,
 	       "sival_ptr must hold the 8-byte payload");

@@ -6,9 +6,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "rtsig.h"
-#include "tick.h"
+#include "mech/mech.h"
+#include "mech/rtsig.h"
+#include "mech/tick.h"
 
 /*
  * The same queued signals as the signal mechanism (sigqueue, 8 bytes in

@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "slot.h"
-#include "spin.h"
+#include "mech/slot.h"
+#include "mech/spin.h"
 
 static char *slot_payload(struct slot_ctl *c)
 {

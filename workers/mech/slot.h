@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../mech.h"
+#include "mech/mech.h"
 
 #define SLOT_LINE 64
 

@@ -1,5 +1,5 @@
 /* sockpair.c -- the two connected sockets a socket backend makes before fork */
-#include "sockpair.h"
+#include "mech/sockpair.h"
 
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "io.h"
+#include "mech/io.h"
 
 void sockpair_init(struct sockpair *p)
 {

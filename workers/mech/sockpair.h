@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "../mech.h"
+#include "mech/mech.h"
 
 /* Backend state of every socket mechanism: the parent holds both ends,
    each worker keeps its own. */

@@ -1,5 +1,5 @@
 /* spawn.c -- helper processes a mechanism runs (a bus daemon, a node.js pair) */
-#include "spawn.h"
+#include "mech/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
+#include "base/cleanup.h"
 
 #define SPAWN_EXEC_FAILED 127
 #define SPAWN_POLL_MS 5

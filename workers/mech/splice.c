@@ -8,8 +8,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
+#include "mech/mech.h"
+#include "mech/io.h"
 
 /*
  * vmsplice(2) puts references to the sender's pages into the pipe, one

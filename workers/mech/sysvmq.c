@@ -8,9 +8,9 @@
 #include <sys/msg.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../mech.h"
-#include "io.h"
+#include "base/cleanup.h"
+#include "mech/mech.h"
+#include "mech/io.h"
 
 #define SYSVMQ_MSGMAX "/proc/sys/kernel/msgmax"
 #define SYSVMQ_MSGMNB "/proc/sys/kernel/msgmnb"

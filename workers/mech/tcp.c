@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "sockpair.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/sockpair.h"
 
 static int tcp_create(struct mech *m)
 {

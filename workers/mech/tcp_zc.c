@@ -12,9 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "sockpair.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/sockpair.h"
 
 #ifndef SO_EE_CODE_ZEROCOPY_COPIED
 #define SO_EE_CODE_ZEROCOPY_COPIED 1

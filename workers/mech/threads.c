@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "../mech.h"
-#include "ring.h"
+#include "mech/mech.h"
+#include "mech/ring.h"
 
 /* Both roles share one struct ring_pair (the harness hands the two threads
    copies of struct mech with the same priv); everything per role lives in

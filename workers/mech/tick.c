@@ -1,5 +1,5 @@
 /* tick.c -- the periodic SIGALRM behind tick.h's receive timeouts */
-#include "tick.h"
+#include "mech/tick.h"
 
 #include <errno.h>
 #include <signal.h>

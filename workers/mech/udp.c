@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "sockpair.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/sockpair.h"
 
 /* 65535 (IPv4 total length) - 20 (IPv4 header) - 8 (UDP header) */
 #define UDP_MAX_PAYLOAD 65507

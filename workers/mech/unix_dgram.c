@@ -5,9 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "sockpair.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/sockpair.h"
 
 /* the kernel refuses a datagram longer than the send buffer minus this */
 #define UDG_SNDBUF_SLACK 32

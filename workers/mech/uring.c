@@ -1,5 +1,5 @@
 /* uring.c -- a minimal io_uring instance over the raw system calls */
-#include "uring.h"
+#include "mech/uring.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../sysinfo.h"
+#include "probe/sysinfo.h"
 
 #define URING_DISABLED "/proc/sys/kernel/io_uring_disabled"
 
@@ -152,7 +152,8 @@ int uring_enter(struct uring *r, unsigned wait_nr, int timeout_ms)
 	return (r->flags & IORING_SETUP_SQPOLL) ? (int)submit : n;
 }
 
-struct io_uring_cqe *uring_peek(struct uring *r)
+/* uring_peek: the oldest unseen completion, or NULL */
+static struct io_uring_cqe *uring_peek(struct uring *r)
 {
 	unsigned head = *r->cq_head;
 

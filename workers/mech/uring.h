@@ -38,9 +38,6 @@ struct io_uring_sqe *uring_sqe(struct uring *r);
    no limit); the count submitted, -ETIMEDOUT, or -errno */
 int uring_enter(struct uring *r, unsigned wait_nr, int timeout_ms);
 
-/* uring_peek: the oldest unseen completion, or NULL */
-struct io_uring_cqe *uring_peek(struct uring *r);
-
 /* uring_seen: marks the completion uring_peek gave as consumed */
 void uring_seen(struct uring *r);
 

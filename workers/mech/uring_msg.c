@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mech.h"
-#include "uring.h"
+#include "mech/mech.h"
+#include "mech/uring.h"
 
 /*
  * A MSG_RING submitted on this worker's ring posts a completion, made up

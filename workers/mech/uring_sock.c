@@ -9,10 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "sockpair.h"
-#include "uring.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/sockpair.h"
+#include "mech/uring.h"
 
 /*
  * The same socketpair as `unix`, but each worker talks to it through a

@@ -10,10 +10,10 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include "../mech.h"
-#include "io.h"
-#include "sockpair.h"
-#include "zmq_load.h"
+#include "mech/mech.h"
+#include "mech/io.h"
+#include "mech/sockpair.h"
+#include "mech/zmq_load.h"
 
 #define ZMQ_HWM_DEFAULT 1000              /* libzmq's own default, in messages */
 #define ZMQ_QUEUE_BYTES ((size_t)64 << 20) /* what one side's queue may hold */

@@ -1,5 +1,5 @@
 /* zmq_load.c -- libzmq opened on first use, its entry points resolved into zapi */
-#include "zmq_load.h"
+#include "mech/zmq_load.h"
 
 struct zmq_api zapi;
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "dynlib.h"
+#include "mech/dynlib.h"
 
 /* X(return type, member, symbol, parameters) */
 #define ZMQ_FUNCS(X) \

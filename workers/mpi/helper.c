@@ -11,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness.h"
-#include "../payload.h"
-#include "../stats.h"
-#include "../mech/mpi_job.h"
-#include "../engine.h"
-#include "mpirep.h"
+#include "rep/harness.h"
+#include "rep/payload.h"
+#include "stats/stats.h"
+#include "mech/mpi_job.h"
+#include "cli/engine.h"
+#include "mpi/mpirep.h"
 
 /* rep_main: `ipcscope-mpi rep HEXJOB` under the mpirun the mpi mechanism
    started: one rep, rank 0 prints the result line */
@@ -50,7 +50,7 @@ static int rep_main(const char *hex, int rank)
 
 /* --- under someone else's mpirun: rank 0 runs the CLI, rank 1 serves --- */
 
-static int inproc_rep(const struct rep_spec *spec, struct rep_result *out, char *err,
+static int inproc_rep(const struct mech_rep *spec, struct rep_result *out, char *err,
 		      size_t errlen, const char **code)
 {
 	struct mpi_job j;

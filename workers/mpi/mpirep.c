@@ -1,5 +1,5 @@
 /* mpirep.c -- one rep between MPI ranks 0 (sender, times everything) and 1 (receiver) */
-#include "mpirep.h"
+#include "mpi/mpirep.h"
 
 #include <mpi.h>
 
@@ -9,8 +9,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "../payload.h"
-#include "../stats.h"
+#include "rep/payload.h"
+#include "stats/stats.h"
+#include "base/error.h"
 
 enum { TAG_DATA = 1, TAG_LAST, TAG_STOP, TAG_ACK, TAG_REPORT };
 
@@ -343,8 +344,8 @@ int mpirep_run(const struct mpi_job *j, int rank, struct rep_result *out, char *
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
 	if (j->size < 1 || j->size > MECH_SIZE_MAX_DEFAULT || side_init(&s, j) < 0) {
-		snprintf(err, errlen, "cannot allocate buffers for %llu-byte messages",
-			 (unsigned long long)j->size);
+		error_set(err, errlen, "cannot allocate buffers for %llu-byte messages",
+			  (unsigned long long)j->size);
 		side_free(&s);
 		return -1;
 	}

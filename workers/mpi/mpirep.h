@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "../harness.h"
-#include "../mech/mpi_job.h"
+#include "rep/harness.h"
+#include "mech/mpi_job.h"
 
 /* mpirep_run: this rank's side of job j (MPI already initialised, two
    ranks); on rank 0 *out gets the rep's figures. 0, or -1 with err */

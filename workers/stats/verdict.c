@@ -1,0 +1,534 @@
+/* verdict.c -- which of two figures measured over interleaved reps is better,
+   and by how much: a distribution-free 95 % interval of their ratio and the
+   verdict it supports, in words */
+#include "stats/verdict.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/human.h"
+#include "stats/robust.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool usable(double x)
+{
+	return isfinite(x) && x > 0;
+}
+
+static void ci_none(struct ratio_ci *ci, enum ratio_method m, int na, int nb)
+{
+	memset(ci, 0, sizeof(*ci));
+	ci->method = m;
+	ci->na = na;
+	ci->nb = nb;
+	ci->est = ci->lo = ci->hi = ci->p = NAN;
+}
+
+/* signed_rank_cdf: P(W+ <= w), w = 0..n(n+1)/2, of the signed-rank
+   statistic of n values without a shift: counts of the subsets of 1..n by
+   their sum, built one rank at a time (additions only, so exact to the
+   last bit long past 2^53) */
+static void signed_rank_cdf(int n, double *cdf)
+{
+	int top = n * (n + 1) / 2;
+	double total = ldexp(1, n), run = 0;
+
+	memset(cdf, 0, (size_t)(top + 1) * sizeof(*cdf));
+	cdf[0] = 1;
+	for (int k = 1; k <= n; k++)
+		for (int w = k * (k + 1) / 2; w >= k; w--)
+			cdf[w] += cdf[w - k];
+	for (int w = 0; w <= top; w++) {
+		run += cdf[w];
+		cdf[w] = run / total;
+	}
+}
+
+/* rank_sum_exact: counts of U = #(a > b) over the arrangements of m a's
+   and n b's, u = 0..mn: f(i, j)[u] = f(i-1, j)[u-j] + f(i, j-1)[u] (the
+   last of i + j values is an a above j b's, or a b); 0 or -1 (memory) */
+static int rank_sum_exact(int m, int n, double *count)
+{
+	int top = m * n;
+	size_t row = (size_t)top + 1;
+	double *prev = calloc((size_t)(n + 1) * row, sizeof(double));
+	double *cur = calloc((size_t)(n + 1) * row, sizeof(double));
+
+	if (!prev || !cur) {
+		free(prev);
+		free(cur);
+		return -1;
+	}
+	for (int j = 0; j <= n; j++)
+		prev[j * row] = 1;
+	for (int i = 1; i <= m; i++) {
+		for (int j = 0; j <= n; j++)
+			for (int u = 0; u <= top; u++)
+				cur[j * row + u] = (u >= j ? prev[j * row + u - j] : 0) +
+						   (j > 0 ? cur[(j - 1) * row + u] : 0);
+		double *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	memcpy(count, prev + (size_t)n * row, row * sizeof(double));
+	free(prev);
+	free(cur);
+	return 0;
+}
+
+/* rank_sum_cdf: P(U <= u), u = 0..mn, without a shift: exact up to
+   VERDICT_EXACT_CELLS pairs, else normal with a continuity correction */
+static void rank_sum_cdf(int m, int n, double *cdf)
+{
+	int top = m * n;
+	double run = 0, total = 0;
+
+	if (top <= VERDICT_EXACT_CELLS && rank_sum_exact(m, n, cdf) == 0) {
+		for (int u = 0; u <= top; u++)
+			total += cdf[u];
+		for (int u = 0; u <= top; u++) {
+			run += cdf[u];
+			cdf[u] = run / total;
+		}
+		return;
+	}
+	double sd = sqrt((double)m * n * (m + n + 1) / 12.0);
+
+	for (int u = 0; u <= top; u++)
+		cdf[u] = 0.5 * erfc(-(u + 0.5 - top / 2.0) / (sd * sqrt(2.0)));
+}
+
+/* pick: the interval [D(c+1), D(top-c)] of sorted d (top values) for the
+   largest c with P(stat <= c) <= alpha/2; 0, or -1 when there is none */
+static int pick(const double *cdf, const double *d, int top, struct ratio_ci *ci)
+{
+	int c = -1;
+
+	while (c + 1 < top && cdf[c + 1] <= VERDICT_ALPHA / 2)
+		c++;
+	if (c < 0 || c >= top - 1 - c)
+		return -1;
+	ci->lo = exp(d[c]);
+	ci->hi = exp(d[top - 1 - c]);
+	ci->level = 1 - 2 * cdf[c];
+	return 0;
+}
+
+static double median_sorted(const double *d, int n)
+{
+	return n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+}
+
+/* two_sided: 2 min(P(S <= s), P(S >= s)) for a statistic symmetric on
+   0..top, s possibly a half (ties), capped at 1 */
+static double two_sided(const double *cdf, int top, double s)
+{
+	double lo = fmin(floor(s), top - ceil(s));
+
+	return lo < 0 ? 0 : fmin(1, 2 * cdf[(int)lo]);
+}
+
+/* signed_rank_stat: W+ of d (zeros dropped, ties mid-ranked) into *w;
+   how many were not zero */
+static int signed_rank_stat(const double *d, int n, double *w)
+{
+	double mag[VERDICT_MAX_REPS];
+	int m = 0;
+
+	*w = 0;
+	for (int i = 0; i < n; i++)
+		if (d[i] != 0)
+			mag[m++] = fabs(d[i]);
+	qsort(mag, (size_t)m, sizeof(*mag), cmp_double);
+	for (int i = 0; i < n; i++) {
+		int below = 0, equal = 0;
+
+		if (!(d[i] > 0))
+			continue;
+		for (int k = 0; k < m; k++) {
+			below += mag[k] < d[i];
+			equal += mag[k] == d[i];
+		}
+		*w += below + (equal + 1) / 2.0;
+	}
+	return m;
+}
+
+int ratio_signed_rank(const double *a, const double *b, int n, struct ratio_ci *ci)
+{
+	double d[VERDICT_MAX_REPS], *walsh, *cdf, w;
+	int top, nz, ret = -1;
+
+	ci_none(ci, RATIO_NONE, n, n);
+	if (n < 1 || n > VERDICT_MAX_REPS)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (!usable(a[i]) || !usable(b[i]))
+			return -1;
+		d[i] = log(a[i]) - log(b[i]);
+	}
+	top = n * (n + 1) / 2;
+	walsh = malloc((size_t)top * sizeof(*walsh));
+	cdf = malloc((size_t)(top + 1) * sizeof(*cdf));
+	if (!walsh || !cdf)
+		goto out;
+	for (int i = 0, k = 0; i < n; i++)
+		for (int j = i; j < n; j++)
+			walsh[k++] = (d[i] + d[j]) / 2;
+	qsort(walsh, (size_t)top, sizeof(*walsh), cmp_double);
+	ci->est = exp(median_sorted(walsh, top));
+	nz = signed_rank_stat(d, n, &w);
+	signed_rank_cdf(nz, cdf);
+	ci->p = nz ? two_sided(cdf, nz * (nz + 1) / 2, w) : 1;
+	signed_rank_cdf(n, cdf);
+	if (pick(cdf, walsh, top, ci) == 0) {
+		ci->method = RATIO_SIGNED_RANK;
+		ret = 0;
+	}
+out:
+	free(walsh);
+	free(cdf);
+	return ret;
+}
+
+int ratio_rank_sum(const double *a, int na, const double *b, int nb, struct ratio_ci *ci)
+{
+	double *d, *cdf, u = 0;
+	int top, ret = -1;
+
+	ci_none(ci, RATIO_NONE, na, nb);
+	if (na < 1 || nb < 1 || na > VERDICT_MAX_REPS || nb > VERDICT_MAX_REPS)
+		return -1;
+	for (int i = 0; i < na; i++)
+		if (!usable(a[i]))
+			return -1;
+	for (int j = 0; j < nb; j++)
+		if (!usable(b[j]))
+			return -1;
+	top = na * nb;
+	d = malloc((size_t)top * sizeof(*d));
+	cdf = malloc((size_t)(top + 1) * sizeof(*cdf));
+	if (!d || !cdf)
+		goto out;
+	for (int i = 0; i < na; i++)
+		for (int j = 0; j < nb; j++) {
+			d[i * nb + j] = log(a[i]) - log(b[j]);
+			u += a[i] > b[j] ? 1 : a[i] == b[j] ? 0.5 : 0;
+		}
+	qsort(d, (size_t)top, sizeof(*d), cmp_double);
+	ci->est = exp(median_sorted(d, top));
+	rank_sum_cdf(na, nb, cdf);
+	ci->p = two_sided(cdf, top, u);
+	if (pick(cdf, d, top, ci) == 0) {
+		ci->method = RATIO_RANK_SUM;
+		ret = 0;
+	}
+out:
+	free(d);
+	free(cdf);
+	return ret;
+}
+
+int ratio_interval(const double *a, const int *ra, int na, const double *b, const int *rb,
+		   int nb, struct ratio_ci *ci)
+{
+	double pa[VERDICT_MAX_REPS], pb[VERDICT_MAX_REPS];
+	int n = 0;
+
+	/* the rounds both ran, in step (both lists ascend) */
+	for (int i = 0, j = 0; i < na && j < nb && n < VERDICT_MAX_REPS;) {
+		if (ra[i] < rb[j]) {
+			i++;
+		} else if (rb[j] < ra[i]) {
+			j++;
+		} else {
+			pa[n] = a[i++];
+			pb[n++] = b[j++];
+		}
+	}
+	if (n >= VERDICT_MIN_PAIRS && ratio_signed_rank(pa, pb, n, ci) == 0)
+		return 0;
+	return ratio_rank_sum(a, na, b, nb, ci);
+}
+
+/* --- the verdict ------------------------------------------------------- */
+
+/* factor_text: a factor as human_ratio gives it, but one just above 1 with
+   three decimals ("1.003×"), which three significant digits would round to
+   a "1×" that reads as no difference at all */
+static const char *factor_text(double x, char *buf, size_t len)
+{
+	if (x > 1 && x < 1.01) {
+		snprintf(buf, len, "%.3f\xc3\x97", x);
+		return buf;
+	}
+	return human_ratio(x, buf, len);
+}
+
+const char *verdict_range_text(double lo, double hi, char *buf, size_t len)
+{
+	char a[HUMAN_LEN], b[HUMAN_LEN];
+	const char *times = "\xc3\x97";
+	size_t n;
+
+	factor_text(lo, a, sizeof(a));
+	n = strlen(a);
+	if (n >= strlen(times) && !strcmp(a + n - strlen(times), times))
+		a[n - strlen(times)] = '\0';
+	snprintf(buf, len, "%s\xe2\x80\x93%s", a, factor_text(hi, b, sizeof(b)));
+	return buf;
+}
+
+const char *verdict_within_text(const struct verdict *v, char *buf, size_t len)
+{
+	char w[HUMAN_LEN];
+
+	/* beyond ±100 % a percentage stops reading as a margin: the interval */
+	if (v->within_pct > 100)
+		return verdict_range_text(v->ci.lo, v->ci.hi, buf, len);
+	snprintf(buf, len, "within \xc2\xb1%s", human_pct(v->within_pct, w, sizeof(w)));
+	return buf;
+}
+
+static const char *dir_word(int dir)
+{
+	return dir > 0 ? "faster" : "slower";
+}
+
+/* words: the verdict's text from its kind, direction and figures */
+static void words(struct verdict *v)
+{
+	char f[HUMAN_LEN], r[2 * HUMAN_LEN], w[2 * HUMAN_LEN];
+
+	switch (v->kind) {
+	case VERDICT_CLEAR:
+		snprintf(v->text, sizeof(v->text), "%s %s (%s)",
+			 human_ratio(v->factor, f, sizeof(f)), dir_word(v->dir),
+			 verdict_range_text(v->factor_lo, v->factor_hi, r, sizeof(r)));
+		break;
+	case VERDICT_PROBABLY:
+		snprintf(v->text, sizeof(v->text), "probably %s, by %s", dir_word(v->dir),
+			 verdict_range_text(v->factor_lo, v->factor_hi, r, sizeof(r)));
+		break;
+	case VERDICT_SAME:
+		snprintf(v->text, sizeof(v->text), "can't tell apart (%s)",
+			 verdict_within_text(v, w, sizeof(w)));
+		break;
+	default:
+		snprintf(v->text, sizeof(v->text), "too few reps to tell");
+	}
+}
+
+/* classify: kind, direction and figures of an interval of a/b */
+static void classify(const struct ratio_ci *ci, bool higher, double margin, struct verdict *v)
+{
+	double s = higher ? ci->est : 1 / ci->est;
+	double slo = higher ? ci->lo : 1 / ci->hi, shi = higher ? ci->hi : 1 / ci->lo;
+
+	v->ci = *ci;
+	v->dir = 0;
+	v->factor = v->factor_lo = v->factor_hi = NAN;
+	v->within_pct = NAN;
+	if (ci->method == RATIO_NONE) {
+		v->kind = VERDICT_UNKNOWN;
+	} else if (slo > 1 || shi < 1) {
+		v->dir = slo > 1 ? 1 : -1;
+		v->factor = v->dir > 0 ? s : 1 / s;
+		v->factor_lo = v->dir > 0 ? slo : 1 / shi;
+		v->factor_hi = v->dir > 0 ? shi : 1 / slo;
+		v->kind = v->factor_lo >= 1 + margin / 100 ? VERDICT_CLEAR : VERDICT_PROBABLY;
+	} else {
+		v->kind = VERDICT_SAME;
+		v->within_pct = 100 * fmax(shi - 1, 1 - slo);
+	}
+	words(v);
+}
+
+/* demote: a clear verdict becomes a probable one, for basis */
+static void demote(struct verdict *v, const char *basis)
+{
+	if (v->kind != VERDICT_CLEAR)
+		return;
+	v->kind = VERDICT_PROBABLY;
+	snprintf(v->basis, sizeof(v->basis), "%s", basis);
+	words(v);
+}
+
+static void narrow_basis(struct verdict *v, double margin)
+{
+	char m[HUMAN_LEN], f[HUMAN_LEN];
+
+	if (v->kind != VERDICT_PROBABLY || v->basis[0])
+		return;
+	snprintf(v->basis, sizeof(v->basis), "at its worst end the interval is only %s %s, "
+		 "within the \xc2\xb1%s that counts as a clear difference",
+		 factor_text(v->factor_lo, f, sizeof(f)), dir_word(v->dir),
+		 human_pct(margin, m, sizeof(m)));
+}
+
+static void side_regimes(const struct verdict_side *s, struct robust_modes *m)
+{
+	if (!robust_bimodal(s->x, s->n, m)) {
+		m->low = m->high = robust_median(s->x, s->n);
+		m->bimodal = false;
+	}
+}
+
+static void fig(double x, const char *unit, char *buf, size_t len)
+{
+	if (!strcmp(unit, "ns"))
+		human_seconds(x / 1e9, buf, len);
+	else if (!strcmp(unit, "s"))
+		human_seconds(x, buf, len);
+	else
+		human_si(x, unit, buf, len);
+}
+
+/* check_regimes: a side that ran in two regimes, one on either side of
+   the other's figure, leaves the order to chance */
+static void check_regimes(const struct verdict_side *a, const struct verdict_side *b,
+			  const char *unit, struct verdict *v)
+{
+	struct robust_modes ma, mb;
+	char w[4][HUMAN_LEN];
+	const struct verdict_side *two, *one;
+	const struct robust_modes *mt, *mo;
+
+	side_regimes(a, &ma);
+	side_regimes(b, &mb);
+	if ((!ma.bimodal && !mb.bimodal) || ma.low > mb.high || ma.high < mb.low)
+		return;
+	if (ma.bimodal && mb.bimodal) {
+		fig(ma.low, unit, w[0], sizeof(w[0]));
+		fig(ma.high, unit, w[1], sizeof(w[1]));
+		fig(mb.low, unit, w[2], sizeof(w[2]));
+		fig(mb.high, unit, w[3], sizeof(w[3]));
+		snprintf(v->why, sizeof(v->why), "%s and %s each ran in two regimes (%s and %s, "
+			 "%s and %s) that overlap, so which is faster depends on the regime",
+			 a->name, b->name, w[0], w[1], w[2], w[3]);
+	} else {
+		two = ma.bimodal ? a : b;
+		one = ma.bimodal ? b : a;
+		mt = ma.bimodal ? &ma : &mb;
+		mo = ma.bimodal ? &mb : &ma;
+		fig(mt->low, unit, w[0], sizeof(w[0]));
+		fig(mt->high, unit, w[1], sizeof(w[1]));
+		fig(mo->low, unit, w[2], sizeof(w[2]));
+		snprintf(v->why, sizeof(v->why), "%s ran in two regimes (%s and %s), one on either "
+			 "side of %s (%s), so which is faster depends on the regime",
+			 two->name, w[0], w[1], one->name, w[2]);
+	}
+	demote(v, v->why);
+}
+
+/* clean_of: the reps of s that were not disturbed; how many were */
+static int clean_of(const struct verdict_side *s, double *x, int *round, int *n)
+{
+	int bad = 0;
+
+	*n = 0;
+	for (int i = 0; i < s->n; i++) {
+		if (s->disturbed && s->disturbed[i]) {
+			bad++;
+			continue;
+		}
+		x[*n] = s->x[i];
+		round[(*n)++] = s->round[i];
+	}
+	return bad;
+}
+
+/* check_disturbed: the verdict again without the disturbed reps; when too
+   few remain it rests on them, when it differs the noise changed it */
+static void check_disturbed(const struct verdict_side *a, const struct verdict_side *b,
+			    bool higher, double margin, struct verdict *v)
+{
+	double xa[VERDICT_MAX_REPS], xb[VERDICT_MAX_REPS];
+	int ra[VERDICT_MAX_REPS], rb[VERDICT_MAX_REPS], na, nb, bad;
+	struct ratio_ci c;
+	struct verdict w;
+	char basis[VERDICT_WHY_LEN], r[2 * HUMAN_LEN];
+
+	bad = clean_of(a, xa, ra, &na) + clean_of(b, xb, rb, &nb);
+	if (!bad)
+		return;
+	if (ratio_interval(xa, ra, na, xb, rb, nb, &c) < 0) {
+		snprintf(basis, sizeof(basis), "it rests on disturbed reps: %d of the %d reps were "
+			 "disturbed, too many to check it without them", bad, a->n + b->n);
+		demote(v, basis);
+		return;
+	}
+	memset(&w, 0, sizeof(w));
+	classify(&c, higher, margin, &w);
+	if (w.kind == VERDICT_SAME ? v->kind == VERDICT_SAME : w.dir == v->dir)
+		return;
+	if (!v->why[0] && w.kind == VERDICT_SAME)
+		snprintf(v->why, sizeof(v->why), "without the %d disturbed reps, %s and %s can't "
+			 "be told apart (%s)", bad, a->name, b->name,
+			 verdict_within_text(&w, r, sizeof(r)));
+	else if (!v->why[0])
+		snprintf(v->why, sizeof(v->why), "without the %d disturbed reps, %s is %s than %s "
+			 "by %s", bad, a->name, dir_word(w.dir), b->name,
+			 verdict_range_text(w.factor_lo, w.factor_hi, r, sizeof(r)));
+	demote(v, "dropping the disturbed reps changes it");
+}
+
+/* check_wide: "can't tell apart" wider than the margin is not settled */
+static void check_wide(double margin, struct verdict *v)
+{
+	char r[2 * HUMAN_LEN], m[HUMAN_LEN];
+
+	if (v->kind != VERDICT_SAME || v->why[0] || v->within_pct <= margin)
+		return;
+	snprintf(v->why, sizeof(v->why), "the interval (%s) includes 1 but reaches beyond "
+		 "\xc2\xb1%s: more reps could tell them apart",
+		 verdict_range_text(v->ci.lo, v->ci.hi, r, sizeof(r)), human_pct(margin, m, sizeof(m)));
+}
+
+void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, bool higher,
+		   double margin_pct, const char *unit, struct verdict *v)
+{
+	double margin = margin_pct > 0 ? margin_pct : VERDICT_MARGIN_PCT;
+
+	memset(v, 0, sizeof(*v));
+	ratio_interval(a->x, a->round, a->n, b->x, b->round, b->n, &v->ci);
+	classify(&v->ci, higher, margin, v);
+	if (v->kind == VERDICT_UNKNOWN)
+		return;
+	check_regimes(a, b, unit ? unit : "", v);
+	check_disturbed(a, b, higher, margin, v);
+	check_wide(margin, v);
+	narrow_basis(v, margin);
+}
+
+const char *verdict_kind_name(enum verdict_kind k)
+{
+	switch (k) {
+	case VERDICT_CLEAR: return "clear";
+	case VERDICT_PROBABLY: return "probably";
+	case VERDICT_SAME: return "same";
+	default: return "unknown";
+	}
+}
+
+const char *verdict_method_name(enum ratio_method m)
+{
+	return m == RATIO_SIGNED_RANK ? "signed-rank" : m == RATIO_RANK_SUM ? "rank-sum" : NULL;
+}
+
+bool verdict_settled(const struct verdict *v, double margin_pct)
+{
+	double margin = margin_pct > 0 ? margin_pct : VERDICT_MARGIN_PCT;
+
+	if (v->kind == VERDICT_CLEAR || v->kind == VERDICT_PROBABLY)
+		return true;
+	return v->kind == VERDICT_SAME && v->within_pct <= margin;
+}
