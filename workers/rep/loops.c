@@ -1,6 +1,6 @@
 /* loops.c -- the timed loops of a worker: a one-way stream, or a ping-pong
    timing every round trip */
-#include "rep/worker.h"
+#include "rep/loops.h"
 
 #include <errno.h>
 #include <stdatomic.h>

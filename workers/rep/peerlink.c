@@ -352,12 +352,12 @@ static void take(struct peer_link *l, const cJSON *o)
 }
 
 /* relay_out: what changed on this side since last time */
-struct relay {
+struct peerlink_relay {
 	uint64_t total, t_progress;
 	int done, stop;
 };
 
-static void relay_out(struct peer_link *l, struct relay *r)
+static void relay_out(struct peer_link *l, struct peerlink_relay *r)
 {
 	struct ctl *c = l->ctl;
 	uint64_t total = atomic_load(&c->total), now;
@@ -392,7 +392,7 @@ static int readable(struct peer_link *l, int ms)
 static void *pump_main(void *arg)
 {
 	struct peer_link *l = arg;
-	struct relay r = { .total = atomic_load(&l->ctl->total) };
+	struct peerlink_relay r = { .total = atomic_load(&l->ctl->total) };
 	char why[160];
 
 	while (!atomic_load(&l->result_in)) {
