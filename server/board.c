@@ -16,6 +16,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "base/error.h"
 #include "board.h"
 
 #define BOARD_OUTLIER_MIN 4            /* machines on a label before any is called an outlier */
@@ -76,7 +77,7 @@ int board_start(int max, char *err, size_t errlen)
 		bd.e = NULL;
 		bd.b = NULL;
 		pthread_mutex_unlock(&bd.lock);
-		snprintf(err, errlen, "cannot start the class board (no memory or no random bytes)");
+		error_set(err, errlen, "cannot start the class board (no memory or no random bytes)");
 		return -1;
 	}
 	bd.max = max;

@@ -124,7 +124,7 @@ int store_write_named(const char *name, const char *data, size_t len, char *err,
 		      size_t errlen)
 {
 	if (strlen(name) + 8 > STORE_NAME_MAX || strchr(name, '/')) {
-		snprintf(err, errlen, "bad file name '%.40s'", name);
+		error_set(err, errlen, "bad file name '%.40s'", name);
 		return -1;
 	}
 	return write_named(name, data, len, false, err, errlen);

@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
+#include "base/error.h"
 #include "board.h"
 #include "board_http.h"
 #include "cli/engine.h"
@@ -198,7 +199,7 @@ static int serve_board(const struct serve_config *c, char *err, size_t errlen)
 		board_save_to();
 	if (c->board_task && board_set_task(c->board_task, board_task_known(c->board_task),
 					    &r) < 0) {
-		snprintf(err, errlen, "bad value '%.40s' for --board-task: %s", c->board_task,
+		error_set(err, errlen, "bad value '%.40s' for --board-task: %s", c->board_task,
 			 r.why);
 		board_stop();
 		return -1;

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "net/board_client.h"
 
 #define BOARDC_CODE_LEN 6
@@ -35,12 +36,12 @@ int boardc_check(struct boardc_target *t, const char *url, const char *code, con
 	memset(t, 0, sizeof(*t));
 	if (!url || strncmp(url, "http://", 7) || strlen(url) >= sizeof(t->url) || !url[7] ||
 	    strpbrk(url + 7, " \t\r\n?#@") || url[7] == '/') {
-		snprintf(err, errlen, "bad value for --board: expected http://HOST[:PORT] (only "
+		error_set(err, errlen, "bad value for --board: expected http://HOST[:PORT] (only "
 			 "http://, at most %zu bytes)", sizeof(t->url) - 1);
 		return -1;
 	}
 	if (!code || strlen(code) != BOARDC_CODE_LEN) {
-		snprintf(err, errlen, "bad value for --code: expected the board's %d-character "
+		error_set(err, errlen, "bad value for --code: expected the board's %d-character "
 			 "join code", BOARDC_CODE_LEN);
 		return -1;
 	}
@@ -48,7 +49,7 @@ int boardc_check(struct boardc_target *t, const char *url, const char *code, con
 		char c = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
 
 		if (!strchr(BOARDC_CODE_ALPHABET, c) || !c) {
-			snprintf(err, errlen, "bad value for --code: expected %d characters of %s",
+			error_set(err, errlen, "bad value for --code: expected %d characters of %s",
 				 BOARDC_CODE_LEN, BOARDC_CODE_ALPHABET);
 			return -1;
 		}
@@ -56,13 +57,13 @@ int boardc_check(struct boardc_target *t, const char *url, const char *code, con
 	}
 	n = as ? strlen(as) : 0;
 	if (n == 0 || n > BOARDC_AS_MAX) {
-		snprintf(err, errlen, "bad value for --as: expected a pseudonym of 1..%d bytes",
+		error_set(err, errlen, "bad value for --as: expected a pseudonym of 1..%d bytes",
 			 BOARDC_AS_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)as[i] < 0x20 || as[i] == 0x7f) {
-			snprintf(err, errlen, "bad value for --as: no control characters");
+			error_set(err, errlen, "bad value for --as: no control characters");
 			return -1;
 		}
 	snprintf(t->url, sizeof(t->url), "%s", url);
@@ -191,7 +192,7 @@ char *boardc_body(const struct boardc_run *b, const struct boardc_target *t, cha
 	char *text;
 
 	if (strcmp(b->status, "ok") || !b->demo[0] || cJSON_GetArraySize(b->summaries) == 0) {
-		snprintf(err, errlen, "the run did not end ok with summary lines (status '%s'), so "
+		error_set(err, errlen, "the run did not end ok with summary lines (status '%s'), so "
 			 "nothing was sent to the board", b->status[0] ? b->status : "none");
 		return NULL;
 	}
@@ -209,7 +210,7 @@ char *boardc_body(const struct boardc_run *b, const struct boardc_target *t, cha
 	text = cJSON_PrintUnformatted(post);
 	cJSON_Delete(post);
 	if (!text)
-		snprintf(err, errlen, "out of memory");
+		error_set(err, errlen, "out of memory");
 	return text;
 }
 
@@ -452,7 +453,7 @@ int boardc_args(int *argc, char **argv, struct boardc_target *t, char *err, size
 	if (!any)
 		return 0;
 	if (!url || !code || !as) {
-		snprintf(err, errlen, "a class board needs --board URL, --code CODE and --as "
+		error_set(err, errlen, "a class board needs --board URL, --code CODE and --as "
 			 "PSEUDONYM together");
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "stats/diff.h"
 #include "base/human.h"
 #include "stats/verdict.h"
@@ -112,7 +113,7 @@ static int parse(struct drun *r, const struct diff_input *in, char *err, size_t 
 	memset(r, 0, sizeof(*r));
 	r->in = in;
 	if (!(r->rows = calloc(DIFF_ROWS_MAX, sizeof(*r->rows)))) {
-		snprintf(err, errlen, "out of memory");
+		error_set(err, errlen, "out of memory");
 		return -1;
 	}
 	while (p < end) {
@@ -130,7 +131,7 @@ static int parse(struct drun *r, const struct diff_input *in, char *err, size_t 
 		type = str_of(line, "type");
 		if (!cJSON_IsObject(line) || !type) {
 			cJSON_Delete(line);
-			snprintf(err, errlen, "'%.100s' line %d is not an NDJSON line of a run (a JSON "
+			error_set(err, errlen, "'%.100s' line %d is not an NDJSON line of a run (a JSON "
 				 "object with a \"type\")", in->name, lineno);
 			return -1;
 		}
@@ -154,12 +155,12 @@ static int parse(struct drun *r, const struct diff_input *in, char *err, size_t 
 		cJSON_Delete(line);
 	}
 	if (!r->start) {
-		snprintf(err, errlen, "'%.100s' has no start line: not the NDJSON of a run",
+		error_set(err, errlen, "'%.100s' has no start line: not the NDJSON of a run",
 			 in->name);
 		return -1;
 	}
 	if (!results) {
-		snprintf(err, errlen, "'%.100s' has no result lines: no reps to compare",
+		error_set(err, errlen, "'%.100s' has no result lines: no reps to compare",
 			 in->name);
 		return -1;
 	}
@@ -421,7 +422,7 @@ enum diff_outcome diff_runs(const struct diff_input *a, const struct diff_input 
 		return DIFF_BAD;
 	}
 	if (ra.latency != rb.latency) {
-		snprintf(err, errlen, "'%.100s' measured %s and '%.100s' %s: the figures do not "
+		error_set(err, errlen, "'%.100s' measured %s and '%.100s' %s: the figures do not "
 			 "compare", a->name, ra.latency ? "latency" : "throughput", b->name,
 			 rb.latency ? "latency" : "throughput");
 		drun_free(&ra);
