@@ -422,8 +422,7 @@ static int run_main(int argc, char **argv)
 	r.id = r.p.run_id[0] ? r.p.run_id : default_id;
 	report_open(&r.out, fmt_of(r.p.format), stdout);
 	if (board) {
-		r.out.tap = boardc_tap;
-		r.out.tap_ctx = &br;
+		report_watch(&r.out, boardc_tap, &br);
 	}
 	if (rc == 1) {
 		if (r.demo)

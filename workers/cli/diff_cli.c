@@ -699,8 +699,8 @@ int diff_after_prepare(struct diff_after *d, struct report *rep, struct param_er
 	if (!(d->rec = open_memstream(&d->rec_buf, &d->rec_len))) {
 		return after_fail(err, "save", "out of memory%s%s", "", "");
 	}
-	rep->tee = tee_line;
-	rep->tee_ctx = d;
+	if (report_watch(rep, tee_line, d) < 0)
+		return after_fail(err, "save", "cannot record the run: %s%s", "too many watchers", "");
 	return 0;
 }
 
@@ -724,7 +724,7 @@ int diff_after_finish(struct diff_after *d, struct report *rep, const char *stat
 
 	if (!d->rec)
 		return 0;
-	rep->tee = NULL;
+	report_unwatch(rep, tee_line);
 	fclose(d->rec);
 	d->rec = NULL;
 	if (strcmp(status, "ok")) {

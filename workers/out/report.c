@@ -487,16 +487,33 @@ static void json_keep(struct report *r, cJSON *line)
 	cJSON_AddItemToObject(r->doc, type, line);
 }
 
+int report_watch(struct report *r, void (*fn)(void *ctx, const cJSON *line), void *ctx)
+{
+	for (int i = 0; i < REPORT_WATCH_MAX; i++)
+		if (!r->watch[i].fn) {
+			r->watch[i].fn = fn;
+			r->watch[i].ctx = ctx;
+			return 0;
+		}
+	return -1;
+}
+
+void report_unwatch(struct report *r, void (*fn)(void *ctx, const cJSON *line))
+{
+	for (int i = 0; i < REPORT_WATCH_MAX; i++)
+		if (r->watch[i].fn == fn)
+			r->watch[i].fn = NULL;
+}
+
 void report_emit(struct report *r, cJSON *line)
 {
 	char *s;
 
 	if (!line)
 		return;
-	if (r->tap)
-		r->tap(r->tap_ctx, line);
-	if (r->tee)
-		r->tee(r->tee_ctx, line);
+	for (int i = 0; i < REPORT_WATCH_MAX; i++)
+		if (r->watch[i].fn)
+			r->watch[i].fn(r->watch[i].ctx, line);
 	switch (r->fmt) {
 	case REPORT_NDJSON:
 		if ((s = cJSON_PrintUnformatted(line))) {

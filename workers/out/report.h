@@ -9,6 +9,8 @@
 
 enum report_format { REPORT_TEXT, REPORT_JSON, REPORT_NDJSON, REPORT_CSV };
 
+#define REPORT_WATCH_MAX 2
+
 struct report {
 	enum report_format fmt;
 	FILE *out;
@@ -16,14 +18,18 @@ struct report {
 				experiment demo's point lines */
 	int csv_header;      /* csv: header row printed */
 	int latency;         /* text/csv: latency columns */
-	/* sees every line before it is rendered (a class board's post), or NULL */
-	void (*tap)(void *ctx, const cJSON *line);
-	void *tap_ctx;
-	/* tee: when set, sees every line before it is printed, rendered or kept
-	   (the run's record for --save and --baseline) */
-	void (*tee)(void *ctx, const cJSON *line);
-	void *tee_ctx;
+	/* who sees every line before it is printed, rendered or kept (a class
+	   board's post, the run's record for --save and --baseline) */
+	struct report_watch {
+		void (*fn)(void *ctx, const cJSON *line);
+		void *ctx;
+	} watch[REPORT_WATCH_MAX];
 };
+
+/* report_watch: fn(ctx, line) sees every line from now on; 0, or -1 when
+   REPORT_WATCH_MAX watch already. report_unwatch: fn sees no more. */
+int report_watch(struct report *r, void (*fn)(void *ctx, const cJSON *line), void *ctx);
+void report_unwatch(struct report *r, void (*fn)(void *ctx, const cJSON *line));
 
 /* report_open: starts an output of fmt on out */
 void report_open(struct report *r, enum report_format fmt, FILE *out);
