@@ -199,7 +199,7 @@ deb: obj/.deps-deb all
 # the linker is told to leave unresolved the rest of the engine that the
 # mechanism table names but a parser never calls (a call would crash the run).
 FUZZCC    := clang
-FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -ffunction-sections -fdata-sections \
+FUZZFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -MMD -MP -ffunction-sections -fdata-sections \
 	     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Iworkers -Iobj/gen
 FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c server/utf8.c \
 	     server/board.c server/board_parse.c \
