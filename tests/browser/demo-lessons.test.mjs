@@ -106,7 +106,7 @@ async function onPage(page) {
       support: [...document.querySelectorAll('#demo-lesson .lesson-support')].map((e) => e.textContent).join(' '),
       notesFolded: !more || more.hidden || !more.open,
       table: {
-        head: [...document.querySelectorAll('#demo-comparison thead th')].map((e) => e.textContent),
+        head: [...document.querySelectorAll('#demo-comparison thead tr > *')].map((e) => e.textContent),
         rows: [...document.querySelectorAll('#demo-comparison tbody tr')].map((tr) => [...tr.children].map((e) => e.textContent)),
       },
     };
