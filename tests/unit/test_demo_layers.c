@@ -62,6 +62,55 @@ static void test_multiples(void **state)
 	lesson_ok(lesson, want);
 }
 
+/* with_reps: each outcome gets 8 interleaved reps within +-1 % of its
+   median; the jobs in disturbed[] have every rep disturbed (nothing is
+   left to check their comparisons without them) */
+static void with_reps(struct demo_outcome *o, int n, const int *disturbed, int nd)
+{
+	for (int i = 0; i < n; i++) {
+		o[i].nreps = 8;
+		o[i].higher = true;
+		o[i].margin_pct = 5;
+		for (int r = 0; r < 8; r++) {
+			o[i].x[r] = o[i].fig.median * (1 + 0.01 * (r % 3 - 1));
+			o[i].round[r] = r + 1;
+			o[i].disturbed[r] = false;
+			for (int d = 0; d < nd; d++)
+				if (disturbed[d] == i)
+					o[i].disturbed[r] = true;
+		}
+	}
+}
+
+/* a note whose comparison rests on disturbed reps is hedged where it
+   stands; the lesson carries a caution only when the headline's does */
+static void test_caution_where_at_risk(void **state)
+{
+	static const double rate[20] = {
+		50000, 25000, 5000, 10000, 12500, 400000, 800000, 20000, 40000, 100000,
+		40000, 20000, 4000, 8000, 10000, 300000, 150000, 15000, 30000, 60000,
+	};
+	struct demo_outcome o[DEMO_MAX_JOBS];
+	char lesson[LESSON_LEN], why[VERDICT_WHY_LEN] = "";
+	int n = outcomes(o, rate);
+	const int zmq_64_rtt[] = { 1 }, grpc_64_stream[] = { 7 };
+
+	(void)state;
+	with_reps(o, n, zmq_64_rtt, 1);
+	demo_layers.lesson(o, n, lesson, sizeof(lesson), why, sizeof(why));
+	if (why[0])
+		fail_msg("a caution on the whole lesson for a note's comparison: %s", why);
+	if (!strstr(lesson, "zmq 2× (unsure here)") || strstr(lesson, "grpc 10× (unsure here)"))
+		fail_msg("only the disturbed note is hedged: %s", lesson);
+
+	n = outcomes(o, rate);
+	with_reps(o, n, grpc_64_stream, 1);
+	why[0] = '\0';
+	demo_layers.lesson(o, n, lesson, sizeof(lesson), why, sizeof(why));
+	if (!why[0])
+		fail_msg("the headline rests on disturbed reps, but no caution: %s", lesson);
+}
+
 static void test_missing_socket(void **state)
 {
 	double rate[20] = { 0 };
@@ -87,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_multiples),
+		cmocka_unit_test(test_caution_where_at_risk),
 		cmocka_unit_test(test_missing_socket),
 		cmocka_unit_test(test_jobs),
 	};
