@@ -119,8 +119,8 @@ static void usage(FILE *f, enum params_cmd cmd)
 	const char *synopsis =
 		cmd == CMD_COMPARE ? "compare [MECH,...] [params]\n"
 				     "  no list: every mechanism that can carry the size, but for the library\n"
-				     "  family (see ipcscope list) and mpi: they start a daemon or runtime per\n"
-				     "  rep and run only when named (the start line lists them as skipped)" :
+				     "  family (see ipcscope list) and mpi: they start a daemon or runtime (once\n"
+				     "  a run or each rep) and run only when named (the start line lists them\n  as skipped)" :
 		cmd == CMD_SWEEP ? "sweep MECH[,MECH...] --sizes 64,4K,64K,1M [params]" :
 		cmd == CMD_DEMO ? "demo NAME [params]   (the params of every job of the demo)" :
 		"bench MECHANISM [params]";

@@ -97,7 +97,7 @@ int run_apply_args(struct bench_params *p, const char *args, int override,
 static const char *explicit_only(const struct mech_ops *ops)
 {
 	if (ops->family == FAM_LIBRARY)
-		return "a library mechanism (a daemon or runtime started per rep): "
+		return "a library mechanism (it starts a daemon or runtime, once a run or each rep): "
 		       "name it to compare it";
 	if (!strcmp(ops->name, "mpi"))
 		return "needs the MPI runtime started per rep: name it to compare it";
