@@ -5,7 +5,10 @@
  * class's figures are computed when the board is read, per label over
  * the machines that ran it: median, quartiles, extremes, and the
  * machines outside the quartiles' fences (in log space, as the figures of
- * a class span orders of magnitude), named by pseudonym.
+ * a class span orders of magnitude), named by pseudonym. The lesson's key
+ * figure (a factor each student's run computed, e.g. the mutex's time per
+ * message over spinning's) gets the same, over the machines whose key
+ * names the pair of jobs most machines name.
  */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -267,6 +270,26 @@ static cJSON *entry_json(const struct board_entry *e)
 		cJSON_AddItemToArray(a, j);
 	}
 	cJSON_AddStringToObject(o, "lesson", e->lesson);
+	if (e->key.has) {
+		cJSON *k = cJSON_AddObjectToObject(o, "key");
+
+		cJSON_AddStringToObject(k, "a", e->key.a);
+		cJSON_AddStringToObject(k, "b", e->key.b);
+		cJSON_AddNumberToObject(k, "factor", e->key.factor);
+		if (isnan(e->key.low)) {
+			cJSON_AddNullToObject(k, "low");
+			cJSON_AddNullToObject(k, "high");
+		} else {
+			cJSON_AddNumberToObject(k, "low", e->key.low);
+			cJSON_AddNumberToObject(k, "high", e->key.high);
+		}
+		if (e->key.verdict[0])
+			cJSON_AddStringToObject(k, "verdict", e->key.verdict);
+		else
+			cJSON_AddNullToObject(k, "verdict");
+	} else {
+		cJSON_AddNullToObject(o, "key");
+	}
 	if (!e->machine) {
 		cJSON_AddNullToObject(o, "machine");
 		return o;
@@ -298,20 +321,31 @@ static double quantile(const double *x, int n, double q)
 	return i + 1 < n ? x[i] + (h - i) * (x[i + 1] - x[i]) : x[n - 1];
 }
 
+/* fences: the quartile fences of sorted x[n] (all > 0) in log10 space;
+   false when there are too few machines to call any an outlier */
+static bool fences(const double *sorted, int n, double *lo, double *hi)
+{
+	double lq1, lq3, iqr;
+
+	if (n < BOARD_OUTLIER_MIN || sorted[0] <= 0)
+		return false;
+	lq1 = log10(quantile(sorted, n, 0.25));
+	lq3 = log10(quantile(sorted, n, 0.75));
+	iqr = lq3 - lq1;
+	*lo = lq1 - BOARD_FENCE * iqr;
+	*hi = lq3 + BOARD_FENCE * iqr;
+	return true;
+}
+
 /* outliers: pseudonyms whose figure for label lies outside the fences of
    the log figures' quartiles */
 static cJSON *outliers(const char *label, const double *sorted, int n)
 {
 	cJSON *a = cJSON_CreateArray();
-	double lq1, lq3, lo, hi, iqr;
+	double lo, hi;
 
-	if (n < BOARD_OUTLIER_MIN || sorted[0] <= 0)
+	if (!fences(sorted, n, &lo, &hi))
 		return a;
-	lq1 = log10(quantile(sorted, n, 0.25));
-	lq3 = log10(quantile(sorted, n, 0.75));
-	iqr = lq3 - lq1;
-	lo = lq1 - BOARD_FENCE * iqr;
-	hi = lq3 + BOARD_FENCE * iqr;
 	for (int i = 0; i < bd.n; i++)
 		for (int j = 0; j < bd.e[i]->nsum; j++) {
 			const struct board_summary *s = &bd.e[i]->sum[j];
@@ -321,6 +355,69 @@ static cJSON *outliers(const char *label, const double *sorted, int n)
 				cJSON_AddItemToArray(a, cJSON_CreateString(bd.e[i]->as));
 		}
 	return a;
+}
+
+static bool same_pair(const struct board_key *k, const struct board_key *m)
+{
+	return k->has && m->has && !strcmp(k->a, m->a) && !strcmp(k->b, m->b);
+}
+
+/* key_json: the class's distribution of the lesson's key figure, over the
+   machines whose key names the pair most of them name (the first such
+   pair on a tie), or null when no machine sent one */
+static cJSON *key_json(double *x)
+{
+	const struct board_key *pick = NULL;
+	int best = 0, n = 0, others = 0;
+	double lo, hi;
+	bool fenced;
+	cJSON *o, *out, *pts;
+
+	for (int i = 0; i < bd.n; i++) {
+		int c = 0;
+
+		for (int j = 0; j < bd.n; j++)
+			c += same_pair(&bd.e[i]->key, &bd.e[j]->key);
+		if (c > best) {
+			best = c;
+			pick = &bd.e[i]->key;
+		}
+	}
+	if (!pick)
+		return cJSON_CreateNull();
+	for (int i = 0; i < bd.n; i++)
+		if (same_pair(pick, &bd.e[i]->key))
+			x[n++] = bd.e[i]->key.factor;
+		else
+			others += bd.e[i]->key.has;
+	qsort(x, (size_t)n, sizeof(*x), cmp_double);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "a", pick->a);
+	cJSON_AddStringToObject(o, "b", pick->b);
+	cJSON_AddNumberToObject(o, "machines", n);
+	cJSON_AddNumberToObject(o, "other_pairs", others);
+	cJSON_AddNumberToObject(o, "median", quantile(x, n, 0.5));
+	cJSON_AddNumberToObject(o, "q1", quantile(x, n, 0.25));
+	cJSON_AddNumberToObject(o, "q3", quantile(x, n, 0.75));
+	cJSON_AddNumberToObject(o, "min", x[0]);
+	cJSON_AddNumberToObject(o, "max", x[n - 1]);
+	fenced = fences(x, n, &lo, &hi);
+	pts = cJSON_AddArrayToObject(o, "points");
+	out = cJSON_AddArrayToObject(o, "outliers");
+	for (int i = 0; i < bd.n; i++) {
+		const struct board_entry *e = bd.e[i];
+		cJSON *pt;
+
+		if (!same_pair(pick, &e->key))
+			continue;
+		pt = cJSON_CreateObject();
+		cJSON_AddStringToObject(pt, "as", e->as);
+		cJSON_AddNumberToObject(pt, "factor", e->key.factor);
+		cJSON_AddItemToArray(pts, pt);
+		if (fenced && (log10(e->key.factor) < lo || log10(e->key.factor) > hi))
+			cJSON_AddItemToArray(out, cJSON_CreateString(e->as));
+	}
+	return o;
 }
 
 /* class_json: the class's figures for label, or NULL when it was done */
@@ -413,6 +510,7 @@ char *board_ndjson(void)
 char *board_json(void)
 {
 	cJSON *o = cJSON_CreateObject(), *m;
+	double *x;
 	char *text;
 
 	pthread_mutex_lock(&bd.lock);
@@ -425,6 +523,9 @@ char *board_json(void)
 	for (int i = 0; i < bd.n; i++)
 		cJSON_AddItemToArray(m, entry_json(bd.e[i]));
 	cJSON_AddItemToObject(o, "class", classes());
+	x = malloc(sizeof(*x) * (size_t)(bd.n ? bd.n : 1));
+	cJSON_AddItemToObject(o, "key", x ? key_json(x) : cJSON_CreateNull());
+	free(x);
 	pthread_mutex_unlock(&bd.lock);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);

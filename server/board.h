@@ -30,6 +30,23 @@ struct board_summary {
 	double median, min, max;
 };
 
+/* The lesson's key figure of a post: how many times the time per message
+   (or the elapsed time, or the latency) of the job labelled a is that of
+   the job labelled b, as the student's run computed it from its medians,
+   with the interval and verdict of the run's comparison row of a against
+   b when the run has one. */
+struct board_key {
+	bool has;
+	char a[BOARD_LABEL_MAX + 1], b[BOARD_LABEL_MAX + 1];
+	double factor;
+	double low, high;                  /* NAN when the run has no interval */
+	char verdict[16];                  /* clear, probably, same, unknown, or "" */
+};
+
+#define BOARD_KEY_MIN 1e-6             /* a key figure's range */
+#define BOARD_KEY_MAX 1e6
+#define BOARD_KEY_TOLERANCE 1e-6       /* relative: the factor against its summaries' medians */
+
 /* One student machine's post, as parsed. */
 struct board_entry {
 	char as[BOARD_NAME_MAX + 1];
@@ -39,6 +56,7 @@ struct board_entry {
 	int nsum;
 	struct board_summary sum[BOARD_SUMMARIES_MAX];
 	char lesson[BOARD_LESSON_MAX + 1];
+	struct board_key key;
 	bool machine;                      /* the student shared its machine */
 	char cpu[BOARD_MACHINE_TEXT_MAX + 1];
 	char kernel[BOARD_MACHINE_TEXT_MAX + 1];
@@ -101,8 +119,9 @@ int board_task(char *out, size_t n);
 char *board_ndjson(void);
 
 /* board_json: the board as JSON text (the caller frees it): the task,
-   every machine's post and, per label, the class's median, quartiles,
-   extremes and outliers; NULL when out of memory */
+   every machine's post, per label the class's median, quartiles,
+   extremes and outliers, and the same of the lesson's key figure; NULL
+   when out of memory */
 char *board_json(void);
 
 #endif

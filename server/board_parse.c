@@ -171,6 +171,68 @@ static int machine(struct pctx *p, const cJSON *o, struct board_entry *e)
 	return 0;
 }
 
+static const struct board_summary *summary_of(const struct board_entry *e, const char *label)
+{
+	for (int i = 0; i < e->nsum; i++)
+		if (!strcmp(e->sum[i].label, label))
+			return &e->sum[i];
+	return NULL;
+}
+
+/* key: the lesson's key figure: two labels of the summaries, the factor
+   their medians make (a's cost over b's: b/a when a higher figure is
+   better), and the comparison row's interval and verdict or nulls */
+static int key(struct pctx *p, const cJSON *o, struct board_entry *e)
+{
+	static const char *const names[] = { "a", "b", "factor", "low", "high", "verdict", NULL };
+	static const char *const verdicts[] = { "clear", "probably", "same", "unknown", NULL };
+	const cJSON *lo = cJSON_GetObjectItemCaseSensitive(o, "low");
+	const cJSON *hi = cJSON_GetObjectItemCaseSensitive(o, "high");
+	const cJSON *vd = cJSON_GetObjectItemCaseSensitive(o, "verdict");
+	struct board_key *k = &e->key;
+	const struct board_summary *a, *b;
+	double want;
+	bool known = false;
+
+	if (fields_known(p, o, "key", names) < 0 ||
+	    text(p, cJSON_GetObjectItemCaseSensitive(o, "a"), "key.a", k->a, BOARD_LABEL_MAX,
+		 false) < 0 ||
+	    text(p, cJSON_GetObjectItemCaseSensitive(o, "b"), "key.b", k->b, BOARD_LABEL_MAX,
+		 false) < 0 ||
+	    number(p, cJSON_GetObjectItemCaseSensitive(o, "factor"), "key.factor", BOARD_KEY_MIN,
+		   BOARD_KEY_MAX, &k->factor) < 0)
+		return -1;
+	a = summary_of(e, k->a);
+	b = summary_of(e, k->b);
+	if (!a || !b || a == b)
+		return fail(p, !a ? "key.a" : "key.b", "key.a and key.b must be two labels of the "
+			    "summaries");
+	want = e->higher ? (a->median > 0 ? b->median / a->median : 0)
+			 : (b->median > 0 ? a->median / b->median : 0);
+	if (!(fabs(k->factor - want) <= BOARD_KEY_TOLERANCE * want))
+		return fail(p, "key.factor", "key.factor must be the summaries' medians of key.a "
+			    "against key.b (%.6g), not %.6g", want, k->factor);
+	k->low = k->high = NAN;
+	if ((lo && !cJSON_IsNull(lo)) || (hi && !cJSON_IsNull(hi))) {
+		if (number(p, lo, "key.low", BOARD_KEY_MIN, BOARD_KEY_MAX, &k->low) < 0 ||
+		    number(p, hi, "key.high", BOARD_KEY_MIN, BOARD_KEY_MAX, &k->high) < 0)
+			return -1;
+		if (k->low > k->high)
+			return fail(p, "key.low", "key.low must not exceed key.high");
+	}
+	if (vd && !cJSON_IsNull(vd)) {
+		if (text(p, vd, "key.verdict", k->verdict, sizeof(k->verdict) - 1, false) < 0)
+			return -1;
+		for (const char *const *v = verdicts; *v; v++)
+			known |= !strcmp(k->verdict, *v);
+		if (!known)
+			return fail(p, "key.verdict", "key.verdict must be clear, probably, same, "
+				    "unknown or null");
+	}
+	k->has = true;
+	return 0;
+}
+
 /* metric_known: one of the figures a summary line carries */
 static bool metric_known(const char *m)
 {
@@ -186,10 +248,11 @@ static bool metric_known(const char *m)
 static int entry(struct pctx *p, const cJSON *o, struct board_entry *e)
 {
 	static const char *const names[] = { "demo", "as", "metric", "higher_is_better",
-					     "summaries", "lesson", "machine", NULL };
+					     "summaries", "lesson", "key", "machine", NULL };
 	const cJSON *hib = cJSON_GetObjectItemCaseSensitive(o, "higher_is_better");
 	const cJSON *lesson = cJSON_GetObjectItemCaseSensitive(o, "lesson");
 	const cJSON *mach = cJSON_GetObjectItemCaseSensitive(o, "machine");
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "key");
 
 	if (fields_known(p, o, "the post", names) < 0 ||
 	    text(p, cJSON_GetObjectItemCaseSensitive(o, "demo"), "demo", e->demo, BOARD_MECH_MAX,
@@ -208,6 +271,8 @@ static int entry(struct pctx *p, const cJSON *o, struct board_entry *e)
 	if (summaries(p, cJSON_GetObjectItemCaseSensitive(o, "summaries"), e) < 0)
 		return -1;
 	if (lesson && text(p, lesson, "lesson", e->lesson, BOARD_LESSON_MAX, true) < 0)
+		return -1;
+	if (k && !cJSON_IsNull(k) && key(p, k, e) < 0)
 		return -1;
 	if (mach && !cJSON_IsNull(mach) && machine(p, mach, e) < 0)
 		return -1;

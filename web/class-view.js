@@ -7,6 +7,7 @@ import { $, showMessage, download } from './dom.js';
 import { getJson } from './stream.js';
 import { fmtNum } from './format.js';
 import { state } from './state.js';
+import { theme, axis, logAxis, chartOptions, makeChart, colourFor } from './chart-kit.js';
 
 const POLL_MS = 1000;
 let session = null;              // {code, urls, qr} of this server's board, or null
@@ -115,6 +116,84 @@ function renderBoard(b) {
     : 'no class task yet: pick one and set it';
   renderRows(b, sel.value);
   renderSummary(b);
+  renderKey(b);
+}
+
+// ---------------------------------------------------------------- the lesson's key figure
+
+// fmtFactor: 21×, 1.6×
+export function fmtFactor(x) {
+  return x >= 9.95 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`;
+}
+
+function fmtRange(lo, hi) {
+  const a = fmtFactor(lo);
+  const b = fmtFactor(hi);
+  return a === b ? a : `${a.slice(0, -1)}–${b}`;
+}
+
+// keyHeadline: the class's key figure in the lesson's words: "On all 3
+// machines shm sync=mutex was 15–30× slower than shm sync=spin; median
+// 21×", the outliers named
+export function keyHeadline(k) {
+  if (!k) return '';
+  const n = k.machines;
+  const on = n === 1 ? 'On the one machine so far' : `On all ${n} machines`;
+  const slower = k.points.filter((p) => p.factor > 1).length;
+  let text;
+  if (slower === n) text = `${on} ${k.a} was ${fmtRange(k.min, k.max)} slower than ${k.b}; median ${fmtFactor(k.median)}`;
+  else if (slower === 0) text = `${on} ${k.a} was ${fmtRange(1 / k.max, 1 / k.min)} faster than ${k.b}; median ${fmtFactor(1 / k.median)} faster`;
+  else text = `On ${slower} of ${n} machines ${k.a} was slower than ${k.b}, on ${n - slower} faster: it took ${fmtRange(k.min, k.max)} its time; median ${fmtFactor(k.median)}`;
+  if (k.outliers.length) text += `. Outliers: ${k.outliers.join(', ')}`;
+  if (k.other_pairs) text += ` (${k.other_pairs} machine${k.other_pairs === 1 ? '' : 's'} compared another pair)`;
+  return `${text}.`;
+}
+
+// keySpec: one point per machine on a log axis of the factor, the median
+// as a line and the quartiles as a band
+export function keySpec(k, th) {
+  const n = k.points.length;
+  const span = (x) => [{ x, y: -0.5 }, { x, y: n - 0.5 }];
+  const box = (lo, hi) => [{ x: lo, y: -0.5 }, { x: hi, y: -0.5 }, { x: hi, y: n - 0.5 }, { x: lo, y: n - 0.5 }, { x: lo, y: -0.5 }];
+  const band = th.dark ? 'rgba(255,255,255,0.25)' : 'rgba(31,119,180,0.18)';
+  const out = new Set(k.outliers);
+  const options = chartOptions(th, {
+    title: `${k.a} against ${k.b}`,
+    subtitle: `${k.a} against ${k.b}: times the time per message, one point per machine; line: median, band: middle half`,
+    x: logAxis(th, '', fmtFactor, k.points.map((p) => p.factor).concat([k.q1, k.q3])),
+    y: axis(th, '', null, { min: -0.5, max: n - 0.5, ticks: { display: false }, grid: { display: false } }),
+    tooltip: (ctx) => (ctx.datasetIndex === 0 ? `${ctx.raw.as}: ${fmtFactor(ctx.raw.x)}` : `${ctx.dataset.label} ${fmtFactor(ctx.raw.x)}`),
+  });
+  options.plugins.title.display = false;    // the headline above the chart says it
+  return {
+    type: 'scatter',
+    data: {
+      datasets: [
+        { label: 'machines', data: k.points.map((p, i) => ({ x: p.factor, y: i, as: p.as })), order: 0,
+          pointRadius: 7, pointHoverRadius: 9, backgroundColor: k.points.map((p) => (out.has(p.as) ? '#d62728' : colourFor(k.a))) },
+        { type: 'line', label: 'middle half', data: box(k.q1, k.q3), borderColor: band, borderWidth: 1, pointRadius: 0, fill: 'shape', backgroundColor: band, order: 2 },
+        { type: 'line', label: 'median', data: span(k.median), borderColor: th.fg, borderWidth: 3, pointRadius: 0, order: 1 },
+      ],
+    },
+    options,
+  };
+}
+
+function renderKey(b) {
+  const k = b.key;
+  const cv = $('#class-key-chart');
+  $('#class-headline').textContent = keyHeadline(k);
+  cv.hidden = !k;
+  if (!k) {
+    const old = globalThis.Chart && globalThis.Chart.getChart(cv);
+    if (old) old.destroy();
+    return;
+  }
+  try {
+    makeChart(cv, keySpec(k, theme(state.projector)));
+  } catch (e) {
+    $('#class-status').textContent = `the class chart cannot be drawn: ${e.message}`;
+  }
 }
 
 // renderRows: one row per machine: its figure for label, against the class
@@ -123,7 +202,8 @@ function renderRows(b, label) {
   table.replaceChildren();
   const cls = b.class.find((c) => c.label === label);
   const metric = b.machines[0] ? b.machines[0].metric : '';
-  headRow(table, ['student', `${label || 'figure'} (${metric})`, '× class median', 'machine']);
+  const key = b.key ? `${b.key.a} / ${b.key.b}` : 'key figure';
+  headRow(table, ['student', `${label || 'figure'} (${metric})`, '× class median', key, 'machine']);
   const body = table.createTBody();
   for (const m of b.machines) {
     const s = m.summaries.find((x) => x.label === label);
@@ -132,8 +212,10 @@ function renderRows(b, label) {
     cell(tr, m.as);
     cell(tr, s ? fmtNum(s.median) : '—', 'num');
     cell(tr, s && cls && cls.median ? `${(s.median / cls.median).toFixed(2)}×` : '—', 'num');
+    const k = m.key && b.key && m.key.a === b.key.a && m.key.b === b.key.b ? m.key : null;
+    cell(tr, k ? `${fmtFactor(k.factor)}${k.low !== null && k.low !== undefined ? ` (${fmtRange(k.low, k.high)})` : ''}` : '—', 'num');
     cell(tr, m.machine ? `${m.machine.cpu_model}, ${m.machine.cores} cores${m.machine.vm ? ', VM' : ''}` : 'not shared');
-    if (cls && cls.outliers.includes(m.as)) tr.classList.add('outlier');
+    if ((cls && cls.outliers.includes(m.as)) || (b.key && b.key.outliers.includes(m.as))) tr.classList.add('outlier');
     body.append(tr);
   }
 }
@@ -176,12 +258,13 @@ function exportClass(kind) {
     return;
   }
   const q = (v) => `"${String(v).replace(/"/g, '""')}"`;
-  const rows = [['student', 'demo', 'label', 'mechanism', 'size', 'reps', 'metric', 'median', 'min', 'max', 'cpu_model', 'cores', 'vm']];
+  const rows = [['student', 'demo', 'label', 'mechanism', 'size', 'reps', 'metric', 'median', 'min', 'max', 'cpu_model', 'cores', 'vm',
+    'key_a', 'key_b', 'key_factor']];
   for (const m of last.machines) {
     for (const s of m.summaries) {
       const mc = m.machine || {};
       rows.push([m.as, m.demo, s.label, s.mechanism, s.size, s.reps, m.metric, s.median, s.min, s.max,
-        mc.cpu_model ?? '', mc.cores ?? '', mc.vm ?? '']);
+        mc.cpu_model ?? '', mc.cores ?? '', mc.vm ?? '', m.key ? m.key.a : '', m.key ? m.key.b : '', m.key ? m.key.factor : '']);
     }
   }
   const text = rows.map((r) => r.map(q).join(',')).join('\n') + '\n';

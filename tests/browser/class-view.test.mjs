@@ -30,11 +30,17 @@ function startBoard(dir) {
   });
 }
 
-const post = (as, spin) => ({
-  demo: 'sync-tax', as, metric: 'msgs_per_s', higher_is_better: true, lesson: 'a lesson',
-  summaries: [{ label: 'shm sync=spin', mechanism: 'shm', size: 4096, reps: 3, median: spin, min: spin, max: spin },
-    { label: 'shm sync=mutex', mechanism: 'shm', size: 4096, reps: 3, median: spin / 20, min: spin / 20, max: spin / 20 }],
-});
+// post: a sync-tax result whose mutex took factor times spinning's time per
+// message, with that key figure as a student's ipcscope computes it
+const post = (as, spin, factor) => {
+  const mutex = spin / factor;
+  return {
+    demo: 'sync-tax', as, metric: 'msgs_per_s', higher_is_better: true, lesson: 'a lesson',
+    summaries: [{ label: 'shm sync=spin', mechanism: 'shm', size: 4096, reps: 3, median: spin, min: spin, max: spin },
+      { label: 'shm sync=mutex', mechanism: 'shm', size: 4096, reps: 3, median: mutex, min: mutex, max: mutex }],
+    key: { a: 'shm sync=mutex', b: 'shm sync=spin', factor: spin / mutex, low: null, high: null, verdict: null },
+  };
+};
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ipcscope-class-view-'));
@@ -57,9 +63,12 @@ async function main() {
     ok(await page.isVisible('#class-qr'), 'and the join URL\'s QR code');
     const rows = () => page.$$eval('#class-rows tbody tr', (trs) => trs.length);
     const seen = [];
-    for (const [as, spin] of [['ana', 400000], ['ben', 300000], [HOSTILE, 3000000]]) {
+    const posted = [];
+    for (const [as, spin, factor] of [['ana', 400000, 15], ['ben', 300000, 30], [HOSTILE, 3000000, 21]]) {
+      const body = post(as, spin, factor);
+      posted.push({ as, factor: body.key.factor });
       const res = await fetch(`${server.base}/api/board/results`, {
-        method: 'POST', headers: { 'X-Board-Code': ses.code }, body: JSON.stringify(post(as, spin)),
+        method: 'POST', headers: { 'X-Board-Code': ses.code }, body: JSON.stringify(body),
       });
       ok(res.status === 200, `${as.slice(0, 12)} posts`, res.status);
       const want = seen.length + 1;
@@ -73,12 +82,43 @@ async function main() {
       const r = tr.getBoundingClientRect();
       return { bottom: r.bottom, right: r.right, text: tr.textContent, imgs: tr.querySelectorAll('img').length };
     });
-    ok(third.bottom <= 768 && third.right <= 1024, 'the three rows are on the first screen at 1024×768', third);
+    ok(third.bottom <= 768 && third.right <= 1024, 'the three rows are on the first screen at 1024×768', JSON.stringify(third));
     ok(third.text.includes(HOSTILE) && third.imgs === 0 && !(await page.evaluate(() => window.pwned)),
       'a hostile pseudonym is shown as text, never markup', third);
     const summary = await page.$$eval('#class-summary tbody tr', (trs) => trs.map((tr) => tr.textContent));
     ok(summary.length === 2 && summary[0].includes('400'), 'the class\'s figures: a row per label with its median', summary);
     ok(await page.$eval('body', (b) => b.classList.contains('projector')), 'in projector mode');
+
+    // the lesson's key figure: one point per machine, equal to its post
+    await page.waitForFunction(() => {
+      const c = globalThis.Chart && globalThis.Chart.getChart(document.querySelector('#class-key-chart'));
+      return c && c.data.datasets[0].data.length === 3;
+    }, null, { timeout: ROW_WAIT_MS }).catch(() => {});
+    const chart = await page.evaluate(() => {
+      const c = globalThis.Chart && globalThis.Chart.getChart(document.querySelector('#class-key-chart'));
+      if (!c) return null;
+      const r = c.canvas.getBoundingClientRect();
+      return {
+        points: c.data.datasets[0].data.map((p) => ({ as: p.as, factor: p.x })),
+        median: c.data.datasets[2].data[0].x, q1: c.data.datasets[1].data[0].x, q3: c.data.datasets[1].data[1].x,
+        log: c.scales.x.type, bottom: r.bottom, right: r.right, width: r.width,
+      };
+    });
+    // (the board's JSON writer keeps 15 significant digits: 20.999999999999996 comes back as 21)
+    const near = (x, y) => Math.abs(x - y) <= 1e-12 * Math.abs(y);
+    ok(chart && chart.points.length === posted.length && chart.points.every((p, i) => p.as === posted[i].as && near(p.factor, posted[i].factor)),
+      'the key figure\'s chart: one point per machine, equal to the factors posted', JSON.stringify([chart && chart.points, posted]));
+    ok(chart && chart.log === 'logarithmic' && Math.abs(chart.median - 21) < 1e-9 && Math.abs(chart.q1 - 18) < 1e-9 &&
+      Math.abs(chart.q3 - 25.5) < 1e-9, 'on a log axis, with the median (21×) and the middle half (18–25.5×)', chart);
+    ok(chart && chart.bottom <= 768 && chart.right <= 1024 && chart.width >= 250, 'the chart is on the first screen at 1024×768', chart);
+    if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT });
+    const headline = await page.textContent('#class-headline');
+    const hfont = await page.$eval('#class-headline', (h) => parseFloat(getComputedStyle(h).fontSize));
+    ok(headline === 'On all 3 machines shm sync=mutex was 15–30× slower than shm sync=spin; median 21×.',
+      'the headline says it in the lesson\'s words', headline);
+    ok(hfont >= 24, `and large in projector mode (${hfont} px)`);
+    const keyCells = await page.$$eval('#class-rows tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));
+    ok(JSON.stringify(keyCells) === JSON.stringify(['15×', '30×', '21×']), 'each machine\'s row shows its key figure', keyCells);
 
     // a student's side: a finished run of this server sent from the page
     const run = await fetch(`${server.base}/api/demos/sync-tax?reps=2&duration=0.01`).then((r) => r.text());

@@ -98,6 +98,31 @@ process.exit(ok ? 0 : 1);' "$work/board" "$work" 2>"$work/medians"
 tap $? "the board lists three machines whose figures equal each student's own medians"
 cat "$work/medians"
 
+# the lesson's key figure: the mutex's time per message over spinning's,
+# as each student's own lines give it, and the class's distribution of it
+node -e '
+const fs = require("fs"), [file, dir] = process.argv.slice(1);
+const b = JSON.parse(fs.readFileSync(file, "utf8").replace(/^\d+ /, ""));
+const near = (x, y) => Math.abs(x - y) <= 1e-12 * Math.abs(y);
+const own = [];
+let ok = !!b.key && b.key.a === "shm sync=mutex" && b.key.b === "shm sync=spin" && b.key.machines === 3;
+for (const m of ["s1", "s2", "s3"]) {
+  const med = (label) => fs.readFileSync(`${dir}/${m}.ndjson`, "utf8").trim().split("\n").map(JSON.parse)
+    .find((l) => l.type === "summary" && l.label === label).msgs_per_s.median;
+  const f = med("shm sync=spin") / med("shm sync=mutex");
+  const e = b.machines.find((x) => x.as === `student ${m}`);
+  const pt = b.key && b.key.points.find((p) => p.as === `student ${m}`);
+  own.push(f);
+  ok = ok && !!e && !!e.key && near(e.key.factor, f) && !!pt && near(pt.factor, f);
+  console.error(`# ${m}: the mutex took ${f.toFixed(2)}x the time per message of spinning, the board has ${e && e.key ? e.key.factor.toFixed(2) : "none"}`);
+}
+own.sort((x, y) => x - y);
+ok = ok && near(b.key.median, own[1]) && near(b.key.min, own[0]) && near(b.key.max, own[2]);
+console.error(`# class: median ${b.key && b.key.median}, ${b.key && b.key.min}..${b.key && b.key.max}`);
+process.exit(ok ? 0 : 1);' "$work/board" "$work" 2>"$work/keys"
+tap $? "each machine's key figure equals its student's own mutex-over-spin factor, and the class's median and range are theirs"
+cat "$work/keys"
+
 # another machine reaches the board's two routes, and nothing else (one
 # node process asks them all, one answer a line)
 http_all() {

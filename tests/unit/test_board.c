@@ -244,6 +244,118 @@ static void test_class_figures(void **state)
 	board_stop();
 }
 
+/* KPOST: a sync-tax post whose mutex ran at mutex msgs/s against spinning
+   at 300000, and the key figure it claims */
+#define KPOST(as, mutex, key) "{\"demo\":\"sync-tax\",\"as\":\"" as "\",\"metric\":" \
+	"\"msgs_per_s\",\"higher_is_better\":true,\"summaries\":[" SUM("shm sync=spin", "300000") \
+	"," SUM("shm sync=mutex", mutex) "],\"key\":" key "}"
+#define KEY(f) "{\"a\":\"shm sync=mutex\",\"b\":\"shm sync=spin\",\"factor\":" f \
+	",\"low\":null,\"high\":null,\"verdict\":null}"
+
+static void test_key_parse(void **state)
+{
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+		{ KPOST("a", "10000", "[]"), "key" },
+		{ KPOST("a", "10000", "{\"a\":\"shm sync=mutex\",\"b\":\"shm sync=spin\","
+			"\"factor\":30,\"cmd\":1}"), "key" },
+		{ KPOST("a", "10000", KEY("31")), "key.factor" },       /* 300000/10000 is 30 */
+		{ KPOST("a", "10000", KEY("\"30\"")), "key.factor" },
+		{ KPOST("a", "10000", KEY("1e999")), "key.factor" },
+		{ KPOST("a", "10000", KEY("-30")), "key.factor" },
+		{ KPOST("a", "10000", KEY("2e6")), "key.factor" },       /* past 10^6 */
+		{ KPOST("a", "10000", "{\"a\":\"tcp\",\"b\":\"shm sync=spin\",\"factor\":30}"),
+		  "key.a" },
+		{ KPOST("a", "10000", "{\"a\":\"shm sync=spin\",\"b\":\"shm sync=spin\","
+			"\"factor\":1}"), "key.b" },
+		{ KPOST("a", "10000", "{\"a\":\"shm sync=mutex\",\"b\":\"shm sync=spin\","
+			"\"factor\":30,\"low\":40,\"high\":20}"), "key.low" },
+		{ KPOST("a", "10000", "{\"a\":\"shm sync=mutex\",\"b\":\"shm sync=spin\","
+			"\"factor\":30,\"low\":20}"), "key.high" },
+		{ KPOST("a", "10000", "{\"a\":\"shm sync=mutex\",\"b\":\"shm sync=spin\","
+			"\"factor\":30,\"low\":20,\"high\":1e300}"), "key.high" },
+		{ KPOST("a", "10000", "{\"a\":\"shm sync=mutex\",\"b\":\"shm sync=spin\","
+			"\"factor\":30,\"verdict\":\"<b>\"}"), "key.verdict" },
+	};
+	struct board_entry *e = malloc(sizeof(*e));
+	char field[48];
+	const char *good = KPOST("a", "10000", "{\"a\":\"shm sync=mutex\",\"b\":"
+		"\"shm sync=spin\",\"factor\":30,\"low\":25.5,\"high\":33,\"verdict\":\"clear\"}");
+
+	(void)state;
+	assert_int_equal(parse(good, e, field), 0);
+	assert_true(e->key.has);
+	assert_string_equal(e->key.a, "shm sync=mutex");
+	assert_true(e->key.factor == 30 && e->key.low == 25.5 && e->key.high == 33);
+	assert_string_equal(e->key.verdict, "clear");
+	assert_int_equal(parse(GOOD, e, field), 0);                  /* no key: none */
+	assert_false(e->key.has);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		if (parse(bad[i].body, e, field) != -1 || strcmp(field, bad[i].field)) {
+			print_error("case %zu: field '%s', want '%s'\n", i, field, bad[i].field);
+			fail();
+		}
+	}
+	free(e);
+}
+
+static void test_key_figures(void **state)
+{
+	struct board_refusal r;
+	char err[128], *text;
+	cJSON *o, *k, *pts;
+
+	(void)state;
+	assert_int_equal(board_start(10, err, sizeof(err)), 0);
+	assert_int_equal(board_set_task("sync-tax", true, &r), 0);
+	text = board_json();
+	o = cJSON_Parse(text);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "key")));    /* no machine yet */
+	cJSON_Delete(o);
+	free(text);
+	post_ok(KPOST("ana", "20000", KEY("15")));
+	post_ok(KPOST("bo", "15000", KEY("20")));
+	post_ok(KPOST("cy", "12000", KEY("25")));
+	post_ok(KPOST("di", "10000", KEY("30")));
+	post_ok(KPOST("vm", "1500", KEY("200")));
+	/* a machine whose key names another pair is not in the distribution */
+	post_ok("{\"demo\":\"sync-tax\",\"as\":\"ed\",\"metric\":\"msgs_per_s\","
+		"\"higher_is_better\":true,\"summaries\":[" SUM("pipe", "1000") ","
+		SUM("shm sync=spin", "4000") "],\"key\":{\"a\":\"pipe\",\"b\":\"shm sync=spin\","
+		"\"factor\":4}}");
+	post_ok(POST("sync-tax", "zed", SUM("pipe", "5")));         /* no key at all */
+	text = board_json();
+	o = cJSON_Parse(text);
+	k = cJSON_GetObjectItem(o, "key");
+	assert_non_null(k);
+	assert_string_equal(cJSON_GetObjectItem(k, "a")->valuestring, "shm sync=mutex");
+	assert_string_equal(cJSON_GetObjectItem(k, "b")->valuestring, "shm sync=spin");
+	assert_int_equal(cJSON_GetObjectItem(k, "machines")->valueint, 5);
+	assert_int_equal(cJSON_GetObjectItem(k, "other_pairs")->valueint, 1);
+	assert_true(cJSON_GetObjectItem(k, "median")->valuedouble == 25);
+	assert_true(cJSON_GetObjectItem(k, "q1")->valuedouble == 20);
+	assert_true(cJSON_GetObjectItem(k, "q3")->valuedouble == 30);
+	assert_true(cJSON_GetObjectItem(k, "min")->valuedouble == 15);
+	assert_true(cJSON_GetObjectItem(k, "max")->valuedouble == 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(k, "outliers")), 1);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(k, "outliers"), 0)->valuestring,
+			    "vm");
+	pts = cJSON_GetObjectItem(k, "points");
+	assert_int_equal(cJSON_GetArraySize(pts), 5);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 4), "as")->valuestring, "vm");
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(pts, 4), "factor")->valuedouble == 200);
+	/* each machine's own key, as posted */
+	k = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "machines"), 1), "key");
+	assert_true(cJSON_GetObjectItem(k, "factor")->valuedouble == 20);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(k, "low")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(
+		cJSON_GetObjectItem(o, "machines"), 6), "key")));
+	cJSON_Delete(o);
+	free(text);
+	board_stop();
+}
+
 static void test_head_bodies(void **state)
 {
 	struct head_verdict v;
@@ -284,6 +396,8 @@ int main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_task_and_max),
 		cmocka_unit_test(test_class_figures),
+		cmocka_unit_test(test_key_parse),
+		cmocka_unit_test(test_key_figures),
 		cmocka_unit_test(test_head_bodies),
 	};
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,12 @@ static const char *const run_lines[] = {
 	"\"notes\":[\"x\"]}",
 	"{\"type\":\"summary\",\"run\":\"cli-1\",\"mechanism\":\"pipe\",\"label\":\"pipe\","
 	"\"size\":4096,\"reps\":3,\"msgs_per_s\":{\"median\":90000,\"min\":1,\"max\":1e5}}",
-	"{\"type\":\"comparison\",\"run\":\"cli-1\",\"metric\":\"msgs_per_s\",\"higher_is_better\":true}",
+	"{\"type\":\"summary\",\"run\":\"cli-1\",\"mechanism\":\"shm\",\"label\":\"shm sync=mutex\","
+	"\"size\":4096,\"reps\":3,\"msgs_per_s\":{\"median\":10000.5,\"min\":1,\"max\":2e4}}",
+	"{\"type\":\"comparison\",\"run\":\"cli-1\",\"metric\":\"msgs_per_s\",\"higher_is_better\":true,"
+	"\"baseline_label\":\"shm sync=spin\",\"rows\":[{\"label\":\"shm sync=spin\",\"ci_low\":null,"
+	"\"verdict\":\"baseline\"},{\"label\":\"shm sync=mutex\",\"ci_low\":0.035,\"ci_high\":0.045,"
+	"\"verdict\":\"clear\"}]}",
 	"{\"type\":\"lesson\",\"run\":\"cli-1\",\"text\":\"Spinning won.\"}",
 	"{\"type\":\"end\",\"run\":\"cli-1\",\"status\":\"ok\"}",
 };
@@ -82,8 +88,14 @@ static void test_post_round_trip(void **state)
 	assert_int_equal(board_parse(post, strlen(post), e, field, sizeof(field), err, sizeof(err)), 0);
 	assert_string_equal(e->demo, "sync-tax");
 	assert_string_equal(e->as, "ana");
-	assert_int_equal(e->nsum, 2);
+	assert_int_equal(e->nsum, 3);
 	assert_true(e->sum[0].median == 250000.125);
+	/* the key figure, taken by the board's parser as the medians make it */
+	assert_true(e->key.has);
+	assert_string_equal(e->key.a, "shm sync=mutex");
+	assert_true(e->key.factor == 250000.125 / 10000.5);
+	assert_true(e->key.low == 1 / 0.045 && e->key.high == 1 / 0.035);
+	assert_string_equal(e->key.verdict, "clear");
 	assert_string_equal(e->lesson, "Spinning won.");
 	free(post);
 	t.share_machine = true;
@@ -101,6 +113,71 @@ static void test_post_round_trip(void **state)
 	assert_non_null(strstr(err, "nothing was sent"));
 	boardc_free(&b);
 	free(e);
+}
+
+static cJSON *post_of(const char *demo, bool higher, const char *sums)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "{\"demo\":\"%s\",\"metric\":\"%s\",\"higher_is_better\":"
+		 "%s,\"summaries\":[%s]}", demo, higher ? "msgs_per_s" : "latency_p50_ns",
+		 higher ? "true" : "false", sums);
+	return cJSON_Parse(text);
+}
+
+#define S(label, mech, med) "{\"label\":\"" label "\",\"mechanism\":\"" mech "\",\"median\":" med "}"
+
+/* the key figure: the pair each demo's headline compares, the factor of
+   their medians as a cost, and the comparison row's interval turned into
+   the same direction */
+static void test_key(void **state)
+{
+	cJSON *post, *cmp, *k;
+
+	(void)state;
+	post = post_of("sync-tax", true, S("shm sync=spin", "shm", "300000") ","
+		       S("pipe", "pipe", "1000") "," S("shm sync=mutex", "shm", "12000"));
+	cmp = cJSON_Parse("[{\"metric\":\"msgs_per_s\",\"baseline\":\"shm\",\"baseline_label\":"
+			  "\"shm sync=spin\",\"rows\":[{\"label\":\"shm sync=mutex\",\"ci_low\":0.03,"
+			  "\"ci_high\":0.05,\"verdict\":\"clear\"}]}]");
+	k = boardc_key(post, cmp);
+	assert_non_null(k);
+	assert_string_equal(cJSON_GetObjectItem(k, "a")->valuestring, "shm sync=mutex");
+	assert_string_equal(cJSON_GetObjectItem(k, "b")->valuestring, "shm sync=spin");
+	assert_true(cJSON_GetObjectItem(k, "factor")->valuedouble == 25);
+	assert_true(cJSON_GetObjectItem(k, "low")->valuedouble == 1 / 0.05);
+	assert_true(cJSON_GetObjectItem(k, "high")->valuedouble == 1 / 0.03);
+	assert_string_equal(cJSON_GetObjectItem(k, "verdict")->valuestring, "clear");
+	cJSON_Delete(k);
+	k = boardc_key(post, NULL);            /* no comparison row: no interval */
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(k, "low")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(k, "verdict")));
+	cJSON_Delete(k);
+	cJSON_Delete(cmp);
+	cJSON_Delete(post);
+	/* a sync-tax run without its mutex job has no key */
+	post = post_of("sync-tax", true, S("shm sync=spin", "shm", "3") "," S("pipe", "pipe", "1"));
+	assert_null(boardc_key(post, NULL));
+	cJSON_Delete(post);
+	/* layers: the dearest layer against unix at its size and mode (lower is better) */
+	post = post_of("layers", false, S("unix 64 B latency", "unix", "5000") ","
+		       S("zmq 64 B latency", "zmq", "20000") "," S("grpc 64 B latency", "grpc", "90000") ","
+		       S("unix 4 KiB latency", "unix", "1000"));
+	k = boardc_key(post, NULL);
+	assert_string_equal(cJSON_GetObjectItem(k, "a")->valuestring, "grpc 64 B latency");
+	assert_string_equal(cJSON_GetObjectItem(k, "b")->valuestring, "unix 64 B latency");
+	assert_true(cJSON_GetObjectItem(k, "factor")->valuedouble == 18);
+	cJSON_Delete(k);
+	cJSON_Delete(post);
+	/* compare: the slowest against the fastest */
+	post = post_of("compare", true, S("pipe", "pipe", "100") "," S("tcp", "tcp", "50") ","
+		       S("shm", "shm", "400"));
+	k = boardc_key(post, NULL);
+	assert_string_equal(cJSON_GetObjectItem(k, "a")->valuestring, "tcp");
+	assert_string_equal(cJSON_GetObjectItem(k, "b")->valuestring, "shm");
+	assert_true(cJSON_GetObjectItem(k, "factor")->valuedouble == 8);
+	cJSON_Delete(k);
+	cJSON_Delete(post);
 }
 
 static void test_args(void **state)
@@ -132,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_post_round_trip),
+		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_args),
 	};
 

@@ -2,12 +2,14 @@
  *
  * The post carries what the run's summary lines say of each job (label,
  * mechanism, size, reps and the compared metric's median, min and max),
- * the lesson and the pseudonym the student chose; the machine (CPU model,
+ * the lesson's key figure (the factor between the two jobs its headline
+ * compares, as this run measured it), the lesson and the pseudonym the student chose; the machine (CPU model,
  * cores, kernel, VM or not) only when asked. Never a host name, a user
  * name or an address.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -106,6 +108,9 @@ void boardc_take(struct boardc_run *b, const cJSON *line)
 			b->summaries = cJSON_CreateArray();
 		cJSON_AddItemToArray(b->summaries, cJSON_Duplicate(line, 1));
 	} else if (!strcmp(type, "comparison") && (s = str_of(line, "metric"))) {
+		if (!b->comparisons)
+			b->comparisons = cJSON_CreateArray();
+		cJSON_AddItemToArray(b->comparisons, cJSON_Duplicate(line, 1));
 		snprintf(b->metric, sizeof(b->metric), "%s", s);
 		b->higher = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(line,
 									  "higher_is_better"));
@@ -120,6 +125,7 @@ void boardc_take(struct boardc_run *b, const cJSON *line)
 void boardc_free(struct boardc_run *b)
 {
 	cJSON_Delete(b->summaries);
+	cJSON_Delete(b->comparisons);
 	cJSON_Delete(b->system);
 	free(b->lesson);
 	memset(b, 0, sizeof(*b));
@@ -184,11 +190,146 @@ static int add_summary(cJSON *a, const cJSON *line, const char *metric)
 	return 0;
 }
 
+/* ---- the lesson's key figure ------------------------------------------ */
+
+/* The pair of jobs a demo's headline compares: a against b, by label; a
+   NULL a is the dearest job, a NULL b the cheapest, and b "unix" the unix
+   socket's job of a's size and mode (a's label with its mechanism
+   replaced). A demo not named here, and compare, take the dearest
+   against the cheapest. */
+static const struct key_rule {
+	const char *demo, *a, *b;
+} key_rules[] = {
+	{ "sync-tax", "shm sync=mutex", "shm sync=spin" },
+	{ "crossover", "pipe 1 MiB", "shm-ring 1 MiB" },
+	{ "layers", NULL, "unix" },
+};
+
+static double num_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* cost: a summary's figure as a cost (time per message: the inverse of a
+   rate), NAN when it measured nothing */
+static double cost(const cJSON *s, bool higher)
+{
+	double m = num_of(s, "median");
+
+	return !(m > 0) ? NAN : higher ? 1 / m : m;
+}
+
+static const cJSON *by_label(const cJSON *sums, const char *label)
+{
+	const cJSON *s;
+
+	cJSON_ArrayForEach(s, sums)
+		if (label && !strcmp(str_of(s, "label"), label))
+			return s;
+	return NULL;
+}
+
+/* extreme: the dearest (sign 1) or cheapest (-1) summary other than not,
+   and not of the mechanism skip */
+static const cJSON *extreme(const cJSON *sums, bool higher, int sign, const cJSON *not,
+			    const char *skip)
+{
+	const cJSON *s, *best = NULL;
+
+	cJSON_ArrayForEach(s, sums) {
+		double c = cost(s, higher);
+
+		if (s == not || isnan(c) || (skip && !strcmp(str_of(s, "mechanism"), skip)))
+			continue;
+		if (!best || sign * c > sign * cost(best, higher))
+			best = s;
+	}
+	return best;
+}
+
+/* row_of: the comparison row of label a against the baseline label b, in
+   the run's comparison lines of metric */
+static const cJSON *row_of(const cJSON *comparisons, const char *metric, const char *a,
+			   const char *b)
+{
+	const cJSON *c, *r;
+
+	cJSON_ArrayForEach(c, comparisons) {
+		const char *bl = str_of(c, "baseline_label"), *m = str_of(c, "metric");
+
+		if (!m || strcmp(m, metric) || !(bl ? bl : str_of(c, "baseline")) ||
+		    strcmp(bl ? bl : str_of(c, "baseline"), b))
+			continue;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(c, "rows")) {
+			const char *l = str_of(r, "label") ? str_of(r, "label") : str_of(r, "mechanism");
+
+			if (l && !strcmp(l, a))
+				return r;
+		}
+	}
+	return NULL;
+}
+
+cJSON *boardc_key(const cJSON *post, const cJSON *comparisons)
+{
+	const cJSON *sums = cJSON_GetObjectItemCaseSensitive(post, "summaries"), *a, *b, *row;
+	const char *demo = str_of(post, "demo"), *metric = str_of(post, "metric");
+	bool higher = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(post, "higher_is_better"));
+	const struct key_rule *rule = NULL;
+	double lo, hi;
+	char label[128];
+	cJSON *k;
+
+	for (size_t i = 0; demo && i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
+		if (!strcmp(demo, key_rules[i].demo))
+			rule = &key_rules[i];
+	if (rule && rule->b && !strcmp(rule->b, "unix")) {
+		a = extreme(sums, higher, 1, NULL, "unix");
+		size_t n = a ? strlen(str_of(a, "mechanism")) : 0;
+
+		/* "zmq 64 B latency" against "unix 64 B latency" */
+		snprintf(label, sizeof(label), "unix%s", a && !strncmp(str_of(a, "label"),
+			 str_of(a, "mechanism"), n) ? str_of(a, "label") + n : "");
+		b = by_label(sums, label);
+	} else if (rule) {
+		a = by_label(sums, rule->a);
+		b = by_label(sums, rule->b);
+	} else {
+		a = extreme(sums, higher, 1, NULL, NULL);
+		b = extreme(sums, higher, -1, a, NULL);
+	}
+	if (!a || !b || a == b || isnan(cost(a, higher)) || isnan(cost(b, higher)))
+		return NULL;
+	k = cJSON_CreateObject();
+	cJSON_AddStringToObject(k, "a", str_of(a, "label"));
+	cJSON_AddStringToObject(k, "b", str_of(b, "label"));
+	cJSON_AddNumberToObject(k, "factor", higher ? num_of(b, "median") / num_of(a, "median")
+					       : num_of(a, "median") / num_of(b, "median"));
+	row = metric ? row_of(comparisons, metric, str_of(a, "label"), str_of(b, "label")) : NULL;
+	lo = num_of(row, "ci_low");
+	hi = num_of(row, "ci_high");
+	if (lo > 0 && hi >= lo) {
+		/* the row's interval is of a's figure over b's: a cost's inverts a rate's */
+		cJSON_AddNumberToObject(k, "low", higher ? 1 / hi : lo);
+		cJSON_AddNumberToObject(k, "high", higher ? 1 / lo : hi);
+	} else {
+		cJSON_AddNullToObject(k, "low");
+		cJSON_AddNullToObject(k, "high");
+	}
+	if (str_of(row, "verdict") && strcmp(str_of(row, "verdict"), "baseline"))
+		cJSON_AddStringToObject(k, "verdict", str_of(row, "verdict"));
+	else
+		cJSON_AddNullToObject(k, "verdict");
+	return k;
+}
+
 char *boardc_body(const struct boardc_run *b, const struct boardc_target *t, char *err,
 		  size_t errlen)
 {
 	const char *metric = b->metric[0] ? b->metric : "msgs_per_s";
-	cJSON *post, *a, *line;
+	cJSON *post, *a, *line, *key;
 	char *text;
 
 	if (strcmp(b->status, "ok") || !b->demo[0] || cJSON_GetArraySize(b->summaries) == 0) {
@@ -205,6 +346,9 @@ char *boardc_body(const struct boardc_run *b, const struct boardc_target *t, cha
 	cJSON_ArrayForEach(line, b->summaries)
 		add_summary(a, line, metric);
 	cJSON_AddStringToObject(post, "lesson", b->lesson ? b->lesson : "");
+	key = boardc_key(post, b->comparisons);
+	if (key)
+		cJSON_AddItemToObject(post, "key", key);
 	if (t->share_machine && b->system)
 		add_machine(post, b->system);
 	text = cJSON_PrintUnformatted(post);

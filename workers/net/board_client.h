@@ -25,6 +25,7 @@ struct boardc_run {
 	char metric[40];
 	bool higher;
 	cJSON *summaries;                  /* the summary lines, copied */
+	cJSON *comparisons;                /* the comparison lines, copied */
 	char *lesson;
 	cJSON *system;                     /* the start line's machine */
 	char status[16];                   /* the end line's */
@@ -56,11 +57,18 @@ void boardc_take(struct boardc_run *b, const cJSON *line);
 /* boardc_free: what boardc_take kept */
 void boardc_free(struct boardc_run *b);
 
-/* boardc_body: the post (docs/API.md) for the run as the student t, the
-   machine only when t->share_machine; the JSON text (caller frees), or
+/* boardc_body: the post (docs/API.md) for the run as the student t, with
+   the lesson's key figure (boardc_key) when the run has one, the machine
+   only when t->share_machine; the JSON text (caller frees), or
    NULL with err when the run has nothing to send */
 char *boardc_body(const struct boardc_run *b, const struct boardc_target *t, char *err,
 		  size_t errlen);
+
+/* boardc_key: the lesson's key figure of the post's demo and summaries
+   (post: the object boardc_body builds, without its key): the pair of
+   jobs the demo's lesson turns on, and the factor of their medians, as a
+   JSON object, or NULL when the run has no such pair */
+cJSON *boardc_key(const cJSON *post, const cJSON *comparisons);
 
 /* boardc_send: POSTs body to t's board (/api/board/results); the board's
    HTTP status (200 when taken), its message in reason when it refuses,
