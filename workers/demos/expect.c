@@ -13,7 +13,7 @@ static const struct {
 	int seconds;
 } expect[] = {
 	{ "sync-tax", 5 }, { "placement", 5 }, { "threads-vs-processes", 4 },
-	{ "crossover", 6 }, { "layers", 11 }, { "copies", 5 }, { "race", 2 },
+	{ "crossover", 6 }, { "layers", 8 }, { "copies", 5 }, { "race", 2 },
 	{ "false-sharing", 3 }, { "framing", 1 }, { "contention", 5 },
 	{ "zero-copy", 1 }, { "cleanup", 1 }, { "peercred", 1 },
 	{ "serialization", 1 }, { "decide", 2 }, { "cross-host", 7 },
