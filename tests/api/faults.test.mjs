@@ -5,18 +5,20 @@
 // an experiment (tree gone within a second, no partial lesson), a
 // client that half-closes, and a results directory holding links, FIFOs,
 // corrupt, empty, oversized and unfinished history
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  BIN, descendants, done, get, killAll, note, objectsOf, ok, oneEndLast, procs, sleep,
-  startServer, stopServer, stream, tmpdir, tryJson, waitFor,
+  BIN, descendants, done, get, killAll, killMarked, living, mark, note, objectsOf, ok, oneEndLast, procs,
+  sleep, startOf, startServer, stopServer, stream, tmpdir, tryJson, waitFor,
 } from './lib.mjs';
 
 const DIE_MS = 1000;                 // a run outlives a killed server at most this long
-const alive = (pids) => pids.filter((p) => procs().some((q) => q.pid === p && q.state !== 'Z'));
+// alive: the pids of the marked processes (lib.mjs mark) still running
+const alive = (marks) => living(marks).map((m) => m.pid);
+const running = (pid) => procs().some((q) => q.pid === pid && q.state !== 'Z');
 const comm = (pid) => { try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; } };
 const runNum = (id) => Number(String(id).slice(1));
 
@@ -31,6 +33,7 @@ async function killedMidRun(results) {
   await Promise.race([measuring, sleep(15000)]);
   await waitFor(() => descendants(srv.proc.pid).length >= 3, 3000);
   const pids = descendants(srv.proc.pid);
+  const marks = mark(pids);
   const names = [...new Set(pids.map(comm))];
   ok(pids.length >= 3, 'a measuring run has a run process and two workers', pids);
   ok(names.length > 0 && names.every((n) => /^ipcscope/.test(n)), 'they show as ipcscope in ps, not exe', names);
@@ -38,10 +41,10 @@ async function killedMidRun(results) {
   srv.proc.kill('SIGKILL');
   await exited;
   const t0 = performance.now();
-  const gone = await waitFor(() => alive(pids).length === 0, 3000);
+  const gone = await waitFor(() => alive(marks).length === 0, 3000);
   const ms = performance.now() - t0;
   note(`run process and workers gone ${ms.toFixed(0)} ms after the server's SIGKILL`);
-  ok(gone && ms <= DIE_MS, `the run and its workers die within ${DIE_MS} ms of the server`, alive(pids));
+  ok(gone && ms <= DIE_MS, `the run and its workers die within ${DIE_MS} ms of the server`, alive(marks));
   const left = await waitFor(() => objectsOf(pids).length === 0, 1000);
   ok(left, 'they leave no kernel object behind', objectsOf(pids));
   const r = await s;
@@ -53,7 +56,7 @@ async function killedMidRun(results) {
 // mpiReady: bin/ipcscope-mpi beside the binary and mpirun on PATH
 const mpiReady = () => fs.existsSync(path.join(path.dirname(BIN), 'ipcscope-mpi')) &&
   spawnSync('sh', ['-c', 'command -v mpirun']).status === 0;
-const hasComm = (pids, name) => pids.some((p) => alive([p]).length && comm(p) === name);
+const hasComm = (pids, name) => pids.some((p) => running(p) && comm(p) === name);
 
 // measuring: streams url from srv until the run reports progress (with at,
 // a progress line holding that text; with comm, once a process of that
@@ -125,9 +128,10 @@ async function killedUnderEveryRun() {
     try {
       const srvs = await Promise.all(dirs.map((d) => startServer(['--results-dir', d])));
       const streams = await Promise.all(batch.map((r, i) => measuring(srvs[i], r.url, r)));
-      const trees = srvs.map((srv) => descendants(srv.proc.pid));
-      batch.forEach((r, i) => ok(trees[i].length >= 2 && (!r.comm || hasComm(trees[i], r.comm)),
-        `${r.what}: measuring under its server when the server is killed`, trees[i].map(comm)));
+      const trees = srvs.map((srv) => mark(descendants(srv.proc.pid)));
+      const pidsOf = (t) => t.map((m) => m.pid);
+      batch.forEach((r, i) => ok(trees[i].length >= 2 && (!r.comm || hasComm(pidsOf(trees[i]), r.comm)),
+        `${r.what}: measuring under its server when the server is killed`, pidsOf(trees[i]).map(comm)));
       const exits = srvs.map((srv) => new Promise((res) => srv.proc.once('exit', res)));
       for (const srv of srvs) srv.proc.kill('SIGKILL');
       await Promise.all(exits);
@@ -135,10 +139,9 @@ async function killedUnderEveryRun() {
       const t0 = performance.now();
       const goneMs = trees.map(() => null);
       while (goneMs.includes(null) && performance.now() - t0 < 3000) {
-        const all = procs();
         const now = performance.now() - t0;
-        trees.forEach((pids, i) => {
-          if (goneMs[i] === null && !all.some((x) => pids.includes(x.pid) && x.state !== 'Z')) goneMs[i] = now;
+        trees.forEach((marks, i) => {
+          if (goneMs[i] === null && living(marks).length === 0) goneMs[i] = now;
         });
         await sleep(10);
       }
@@ -147,10 +150,11 @@ async function killedUnderEveryRun() {
         ok(goneMs[i] !== null && goneMs[i] <= DIE_MS, `${r.what}: the run's whole process tree dies within ${DIE_MS} ms of its server (${goneMs[i]?.toFixed(0)} ms)`,
           alive(trees[i]).map((p) => `${p}(${comm(p)})`));
       });
-      for (const p of alive(trees.flat())) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      killMarked(trees.flat());   // only what is still this tree's own
       await Promise.all(streams.map((x) => x.s));
-      const left = await waitFor(() => objectsOf(trees.flat()).length === 0, 1000);
-      ok(left, `${batch.map((r) => r.what).join(', ')}: no kernel object or run directory left`, objectsOf(trees.flat()));
+      const all = pidsOf(trees.flat());
+      const left = await waitFor(() => objectsOf(all).length === 0, 1000);
+      ok(left, `${batch.map((r) => r.what).join(', ')}: no kernel object or run directory left`, objectsOf(all));
     } finally {
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     }
@@ -172,16 +176,17 @@ async function disconnected(results) {
       const { s } = await measuring(srv, '/api/bench/mpi?duration=5&reps=2',
         { comm: 'ipcscope-mpi', onLine: (l) => (l.type === 'progress' ? dropped.then(() => 'abort') : undefined) });
       const pids = descendants(srv.proc.pid);
+      const marks = mark(pids);
       ok(hasComm(pids, 'mpirun') && hasComm(pids, 'ipcscope-mpi'), 'mpi: mpirun and its ranks run', pids.map(comm));
       drop();                       // the stream reader was held at a line: it aborts now
       await s;
       const t0 = performance.now();
-      const gone = await waitFor(() => alive(pids).length === 0, 3000);
+      const gone = await waitFor(() => alive(marks).length === 0, 3000);
       const ms = performance.now() - t0;
       note(`mpi: mpirun and its ranks gone ${ms.toFixed(0)} ms after the client left`);
       ok(gone && ms <= DIE_MS, `mpi: a client that disconnects ends mpirun and its ranks within ${DIE_MS} ms`,
-        alive(pids).map((p) => `${p}(${comm(p)})`));
-      for (const p of alive(pids)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+        alive(marks).map((p) => `${p}(${comm(p)})`));
+      killMarked(marks);
     } else {
       note('mpi: mpirun or bin/ipcscope-mpi missing, no mpi disconnect');
     }
@@ -489,7 +494,28 @@ async function plantedNumber(dir) {
     'run ids keep rising across restarts without jumping to the planted number', ids);
 }
 
+// marksKnowTheirOwn: a marked process whose pid another process took over
+// (here: a mark with another start time) is neither living nor killed
+function marksKnowTheirOwn() {
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    const [m] = mark([child.pid]);
+    const other = { pid: child.pid, start: String(Number(m?.start) + 1) };
+    ok(!!m && living([m]).length === 1 && living([other]).length === 0,
+      'a mark is living only while its pid holds the process that started then', [m, other]);
+    killMarked([other]);
+    ok(startOf(child.pid) === m?.start, 'killMarked leaves alone a process that holds a marked pid since', child.pid);
+    killMarked([m]);
+    const t0 = Date.now();
+    while (startOf(child.pid) !== null && Date.now() - t0 < 2000) spawnSync('sleep', ['0.02']);
+    ok(startOf(child.pid) === null, 'killMarked kills a marked process still running', child.pid);
+  } finally {
+    try { child.kill('SIGKILL'); } catch { /* gone */ }
+  }
+}
+
 async function main() {
+  marksKnowTheirOwn();
   const dirs = [tmpdir('fault-kill'), tmpdir('fault-half'), tmpdir('fault-hostile'), tmpdir('fault-prune'),
     tmpdir('fault-side'), tmpdir('fault-full'), tmpdir('fault-planted')];
   try {

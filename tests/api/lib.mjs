@@ -209,6 +209,34 @@ export function descendants(pid) {
   return out;
 }
 
+// startOf: when pid started (clock ticks after boot, field 22 of
+// /proc/PID/stat), or null when no such process runs or it is a zombie
+export function startOf(pid) {
+  try {
+    const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return rest[0] === 'Z' ? null : rest[19];
+  } catch {
+    return null;
+  }
+}
+
+// mark: the running processes among pids, each with its start time, so
+// that a later look tells one of them from a process given its pid since
+export const mark = (pids) => pids.map((pid) => ({ pid, start: startOf(pid) })).filter((m) => m.start !== null);
+
+// living: the marked processes still running: the same pid with the same
+// start time (a pid freed and taken by someone else's process is not one)
+export const living = (marks) => marks.filter((m) => startOf(m.pid) === m.start);
+
+// killMarked: SIGKILL to each marked process still living, and to no
+// process that took over one of their pids
+export function killMarked(marks) {
+  for (const m of living(marks)) {
+    try { process.kill(m.pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
+  }
+}
+
 export const inGroup = (pgid) => procs().filter((p) => p.pgid === pgid).map((p) => p.pid);
 
 // waitFor: polls cond every 50 ms until it holds or ms pass; its last value

@@ -43,19 +43,29 @@ tap_done() {
 }
 
 # --- a busy loop on one CPU during chosen reps (interference tests) -----------
+# The loop is never signalled by its saved pid (once it ended by itself that
+# pid may be another process's): it ends when its stop file appears, and
+# the shell, which knows its own children, waits for it.
 busy=
+busy_stop=
 all_busy=
 stop_busy() {
-	[ -n "$busy" ] && kill -9 "$busy" 2>/dev/null && wait "$busy" 2>/dev/null
+	if [ -n "$busy" ]; then
+		: >"$busy_stop"
+		wait "$busy" 2>/dev/null
+		rm -f "$busy_stop"
+	fi
 	busy=
+	busy_stop=
 }
 # start_busy CPU: a busy loop pinned to CPU, above normal priority where
 # allowed (root) so that it takes the CPU whatever else this shared machine
-# runs; nice and taskset exec, so $! is the loop itself; it ends by itself
-# after 20 s whatever happens to the script
+# runs; nice and taskset exec, so $! is the loop itself; it ends at
+# stop_busy, or by itself after 20 s whatever happens to the script
 start_busy() {
-	nice -n -10 taskset -c "$1" bash -c 'end=$((SECONDS + 20)); while [ $SECONDS -lt $end ]; do :; done' \
-		2>/dev/null &
+	busy_stop=$(mktemp -u "${TMPDIR:-/tmp}/ipcscope-busy.XXXXXX")
+	nice -n -10 taskset -c "$1" bash -c 'end=$((SECONDS + 20)); while [ $SECONDS -lt $end ] && [ ! -e "$1" ]; do :; done' \
+		busy "$busy_stop" 2>/dev/null &
 	busy=$!
 	all_busy="$all_busy $busy"
 }
@@ -76,10 +86,12 @@ busy_during_reps() {
 	done < <("$@")
 	stop_busy
 }
-# busy_left: the busy loops still alive (none after stop_busy)
+# busy_left: the busy loops still running, by this shell's own account of
+# its children (a pid of one that ended may be another process's by now)
 busy_left() {
-	local p
-	for p in $all_busy; do kill -0 "$p" 2>/dev/null && echo "$p"; done
+	local p running
+	running=" $(jobs -pr | tr '\n' ' ') "
+	for p in $all_busy; do [[ $running == *" $p "* ]] && echo "$p"; done
 	return 0
 }
 # busy_check RUN VERDICT DESCRIPTION: RUN FILE makes a run with a busy

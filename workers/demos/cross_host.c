@@ -369,7 +369,9 @@ static int xh_run(const void *params, struct exp_out *o, char *lesson, size_t le
 }
 
 static const struct dparam xh_params[] = {
-	{ "duration", DP_REAL, 0.05, 5, "0.1", "seconds of each rep",
+	/* 50 ms a rep: still thousands of round trips, and megabytes through
+	   the limited link, whose rate the receiver's clock times */
+	{ "duration", DP_REAL, 0.05, 5, "0.05", "seconds of each rep",
 	  offsetof(struct xh_params, duration) },
 	{ "reps", DP_INT, 1, XH_REPS_MAX, "3", "reps of each measurement",
 	  offsetof(struct xh_params, reps) },

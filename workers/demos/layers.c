@@ -181,9 +181,13 @@ const struct demo demo_layers = {
 		 "convenient but cost several times the raw socket under them.",
 	.method = "unix, zmq, grpc, dbus and node at 64 B and 4 KiB, round trips and "
 		  "streams; each layer's cost per message in multiples of the socket's.",
-	/* 120 reps in all: short ones, and a short warm-up (the default 1000
-	   round trips through a layer take longer than the timed part) */
-	.defaults = "duration=0.03 reps=6 warmup=100",
+	/* 100 reps in all: short ones, and a short warm-up (the default 1000
+	   round trips through a layer take longer than the timed part; 30
+	   cover the connection's first calls). 20 ms a rep still times some
+	   hundred gRPC round trips; five reps a job give each comparison an
+	   interval over every rep (a layer several times the socket's cost is
+	   told apart at 5 against 5), where six would pair them. */
+	.defaults = "duration=0.02 reps=5 warmup=30",
 	.baseline = "unix",
 	.metric = METRIC_MSGS_PER_S,
 	.jobs = layers_jobs,

@@ -121,15 +121,21 @@ static struct grpcm_priv *grpcm_priv_new(struct mech *m)
 	return p;
 }
 
-/* Nothing of gRPC before fork: its threads would not survive it. The
-   parent only reserves the shared block and the socket path. */
+/* No gRPC call before fork: grpc_init's threads would not survive it.
+   The parent opens the library (loading it and its fifty dependencies
+   costs more than a short rep, and opening starts no thread), reserves
+   the shared block and the socket path; each worker inherits the loaded
+   library and calls grpc_init itself. */
 static int grpcm_create(struct mech *m)
 {
 	struct grpcm_priv *p = grpcm_priv_new(m);
 	void *port;
+	int rc;
 
 	if (!p)
 		return -ENOMEM;
+	if ((rc = gapi_load()) < 0)
+		return rc;
 	port = mmap(NULL, sizeof(*p->port), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		    -1, 0);
 	if (port == MAP_FAILED)
@@ -150,8 +156,13 @@ static int grpcm_create(struct mech *m)
 static int grpcm_net_listen(struct mech *m)
 {
 	struct grpcm_priv *p = grpcm_priv_new(m);
+	int rc;
 
-	return p ? sockpair_tcp_net_listen(m, &p->net.lfd) : -ENOMEM;
+	if (!p)
+		return -ENOMEM;
+	if ((rc = gapi_load()) < 0)   /* as in grpcm_create */
+		return rc;
+	return sockpair_tcp_net_listen(m, &p->net.lfd);
 }
 
 static int grpcm_net_join(struct mech *m)

@@ -153,6 +153,7 @@ static int collect(const struct mech_rep *spec, pid_t pid, int fd, char *buf, si
 	double t0 = now_s();
 	int killed = 0;
 	size_t n = 0;
+	siginfo_t si;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -178,9 +179,14 @@ static int collect(const struct mech_rep *spec, pid_t pid, int fd, char *buf, si
 		}
 	}
 	buf[n] = '\0';
+	/* nothing of the group outlives the rep: the group is killed while its
+	   leader, exited but not reaped yet, still holds its id, so the id
+	   cannot have passed to another process's group by then */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+		;
+	kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	kill(-pid, SIGKILL);   /* nothing of the group outlives the rep */
 	return killed ? -1 : 0;
 }
 

@@ -123,9 +123,15 @@ static void zmq_grant_hwm(struct mech *m, const struct zmq_priv *p)
 static int zmq_create(struct mech *m)
 {
 	struct zmq_priv *p = zmq_priv_new(m);
+	int rc;
 
 	if (!p)
 		return -ENOMEM;
+	/* the library is opened here, once for the run's process, so that no
+	   rep's workers pay for opening it: libzmq starts no thread before
+	   ctx_new, which only the workers call */
+	if ((rc = zapi_load()) < 0)
+		return rc;
 	p->lfd = zmq_transport_of(m) == ZT_TCP ? zmq_listen_tcp(m, p) : zmq_listen_ipc(m, p);
 	if (p->lfd < 0)
 		return p->lfd;
@@ -141,8 +147,13 @@ static int zmq_create(struct mech *m)
 static int zmq_net_listen(struct mech *m)
 {
 	struct zmq_priv *p = zmq_priv_new(m);
+	int rc;
 
-	return p ? sockpair_tcp_net_listen(m, &p->lfd) : -ENOMEM;
+	if (!p)
+		return -ENOMEM;
+	if ((rc = zapi_load()) < 0)   /* as in zmq_create */
+		return rc;
+	return sockpair_tcp_net_listen(m, &p->lfd);
 }
 
 /* the receiver binds at its own address and takes the sender's host
