@@ -45,16 +45,23 @@ function reportOutcome(model, res) {
 }
 
 // quietWatch: warns once when a running stream has said nothing for a while
-// (the server sends heartbeats, so silence means it is stuck or gone)
+// (the server sends heartbeats, so silence means it is stuck or gone). Its
+// one timer is put off by every line, so it never fires while lines flow:
+// nothing of the page's wakes up while a rep runs.
 function quietWatch(model) {
-  let warned = false;
-  return setInterval(() => {
-    if (warned || model.status !== 'running') return;
-    if (Date.now() - model.lastLineAt > QUIET_MS) {
-      warned = true;
+  const w = { timer: 0, warned: false };
+  w.arm = () => {
+    clearTimeout(w.timer);
+    if (w.warned) return;
+    w.timer = setTimeout(() => {
+      if (model.status !== 'running') return;
+      w.warned = true;
       showMessage(`No word from the server for ${QUIET_MS / 1000} s: it may be stuck or gone. Stop gives up on this run.`);
-    }
-  }, 1000);
+    }, QUIET_MS);
+  };
+  w.stop = () => clearTimeout(w.timer);
+  w.arm();
+  return w;
 }
 const QUIET_MS = 10000;
 
@@ -83,6 +90,7 @@ export async function stream(url, model, render) {
   const watch = quietWatch(model);
   try {
     const res = await streamRun(url, (obj, text) => {
+      watch.arm();
       model.add(obj, text);
       if (drawsNow(obj, model)) render();
     }, state.abort.signal);
@@ -98,7 +106,7 @@ export async function stream(url, model, render) {
     }
     return false;
   } finally {
-    clearInterval(watch);
+    watch.stop();
     render();
   }
 }
