@@ -83,17 +83,23 @@ export function withGap(url) {
   return `${url}${url.includes('?') ? '&' : '?'}gap=${PAGE_GAP_S}`;
 }
 
-// stream: runs one request into model, calling render at each moment to draw
+// stream: runs one request into model, calling render at each moment to
+// draw: once for the lines that arrived together (a pause with the result
+// before it, the summaries, comparison and end of a run's close)
 export async function stream(url, model, render) {
   model.lastLineAt = Date.now();
   model.paced = /[?&]gap=/.test(url);
   const watch = quietWatch(model);
+  let due = false;
   try {
     const res = await streamRun(url, (obj, text) => {
       watch.arm();
       model.add(obj, text);
-      if (drawsNow(obj, model)) render();
-    }, state.abort.signal);
+      if (drawsNow(obj, model)) due = true;
+    }, state.abort.signal, () => {
+      if (due) render();
+      due = false;
+    });
     reportOutcome(model, res);
     return true;
   } catch (e) {
