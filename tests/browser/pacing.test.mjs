@@ -6,6 +6,7 @@
 // of jobs asks for the pauses too, an experiment demo (no reps) does not.
 // Nothing of the page wakes up while a rep runs: no DOM mutation, no timer,
 // no animation frame callback happens while the newest line is a rep's.
+// The closed per-rep table is filled at the run's end, not at every pause.
 // Prints TAP.
 import { chromium, CHROMIUM, CHROMIUM_ARGS, tap, load, runSuite, waitRunDone } from './lib.mjs';
 
@@ -98,6 +99,10 @@ await runSuite(t, {
     JSON.stringify(wakes.slice(0, 10)));
   ok(wakesInRep.length === 0, 'no DOM mutation, timer or animation frame while a rep runs',
     JSON.stringify(wakesInRep.slice(0, 8)));
+  const repTable = wakes.filter((w) => w.running && w.what === 'mutation' && /reptable/.test(w.detail));
+  ok(repTable.length === 0, 'the closed per-rep table is filled once, at the end, not at every pause', JSON.stringify(repTable));
+  const filled = await page.$$eval('#reptable tbody tr', (rows) => rows.length);
+  ok(filled === 8, 'and holds every rep then', filled);
   const results = lines.filter((l) => l.type === 'result').length;
   const shown = await page.evaluate(() => window.ipcscope.state.run.order.reduce(
     (n, name) => n + window.ipcscope.state.run.mechs.get(name).results.length, 0));
