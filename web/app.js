@@ -6,7 +6,7 @@ import { Figure } from './chart-kit.js';
 import { $, $$, showMessage, markFieldErrors, markScroll, clearFormMessage } from './dom.js';
 import { state, figs, ui } from './state.js';
 import { loadBasics, mechKeys, pick, CLASSIC } from './machine.js';
-import { showChart, renderRun } from './run-view.js';
+import { showChart, renderRun, renderRepTableNow } from './run-view.js';
 import { renderSweep } from './sweep-view.js';
 import { loadDemos, renderDemo, runDemo } from './demos-view.js';
 import { loadRuns, openRun } from './runs-view.js';
@@ -158,7 +158,9 @@ function wire() {
     fitProjector();
     $$('.table-scroll').forEach(markScroll);
   });
-  $('.verify-details').addEventListener('toggle', () => markScroll($('#reptable')));
+  $('.verify-details').addEventListener('toggle', () => {
+    if ($('.verify-details').open) renderRepTableNow();
+  });
   $('#settings').addEventListener('toggle', fitProjector);
   $('#prev-chart').addEventListener('click', () => showChart(state.chartIndex - 1));
   $('#next-chart').addEventListener('click', () => showChart(state.chartIndex + 1));

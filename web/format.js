@@ -14,7 +14,15 @@ export function sig(v, digits = SIG) {
   if (v === 0) return '0';
   const r = Number(v.toPrecision(digits));
   if (Math.abs(r) < 1e-3) return r > 0 ? '< 0.001' : '> -0.001';
-  return r.toLocaleString('en-US', { maximumSignificantDigits: digits, useGrouping: false });
+  return sigFormat(digits).format(r);
+}
+
+// sigFormat: one number format per digit count (making one is far slower
+// than using it, and a redraw formats hundreds of ticks and cells)
+const SIG_FORMATS = new Map();
+function sigFormat(digits) {
+  if (!SIG_FORMATS.has(digits)) SIG_FORMATS.set(digits, new Intl.NumberFormat('en-US', { maximumSignificantDigits: digits, useGrouping: false }));
+  return SIG_FORMATS.get(digits);
 }
 
 // fmtNum: 3 significant digits with an SI prefix: "757 k msg/s", "1.2 GB/s"

@@ -95,6 +95,14 @@ export function renderRun() {
   renderRepTable(model);
 }
 
+// The per-rep table sits in a closed <details> unless someone opened it:
+// while a run goes on it is rebuilt only when it shows (each rebuild of a
+// growing table, and the layout its scroll cue reads, is work at a pause
+// that the run's end does once)
+export function renderRepTableNow() {
+  if (state.run) renderRepTable(state.run, true);
+}
+
 function renderHistSelect(model) {
   const sel = $('#histmech');
   const names = model ? model.order.filter((n) => model.lastHistogram(n)) : [];
@@ -111,7 +119,9 @@ export function renderComparison(model, box = $('#comparison')) {
   renderTrustComparison(model, box);
 }
 
-function renderRepTable(model) {
+function renderRepTable(model, now = false) {
+  const shows = $('#reptable').closest('details').open;
+  if (model.status === 'running' && !shows && !now) return;
   const rows = [];
   const rate = model.mode === 'latency' ? 'round trips/s' : 'msgs/s';
   for (const name of model.order) {
@@ -129,5 +139,5 @@ function renderRepTable(model) {
   box.parentElement.hidden = !rows.length;
   box.innerHTML = rows.length ? `<table><thead><tr><th scope="col">mechanism</th><th scope="col">rep</th><th scope="col">size</th><th scope="col">${rate}</th><th scope="col">bytes/s</th>` +
     `<th scope="col">p50 latency</th><th scope="col">p99 latency</th><th scope="col">verified</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '';
-  markScroll(box);
+  if (shows) markScroll(box);
 }

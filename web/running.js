@@ -45,16 +45,23 @@ function reportOutcome(model, res) {
 }
 
 // quietWatch: warns once when a running stream has said nothing for a while
-// (the server sends heartbeats, so silence means it is stuck or gone)
+// (the server sends heartbeats, so silence means it is stuck or gone). Its
+// one timer is put off by every line, so it never fires while lines flow:
+// nothing of the page's wakes up while a rep runs.
 function quietWatch(model) {
-  let warned = false;
-  return setInterval(() => {
-    if (warned || model.status !== 'running') return;
-    if (Date.now() - model.lastLineAt > QUIET_MS) {
-      warned = true;
+  const w = { timer: 0, warned: false };
+  w.arm = () => {
+    clearTimeout(w.timer);
+    if (w.warned) return;
+    w.timer = setTimeout(() => {
+      if (model.status !== 'running') return;
+      w.warned = true;
       showMessage(`No word from the server for ${QUIET_MS / 1000} s: it may be stuck or gone. Stop gives up on this run.`);
-    }
-  }, 1000);
+    }, QUIET_MS);
+  };
+  w.stop = () => clearTimeout(w.timer);
+  w.arm();
+  return w;
 }
 const QUIET_MS = 10000;
 
@@ -76,16 +83,23 @@ export function withGap(url) {
   return `${url}${url.includes('?') ? '&' : '?'}gap=${PAGE_GAP_S}`;
 }
 
-// stream: runs one request into model, calling render at each moment to draw
+// stream: runs one request into model, calling render at each moment to
+// draw: once for the lines that arrived together (a pause with the result
+// before it, the summaries, comparison and end of a run's close)
 export async function stream(url, model, render) {
   model.lastLineAt = Date.now();
   model.paced = /[?&]gap=/.test(url);
   const watch = quietWatch(model);
+  let due = false;
   try {
     const res = await streamRun(url, (obj, text) => {
+      watch.arm();
       model.add(obj, text);
-      if (drawsNow(obj, model)) render();
-    }, state.abort.signal);
+      if (drawsNow(obj, model)) due = true;
+    }, state.abort.signal, () => {
+      if (due) render();
+      due = false;
+    });
     reportOutcome(model, res);
     return true;
   } catch (e) {
@@ -98,7 +112,7 @@ export async function stream(url, model, render) {
     }
     return false;
   } finally {
-    clearInterval(watch);
+    watch.stop();
     render();
   }
 }

@@ -57,7 +57,8 @@ function parseLine(text) {
 }
 
 // readNdjson: reads body to the end, calling onLine(obj, rawText) per line
-export async function readNdjson(body, onLine) {
+// and onChunk() once the lines that arrived together are all handed over
+export async function readNdjson(body, onLine, onChunk = () => {}) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let rest = '';
@@ -66,15 +67,18 @@ export async function readNdjson(body, onLine) {
     const { value, done } = await reader.read();
     if (done) break;
     rest = splitLines(rest + decoder.decode(value, { stream: true }), emit);
+    onChunk();
   }
   rest += decoder.decode();
   if (rest.trim()) emit(rest.trim());
+  onChunk();
 }
 
-// streamRun: GETs url and streams its lines to onLine until the end.
+// streamRun: GETs url and streams its lines to onLine until the end, with
+// onChunk() after each batch of lines that arrived together.
 // Resolves with {sawEnd}; rejects with StreamError (HTTP error, server
 // unreachable) or an AbortError when signal aborts.
-export async function streamRun(url, onLine, signal) {
+export async function streamRun(url, onLine, signal, onChunk) {
   let res;
   try {
     res = await fetch(url, { signal, headers: { Accept: 'application/x-ndjson' } });
@@ -89,7 +93,7 @@ export async function streamRun(url, onLine, signal) {
     await readNdjson(res.body, (obj, text) => {
       if (obj.type === 'end') sawEnd = true;
       onLine(obj, text);
-    });
+    }, onChunk);
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     throw new StreamError('the connection to the server broke during the run');

@@ -88,12 +88,16 @@ export async function load(page, url) {
   await waitReady(page);
 }
 
+// waitRunDone: until the run (run, sweep or demo) has ended. It looks every
+// RUN_POLL_MS, not at every animation frame: a check at every frame keeps
+// the page's compositor busy for the whole run and disturbs what it measures.
+const RUN_POLL_MS = 100;
 export async function waitRunDone(page, which = 'run', timeout = 120000) {
   await page.waitForFunction((w) => {
     const s = window.ipcscope.state;
     const ms = w === 'sweep' ? s.sweep : [s[w]];
     return !s.busy && ms.length && ms.every((m) => m && m.status !== 'running');
-  }, which, { timeout });
+  }, which, { timeout, polling: RUN_POLL_MS });
 }
 
 // runSuite: a server on port 0 with its own results directory, a browser
