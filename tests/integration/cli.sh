@@ -350,6 +350,10 @@ while read -r name min max modes family variants; do
 			# serializes each MiB: node's JSON ~45 ms; sanitizers check
 			# every byte)
 			[ "$size" -ge 1048576 ] && n=20 w=10
+			# a library layer serializes each MiB whole, one message at a
+			# time (node's JSON, dbus' marshalling: ~100 ms a round trip);
+			# each message is still checked byte for byte
+			[ "$family" = library ] && [ "$size" -ge 1048576 ] && n=5 w=2
 			run_json "$name $mode size $size verified" bench "$mode,$size,$n" \
 				bench "$name" --mode "$mode" --size "$size" --verify 1 --reps 1 \
 				--count "$n" --warmup "$w" --format ndjson
