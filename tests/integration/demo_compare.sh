@@ -25,14 +25,14 @@ if (cs.length !== Number(process.argv[2]) || bad.length) console.log("# " + cs.l
 process.exit(cs.length === Number(process.argv[2]) && !bad.length ? 0 : 1);' "$1" "$2"
 }
 
-"$IPCSCOPE" demo layers --reps 2 --duration 0.02 --format ndjson >"$work/layers" 2>"$work/err"
+"$IPCSCOPE" demo layers --reps 2 --duration 0.02 --warmup 10 --format ndjson >"$work/layers" 2>"$work/err"
 rc=$?
 groups "$work/layers" 4
 ok=$?
 [ $rc -ne 0 ] && head -c 600 "$work/err" | sed 's/^/# /' && grep '"type":"error"' "$work/layers" | head -3 | cut -c1-400 | sed 's/^/# /'
 tap $(( rc != 0 || ok != 0 )) "layers: four comparisons, each of one size and one mode (exit $rc)"
 
-"$IPCSCOPE" demo crossover --reps 2 --duration 0.02 --format ndjson >"$work/crossover" 2>"$work/err"
+"$IPCSCOPE" demo crossover --reps 2 --duration 0.02 --warmup 10 --format ndjson >"$work/crossover" 2>"$work/err"
 rc=$?
 groups "$work/crossover" 4
 ok=$?
