@@ -182,7 +182,9 @@ static int stale_lab(const char *name)
 	return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-int netns_sweep_stale(void)
+/* netns_sweep_stale: removes the namespaces of labs whose process is
+   gone; how many were removed */
+static int netns_sweep_stale(void)
 {
 	DIR *d = opendir(NETNS_DIR);
 	struct dirent *e;

@@ -14,14 +14,6 @@ static const char *const metric_names[METRIC__COUNT] = {
 	[METRIC_LATENCY_P50_NS] = "latency_p50_ns",
 };
 
-int metric_find(const char *name)
-{
-	for (int m = 0; m < METRIC__COUNT; m++)
-		if (name && strcmp(name, metric_names[m]) == 0)
-			return m;
-	return -1;
-}
-
 const char *metric_name(enum metric m)
 {
 	return (unsigned)m < METRIC__COUNT ? metric_names[m] : "?";

@@ -32,8 +32,6 @@ struct comparison {
 	struct comparison_row rows[COMPARE_MAX_ROWS];
 };
 
-/* metric_find: the metric called name ("msgs_per_s", ...), or -1 */
-int metric_find(const char *name);
 const char *metric_name(enum metric m);
 int metric_higher_is_better(enum metric m);
 

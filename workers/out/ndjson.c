@@ -453,17 +453,8 @@ static void verdict_json(cJSON *row, const struct comparison_row *cr, bool base)
 	string_or_null(row, "unreliable", base ? NULL : v->why);
 }
 
-static void write_comparison(void *run, const struct comparison *c)
-{
-	ndjson_comparison(run, c);
-}
-
-void ndjson_comparisons(struct run *r)
-{
-	compare_each(r, write_comparison, r);
-}
-
-void ndjson_comparison(struct run *r, const struct comparison *c)
+/* ndjson_comparison: one comparison line */
+static void ndjson_comparison(struct run *r, const struct comparison *c)
 {
 	const struct job *base = &r->jobs[c->base];
 	cJSON *l = ndjson_line("comparison", r->id), *rows;
@@ -490,6 +481,16 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 	}
 	cJSON_AddBoolToObject(l, "platform_moved_since_last_run", r->platform.moved);
 	report_emit(&r->out, l);
+}
+
+static void write_comparison(void *run, const struct comparison *c)
+{
+	ndjson_comparison(run, c);
+}
+
+void ndjson_comparisons(struct run *r)
+{
+	compare_each(r, write_comparison, r);
 }
 
 void ndjson_lesson(struct run *r, const char *text, const char *unreliable)

@@ -31,11 +31,6 @@ const char *params_mode_name(enum bench_mode m)
 	return word(P_MODE, (unsigned)m);
 }
 
-const char *params_format_name(enum out_format f)
-{
-	return word(P_FORMAT, (unsigned)f);
-}
-
 const char *params_pin_text(const struct bench_params *p, char *buf, size_t len)
 {
 	if (p->pin == PIN_CPUS)
