@@ -430,7 +430,7 @@ static void string_or_null(cJSON *o, const char *key, const char *s)
 
 /* verdict_json: the interval, its method and the verdict of a comparison
    row (the baseline's own row: "baseline", nothing else to say) */
-static void verdict_json(cJSON *row, const struct comparison_row *cr, bool base)
+static void verdict_json(cJSON *row, const struct rank_row *cr, bool base)
 {
 	const struct verdict *v = &cr->v;
 	bool none = base || v->ci.method == RATIO_NONE;
@@ -467,7 +467,7 @@ static void ndjson_comparison(struct run *r, const struct comparison *c)
 	cJSON_AddBoolToObject(l, "higher_is_better", metric_higher_is_better(c->metric));
 	rows = cJSON_AddArrayToObject(l, "rows");
 	for (int i = 0; i < c->nrows; i++) {
-		const struct comparison_row *cr = &c->rows[i];
+		const struct rank_row *cr = &c->rows[i];
 		const struct job *j = &r->jobs[cr->job];
 		cJSON *row = labelled(cJSON_CreateObject(), j);
 
