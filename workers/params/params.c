@@ -45,14 +45,33 @@ const char *params_name(enum param_id id)
 	return (unsigned)id < P__COUNT ? NAME(id) : "?";
 }
 
+/* fail_v: *err filled with code, param and the message fmt formats */
+static int fail_v(struct param_error *err, const char *code, const char *param,
+		  const char *fmt, va_list ap)
+{
+	snprintf(err->code, sizeof(err->code), "%s", code);
+	snprintf(err->param, sizeof(err->param), "%s", param);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	return -1;
+}
+
 int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(err->code, sizeof(err->code), "bad_param");
-	snprintf(err->param, sizeof(err->param), "%s", param);
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	fail_v(err, "bad_param", param, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int params_fail_as(struct param_error *err, const char *code, const char *param,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_v(err, code, param, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -467,11 +486,10 @@ int params_check_size(const struct mech_ops *ops, uint64_t size, const char *par
 	mech_limits_of(ops, &lim);
 	if (size >= lim.min_size && size <= lim.max_size)
 		return 0;
-	params_fail(err, param, "%s of %llu bytes is outside what '%s' can carry: "
-	     "%zu..%zu bytes (%s)", param, (unsigned long long)size, ops->name,
-	     lim.min_size, lim.max_size, lim.why);
-	snprintf(err->code, sizeof(err->code), "size_limit");
-	return -1;
+	return params_fail_as(err, "size_limit", param, "%s of %llu bytes is outside what "
+			      "'%s' can carry: %zu..%zu bytes (%s)", param,
+			      (unsigned long long)size, ops->name, lim.min_size, lim.max_size,
+			      lim.why);
 }
 
 static int has_mech(const struct bench_params *p, const char *name)

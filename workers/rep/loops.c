@@ -41,7 +41,7 @@ int loop_stream_send(struct worker *w)
 	for (; seq < w->warmup; seq++) {
 		put_seq(w->pat[seq & 1], size, seq);
 		if ((rc = mech_send(&w->m, w->pat[seq & 1], size)) < 0)
-			return side_fail(w, "send_failed", "send", rc);
+			return side_fail(w, ERR_SEND_FAILED, "send", rc);
 	}
 	side_broker_mark(w, 0);
 	side_usage_snapshot(w, &ru);
@@ -79,7 +79,7 @@ int loop_stream_send(struct worker *w)
 		if (!ahead)
 			put_seq(msg, size, seq);
 		if (__builtin_expect((rc = send(m, msg, size)) < 0, 0))
-			return side_fail(w, "send_failed", "send", rc);
+			return side_fail(w, ERR_SEND_FAILED, "send", rc);
 		if (ahead)
 			put_seq(bufs[(seq + ahead) & mask], size, seq + ahead);
 	}
@@ -127,7 +127,7 @@ int loop_stream_recv(struct worker *w)
 			if (rc == -EPIPE && w->spec->link)
 				break;     /* the driver closed: all it sent is in */
 			if (rc != -ETIMEDOUT)
-				return side_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed",
+				return side_fail(w, rc == -EPIPE ? ERR_PEER_GONE : ERR_RECV_FAILED,
 						   "recv", rc);
 			o->errors++;
 			if (atomic_load(&c->stop))
@@ -192,7 +192,7 @@ static int ping(struct worker *w, struct worker_out *o, uint64_t seq)
 
 	put_seq(w->pat[seq & 1], size, seq);
 	if ((rc = mech_send(&w->m, w->pat[seq & 1], size)) < 0)
-		return side_fail(w, "send_failed", "send", rc);
+		return side_fail(w, ERR_SEND_FAILED, "send", rc);
 	for (;;) {
 		rc = mech_recv(&w->m, w->rbuf, size);
 		if (rc == -ETIMEDOUT) {
@@ -205,7 +205,7 @@ static int ping(struct worker *w, struct worker_out *o, uint64_t seq)
 			return 0;
 		}
 		if (rc < 0)
-			return side_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed", "recv", rc);
+			return side_fail(w, rc == -EPIPE ? ERR_PEER_GONE : ERR_RECV_FAILED, "recv", rc);
 		if (get_seq(w->rbuf, size) == (seq & mask))
 			break;
 		o->duplicated++;               /* a late echo of an earlier ping */
@@ -229,7 +229,7 @@ int loop_latency_send(struct worker *w)
 			goto out;
 	o->lost = o->duplicated = o->errors = 0;
 	if (lat_grow(&rtt, &cap, w->count ? w->count : 65536) < 0) {
-		rc = side_fail(w, "no_memory", "allocating round-trip times", -ENOMEM);
+		rc = side_fail(w, ERR_NO_MEMORY, "allocating round-trip times", -ENOMEM);
 		goto out;
 	}
 	side_broker_mark(w, 0);
@@ -244,7 +244,7 @@ int loop_latency_send(struct worker *w)
 		if (w->count ? n + o->lost >= w->count : t >= deadline)
 			break;
 		if (n == cap && lat_grow(&rtt, &cap, n + 1) < 0) {
-			rc = side_fail(w, "no_memory", "allocating round-trip times", -ENOMEM);
+			rc = side_fail(w, ERR_NO_MEMORY, "allocating round-trip times", -ENOMEM);
 			goto out;
 		}
 		r = ping(w, o, seq);
@@ -309,11 +309,11 @@ int loop_latency_echo(struct worker *w)
 		if (rc == -EPIPE && (atomic_load(&c->sender_done) || w->spec->link))
 			break;
 		if (rc < 0)
-			return side_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed", "recv", rc);
+			return side_fail(w, rc == -EPIPE ? ERR_PEER_GONE : ERR_RECV_FAILED, "recv", rc);
 		if (w->spec->params->verify && !payload_ok(w, w->rbuf, get_seq(w->rbuf, size)))
 			o->corrupted++;
 		if ((rc = mech_send(&w->m, w->rbuf, size)) < 0)
-			return side_fail(w, "send_failed", "send", rc);
+			return side_fail(w, ERR_SEND_FAILED, "send", rc);
 		got++;
 		if (got >= atomic_load_explicit(&c->total, memory_order_acquire))
 			break;

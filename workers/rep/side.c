@@ -52,12 +52,12 @@ void side_broker_mark(struct worker *w, int end)
 		broker_mark_take(w->m.broker_pid, &w->ctl->broker[end]);
 }
 
-int side_fail(struct worker *w, const char *code, const char *what, int rc)
+int side_fail(struct worker *w, enum error_kind kind, const char *what, int rc)
 {
 	struct worker_out *o = &w->ctl->out[w->role];
 
 	o->failed = 1;
-	o->code = code;
+	o->code = error_kind_name(kind);
 	snprintf(o->err, sizeof(o->err), "%s %s: %s", w->role == ROLE_SENDER ?
 		 "sender" : "receiver", what, strerror(-rc));
 	atomic_store(&w->ctl->stop, 1);

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "base/error.h"
 #include "rep/rep_spec.h"
 #include "rep/harness_int.h"
 #include "rep/payload.h"
@@ -76,8 +77,9 @@ void side_usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0
    of the timed section, taken by the worker that starts or ends it */
 void side_broker_mark(struct worker *w, int end);
 
-/* side_fail: records a failed step (code, what, -errno rc) in the
-   worker's out and asks the rep to stop; returns -1 */
-int side_fail(struct worker *w, const char *code, const char *what, int rc);
+/* side_fail: records a failed step (its kind, what, -errno rc) in the
+   worker's out, the kind as its code (error_kind_name), and asks the rep
+   to stop; returns -1 */
+int side_fail(struct worker *w, enum error_kind kind, const char *what, int rc);
 
 #endif
