@@ -9,6 +9,7 @@
 
 #include "cli/catalogue.h"
 #include "base/cleanup.h"
+#include "base/error.h"
 #include "out/compare.h"
 #include "demos/demo.h"
 #include "cli/engine.h"
@@ -358,7 +359,7 @@ static int run_main(int argc, char **argv)
 	struct run r = { 0 };
 	struct boardc_target bt;
 	struct boardc_run br = { 0 };
-	char berr[256];
+	char berr[ERROR_MSG_MAX];
 	int board;
 	struct param_error err = { 0 };
 	const char *status = "ok";

@@ -188,7 +188,7 @@ static int netns_sweep_stale(void)
 {
 	DIR *d = opendir(NETNS_DIR);
 	struct dirent *e;
-	char err[256];
+	char err[ERROR_MSG_MAX];
 	int n = 0;
 
 	if (!d)

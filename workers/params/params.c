@@ -15,6 +15,16 @@
 
 #define NAME(id) (params_table[id].name)
 
+/* the longest texts the parser reads as a number: a size (a uint64's 20
+   digits and a K or M), seconds ("0.000001", "86400") and one CPU of a
+   pin ("3" of "2,3"); longer is refused, not cut */
+#define SIZE_TEXT_MAX 24
+#define SECONDS_TEXT_MAX 16
+#define CPU_TEXT_MAX 12
+/* a size's suffixes: K and M are binary */
+#define SIZE_K 1024u
+#define SIZE_M (1024u * 1024u)
+
 /* word: the i-th word of row id's values, or "?" */
 static const char *word(enum param_id id, unsigned i)
 {
@@ -136,7 +146,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 int params_parse_size(const char *s, uint64_t *out)
 {
-	char digits[24];
+	char digits[SIZE_TEXT_MAX];
 	size_t n = strlen(s);
 	uint64_t v, mul = 1;
 
@@ -144,9 +154,9 @@ int params_parse_size(const char *s, uint64_t *out)
 		return -1;
 	memcpy(digits, s, n + 1);
 	if (digits[n - 1] == 'K' || digits[n - 1] == 'k')
-		mul = 1024;
+		mul = SIZE_K;
 	else if (digits[n - 1] == 'M' || digits[n - 1] == 'm')
-		mul = 1024 * 1024;
+		mul = SIZE_M;
 	if (mul > 1)
 		digits[--n] = '\0';
 	if (parse_u64(digits, &v) < 0 || v > PARAMS_SIZE_MAX / mul)
@@ -172,7 +182,7 @@ static int parse_seconds(const char *s, double *out)
 		else
 			return -1;
 	}
-	if (digits == 0 || dots > 1 || strlen(s) > 16)
+	if (digits == 0 || dots > 1 || strlen(s) > SECONDS_TEXT_MAX)
 		return -1;
 	*out = strtod(s, &end);
 	return *end ? -1 : 0;
@@ -216,7 +226,7 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 {
 	int k = pick(v, params_table[P_PIN].values);
 	const char *comma = strchr(v, ',');
-	char a[12], b[12];
+	char a[CPU_TEXT_MAX], b[CPU_TEXT_MAX];
 	uint64_t ca, cb;
 
 	if (k >= 0) {
@@ -230,7 +240,9 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 	strcpy(b, comma + 1);
 	if (parse_u64(a, &ca) < 0 || parse_u64(b, &cb) < 0)
 		goto bad;
-	if (!cpu_usable((long)(ca > 4096 ? 4096 : ca)) || !cpu_usable((long)(cb > 4096 ? 4096 : cb)))
+	/* past CPU_SETSIZE no CPU is usable: capped there before the cast */
+	if (!cpu_usable((long)(ca > CPU_SETSIZE ? CPU_SETSIZE : ca)) ||
+	    !cpu_usable((long)(cb > CPU_SETSIZE ? CPU_SETSIZE : cb)))
 		return params_fail(err, NAME(P_PIN), "%s '%s' names a CPU this process cannot "
 				   "use: CPUs are 0..%ld here", NAME(P_PIN), v,
 				   sysconf(_SC_NPROCESSORS_ONLN) - 1);

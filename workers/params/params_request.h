@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "mech/mech.h"
 
 #define PARAMS_MAX_MECHS 32
@@ -97,7 +98,7 @@ struct param_error {
 	char code[24];                 /* "bad_param", or "size_limit" when a
 					  size exceeds a mechanism's limit */
 	char param[32];                /* offending parameter name, or "" */
-	char message[256];             /* lowercase, names param and range */
+	char message[ERROR_MSG_MAX];             /* lowercase, names param and range */
 };
 
 /* params_fail: fills *err (code bad_param, param, printf message), the
