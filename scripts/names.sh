@@ -44,7 +44,15 @@ done
 # test's source; main is the program's
 nexports=0
 if [ -d "$obj/workers" ] && [ -d "$obj/server" ]; then
-	objs=$(find "$obj" -name '*.o' | sort)
+	# the objects of sources that exist (an object left from a source
+	# since moved or removed is not the tree's), and the generated ones
+	objs=$(find "$obj" -name '*.o' | sort | while read -r o; do
+		rel=${o#"$obj"/}
+		case $rel in
+		workers/* | server/*) [ -f "${rel%.o}.c" ] && echo "$o" ;;
+		*) echo "$o" ;;
+		esac
+	done)
 	ours=$(grep -E "^$obj/(workers|server)/" <<<"$objs")
 	tests=$(find tests -name '*.c' 2>/dev/null)
 	# "O object" per object, "T sym" per export, "U sym" per reference

@@ -54,13 +54,19 @@ tap $? "a second struct ring_pair fails the check and is named: $(grep -m1 '^str
 # an object exporting a function no other object calls
 copy
 printf 'int stats_nobody_calls(int x)\n{\n\treturn x + 1;\n}\n' >"$work/src.c"
+cp "$work/src.c" "$work/tree/workers/stats/planted.c"
 ${CC:-cc} -c -o "$work/obj/workers/stats/planted.o" "$work/src.c"
 out=$("$check" "$work/tree" "$work/obj" 2>&1)
 rc=$?
 [ "$rc" -ne 0 ] && grep -q '^export: stats_nobody_calls (.*obj/workers/stats/planted.o)' <<<"$out"
 tap $? "an export no object nor test uses fails the check: $(grep -m1 '^export' <<<"$out")"
 
-# ... and passes once a test names it
+# ... and passes once a test names it, or once its source is gone (an
+# object left behind is not the tree's)
+rm "$work/tree/workers/stats/planted.c"
+"$check" "$work/tree" "$work/obj" >/dev/null 2>&1
+tap $? "an object whose source is gone is not checked"
+cp "$work/src.c" "$work/tree/workers/stats/planted.c"
 printf '/* calls stats_nobody_calls */\n' >"$work/tree/tests/unit/test_planted.c"
 "$check" "$work/tree" "$work/obj" >/dev/null 2>&1
 tap $? "the same export named by a test's source passes"
