@@ -24,14 +24,14 @@ static int check_pair(const struct query_pair *qp, struct param_error *err)
 
 	shown(qp->name, name, sizeof(name));
 	if (strlen(qp->name) != qp->name_len) {
-		return params_fail(err, name, "the parameter name '%s' holds a NUL byte (%%00)",
-				   name);
+		return param_error_set(err, name, "the parameter name '%s' holds a NUL byte (%%00)",
+				       name);
 	}
 	if (qp->value && strlen(qp->value) != qp->value_len) {
-		return params_fail(err, name, "the value of '%s' holds a NUL byte (%%00)", name);
+		return param_error_set(err, name, "the value of '%s' holds a NUL byte (%%00)", name);
 	}
 	if (qp->name_len + 3 > QUERY_NAME_MAX) {
-		return params_fail(err, name, "unknown parameter '%s'", name);
+		return param_error_set(err, name, "unknown parameter '%s'", name);
 	}
 	return 0;
 }
@@ -45,10 +45,10 @@ static int demo_param(const char *demo, const struct query *q, int i,
 
 	for (int j = 0; j < i; j++)
 		if (!strcmp(q->names[j] + 2, qp->name))
-			return params_fail(err, qp->name, "parameter '%.64s' given more than once",
-					   qp->name);
+			return param_error_set(err, qp->name, "parameter '%.64s' given more than once",
+					       qp->name);
 	if (engine_demo_param(demo, qp->name, qp->value ? qp->value : "", msg, sizeof(msg)) < 0)
-		return params_fail(err, qp->name, "%s", msg);
+		return param_error_set(err, qp->name, "%s", msg);
 	return 0;
 }
 
@@ -60,7 +60,7 @@ int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 	memset(q, 0, sizeof(*q));
 	memset(err, 0, sizeof(*err));
 	if (npairs > QUERY_PARAMS_MAX) {
-		return params_fail(err, "", "too many parameters: at most %d", QUERY_PARAMS_MAX);
+		return param_error_set(err, "", "too many parameters: at most %d", QUERY_PARAMS_MAX);
 	}
 	params_init(&q->p, cmd);
 	if (cmd == CMD_DEMO)

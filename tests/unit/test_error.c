@@ -60,26 +60,26 @@ static void test_step_codes(void **state)
 	assert_string_equal(error_kind_name(ERR_RUN_FAILED), "run_failed");
 }
 
-/* params_fail fills all three fields of a param_error (code bad_param);
-   params_fail_as with its own code; both cut to fit and return -1. */
-static void test_params_fail(void **state)
+/* param_error_set fills all three fields of a param_error (code bad_param);
+   param_error_set_as with its own code; both cut to fit and return -1. */
+static void test_param_error_set(void **state)
 {
 	struct param_error e;
 	char longname[64];
 
 	(void)state;
 	memset(&e, 'x', sizeof(e));
-	assert_int_equal(params_fail(&e, "size", "size must be %d..%d", 1, 9), -1);
+	assert_int_equal(param_error_set(&e, "size", "size must be %d..%d", 1, 9), -1);
 	assert_string_equal(e.code, "bad_param");
 	assert_string_equal(e.param, "size");
 	assert_string_equal(e.message, "size must be 1..9");
-	assert_int_equal(params_fail_as(&e, "size_limit", "size", "over %s", "the cap"), -1);
+	assert_int_equal(param_error_set_as(&e, "size_limit", "size", "over %s", "the cap"), -1);
 	assert_string_equal(e.code, "size_limit");
 	assert_string_equal(e.param, "size");
 	assert_string_equal(e.message, "over the cap");
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
-	assert_int_equal(params_fail(&e, longname, "%s", ""), -1);
+	assert_int_equal(param_error_set(&e, longname, "%s", ""), -1);
 	assert_int_equal(strlen(e.param), sizeof(e.param) - 1);
 	assert_string_equal(e.message, "");
 }
@@ -90,7 +90,7 @@ int main(void)
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_step_codes),
-		cmocka_unit_test(test_params_fail),
+		cmocka_unit_test(test_param_error_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,7 +161,7 @@ static int token_file(struct bench_params *p, const char *path, struct param_err
 	int rc;
 
 	if (peer_token_read(path, token, msg, sizeof(msg)) < 0)
-		return params_fail(err, "token-file", "%s", msg);
+		return param_error_set(err, "token-file", "%s", msg);
 	rc = params_set(p, params_name(P_TOKEN), token, false, err);
 	explicit_bzero(token, sizeof(token));
 	return rc;
@@ -185,10 +185,10 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 			return 1;
 		if (strncmp(a, "--", 2) != 0) {
 			if (positional++ || p->cmd == CMD_DEMO) {
-				return params_fail(err, "mechanism", "unexpected argument "
-						   "'%.64s'%s", a, p->cmd == CMD_DEMO ?
-						   ": a demo takes its name and params only (see "
-						   "'ipcscope demo --help')" : "");
+				return param_error_set(err, "mechanism", "unexpected argument "
+						       "'%.64s'%s", a, p->cmd == CMD_DEMO ?
+						       ": a demo takes its name and params only (see "
+						       "'ipcscope demo --help')" : "");
 			}
 			if (p->cmd == CMD_COMPARE) {
 				if (params_set(p, params_name(P_MECHANISMS), a, false, err) < 0)
@@ -201,9 +201,9 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 				continue;
 			}
 			if (!mech_find(a))
-				return params_fail_as(err, "unknown_mechanism", "mechanism",
-						      "unknown mechanism '%.64s' (see 'ipcscope "
-						      "list')", a);
+				return param_error_set_as(err, "unknown_mechanism", "mechanism",
+							  "unknown mechanism '%.64s' (see 'ipcscope "
+							  "list')", a);
 			snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", a);
 			p->nmechs = 1;
 			continue;
@@ -233,8 +233,8 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 			return -1;
 	}
 	if (p->cmd != CMD_COMPARE && p->cmd != CMD_DEMO && p->nmechs == 0) {
-		return params_fail(err, "mechanism", "which mechanism? (see 'ipcscope %s --help' "
-				   "and 'ipcscope list')", p->cmd == CMD_SWEEP ? "sweep" : "bench");
+		return param_error_set(err, "mechanism", "which mechanism? (see 'ipcscope %s --help' "
+				       "and 'ipcscope list')", p->cmd == CMD_SWEEP ? "sweep" : "bench");
 	}
 	return params_finish(p, err);
 }

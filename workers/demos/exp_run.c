@@ -100,9 +100,9 @@ static int parse(struct run *r, const struct exp_demo *x, void *params, cJSON *g
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		if (strncmp(a, "--", 2) != 0) {
-			return params_fail(err, "demo", "unexpected argument '%.64s': a demo "
-					   "takes its name and params only (see 'ipcscope demo "
-					   "--help')", a);
+			return param_error_set(err, "demo", "unexpected argument '%.64s': a demo "
+					       "takes its name and params only (see 'ipcscope demo "
+					       "--help')", a);
 		}
 		a += 2;
 		if ((eq = strchr(a, '='))) {
@@ -113,14 +113,14 @@ static int parse(struct run *r, const struct exp_demo *x, void *params, cJSON *g
 			val = i + 1 < argc ? argv[++i] : "";
 		}
 		if (cJSON_GetObjectItemCaseSensitive(given, name))
-			return params_fail(err, name, "parameter '%s' given more than once", name);
+			return param_error_set(err, name, "parameter '%s' given more than once", name);
 		if (!strcmp(name, params_name(P_FORMAT)) || !strcmp(name, params_name(P_RUN_ID))) {
 			if (params_set(&r->p, name, val, false, err) < 0)
 				return -1;
 			continue;
 		}
 		if (dparam_set(x->params, params, name, val, msg, sizeof(msg)) < 0)
-			return params_fail(err, name, "%s", msg);
+			return param_error_set(err, name, "%s", msg);
 		cJSON_AddStringToObject(given, name, val);
 	}
 	return 0;

@@ -12,8 +12,8 @@
 int demo_plan(struct run *r, struct param_error *err)
 {
 	if (r->demo->njobs > DEMO_MAX_JOBS) {
-		return params_fail(err, "", "demo %s has %d jobs, more than %d", r->demo->name,
-				   r->demo->njobs, DEMO_MAX_JOBS);
+		return param_error_set(err, "", "demo %s has %d jobs, more than %d", r->demo->name,
+				       r->demo->njobs, DEMO_MAX_JOBS);
 	}
 	for (int i = 0; i < r->demo->njobs; i++) {
 		const struct demo_job *dj = &r->demo->jobs[i];

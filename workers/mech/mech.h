@@ -166,7 +166,7 @@ struct mech_ops {
 	   mechanism is a thin layer over system calls and keeps their
 	   contract. The rep above it turns a failure into its kind
 	   (enum error_kind, base/error.h) and a message; params and runs fail
-	   with params_fail and error_set. */
+	   with param_error_set and error_set. */
 
 	/* parent, before fork: 0 or -errno; may add m->granted entries */
 	int  (*create)(struct mech *m);

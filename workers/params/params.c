@@ -65,7 +65,7 @@ static int fail_v(struct param_error *err, const char *code, const char *param,
 	return -1;
 }
 
-int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
+int param_error_set(struct param_error *err, const char *param, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,8 +75,8 @@ int params_fail(struct param_error *err, const char *param, const char *fmt, ...
 	return -1;
 }
 
-int params_fail_as(struct param_error *err, const char *code, const char *param,
-		   const char *fmt, ...)
+int param_error_set_as(struct param_error *err, const char *code, const char *param,
+		       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -206,9 +206,9 @@ static int bad_value(struct param_error *err, enum param_id id, const char *v, b
 
 	params_table_expand(row, row->expect, expect, sizeof(expect));
 	if (!echo)
-		return params_fail(err, row->name, "bad value for %s: expected %s", row->name, expect);
-	return params_fail(err, row->name, "bad value '%s' for %s: expected %s", v, row->name,
-			   expect);
+		return param_error_set(err, row->name, "bad value for %s: expected %s", row->name, expect);
+	return param_error_set(err, row->name, "bad value '%s' for %s: expected %s", v, row->name,
+			       expect);
 }
 
 static int cpu_usable(long cpu)
@@ -243,9 +243,9 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 	/* past CPU_SETSIZE no CPU is usable: capped there before the cast */
 	if (!cpu_usable((long)(ca > CPU_SETSIZE ? CPU_SETSIZE : ca)) ||
 	    !cpu_usable((long)(cb > CPU_SETSIZE ? CPU_SETSIZE : cb)))
-		return params_fail(err, NAME(P_PIN), "%s '%s' names a CPU this process cannot "
-				   "use: CPUs are 0..%ld here", NAME(P_PIN), v,
-				   sysconf(_SC_NPROCESSORS_ONLN) - 1);
+		return param_error_set(err, NAME(P_PIN), "%s '%s' names a CPU this process cannot "
+				       "use: CPUs are 0..%ld here", NAME(P_PIN), v,
+				       sysconf(_SC_NPROCESSORS_ONLN) - 1);
 	p->pin = PIN_CPUS;
 	p->pin_cpu[0] = (int)ca;
 	p->pin_cpu[1] = (int)cb;
@@ -269,17 +269,17 @@ static int set_mechs(struct bench_params *p, const char *v, struct param_error *
 		memcpy(name, s, n);
 		name[n] = '\0';
 		if (!mech_find(name))
-			return params_fail(err, NAME(P_MECHANISMS), "unknown mechanism '%s' in %s "
-					   "(see 'ipcscope list')", name, NAME(P_MECHANISMS));
+			return param_error_set(err, NAME(P_MECHANISMS), "unknown mechanism '%s' in %s "
+					       "(see 'ipcscope list')", name, NAME(P_MECHANISMS));
 		/* a compare may name one twice: an A/A run, its jobs pipe#1 and
 		   pipe#2; a sweep's jobs would be the same twice */
 		for (int i = 0; i < p->nmechs && p->cmd != CMD_COMPARE; i++)
 			if (strcmp(p->mechs[i], name) == 0)
-				return params_fail(err, NAME(P_MECHANISMS), "mechanism '%s' is "
-						   "listed twice in %s", name, NAME(P_MECHANISMS));
+				return param_error_set(err, NAME(P_MECHANISMS), "mechanism '%s' is "
+						       "listed twice in %s", name, NAME(P_MECHANISMS));
 		if (p->nmechs == params_table[P_MECHANISMS].max_items)
-			return params_fail(err, NAME(P_MECHANISMS), "too many mechanisms: at most %d",
-					   params_table[P_MECHANISMS].max_items);
+			return param_error_set(err, NAME(P_MECHANISMS), "too many mechanisms: at most %d",
+					       params_table[P_MECHANISMS].max_items);
 		strcpy(p->mechs[p->nmechs++], name);
 		if (!e)
 			return 0;
@@ -311,11 +311,11 @@ static int set_sizes(struct bench_params *p, const char *v, struct param_error *
 			goto bad;
 		for (int i = 0; i < p->nsizes; i++)
 			if (p->sizes[i] == sz)
-				return params_fail(err, NAME(P_SIZES), "size '%s' is listed twice in %s",
-						   item, NAME(P_SIZES));
+				return param_error_set(err, NAME(P_SIZES), "size '%s' is listed twice in %s",
+						       item, NAME(P_SIZES));
 		if (p->nsizes == params_table[P_SIZES].max_items)
-			return params_fail(err, NAME(P_SIZES), "too many sizes: at most %d",
-					   params_table[P_SIZES].max_items);
+			return param_error_set(err, NAME(P_SIZES), "too many sizes: at most %d",
+					       params_table[P_SIZES].max_items);
 		p->sizes[p->nsizes++] = sz;
 		if (!e)
 			return 0;
@@ -331,7 +331,7 @@ static int set_peer(struct bench_params *p, const char *v, struct param_error *e
 	char why[160];
 
 	if (strlen(v) >= sizeof(p->peer) || peer_parse_hostport(v, &a, 0, why, sizeof(why)) < 0)
-		return params_fail(err, NAME(P_PEER), "bad value for %s: %s", NAME(P_PEER),
+		return param_error_set(err, NAME(P_PEER), "bad value for %s: %s", NAME(P_PEER),
 			    strlen(v) >= sizeof(p->peer) ? "longer than a host name and port" : why);
 	snprintf(p->peer, sizeof(p->peer), "%s", v);
 	return 0;
@@ -396,8 +396,8 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		return set_sizes(p, v, err);
 	case PARAM_MECH:
 		if (!mech_find(v) || strlen(v) >= row->width)
-			return params_fail(err, row->name, "unknown mechanism '%s' for %s "
-					   "(see 'ipcscope list')", v, row->name);
+			return param_error_set(err, row->name, "unknown mechanism '%s' for %s "
+					       "(see 'ipcscope list')", v, row->name);
 		snprintf(at, row->width, "%s", v);
 		return 0;
 	case PARAM_ID:
@@ -414,7 +414,7 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		snprintf(at, row->width, "%s", v);
 		return 0;
 	}
-	return params_fail(err, "", "internal: unhandled parameter");
+	return param_error_set(err, "", "internal: unhandled parameter");
 }
 
 /* param_id: the id of a common param called name, or -1 */
@@ -435,15 +435,15 @@ int params_set(struct bench_params *p, const char *name, const char *value,
 		for (char *c = shown; *c; c++)
 			if (*c < 0x20 || *c > 0x7e)
 				*c = '?';
-		return params_fail(err, shown, "unknown parameter '%s'%s", shown,
+		return param_error_set(err, shown, "unknown parameter '%s'%s", shown,
 			    id < 0 ? "" : " for this command");
 	}
 	if (params_given(p, name))
-		return params_fail(err, name, "parameter '%s' given more than once", name);
+		return param_error_set(err, name, "parameter '%s' given more than once", name);
 	if (!option)
 		p->seen |= 1u << id;
 	if (!value || !*value)
-		return params_fail(err, name, "parameter '%s' needs a value", name);
+		return param_error_set(err, name, "parameter '%s' needs a value", name);
 	if (option)
 		return params_set_option(p, name, value, err);
 	return set_value(p, (enum param_id)id, value, err);
@@ -498,10 +498,10 @@ int params_check_size(const struct mech_ops *ops, uint64_t size, const char *par
 	mech_limits_of(ops, &lim);
 	if (size >= lim.min_size && size <= lim.max_size)
 		return 0;
-	return params_fail_as(err, "size_limit", param, "%s of %llu bytes is outside what "
-			      "'%s' can carry: %zu..%zu bytes (%s)", param,
-			      (unsigned long long)size, ops->name, lim.min_size, lim.max_size,
-			      lim.why);
+	return param_error_set_as(err, "size_limit", param, "%s of %llu bytes is outside what "
+				  "'%s' can carry: %zu..%zu bytes (%s)", param,
+				  (unsigned long long)size, ops->name, lim.min_size, lim.max_size,
+				  lim.why);
 }
 
 static int has_mech(const struct bench_params *p, const char *name)
@@ -517,21 +517,21 @@ int params_finish(struct bench_params *p, struct param_error *err)
 	bool explicit_mechs = p->cmd != CMD_COMPARE || (p->seen & (1u << P_MECHANISMS));
 
 	if ((p->seen & (1u << P_COUNT)) && (p->seen & (1u << P_DURATION)))
-		return params_fail(err, NAME(P_DURATION), "give either %s or %s, not both",
-				   NAME(P_COUNT), NAME(P_DURATION));
+		return param_error_set(err, NAME(P_DURATION), "give either %s or %s, not both",
+				       NAME(P_COUNT), NAME(P_DURATION));
 	if (p->mode == MODE_LATENCY && (double)p->count > params_table[P_COUNT].latency_max)
-		return params_fail(err, NAME(P_COUNT), "%s %llu is too large for latency mode, "
-				   "which keeps every round trip: expected %llu..%llu", NAME(P_COUNT),
-				   (unsigned long long)p->count,
-				   (unsigned long long)params_table[P_COUNT].min,
-				   (unsigned long long)params_table[P_COUNT].latency_max);
+		return param_error_set(err, NAME(P_COUNT), "%s %llu is too large for latency mode, "
+				       "which keeps every round trip: expected %llu..%llu", NAME(P_COUNT),
+				       (unsigned long long)p->count,
+				       (unsigned long long)params_table[P_COUNT].min,
+				       (unsigned long long)params_table[P_COUNT].latency_max);
 	if (p->cmd == CMD_SWEEP && p->nsizes == 0)
-		return params_fail(err, NAME(P_SIZES), "sweep needs %s, e.g. %s=64,4K,64K,1M",
-				   NAME(P_SIZES), NAME(P_SIZES));
+		return param_error_set(err, NAME(P_SIZES), "sweep needs %s, e.g. %s=64,4K,64K,1M",
+				       NAME(P_SIZES), NAME(P_SIZES));
 	if (explicit_mechs && params_options_apply(p, err) < 0)
 		return -1;
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
-		return params_fail(err, NAME(P_BASELINE), "baseline '%s' is not one of the mechanisms "
+		return param_error_set(err, NAME(P_BASELINE), "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
 	if (params_check_peer(p, explicit_mechs, err) < 0)
 		return -1;
@@ -539,7 +539,7 @@ int params_finish(struct bench_params *p, struct param_error *err)
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 
 		if (!ops)
-			return params_fail(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
+			return param_error_set(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
 				    p->mechs[i]);
 		if (params_check_options(p, ops, err) < 0)
 			return -1;

@@ -101,15 +101,15 @@ struct param_error {
 	char message[ERROR_MSG_MAX];             /* lowercase, names param and range */
 };
 
-/* params_fail: fills *err (code bad_param, param, printf message), the
+/* param_error_set: fills *err (code bad_param, param, printf message), the
    one way a struct param_error is filled; returns -1 */
-int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
+int param_error_set(struct param_error *err, const char *param, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* params_fail_as: params_fail with another code ("size_limit",
+/* param_error_set_as: param_error_set with another code ("size_limit",
    "unknown_mechanism") */
-int params_fail_as(struct param_error *err, const char *code, const char *param,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int param_error_set_as(struct param_error *err, const char *code, const char *param,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* params_init: defaults of API.md §3 for cmd */
 void params_init(struct bench_params *p, enum params_cmd cmd);
