@@ -119,7 +119,9 @@ static int ring_wait_data(struct ring_end *e)
 	}
 }
 
-int ring_push(struct ring_end *e, const void *buf, size_t len)
+/* push, pop: ring_push and ring_pop, inlined into the mechanisms' send
+   and recv below as they were when the header held them */
+static inline int push(struct ring_end *e, const void *buf, size_t len)
 {
 	if (__builtin_expect(e->pos - e->peer == e->nslots, 0)) {
 		int rc = ring_wait_room(e);
@@ -131,7 +133,7 @@ int ring_push(struct ring_end *e, const void *buf, size_t len)
 	return 0;
 }
 
-int ring_pop(struct ring_end *e, void *buf, size_t len)
+static inline int pop(struct ring_end *e, void *buf, size_t len)
 {
 	if (__builtin_expect(e->pos == e->peer, 0)) {
 		int rc = ring_wait_data(e);
@@ -143,6 +145,16 @@ int ring_pop(struct ring_end *e, void *buf, size_t len)
 	return 0;
 }
 
+int ring_push(struct ring_end *e, const void *buf, size_t len)
+{
+	return push(e, buf, len);
+}
+
+int ring_pop(struct ring_end *e, void *buf, size_t len)
+{
+	return pop(e, buf, len);
+}
+
 /* ring_pair_send / ring_pair_recv: one message on the role's direction;
    0, -EMSGSIZE or -ETIMEDOUT */
 static inline int ring_pair_send(struct ring_pair *rp, enum mech_role role,
@@ -152,7 +164,7 @@ static inline int ring_pair_send(struct ring_pair *rp, enum mech_role role,
 
 	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
 		return e->ctl ? -EMSGSIZE : -EINVAL;
-	return ring_push(e, buf, len);
+	return push(e, buf, len);
 }
 
 static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
@@ -162,7 +174,7 @@ static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
 
 	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
 		return e->ctl ? -EMSGSIZE : -EINVAL;
-	return ring_pop(e, buf, len);
+	return pop(e, buf, len);
 }
 
 struct ring_pair *ring_pair_new(const struct mech *m)
