@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/error.h"
 #include "cli/engine.h"
 #include "board.h"
 #include "board_http.h"
@@ -180,7 +181,7 @@ void board_save_to(void)
    writer at a time, as a run's record is written */
 static void save(void)
 {
-	char err[256], task[BOARD_MECH_MAX + 1], name[96], *text;
+	char err[ERROR_MSG_MAX], task[BOARD_MECH_MAX + 1], name[96], *text;
 
 	if (!save_prefix[0])
 		return;

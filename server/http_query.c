@@ -8,14 +8,6 @@
 
 #define QUERY_MSG_MAX 128
 
-static int fail(struct param_error *err, const char *param, const char *msg)
-{
-	snprintf(err->code, sizeof(err->code), "bad_param");
-	snprintf(err->param, sizeof(err->param), "%s", param);
-	snprintf(err->message, sizeof(err->message), "%s", msg);
-	return -1;
-}
-
 /* shown: a name as it may appear in a message: printable ASCII, cut short */
 static const char *shown(const char *name, char *buf, size_t n)
 {
@@ -28,20 +20,18 @@ static const char *shown(const char *name, char *buf, size_t n)
 
 static int check_pair(const struct query_pair *qp, struct param_error *err)
 {
-	char name[QUERY_NAME_MAX], msg[QUERY_MSG_MAX];
+	char name[QUERY_NAME_MAX];
 
 	shown(qp->name, name, sizeof(name));
 	if (strlen(qp->name) != qp->name_len) {
-		snprintf(msg, sizeof(msg), "the parameter name '%s' holds a NUL byte (%%00)", name);
-		return fail(err, name, msg);
+		return param_error_set(err, name, "the parameter name '%s' holds a NUL byte (%%00)",
+				       name);
 	}
 	if (qp->value && strlen(qp->value) != qp->value_len) {
-		snprintf(msg, sizeof(msg), "the value of '%s' holds a NUL byte (%%00)", name);
-		return fail(err, name, msg);
+		return param_error_set(err, name, "the value of '%s' holds a NUL byte (%%00)", name);
 	}
 	if (qp->name_len + 3 > QUERY_NAME_MAX) {
-		snprintf(msg, sizeof(msg), "unknown parameter '%s'", name);
-		return fail(err, name, msg);
+		return param_error_set(err, name, "unknown parameter '%s'", name);
 	}
 	return 0;
 }
@@ -51,22 +41,14 @@ static int check_pair(const struct query_pair *qp, struct param_error *err)
 static int demo_param(const char *demo, const struct query *q, int i,
 		      const struct query_pair *qp, struct param_error *err)
 {
+	char msg[sizeof(err->message)];
+
 	for (int j = 0; j < i; j++)
-		if (!strcmp(q->names[j] + 2, qp->name)) {
-			snprintf(err->code, sizeof(err->code), "bad_param");
-			snprintf(err->param, sizeof(err->param), "%.*s",
-				 (int)sizeof(err->param) - 1, qp->name);
-			snprintf(err->message, sizeof(err->message),
-				 "parameter '%.64s' given more than once", qp->name);
-			return -1;
-		}
-	if (engine_demo_param(demo, qp->name, qp->value ? qp->value : "", err->message,
-			      sizeof(err->message)) < 0) {
-		snprintf(err->code, sizeof(err->code), "bad_param");
-		snprintf(err->param, sizeof(err->param), "%.*s", (int)sizeof(err->param) - 1,
-			 qp->name);
-		return -1;
-	}
+		if (!strcmp(q->names[j] + 2, qp->name))
+			return param_error_set(err, qp->name, "parameter '%.64s' given more than once",
+					       qp->name);
+	if (engine_demo_param(demo, qp->name, qp->value ? qp->value : "", msg, sizeof(msg)) < 0)
+		return param_error_set(err, qp->name, "%s", msg);
 	return 0;
 }
 
@@ -74,13 +56,11 @@ int query_parse(struct query *q, enum params_cmd cmd, const char *mech,
 		const struct query_pair *pairs, int npairs, struct param_error *err)
 {
 	const char *own = NULL;    /* a demo with params of its own */
-	char msg[QUERY_MSG_MAX];
 
 	memset(q, 0, sizeof(*q));
 	memset(err, 0, sizeof(*err));
 	if (npairs > QUERY_PARAMS_MAX) {
-		snprintf(msg, sizeof(msg), "too many parameters: at most %d", QUERY_PARAMS_MAX);
-		return fail(err, "", msg);
+		return param_error_set(err, "", "too many parameters: at most %d", QUERY_PARAMS_MAX);
 	}
 	params_init(&q->p, cmd);
 	if (cmd == CMD_DEMO)

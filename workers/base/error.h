@@ -6,6 +6,10 @@
 
 #include <stddef.h>
 
+/* the room of one failure message, its terminator included: what a
+   caller's err buffer and a param_error's message hold */
+#define ERROR_MSG_MAX 256
+
 /* error_set: the message fmt formats into err (errlen bytes, cut to fit,
    always terminated when errlen > 0); returns -1, so that a failing path
    reads `return error_set(err, errlen, "...", ...);` */

@@ -9,6 +9,7 @@
 
 #include "cli/catalogue.h"
 #include "base/cleanup.h"
+#include "base/error.h"
 #include "out/compare.h"
 #include "demos/demo.h"
 #include "cli/engine.h"
@@ -156,14 +157,11 @@ static void usage(FILE *f, enum params_cmd cmd)
    its runs the token this way, on stdin); 0 or -1 with err */
 static int token_file(struct bench_params *p, const char *path, struct param_error *err)
 {
-	char token[PEER_TOKEN_MAX + 1];
+	char token[PEER_TOKEN_MAX + 1], msg[sizeof(err->message)];
 	int rc;
 
-	if (peer_token_read(path, token, err->message, sizeof(err->message)) < 0) {
-		snprintf(err->code, sizeof(err->code), "bad_param");
-		snprintf(err->param, sizeof(err->param), "token-file");
-		return -1;
-	}
+	if (peer_token_read(path, token, msg, sizeof(msg)) < 0)
+		return param_error_set(err, "token-file", "%s", msg);
 	rc = params_set(p, params_name(P_TOKEN), token, false, err);
 	explicit_bzero(token, sizeof(token));
 	return rc;
@@ -187,13 +185,10 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 			return 1;
 		if (strncmp(a, "--", 2) != 0) {
 			if (positional++ || p->cmd == CMD_DEMO) {
-				snprintf(err->code, sizeof(err->code), "bad_param");
-				snprintf(err->param, sizeof(err->param), "mechanism");
-				snprintf(err->message, sizeof(err->message),
-					 "unexpected argument '%.64s'%s", a, p->cmd == CMD_DEMO ?
-					 ": a demo takes its name and params only (see 'ipcscope "
-					 "demo --help')" : "");
-				return -1;
+				return param_error_set(err, "mechanism", "unexpected argument "
+						       "'%.64s'%s", a, p->cmd == CMD_DEMO ?
+						       ": a demo takes its name and params only (see "
+						       "'ipcscope demo --help')" : "");
 			}
 			if (p->cmd == CMD_COMPARE) {
 				if (params_set(p, params_name(P_MECHANISMS), a, false, err) < 0)
@@ -205,13 +200,10 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 					return -1;
 				continue;
 			}
-			if (!mech_find(a)) {
-				snprintf(err->code, sizeof(err->code), "unknown_mechanism");
-				snprintf(err->param, sizeof(err->param), "mechanism");
-				snprintf(err->message, sizeof(err->message),
-					 "unknown mechanism '%.64s' (see 'ipcscope list')", a);
-				return -1;
-			}
+			if (!mech_find(a))
+				return param_error_set_as(err, "unknown_mechanism", "mechanism",
+							  "unknown mechanism '%.64s' (see 'ipcscope "
+							  "list')", a);
 			snprintf(p->mechs[0], sizeof(p->mechs[0]), "%s", a);
 			p->nmechs = 1;
 			continue;
@@ -241,12 +233,8 @@ static int parse_args(struct bench_params *p, int argc, char **argv,
 			return -1;
 	}
 	if (p->cmd != CMD_COMPARE && p->cmd != CMD_DEMO && p->nmechs == 0) {
-		snprintf(err->code, sizeof(err->code), "bad_param");
-		snprintf(err->param, sizeof(err->param), "mechanism");
-		snprintf(err->message, sizeof(err->message),
-			 "which mechanism? (see 'ipcscope %s --help' and 'ipcscope list')",
-			 p->cmd == CMD_SWEEP ? "sweep" : "bench");
-		return -1;
+		return param_error_set(err, "mechanism", "which mechanism? (see 'ipcscope %s --help' "
+				       "and 'ipcscope list')", p->cmd == CMD_SWEEP ? "sweep" : "bench");
 	}
 	return params_finish(p, err);
 }
@@ -371,7 +359,7 @@ static int run_main(int argc, char **argv)
 	struct run r = { 0 };
 	struct boardc_target bt;
 	struct boardc_run br = { 0 };
-	char berr[256];
+	char berr[ERROR_MSG_MAX];
 	int board;
 	struct param_error err = { 0 };
 	const char *status = "ok";

@@ -477,11 +477,8 @@ static int threshold_of(const char *v, double *out, struct param_error *err)
 	errno = 0;
 	x = strtod(v, &end);
 	if (!*v || *end || errno || !isfinite(x) || x < 0 || x > DIFF_THRESHOLD_MAX) {
-		snprintf(err->code, sizeof(err->code), "bad_param");
-		snprintf(err->param, sizeof(err->param), "threshold");
-		snprintf(err->message, sizeof(err->message), "bad value '%.64s' for threshold: "
-			 "expected a percentage from 0 to %g", v, DIFF_THRESHOLD_MAX);
-		return -1;
+		return param_error_set(err, "threshold", "bad value '%.64s' for threshold: expected "
+				       "a percentage from 0 to %g", v, DIFF_THRESHOLD_MAX);
 	}
 	*out = x;
 	return 0;
@@ -589,15 +586,6 @@ void diff_after_init(struct diff_after *d)
 	d->threshold_pct = DIFF_THRESHOLD_PCT;
 }
 
-static int after_fail(struct param_error *err, const char *param, const char *fmt,
-		      const char *a, const char *b)
-{
-	snprintf(err->code, sizeof(err->code), "bad_param");
-	snprintf(err->param, sizeof(err->param), "%s", param);
-	snprintf(err->message, sizeof(err->message), fmt, a, b);
-	return -1;
-}
-
 int diff_after_arg(struct diff_after *d, const char *name, const char *val,
 		   struct param_error *err)
 {
@@ -605,7 +593,7 @@ int diff_after_arg(struct diff_after *d, const char *name, const char *val,
 
 	if (!strcmp(name, "save")) {
 		if (name_check(val, why, sizeof(why)) < 0)
-			return after_fail(err, "save", "bad value '%.64s' for save: %.150s", val, why);
+			return param_error_set(err, "save", "bad value '%.64s' for save: %.150s", val, why);
 		snprintf(d->save, sizeof(d->save), "%s", val);
 		return 1;
 	}
@@ -617,14 +605,14 @@ int diff_after_arg(struct diff_after *d, const char *name, const char *val,
 	}
 	if (!strcmp(name, "results-dir")) {
 		if (!*val || strlen(val) >= sizeof(d->results_dir))
-			return after_fail(err, "results-dir", "bad value '%.64s' for results-dir: "
+			return param_error_set(err, "results-dir", "bad value '%.64s' for results-dir: "
 					  "expected a directory%s", val, "");
 		snprintf(d->results_dir, sizeof(d->results_dir), "%s", val);
 		return 1;
 	}
 	if (!strcmp(name, params_table[P_BASELINE].name) && *val && !mech_find(val)) {
 		if (strlen(val) >= sizeof(d->baseline))
-			return after_fail(err, params_table[P_BASELINE].name, "bad value '%.64s...' for baseline: "
+			return param_error_set(err, params_table[P_BASELINE].name, "bad value '%.64s...' for baseline: "
 					  "too long%s", val, "");
 		snprintf(d->baseline, sizeof(d->baseline), "%s", val);
 		return 1;
@@ -671,36 +659,36 @@ int diff_after_prepare(struct diff_after *d, struct report *rep, struct param_er
 
 	if (!d->save[0] && !d->baseline[0]) {
 		if (d->results_dir[0])
-			return after_fail(err, "results-dir", "--results-dir applies to a diff: "
+			return param_error_set(err, "results-dir", "--results-dir applies to a diff: "
 					  "give --baseline RUN too%s%s", "", "");
 		if (d->threshold_set)
-			return after_fail(err, "threshold", "--threshold applies to a diff: give "
+			return param_error_set(err, "threshold", "--threshold applies to a diff: give "
 					  "--baseline RUN too%s%s", "", "");
 		return 0;
 	}
 	if (d->save[0]) {
 		if (saved_dir(dir, sizeof(dir), true, why, sizeof(why)) < 0)
-			return after_fail(err, "save", "cannot save: %.200s%s", why, "");
+			return param_error_set(err, "save", "cannot save: %.200s%s", why, "");
 		snprintf(path, sizeof(path), "%s/%s.ndjson", dir, d->save);
 		if (lstat(path, &st) == 0)
-			return after_fail(err, "save", "a run is already saved as '%s': choose "
+			return param_error_set(err, "save", "a run is already saved as '%s': choose "
 					  "another name or remove %.100s", d->save, path);
 	}
 	if (d->baseline[0]) {
 		struct diff_input in;
 
 		if (load(d, d->baseline, &d->base_lines, &d->base_len, why, sizeof(why)) < 0)
-			return after_fail(err, params_table[P_BASELINE].name, "bad value for baseline: %.200s%s", why, "");
+			return param_error_set(err, params_table[P_BASELINE].name, "bad value for baseline: %.200s%s", why, "");
 		in = (struct diff_input){ d->baseline, d->base_lines, d->base_len };
 		if (diff_runs(&in, &in, d->threshold_pct, discard, NULL, why, sizeof(why)) ==
 		    DIFF_BAD)
-			return after_fail(err, params_table[P_BASELINE].name, "bad value for baseline: %.200s%s", why, "");
+			return param_error_set(err, params_table[P_BASELINE].name, "bad value for baseline: %.200s%s", why, "");
 	}
 	if (!(d->rec = open_memstream(&d->rec_buf, &d->rec_len))) {
-		return after_fail(err, "save", "out of memory%s%s", "", "");
+		return param_error_set(err, "save", "out of memory%s%s", "", "");
 	}
 	if (report_watch(rep, tee_line, d) < 0)
-		return after_fail(err, "save", "cannot record the run: %s%s", "too many watchers", "");
+		return param_error_set(err, "save", "cannot record the run: %s%s", "too many watchers", "");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "demos/exp.h"
 
 /* Every *_run fills its result and returns 0, or -1 with a lowercase message
@@ -269,7 +270,7 @@ struct decide_option {
 	double fig[DECIDE_REPS_MAX];  /* each rep's p50_ns (latency mode) or msgs_per_s */
 	struct interference in[DECIDE_REPS_MAX];  /* what disturbed each rep */
 	int n;                    /* reps measured */
-	char error[256];
+	char error[ERROR_MSG_MAX];
 };
 
 struct decide_result {

@@ -86,7 +86,8 @@ static void store(const struct dparam *d, void *out, double v)
 		*(uint64_t *)(void *)field = (uint64_t)v;
 }
 
-const struct dparam *dparam_find(const struct dparam *spec, const char *name)
+/* dparam_find: the entry called name, or NULL */
+static const struct dparam *dparam_find(const struct dparam *spec, const char *name)
 {
 	for (; spec && spec->name; spec++)
 		if (!strcmp(spec->name, name))

@@ -35,8 +35,6 @@ int dparam_defaults(const struct dparam *spec, void *out, char *err, size_t errl
 int dparam_set(const struct dparam *spec, void *out, const char *name, const char *value,
 	       char *err, size_t errlen);
 
-/* dparam_find: the entry called name, or NULL */
-const struct dparam *dparam_find(const struct dparam *spec, const char *name);
 
 /* dparam_json: the spec as an array of {name, kind, min, max, default, help} */
 cJSON *dparam_json(const struct dparam *spec);

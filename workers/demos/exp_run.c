@@ -95,15 +95,14 @@ static int parse(struct run *r, const struct exp_demo *x, void *params, cJSON *g
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val, *eq;
-		char name[EXP_NAME_MAX];
+		char name[EXP_NAME_MAX], msg[sizeof(err->message)];
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
 			return 1;
 		if (strncmp(a, "--", 2) != 0) {
-			snprintf(err->param, sizeof(err->param), "demo");
-			snprintf(err->message, sizeof(err->message), "unexpected argument '%.64s': a "
-				 "demo takes its name and params only (see 'ipcscope demo --help')", a);
-			return -1;
+			return param_error_set(err, "demo", "unexpected argument '%.64s': a demo "
+					       "takes its name and params only (see 'ipcscope demo "
+					       "--help')", a);
 		}
 		a += 2;
 		if ((eq = strchr(a, '='))) {
@@ -113,19 +112,15 @@ static int parse(struct run *r, const struct exp_demo *x, void *params, cJSON *g
 			snprintf(name, sizeof(name), "%s", a);
 			val = i + 1 < argc ? argv[++i] : "";
 		}
-		snprintf(err->param, sizeof(err->param), "%.31s", name);
-		if (cJSON_GetObjectItemCaseSensitive(given, name)) {
-			snprintf(err->message, sizeof(err->message),
-				 "parameter '%s' given more than once", name);
-			return -1;
-		}
+		if (cJSON_GetObjectItemCaseSensitive(given, name))
+			return param_error_set(err, name, "parameter '%s' given more than once", name);
 		if (!strcmp(name, params_name(P_FORMAT)) || !strcmp(name, params_name(P_RUN_ID))) {
 			if (params_set(&r->p, name, val, false, err) < 0)
 				return -1;
 			continue;
 		}
-		if (dparam_set(x->params, params, name, val, err->message, sizeof(err->message)) < 0)
-			return -1;
+		if (dparam_set(x->params, params, name, val, msg, sizeof(msg)) < 0)
+			return param_error_set(err, name, "%s", msg);
 		cJSON_AddStringToObject(given, name, val);
 	}
 	return 0;

@@ -12,9 +12,8 @@
 int demo_plan(struct run *r, struct param_error *err)
 {
 	if (r->demo->njobs > DEMO_MAX_JOBS) {
-		snprintf(err->message, sizeof(err->message), "demo %s has %d jobs, more than %d",
-			 r->demo->name, r->demo->njobs, DEMO_MAX_JOBS);
-		return -1;
+		return param_error_set(err, "", "demo %s has %d jobs, more than %d", r->demo->name,
+				       r->demo->njobs, DEMO_MAX_JOBS);
 	}
 	for (int i = 0; i < r->demo->njobs; i++) {
 		const struct demo_job *dj = &r->demo->jobs[i];

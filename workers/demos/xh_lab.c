@@ -41,7 +41,7 @@ int xh_lab_shape(struct xh_lab *l, int rate_mbit, char *err, size_t errlen)
    that it removes its run directory as it goes. */
 static void child_into(const char *ns, int in, int fd)
 {
-	char err[256];
+	char err[ERROR_MSG_MAX];
 	int nul = in >= 0 ? in : open("/dev/null", O_RDONLY);
 
 	prctl(PR_SET_PDEATHSIG, SIGTERM);

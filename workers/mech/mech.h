@@ -162,6 +162,12 @@ struct mech_ops {
 	/* fill *lim for this machine; NULL means 1..64M */
 	void (*limits)(struct mech_limits *lim);
 
+	/* The hooks below return 0 or -errno (an errno value, negated): a
+	   mechanism is a thin layer over system calls and keeps their
+	   contract. The rep above it turns a failure into its kind
+	   (enum error_kind, base/error.h) and a message; params and runs fail
+	   with param_error_set and error_set. */
+
 	/* parent, before fork: 0 or -errno; may add m->granted entries */
 	int  (*create)(struct mech *m);
 	/* each worker after fork: keep own end, close the other; 0 or -errno */

@@ -1,11 +1,14 @@
-/* ring.c -- setup and slow paths of the SPSC ring shared by shm-ring and threads */
+/* ring.c -- setup, push and pop (with their slow paths) of the SPSC ring shared by shm-ring and threads */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
 #include "mech/ring.h"
 
-size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes)
+/* ring_plan: slot size (msg_size rounded up to RING_LINE) and a power-of-two
+   slot count giving about RING_TARGET_BYTES, at least 2; returns the bytes
+   one ring needs (header included), or 0 on overflow */
+static size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes)
 {
 	size_t slot, n = 2;
 
@@ -71,7 +74,9 @@ void ring_attach(struct ring_end *e, void *mem, int producer, uint64_t batch,
 	e->timeout_ms = timeout_ms;
 }
 
-int ring_wait_room(struct ring_end *e)
+/* ring_wait_room / ring_wait_data: the slow paths of push and pop;
+   0 once there is room / data, or -ETIMEDOUT */
+static int ring_wait_room(struct ring_end *e)
 {
 	struct spin_wait w;
 	int rc;
@@ -88,7 +93,7 @@ int ring_wait_room(struct ring_end *e)
 	}
 }
 
-int ring_wait_data(struct ring_end *e)
+static int ring_wait_data(struct ring_end *e)
 {
 	struct spin_wait w;
 	uint64_t seen = e->pos, still = 0;
@@ -112,6 +117,64 @@ int ring_wait_data(struct ring_end *e)
 		if ((rc = spin_once(&w)))
 			return rc;
 	}
+}
+
+/* push, pop: ring_push and ring_pop, inlined into the mechanisms' send
+   and recv below as they were when the header held them */
+static inline int push(struct ring_end *e, const void *buf, size_t len)
+{
+	if (__builtin_expect(e->pos - e->peer == e->nslots, 0)) {
+		int rc = ring_wait_room(e);
+		if (rc)
+			return rc;
+	}
+	memcpy(ring_slot(e), buf, len);
+	ring_advance(e);
+	return 0;
+}
+
+static inline int pop(struct ring_end *e, void *buf, size_t len)
+{
+	if (__builtin_expect(e->pos == e->peer, 0)) {
+		int rc = ring_wait_data(e);
+		if (rc)
+			return rc;
+	}
+	memcpy(buf, ring_slot(e), len);
+	ring_advance(e);
+	return 0;
+}
+
+int ring_push(struct ring_end *e, const void *buf, size_t len)
+{
+	return push(e, buf, len);
+}
+
+int ring_pop(struct ring_end *e, void *buf, size_t len)
+{
+	return pop(e, buf, len);
+}
+
+/* ring_pair_send / ring_pair_recv: one message on the role's direction;
+   0, -EMSGSIZE or -ETIMEDOUT */
+static inline int ring_pair_send(struct ring_pair *rp, enum mech_role role,
+				 const void *buf, size_t len)
+{
+	struct ring_end *e = &rp->port[role].tx;
+
+	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
+		return e->ctl ? -EMSGSIZE : -EINVAL;
+	return push(e, buf, len);
+}
+
+static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
+				 void *buf, size_t len)
+{
+	struct ring_end *e = &rp->port[role].rx;
+
+	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
+		return e->ctl ? -EMSGSIZE : -EINVAL;
+	return pop(e, buf, len);
 }
 
 struct ring_pair *ring_pair_new(const struct mech *m)
@@ -147,7 +210,10 @@ void ring_pair_init(struct ring_pair *rp, void *mem, struct mech *m)
 	mech_granted_add(m, "slot_bytes", (long long)rp->slot_bytes);
 }
 
-int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
+/* ring_pair_open: attaches the role's ends; a receive waits at most
+   spin_recv_timeout(timeout_ms, msg_size) and a send spin_send_timeout()
+   of that; 0 or -EINVAL before init */
+static int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms)
 {
 	struct ring_port *p = &rp->port[role == ROLE_RECEIVER];
 	char *fwd = rp->mem;

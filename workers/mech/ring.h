@@ -87,11 +87,6 @@ struct ring_end {
 	int timeout_ms;
 };
 
-/* ring_plan: slot size (msg_size rounded up to RING_LINE) and a power-of-two
-   slot count giving about RING_TARGET_BYTES, at least 2; returns the bytes
-   one ring needs (header included), or 0 on overflow */
-size_t ring_plan(size_t msg_size, uint64_t *nslots, size_t *slot_bytes);
-
 /* ring_init: lays an empty ring over mem (RING_PAD-aligned, ring_plan bytes) */
 void ring_init(void *mem, uint64_t nslots, size_t slot_bytes);
 
@@ -109,11 +104,6 @@ uint64_t ring_batch(uint64_t nslots, int latency);
    producer get ahead before it reads again (1: at once, as in a
    ping-pong, where batch is 1) */
 uint64_t ring_slip(uint64_t nslots, uint64_t batch);
-
-/* ring_wait_room / ring_wait_data: the slow paths of push and pop;
-   0 once there is room / data, or -ETIMEDOUT */
-int ring_wait_room(struct ring_end *e);
-int ring_wait_data(struct ring_end *e);
 
 static inline char *ring_slot(const struct ring_end *e)
 {
@@ -140,31 +130,11 @@ static inline void ring_advance(struct ring_end *e)
 
 /* ring_push: copies len (<= slot_bytes) bytes into the next slot, waiting
    for room; 0 or -ETIMEDOUT */
-static inline int ring_push(struct ring_end *e, const void *buf, size_t len)
-{
-	if (__builtin_expect(e->pos - e->peer == e->nslots, 0)) {
-		int rc = ring_wait_room(e);
-		if (rc)
-			return rc;
-	}
-	memcpy(ring_slot(e), buf, len);
-	ring_advance(e);
-	return 0;
-}
+int ring_push(struct ring_end *e, const void *buf, size_t len);
 
 /* ring_pop: copies the oldest message (len bytes) out, waiting for one;
    0 or -ETIMEDOUT */
-static inline int ring_pop(struct ring_end *e, void *buf, size_t len)
-{
-	if (__builtin_expect(e->pos == e->peer, 0)) {
-		int rc = ring_wait_data(e);
-		if (rc)
-			return rc;
-	}
-	memcpy(buf, ring_slot(e), len);
-	ring_advance(e);
-	return 0;
-}
+int ring_pop(struct ring_end *e, void *buf, size_t len);
 
 /*
  * Two rings, one per direction, for a mechanism: the forward ring carries
@@ -196,33 +166,6 @@ struct ring_pair *ring_pair_new(const struct mech *m);
 /* ring_pair_init: lays the rings over mem (map_bytes long) and records
    ring_slots and slot_bytes in m->granted */
 void ring_pair_init(struct ring_pair *rp, void *mem, struct mech *m);
-
-/* ring_pair_open: attaches the role's ends; a receive waits at most
-   spin_recv_timeout(timeout_ms, msg_size) and a send spin_send_timeout()
-   of that; 0 or -EINVAL before init */
-int ring_pair_open(struct ring_pair *rp, enum mech_role role, int timeout_ms);
-
-/* ring_pair_send / ring_pair_recv: one message on the role's direction;
-   0, -EMSGSIZE or -ETIMEDOUT */
-static inline int ring_pair_send(struct ring_pair *rp, enum mech_role role,
-				 const void *buf, size_t len)
-{
-	struct ring_end *e = &rp->port[role].tx;
-
-	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
-		return e->ctl ? -EMSGSIZE : -EINVAL;
-	return ring_push(e, buf, len);
-}
-
-static inline int ring_pair_recv(struct ring_pair *rp, enum mech_role role,
-				 void *buf, size_t len)
-{
-	struct ring_end *e = &rp->port[role].rx;
-
-	if (__builtin_expect(len > e->slot_bytes || !e->ctl, 0))
-		return e->ctl ? -EMSGSIZE : -EINVAL;
-	return ring_pop(e, buf, len);
-}
 
 /* The mech_ops entries shm-ring and threads share: their rings differ only
    in where the memory comes from (create), not in how it is used. */

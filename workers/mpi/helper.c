@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "rep/harness.h"
 #include "rep/payload.h"
 #include "stats/stats.h"
@@ -24,7 +25,7 @@ static int rep_main(const char *hex, int rank)
 {
 	struct mpi_job j;
 	struct rep_result res;
-	char err[256], *line;
+	char err[ERROR_MSG_MAX], *line;
 	int rc;
 
 	if (mpijob_unhex(hex, &j, sizeof(j)) < 0 || j.magic != MPIJOB_MAGIC ||
@@ -69,7 +70,7 @@ static int inproc_rep(const struct mech_rep *spec, struct rep_result *out, char 
 static int serve(void)
 {
 	struct rep_result unused;
-	char err[256];
+	char err[ERROR_MSG_MAX];
 	struct mpi_job j;
 
 	for (;;) {

@@ -232,7 +232,7 @@ static int link_make(struct lab *l, char *err, size_t errlen)
    into namespace ns; exits on failure */
 static void child_enter(const char *ns)
 {
-	char err[256];
+	char err[ERROR_MSG_MAX];
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -182,11 +182,13 @@ static int stale_lab(const char *name)
 	return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
-int netns_sweep_stale(void)
+/* netns_sweep_stale: removes the namespaces of labs whose process is
+   gone; how many were removed */
+static int netns_sweep_stale(void)
 {
 	DIR *d = opendir(NETNS_DIR);
 	struct dirent *e;
-	char err[256];
+	char err[ERROR_MSG_MAX];
 	int n = 0;
 
 	if (!d)

@@ -19,10 +19,6 @@ int netns_tool(char *const argv[], char *err, size_t errlen);
    with a message in err */
 int netns_enter(const char *name, char *err, size_t errlen);
 
-/* netns_sweep_stale: removes the namespaces of labs whose process is
-   gone; how many were removed */
-int netns_sweep_stale(void);
-
 /* The fixed addresses of a pair's two ends: they exist only inside the
    pair's own two namespaces, never on the host's network. */
 #define LAB_PEER_ADDR "10.199.0.1"

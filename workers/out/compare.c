@@ -1,4 +1,5 @@
-/* compare.c -- ranking a run's jobs by one metric against a baseline */
+/* compare.c -- a run's jobs ranked by one metric against a baseline: the
+   metric's figures taken from the jobs' reps, ranked by stats/rank */
 #include "out/compare.h"
 
 #include <math.h>
@@ -13,14 +14,6 @@ static const char *const metric_names[METRIC__COUNT] = {
 	[METRIC_ELAPSED_S] = "elapsed_s",
 	[METRIC_LATENCY_P50_NS] = "latency_p50_ns",
 };
-
-int metric_find(const char *name)
-{
-	for (int m = 0; m < METRIC__COUNT; m++)
-		if (name && strcmp(name, metric_names[m]) == 0)
-			return m;
-	return -1;
-}
 
 const char *metric_name(enum metric m)
 {
@@ -89,27 +82,6 @@ static void side_of(const struct job *j, enum metric m, double *x, int *round, b
 				    .disturbed = bad, .n = j->nres };
 }
 
-/* compare_pair: the verdict on job a against job b under metric m;
-   margin_pct as verdict_judge takes it */
-static void compare_pair(const struct job *a, const struct job *b, enum metric m, double margin_pct,
-		  struct verdict *v)
-{
-	double xa[PARAMS_REPS_MAX], xb[PARAMS_REPS_MAX];
-	int ra[PARAMS_REPS_MAX], rb[PARAMS_REPS_MAX];
-	bool da[PARAMS_REPS_MAX], db[PARAMS_REPS_MAX];
-	struct verdict_side sa, sb;
-
-	side_of(a, m, xa, ra, da, &sa);
-	side_of(b, m, xb, rb, db, &sb);
-	verdict_judge(&sa, &sb, metric_higher_is_better(m), margin_pct, metric_unit(m), v);
-}
-
-/* better: 1 when a beats b under metric m */
-static int better(const struct spread *a, const struct spread *b, enum metric m)
-{
-	return metric_higher_is_better(m) ? a->median > b->median : a->median < b->median;
-}
-
 /* same_group: job j is of like's size and mode (like NULL: every job is) */
 static int same_group(const struct job *j, const struct job *like)
 {
@@ -117,40 +89,41 @@ static int same_group(const struct job *j, const struct job *like)
 }
 
 /* compare_at: compare_jobs over the jobs of like's size and mode only
-   (like NULL: every job) */
+   (like NULL: every job): the jobs with reps handed to rank_jobs, the
+   baseline the last of the mechanism the params name (else the best),
+   and the rows' jobs mapped back to r->jobs */
 static int compare_at(const struct run *r, struct comparison *c, const struct job *like)
 {
-	int base = -1;
+	static _Thread_local double x[RANK_MAX_ROWS][PARAMS_REPS_MAX];
+	static _Thread_local int round[RANK_MAX_ROWS][PARAMS_REPS_MAX];
+	static _Thread_local bool bad[RANK_MAX_ROWS][PARAMS_REPS_MAX];
+	struct rank_job in[RANK_MAX_ROWS];
+	int id[RANK_MAX_ROWS], n = 0, base = RANK_BEST;
+	struct ranking rk;
 
 	memset(c, 0, sizeof(*c));
 	c->metric = metric_of_run(r);
-	for (int i = 0; i < r->njobs && c->nrows < COMPARE_MAX_ROWS; i++) {
-		struct comparison_row *row = &c->rows[c->nrows];
+	for (int i = 0; i < r->njobs && n < RANK_MAX_ROWS; i++) {
+		const struct job *j = &r->jobs[i];
 
-		if (!r->jobs[i].nres || !same_group(&r->jobs[i], like))
+		if (!j->nres || !same_group(j, like))
 			continue;
-		row->job = i;
-		metric_spread(&r->jobs[i], c->metric, &row->fig);
-		if (r->p.baseline[0] ? !strcmp(r->jobs[i].ops->name, r->p.baseline) :
-		    (base < 0 || better(&row->fig, &c->rows[base].fig, c->metric)))
-			base = c->nrows;
-		c->nrows++;
+		side_of(j, c->metric, x[n], round[n], bad[n], &in[n].side);
+		in[n].margin_pct = j->p.ci;
+		if (r->p.baseline[0] && !strcmp(j->ops->name, r->p.baseline))
+			base = n;
+		id[n++] = i;
 	}
-	if (c->nrows < 2 || base < 0)
+	if (r->p.baseline[0] && base == RANK_BEST)
 		return -1;
-	c->base = c->rows[base].job;
-	for (int i = 0; i < c->nrows; i++) {
-		struct comparison_row *row = &c->rows[i];
-
-		const struct job *j = &r->jobs[row->job], *b = &r->jobs[c->base];
-
-		row->ratio = c->rows[base].fig.median != 0 ?
-			     row->fig.median / c->rows[base].fig.median : NAN;
-		if (row->job == c->base)
-			continue;
-		compare_pair(j, b, c->metric, b->p.ci, &row->v);
-		row->significant = (row->v.kind == VERDICT_CLEAR ||
-				    row->v.kind == VERDICT_PROBABLY) && !row->v.why[0];
+	if (rank_jobs(in, n, base, metric_higher_is_better(c->metric), metric_unit(c->metric),
+		      &rk) < 0)
+		return -1;
+	c->base = id[rk.base];
+	c->nrows = rk.nrows;
+	for (int i = 0; i < rk.nrows; i++) {
+		c->rows[i] = rk.rows[i];
+		c->rows[i].job = id[rk.rows[i].job];
 	}
 	return 0;
 }
@@ -177,16 +150,16 @@ static int demo_groups(const struct run *r, const struct job **groups, int max)
 
 bool compare_settled(const struct run *r, const struct job *j)
 {
-	const struct job *groups[COMPARE_MAX_ROWS];
+	const struct job *groups[RANK_MAX_ROWS];
 	struct comparison c;
 	int self = (int)(j - r->jobs);
 
 	if (r->p.cmd == CMD_SWEEP && r->p.nmechs > 1)
 		return true;
-	if (compare_at(r, &c, demo_groups(r, groups, COMPARE_MAX_ROWS) > 1 ? j : NULL) < 0)
+	if (compare_at(r, &c, demo_groups(r, groups, RANK_MAX_ROWS) > 1 ? j : NULL) < 0)
 		return true;
 	for (int i = 0; i < c.nrows; i++) {
-		const struct comparison_row *row = &c.rows[i];
+		const struct rank_row *row = &c.rows[i];
 
 		if (row->job == c.base || (row->job != self && c.base != self))
 			continue;
@@ -200,7 +173,7 @@ int compare_each(const struct run *r, void (*fn)(void *ctx, const struct compari
 		 void *ctx)
 {
 	struct comparison c;
-	const struct job *groups[COMPARE_MAX_ROWS];
+	const struct job *groups[RANK_MAX_ROWS];
 	int n;
 
 	/* a sweep of several mechanisms has no one baseline to rank its
@@ -210,7 +183,7 @@ int compare_each(const struct run *r, void (*fn)(void *ctx, const struct compari
 	/* a demo over several sizes (crossover) or modes (layers) compares
 	   mechanisms at the same size and mode only, never round trips
 	   against a stream: one comparison line each */
-	if ((n = demo_groups(r, groups, COMPARE_MAX_ROWS)) > 1) {
+	if ((n = demo_groups(r, groups, RANK_MAX_ROWS)) > 1) {
 		int done = 0;
 
 		for (int k = 0; k < n; k++)

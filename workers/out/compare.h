@@ -5,35 +5,25 @@
 #define IPCSCOPE_COMPARE_H
 
 #include "out/metric.h"
+#include "stats/rank.h"
 #include "stats/stats.h"
 #include "stats/trust.h"
 #include "stats/verdict.h"
-
-#define COMPARE_MAX_ROWS 32
 
 struct run;
 struct job;
 
 /* enum metric: out/metric.h */
 
-struct comparison_row {
-	int job;                   /* index in r->jobs */
-	struct spread fig;         /* the metric over the job's reps */
-	double ratio;              /* of the medians, against the baseline */
-	struct verdict v;          /* the interval of the ratio and its verdict */
-	int significant;           /* the interval excludes 1 and the noise
-				      cannot change that */
-};
-
+/* a run's comparison: rank_jobs's rows, with each row's job and the
+   baseline as indexes in r->jobs */
 struct comparison {
 	enum metric metric;
 	int base;                  /* index in r->jobs */
 	int nrows;
-	struct comparison_row rows[COMPARE_MAX_ROWS];
+	struct rank_row rows[RANK_MAX_ROWS];
 };
 
-/* metric_find: the metric called name ("msgs_per_s", ...), or -1 */
-int metric_find(const char *name);
 const char *metric_name(enum metric m);
 int metric_higher_is_better(enum metric m);
 

@@ -430,7 +430,7 @@ static void string_or_null(cJSON *o, const char *key, const char *s)
 
 /* verdict_json: the interval, its method and the verdict of a comparison
    row (the baseline's own row: "baseline", nothing else to say) */
-static void verdict_json(cJSON *row, const struct comparison_row *cr, bool base)
+static void verdict_json(cJSON *row, const struct rank_row *cr, bool base)
 {
 	const struct verdict *v = &cr->v;
 	bool none = base || v->ci.method == RATIO_NONE;
@@ -453,17 +453,8 @@ static void verdict_json(cJSON *row, const struct comparison_row *cr, bool base)
 	string_or_null(row, "unreliable", base ? NULL : v->why);
 }
 
-static void write_comparison(void *run, const struct comparison *c)
-{
-	ndjson_comparison(run, c);
-}
-
-void ndjson_comparisons(struct run *r)
-{
-	compare_each(r, write_comparison, r);
-}
-
-void ndjson_comparison(struct run *r, const struct comparison *c)
+/* ndjson_comparison: one comparison line */
+static void ndjson_comparison(struct run *r, const struct comparison *c)
 {
 	const struct job *base = &r->jobs[c->base];
 	cJSON *l = ndjson_line("comparison", r->id), *rows;
@@ -476,7 +467,7 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 	cJSON_AddBoolToObject(l, "higher_is_better", metric_higher_is_better(c->metric));
 	rows = cJSON_AddArrayToObject(l, "rows");
 	for (int i = 0; i < c->nrows; i++) {
-		const struct comparison_row *cr = &c->rows[i];
+		const struct rank_row *cr = &c->rows[i];
 		const struct job *j = &r->jobs[cr->job];
 		cJSON *row = labelled(cJSON_CreateObject(), j);
 
@@ -490,6 +481,16 @@ void ndjson_comparison(struct run *r, const struct comparison *c)
 	}
 	cJSON_AddBoolToObject(l, "platform_moved_since_last_run", r->platform.moved);
 	report_emit(&r->out, l);
+}
+
+static void write_comparison(void *run, const struct comparison *c)
+{
+	ndjson_comparison(run, c);
+}
+
+void ndjson_comparisons(struct run *r)
+{
+	compare_each(r, write_comparison, r);
 }
 
 void ndjson_lesson(struct run *r, const char *text, const char *unreliable)

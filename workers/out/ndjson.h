@@ -27,7 +27,6 @@ void ndjson_progress(struct run *r, double rep_done);
 void ndjson_pause(struct run *r, double seconds);
 void ndjson_result(struct run *r, const struct job *j, const struct rep_result *res);
 void ndjson_summary(struct run *r, const struct job *j);
-void ndjson_comparison(struct run *r, const struct comparison *c);
 
 /* ndjson_comparisons: the comparison lines of r, when there are any
    (compare_each) */

@@ -15,6 +15,16 @@
 
 #define NAME(id) (params_table[id].name)
 
+/* the longest texts the parser reads as a number: a size (a uint64's 20
+   digits and a K or M), seconds ("0.000001", "86400") and one CPU of a
+   pin ("3" of "2,3"); longer is refused, not cut */
+#define SIZE_TEXT_MAX 24
+#define SECONDS_TEXT_MAX 16
+#define CPU_TEXT_MAX 12
+/* a size's suffixes: K and M are binary */
+#define SIZE_K 1024u
+#define SIZE_M (1024u * 1024u)
+
 /* word: the i-th word of row id's values, or "?" */
 static const char *word(enum param_id id, unsigned i)
 {
@@ -31,11 +41,6 @@ const char *params_mode_name(enum bench_mode m)
 	return word(P_MODE, (unsigned)m);
 }
 
-const char *params_format_name(enum out_format f)
-{
-	return word(P_FORMAT, (unsigned)f);
-}
-
 const char *params_pin_text(const struct bench_params *p, char *buf, size_t len)
 {
 	if (p->pin == PIN_CPUS)
@@ -50,14 +55,33 @@ const char *params_name(enum param_id id)
 	return (unsigned)id < P__COUNT ? NAME(id) : "?";
 }
 
-int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
+/* fail_v: *err filled with code, param and the message fmt formats */
+static int fail_v(struct param_error *err, const char *code, const char *param,
+		  const char *fmt, va_list ap)
+{
+	snprintf(err->code, sizeof(err->code), "%s", code);
+	snprintf(err->param, sizeof(err->param), "%s", param);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	return -1;
+}
+
+int param_error_set(struct param_error *err, const char *param, const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(err->code, sizeof(err->code), "bad_param");
-	snprintf(err->param, sizeof(err->param), "%s", param);
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	fail_v(err, "bad_param", param, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int param_error_set_as(struct param_error *err, const char *code, const char *param,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fail_v(err, code, param, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -122,7 +146,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 int params_parse_size(const char *s, uint64_t *out)
 {
-	char digits[24];
+	char digits[SIZE_TEXT_MAX];
 	size_t n = strlen(s);
 	uint64_t v, mul = 1;
 
@@ -130,9 +154,9 @@ int params_parse_size(const char *s, uint64_t *out)
 		return -1;
 	memcpy(digits, s, n + 1);
 	if (digits[n - 1] == 'K' || digits[n - 1] == 'k')
-		mul = 1024;
+		mul = SIZE_K;
 	else if (digits[n - 1] == 'M' || digits[n - 1] == 'm')
-		mul = 1024 * 1024;
+		mul = SIZE_M;
 	if (mul > 1)
 		digits[--n] = '\0';
 	if (parse_u64(digits, &v) < 0 || v > PARAMS_SIZE_MAX / mul)
@@ -158,7 +182,7 @@ static int parse_seconds(const char *s, double *out)
 		else
 			return -1;
 	}
-	if (digits == 0 || dots > 1 || strlen(s) > 16)
+	if (digits == 0 || dots > 1 || strlen(s) > SECONDS_TEXT_MAX)
 		return -1;
 	*out = strtod(s, &end);
 	return *end ? -1 : 0;
@@ -182,9 +206,9 @@ static int bad_value(struct param_error *err, enum param_id id, const char *v, b
 
 	params_table_expand(row, row->expect, expect, sizeof(expect));
 	if (!echo)
-		return params_fail(err, row->name, "bad value for %s: expected %s", row->name, expect);
-	return params_fail(err, row->name, "bad value '%s' for %s: expected %s", v, row->name,
-			   expect);
+		return param_error_set(err, row->name, "bad value for %s: expected %s", row->name, expect);
+	return param_error_set(err, row->name, "bad value '%s' for %s: expected %s", v, row->name,
+			       expect);
 }
 
 static int cpu_usable(long cpu)
@@ -202,7 +226,7 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 {
 	int k = pick(v, params_table[P_PIN].values);
 	const char *comma = strchr(v, ',');
-	char a[12], b[12];
+	char a[CPU_TEXT_MAX], b[CPU_TEXT_MAX];
 	uint64_t ca, cb;
 
 	if (k >= 0) {
@@ -216,10 +240,12 @@ static int set_pin(struct bench_params *p, const char *v, struct param_error *er
 	strcpy(b, comma + 1);
 	if (parse_u64(a, &ca) < 0 || parse_u64(b, &cb) < 0)
 		goto bad;
-	if (!cpu_usable((long)(ca > 4096 ? 4096 : ca)) || !cpu_usable((long)(cb > 4096 ? 4096 : cb)))
-		return params_fail(err, NAME(P_PIN), "%s '%s' names a CPU this process cannot "
-				   "use: CPUs are 0..%ld here", NAME(P_PIN), v,
-				   sysconf(_SC_NPROCESSORS_ONLN) - 1);
+	/* past CPU_SETSIZE no CPU is usable: capped there before the cast */
+	if (!cpu_usable((long)(ca > CPU_SETSIZE ? CPU_SETSIZE : ca)) ||
+	    !cpu_usable((long)(cb > CPU_SETSIZE ? CPU_SETSIZE : cb)))
+		return param_error_set(err, NAME(P_PIN), "%s '%s' names a CPU this process cannot "
+				       "use: CPUs are 0..%ld here", NAME(P_PIN), v,
+				       sysconf(_SC_NPROCESSORS_ONLN) - 1);
 	p->pin = PIN_CPUS;
 	p->pin_cpu[0] = (int)ca;
 	p->pin_cpu[1] = (int)cb;
@@ -243,17 +269,17 @@ static int set_mechs(struct bench_params *p, const char *v, struct param_error *
 		memcpy(name, s, n);
 		name[n] = '\0';
 		if (!mech_find(name))
-			return params_fail(err, NAME(P_MECHANISMS), "unknown mechanism '%s' in %s "
-					   "(see 'ipcscope list')", name, NAME(P_MECHANISMS));
+			return param_error_set(err, NAME(P_MECHANISMS), "unknown mechanism '%s' in %s "
+					       "(see 'ipcscope list')", name, NAME(P_MECHANISMS));
 		/* a compare may name one twice: an A/A run, its jobs pipe#1 and
 		   pipe#2; a sweep's jobs would be the same twice */
 		for (int i = 0; i < p->nmechs && p->cmd != CMD_COMPARE; i++)
 			if (strcmp(p->mechs[i], name) == 0)
-				return params_fail(err, NAME(P_MECHANISMS), "mechanism '%s' is "
-						   "listed twice in %s", name, NAME(P_MECHANISMS));
+				return param_error_set(err, NAME(P_MECHANISMS), "mechanism '%s' is "
+						       "listed twice in %s", name, NAME(P_MECHANISMS));
 		if (p->nmechs == params_table[P_MECHANISMS].max_items)
-			return params_fail(err, NAME(P_MECHANISMS), "too many mechanisms: at most %d",
-					   params_table[P_MECHANISMS].max_items);
+			return param_error_set(err, NAME(P_MECHANISMS), "too many mechanisms: at most %d",
+					       params_table[P_MECHANISMS].max_items);
 		strcpy(p->mechs[p->nmechs++], name);
 		if (!e)
 			return 0;
@@ -285,11 +311,11 @@ static int set_sizes(struct bench_params *p, const char *v, struct param_error *
 			goto bad;
 		for (int i = 0; i < p->nsizes; i++)
 			if (p->sizes[i] == sz)
-				return params_fail(err, NAME(P_SIZES), "size '%s' is listed twice in %s",
-						   item, NAME(P_SIZES));
+				return param_error_set(err, NAME(P_SIZES), "size '%s' is listed twice in %s",
+						       item, NAME(P_SIZES));
 		if (p->nsizes == params_table[P_SIZES].max_items)
-			return params_fail(err, NAME(P_SIZES), "too many sizes: at most %d",
-					   params_table[P_SIZES].max_items);
+			return param_error_set(err, NAME(P_SIZES), "too many sizes: at most %d",
+					       params_table[P_SIZES].max_items);
 		p->sizes[p->nsizes++] = sz;
 		if (!e)
 			return 0;
@@ -305,7 +331,7 @@ static int set_peer(struct bench_params *p, const char *v, struct param_error *e
 	char why[160];
 
 	if (strlen(v) >= sizeof(p->peer) || peer_parse_hostport(v, &a, 0, why, sizeof(why)) < 0)
-		return params_fail(err, NAME(P_PEER), "bad value for %s: %s", NAME(P_PEER),
+		return param_error_set(err, NAME(P_PEER), "bad value for %s: %s", NAME(P_PEER),
 			    strlen(v) >= sizeof(p->peer) ? "longer than a host name and port" : why);
 	snprintf(p->peer, sizeof(p->peer), "%s", v);
 	return 0;
@@ -370,8 +396,8 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		return set_sizes(p, v, err);
 	case PARAM_MECH:
 		if (!mech_find(v) || strlen(v) >= row->width)
-			return params_fail(err, row->name, "unknown mechanism '%s' for %s "
-					   "(see 'ipcscope list')", v, row->name);
+			return param_error_set(err, row->name, "unknown mechanism '%s' for %s "
+					       "(see 'ipcscope list')", v, row->name);
 		snprintf(at, row->width, "%s", v);
 		return 0;
 	case PARAM_ID:
@@ -388,7 +414,7 @@ static int set_value(struct bench_params *p, enum param_id id, const char *v,
 		snprintf(at, row->width, "%s", v);
 		return 0;
 	}
-	return params_fail(err, "", "internal: unhandled parameter");
+	return param_error_set(err, "", "internal: unhandled parameter");
 }
 
 /* param_id: the id of a common param called name, or -1 */
@@ -409,15 +435,15 @@ int params_set(struct bench_params *p, const char *name, const char *value,
 		for (char *c = shown; *c; c++)
 			if (*c < 0x20 || *c > 0x7e)
 				*c = '?';
-		return params_fail(err, shown, "unknown parameter '%s'%s", shown,
+		return param_error_set(err, shown, "unknown parameter '%s'%s", shown,
 			    id < 0 ? "" : " for this command");
 	}
 	if (params_given(p, name))
-		return params_fail(err, name, "parameter '%s' given more than once", name);
+		return param_error_set(err, name, "parameter '%s' given more than once", name);
 	if (!option)
 		p->seen |= 1u << id;
 	if (!value || !*value)
-		return params_fail(err, name, "parameter '%s' needs a value", name);
+		return param_error_set(err, name, "parameter '%s' needs a value", name);
 	if (option)
 		return params_set_option(p, name, value, err);
 	return set_value(p, (enum param_id)id, value, err);
@@ -472,11 +498,10 @@ int params_check_size(const struct mech_ops *ops, uint64_t size, const char *par
 	mech_limits_of(ops, &lim);
 	if (size >= lim.min_size && size <= lim.max_size)
 		return 0;
-	params_fail(err, param, "%s of %llu bytes is outside what '%s' can carry: "
-	     "%zu..%zu bytes (%s)", param, (unsigned long long)size, ops->name,
-	     lim.min_size, lim.max_size, lim.why);
-	snprintf(err->code, sizeof(err->code), "size_limit");
-	return -1;
+	return param_error_set_as(err, "size_limit", param, "%s of %llu bytes is outside what "
+				  "'%s' can carry: %zu..%zu bytes (%s)", param,
+				  (unsigned long long)size, ops->name, lim.min_size, lim.max_size,
+				  lim.why);
 }
 
 static int has_mech(const struct bench_params *p, const char *name)
@@ -492,21 +517,21 @@ int params_finish(struct bench_params *p, struct param_error *err)
 	bool explicit_mechs = p->cmd != CMD_COMPARE || (p->seen & (1u << P_MECHANISMS));
 
 	if ((p->seen & (1u << P_COUNT)) && (p->seen & (1u << P_DURATION)))
-		return params_fail(err, NAME(P_DURATION), "give either %s or %s, not both",
-				   NAME(P_COUNT), NAME(P_DURATION));
+		return param_error_set(err, NAME(P_DURATION), "give either %s or %s, not both",
+				       NAME(P_COUNT), NAME(P_DURATION));
 	if (p->mode == MODE_LATENCY && (double)p->count > params_table[P_COUNT].latency_max)
-		return params_fail(err, NAME(P_COUNT), "%s %llu is too large for latency mode, "
-				   "which keeps every round trip: expected %llu..%llu", NAME(P_COUNT),
-				   (unsigned long long)p->count,
-				   (unsigned long long)params_table[P_COUNT].min,
-				   (unsigned long long)params_table[P_COUNT].latency_max);
+		return param_error_set(err, NAME(P_COUNT), "%s %llu is too large for latency mode, "
+				       "which keeps every round trip: expected %llu..%llu", NAME(P_COUNT),
+				       (unsigned long long)p->count,
+				       (unsigned long long)params_table[P_COUNT].min,
+				       (unsigned long long)params_table[P_COUNT].latency_max);
 	if (p->cmd == CMD_SWEEP && p->nsizes == 0)
-		return params_fail(err, NAME(P_SIZES), "sweep needs %s, e.g. %s=64,4K,64K,1M",
-				   NAME(P_SIZES), NAME(P_SIZES));
+		return param_error_set(err, NAME(P_SIZES), "sweep needs %s, e.g. %s=64,4K,64K,1M",
+				       NAME(P_SIZES), NAME(P_SIZES));
 	if (explicit_mechs && params_options_apply(p, err) < 0)
 		return -1;
 	if (p->baseline[0] && explicit_mechs && !has_mech(p, p->baseline))
-		return params_fail(err, NAME(P_BASELINE), "baseline '%s' is not one of the mechanisms "
+		return param_error_set(err, NAME(P_BASELINE), "baseline '%s' is not one of the mechanisms "
 			    "being compared", p->baseline);
 	if (params_check_peer(p, explicit_mechs, err) < 0)
 		return -1;
@@ -514,7 +539,7 @@ int params_finish(struct bench_params *p, struct param_error *err)
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 
 		if (!ops)
-			return params_fail(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
+			return param_error_set(err, "mechanism", "unknown mechanism '%s' (see 'ipcscope list')",
 				    p->mechs[i]);
 		if (params_check_options(p, ops, err) < 0)
 			return -1;

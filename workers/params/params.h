@@ -33,9 +33,8 @@ void params_mech_options(const struct bench_params *p, const struct mech_ops *op
 int params_check_options(const struct bench_params *p, const struct mech_ops *ops,
 			 struct param_error *err);
 
-/* params_mode_name, params_format_name: "latency", "csv", ... */
+/* params_mode_name: "latency", "throughput", ... */
 const char *params_mode_name(enum bench_mode m);
-const char *params_format_name(enum out_format f);
 
 /* params_pin_text: "split", "same", "none" or "A,B" into buf */
 const char *params_pin_text(const struct bench_params *p, char *buf, size_t len);

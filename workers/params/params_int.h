@@ -5,10 +5,6 @@
 
 #include "params/params_request.h"
 
-/* params_fail: fills *err (code bad_param, param, printf message); -1 */
-int params_fail(struct param_error *err, const char *param, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* params_option_known: 1 when some mechanism of the registry declares name */
 int params_option_known(const char *name);
 

@@ -58,9 +58,9 @@ int params_set_option(struct bench_params *p, const char *name, const char *v,
 				 values[0] ? "; " : "", text);
 	}
 	if (!ok || strlen(v) >= PARAMS_OPTION_VALUE_MAX)
-		return params_fail(err, name, "bad value '%.64s' for %s: expected %s", v, name, values);
+		return param_error_set(err, name, "bad value '%.64s' for %s: expected %s", v, name, values);
 	if (p->nopts == PARAMS_MAX_OPTIONS)
-		return params_fail(err, name, "too many mechanism options: at most %d", PARAMS_MAX_OPTIONS);
+		return param_error_set(err, name, "too many mechanism options: at most %d", PARAMS_MAX_OPTIONS);
 	snprintf(p->opts[p->nopts].name, sizeof(p->opts[p->nopts].name), "%s", name);
 	snprintf(p->opts[p->nopts].value, sizeof(p->opts[p->nopts].value), "%s", v);
 	p->nopts++;
@@ -98,7 +98,7 @@ int params_check_options(const struct bench_params *p, const struct mech_ops *op
 		if (!o || mech_option_value(o, p->opts[i].value) >= 0)
 			continue;
 		mech_option_values_text(o, text, sizeof(text));
-		return params_fail(err, o->name, "bad value '%s' for %s: %s takes %s",
+		return param_error_set(err, o->name, "bad value '%s' for %s: %s takes %s",
 			    p->opts[i].value, o->name, ops->name, text);
 	}
 	return 0;
@@ -119,7 +119,7 @@ int params_options_apply(const struct bench_params *p, struct param_error *err)
 		if (used)
 			continue;
 		n = declarers(p->opts[i].name, who, sizeof(who));
-		return params_fail(err, p->opts[i].name, "%s applies to the %s mechanism%s only",
+		return param_error_set(err, p->opts[i].name, "%s applies to the %s mechanism%s only",
 			    p->opts[i].name, who, n > 1 ? "s" : "");
 	}
 	return 0;

@@ -37,17 +37,17 @@ int params_check_cross_host(const struct bench_params *p, const struct mech_ops 
 
 	params_cross_host_names(names, sizeof(names));
 	if (!ops->cross_host)
-		return params_fail(err, params_name(P_PEER), "mechanism '%s' cannot cross hosts: with peer only "
-				   "%s can (the others' two ends share this machine's memory "
-				   "or kernel objects)", ops->name, names);
+		return param_error_set(err, params_name(P_PEER), "mechanism '%s' cannot cross hosts: with peer only "
+				       "%s can (the others' two ends share this machine's memory "
+				       "or kernel objects)", ops->name, names);
 	params_mech_options(p, ops, opt);
 	if (!(o = mech_cross_host_blocker(ops, opt)))
 		return 0;
-	return params_fail(err, params_name(P_PEER), "with peer, %s crosses hosts only with %s=%s (%s=%s "
-			   "keeps both ends on this machine); the mechanisms that can cross "
-			   "hosts: %s", ops->name, o->name, o->cross_host, o->name,
-			   params_option(p, o->name) ? params_option(p, o->name) : o->values[0],
-			   names);
+	return param_error_set(err, params_name(P_PEER), "with peer, %s crosses hosts only with %s=%s (%s=%s "
+			       "keeps both ends on this machine); the mechanisms that can cross "
+			       "hosts: %s", ops->name, o->name, o->cross_host, o->name,
+			       params_option(p, o->name) ? params_option(p, o->name) : o->values[0],
+			       names);
 }
 
 int params_check_peer(const struct bench_params *p, bool explicit_mechs,
@@ -58,19 +58,19 @@ int params_check_peer(const struct bench_params *p, bool explicit_mechs,
 	if (!p->peer[0] && !p->token[0])
 		return 0;
 	if (!p->peer[0])
-		return params_fail(err, params_name(P_TOKEN), "token is for a run against a peer: give peer=HOST:PORT too");
+		return param_error_set(err, params_name(P_TOKEN), "token is for a run against a peer: give peer=HOST:PORT too");
 	if (!p->token[0])
-		return params_fail(err, params_name(P_TOKEN), "peer needs the token that 'ipcscope peer' printed: "
+		return param_error_set(err, params_name(P_TOKEN), "peer needs the token that 'ipcscope peer' printed: "
 			    "give token=...");
 	params_cross_host_names(names, sizeof(names));
 	if (!explicit_mechs || p->cmd == CMD_DEMO)
-		return params_fail(err, params_name(P_PEER), "with peer, name the mechanisms: only %s can cross hosts",
+		return param_error_set(err, params_name(P_PEER), "with peer, name the mechanisms: only %s can cross hosts",
 			    names);
 	for (int i = 0; i < p->nmechs; i++) {
 		const struct mech_ops *ops = mech_find(p->mechs[i]);
 
 		if (ops && ops->run_rep)
-			return params_fail(err, params_name(P_PEER), "mechanism '%s' crosses hosts with its own launcher, "
+			return param_error_set(err, params_name(P_PEER), "mechanism '%s' crosses hosts with its own launcher, "
 				    "not with peer: run 'mpirun -np 2 -H HOST1,HOST2 ipcscope bench "
 				    "%s' there", ops->name, ops->name);
 		if (ops && params_check_cross_host(p, ops, err) < 0)

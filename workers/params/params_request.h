@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "mech/mech.h"
 
 #define PARAMS_MAX_MECHS 32
@@ -97,8 +98,18 @@ struct param_error {
 	char code[24];                 /* "bad_param", or "size_limit" when a
 					  size exceeds a mechanism's limit */
 	char param[32];                /* offending parameter name, or "" */
-	char message[256];             /* lowercase, names param and range */
+	char message[ERROR_MSG_MAX];             /* lowercase, names param and range */
 };
+
+/* param_error_set: fills *err (code bad_param, param, printf message), the
+   one way a struct param_error is filled; returns -1 */
+int param_error_set(struct param_error *err, const char *param, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* param_error_set_as: param_error_set with another code ("size_limit",
+   "unknown_mechanism") */
+int param_error_set_as(struct param_error *err, const char *code, const char *param,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* params_init: defaults of API.md §3 for cmd */
 void params_init(struct bench_params *p, enum params_cmd cmd);

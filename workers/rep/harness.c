@@ -219,14 +219,14 @@ static int own_run_main(struct worker w[2])
 		return 1;
 	s->m.role = ROLE_SENDER;
 	if ((rc = s->m.ops->open(&s->m, ROLE_SENDER)) < 0)
-		worker_fail(s, "open_failed", "open", rc);
+		side_fail(s, ERR_OPEN_FAILED, "open", rc);
 	worker_write_byte(s->ready_fd);
 	worker_write_byte(s->ready_fd);
 	if (rc < 0)
 		return 1;
 	if (worker_read_byte(s->go_fd) == 0 && !atomic_load(&s->ctl->stop) &&
 	    (rc = s->m.ops->run(&s->m, &r)) < 0)
-		worker_fail(s, "run_failed", "run", rc);
+		side_fail(s, ERR_RUN_FAILED, "run", rc);
 	s->m.ops->close(&s->m);
 	if (rc == 0)
 		own_run_finish(s, &r);

@@ -41,10 +41,10 @@ int loop_stream_send(struct worker *w)
 	for (; seq < w->warmup; seq++) {
 		put_seq(w->pat[seq & 1], size, seq);
 		if ((rc = mech_send(&w->m, w->pat[seq & 1], size)) < 0)
-			return worker_fail(w, "send_failed", "send", rc);
+			return side_fail(w, ERR_SEND_FAILED, "send", rc);
 	}
-	broker_mark(w, 0);
-	usage_snapshot(w, &ru);
+	side_broker_mark(w, 0);
+	side_usage_snapshot(w, &ru);
 	t0 = t_check = now_ns();
 	if (!w->count)
 		deadline = t0 + (uint64_t)(w->spec->params->duration * 1e9);
@@ -79,12 +79,12 @@ int loop_stream_send(struct worker *w)
 		if (!ahead)
 			put_seq(msg, size, seq);
 		if (__builtin_expect((rc = send(m, msg, size)) < 0, 0))
-			return worker_fail(w, "send_failed", "send", rc);
+			return side_fail(w, ERR_SEND_FAILED, "send", rc);
 		if (ahead)
 			put_seq(bufs[(seq + ahead) & mask], size, seq + ahead);
 	}
 	c->out[ROLE_SENDER].t_start_ns = t0;
-	usage_finish(w, &ru, t0, now_ns());
+	side_usage_finish(w, &ru, t0, now_ns());
 	atomic_store(&c->sender_done, 1);
 	return 0;
 }
@@ -119,7 +119,7 @@ int loop_stream_recv(struct worker *w)
 		if (got >= total)
 			break;
 		if (got == warmup) {
-			usage_snapshot(w, &ru);
+			side_usage_snapshot(w, &ru);
 			t0 = now_ns();
 		}
 		rc = recv(m, rbuf, size);
@@ -127,7 +127,7 @@ int loop_stream_recv(struct worker *w)
 			if (rc == -EPIPE && w->spec->link)
 				break;     /* the driver closed: all it sent is in */
 			if (rc != -ETIMEDOUT)
-				return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed",
+				return side_fail(w, rc == -EPIPE ? ERR_PEER_GONE : ERR_RECV_FAILED,
 						   "recv", rc);
 			o->errors++;
 			if (atomic_load(&c->stop))
@@ -152,14 +152,14 @@ int loop_stream_recv(struct worker *w)
 			atomic_store_explicit(&c->progress, got, memory_order_relaxed);
 	}
 	o->t_end_ns = now_ns();
-	broker_mark(w, 1);
+	side_broker_mark(w, 1);
 	o->received = got;
 	o->t_start_ns = t0 ? t0 : o->t_end_ns;  /* across hosts, the only clock */
 	if (!t0) {
-		usage_snapshot(w, &ru);
+		side_usage_snapshot(w, &ru);
 		t0 = o->t_end_ns;
 	}
-	usage_finish(w, &ru, t0, o->t_end_ns);
+	side_usage_finish(w, &ru, t0, o->t_end_ns);
 	atomic_store(&c->progress, got);
 	return 0;
 }
@@ -192,7 +192,7 @@ static int ping(struct worker *w, struct worker_out *o, uint64_t seq)
 
 	put_seq(w->pat[seq & 1], size, seq);
 	if ((rc = mech_send(&w->m, w->pat[seq & 1], size)) < 0)
-		return worker_fail(w, "send_failed", "send", rc);
+		return side_fail(w, ERR_SEND_FAILED, "send", rc);
 	for (;;) {
 		rc = mech_recv(&w->m, w->rbuf, size);
 		if (rc == -ETIMEDOUT) {
@@ -205,7 +205,7 @@ static int ping(struct worker *w, struct worker_out *o, uint64_t seq)
 			return 0;
 		}
 		if (rc < 0)
-			return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed", "recv", rc);
+			return side_fail(w, rc == -EPIPE ? ERR_PEER_GONE : ERR_RECV_FAILED, "recv", rc);
 		if (get_seq(w->rbuf, size) == (seq & mask))
 			break;
 		o->duplicated++;               /* a late echo of an earlier ping */
@@ -229,11 +229,11 @@ int loop_latency_send(struct worker *w)
 			goto out;
 	o->lost = o->duplicated = o->errors = 0;
 	if (lat_grow(&rtt, &cap, w->count ? w->count : 65536) < 0) {
-		rc = worker_fail(w, "no_memory", "allocating round-trip times", -ENOMEM);
+		rc = side_fail(w, ERR_NO_MEMORY, "allocating round-trip times", -ENOMEM);
 		goto out;
 	}
-	broker_mark(w, 0);
-	usage_snapshot(w, &ru);
+	side_broker_mark(w, 0);
+	side_usage_snapshot(w, &ru);
 	t0 = now_ns();
 	if (!w->count)
 		deadline = t0 + (uint64_t)(w->spec->params->duration * 1e9);
@@ -244,7 +244,7 @@ int loop_latency_send(struct worker *w)
 		if (w->count ? n + o->lost >= w->count : t >= deadline)
 			break;
 		if (n == cap && lat_grow(&rtt, &cap, n + 1) < 0) {
-			rc = worker_fail(w, "no_memory", "allocating round-trip times", -ENOMEM);
+			rc = side_fail(w, ERR_NO_MEMORY, "allocating round-trip times", -ENOMEM);
 			goto out;
 		}
 		r = ping(w, o, seq);
@@ -262,8 +262,8 @@ int loop_latency_send(struct worker *w)
 	o->t_start_ns = t0;
 	o->t_end_ns = t;
 	o->received = n;
-	usage_finish(w, &ru, t0, t);
-	broker_mark(w, 1);
+	side_usage_finish(w, &ru, t0, t);
+	side_broker_mark(w, 1);
 	if (!w->count) {
 		/* the echo side cannot know the last ping: send one more that it
 		   recognises by count, and do not time it */
@@ -296,10 +296,10 @@ int loop_latency_echo(struct worker *w)
 	struct usage_mark ru;
 	int rc;
 
-	usage_snapshot(w, &ru);
+	side_usage_snapshot(w, &ru);
 	for (;;) {
 		if (got == w->warmup)
-			t0 = now_ns(), usage_snapshot(w, &ru);
+			t0 = now_ns(), side_usage_snapshot(w, &ru);
 		rc = mech_recv(&w->m, w->rbuf, size);
 		if (rc == -ETIMEDOUT) {
 			if (atomic_load(&c->stop) || atomic_load(&c->sender_done))
@@ -309,18 +309,18 @@ int loop_latency_echo(struct worker *w)
 		if (rc == -EPIPE && (atomic_load(&c->sender_done) || w->spec->link))
 			break;
 		if (rc < 0)
-			return worker_fail(w, rc == -EPIPE ? "peer_gone" : "recv_failed", "recv", rc);
+			return side_fail(w, rc == -EPIPE ? ERR_PEER_GONE : ERR_RECV_FAILED, "recv", rc);
 		if (w->spec->params->verify && !payload_ok(w, w->rbuf, get_seq(w->rbuf, size)))
 			o->corrupted++;
 		if ((rc = mech_send(&w->m, w->rbuf, size)) < 0)
-			return worker_fail(w, "send_failed", "send", rc);
+			return side_fail(w, ERR_SEND_FAILED, "send", rc);
 		got++;
 		if (got >= atomic_load_explicit(&c->total, memory_order_acquire))
 			break;
 	}
 	o->received = got;
 	o->t_end_ns = now_ns();
-	usage_finish(w, &ru, t0 ? t0 : o->t_end_ns, o->t_end_ns);
+	side_usage_finish(w, &ru, t0 ? t0 : o->t_end_ns, o->t_end_ns);
 	return 0;
 }
 

@@ -4,7 +4,7 @@
 
 #include "rep/side.h"
 
-/* The loops: 0, or -1 after worker_fail. */
+/* The loops: 0, or -1 after side_fail. */
 int loop_stream_send(struct worker *w);
 int loop_stream_recv(struct worker *w);
 int loop_latency_send(struct worker *w);

@@ -12,7 +12,7 @@
 #include "probe/interference.h"
 #include "params/params.h"
 
-void usage_snapshot(const struct worker *w, struct usage_mark *u)
+void side_usage_snapshot(const struct worker *w, struct usage_mark *u)
 {
 	struct timespec ts;
 
@@ -29,13 +29,13 @@ static double tv_s(struct timeval a, struct timeval b)
 	return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_usec - a.tv_usec) / 1e6;
 }
 
-void usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0, uint64_t t1)
+void side_usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0, uint64_t t1)
 {
 	struct worker_out *o = &w->ctl->out[w->role];
 	struct usage_mark b;
 	double wall = (double)(t1 - t0) / 1e9;
 
-	usage_snapshot(w, &b);
+	side_usage_snapshot(w, &b);
 	o->use.user_s = tv_s(a->ru.ru_utime, b.ru.ru_utime);
 	o->use.sys_s = tv_s(a->ru.ru_stime, b.ru.ru_stime);
 	o->use.util_pct = wall > 0 ? 100.0 * (double)(b.cpu_ns - a->cpu_ns) / 1e9 / wall : 0;
@@ -46,18 +46,18 @@ void usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0, uin
 	o->use.cpu = sched_getcpu();
 }
 
-void broker_mark(struct worker *w, int end)
+void side_broker_mark(struct worker *w, int end)
 {
 	if (w->m.broker_pid > 0)
 		broker_mark_take(w->m.broker_pid, &w->ctl->broker[end]);
 }
 
-int worker_fail(struct worker *w, const char *code, const char *what, int rc)
+int side_fail(struct worker *w, enum error_kind kind, const char *what, int rc)
 {
 	struct worker_out *o = &w->ctl->out[w->role];
 
 	o->failed = 1;
-	o->code = code;
+	o->code = error_kind_name(kind);
 	snprintf(o->err, sizeof(o->err), "%s %s: %s", w->role == ROLE_SENDER ?
 		 "sender" : "receiver", what, strerror(-rc));
 	atomic_store(&w->ctl->stop, 1);

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "base/error.h"
 #include "rep/rep_spec.h"
 #include "rep/harness_int.h"
 #include "rep/payload.h"
@@ -66,17 +67,19 @@ struct usage_mark {
 	uint64_t cpu_ns;
 };
 
-/* usage_snapshot, usage_finish: the worker's CPU account at the start of
-   the timed section, and its difference at the end into its worker_out */
-void usage_snapshot(const struct worker *w, struct usage_mark *u);
-void usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0, uint64_t t1);
+/* side_usage_snapshot, side_usage_finish: the worker's CPU account at the
+   start of the timed section, and its difference at the end into its
+   worker_out */
+void side_usage_snapshot(const struct worker *w, struct usage_mark *u);
+void side_usage_finish(struct worker *w, const struct usage_mark *a, uint64_t t0, uint64_t t1);
 
-/* broker_mark: the broker's CPU account at the start (0) or the end (1)
+/* side_broker_mark: the broker's CPU account at the start (0) or the end (1)
    of the timed section, taken by the worker that starts or ends it */
-void broker_mark(struct worker *w, int end);
+void side_broker_mark(struct worker *w, int end);
 
-/* worker_fail: records a failed step (code, what, -errno rc) in the
-   worker's out and asks the rep to stop; returns -1 */
-int worker_fail(struct worker *w, const char *code, const char *what, int rc);
+/* side_fail: records a failed step (its kind, what, -errno rc) in the
+   worker's out, the kind as its code (error_kind_name), and asks the rep
+   to stop; returns -1 */
+int side_fail(struct worker *w, enum error_kind kind, const char *what, int rc);
 
 #endif

@@ -105,12 +105,12 @@ int worker_run(struct worker *w)
 	w->m.peer_pid = w->ctl->pid[w->role == ROLE_SENDER ? ROLE_RECEIVER : ROLE_SENDER];
 	w->m.role = w->role;
 	if (worker_alloc(w) < 0) {
-		worker_fail(w, "no_memory", "allocating buffers", -ENOMEM);
+		side_fail(w, ERR_NO_MEMORY, "allocating buffers", -ENOMEM);
 		worker_write_byte(w->ready_fd);
 		goto out;
 	}
 	if ((rc = w->m.ops->open(&w->m, w->role)) < 0) {
-		worker_fail(w, "open_failed", "open", rc);
+		side_fail(w, ERR_OPEN_FAILED, "open", rc);
 		worker_write_byte(w->ready_fd);
 		goto out;
 	}

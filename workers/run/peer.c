@@ -126,7 +126,7 @@ static int parse_args(struct peer_cfg *c, int argc, char **argv)
 			snprintf(c->token, sizeof(c->token), "%s", v);
 			i++;
 		} else if (!strcmp(a, "--token-file") && v) {
-			char err[256];
+			char err[ERROR_MSG_MAX];
 
 			if (peer_token_read(v, c->token, err, sizeof(err)) < 0)
 				return usage_error("%s", err);
@@ -252,7 +252,7 @@ static void peer_rep(struct peer_link *l, cJSON *msg, int n, const char *dir, do
 	const struct mech_ops *ops;
 	struct rep_result res;
 	const char *code;
-	char err[256];
+	char err[ERROR_MSG_MAX];
 	struct rep_spec spec = { .rep = n, .tmpdir = dir, .link = l };
 
 	l->answered = 0;
