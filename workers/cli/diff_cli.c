@@ -352,21 +352,6 @@ static void text_line(struct dout *o, const cJSON *l)
 	}
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* csv_line: one row per diff_row, its fields as columns (the header from
    the first) */
 static void csv_line(struct dout *o, const cJSON *l)
@@ -394,7 +379,7 @@ static void csv_line(struct dout *o, const cJSON *l)
 			fputc(',', o->out);
 		first = false;
 		if (cJSON_IsString(v))
-			csv_text(o->out, v->valuestring);
+			report_csv_field(o->out, v->valuestring);
 		else if (cJSON_IsNumber(v))
 			fprintf(o->out, "%.10g", v->valuedouble);
 		else if (cJSON_IsBool(v))

@@ -332,10 +332,9 @@ static void text_emit(struct report *r, const cJSON *line)
 
 /* --- csv view: one row per rep ------------------------------------------ */
 
-/* csv_text: s as a CSV field, quoted when it holds a comma or a quote */
-static void csv_text(FILE *f, const char *s)
+void report_csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\n")) {
+	if (!strpbrk(s, ",\"\n\r")) {
 		fputs(s, f);
 		return;
 	}
@@ -353,8 +352,8 @@ static void csv_cell(FILE *f, const struct column *c, const cJSON *l)
 	double v = c->field ? num(l, c->field) : 0;
 
 	switch (c->kind) {
-	case K_TEXT: csv_text(f, str(l, c->field)); break;
-	case K_LABEL: csv_text(f, name_of(l)); break;
+	case K_TEXT: report_csv_field(f, str(l, c->field)); break;
+	case K_LABEL: report_csv_field(f, name_of(l)); break;
 	case K_SIZE: case K_INT: fprintf(f, "%.0f", v); break;
 	case K_SECONDS: fprintf(f, "%.6f", v); break;
 	case K_PCT: fprintf(f, "%.2f", v); break;
@@ -428,7 +427,7 @@ static void point_cell(FILE *f, const cJSON *v)
 	else if (cJSON_IsNumber(v))
 		fprintf(f, "%.15g", v->valuedouble);
 	else if (cJSON_IsString(v))
-		csv_text(f, v->valuestring);
+		report_csv_field(f, v->valuestring);
 }
 
 static void csv_points(struct report *r)

@@ -31,6 +31,10 @@ struct report {
 int report_watch(struct report *r, void (*fn)(void *ctx, const cJSON *line), void *ctx);
 void report_unwatch(struct report *r, void (*fn)(void *ctx, const cJSON *line));
 
+/* report_csv_field: s as one CSV field on f, quoted (its quotes doubled)
+   when it holds a comma, a quote or a line break */
+void report_csv_field(FILE *f, const char *s);
+
 /* report_open: starts an output of fmt on out */
 void report_open(struct report *r, enum report_format fmt, FILE *out);
 
