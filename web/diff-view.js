@@ -37,7 +37,10 @@ function sideText(tag, s) {
     `${esc(sys.cpu_model || '?')}, ${esc(String(sys.cores ?? '?'))} cores${s.status === 'ok' ? '' : ` · ended ${esc(s.status)}`}</li>`;
 }
 
-const CHANGE_CLASS = { slower: 'diff-slower', faster: 'diff-faster', 'no change': 'diff-same' };
+const CHANGE_CLASS = {
+  slower: 'diff-slower', faster: 'diff-faster', 'no change': 'diff-same',
+  'probably slower': 'diff-probably', 'probably faster': 'diff-probably',
+};
 
 // renderDiff: the diff's lines as HTML
 export function renderDiff(d) {
@@ -49,15 +52,16 @@ export function renderDiff(d) {
   const e = d.end || {};
   const summary = e.slower > 0
     ? `<p class="diff-summary diff-slower">Slower than a by more than ${esc(String(s.threshold_pct))} %: ${esc((e.slower_rows || []).join(', '))}</p>`
-    : `<p class="diff-summary diff-same">No row slower than a by more than ${esc(String(s.threshold_pct))} % (${esc(String(e.rows))} rows: ${esc(String(e.no_change))} no change, ${esc(String(e.faster))} faster, ${esc(String(e.unknown))} too few reps).</p>`;
+    : `<p class="diff-summary diff-same">No row slower than a by more than ${esc(String(s.threshold_pct))} % (${esc(String(e.rows))} rows: ${esc(String(e.no_change))} no change, ${esc(String(e.faster))} faster, ${esc(String(e.probably ?? 0))} probably faster or slower, ${esc(String(e.unknown))} unknown).</p>`;
   const rows = d.rows.map((r) => `<tr class="${CHANGE_CLASS[r.change] || ''}" data-label="${esc(r.label)}" data-change="${esc(r.change)}">` +
     `<th scope="row">${esc(r.label)}</th><td>${esc(fmtBytes(r.size))}</td><td>${esc(figure(r.a_median, latency))}</td>` +
     `<td>${esc(figure(r.b_median, latency))}</td><td class="diff-verdict">${esc(r.verdict_text)}` +
-    `${r.unreliable ? `<div class="note">unreliable: ${esc(r.unreliable)}</div>` : ''}</td><td class="diff-change">${esc(r.change)}</td></tr>`).join('');
+    `${r.unreliable ? `<div class="note">unreliable: ${esc(r.unreliable)}</div>` : ''}` +
+    `${r.placement && r.placement !== r.unreliable ? `<div class="note">${esc(r.placement)}</div>` : ''}</td><td class="diff-change">${esc(r.change)}</td></tr>`).join('');
   return `${head}${moves}${asked}${summary}<div class="table-scroll"><table class="diff-table"><thead><tr><th scope="col">mechanism</th>` +
     '<th scope="col">size</th><th scope="col">a median</th><th scope="col">b median</th><th scope="col">b against a</th>' +
     `<th scope="col">change</th></tr></thead><tbody>${rows}</tbody></table></div>` +
-    '<p class="hint">b\'s reps against a\'s: a 95 % rank-sum interval of the ratio (the runs were not interleaved), as ipcscope diff.</p>';
+    '<p class="hint">b\'s reps against a\'s, of one placement of the CPUs: a 95 % rank-sum interval of the ratio, widened by how far a run can sit off the machine\'s own level (the runs were not interleaved), as ipcscope diff.</p>';
 }
 
 // showDiff: fetches and shows the diff of runs a and b

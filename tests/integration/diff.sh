@@ -46,6 +46,13 @@ field() {
 
 "$IPCSCOPE" compare pipe,unix "${RUN[@]}" --format ndjson >"$work/a.ndjson" 2>"$work/err"
 tap $? "a real compare of pipe and unix ran ($(head -c 200 "$work/err"))"
+# each round starts one job further on: pipe then unix, then unix then pipe
+order=$(node -e '
+	const ls = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+	console.log(ls.filter((l) => l.type === "result" && l.rep <= 3).map((l) => l.mechanism + l.rep).join(" "));
+' "$work/a.ndjson")
+[ "$order" = "pipe1 unix1 unix2 pipe2 pipe3 unix3" ]
+tap $? "rounds take turns at going first (got: $order)"
 
 # A/A: the same command's reps, odd against even (one run: the same state
 # of the machine on both sides)

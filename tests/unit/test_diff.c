@@ -43,6 +43,18 @@ static void drop(struct lines *k)
 	k->n = 0;
 }
 
+/* how far the reps spread: 1 as noise[], 0.125 one eighth of it */
+static double spread = 1;
+/* each rep's cache-line round trip (ns), or NULL: the reps say none */
+static const double *rtt_ns;
+/* each rep's rate times this, or NULL: times 1 */
+static const double *rep_scale;
+
+static double rep_noise(int i, int m)
+{
+	return 1 + (noise[(i + 5 * m) % REPS] - 1) * spread;
+}
+
 /* run_text: a run's lines: mechs[i] at rate[i] (latency: p50 ns), with
    kernel, into buf */
 static const char *run_text(char *buf, const char *kernel, bool latency, int nmech,
@@ -54,15 +66,21 @@ static const char *run_text(char *buf, const char *kernel, bool latency, int nme
 			   latency ? "latency" : "throughput", kernel);
 
 	for (int i = 0; i < REPS; i++)
-		for (int m = 0; m < nmech; m++)
+		for (int m = 0; m < nmech; m++) {
+			char intf[96] = "";
+
+			if (rtt_ns)
+				snprintf(intf, sizeof(intf), ",\"interference\":{\"line_rtt_ns\":%.1f}",
+					 rtt_ns[i]);
 			off += latency ?
 				snprintf(buf + off, BUF - (size_t)off, "{\"type\":\"result\",\"mechanism\":"
 					 "\"%s\",\"rep\":%d,\"size\":64,\"msgs_per_s\":1000,"
-					 "\"latency_ns\":{\"p50\":%.3f}}\n", mechs[m], i + 1,
-					 rate[m] * noise[(i + 5 * m) % REPS]) :
+					 "\"latency_ns\":{\"p50\":%.3f}%s}\n", mechs[m], i + 1,
+					 rate[m] * rep_noise(i, m) * (rep_scale ? rep_scale[i] : 1), intf) :
 				snprintf(buf + off, BUF - (size_t)off, "{\"type\":\"result\",\"mechanism\":"
-					 "\"%s\",\"rep\":%d,\"size\":64,\"msgs_per_s\":%.3f}\n", mechs[m],
-					 i + 1, rate[m] * noise[(i + 5 * m) % REPS]);
+					 "\"%s\",\"rep\":%d,\"size\":64,\"msgs_per_s\":%.3f%s}\n", mechs[m],
+					 i + 1, rate[m] * rep_noise(i, m) * (rep_scale ? rep_scale[i] : 1), intf);
+		}
 	snprintf(buf + off, BUF - (size_t)off, "{\"type\":\"end\",\"status\":\"ok\",\"elapsed_s\":1}\n");
 	return buf;
 }
@@ -134,6 +152,101 @@ static void test_throughput(void **state)
 	assert_int_equal(diff(b, a, 5, &k), DIFF_SAME);
 	assert_string_equal(str(row_of(&k, "unix"), "change"), "faster");
 	drop(&k);
+	free(a);
+	free(b);
+}
+
+/* Two runs are not interleaved: each run's level may sit off the
+   machine's own by as much as its reps spread, so the interval is widened
+   by that. 7 % slower with +-8 % rep noise lies within it: no change, at
+   the 5 % threshold and at 0; 25 % slower is slower with its whole
+   interval. With reps 8 times tighter, the same 7 % is slower (and the
+   allowance is 8 times smaller). */
+static void test_run_noise(void **state)
+{
+	static const char *const mechs[] = { "pipe", "unix" };
+	static const double ra[] = { 1e6, 1e6 }, rb[] = { 0.93e6, 0.75e6 };
+	char *a = malloc(BUF), *b = malloc(BUF);
+	struct lines k = { .n = 0 };
+	const cJSON *p, *u;
+	double wide;
+
+	(void)state;
+	run_text(a, "Linux 6.1", false, 2, mechs, ra);
+	run_text(b, "Linux 6.1", false, 2, mechs, rb);
+	assert_int_equal(diff(a, b, 5, &k), DIFF_SLOWER);
+	p = row_of(&k, "pipe");
+	u = row_of(&k, "unix");
+	assert_string_equal(str(p, "verdict"), "same");
+	assert_string_equal(str(p, "change"), "no change");
+	assert_true(cJSON_GetObjectItem(p, "ci_high")->valuedouble > 1);
+	wide = cJSON_GetObjectItem(p, "run_noise_pct")->valuedouble;
+	assert_true(wide > 8 && wide < 30);
+	assert_string_equal(str(u, "verdict"), "clear");
+	assert_string_equal(str(u, "change"), "slower");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(k.l[k.n - 1], "slower_rows")), 1);
+	drop(&k);
+	assert_int_equal(diff(a, b, 0, &k), DIFF_SLOWER);
+	assert_string_equal(str(row_of(&k, "pipe"), "change"), "no change");
+	drop(&k);
+
+	spread = 0.125;
+	run_text(a, "Linux 6.1", false, 2, mechs, ra);
+	run_text(b, "Linux 6.1", false, 2, mechs, rb);
+	assert_int_equal(diff(a, b, 5, &k), DIFF_SLOWER);
+	p = row_of(&k, "pipe");
+	assert_string_equal(str(p, "change"), "slower");
+	assert_true(fabs(cJSON_GetObjectItem(p, "run_noise_pct")->valuedouble - wide / 8) < wide / 16);
+	drop(&k);
+	spread = 1;
+	free(a);
+	free(b);
+}
+
+/* Reps of one placement of the CPUs against the same placement only: a
+   run whose first 4 reps ran with the CPUs apart (400 ns) and at a third
+   of the rate is judged on its other 8; a run wholly apart against one
+   wholly close is not judged at all */
+static void test_placement(void **state)
+{
+	static const char *const mechs[] = { "shm" };
+	static const double r1[] = { 1e6 };
+	static const double close[REPS] = { 90, 95, 88, 92, 91, 97, 93, 89, 94, 90, 96, 92 };
+	static const double apart[REPS] = { 400, 410, 395, 405, 398, 402, 407, 399, 401, 404, 396, 403 };
+	double mixed[REPS], third[REPS];
+	char *a = malloc(BUF), *b = malloc(BUF);
+	struct lines k = { .n = 0 };
+	const cJSON *s;
+
+	(void)state;
+	for (int i = 0; i < REPS; i++) {
+		mixed[i] = i < 4 ? apart[i] : close[i];
+		third[i] = i < 4 ? 1 / 3.0 : 1;
+	}
+	rtt_ns = close;
+	run_text(a, "Linux 6.1", false, 1, mechs, r1);
+	rtt_ns = mixed;
+	rep_scale = third;     /* the apart reps at a third of the rate */
+	run_text(b, "Linux 6.1", false, 1, mechs, r1);
+	rep_scale = NULL;
+	assert_int_equal(diff(a, b, 5, &k), DIFF_SAME);
+	s = row_of(&k, "shm");
+	assert_string_equal(str(s, "change"), "no change");
+	assert_int_equal((int)cJSON_GetObjectItem(s, "b_reps")->valuedouble, 8);
+	assert_int_equal((int)cJSON_GetObjectItem(s, "a_reps")->valuedouble, 12);
+	assert_non_null(strstr(str(s, "placement"), "8 of b's 12"));
+	drop(&k);
+
+	rtt_ns = apart;
+	run_text(b, "Linux 6.1", false, 1, mechs, r1);
+	assert_int_equal(diff(a, b, 5, &k), DIFF_SAME);
+	s = row_of(&k, "shm");
+	assert_string_equal(str(s, "change"), "unknown");
+	assert_string_equal(str(s, "verdict"), "unknown");
+	assert_non_null(strstr(str(s, "unreliable"), "placed the two CPUs differently"));
+	assert_int_equal((int)cJSON_GetObjectItem(k.l[k.n - 1], "unknown")->valuedouble, 1);
+	drop(&k);
+	rtt_ns = NULL;
 	free(a);
 	free(b);
 }
@@ -220,6 +333,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_throughput),
+		cmocka_unit_test(test_run_noise),
+		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_latency),
 		cmocka_unit_test(test_missing_and_moved),
 		cmocka_unit_test(test_not_a_run),

@@ -320,6 +320,7 @@ static void text_line(struct dout *o, const cJSON *l)
 	}
 	if (!strcmp(type, "diff_row")) {
 		const char *change = sval(l, "change"), *why = sval(l, "unreliable");
+		const char *place = sval(l, "placement");
 
 		text_figure(nval(l, "a_median"), o->latency, a, sizeof(a));
 		text_figure(nval(l, "b_median"), o->latency, b, sizeof(b));
@@ -330,6 +331,8 @@ static void text_line(struct dout *o, const cJSON *l)
 		fprintf(o->out, " %s\n", !strcmp(change, "slower") ? "SLOWER" : change);
 		if (why)
 			fprintf(o->out, "%24s unreliable: %s\n", "", why);
+		if (place && why != place && strcmp(why ? why : "", place))
+			fprintf(o->out, "%24s note: %s\n", "", place);
 		return;
 	}
 	if (!strcmp(type, "diff_end")) {
@@ -344,10 +347,10 @@ static void text_line(struct dout *o, const cJSON *l)
 			fprintf(o->out, "\n");
 		} else {
 			fprintf(o->out, "no row slower beyond the threshold (%.0f row%s: %.0f no change, "
-				"%.0f faster, %.0f unknown, %.0f in one run only)\n", nval(l, "rows"),
-				nval(l, "rows") == 1 ? "" : "s",
-				nval(l, "no_change"), nval(l, "faster"), nval(l, "unknown"),
-				nval(l, "missing"));
+				"%.0f faster, %.0f probably faster or slower, %.0f unknown, %.0f in one "
+				"run only)\n", nval(l, "rows"), nval(l, "rows") == 1 ? "" : "s",
+				nval(l, "no_change"), nval(l, "faster"), nval(l, "probably"),
+				nval(l, "unknown"), nval(l, "missing"));
 		}
 	}
 }

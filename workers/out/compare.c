@@ -163,7 +163,7 @@ bool compare_settled(const struct run *r, const struct job *j)
 
 		if (row->job == c.base || (row->job != self && c.base != self))
 			continue;
-		if (!verdict_settled(&row->v, r->jobs[c.base].p.ci))
+		if (!verdict_may_stop(&row->v, r->jobs[c.base].p.ci))
 			return false;
 	}
 	return true;

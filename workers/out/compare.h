@@ -45,8 +45,9 @@ void metric_spread(const struct job *j, enum metric m, struct spread *s);
 int compare_jobs(const struct run *r, struct comparison *c);
 
 /* compare_settled: every comparison job j of r is in (its row against the
-   baseline; as the baseline, every row) has a settled verdict
-   (verdict_settled) over the reps so far, or there is none to settle */
+   baseline; as the baseline, every row) has a verdict the stopping rule
+   may stop on (verdict_may_stop) over the reps so far, or there is none
+   to settle */
 bool compare_settled(const struct run *r, const struct job *j);
 
 /* compare_each: the comparisons of r, each handed to fn: none for a

@@ -317,9 +317,14 @@ enum run_status run_rounds(struct run *r)
 	enum run_status st = RUN_OK;
 	bool more = true;
 
-	while (more) {
+	/* each round starts one job further on, so over the rounds every job
+	   runs in every place of the order: whatever the place costs (the
+	   first after a pause, the one after the heaviest) falls on each
+	   job alike instead of on one side of every pair */
+	for (int round = 0; more; round++) {
 		more = false;
-		for (int i = 0; i < r->njobs; i++) {
+		for (int k = 0; k < r->njobs; k++) {
+			int i = (k + round) % r->njobs;
 			struct job *j = &r->jobs[i];
 			enum run_status js;
 

@@ -11,6 +11,8 @@
 #include "base/error.h"
 #include "stats/diff.h"
 #include "base/human.h"
+#include "stats/cpu_place.h"
+#include "stats/robust.h"
 #include "stats/verdict.h"
 
 #define DIFF_LABEL_MAX 96
@@ -23,6 +25,7 @@ struct drow {
 	char mech[DIFF_LABEL_MAX];
 	double size;
 	double x[DIFF_REPS_MAX];
+	double rtt[DIFF_REPS_MAX];   /* the rep's cache-line round trip, NaN: none */
 	bool disturbed[DIFF_REPS_MAX];
 	int n;
 	int dropped;               /* reps past DIFF_REPS_MAX, or measuring nothing */
@@ -100,6 +103,7 @@ static void take_result(struct drun *r, const cJSON *line)
 		return;
 	}
 	w->disturbed[w->n] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(intf, "disturbed"));
+	w->rtt[w->n] = num_of(intf, "line_rtt_ns");
 	w->x[w->n++] = x;
 }
 
@@ -312,14 +316,30 @@ static const struct drow *find_row(const struct drun *r, const struct drow *like
 	return NULL;
 }
 
+/* kept: the reps of r that keep[] marks, into out */
+static void kept(const struct drow *r, const bool *keep, struct drow *out)
+{
+	*out = *r;
+	out->n = 0;
+	for (int i = 0; i < r->n; i++)
+		if (keep[i]) {
+			out->x[out->n] = r->x[i];
+			out->rtt[out->n] = r->rtt[i];
+			out->disturbed[out->n++] = r->disturbed[i];
+		}
+}
+
 /* judge: the verdict on b's reps against a's, unpaired: the two runs'
    rounds have nothing in common (a's numbered from 1, b's after them), so
-   the interval is the rank-sum one over every rep of each */
+   the interval is the rank-sum one over every rep of each, widened for
+   the run-to-run noise: each run's level is taken to sit off the
+   machine's own by as much as one of its reps does (its reps' log sd) */
 static void judge(const struct drow *ra, const struct drow *rb, bool higher, double margin,
 		  const char *unit, struct verdict *v)
 {
 	int rounda[DIFF_REPS_MAX], roundb[DIFF_REPS_MAX];
 	char na[DIFF_LABEL_MAX + 8], nb[DIFF_LABEL_MAX + 8];
+	double run_sd = hypot(robust_log_sd(ra->x, ra->n), robust_log_sd(rb->x, rb->n));
 
 	for (int i = 0; i < ra->n; i++)
 		rounda[i] = i + 1;
@@ -330,7 +350,7 @@ static void judge(const struct drow *ra, const struct drow *rb, bool higher, dou
 	struct verdict_side sa = { na, ra->x, rounda, ra->disturbed, ra->n };
 	struct verdict_side sb = { nb, rb->x, roundb, rb->disturbed, rb->n };
 
-	verdict_judge(&sb, &sa, higher, margin, unit, v);
+	verdict_judge_runs(&sb, &sa, higher, margin, unit, isfinite(run_sd) ? run_sd : 0, v);
 }
 
 /* row_json: one diff_row; *slower set when b is slower than a beyond the
@@ -343,9 +363,34 @@ static cJSON *row_json(const struct drow *ra, const struct drow *rb, bool latenc
 	struct verdict v;
 	const char *change;
 	double ma = ra ? median_of(ra->x, ra->n) : NAN, mb = rb ? median_of(rb->x, rb->n) : NAN;
-	bool judged = ra && rb, none;
+	bool both = ra && rb, judged, none;
+	enum cpu_place_pick pick = CPU_PLACE_ALL;
+	char place[CPU_PLACE_NOTE_LEN] = "";
+	int na = ra ? ra->n : 0, nb = rb ? rb->n : 0;
 
 	*slower = false;
+	memset(&v, 0, sizeof(v));
+	if (both) {
+		/* only reps of one placement of the CPUs against each other */
+		bool keep_a[DIFF_REPS_MAX], keep_b[DIFF_REPS_MAX];
+		struct drow *sa = malloc(2 * sizeof(*sa));
+
+		pick = cpu_place_common(ra->rtt, ra->n, rb->rtt, rb->n, keep_a, keep_b, place,
+					sizeof(place));
+		if (!sa) {
+			pick = CPU_PLACE_NONE;
+			snprintf(place, sizeof(place), "out of memory");
+		} else if (pick != CPU_PLACE_NONE) {
+			kept(ra, keep_a, &sa[0]);
+			kept(rb, keep_b, &sa[1]);
+			judge(&sa[0], &sa[1], !latency, threshold > 0 ? threshold : DIFF_THRESHOLD_TINY,
+			      latency ? "ns" : "msgs/s", &v);
+			na = sa[0].n;
+			nb = sa[1].n;
+		}
+		free(sa);
+	}
+	judged = both && pick != CPU_PLACE_NONE;
 	cJSON_AddStringToObject(o, "type", "diff_row");
 	cJSON_AddStringToObject(o, "mechanism", one->mech);
 	cJSON_AddStringToObject(o, "label", one->label);
@@ -354,12 +399,9 @@ static cJSON *row_json(const struct drow *ra, const struct drow *rb, bool latenc
 	cJSON_AddBoolToObject(o, "higher_is_better", !latency);
 	number_or_null(o, "a_median", ma);
 	number_or_null(o, "b_median", mb);
-	cJSON_AddNumberToObject(o, "a_reps", ra ? ra->n : 0);
-	cJSON_AddNumberToObject(o, "b_reps", rb ? rb->n : 0);
+	cJSON_AddNumberToObject(o, "a_reps", na);
+	cJSON_AddNumberToObject(o, "b_reps", nb);
 	number_or_null(o, "ratio", mb / ma);
-	memset(&v, 0, sizeof(v));
-	if (judged)
-		judge(ra, rb, !latency, threshold, latency ? "ns" : "msgs/s", &v);
 	none = !judged || v.ci.method == RATIO_NONE;
 	number_or_null(o, "estimate", judged ? v.ci.est : NAN);
 	number_or_null(o, "ci_low", none ? NAN : v.ci.lo);
@@ -367,28 +409,40 @@ static cJSON *row_json(const struct drow *ra, const struct drow *rb, bool latenc
 	string_or_null(o, "method", none ? NULL : verdict_method_name(v.ci.method));
 	number_or_null(o, "level", none ? NAN : v.ci.level);
 	number_or_null(o, "p_value", judged ? v.ci.p : NAN);
-	cJSON_AddStringToObject(o, "verdict", judged ? verdict_kind_name(v.kind) : "missing");
+	number_or_null(o, "run_noise_pct", none ? NAN : 100 * (exp(VERDICT_Z * v.run_sd) - 1));
+	string_or_null(o, "placement", pick == CPU_PLACE_ALL ? NULL : place);
+	cJSON_AddStringToObject(o, "verdict", !both ? "missing" : judged ?
+				verdict_kind_name(v.kind) : verdict_kind_name(VERDICT_UNKNOWN));
 	string_or_null(o, "direction", judged && v.dir ? (v.dir > 0 ? "faster" : "slower") : NULL);
 	number_or_null(o, "factor", judged ? v.factor : NAN);
 	number_or_null(o, "factor_low", judged ? v.factor_lo : NAN);
 	number_or_null(o, "factor_high", judged ? v.factor_hi : NAN);
 	number_or_null(o, "within_pct", judged ? v.within_pct : NAN);
-	if (!judged)
+	if (!both)
 		change = ra ? "only in a" : "only in b";
-	else if (v.kind == VERDICT_UNKNOWN)
+	else if (!judged || v.kind == VERDICT_UNKNOWN)
 		change = "unknown";
-	else if (v.dir && v.factor > 1 + threshold / 100)
+	else if (v.kind == VERDICT_CLEAR)
+		/* clear with the threshold as its margin: even the interval's
+		   near end is beyond the threshold, and neither two regimes nor
+		   the disturbed reps could change it */
 		change = v.dir > 0 ? "faster" : "slower";
+	else if (v.dir && v.factor_lo >= 1 + threshold / 100)
+		/* beyond the threshold all along, but two regimes or the
+		   disturbed reps could change it: said, not gated on */
+		change = v.dir > 0 ? "probably faster" : "probably slower";
 	else
 		change = "no change";
 	*slower = !strcmp(change, "slower");
 	cJSON_AddStringToObject(o, "change", change);
 	if (judged)
 		cJSON_AddStringToObject(o, "verdict_text", v.text);
+	else if (both)
+		cJSON_AddStringToObject(o, "verdict_text", "the CPUs were placed differently");
 	else
 		cJSON_AddStringToObject(o, "verdict_text", ra ? "not in b" : "not in a");
 	string_or_null(o, "verdict_basis", judged ? v.basis : NULL);
-	string_or_null(o, "unreliable", judged ? v.why : NULL);
+	string_or_null(o, "unreliable", judged ? v.why : both ? place : NULL);
 	cJSON_AddNumberToObject(o, "a_disturbed", 0);
 	cJSON_AddNumberToObject(o, "b_disturbed", 0);
 	for (int s = 0; s < 2; s++) {
@@ -409,7 +463,7 @@ enum diff_outcome diff_runs(const struct diff_input *a, const struct diff_input 
 {
 	struct drun ra, rb;
 	cJSON *start, *moved, *pmoved, *slower_list, *end;
-	int rows = 0, slower = 0, faster = 0, same = 0, unknown = 0, missing = 0;
+	int rows = 0, slower = 0, faster = 0, probably = 0, same = 0, unknown = 0, missing = 0;
 	bool sl;
 
 	if (parse(&ra, a, err, errlen) < 0) {
@@ -473,6 +527,8 @@ enum diff_outcome diff_runs(const struct diff_input *a, const struct diff_input 
 				slower++;
 			} else if (!strcmp(change, "faster")) {
 				faster++;
+			} else if (!strncmp(change, "probably", 8)) {
+				probably++;
 			} else if (!strcmp(change, "no change")) {
 				same++;
 			} else if (!strcmp(change, "unknown")) {
@@ -489,6 +545,7 @@ enum diff_outcome diff_runs(const struct diff_input *a, const struct diff_input 
 	cJSON_AddNumberToObject(end, "rows", rows);
 	cJSON_AddNumberToObject(end, "slower", slower);
 	cJSON_AddNumberToObject(end, "faster", faster);
+	cJSON_AddNumberToObject(end, "probably", probably);
 	cJSON_AddNumberToObject(end, "no_change", same);
 	cJSON_AddNumberToObject(end, "unknown", unknown);
 	cJSON_AddNumberToObject(end, "missing", missing);

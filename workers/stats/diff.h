@@ -10,6 +10,8 @@
 
 #define DIFF_THRESHOLD_PCT 5.0     /* slower by more than this fails a gate */
 #define DIFF_THRESHOLD_MAX 1000.0
+#define DIFF_THRESHOLD_TINY 1e-9   /* the margin for --threshold 0 (a margin of 0
+				      asks the verdict for its default) */
 #define DIFF_ROWS_MAX 512          /* mechanism and size pairs of one run */
 #define DIFF_REPS_MAX 100          /* reps a row takes from one run (VERDICT_MAX_REPS) */
 #define DIFF_ERR_MAX 320

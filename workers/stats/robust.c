@@ -196,3 +196,28 @@ bool robust_want_more(const double *x, int n, int max, double ci_pct)
 		return true;
 	return !robust_ci_reached(x, n, ci_pct);
 }
+
+double robust_log_sd(const double *x, int n)
+{
+	double *l, m, mad;
+
+	if (n < 2)
+		return 0;
+	if (!(l = malloc((size_t)n * sizeof(*l))))
+		return NAN;
+	for (int i = 0; i < n; i++) {
+		if (!(isfinite(x[i]) && x[i] > 0)) {
+			free(l);
+			return NAN;
+		}
+		l[i] = log(x[i]);
+	}
+	qsort(l, (size_t)n, sizeof(*l), cmp_double);
+	m = median_sorted(l, n);
+	for (int i = 0; i < n; i++)
+		l[i] = fabs(l[i] - m);
+	qsort(l, (size_t)n, sizeof(*l), cmp_double);
+	mad = median_sorted(l, n);
+	free(l);
+	return 1.4826 * mad;
+}

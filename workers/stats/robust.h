@@ -60,6 +60,12 @@ int robust_outliers(const double *x, int n, int *reps);
    values that are not outliers; 1 when it cannot be told */
 double robust_outlier_factor(const double *x, int n, int i);
 
+/* robust_log_sd: the spread of the logs of n positive values as a normal
+   sd would be, from their median absolute deviation (1.4826 MAD, so one
+   wild value moves it little); 0 for fewer than 2, NaN on a value that
+   is not positive and finite or out of memory */
+double robust_log_sd(const double *x, int n);
+
 /* robust_bimodal: true (and *m filled) when the n positive values form two
    clusters as defined above; *m may be NULL */
 bool robust_bimodal(const double *x, int n, struct robust_modes *m);

@@ -29,7 +29,7 @@ static void ci_none(struct ratio_ci *ci, enum ratio_method m, int na, int nb)
 	ci->method = m;
 	ci->na = na;
 	ci->nb = nb;
-	ci->est = ci->lo = ci->hi = ci->p = NAN;
+	ci->est = ci->lo = ci->hi = ci->p = ci->stop_lo = ci->stop_hi = NAN;
 }
 
 /* signed_rank_cdf: P(W+ <= w), w = 0..n(n+1)/2, of the signed-rank
@@ -106,19 +106,31 @@ static void rank_sum_cdf(int m, int n, double *cdf)
 		cdf[u] = 0.5 * erfc(-(u + 0.5 - top / 2.0) / (sd * sqrt(2.0)));
 }
 
-/* pick: the interval [D(c+1), D(top-c)] of sorted d (top values) for the
-   largest c with P(stat <= c) <= alpha/2; 0, or -1 when there is none */
-static int pick(const double *cdf, const double *d, int top, struct ratio_ci *ci)
+/* cut: the largest c with P(stat <= c) <= alpha/2, or -1 */
+static int cut(const double *cdf, int top, double alpha)
 {
 	int c = -1;
 
-	while (c + 1 < top && cdf[c + 1] <= VERDICT_ALPHA / 2)
+	while (c + 1 < top && cdf[c + 1] <= alpha / 2)
 		c++;
-	if (c < 0 || c >= top - 1 - c)
+	return c < 0 || c >= top - 1 - c ? -1 : c;
+}
+
+/* pick: the interval [D(c+1), D(top-c)] of sorted d (top values) for the
+   largest c with P(stat <= c) <= alpha/2, and the stricter one of
+   VERDICT_STOP_ALPHA (NaN when there is none); 0, or -1 when there is no
+   95 % one */
+static int pick(const double *cdf, const double *d, int top, struct ratio_ci *ci)
+{
+	int c = cut(cdf, top, VERDICT_ALPHA), s = cut(cdf, top, VERDICT_STOP_ALPHA);
+
+	if (c < 0)
 		return -1;
 	ci->lo = exp(d[c]);
 	ci->hi = exp(d[top - 1 - c]);
 	ci->level = 1 - 2 * cdf[c];
+	ci->stop_lo = s < 0 ? NAN : exp(d[s]);
+	ci->stop_hi = s < 0 ? NAN : exp(d[top - 1 - s]);
 	return 0;
 }
 
@@ -327,6 +339,27 @@ static void words(struct verdict *v)
 	}
 }
 
+/* widen: the interval of a/b from two runs, each of whose level may sit
+   off the machine's own by a random amount: each half-width h (in logs)
+   becomes sqrt(h^2 + (z run_sd)^2), run_sd the log sd of the two runs'
+   levels' difference; the p-value is then the normal one of that width */
+static void widen(struct ratio_ci *ci, double run_sd)
+{
+	double c, lo, hi, e = VERDICT_Z * run_sd, sd;
+
+	if (!(run_sd > 0) || ci->method == RATIO_NONE)
+		return;
+	c = log(ci->est);
+	lo = sqrt(pow(c - log(ci->lo), 2) + e * e);
+	hi = sqrt(pow(log(ci->hi) - c, 2) + e * e);
+	ci->lo = exp(c - lo);
+	ci->hi = exp(c + hi);
+	ci->stop_lo = ci->stop_hi = NAN;   /* two runs: no stopping rule */
+	ci->level = 1 - VERDICT_ALPHA;
+	sd = (lo + hi) / (2 * VERDICT_Z);
+	ci->p = erfc(fabs(c) / (sd * sqrt(2.0)));
+}
+
 /* classify: kind, direction and figures of an interval of a/b */
 static void classify(const struct ratio_ci *ci, bool higher, double margin, struct verdict *v)
 {
@@ -466,6 +499,7 @@ static void check_disturbed(const struct verdict_side *a, const struct verdict_s
 		demote(v, basis);
 		return;
 	}
+	widen(&c, v->run_sd);
 	memset(&w, 0, sizeof(w));
 	classify(&c, higher, margin, &w);
 	if (w.kind == VERDICT_SAME ? v->kind == VERDICT_SAME : w.dir == v->dir)
@@ -489,17 +523,22 @@ static void check_wide(double margin, struct verdict *v)
 	if (v->kind != VERDICT_SAME || v->why[0] || v->within_pct <= margin)
 		return;
 	snprintf(v->why, sizeof(v->why), "the interval (%s) includes 1 but reaches beyond "
-		 "\xc2\xb1%s: more reps could tell them apart",
-		 verdict_range_text(v->ci.lo, v->ci.hi, r, sizeof(r)), human_pct(margin, m, sizeof(m)));
+		 "\xc2\xb1%s: %s", verdict_range_text(v->ci.lo, v->ci.hi, r, sizeof(r)),
+		 human_pct(margin, m, sizeof(m)), v->run_sd > 0 ?
+		 "one run can sit this far from another here, as far as their reps spread, "
+		 "so more runs, not more reps, could tell them apart" :
+		 "more reps could tell them apart");
 }
 
-void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, bool higher,
-		   double margin_pct, const char *unit, struct verdict *v)
+void verdict_judge_runs(const struct verdict_side *a, const struct verdict_side *b, bool higher,
+			double margin_pct, const char *unit, double run_sd, struct verdict *v)
 {
 	double margin = margin_pct > 0 ? margin_pct : VERDICT_MARGIN_PCT;
 
 	memset(v, 0, sizeof(*v));
+	v->run_sd = run_sd > 0 ? run_sd : 0;
 	ratio_interval(a->x, a->round, a->n, b->x, b->round, b->n, &v->ci);
+	widen(&v->ci, v->run_sd);
 	classify(&v->ci, higher, margin, v);
 	if (v->kind == VERDICT_UNKNOWN)
 		return;
@@ -507,6 +546,12 @@ void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, b
 	check_disturbed(a, b, higher, margin, v);
 	check_wide(margin, v);
 	narrow_basis(v, margin);
+}
+
+void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, bool higher,
+		   double margin_pct, const char *unit, struct verdict *v)
+{
+	verdict_judge_runs(a, b, higher, margin_pct, unit, 0, v);
 }
 
 const char *verdict_kind_name(enum verdict_kind k)
@@ -531,4 +576,11 @@ bool verdict_settled(const struct verdict *v, double margin_pct)
 	if (v->kind == VERDICT_CLEAR || v->kind == VERDICT_PROBABLY)
 		return true;
 	return v->kind == VERDICT_SAME && v->within_pct <= margin;
+}
+
+bool verdict_may_stop(const struct verdict *v, double margin_pct)
+{
+	if (v->kind == VERDICT_CLEAR)
+		return v->ci.stop_lo > 1 || v->ci.stop_hi < 1;
+	return v->kind == VERDICT_SAME && verdict_settled(v, margin_pct);
 }

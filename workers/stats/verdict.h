@@ -8,6 +8,9 @@
 #include <stddef.h>
 
 #define VERDICT_ALPHA 0.05          /* a 95 % interval */
+#define VERDICT_Z 1.959964          /* its normal quantile, for a widening */
+#define VERDICT_STOP_ALPHA 0.002     /* a difference stops the reps early only
+				       when a 99 % interval shows it too */
 #define VERDICT_MIN_PAIRS 6         /* fewest rounds whose signed-rank interval
 				       reaches 95 % (5 give at most 93.75 %) */
 #define VERDICT_MAX_REPS 100        /* reps a side (PARAMS_REPS_MAX) */
@@ -26,6 +29,8 @@ struct ratio_ci {
 	double est;          /* Hodges-Lehmann estimate of a/b */
 	double lo, hi;       /* the interval of a/b; NaN without one */
 	double level;        /* its exact coverage under the method's model; 0 without */
+	double stop_lo, stop_hi;  /* the stricter interval of VERDICT_STOP_ALPHA the
+				     stopping rule reads; NaN without one */
 	double p;            /* two-sided p-value of a/b = 1; NaN without values */
 };
 
@@ -74,6 +79,7 @@ struct verdict {
 						 (>= 1, in the direction of dir);
 						 NaN when dir is 0 */
 	double within_pct;   /* VERDICT_SAME: the interval lies within ±this of 1 */
+	double run_sd;       /* verdict_judge_runs: the run-to-run allowance, else 0 */
 	char text[VERDICT_TEXT_LEN];   /* "2.02× faster (1.6–2.5×)" */
 	char basis[VERDICT_WHY_LEN];   /* VERDICT_PROBABLY: why not clear, else "" */
 	char why[VERDICT_WHY_LEN];     /* how the noise could change the verdict
@@ -86,6 +92,14 @@ struct verdict {
    settle it); unit: the figure's unit, for the words */
 void verdict_judge(const struct verdict_side *a, const struct verdict_side *b, bool higher,
 		   double margin_pct, const char *unit, struct verdict *v);
+
+/* verdict_judge_runs: verdict_judge for a and b measured in two runs that
+   were not interleaved: the level of each run may sit off the machine's own
+   by a random amount no rep of either run can show, so the rank-sum
+   interval is widened by run_sd (the log sd of the difference of the two
+   runs' levels; 0: not at all) before the verdict is read from it */
+void verdict_judge_runs(const struct verdict_side *a, const struct verdict_side *b, bool higher,
+			double margin_pct, const char *unit, double run_sd, struct verdict *v);
 
 /* verdict_range_text: "1.6–2.5×"; returns buf */
 const char *verdict_range_text(double lo, double hi, char *buf, size_t len);
@@ -104,5 +118,12 @@ const char *verdict_method_name(enum ratio_method m);
    lies within ±margin_pct of 1 (a clear or probable difference, or a
    "can't tell apart" narrower than the margin) */
 bool verdict_settled(const struct verdict *v, double margin_pct);
+
+/* verdict_may_stop: the stopping rule's test, stricter than settled: a
+   clear verdict, or a "can't tell apart" within ±margin_pct. A probable
+   one asks for more reps: a rule that stopped on every interval that
+   just excludes 1 would, looking after every round, stop on a chance
+   difference far more often than one time in twenty */
+bool verdict_may_stop(const struct verdict *v, double margin_pct);
 
 #endif
