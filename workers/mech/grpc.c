@@ -533,7 +533,10 @@ static void grpcm_close(struct mech *m)
 	p->server = NULL;
 	p->cq = NULL;
 	p->inited = 0;
-	gapi.shutdown();
+	/* No grpc_shutdown(): the worker _exits right after, and gRPC's
+	   shutdown waits up to 10 s for its I/O manager's last objects (a
+	   channel's socket still closing), which held about every second rep
+	   for the full 10 s, and a layers demo up to 35 s */
 }
 
 static void grpcm_destroy(struct mech *m)

@@ -13,7 +13,6 @@
 /* X(return type, member, symbol, parameters) */
 #define GRPC_FUNCS(X) \
 	X(void, init, grpc_init, (void)) \
-	X(void, shutdown, grpc_shutdown, (void)) \
 	X(grpc_completion_queue *, completion_queue_create_for_pluck, \
 	  grpc_completion_queue_create_for_pluck, (void *r)) \
 	X(grpc_event, completion_queue_pluck, grpc_completion_queue_pluck, \
