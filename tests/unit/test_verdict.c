@@ -458,6 +458,33 @@ static void test_verdict_disturbed(void **state)
 	assert_non_null(strstr(v.why, "without the 4 disturbed reps, shm and pipe can't be told apart"));
 }
 
+/* 5 reps a side, 2 of a's and 1 of b's disturbed: the 3 and 4 left give no
+   interval of their own, but when every one of them agrees by more than the
+   margin the clear verdict stands; with only 2 of b's left it rests on
+   the disturbed reps */
+static void test_verdict_disturbed_few(void **state)
+{
+	const double a[] = {6.0, 6.3, 5.8, 6.1, 5.9};
+	const double b[] = {1.0, 1.05, 0.95, 1.02, 0.98};
+	const bool da[] = {true, false, false, true, false};
+	const bool db[] = {false, false, true, false, false};
+	struct verdict_side sa = { "zmq", a, rounds, da, 5 };
+	struct verdict_side sb = { "unix", b, rounds, db, 5 };
+	struct verdict v;
+
+	(void)state;
+	verdict_judge(&sa, &sb, true, 5, "msgs/s", &v);
+	assert_int_equal(v.kind, VERDICT_CLEAR);
+	assert_int_equal(v.dir, 1);
+	assert_string_equal(v.basis, "");
+	/* only 2 of b's left undisturbed: too few to hold it up */
+	const bool db2[] = {true, false, true, true, false};
+	sb.disturbed = db2;
+	verdict_judge(&sa, &sb, true, 5, "msgs/s", &v);
+	assert_int_equal(v.kind, VERDICT_PROBABLY);
+	assert_non_null(strstr(v.basis, "rests on disturbed reps"));
+}
+
 /* One side in two regimes on either side of the other: the order is chance. */
 static void test_verdict_regimes(void **state)
 {
@@ -492,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_same),
 		cmocka_unit_test(test_verdict_unknown),
 		cmocka_unit_test(test_verdict_disturbed),
+		cmocka_unit_test(test_verdict_disturbed_few),
 		cmocka_unit_test(test_verdict_regimes),
 	};
 

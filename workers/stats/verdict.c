@@ -479,6 +479,27 @@ static int clean_of(const struct verdict_side *s, double *x, int *round, int *n)
 	return bad;
 }
 
+/* clean_worst: the smallest factor by which a rep of the better side beats
+   a rep of the other, over every pair of xa[na] and xb[nb]; a_up: a is
+   the better side where a higher figure is better, or b is where lower
+   is (a's figure above b's means better); NaN when a side has none */
+static double clean_worst(const double *xa, int na, const double *xb, int nb, bool a_up)
+{
+	double lo_a = INFINITY, hi_a = -INFINITY, lo_b = INFINITY, hi_b = -INFINITY;
+
+	if (na < 1 || nb < 1)
+		return NAN;
+	for (int i = 0; i < na; i++) {
+		lo_a = fmin(lo_a, xa[i]);
+		hi_a = fmax(hi_a, xa[i]);
+	}
+	for (int j = 0; j < nb; j++) {
+		lo_b = fmin(lo_b, xb[j]);
+		hi_b = fmax(hi_b, xb[j]);
+	}
+	return a_up ? lo_a / hi_b : lo_b / hi_a;
+}
+
 /* check_disturbed: the verdict again without the disturbed reps; when too
    few remain it rests on them, when it differs the noise changed it */
 static void check_disturbed(const struct verdict_side *a, const struct verdict_side *b,
@@ -494,6 +515,14 @@ static void check_disturbed(const struct verdict_side *a, const struct verdict_s
 	if (!bad)
 		return;
 	if (ratio_interval(xa, ra, na, xb, rb, nb, &c) < 0) {
+		/* too few clean reps for an interval of their own: when at
+		   least VERDICT_CLEAN_MIN a side are left and every one of the
+		   better side still beats every one of the other by the margin
+		   (a complete separation: 3 against 3 happens by chance 1 time
+		   in 10), the verdict does not rest on the disturbed ones */
+		if (v->kind == VERDICT_CLEAR && na >= VERDICT_CLEAN_MIN && nb >= VERDICT_CLEAN_MIN &&
+		    clean_worst(xa, na, xb, nb, higher == (v->dir > 0)) >= 1 + margin / 100)
+			return;
 		snprintf(basis, sizeof(basis), "it rests on disturbed reps: %d of the %d reps were "
 			 "disturbed, too many to check it without them", bad, a->n + b->n);
 		demote(v, basis);

@@ -17,6 +17,8 @@
 #define VERDICT_EXACT_CELLS 2500    /* rank sum: exact null distribution up to
 				       this many pairs (na * nb), normal beyond */
 #define VERDICT_MARGIN_PCT 5.0      /* "narrowly" without a ci target */
+#define VERDICT_CLEAN_MIN 3         /* undisturbed reps a side that can still hold
+				       up a clear verdict they fully agree with */
 #define VERDICT_TEXT_LEN 160
 #define VERDICT_WHY_LEN 320
 
