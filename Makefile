@@ -52,7 +52,7 @@ ifeq ($(VERSION),)
 $(error scripts/version.sh gave no version; see its message above)
 endif
 
-.PHONY: all run test bench clean deps deps-test deps-bench web FORCE
+.PHONY: all run test test-build bench clean deps deps-test deps-bench web FORCE
 all: bin/ipcscope bin/ipcscope-mpi obj/ipcscope.1 obj/ipcscope.bash
 
 # the man page, written by the binary from its own usage texts and
@@ -220,9 +220,15 @@ bin/fuzz/%: tests/fuzz/%.c $(FUZZOBJ) | obj/.deps-test
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -no-pie -Wl,--gc-sections \
 		-Wl,--unresolved-symbols=ignore-all -o $@ $^ -lcjson -lrt -lm -pthread
 
-test: obj/.deps-test bin/ipcscope bin/ipcscope-mpi bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) $(FUZZBIN) \
-      bin/tests/verdict_pairs bin/tests-asan/verdict_pairs web
+# test builds on every core (a recursive make: -j set in a makefile does not
+# reach the make already running), then runs the suites
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+test:
+	$(MAKE) -j$(JOBS) test-build
 	tests/run.sh
+
+test-build: obj/.deps-test bin/ipcscope bin/ipcscope-mpi bin/ipcscope-asan $(UNITBIN) $(AUNITBIN) \
+      $(FUZZBIN) bin/tests/verdict_pairs bin/tests-asan/verdict_pairs web
 
 bench: obj/.deps-bench bin/ipcscope bin/ipcscope-mpi
 	bench/run.sh
