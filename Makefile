@@ -205,7 +205,8 @@ FUZZSRC   := server/http_head.c server/http_query.c server/run_store.c server/ut
 	     server/board.c server/board_parse.c \
 	     $(wildcard workers/params/*.c workers/run/peer.c workers/rep/peerlink.c \
 			workers/net/peerproto.c workers/probe/sysinfo.c \
-			workers/base/cleanup.c workers/base/error.c workers/mech/*.c)
+			workers/base/cleanup.c workers/base/error.c workers/base/human.c \
+			workers/stats/*.c workers/mech/*.c)
 FUZZOBJ   := $(FUZZSRC:%.c=obj-fuzz/%.o)
 FUZZBIN   := $(patsubst tests/fuzz/%.c,bin/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 .SECONDARY: $(FUZZOBJ)
