@@ -75,7 +75,7 @@ const THR = { op: '>=', target: 0.9 };
 const LAT = { op: '<=', target: 1.1 };
 const CEIL = { op: '>=', target: 0.5, kind: 'ceil' };
 
-const STABLE = 'ipcscope compare (every local mechanism, the defaults: ci=5, at most 16 reps of 0.035 s)';
+const STABLE = 'ipcscope compare (every local mechanism, the defaults: ci=5, at most 21 reps of 0.025 s)';
 
 // The library layers: against plain loops of the same library (targets),
 // then against the raw mechanism under each (the layer's price, info).

@@ -266,7 +266,7 @@ export function queryParams(p, view) {
   if (p.amount === 'count') q.push(['count', p.count]);
   if (p.amount === 'duration') q.push(['duration', p.duration]);
   // empty: the command's own default (compare: reps until its verdicts and
-  // medians hold, at most 16), never a fixed count the page picked
+  // medians hold, at most 21), never a fixed count the page picked
   if (p.reps !== '') q.push(['reps', p.reps]);
   if (p.warmup !== '') q.push(['warmup', p.warmup]);
   if (p.pin !== 'split') q.push(['pin', p.pin]);

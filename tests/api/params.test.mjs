@@ -48,9 +48,9 @@ async function main() {
     ok(byName.get('size')?.range === '1..64M' && byName.get('format')?.http === false &&
       byName.get('sizes')?.commands.join() === 'sweep',
       'size 1..64M; format is CLI only; sizes is for sweep', [byName.get('size'), byName.get('sizes')]);
-    ok(byName.get('reps')?.default.bench === 5 && byName.get('reps')?.default.compare === 16 &&
-      byName.get('duration')?.default.bench === 0.25 && byName.get('duration')?.default.compare === 0.035,
-      'defaults per command: reps 5 (compare 16), duration 0.25 (compare 0.035)');
+    ok(byName.get('reps')?.default.bench === 5 && byName.get('reps')?.default.compare === 21 &&
+      byName.get('duration')?.default.bench === 0.25 && byName.get('duration')?.default.compare === 0.025,
+      'defaults per command: reps 5 (compare 21), duration 0.25 (compare 0.025)');
 
     // every param a bench takes over HTTP, past its range: 400 naming it and its range
     for (const p of (table || []).filter((x) => x.http && x.commands.includes('bench'))) {

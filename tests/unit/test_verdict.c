@@ -16,6 +16,7 @@
 #define SIMS_EQUAL 20000        /* draws for "can't tell apart" at ratio 1: the
 				   exact level at 7 pairs is 95.3 %, and 20000
 				   draws put the sampling error at 0.15 % */
+#define SEQ_ROUNDS 21            /* compare's most reps (PARAMS_CI_DEFAULT_REPS) */
 #define SIMS_SEQUENTIAL 10000   /* runs looked at after every round: its level
 				   is about 95.4 %, the sampling error 0.2 % */
 #define COVER_MIN 0.93
@@ -39,7 +40,7 @@ static double normal(void)
 	return sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
 }
 
-static const int rounds[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+static const int rounds[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21};
 
 /* --- the interval, by hand -------------------------------------------- */
 
@@ -264,17 +265,17 @@ static void test_cover_unpaired(void **state)
 /* sequential: the share of sims draws of one distribution twice whose
    verdict is "can't tell apart" when the run looks after every round from
    VERDICT_MIN_PAIRS on and stops at the first verdict stop() accepts, as
-   the runner's stopping rule does, or at 16 rounds */
+   the runner's stopping rule does, or at SEQ_ROUNDS rounds */
 static double sequential(enum shape s, bool (*stop)(const struct verdict *, double), int sims)
 {
-	double a[16], b[16];
+	double a[SEQ_ROUNDS], b[SEQ_ROUNDS];
 	int same = 0;
 
 	for (int k = 0; k < sims; k++) {
 		struct verdict v;
 
-		sample(s, 1, 16, 16, a, b);
-		for (int n = VERDICT_MIN_PAIRS; n <= 16; n++) {
+		sample(s, 1, SEQ_ROUNDS, SEQ_ROUNDS, a, b);
+		for (int n = VERDICT_MIN_PAIRS; n <= SEQ_ROUNDS; n++) {
 			struct verdict_side sa = { "a", a, rounds, NULL, n };
 			struct verdict_side sb = { "b", b, rounds, NULL, n };
 
@@ -290,7 +291,7 @@ static double sequential(enum shape s, bool (*stop)(const struct verdict *, doub
 /* Looking after every round: stopping on any verdict that excludes 1
    (verdict_settled) calls a chance difference far more often than one
    time in twenty; the rule's own test (verdict_may_stop: a difference
-   stops early only when a 99.8 % interval shows it) keeps "can't tell
+   stops early only when a 99.9 % interval shows it) keeps "can't tell
    apart" at 95 % or more. */
 static void test_equal_with_stopping(void **state)
 {

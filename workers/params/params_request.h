@@ -21,21 +21,26 @@
 #define PARAMS_REPS_MAX 100
 #define PARAMS_DEFAULT_DURATION 0.25       /* seconds per rep when no count */
 /* compare adds reps until the median is tight and its verdicts settle:
-   by default to within +-5 %, at most 16 reps of 0.035 s. Many short reps
+   by default to within +-5 %, at most 21 reps of 0.025 s. Many short reps
    beat a few long ones: the median's 95 % interval is an order-statistic
    one, min..max for 6 or 7 reps (a single disturbed rep breaks it; +-5 %
-   needs a rep-to-rep spread sigma of about 3.7 %), the 4th..13th of 16
-   (the three reps at either end never count; +-5 % holds up to sigma of
-   about 6.5 %), while a rep 0.35 times as long spreads about 1/sqrt(0.35)
-   = 1.7 times as much when its noise is interruptions that average out.
-   The twenty local mechanisms at about 10 ms of fork, pin and probe per
-   rep: at most 20 x 16 x 45 ms = 14.4 s, under 6 s when every job
-   settles by its 6th rep. Demos of jobs set their own (demos.c) */
+   needs a rep-to-rep spread sigma of about 3.7 %), the 6th..16th of 21
+   (the five reps at either end never count; +-5 % holds up to sigma of
+   about 8 %), while a rep 0.25 times as long spreads about 1/sqrt(0.25)
+   = 2 times as much when its noise is interruptions that average out.
+   21, not 20: a comparison that runs to the last rep is judged by the
+   signed-rank interval of 21 pairs, whose exact level is 95.4 % (20 give
+   95.2 %), which keeps "can't tell apart" for the same mechanism twice at
+   95 % or more (stats/verdict.h, VERDICT_STOP_ALPHA). The twenty local
+   mechanisms at about 10 ms of fork, pin and probe per rep: at most
+   20 x 21 x 35 ms = 14.7 s. Measured on the idle 2-core VM (2026-12-06,
+   runs interleaved): 9.7-10.9 s with 17-19 of 20 medians within +-5 % at
+   20 reps, 13 of 20 at 16. Demos of jobs set their own (demos.c) */
 #define PARAMS_CI_DEFAULT 5.0
 #define PARAMS_CI_MAX 100.0
 #define PARAMS_CI_MIN 0.1
-#define PARAMS_CI_DEFAULT_REPS 16
-#define PARAMS_CI_DEFAULT_DURATION 0.035
+#define PARAMS_CI_DEFAULT_REPS 21
+#define PARAMS_CI_DEFAULT_DURATION 0.025
 #define PARAMS_GAP_MAX 1.0                 /* seconds */
 #define PARAMS_GAP_EVERY_S 1.0             /* the least time between two pauses */
 

@@ -46,8 +46,8 @@ const struct param_row params_table[P__COUNT] = {
 		{ 0, 0, 0, 0 }, FIELD(warmup) },
 	[P_REPS] = { "reps", PARAM_WHOLE, "N", 1, PARAMS_REPS_MAX, 0, 0, false, NULL, "reps",
 		"{range}",
-		"repetitions, {range} (5; compare: at most 16; demos: their own)",
-		"5; compare 16; demos their own", ALL, false,
+		"repetitions, {range} (5; compare: at most 21; demos: their own)",
+		"5; compare 21; demos their own", ALL, false,
 		{ 5, PARAMS_CI_DEFAULT_REPS, 5, PARAMS_CI_DEFAULT_REPS }, FIELD(reps) },
 	[P_PIN] = { "pin", PARAM_PIN, NULL, 0, 0, 0, 0, false, pin_words, "",
 		"{range} or two CPU numbers A,B in 0..{max_cpu}",
@@ -87,7 +87,7 @@ const struct param_row params_table[P__COUNT] = {
 	[P_CI] = { "ci", PARAM_SECONDS, "P", PARAMS_CI_MIN, PARAMS_CI_MAX, 0, 0, true, NULL,
 		"percent", "0 (off) or the percent the median must be within, {range}",
 		"add reps, up to --reps, until the median's 95% interval is within +-P % "
-		"and every comparison's verdict is settled; 0 off (compare: 5, with 0.035 s "
+		"and every comparison's verdict is settled; 0 off (compare: 5, with 0.025 s "
 		"reps; demos: 5)",
 		"0; compare and demos 5", ALL, false, { 0, PARAMS_CI_DEFAULT, 0, PARAMS_CI_DEFAULT },
 		FIELD(ci) },

@@ -9,8 +9,8 @@
 
 #define VERDICT_ALPHA 0.05          /* a 95 % interval */
 #define VERDICT_Z 1.959964          /* its normal quantile, for a widening */
-#define VERDICT_STOP_ALPHA 0.002     /* a difference stops the reps early only
-				       when a 99 % interval shows it too */
+#define VERDICT_STOP_ALPHA 0.001     /* a difference stops the reps early only
+				       when a 99.9 % interval shows it too */
 #define VERDICT_MIN_PAIRS 6         /* fewest rounds whose signed-rank interval
 				       reaches 95 % (5 give at most 93.75 %) */
 #define VERDICT_MAX_REPS 100        /* reps a side (PARAMS_REPS_MAX) */
