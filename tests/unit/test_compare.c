@@ -93,11 +93,39 @@ static void test_all_settled(void **state)
 		assert_true(compare_settled(&run, &jobs[j]));
 }
 
+/* Reps are paired by the round they ran in, not by their number: a job
+   that sat out rounds 6 to 11 (its comparison settled, then unsettled
+   again) shares only 5 rounds with the baseline, too few to pair */
+static void test_pairs_by_round(void **state)
+{
+	const double rate[NJOBS] = {2e6, 1e6, 1.9e6};
+	const double noise[NJOBS][REPS] = {
+		{1.0, 1.01, 0.99, 1.02, 0.98, 1.005, 0.995, 1.0, 0.99, 1.01, 1.0},
+		{1.0, 1.02, 0.97, 1.01, 0.99, 1.0, 0.985, 1.01, 0.99, 1.0, 1.01},
+		{0.99, 1.0, 1.01, 0.98, 1.02, 0.995, 1.005, 1.0, 1.01, 0.99, 1.0},
+	};
+	struct comparison c;
+
+	(void)state;
+	plan(rate, noise);
+	assert_int_equal(compare_jobs(&run, &c), 0);
+	assert_int_equal(c.rows[1].v.ci.method, RATIO_SIGNED_RANK);
+	for (int i = 0; i < REPS; i++) {
+		res[0][i].round = i + 1;
+		res[1][i].round = i < 5 ? i + 1 : i + 7;
+		res[2][i].round = i + 1;
+	}
+	assert_int_equal(compare_jobs(&run, &c), 0);
+	assert_int_equal(c.rows[1].v.ci.method, RATIO_RANK_SUM);
+	assert_int_equal(c.rows[2].v.ci.method, RATIO_SIGNED_RANK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_and_settled),
 		cmocka_unit_test(test_all_settled),
+		cmocka_unit_test(test_pairs_by_round),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

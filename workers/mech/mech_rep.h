@@ -20,6 +20,8 @@ struct worker_usage {
 
 struct rep_result {
 	int rep;                       /* 1-based */
+	int round;                     /* the run's round it ran in, 1-based; 0:
+					  not run in rounds (its rep stands in) */
 	uint64_t count;                /* messages (latency: round trips) */
 	uint64_t size;
 	double elapsed_s;

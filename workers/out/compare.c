@@ -75,7 +75,7 @@ static void side_of(const struct job *j, enum metric m, double *x, int *round, b
 {
 	metric_values(j, m, x);
 	for (int i = 0; i < j->nres; i++) {
-		round[i] = j->res[i].rep;
+		round[i] = j->res[i].round ? j->res[i].round : j->res[i].rep;
 		bad[i] = trust_disturbed(&j->res[i].interference);
 	}
 	*s = (struct verdict_side){ .name = run_job_name(j), .x = x, .round = round,

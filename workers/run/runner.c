@@ -247,8 +247,9 @@ static void pause_if_due(struct run *r)
 	r->last_pause = run_now_s();
 }
 
-/* run_rep: the next rep of job j, its result line written */
-static enum run_status run_rep(struct run *r, struct job *j)
+/* run_rep: the next rep of job j, in the run's round round (1-based), its
+   result line written */
+static enum run_status run_rep(struct run *r, struct job *j, int round)
 {
 	int rep = j->nres + 1;
 	struct rep_spec spec = {
@@ -274,6 +275,7 @@ static enum run_status run_rep(struct run *r, struct job *j)
 		return error_kind_find(code) == ERR_CANCELLED ? RUN_CANCELLED : RUN_FAILED;
 	}
 	j->res[j->nres].rep = rep;
+	j->res[j->nres].round = round;
 	ndjson_result(r, j, &j->res[j->nres]);
 	j->nres++;
 	r->done_reps++;
@@ -331,7 +333,7 @@ enum run_status run_rounds(struct run *r)
 			if (!job_wants_more(r, j))
 				continue;
 			more = true;
-			if ((js = run_rep(r, j)) == RUN_CANCELLED)
+			if ((js = run_rep(r, j, round + 1)) == RUN_CANCELLED)
 				return RUN_CANCELLED;
 			if (js == RUN_FAILED) {
 				j->failed = 1;
