@@ -331,7 +331,7 @@ static void text_line(struct dout *o, const cJSON *l)
 		fprintf(o->out, " %s\n", !strcmp(change, "slower") ? "SLOWER" : change);
 		if (why)
 			fprintf(o->out, "%24s unreliable: %s\n", "", why);
-		if (place && why != place && strcmp(why ? why : "", place))
+		if (place && (!why || strcmp(why, place)))
 			fprintf(o->out, "%24s note: %s\n", "", place);
 		return;
 	}

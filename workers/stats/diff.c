@@ -293,19 +293,7 @@ static void string_or_null(cJSON *o, const char *key, const char *s)
 
 static double median_of(const double *x, int n)
 {
-	double s[DIFF_REPS_MAX];
-
-	if (n <= 0)
-		return NAN;
-	memcpy(s, x, (size_t)n * sizeof(*x));
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && s[j - 1] > s[j]; j--) {
-			double t = s[j];
-
-			s[j] = s[j - 1];
-			s[j - 1] = t;
-		}
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	return n > 0 ? robust_median(x, n) : NAN;
 }
 
 static const struct drow *find_row(const struct drun *r, const struct drow *like)
@@ -373,22 +361,18 @@ static cJSON *row_json(const struct drow *ra, const struct drow *rb, bool latenc
 	if (both) {
 		/* only reps of one placement of the CPUs against each other */
 		bool keep_a[DIFF_REPS_MAX], keep_b[DIFF_REPS_MAX];
-		struct drow *sa = malloc(2 * sizeof(*sa));
+		struct drow sa, sb;
 
 		pick = cpu_place_common(ra->rtt, ra->n, rb->rtt, rb->n, keep_a, keep_b, place,
 					sizeof(place));
-		if (!sa) {
-			pick = CPU_PLACE_NONE;
-			snprintf(place, sizeof(place), "out of memory");
-		} else if (pick != CPU_PLACE_NONE) {
-			kept(ra, keep_a, &sa[0]);
-			kept(rb, keep_b, &sa[1]);
-			judge(&sa[0], &sa[1], !latency, threshold > 0 ? threshold : DIFF_THRESHOLD_TINY,
+		if (pick != CPU_PLACE_NONE) {
+			kept(ra, keep_a, &sa);
+			kept(rb, keep_b, &sb);
+			judge(&sa, &sb, !latency, threshold > 0 ? threshold : DIFF_THRESHOLD_TINY,
 			      latency ? "ns" : "msgs/s", &v);
-			na = sa[0].n;
-			nb = sa[1].n;
+			na = sa.n;
+			nb = sb.n;
 		}
-		free(sa);
 	}
 	judged = both && pick != CPU_PLACE_NONE;
 	cJSON_AddStringToObject(o, "type", "diff_row");

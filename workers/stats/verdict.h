@@ -122,8 +122,9 @@ const char *verdict_method_name(enum ratio_method m);
 bool verdict_settled(const struct verdict *v, double margin_pct);
 
 /* verdict_may_stop: the stopping rule's test, stricter than settled: a
-   clear verdict, or a "can't tell apart" within ±margin_pct. A probable
-   one asks for more reps: a rule that stopped on every interval that
+   clear verdict whose stricter interval (VERDICT_STOP_ALPHA) excludes 1
+   too, or a "can't tell apart" within ±margin_pct. A probable one asks
+   for more reps: a rule that stopped on every interval that
    just excludes 1 would, looking after every round, stop on a chance
    difference far more often than one time in twenty */
 bool verdict_may_stop(const struct verdict *v, double margin_pct);
