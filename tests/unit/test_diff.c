@@ -237,6 +237,22 @@ static void test_placement(void **state)
 	assert_non_null(strstr(str(s, "placement"), "8 of b's 12"));
 	drop(&k);
 
+	/* 7 of b's 12 apart and at a third of the rate: the medians shown are
+	   of the 5 compared, not of every rep (which would put b at a third) */
+	for (int i = 0; i < REPS; i++) {
+		mixed[i] = i < 7 ? apart[i] : close[i];
+		third[i] = i < 7 ? 1 / 3.0 : 1;
+	}
+	rtt_ns = mixed;
+	rep_scale = third;
+	run_text(b, "Linux 6.1", false, 1, mechs, r1);
+	rep_scale = NULL;
+	assert_int_equal(diff(a, b, 5, &k), DIFF_SAME);
+	s = row_of(&k, "shm");
+	assert_int_equal((int)cJSON_GetObjectItem(s, "b_reps")->valuedouble, 5);
+	assert_true(fabs(cJSON_GetObjectItem(s, "ratio")->valuedouble - 1) < 0.1);
+	drop(&k);
+
 	rtt_ns = apart;
 	run_text(b, "Linux 6.1", false, 1, mechs, r1);
 	assert_int_equal(diff(a, b, 5, &k), DIFF_SAME);

@@ -370,6 +370,10 @@ static cJSON *row_json(const struct drow *ra, const struct drow *rb, bool latenc
 			kept(rb, keep_b, &sb);
 			judge(&sa, &sb, !latency, threshold > 0 ? threshold : DIFF_THRESHOLD_TINY,
 			      latency ? "ns" : "msgs/s", &v);
+			/* the medians shown are of the reps compared, so they
+			   say what the verdict weighed */
+			ma = median_of(sa.x, sa.n);
+			mb = median_of(sb.x, sb.n);
 			na = sa.n;
 			nb = sb.n;
 		}
